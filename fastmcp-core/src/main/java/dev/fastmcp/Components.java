@@ -1,0 +1,206 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * The server's tools, resources, templates and prompts; the SDK specifications wrapping them; and the
+ * per-caller lists (the SDK's lists know nothing of {@code canAccess} beyond tools, so the transports answer
+ * the four list requests from here).
+ */
+final class Components {
+
+    private final Map<String, Tool> tools = new LinkedHashMap<>();
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
+    private final Map<String, ResourceTemplate> templates = new LinkedHashMap<>();
+    private final Map<String, Prompt> prompts = new LinkedHashMap<>();
+    private final Invocations invocations;
+
+    Components(Invocations invocations) {
+        this.invocations = invocations;
+    }
+
+    synchronized void put(Tool tool) {
+        tools.put(tool.name(), tool);
+    }
+
+    synchronized void put(Resource resource) {
+        resources.put(resource.uri(), resource);
+    }
+
+    synchronized void put(ResourceTemplate template) {
+        templates.put(template.uriTemplate(), template);
+    }
+
+    synchronized void put(Prompt prompt) {
+        prompts.put(prompt.name(), prompt);
+    }
+
+    synchronized boolean removeTool(String name) {
+        return tools.remove(name) != null;
+    }
+
+    synchronized boolean removeResource(String uri) {
+        return resources.remove(uri) != null;
+    }
+
+    synchronized boolean removeTemplate(String uriTemplate) {
+        return templates.remove(uriTemplate) != null;
+    }
+
+    synchronized boolean removePrompt(String name) {
+        return prompts.remove(name) != null;
+    }
+
+    synchronized List<Tool> tools() {
+        return List.copyOf(tools.values());
+    }
+
+    synchronized List<Resource> resources() {
+        return List.copyOf(resources.values());
+    }
+
+    synchronized List<ResourceTemplate> templates() {
+        return List.copyOf(templates.values());
+    }
+
+    synchronized List<Prompt> prompts() {
+        return List.copyOf(prompts.values());
+    }
+
+    /**
+     * Requests the transports answer from here instead of the SDK: the four lists, filtered by
+     * {@code canAccess} for this caller, and completions (whose SDK registry cannot change at run time).
+     * Returns null for every other method.
+     */
+    Mono<Object> intercept(String method, Object params, McpTransportContext ctx) {
+        if (McpSchema.METHOD_COMPLETION_COMPLETE.equals(method)) {
+            return Mono.defer(() -> complete(params, ctx)).cast(Object.class);
+        }
+        Object listed = list(method, ctx);
+        return listed == null ? null : Mono.just(listed);
+    }
+
+    private Mono<McpSchema.CompleteResult> complete(Object params, McpTransportContext ctx) {
+        McpSchema.CompleteRequest request;
+        try {
+            request = Json.MAPPER.convertValue(params, McpSchema.CompleteRequest.class);
+        } catch (RuntimeException e) {
+            return Mono.error(invalidParams("Invalid completion/complete params: expected ref and argument"));
+        }
+        if (request == null || request.ref() == null || request.argument() == null
+                || request.argument().name() == null) {
+            return Mono.error(invalidParams("Invalid completion/complete params: ref and argument.name are required"));
+        }
+        String argument = request.argument().name();
+        if (request.ref() instanceof McpSchema.PromptReference ref) {
+            Prompt prompt;
+            synchronized (this) {
+                prompt = prompts.get(ref.name());
+            }
+            if (prompt == null || !Invocations.allowed(prompt.canAccess(), ctx)) {
+                return Mono.error(invalidParams("Prompt not found: " + ref.name()));
+            }
+            return invocations.complete(prompt.completers().get(argument), request, ctx);
+        }
+        if (request.ref() instanceof McpSchema.ResourceReference ref) {
+            ResourceTemplate template;
+            Resource resource;
+            synchronized (this) {
+                template = templates.get(ref.uri());
+                resource = resources.get(ref.uri());
+            }
+            if (template != null && Invocations.allowed(template.canAccess(), ctx)) {
+                return invocations.complete(template.completers().get(argument), request, ctx);
+            }
+            if (resource != null && Invocations.allowed(resource.canAccess(), ctx)) {
+                return invocations.complete(null, request, ctx);
+            }
+            return Mono.error(McpError.RESOURCE_NOT_FOUND.apply(ref.uri()));
+        }
+        return Mono.error(invalidParams("Unknown completion reference type; use ref/prompt or ref/resource"));
+    }
+
+    private static McpError invalidParams(String message) {
+        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message(message).build();
+    }
+
+    private Object list(String method, McpTransportContext ctx) {
+        return switch (method) {
+            case McpSchema.METHOD_TOOLS_LIST -> McpSchema.ListToolsResult.builder(
+                    visible(tools(), Tool::canAccess, Tool::definition, ctx)).build();
+            case McpSchema.METHOD_RESOURCES_LIST -> McpSchema.ListResourcesResult.builder(
+                    visible(resources(), Resource::canAccess, Resource::definition, ctx)).build();
+            case McpSchema.METHOD_RESOURCES_TEMPLATES_LIST -> McpSchema.ListResourceTemplatesResult.builder(
+                    visible(templates(), ResourceTemplate::canAccess, ResourceTemplate::definition, ctx)).build();
+            case McpSchema.METHOD_PROMPT_LIST -> McpSchema.ListPromptsResult.builder(
+                    visible(prompts(), Prompt::canAccess, Prompt::definition, ctx)).build();
+            default -> null;
+        };
+    }
+
+    private static <C, D> List<D> visible(List<C> items, Function<C, AccessCheck> check, Function<C, D> definition,
+            McpTransportContext ctx) {
+        List<D> out = new ArrayList<>(items.size());
+        for (C item : items) {
+            if (Invocations.allowed(check.apply(item), ctx)) {
+                out.add(definition.apply(item));
+            }
+        }
+        return out;
+    }
+
+    // Specifications for the session-based server (Streamable HTTP and stdio).
+
+    McpServerFeatures.AsyncToolSpecification toolSpec(Tool tool) {
+        return McpServerFeatures.AsyncToolSpecification.builder().tool(tool.definition())
+                .callHandler((ex, req) -> invocations.callTool(tool, ex.transportContext(), ex, req)).build();
+    }
+
+    McpServerFeatures.AsyncResourceSpecification resourceSpec(Resource resource) {
+        return new McpServerFeatures.AsyncResourceSpecification(resource.definition(),
+                (ex, req) -> invocations.readResource(resource, ex.transportContext(), ex, req));
+    }
+
+    McpServerFeatures.AsyncResourceTemplateSpecification templateSpec(ResourceTemplate template) {
+        return new McpServerFeatures.AsyncResourceTemplateSpecification(template.definition(),
+                (ex, req) -> invocations.readTemplate(template, ex.transportContext(), ex, req));
+    }
+
+    McpServerFeatures.AsyncPromptSpecification promptSpec(Prompt prompt) {
+        return new McpServerFeatures.AsyncPromptSpecification(prompt.definition(),
+                (ex, req) -> invocations.getPrompt(prompt, ex.transportContext(), ex, req));
+    }
+
+    // Specifications for the stateless server: no exchange, so no way back to the client.
+
+    McpStatelessServerFeatures.AsyncToolSpecification statelessToolSpec(Tool tool) {
+        return McpStatelessServerFeatures.AsyncToolSpecification.builder().tool(tool.definition())
+                .callHandler((ctx, req) -> invocations.callTool(tool, ctx, null, req)).build();
+    }
+
+    McpStatelessServerFeatures.AsyncResourceSpecification statelessResourceSpec(Resource resource) {
+        return new McpStatelessServerFeatures.AsyncResourceSpecification(resource.definition(),
+                (ctx, req) -> invocations.readResource(resource, ctx, null, req));
+    }
+
+    McpStatelessServerFeatures.AsyncResourceTemplateSpecification statelessTemplateSpec(ResourceTemplate template) {
+        return new McpStatelessServerFeatures.AsyncResourceTemplateSpecification(template.definition(),
+                (ctx, req) -> invocations.readTemplate(template, ctx, null, req));
+    }
+
+    McpStatelessServerFeatures.AsyncPromptSpecification statelessPromptSpec(Prompt prompt) {
+        return new McpStatelessServerFeatures.AsyncPromptSpecification(prompt.definition(),
+                (ctx, req) -> invocations.getPrompt(prompt, ctx, null, req));
+    }
+
+}

@@ -1,0 +1,114 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+
+/**
+ * What a tool, resource or prompt sees of the request it serves: the caller, the session, and the ways to
+ * talk back to the client while it runs (logging, progress, elicitation, sampling).
+ *
+ * <p>In stateless mode there is no channel back to the client: logging and progress do nothing, and
+ * {@link #elicit} and {@link #sample} throw {@link IllegalStateException}.
+ */
+public interface Context {
+
+    /** The caller's verified identity, or {@code null} when unauthenticated or no auth is configured. */
+    AuthSession auth();
+
+    /** The MCP session id, or {@code null} in stateless mode. */
+    String sessionId();
+
+    /** The JSON-RPC id of the request being served (a String or a Number). */
+    Object requestId();
+
+    /** The progress token the client sent in the request's {@code _meta}, or {@code null} when it wants none. */
+    Object progressToken();
+
+    /** The client's name and version as sent in {@code initialize}, or {@code null} when unknown. */
+    McpSchema.Implementation clientInfo();
+
+    /** The client's declared capabilities, or {@code null} when unknown. */
+    McpSchema.ClientCapabilities clientCapabilities();
+
+    /** Log messages sent to the client as {@code notifications/message}, honouring its {@code logging/setLevel}. */
+    Log log();
+
+    /**
+     * Reports progress to the client, if it asked for progress with a {@code progressToken}; otherwise does
+     * nothing. {@code total} and {@code message} may be null.
+     */
+    void reportProgress(double progress, Double total, String message);
+
+    /** Reports progress without a total or message. */
+    default void reportProgress(double progress) {
+        reportProgress(progress, null, null);
+    }
+
+    /**
+     * Asks the user for input through the client (form-mode elicitation) and waits for the answer.
+     *
+     * @param message         what to ask
+     * @param requestedSchema a flat JSON Schema object describing the fields wanted
+     * @return the client's answer: accepted with content, declined or cancelled
+     * @throws IllegalStateException if the client does not support elicitation, or in stateless mode
+     */
+    McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema);
+
+    /**
+     * Asks the client's model for a completion ({@code sampling/createMessage}) and waits for it.
+     *
+     * @throws IllegalStateException if the client does not support sampling, or in stateless mode
+     */
+    McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest request);
+
+    /** Samples one user message and returns the text of the reply (empty if the reply is not text). */
+    default String sample(String prompt, int maxTokens) {
+        McpSchema.CreateMessageResult result = sample(McpSchema.CreateMessageRequest.builder(
+                java.util.List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER, new McpSchema.TextContent(prompt))),
+                maxTokens).build());
+        return result.content() instanceof McpSchema.TextContent text ? text.text() : "";
+    }
+
+    /**
+     * Whether the client cancelled this request ({@code notifications/cancelled}). A cancelled call's result is
+     * not sent; long-running code should check this and stop early. The thread is also interrupted.
+     */
+    boolean isCancelled();
+
+    /** Log levels as MCP defines them, sent to the client as {@code notifications/message}. */
+    interface Log {
+
+        /** Sends a message at {@code level}, with optional structured {@code data} (may be null). */
+        void log(McpSchema.LoggingLevel level, String message, Object data);
+
+        /** Debug-level message. */
+        default void debug(String message) {
+            log(McpSchema.LoggingLevel.DEBUG, message, null);
+        }
+
+        /** Info-level message. */
+        default void info(String message) {
+            log(McpSchema.LoggingLevel.INFO, message, null);
+        }
+
+        /** Info-level message with structured data. */
+        default void info(String message, Object data) {
+            log(McpSchema.LoggingLevel.INFO, message, data);
+        }
+
+        /** Warning-level message. */
+        default void warn(String message) {
+            log(McpSchema.LoggingLevel.WARNING, message, null);
+        }
+
+        /** Error-level message. */
+        default void error(String message) {
+            log(McpSchema.LoggingLevel.ERROR, message, null);
+        }
+
+        /** Error-level message with structured data. */
+        default void error(String message, Object data) {
+            log(McpSchema.LoggingLevel.ERROR, message, data);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * One HTTP request to the MCP endpoint after the checks every request passes (origin, protocol version,
+ * media types, size, authentication), handed to a transport.
+ */
+record McpCall(HttpChannel channel, ServerRequest http, AuthSession auth) {
+
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final Map<String, String> SSE_HEADERS = Map.of("Cache-Control", "no-cache, no-transform",
+            "X-Accel-Buffering", "no");
+
+    McpCall withAuth(AuthSession session) {
+        return session == null ? this : new McpCall(channel, http.withAuth(session), session);
+    }
+
+    String sessionId() {
+        return http.header(SESSION_HEADER);
+    }
+
+    RequestScope scope(Object requestId) {
+        return new RequestScope(requestId, auth, http);
+    }
+
+    void respondJson(int status, Object body) {
+        channel.respond(status, "application/json", Json.bytes(body), Map.of());
+    }
+
+    void respondJson(int status, Object body, Map<String, String> headers) {
+        channel.respond(status, "application/json", Json.bytes(body), headers);
+    }
+
+    /** Answers a request with the outcome of {@code result}, as JSON. */
+    void respond(Object requestId, Mono<Object> result) {
+        result.subscribe(value -> respondJson(200, McpSchema.JSONRPCResponse.result(requestId, value)), error -> {
+            McpSchema.JSONRPCResponse.JSONRPCError e = error instanceof McpError mcp && mcp.getJsonRpcError() != null
+                    ? mcp.getJsonRpcError()
+                    : new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error",
+                            null);
+            respondJson(200, McpSchema.JSONRPCResponse.error(requestId, e));
+        });
+    }
+
+    void accepted() {
+        channel.respond(202, null, new byte[0], Map.of());
+    }
+
+    void fail(JsonRpcException e) {
+        channel.respond(e.httpStatus, "application/json", e.body(), Map.of());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.spec.McpSchema;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP endpoint's front: the checks every request passes before a transport sees it. Media types,
+ * size and protocol version are checked on the I/O thread; the body is read without blocking; the rest runs
+ * on a worker. Every refusal is a JSON-RPC error envelope with the right HTTP status.
+ */
+final class McpEndpoint implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
+    private static final String JSON = "application/json";
+    private static final String SSE = "text/event-stream";
+
+    private final McpBackend backend;
+    private final RequestAuthenticator authenticator;
+    private final long maxBodyBytes;
+    private final boolean streaming;
+
+    McpEndpoint(McpBackend backend, RequestAuthenticator authenticator, long maxBodyBytes, boolean streaming) {
+        this.backend = backend;
+        this.authenticator = authenticator;
+        this.maxBodyBytes = maxBodyBytes;
+        this.streaming = streaming;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange ex) {
+        if (ex.getRequestMethod().equals(Methods.POST)) {
+            post(ex);
+        } else if (ex.getRequestMethod().equals(Methods.GET)) {
+            if (!Exchanges.accepts(ex.getRequestHeaders().getFirst(Headers.ACCEPT), SSE)) {
+                refuse(ex, 406, "Not Acceptable: GET opens an SSE stream, so Accept must allow text/event-stream");
+                return;
+            }
+            onWorker(ex, null, backend::get);
+        } else if (ex.getRequestMethod().equals(Methods.DELETE)) {
+            onWorker(ex, null, backend::delete);
+        } else {
+            ex.getResponseHeaders().put(Headers.ALLOW, backend.allowedMethods());
+            refuse(ex, 405, "Method Not Allowed: use " + backend.allowedMethods());
+        }
+    }
+
+    private void post(HttpServerExchange ex) {
+        if (!Exchanges.isJson(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))) {
+            refuse(ex, 415, "Unsupported Media Type: Content-Type must be application/json");
+            return;
+        }
+        String accept = ex.getRequestHeaders().getFirst(Headers.ACCEPT);
+        if (!Exchanges.accepts(accept, JSON) || (streaming && !Exchanges.accepts(accept, SSE))) {
+            refuse(ex, 406, "Not Acceptable: Accept must allow application/json"
+                    + (streaming ? " and text/event-stream" : ""));
+            return;
+        }
+        if (ex.getRequestContentLength() > maxBodyBytes) {
+            refuse(ex, 413, "Payload Too Large: the limit is " + maxBodyBytes + " bytes");
+            return;
+        }
+        ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes));
+        ex.getRequestReceiver().receiveFullBytes(
+                (exchange, body) -> exchange.dispatch(() -> run(exchange, body, this::postMessage)),
+                (exchange, error) -> {
+                    if (error instanceof RequestTooBigException) {
+                        refuse(exchange, 413, "Payload Too Large: the limit is " + maxBodyBytes + " bytes");
+                    } else {
+                        LOG.debug("Could not read a request body: {}", error.toString());
+                        exchange.endExchange();
+                    }
+                });
+    }
+
+    private void postMessage(McpCall call, byte[] body) {
+        McpSchema.JSONRPCMessage message = Json.parseMessage(body);
+        boolean initialize = message instanceof McpSchema.JSONRPCRequest r
+                && McpSchema.METHOD_INITIALIZE.equals(r.method());
+        Object id = message instanceof McpSchema.JSONRPCRequest r ? r.id() : null;
+        if (!initialize) {
+            checkProtocolVersion(call.http(), id);
+        }
+        backend.post(call.withAuth(authenticator.authenticate(call.http(), id)), message);
+    }
+
+    private void onWorker(HttpServerExchange ex, byte[] body, java.util.function.Consumer<McpCall> action) {
+        ex.dispatch(() -> run(ex, body, (call, b) -> {
+            checkProtocolVersion(call.http(), null);
+            action.accept(call.withAuth(authenticator.authenticate(call.http(), null)));
+        }));
+    }
+
+    private interface Step {
+        void run(McpCall call, byte[] body);
+    }
+
+    private void run(HttpServerExchange ex, byte[] body, Step step) {
+        HttpChannel channel = new HttpChannel(ex);
+        McpCall call = new McpCall(channel, Exchanges.request(ex, Map.of(), null), null);
+        try {
+            step.run(call, body);
+        } catch (JsonRpcException e) {
+            channel.respond(e.httpStatus, JSON, e.body(),
+                    e.httpStatus == 405 ? Map.of("Allow", backend.allowedMethods()) : Map.of());
+        } catch (HttpResponseException e) {
+            channel.respond(e.status(), null, e.body(), e.headers());
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure handling {} {}", ex.getRequestMethod(), ex.getRequestPath(), e);
+            channel.respond(500, JSON, Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INTERNAL_ERROR,
+                    "Internal error")), Map.of());
+        }
+    }
+
+    private static void checkProtocolVersion(ServerRequest http, Object id) {
+        String version = http.header("mcp-protocol-version");
+        if (version != null && !StreamableHttp.PROTOCOL_VERSIONS.contains(version)) {
+            throw new JsonRpcException(400, id, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Bad Request: unsupported MCP-Protocol-Version '" + version + "'; supported: "
+                            + String.join(", ", StreamableHttp.PROTOCOL_VERSIONS));
+        }
+    }
+
+    private static void refuse(HttpServerExchange ex, int status, String message) {
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
+        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(
+                Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message))));
+    }
+}

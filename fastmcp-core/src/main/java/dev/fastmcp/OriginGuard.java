@@ -1,0 +1,134 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.spec.McpSchema;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * DNS-rebinding protection and CORS, in front of every route. A server bound to loopback accepts only
+ * loopback {@code Host} names and loopback origins unless told otherwise; any server refuses a cross-origin
+ * {@code Origin} it was not configured to allow. Allowed origins get the CORS headers MCP clients need.
+ */
+final class OriginGuard implements HttpHandler {
+
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
+    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
+    private static final HttpString EXPOSE_HEADERS = new HttpString("Access-Control-Expose-Headers");
+    private static final HttpString MAX_AGE = new HttpString("Access-Control-Max-Age");
+
+    private final HttpHandler next;
+    private final boolean protect;
+    private final boolean loopbackBind;
+    private final Set<String> allowedHosts;
+    private final Set<String> allowedOrigins;
+    private final boolean cors;
+
+    OriginGuard(HttpHandler next, boolean protect, boolean loopbackBind, Set<String> allowedHosts,
+            Set<String> allowedOrigins, boolean cors) {
+        this.next = next;
+        this.protect = protect;
+        this.loopbackBind = loopbackBind;
+        this.allowedHosts = lower(allowedHosts);
+        this.allowedOrigins = lower(allowedOrigins);
+        this.cors = cors;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange ex) throws Exception {
+        String host = hostName(ex.getRequestHeaders().getFirst(Headers.HOST));
+        String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
+        if (protect && !hostAllowed(host)) {
+            forbid(ex, "Forbidden: Host '" + host + "' is not allowed (DNS rebinding protection)");
+            return;
+        }
+        boolean originOk = origin == null || originAllowed(origin, host);
+        if (protect && !originOk) {
+            forbid(ex, "Forbidden: Origin '" + origin + "' is not allowed");
+            return;
+        }
+        if (cors && origin != null && originOk) {
+            ex.getResponseHeaders().put(ALLOW_ORIGIN, origin);
+            ex.getResponseHeaders().add(Headers.VARY, "Origin");
+            ex.getResponseHeaders().put(EXPOSE_HEADERS, "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate");
+        }
+        if (ex.getRequestMethod().equals(Methods.OPTIONS)) {
+            if (cors && originOk) {
+                ex.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, DELETE, OPTIONS");
+                ex.getResponseHeaders().put(ALLOW_HEADERS, "Content-Type, Authorization, Accept, Mcp-Session-Id, "
+                        + "Mcp-Protocol-Version, Last-Event-ID");
+                ex.getResponseHeaders().put(MAX_AGE, "600");
+            }
+            ex.getResponseHeaders().put(Headers.ALLOW, "GET, POST, DELETE, OPTIONS");
+            ex.setStatusCode(204);
+            ex.endExchange();
+            return;
+        }
+        next.handleRequest(ex);
+    }
+
+    private boolean hostAllowed(String host) {
+        if (allowedHosts.contains(host)) {
+            return true;
+        }
+        return loopbackBind ? LOOPBACK.contains(host) : allowedHosts.isEmpty();
+    }
+
+    private boolean originAllowed(String origin, String host) {
+        String o = origin.toLowerCase(Locale.ROOT);
+        if (allowedOrigins.contains("*") || allowedOrigins.contains(stripSlash(o))) {
+            return true;
+        }
+        String originHost;
+        try {
+            URI uri = URI.create(o);
+            if (uri.getHost() == null || !(o.startsWith("http://") || o.startsWith("https://"))) {
+                return false;
+            }
+            originHost = uri.getHost().startsWith("[") ? uri.getHost() : uri.getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (loopbackBind && LOOPBACK.contains(originHost)) {
+            return true;
+        }
+        return originHost.equals(host) || (LOOPBACK.contains(originHost) && LOOPBACK.contains(host));
+    }
+
+    /** The host name of a Host header, without the port; IPv6 literals keep their brackets. */
+    static String hostName(String hostHeader) {
+        if (hostHeader == null) {
+            return "";
+        }
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end < 0 ? h : h.substring(0, end + 1);
+        }
+        int colon = h.indexOf(':');
+        return colon < 0 ? h : h.substring(0, colon);
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static Set<String> lower(Set<String> values) {
+        return Set.copyOf(values.stream().map(v -> stripSlash(v.toLowerCase(Locale.ROOT))).toList());
+    }
+
+    private static void forbid(HttpServerExchange ex, String message) {
+        ex.setStatusCode(403);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        ex.getResponseSender().send(ByteBuffer.wrap(
+                Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message))));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import java.util.Map;
+import reactor.core.Disposable;
+
+/**
+ * What the transport knows of one JSON-RPC request and hands down to the handlers through the SDK's
+ * {@link McpTransportContext}: the caller, the request id, and its cancellation.
+ */
+final class RequestScope {
+
+    private static final String KEY = "dev.fastmcp.request";
+    private static final RequestScope NONE = new RequestScope(null, null, null);
+
+    final Object requestId;
+    final AuthSession auth;
+    final ServerRequest http;
+    private volatile boolean cancelled;
+    private volatile Disposable subscription;
+    private volatile Runnable onCancel;
+
+    RequestScope(Object requestId, AuthSession auth, ServerRequest http) {
+        this.requestId = requestId;
+        this.auth = auth;
+        this.http = http;
+    }
+
+    McpTransportContext transportContext() {
+        return McpTransportContext.create(Map.of(KEY, this));
+    }
+
+    static RequestScope of(McpTransportContext ctx) {
+        Object scope = ctx == null ? null : ctx.get(KEY);
+        return scope instanceof RequestScope s ? s : NONE;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    void onSubscribe(Disposable subscription) {
+        this.subscription = subscription;
+        if (cancelled) {
+            subscription.dispose();
+        }
+    }
+
+    void onCancel(Runnable action) {
+        this.onCancel = action;
+    }
+
+    /** Marks the request cancelled and stops its handler (the thread running it is interrupted). */
+    void cancel() {
+        cancelled = true;
+        Disposable s = subscription;
+        if (s != null) {
+            s.dispose();
+        }
+        Runnable action = onCancel;
+        if (action != null) {
+            action.run();
+        }
+    }
+}

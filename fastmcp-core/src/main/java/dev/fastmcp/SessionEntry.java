@@ -1,0 +1,50 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Our side of one MCP session: the SDK session, its owner, its event log, live streams and requests. */
+final class SessionEntry {
+
+    final McpStreamableServerSession sdk;
+    final String subject;
+    final EventLog events;
+    final Map<String, SseStream> streams = new ConcurrentHashMap<>();
+    final Map<Object, RequestScope> inflight = new ConcurrentHashMap<>();
+    private final AtomicLong streamIds = new AtomicLong();
+    private volatile long lastSeenNanos = System.nanoTime();
+
+    SessionEntry(McpStreamableServerSession sdk, String subject, int eventLogSize) {
+        this.sdk = sdk;
+        this.subject = subject;
+        this.events = new EventLog(eventLogSize);
+    }
+
+    String id() {
+        return sdk.getId();
+    }
+
+    void touch() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - lastSeenNanos;
+    }
+
+    boolean busy() {
+        return !inflight.isEmpty() || streams.values().stream().anyMatch(SseStream::connected);
+    }
+
+    SseStream newStream() {
+        SseStream stream = new SseStream(Long.toString(streamIds.incrementAndGet()), this);
+        streams.put(stream.id, stream);
+        return stream;
+    }
+
+    void streamFinished(SseStream stream) {
+        streams.remove(stream.id, stream);
+    }
+}

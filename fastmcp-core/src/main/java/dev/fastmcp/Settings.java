@@ -1,0 +1,14 @@
+package dev.fastmcp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+
+/** Everything {@link FastMCP.Builder} collected besides the components, fixed at {@code build()}. */
+record Settings(String name, String version, String instructions, Authenticator authenticator,
+        List<Routes.Route> routes, Duration clientRequestTimeout, ExecutorService toolExecutor, int toolThreads,
+        int maxSessions, Duration sessionIdleTimeout, long maxRequestBytes, int eventLogSize,
+        Duration keepAliveInterval, Set<String> allowedOrigins, Set<String> allowedHosts,
+        boolean dnsRebindingProtection, boolean cors) {
+}

@@ -1,0 +1,71 @@
+package dev.fastmcp;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One logical SSE stream of a session (a POST's reply stream or the GET listening stream). Its events are
+ * logged, so the HTTP connection carrying it can drop and a new one can resume it with {@code Last-Event-ID}.
+ */
+final class SseStream {
+
+    final String id;
+    private final SessionEntry session;
+    private HttpChannel channel;
+    private boolean finished;
+
+    SseStream(String id, SessionEntry session) {
+        this.id = id;
+        this.session = session;
+    }
+
+    /** Carries the stream on {@code ch}, starting with a priming event the client can resume from. */
+    synchronized void attach(HttpChannel ch) {
+        channel = ch;
+        ch.write(format(session.events.append(id, "")));
+    }
+
+    /** Replays what followed {@code lastEventId} on {@code ch}, then carries the stream on it (or ends it). */
+    synchronized void resume(HttpChannel ch, String lastEventId) {
+        for (EventLog.Event e : session.events.after(lastEventId)) {
+            ch.write(format(e));
+        }
+        if (finished) {
+            ch.end();
+        } else {
+            if (channel != null && channel != ch) {
+                channel.end();
+            }
+            channel = ch;
+        }
+    }
+
+    synchronized boolean connected() {
+        return !finished && channel != null && channel.isOpen();
+    }
+
+    synchronized void send(String json) {
+        if (finished) {
+            return;
+        }
+        EventLog.Event event = session.events.append(id, json);
+        if (channel != null && channel.isOpen()) {
+            channel.write(format(event));
+        }
+    }
+
+    synchronized void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (channel != null) {
+            channel.end();
+        }
+        session.streamFinished(this);
+    }
+
+    static byte[] format(EventLog.Event e) {
+        String text = "id: " + e.id() + "\nevent: message\ndata: " + e.data() + "\n\n";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.fastmcp;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How {@link FastMCP#start(StartOptions)} serves: the transport, and for HTTP the host, port, endpoint and
+ * mode. What is not set here comes from the environment ({@code FASTMCP_TRANSPORT} = {@code http} or
+ * {@code stdio}, {@code FASTMCP_HOST}, {@code FASTMCP_PORT}, {@code FASTMCP_ENDPOINT},
+ * {@code FASTMCP_STATELESS}), then from the defaults: HTTP on {@code 127.0.0.1:8080}, endpoint {@code /mcp},
+ * with sessions.
+ */
+public final class StartOptions {
+
+    /** The ways a server can talk to clients. */
+    public enum Transport {
+        /** Streamable HTTP (or stateless HTTP), on the embedded Undertow server. */
+        HTTP,
+        /** Standard input and output, for clients that start the server as a subprocess. */
+        STDIO
+    }
+
+    private Transport transport;
+    private String host;
+    private Integer port;
+    private String endpoint;
+    private Boolean stateless;
+
+    private StartOptions() {
+    }
+
+    /** Options for HTTP. */
+    public static StartOptions http() {
+        StartOptions o = new StartOptions();
+        o.transport = Transport.HTTP;
+        return o;
+    }
+
+    /** Options for stdio. */
+    public static StartOptions stdio() {
+        StartOptions o = new StartOptions();
+        o.transport = Transport.STDIO;
+        return o;
+    }
+
+    /** Nothing set: everything from the environment or the defaults. */
+    public static StartOptions fromEnvironment() {
+        return new StartOptions();
+    }
+
+    /** The interface to bind; default {@code 127.0.0.1}. Binding beyond loopback exposes the server. */
+    public StartOptions host(String host) {
+        this.host = host;
+        return this;
+    }
+
+    /** The port; {@code 0} picks a free one, readable with {@link FastMCP#port()} after start. */
+    public StartOptions port(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, was " + port);
+        }
+        this.port = port;
+        return this;
+    }
+
+    /** The MCP endpoint path; default {@code /mcp}. */
+    public StartOptions endpoint(String endpoint) {
+        this.endpoint = endpoint;
+        return this;
+    }
+
+    /** Stateless HTTP: no sessions, plain JSON replies, no server-to-client requests. */
+    public StartOptions stateless(boolean stateless) {
+        this.stateless = stateless;
+        return this;
+    }
+
+    /** The settings after applying the environment and the defaults. */
+    record Resolved(Transport transport, String host, int port, String endpoint, boolean stateless) {
+    }
+
+    Resolved resolve(Map<String, String> env) {
+        Transport t = transport != null ? transport : parseTransport(env.get("FASTMCP_TRANSPORT"));
+        String h = host != null ? host : env.getOrDefault("FASTMCP_HOST", "127.0.0.1");
+        int p = port != null ? port : parsePort(env.get("FASTMCP_PORT"));
+        String e = endpoint != null ? endpoint : env.getOrDefault("FASTMCP_ENDPOINT", "/mcp");
+        boolean s = stateless != null ? stateless : Boolean.parseBoolean(env.getOrDefault("FASTMCP_STATELESS", "false"));
+        if (!e.startsWith("/")) {
+            throw new IllegalArgumentException("endpoint must start with '/', was '" + e + "'");
+        }
+        return new Resolved(t, h, p, e, s);
+    }
+
+    private static Transport parseTransport(String value) {
+        if (value == null || value.isBlank()) {
+            return Transport.HTTP;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "http", "httpstream", "http-stream", "streamable-http" -> Transport.HTTP;
+            case "stdio" -> Transport.STDIO;
+            default -> throw new IllegalArgumentException("FASTMCP_TRANSPORT must be 'http' or 'stdio', was '"
+                    + value + "'");
+        };
+    }
+
+    private static int parsePort(String value) {
+        if (value == null || value.isBlank()) {
+            return 8080;
+        }
+        try {
+            int p = Integer.parseInt(value.trim());
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("FASTMCP_PORT must be a port number 0-65535, was '" + value + "'");
+    }
+}

@@ -1,0 +1,223 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.modelcontextprotocol.spec.McpStreamableServerTransport;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * stdio: newline-delimited JSON-RPC on standard input and output, one session. It drives the same SDK
+ * session as HTTP, so request ids, cancellation and the {@code canAccess} lists work alike.
+ */
+final class StdioTransport implements McpStreamableServerTransportProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
+
+    private final Components components;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Map<Object, RequestScope> inflight = new ConcurrentHashMap<>();
+    private volatile McpStreamableServerSession.Factory factory;
+    private volatile McpStreamableServerSession session;
+    private volatile boolean stopped;
+    private Thread reader;
+
+    StdioTransport(Components components, InputStream in, OutputStream out) {
+        this.components = components;
+        this.in = in;
+        this.out = out;
+    }
+
+    @Override
+    public void setSessionFactory(McpStreamableServerSession.Factory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public java.util.List<String> protocolVersions() {
+        return java.util.List.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        McpStreamableServerSession s = session;
+        return s == null ? Mono.empty() : s.sendNotification(method, params).onErrorComplete();
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        McpStreamableServerSession s = session;
+        return s == null ? Mono.empty() : s.closeGracefully().onErrorComplete();
+    }
+
+    void start() {
+        reader = new Thread(this::readLoop, "fastmcp-stdio");
+        reader.start();
+    }
+
+    void stop() {
+        stopped = true;
+        inflight.values().forEach(RequestScope::cancel);
+        if (reader != null) {
+            reader.interrupt();
+        }
+    }
+
+    private void readLoop() {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while (!stopped && (line = lines.readLine()) != null) {
+                if (!line.isBlank()) {
+                    handle(line);
+                }
+            }
+        } catch (IOException e) {
+            if (!stopped) {
+                LOG.warn("stdin failed: {}", e.toString());
+            }
+        }
+        LOG.info("stdin closed; the MCP session ends");
+        closeGracefully().block(java.time.Duration.ofSeconds(5));
+        inflight.values().forEach(RequestScope::cancel);
+    }
+
+    private void handle(String line) {
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = Json.parseMessage(line.getBytes(StandardCharsets.UTF_8));
+        } catch (JsonRpcException e) {
+            write(Json.errorEnvelope(e.id, e.code, e.getMessage()));
+            return;
+        }
+        try {
+            if (message instanceof McpSchema.JSONRPCRequest request) {
+                request(request);
+            } else if (message instanceof McpSchema.JSONRPCNotification notification) {
+                notification(notification);
+            } else if (session != null) {
+                session.accept((McpSchema.JSONRPCResponse) message).subscribe(null,
+                        e -> LOG.debug("A response matched no request: {}", e.toString()));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Failed to handle a message", e);
+            Object id = message instanceof McpSchema.JSONRPCRequest r ? r.id() : null;
+            write(Json.errorEnvelope(id, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error"));
+        }
+    }
+
+    private void request(McpSchema.JSONRPCRequest request) {
+        RequestScope scope = new RequestScope(request.id(), null, null);
+        McpTransportContext ctx = scope.transportContext();
+        if (McpSchema.METHOD_INITIALIZE.equals(request.method())) {
+            McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(
+                    Json.MAPPER.convertValue(request.params(), McpSchema.InitializeRequest.class));
+            session = init.session();
+            session.listeningStream(new Line(null));
+            init.initResult().contextWrite(c -> c.put(McpTransportContext.KEY, ctx)).subscribe(
+                    result -> write(McpSchema.JSONRPCResponse.result(request.id(), result)),
+                    e -> write(Json.errorEnvelope(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error")));
+            return;
+        }
+        if (session == null) {
+            write(Json.errorEnvelope(request.id(), McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "The session is not initialized; send initialize first"));
+            return;
+        }
+        Mono<Object> intercepted = components.intercept(request.method(), request.params(), ctx);
+        if (intercepted != null) {
+            intercepted.subscribe(value -> write(McpSchema.JSONRPCResponse.result(request.id(), value)),
+                    e -> write(McpSchema.JSONRPCResponse.error(request.id(),
+                            e instanceof io.modelcontextprotocol.spec.McpError m && m.getJsonRpcError() != null
+                                    ? m.getJsonRpcError()
+                                    : new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
+                                            "Internal error", null))));
+            return;
+        }
+        inflight.put(request.id(), scope);
+        Disposable subscription = session.responseStream(new Line(scope)).handle(request)
+                .contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
+                .subscribe(null, e -> LOG.warn("Request {} failed", request.id(), e));
+        scope.onSubscribe(subscription);
+    }
+
+    private void notification(McpSchema.JSONRPCNotification notification) {
+        if ("notifications/cancelled".equals(notification.method())) {
+            if (notification.params() instanceof Map<?, ?> params) {
+                RequestScope scope = inflight.get(params.get("requestId"));
+                if (scope != null) {
+                    scope.cancel();
+                }
+            }
+        } else if (session != null) {
+            session.accept(notification).subscribe(null,
+                    e -> LOG.warn("Notification {} failed", notification.method(), e));
+        }
+    }
+
+    private void write(Object message) {
+        byte[] json = Json.bytes(message);
+        synchronized (out) {
+            try {
+                out.write(json);
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                LOG.warn("stdout failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** A stream of the session written to stdout: one per request, and the session's listening one. */
+    private final class Line implements McpStreamableServerTransport {
+        private final RequestScope scope;
+
+        Line(RequestScope scope) {
+            this.scope = scope;
+        }
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            return sendMessage(message, null);
+        }
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String messageId) {
+            return Mono.fromRunnable(() -> {
+                if (!(message instanceof McpSchema.JSONRPCResponse && scope != null && scope.cancelled())) {
+                    write(message);
+                }
+            });
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return Mono.fromRunnable(this::close);
+        }
+
+        @Override
+        public void close() {
+            if (scope != null) {
+                inflight.remove(scope.requestId, scope);
+            }
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return Json.MAPPER.convertValue(data, typeRef);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Streamable HTTP with sessions, on our own Undertow endpoint: the SDK's session machinery behind, our HTTP
+ * rules in front (JSON or SSE replies, resumable streams, sessions bound to their subject, cancellation).
+ */
+final class StreamableHttp implements McpStreamableServerTransportProvider, McpBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamableHttp.class);
+    static final List<String> PROTOCOL_VERSIONS = List.of("2025-03-26", "2025-06-18", "2025-11-25");
+    private static final String CANCELLED = "notifications/cancelled";
+
+    private final Sessions sessions;
+    private final Components components;
+    private final int eventLogSize;
+    private final long keepAliveSeconds;
+    private volatile McpStreamableServerSession.Factory factory;
+
+    StreamableHttp(Sessions sessions, Components components, int eventLogSize, long keepAliveSeconds) {
+        this.sessions = sessions;
+        this.components = components;
+        this.eventLogSize = eventLogSize;
+        this.keepAliveSeconds = keepAliveSeconds;
+    }
+
+    @Override
+    public void setSessionFactory(McpStreamableServerSession.Factory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return PROTOCOL_VERSIONS;
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        return Flux.fromIterable(sessions.all())
+                .flatMap(s -> s.sdk.sendNotification(method, params).onErrorComplete())
+                .then();
+    }
+
+    @Override
+    public Mono<Void> notifyClient(String sessionId, String method, Object params) {
+        SessionEntry entry = sessions.get(sessionId);
+        return entry == null ? Mono.empty() : entry.sdk.sendNotification(method, params).onErrorComplete();
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return Mono.fromRunnable(sessions::closeAll);
+    }
+
+    @Override
+    public String allowedMethods() {
+        return "GET, POST, DELETE";
+    }
+
+    @Override
+    public void post(McpCall call, McpSchema.JSONRPCMessage message) {
+        if (message instanceof McpSchema.JSONRPCRequest request
+                && McpSchema.METHOD_INITIALIZE.equals(request.method())) {
+            initialize(call, request);
+            return;
+        }
+        SessionEntry entry = session(call, message instanceof McpSchema.JSONRPCRequest r ? r.id() : null);
+        if (message instanceof McpSchema.JSONRPCResponse response) {
+            entry.sdk.accept(response).subscribe(null,
+                    e -> LOG.debug("Session {}: response {} matched no request", entry.id(), response.id()));
+            call.accepted();
+        } else if (message instanceof McpSchema.JSONRPCNotification notification) {
+            if (CANCELLED.equals(notification.method())) {
+                cancel(entry, notification.params());
+            } else {
+                entry.sdk.accept(notification)
+                        .contextWrite(c -> c.put(McpTransportContext.KEY, call.scope(null).transportContext()))
+                        .subscribe(null, e -> LOG.warn("Session {}: notification {} failed", entry.id(),
+                                notification.method(), e));
+            }
+            call.accepted();
+        } else {
+            request(call, entry, (McpSchema.JSONRPCRequest) message);
+        }
+    }
+
+    private void initialize(McpCall call, McpSchema.JSONRPCRequest request) {
+        if (!sessions.hasRoom()) {
+            throw new JsonRpcException(503, request.id(), -32000,
+                    "Server has too many open sessions; close unused sessions or retry later");
+        }
+        McpSchema.InitializeRequest init;
+        try {
+            init = Json.MAPPER.convertValue(request.params(), McpSchema.InitializeRequest.class);
+        } catch (RuntimeException e) {
+            throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_PARAMS,
+                    "Invalid initialize params: expected protocolVersion, capabilities and clientInfo");
+        }
+        if (init == null || init.protocolVersion() == null) {
+            throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_PARAMS,
+                    "Invalid initialize params: protocolVersion is required");
+        }
+        McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
+        SessionEntry entry = new SessionEntry(started.session(),
+                call.auth() == null ? null : call.auth().subject(), eventLogSize);
+        sessions.add(entry);
+        RequestScope scope = call.scope(request.id());
+        started.initResult()
+                .contextWrite(c -> c.put(McpTransportContext.KEY, scope.transportContext()))
+                .subscribe(result -> call.respondJson(200, McpSchema.JSONRPCResponse.result(request.id(), result),
+                        Map.of(McpCall.SESSION_HEADER, entry.id())), e -> {
+                            sessions.remove(entry.id());
+                            LOG.warn("initialize failed", e);
+                            call.respondJson(500, Json.errorEnvelope(request.id(),
+                                    McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error"));
+                        });
+    }
+
+    private void request(McpCall call, SessionEntry entry, McpSchema.JSONRPCRequest request) {
+        RequestScope scope = call.scope(request.id());
+        Mono<Object> intercepted = components.intercept(request.method(), request.params(),
+                scope.transportContext());
+        if (intercepted != null) {
+            call.respond(request.id(), intercepted);
+            return;
+        }
+        if (entry.inflight.putIfAbsent(request.id(), scope) != null) {
+            throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Request id " + request.id() + " is already in use by a request in progress");
+        }
+        PostReply reply = new PostReply(call, entry, scope, keepAliveSeconds);
+        scope.onCancel(reply::close);
+        Disposable subscription = entry.sdk.responseStream(reply).handle(request)
+                .contextWrite(c -> c.put(McpTransportContext.KEY, scope.transportContext()))
+                .subscribe(null, reply::fail);
+        scope.onSubscribe(subscription);
+    }
+
+    private static void cancel(SessionEntry entry, Object params) {
+        if (params instanceof Map<?, ?> map) {
+            RequestScope scope = entry.inflight.get(normalizeId(map.get("requestId")));
+            if (scope != null) {
+                LOG.debug("Session {}: request {} cancelled by the client", entry.id(), scope.requestId);
+                scope.cancel();
+            }
+        }
+    }
+
+    private static Object normalizeId(Object id) {
+        return id instanceof Long l && l == l.intValue() ? Integer.valueOf(l.intValue()) : id;
+    }
+
+    @Override
+    public void get(McpCall call) {
+        SessionEntry entry = session(call, null);
+        entry.touch();
+        HttpChannel channel = call.channel();
+        channel.startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
+        String lastEventId = call.http().header("last-event-id");
+        if (lastEventId != null) {
+            SseStream live = entry.streams.get(Objects.requireNonNullElse(EventLog.streamOf(lastEventId), ""));
+            if (live != null) {
+                live.resume(channel, lastEventId);
+            } else {
+                for (EventLog.Event e : entry.events.after(lastEventId)) {
+                    channel.write(SseStream.format(e));
+                }
+                channel.end();
+                return;
+            }
+        } else {
+            SseStream stream = entry.newStream();
+            entry.sdk.listeningStream(new ListeningStream(stream));
+            stream.attach(channel);
+        }
+        channel.keepAlive(keepAliveSeconds);
+        channel.onClose(entry::touch);
+    }
+
+    @Override
+    public void delete(McpCall call) {
+        SessionEntry entry = session(call, null);
+        sessions.remove(entry.id());
+        Sessions.close(entry);
+        call.channel().respond(200, null, new byte[0], Map.of());
+    }
+
+    /** The caller's session: 400 without the header, 404 when unknown, expired or owned by someone else. */
+    private SessionEntry session(McpCall call, Object requestId) {
+        String id = call.sessionId();
+        if (id == null) {
+            throw new JsonRpcException(400, requestId, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Bad Request: Mcp-Session-Id header is required; send initialize first");
+        }
+        SessionEntry entry = sessions.get(id);
+        String subject = call.auth() == null ? null : call.auth().subject();
+        if (entry == null || !Objects.equals(entry.subject, subject)) {
+            throw new JsonRpcException(404, requestId, -32001, "Session not found; initialize a new session");
+        }
+        return entry;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.fastmcp;
+
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A tool the model can call: a name, a description, its parameters and the code that runs.
+ *
+ * <pre>{@code
+ * record AddArgs(double a, double b) {}
+ *
+ * Tool add = Tool.builder("add")
+ *     .description("Adds two numbers")
+ *     .parameters(AddArgs.class)
+ *     .execute((args, ctx) -> String.valueOf(args.a() + args.b()))
+ *     .build();
+ * }</pre>
+ */
+public final class Tool {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
+    private static final Map<String, Object> NO_PARAMETERS = Map.of("type", "object", "properties", Map.of());
+
+    private final McpSchema.Tool definition;
+    private final AccessCheck canAccess;
+    private final Duration timeout;
+    private final Class<?> argumentType;
+    private final ToolHandler<Object> handler;
+
+    @SuppressWarnings("unchecked")
+    private Tool(Builder<?> b) {
+        this.definition = McpSchema.Tool.builder(b.name, b.inputSchema)
+                .title(b.title)
+                .description(b.description)
+                .outputSchema(b.outputSchema)
+                .annotations(b.annotations)
+                .meta(b.meta)
+                .build();
+        this.canAccess = b.canAccess;
+        this.timeout = b.timeout;
+        this.argumentType = b.argumentType;
+        this.handler = (ToolHandler<Object>) b.handler;
+    }
+
+    /** Starts a tool named {@code name}: letters, digits, {@code _ - .}, at most 128 characters. */
+    public static Builder<Map<String, Object>> builder(String name) {
+        return new Builder<>(name);
+    }
+
+    /** The tool's name. */
+    public String name() {
+        return definition.name();
+    }
+
+    /** The tool as MCP lists it. */
+    public McpSchema.Tool definition() {
+        return definition;
+    }
+
+    /** Who may see and call the tool; {@code null} means everyone. */
+    public AccessCheck canAccess() {
+        return canAccess;
+    }
+
+    /** The time the tool may run before the call fails, or {@code null} for no limit. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    Class<?> argumentType() {
+        return argumentType;
+    }
+
+    ToolHandler<Object> handler() {
+        return handler;
+    }
+
+    /**
+     * Builds a {@link Tool}. {@code execute} is required; the parameters default to an empty object.
+     *
+     * @param <A> the argument type passed to {@code execute}
+     */
+    public static final class Builder<A> {
+        private final String name;
+        private String title;
+        private String description;
+        private Map<String, Object> inputSchema = NO_PARAMETERS;
+        private Class<?> argumentType;
+        private Map<String, Object> outputSchema;
+        private McpSchema.ToolAnnotations annotations;
+        private Map<String, Object> meta;
+        private AccessCheck canAccess;
+        private Duration timeout;
+        private ToolHandler<?> handler;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name == null");
+        }
+
+        /** A human-friendly title. */
+        public Builder<A> title(String title) {
+            this.title = title;
+            return this;
+        }
+
+        /** What the tool does, for the model; clients show it too. */
+        public Builder<A> description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        /** The parameters as a JSON Schema object; {@code execute} receives the arguments as a {@code Map}. */
+        @SuppressWarnings("unchecked")
+        public Builder<Map<String, Object>> parameters(Map<String, Object> jsonSchema) {
+            this.inputSchema = Map.copyOf(Objects.requireNonNull(jsonSchema, "jsonSchema == null"));
+            this.argumentType = null;
+            this.handler = null;
+            return (Builder<Map<String, Object>>) this;
+        }
+
+        /** The parameters as JSON Schema text; {@code execute} receives the arguments as a {@code Map}. */
+        public Builder<Map<String, Object>> parameters(String jsonSchema) {
+            return parameters(Json.parseObject(Objects.requireNonNull(jsonSchema, "jsonSchema == null"),
+                    "parameters of tool '" + name + "'"));
+        }
+
+        /**
+         * The parameters as a record: the JSON Schema is derived from its components (required unless
+         * {@code Optional} or {@code @Nullable}), and {@code execute} receives the bound record.
+         */
+        @SuppressWarnings("unchecked")
+        public <T extends Record> Builder<T> parameters(Class<T> recordType) {
+            this.inputSchema = RecordSchemas.schemaFor(Objects.requireNonNull(recordType, "recordType == null"));
+            this.argumentType = recordType;
+            this.handler = null;
+            return (Builder<T>) this;
+        }
+
+        /** The JSON Schema of the structured result; results are validated against it. */
+        public Builder<A> outputSchema(Map<String, Object> jsonSchema) {
+            this.outputSchema = Map.copyOf(Objects.requireNonNull(jsonSchema, "jsonSchema == null"));
+            return this;
+        }
+
+        /** The structured result as a record: the output schema is derived from it. */
+        public Builder<A> outputType(Class<? extends Record> recordType) {
+            this.outputSchema = RecordSchemas.schemaFor(Objects.requireNonNull(recordType, "recordType == null"));
+            return this;
+        }
+
+        /** Hints for clients: read-only, destructive, idempotent, open-world. */
+        public Builder<A> annotations(McpSchema.ToolAnnotations annotations) {
+            this.annotations = annotations;
+            return this;
+        }
+
+        /** Free-form {@code _meta} for the tool's listing. */
+        public Builder<A> meta(Map<String, Object> meta) {
+            this.meta = meta == null ? null : Map.copyOf(meta);
+            return this;
+        }
+
+        /** Who may see and call the tool (see {@link Auth}); refused callers are told the tool does not exist. */
+        public Builder<A> canAccess(AccessCheck check) {
+            this.canAccess = check;
+            return this;
+        }
+
+        /** Fails the call with a clear message when the tool runs longer than {@code millis}. */
+        public Builder<A> timeoutMs(long millis) {
+            if (millis <= 0) {
+                throw new IllegalArgumentException("timeoutMs must be positive, was " + millis);
+            }
+            this.timeout = Duration.ofMillis(millis);
+            return this;
+        }
+
+        /** The code of the tool. */
+        public Builder<A> execute(ToolHandler<A> handler) {
+            this.handler = Objects.requireNonNull(handler, "handler == null");
+            return this;
+        }
+
+        /** Validates and builds the tool. */
+        public Tool build() {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("Tool name '" + name
+                        + "' is invalid: use 1 to 128 letters, digits, '_', '-' or '.'");
+            }
+            if (handler == null) {
+                throw new IllegalStateException("Tool '" + name + "' has no execute handler; call execute(...) "
+                        + "after parameters(...)");
+            }
+            if (!"object".equals(inputSchema.get("type"))) {
+                throw new IllegalArgumentException("Tool '" + name + "' parameters must be a JSON Schema of "
+                        + "type \"object\", was: " + inputSchema.get("type"));
+            }
+            return new Tool(this);
+        }
+    }
+}
