@@ -27,6 +27,8 @@ class McpHttpTest {
         server = FastMCP.builder("http-test", "1.0.0")
                 .maxRequestBytes(64 * 1024)
                 .addTool(Tool.builder("quiet").description("Answers at once").execute((a, ctx) -> "hi").build())
+                .addTool(Tool.builder("thread").description("Names its thread")
+                        .execute((a, ctx) -> Thread.currentThread().getName()).build())
                 .addTool(Tool.builder("chatty").description("Logs and reports progress").execute((a, ctx) -> {
                     for (int i = 1; i <= 3; i++) {
                         ctx.log().info("step " + i);
@@ -64,6 +66,14 @@ class McpHttpTest {
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertTrue(r.body().contains("\"text\":\"hi\""), r.body());
+    }
+
+    @Test
+    void toolCodeRunsOnTheToolExecutorNeverOnAnIoThread() throws Exception {
+        mcp.initialize();
+        HttpResponse<String> r = mcp.call(1, "tools/call", "{\"name\":\"thread\",\"arguments\":{}}");
+        assertTrue(r.body().contains("\"text\":\"fastmcp-tool-"), r.body());
+        assertFalse(r.body().contains("I/O"), r.body());
     }
 
     @Test
