@@ -123,6 +123,11 @@ final class CallContext implements Context, Context.Log {
     }
 
     @Override
+    public void closeSseStream() {
+        scope.closeStream();
+    }
+
+    @Override
     public boolean isCancelled() {
         return timedOut || scope.cancelled();
     }

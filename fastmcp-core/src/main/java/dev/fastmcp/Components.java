@@ -79,12 +79,24 @@ final class Components {
 
     /**
      * Requests the transports answer from here instead of the SDK: the four lists, filtered by
-     * {@code canAccess} for this caller, and completions (whose SDK registry cannot change at run time).
-     * Returns null for every other method.
+     * {@code canAccess} for this caller; completions (whose SDK registry cannot change at run time); and
+     * calls of unknown tools and prompts. Returns null for every other request.
      */
     Mono<Object> intercept(String method, Object params, McpTransportContext ctx) {
         if (McpSchema.METHOD_COMPLETION_COMPLETE.equals(method)) {
             return Mono.defer(() -> complete(params, ctx)).cast(Object.class);
+        }
+        // Unknown tools and prompts get the same answer as refused ones (see Invocations), not the SDK's.
+        if (McpSchema.METHOD_TOOLS_CALL.equals(method) || McpSchema.METHOD_PROMPT_GET.equals(method)) {
+            String name = params instanceof Map<?, ?> map && map.get("name") instanceof String n ? n : null;
+            boolean tool = McpSchema.METHOD_TOOLS_CALL.equals(method);
+            synchronized (this) {
+                if (name != null && (tool ? tools.containsKey(name) : prompts.containsKey(name))) {
+                    return null;
+                }
+            }
+            return Mono.error(name == null ? invalidParams("Invalid params: \"name\" is required")
+                    : tool ? Invocations.unknownTool(name) : Invocations.unknownPrompt(name));
         }
         Object listed = list(method, ctx);
         return listed == null ? null : Mono.just(listed);

@@ -70,6 +70,13 @@ public interface Context {
     }
 
     /**
+     * Ends the HTTP connection that carries this request's SSE stream while the call goes on (SSE polling):
+     * the client reconnects with {@code Last-Event-ID} and receives the rest, including the result. Useful to
+     * release connections during long waits. Does nothing over stdio or in stateless mode.
+     */
+    void closeSseStream();
+
+    /**
      * Whether the client cancelled this request ({@code notifications/cancelled}). A cancelled call's result is
      * not sent; long-running code should check this and stop early. The thread is also interrupted.
      */

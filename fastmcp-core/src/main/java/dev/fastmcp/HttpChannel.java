@@ -106,14 +106,22 @@ final class HttpChannel {
         });
     }
 
-    /** Runs {@code task} on the I/O thread after {@code seconds}, unless the exchange has closed by then. */
-    void schedule(long seconds, Runnable task) {
-        if (seconds > 0) {
-            exchange.getIoThread().executeAfter(() -> {
+    /**
+     * Runs {@code task} on the I/O thread after {@code seconds}, unless the exchange has closed by then.
+     * Returns a handle to cancel it, or null when nothing was scheduled.
+     */
+    XnioExecutor.Key schedule(long seconds, Runnable task) {
+        if (seconds <= 0 || closed) {
+            return null;
+        }
+        try {
+            return exchange.getIoThread().executeAfter(() -> {
                 if (!closed) {
                     task.run();
                 }
             }, seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
         }
     }
 

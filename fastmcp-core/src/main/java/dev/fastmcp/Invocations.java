@@ -45,15 +45,13 @@ final class Invocations {
         }
     }
 
-    // The same error the SDK gives for a tool it does not know, so a refusal reveals nothing.
+    // One error for a tool that does not exist and one the caller may not use, so a refusal reveals nothing.
     static McpError unknownTool(String name) {
-        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: invalid_tool_name")
-                .data("Tool not found: " + name).build();
+        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + name).build();
     }
 
     static McpError unknownPrompt(String name) {
-        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Invalid prompt name")
-                .data("Prompt not found: " + name).build();
+        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + name).build();
     }
 
     Mono<McpSchema.CallToolResult> callTool(Tool tool, McpTransportContext tctx, McpAsyncServerExchange exchange,
@@ -75,7 +73,9 @@ final class Invocations {
             if (timeout == null) {
                 return run;
             }
-            return run.timeout(timeout, Mono.fromSupplier(() -> {
+            // The timer marks the call timed out before the race cancels (and interrupts) it, so the tool
+            // already sees isCancelled() when it wakes up.
+            return Mono.firstWithSignal(run, Mono.delay(timeout).map(tick -> {
                 ctx.markTimedOut();
                 return Results.toolError("Tool '" + tool.name() + "' timed out after " + timeout.toMillis()
                         + "ms. Consider increasing timeoutMs or optimizing the tool implementation.");

@@ -24,6 +24,7 @@ final class PostReply implements McpStreamableServerTransport {
     private boolean closed;
 
     private final long keepAliveSeconds;
+    private final org.xnio.XnioExecutor.Key upgradeTimer;
 
     PostReply(McpCall call, SessionEntry session, RequestScope scope, long keepAliveSeconds) {
         this.call = call;
@@ -32,7 +33,7 @@ final class PostReply implements McpStreamableServerTransport {
         this.keepAliveSeconds = keepAliveSeconds;
         // A call silent for this long turns into an SSE stream with keep-alives, so that idle timeouts of
         // proxies (and our own) do not cut a long tool call or a wait for the user.
-        call.channel().schedule(keepAliveSeconds, this::upgradeIfSilent);
+        this.upgradeTimer = call.channel().schedule(keepAliveSeconds, this::upgradeIfSilent);
     }
 
     private synchronized void upgradeIfSilent() {
@@ -65,6 +66,7 @@ final class PostReply implements McpStreamableServerTransport {
         }
         if (sse == null && response) {
             answered = true;
+            cancelTimer();
             call.channel().respond(200, "application/json", Json.bytes(message), Map.of());
             return;
         }
@@ -73,6 +75,18 @@ final class PostReply implements McpStreamableServerTransport {
         }
         sse.send(Json.string(message));
         answered |= response;
+    }
+
+    /** Ends the connection but not the stream: the client resumes it with Last-Event-ID. */
+    synchronized void detachConnection() {
+        if (closed || answered) {
+            return;
+        }
+        if (sse == null) {
+            cancelTimer();
+            openStream();
+        }
+        sse.detach();
     }
 
     /** The handler chain failed outside any tool: answer with a generic JSON-RPC error. */
@@ -95,6 +109,7 @@ final class PostReply implements McpStreamableServerTransport {
             return;
         }
         closed = true;
+        cancelTimer();
         session.inflight.remove(scope.requestId, scope);
         if (sse != null) {
             sse.finish();
@@ -102,6 +117,12 @@ final class PostReply implements McpStreamableServerTransport {
             // Cancelled before anything was sent: the client expects no response, so end an empty stream.
             call.channel().startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
             call.channel().end();
+        }
+    }
+
+    private void cancelTimer() {
+        if (upgradeTimer != null) {
+            upgradeTimer.remove();
         }
     }
 

@@ -19,6 +19,7 @@ final class RequestScope {
     private volatile boolean cancelled;
     private volatile Disposable subscription;
     private volatile Runnable onCancel;
+    private volatile Runnable streamCloser;
 
     RequestScope(Object requestId, AuthSession auth, ServerRequest http) {
         this.requestId = requestId;
@@ -43,6 +44,17 @@ final class RequestScope {
         this.subscription = subscription;
         if (cancelled) {
             subscription.dispose();
+        }
+    }
+
+    void onCloseStream(Runnable action) {
+        this.streamCloser = action;
+    }
+
+    void closeStream() {
+        Runnable action = streamCloser;
+        if (action != null) {
+            action.run();
         }
     }
 

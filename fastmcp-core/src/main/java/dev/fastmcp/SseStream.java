@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class SseStream {
 
+    /** How long a client waits before reconnecting a closed stream, sent with the priming event. */
+    static final int RETRY_MILLIS = 2000;
+
     final String id;
     private final SessionEntry session;
     private HttpChannel channel;
@@ -53,6 +56,14 @@ final class SseStream {
         }
     }
 
+    /** Ends the current connection; events keep being logged until a client resumes the stream. */
+    synchronized void detach() {
+        if (channel != null) {
+            channel.end();
+            channel = null;
+        }
+    }
+
     synchronized void finish() {
         if (finished) {
             return;
@@ -65,7 +76,9 @@ final class SseStream {
     }
 
     static byte[] format(EventLog.Event e) {
-        String text = "id: " + e.id() + "\nevent: message\ndata: " + e.data() + "\n\n";
+        String text = e.data().isEmpty()
+                ? "id: " + e.id() + "\nretry: " + RETRY_MILLIS + "\ndata: \n\n"
+                : "id: " + e.id() + "\nevent: message\ndata: " + e.data() + "\n\n";
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

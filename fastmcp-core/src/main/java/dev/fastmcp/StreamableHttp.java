@@ -142,6 +142,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         }
         PostReply reply = new PostReply(call, entry, scope, keepAliveSeconds);
         scope.onCancel(reply::close);
+        scope.onCloseStream(reply::detachConnection);
         Disposable subscription = entry.sdk.responseStream(reply).handle(request)
                 .contextWrite(c -> c.put(McpTransportContext.KEY, scope.transportContext()))
                 .subscribe(null, reply::fail);

@@ -1,0 +1,77 @@
+package dev.fastmcp.examples;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs one example server: {@code java -jar fastmcp-examples.jar [name]}.
+ *
+ * <p>Servers listen on {@code http://127.0.0.1:8080/mcp} unless {@code FASTMCP_HOST} or {@code FASTMCP_PORT}
+ * say otherwise, and run until killed.
+ */
+public final class Main {
+
+    /** The example run when no name is given. */
+    static final String DEFAULT_EXAMPLE = "hello";
+
+    /** Every example, by name, in the order they are listed. */
+    static final Map<String, Example> EXAMPLES;
+
+    static {
+        Map<String, Example> examples = new LinkedHashMap<>();
+        examples.put("hello", new Example(
+                "A small tour: tools, a resource, a resource template and a prompt", HelloServer::main));
+        examples.put("calculator", new Example(
+                "The README's first server: one tool with typed arguments", CalculatorServer::main));
+        examples.put("apikey", new Example(
+                "API keys through the authenticate hook, and canAccess guards (FASTMCP_API_KEY, FASTMCP_ADMIN_KEY)",
+                ApiKeyServer::main));
+        examples.put("conformance", new Example(
+                "The fixture for the official MCP conformance suite (everything-server)", ConformanceServer::main));
+        EXAMPLES = Collections.unmodifiableMap(examples);
+    }
+
+    private Main() {
+    }
+
+    /** One runnable example: what it shows, and its entry point. */
+    record Example(String description, EntryPoint entryPoint) {
+    }
+
+    /** An example's {@code main}. */
+    @FunctionalInterface
+    interface EntryPoint {
+        void main(String[] args) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length == 0 ? DEFAULT_EXAMPLE : args[0];
+        if (name.equals("-h") || name.equals("--help") || name.equals("help")) {
+            System.out.print(usage());
+            return;
+        }
+        Example example = EXAMPLES.get(name);
+        if (example == null) {
+            System.err.println("Unknown example '" + name + "'.");
+            System.err.print(usage());
+            System.exit(2);
+            return;
+        }
+        example.entryPoint().main(args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length));
+    }
+
+    /** The list of examples, as printed for {@code --help} and unknown names. */
+    static String usage() {
+        int width = EXAMPLES.keySet().stream().mapToInt(String::length).max().orElse(0);
+        StringBuilder out = new StringBuilder("Usage: java -jar fastmcp-examples.jar [example]\n\nExamples:\n");
+        EXAMPLES.forEach((name, example) -> out.append("  ").append(name)
+                .append(" ".repeat(width - name.length() + 2))
+                .append(example.description())
+                .append(name.equals(DEFAULT_EXAMPLE) ? " (default)" : "")
+                .append('\n'));
+        out.append("\nEnvironment: FASTMCP_PORT (default 8080), FASTMCP_HOST (default 127.0.0.1).\n");
+        return out.toString();
+    }
+}
