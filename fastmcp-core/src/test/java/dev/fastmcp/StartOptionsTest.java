@@ -1,0 +1,49 @@
+package dev.fastmcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StartOptionsTest {
+
+    @Test
+    void defaultsAreHttpOnLoopback8080() {
+        StartOptions.Resolved r = StartOptions.fromEnvironment().resolve(Map.of());
+        assertEquals(new StartOptions.Resolved(StartOptions.Transport.HTTP, "127.0.0.1", 8080, "/mcp", false), r);
+    }
+
+    @Test
+    void theEnvironmentFillsWhatTheCodeLeavesUnset() {
+        Map<String, String> env = Map.of("FASTMCP_PORT", "9001", "FASTMCP_HOST", "0.0.0.0",
+                "FASTMCP_ENDPOINT", "/api/mcp", "FASTMCP_STATELESS", "true", "FASTMCP_TRANSPORT", "httpStream");
+        assertEquals(new StartOptions.Resolved(StartOptions.Transport.HTTP, "0.0.0.0", 9001, "/api/mcp", true),
+                StartOptions.fromEnvironment().resolve(env));
+        assertEquals(0, StartOptions.http().port(0).resolve(env).port(), "explicit options win");
+        assertEquals(StartOptions.Transport.STDIO,
+                StartOptions.fromEnvironment().resolve(Map.of("FASTMCP_TRANSPORT", "stdio")).transport());
+    }
+
+    @Test
+    void badValuesAreExplained() {
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+                () -> StartOptions.fromEnvironment().resolve(Map.of("FASTMCP_PORT", "http")));
+        assertTrue(port.getMessage().contains("FASTMCP_PORT") && port.getMessage().contains("'http'"));
+        IllegalArgumentException transport = assertThrows(IllegalArgumentException.class,
+                () -> StartOptions.fromEnvironment().resolve(Map.of("FASTMCP_TRANSPORT", "carrier-pigeon")));
+        assertTrue(transport.getMessage().contains("carrier-pigeon"));
+        assertThrows(IllegalArgumentException.class, () -> StartOptions.http().port(70000));
+    }
+
+    @Test
+    void aTakenPortIsExplained() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+                FastMCP server = FastMCP.builder("x", "1").build()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> server.start(StartOptions.http().port(taken.getLocalPort())));
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+        }
+    }
+}
