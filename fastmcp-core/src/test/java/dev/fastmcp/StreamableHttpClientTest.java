@@ -61,6 +61,11 @@ class StreamableHttpClientTest {
             McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder().name("steps")
                     .arguments(Map.of()).progressToken("tok-1").build());
             assertEquals("done", ((McpSchema.TextContent) result.content().get(0)).text());
+            // The SDK client hands notifications to consumers asynchronously: wait for them, boundedly.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((progress.size() < 3 || logs.size() < 3) && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
             assertEquals(3, progress.size());
             // The SDK client may hand notifications to consumers out of order; the wire order is checked in McpHttpTest.
             assertEquals(java.util.Set.of("step 1", "step 2", "step 3"),

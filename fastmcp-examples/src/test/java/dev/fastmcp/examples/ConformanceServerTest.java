@@ -133,6 +133,7 @@ class ConformanceServerTest {
         McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(
                 "test_tool_with_progress", Map.of(), Map.of("progressToken", "progress-test-1")));
         assertEquals("progress-test-1", text(result));
+        awaitSize(progress, 3);
         assertEquals(List.of(0.0, 50.0, 100.0), progress.stream().map(McpSchema.ProgressNotification::progress).toList());
         assertEquals(100.0, progress.get(2).total());
     }
@@ -143,6 +144,7 @@ class ConformanceServerTest {
         connect(spec -> spec.loggingConsumer(messages::add));
         client.setLoggingLevel(McpSchema.LoggingLevel.DEBUG);
         assertEquals("Tool with logging executed successfully", text(call("test_tool_with_logging", Map.of())));
+        awaitSize(messages, 3);
         assertEquals(List.of("Tool execution started", "Tool processing data", "Tool execution completed"),
                 messages.stream().map(McpSchema.LoggingMessageNotification::data).toList());
     }
@@ -192,5 +194,13 @@ class ConformanceServerTest {
                 new McpSchema.PromptReference("test_prompt_with_arguments"),
                 new McpSchema.CompleteRequest.CompleteArgument("arg1", "test")));
         assertEquals(List.of(), result.completion().values());
+    }
+
+    /** The SDK client hands notifications to consumers asynchronously: wait for them, boundedly. */
+    private static void awaitSize(List<?> list, int size) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (list.size() < size && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
     }
 }
