@@ -1,0 +1,269 @@
+package dev.fastmcp.auth;
+
+import java.net.IDN;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders the consent page of {@link ConsentManager}: one self-contained HTML document, no script, no external
+ * resource, every caller- or client-supplied value escaped.
+ */
+final class ConsentPage {
+
+    /** Client names longer than this are cut, so a padded name cannot push the destination off screen. */
+    static final int MAX_NAME_CHARS = 80;
+
+    private static final String CSS = String.join("",
+            "*{box-sizing:border-box}",
+            "body{margin:0;padding:24px 12px;background:#f3f4f6;color:#111827;",
+            "font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}",
+            "main{max-width:480px;margin:0 auto;background:#fff;border:1px solid #e5e7eb;border-radius:12px;",
+            "padding:28px;overflow-wrap:anywhere}",
+            "h1{font-size:21px;margin:0 0 8px}h2{font-size:15px;margin:20px 0 6px}",
+            "p{margin:6px 0}code{font:13px ui-monospace,Menlo,Consolas,monospace;color:#374151}",
+            ".muted{color:#6b7280;font-size:13px}",
+            ".dest{margin:16px 0;padding:12px 14px;border:2px solid #f59e0b;border-radius:8px;background:#fffbeb}",
+            ".host{font-size:20px;font-weight:700;margin:2px 0}",
+            "ul{margin:0;padding-left:20px}li{margin:4px 0}li code{margin-left:6px}",
+            ".buttons{display:flex;gap:12px;justify-content:flex-end;margin-top:24px}",
+            "button{font:inherit;font-weight:600;padding:9px 20px;border-radius:8px;cursor:pointer}",
+            ".deny{background:#fff;color:#111827;border:1px solid #d1d5db}",
+            ".approve{background:#1d4ed8;color:#fff;border:1px solid #1d4ed8}");
+
+    /** A hash source lets the browser apply exactly this stylesheet and nothing injected. */
+    private static final String CSP = "default-src 'none'; style-src 'sha256-" + sha256Base64(CSS)
+            + "'; frame-ancestors 'none'; base-uri 'none'";
+
+    private static final Map<String, String> SCOPE_LABELS = Map.of(
+            "openid", "Verify your identity",
+            "email", "See your email address",
+            "profile", "See your basic profile",
+            "offline_access", "Stay signed in (refresh tokens)");
+
+    private ConsentPage() {
+    }
+
+    /**
+     * The security headers of the page. The CSP has no {@code form-action}: browsers enforce it on every hop of
+     * the redirect chain that follows the POST, which blocks the final hop to custom schemes such as
+     * {@code claude://} or {@code cursor://}.
+     */
+    static Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/html; charset=utf-8");
+        headers.put("Cache-Control", "no-store");
+        headers.put("Pragma", "no-cache");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("Content-Security-Policy", CSP);
+        return Collections.unmodifiableMap(headers);
+    }
+
+    static String render(ConsentManager.ConsentRequest request, String providerName) {
+        String name = text(truncate(request.displayName()));
+        String host = text(destination(request.redirectUri()));
+        StringBuilder html = new StringBuilder(4096);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
+                .append("<title>Authorize ").append(name).append("</title>\n")
+                .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
+                .append("<h1>Authorize <bdi>").append(name).append("</bdi>?</h1>\n")
+                .append("<p><strong><bdi>").append(name)
+                .append("</bdi></strong> is asking to use this MCP server on your behalf.");
+        if (providerName != null && !providerName.isBlank()) {
+            html.append(" You will sign in with <strong>").append(text(providerName)).append("</strong> next.");
+        }
+        html.append("</p>\n<p class=\"muted\">Client ID: <code>").append(text(request.clientId()))
+                .append("</code></p>\n")
+                .append("<div class=\"dest\">\n<p class=\"muted\">After you decide, your browser goes to</p>\n")
+                .append("<p class=\"host\">").append(host).append("</p>\n")
+                .append("<p class=\"muted\"><code>").append(text(request.redirectUri())).append("</code></p>\n")
+                .append("</div>\n<h2>Requested access</h2>\n");
+        appendScopes(html, request.scopes());
+        html.append("<form method=\"post\" action=\"").append(escape(request.formAction())).append("\">\n")
+                .append("<input type=\"hidden\" name=\"").append(ConsentManager.FIELD_TRANSACTION_ID)
+                .append("\" value=\"").append(escape(request.transactionId())).append("\">\n")
+                .append("<input type=\"hidden\" name=\"").append(ConsentManager.FIELD_CSRF_TOKEN)
+                .append("\" value=\"").append(escape(request.csrfToken())).append("\">\n")
+                // Deny comes first in the document, so pressing Enter never approves.
+                .append("<div class=\"buttons\">\n")
+                .append("<button type=\"submit\" class=\"deny\" name=\"").append(ConsentManager.FIELD_ACTION)
+                .append("\" value=\"").append(ConsentManager.ACTION_DENY).append("\">Deny</button>\n")
+                .append("<button type=\"submit\" class=\"approve\" name=\"").append(ConsentManager.FIELD_ACTION)
+                .append("\" value=\"").append(ConsentManager.ACTION_APPROVE).append("\">Approve</button>\n")
+                .append("</div>\n</form>\n")
+                .append("<p class=\"muted\">Approve only if you started this sign-in yourself and you recognise <strong>")
+                .append(host).append("</strong>.</p>\n</main>\n</body>\n</html>\n");
+        return html.toString();
+    }
+
+    private static void appendScopes(StringBuilder html, List<String> scopes) {
+        if (scopes.isEmpty()) {
+            html.append("<p>No specific permissions requested; the provider's defaults apply.</p>\n");
+            return;
+        }
+        html.append("<ul>\n");
+        for (String scope : scopes) {
+            String label = scopeLabel(scope);
+            html.append("<li>").append(text(label));
+            if (!label.equals(scope)) {
+                html.append("<code>").append(text(scope)).append("</code>");
+            }
+            html.append("</li>\n");
+        }
+        html.append("</ul>\n");
+    }
+
+    /** Accepts a path or an http(s) URL; refuses script and data schemes, "//host" shorthands and whitespace. */
+    static void requireFormAction(String action) {
+        ConsentManager.requireText(action, "formAction");
+        int colon = action.indexOf(':');
+        int end = action.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = action.indexOf(c);
+            end = i >= 0 ? Math.min(end, i) : end;
+        }
+        String scheme = colon >= 0 && colon < end ? action.substring(0, colon).toLowerCase(Locale.ROOT) : null;
+        boolean ok = action.chars().allMatch(c -> c > 0x20 && c != 0x7F)
+                && (scheme == null ? !action.startsWith("//") : scheme.equals("https") || scheme.equals("http"));
+        if (!ok) {
+            throw new IllegalArgumentException("formAction must be a path (e.g. '/oauth/consent', with the base "
+                    + "path) or an http(s) URL without spaces, was '" + action + "'");
+        }
+    }
+
+    /** A readable label; the raw scope is shown next to it, since that is what is actually granted. */
+    static String scopeLabel(String scope) {
+        String known = SCOPE_LABELS.get(scope);
+        if (known != null) {
+            return known;
+        }
+        if (scope.contains("://") || scope.startsWith("urn:")) {
+            return scope;
+        }
+        String words = String.join(" ", scope.split("[_:.\\-/]+")).trim();
+        if (words.isEmpty()) {
+            return scope;
+        }
+        return words.substring(0, 1).toUpperCase(Locale.ROOT) + words.substring(1);
+    }
+
+    /**
+     * What the user should recognise: the host for https, otherwise scheme and host (so {@code http} and custom
+     * schemes stand out). Internationalised hosts are shown in punycode, which exposes look-alike letters.
+     */
+    static String destination(String redirectUri) {
+        URI uri = parse(redirectUri);
+        if (uri == null) {
+            return redirectUri;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost();
+        int port = uri.getPort();
+        if (host == null && uri.getRawAuthority() != null) {
+            host = uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1);
+            int colon = host.lastIndexOf(':');
+            if (colon > host.lastIndexOf(']')) {
+                host = host.substring(0, colon);
+            }
+        }
+        if (host == null || host.isEmpty()) {
+            return scheme.isEmpty() ? redirectUri : scheme + ":";
+        }
+        host = toAscii(host).toLowerCase(Locale.ROOT);
+        boolean defaultPort = port == -1 || (port == 443 && scheme.equals("https"))
+                || (port == 80 && scheme.equals("http"));
+        String hostPort = defaultPort ? host : host + ":" + port;
+        return scheme.equals("https") ? hostPort : scheme + "://" + hostPort;
+    }
+
+    /** Parses the URI, or just its part before any query or fragment (which holds the host) if the rest is invalid. */
+    private static URI parse(String uri) {
+        try {
+            return new URI(uri);
+        } catch (URISyntaxException e) {
+            int end = uri.length();
+            for (char c : new char[] {'?', '#'}) {
+                int i = uri.indexOf(c);
+                end = i >= 0 ? Math.min(end, i) : end;
+            }
+            try {
+                return new URI(uri.substring(0, end));
+            } catch (URISyntaxException again) {
+                return null;
+            }
+        }
+    }
+
+    private static String toAscii(String host) {
+        if (host.chars().allMatch(c -> c < 0x80)) {
+            return host;
+        }
+        try {
+            return IDN.toASCII(host, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            return host;
+        }
+    }
+
+    private static String truncate(String name) {
+        if (name.codePointCount(0, name.length()) <= MAX_NAME_CHARS) {
+            return name;
+        }
+        return name.substring(0, name.offsetByCodePoints(0, MAX_NAME_CHARS)) + "\u2026";
+    }
+
+    /**
+     * Escapes display text after replacing control and bidirectional-override characters, which could hide or
+     * reorder what the user reads (e.g. make {@code evil.com} read as {@code moc.live}).
+     */
+    static String text(String value) {
+        StringBuilder clean = new StringBuilder(value.length());
+        value.codePoints().forEach(c -> clean.appendCodePoint(isDeceptive(c) ? 0xFFFD : c));
+        return escape(clean.toString());
+    }
+
+    private static boolean isDeceptive(int c) {
+        return Character.isISOControl(c)
+                || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
+                || c == 0x200E || c == 0x200F || c == 0x061C;
+    }
+
+    /** HTML-escapes {@code & < > " ' `} so a value is inert both in text and in quoted attributes. */
+    static String escape(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                case '`' -> out.append("&#96;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String sha256Base64(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JRE", e);
+        }
+    }
+}
