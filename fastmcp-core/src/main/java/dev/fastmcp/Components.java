@@ -86,17 +86,36 @@ final class Components {
         if (McpSchema.METHOD_COMPLETION_COMPLETE.equals(method)) {
             return Mono.defer(() -> complete(params, ctx)).cast(Object.class);
         }
-        // Unknown tools and prompts get the same answer as refused ones (see Invocations), not the SDK's.
+        // Authorize before dispatch: unknown and refused tools and prompts get one answer, before the shape of
+        // the params is even looked at, so nothing about a refused component leaks (see also Invocations).
         if (McpSchema.METHOD_TOOLS_CALL.equals(method) || McpSchema.METHOD_PROMPT_GET.equals(method)) {
-            String name = params instanceof Map<?, ?> map && map.get("name") instanceof String n ? n : null;
-            boolean tool = McpSchema.METHOD_TOOLS_CALL.equals(method);
-            synchronized (this) {
-                if (name != null && (tool ? tools.containsKey(name) : prompts.containsKey(name))) {
-                    return null;
-                }
+            boolean isTool = McpSchema.METHOD_TOOLS_CALL.equals(method);
+            Map<?, ?> map = params instanceof Map<?, ?> m ? m : Map.of();
+            if (!(map.get("name") instanceof String name)) {
+                return Mono.error(invalidParams("Invalid params: \"name\" is required"));
             }
-            return Mono.error(name == null ? invalidParams("Invalid params: \"name\" is required")
-                    : tool ? Invocations.unknownTool(name) : Invocations.unknownPrompt(name));
+            AccessCheck check;
+            synchronized (this) {
+                Object component = isTool ? tools.get(name) : prompts.get(name);
+                if (component == null) {
+                    return Mono.error(isTool ? Invocations.unknownTool(name) : Invocations.unknownPrompt(name));
+                }
+                check = component instanceof Tool t ? t.canAccess() : ((Prompt) component).canAccess();
+            }
+            if (!Invocations.allowed(check, ctx)) {
+                return Mono.error(isTool ? Invocations.unknownTool(name) : Invocations.unknownPrompt(name));
+            }
+            if (!optionalObject(map.get("arguments")) || !optionalObject(map.get("_meta"))) {
+                return Mono.error(invalidParams("Invalid params: \"arguments\" and \"_meta\" must be objects"));
+            }
+            return null;
+        }
+        if (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)) {
+            String uri = params instanceof Map<?, ?> m && m.get("uri") instanceof String u ? u : null;
+            if (uri == null) {
+                return Mono.error(invalidParams("Invalid params: \"uri\" is required"));
+            }
+            return readable(uri, ctx) ? null : Mono.error(McpError.RESOURCE_NOT_FOUND.apply(uri));
         }
         Object listed = list(method, ctx);
         return listed == null ? null : Mono.just(listed);
@@ -140,6 +159,29 @@ final class Components {
             return Mono.error(McpError.RESOURCE_NOT_FOUND.apply(ref.uri()));
         }
         return Mono.error(invalidParams("Unknown completion reference type; use ref/prompt or ref/resource"));
+    }
+
+    private static boolean optionalObject(Object value) {
+        return value == null || value instanceof Map;
+    }
+
+    /** Whether {@code uri} names a resource, or matches a template, that this caller may read. */
+    private boolean readable(String uri, McpTransportContext ctx) {
+        Resource resource;
+        List<ResourceTemplate> candidates;
+        synchronized (this) {
+            resource = resources.get(uri);
+            candidates = List.copyOf(templates.values());
+        }
+        if (resource != null) {
+            return Invocations.allowed(resource.canAccess(), ctx);
+        }
+        for (ResourceTemplate t : candidates) {
+            if (new io.modelcontextprotocol.util.DefaultMcpUriTemplateManager(t.uriTemplate()).matches(uri)) {
+                return Invocations.allowed(t.canAccess(), ctx);
+            }
+        }
+        return false;
     }
 
     private static McpError invalidParams(String message) {

@@ -13,9 +13,13 @@ final class EventLog {
     record Event(String streamId, long seq, String id, String data) {
     }
 
+    /** The most bytes of event data a session keeps for replay, whatever the event count. */
+    static final long MAX_BYTES = 4L * 1024 * 1024;
+
     private final int capacity;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private long seq;
+    private long bytes;
 
     EventLog(int capacity) {
         this.capacity = capacity;
@@ -26,8 +30,9 @@ final class EventLog {
         Event event = new Event(streamId, n, streamId + "-" + n, data);
         if (capacity > 0) {
             events.addLast(event);
-            while (events.size() > capacity) {
-                events.removeFirst();
+            bytes += data.length();
+            while (events.size() > capacity || (bytes > MAX_BYTES && events.size() > 1)) {
+                bytes -= events.removeFirst().data().length();
             }
         }
         return event;

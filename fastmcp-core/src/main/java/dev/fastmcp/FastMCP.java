@@ -196,8 +196,15 @@ public final class FastMCP implements AutoCloseable {
             backend = transport;
         }
         Sessions counted = sessions;
-        HttpServer http = HttpServer.start(settings, o, backend, !o.stateless(),
-                () -> counted == null ? 0 : counted.size());
+        HttpServer http;
+        try {
+            http = HttpServer.start(settings, o, backend, !o.stateless(), () -> counted == null ? 0 : counted.size());
+        } catch (RuntimeException e) {
+            if (sessions != null) {
+                sessions.closeAll();
+            }
+            throw e;
+        }
         running = new Running(sdk, http, null, sessions, o);
         if (!HttpServer.isLoopback(o.host())) {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",

@@ -47,6 +47,8 @@ final class HttpServer {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                // Above our own limit, so that the body receivers answer 413 before Undertow cuts the connection.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, s.maxRequestBytes() + 64 * 1024)
                 .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
                 .build();

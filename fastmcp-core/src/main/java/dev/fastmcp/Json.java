@@ -82,6 +82,10 @@ final class Json {
             throw new JsonRpcException(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Invalid Request: \"id\" must be a string or a number");
         }
+        if (map.containsKey("id") && id == null && map.containsKey("method")) {
+            throw new JsonRpcException(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: \"id\" must not be null; omit it for a notification");
+        }
         try {
             if (map.containsKey("method")) {
                 if (!(map.get("method") instanceof String)) {
@@ -118,6 +122,23 @@ final class Json {
         envelope.put("id", id);
         envelope.put("error", error);
         return envelope;
+    }
+
+    /** The JSON-RPC error for a failure of request handling: invalid params for unreadable input, else internal. */
+    static McpSchema.JSONRPCResponse.JSONRPCError errorFor(Throwable error) {
+        if (error instanceof io.modelcontextprotocol.spec.McpError mcp && mcp.getJsonRpcError() != null) {
+            return mcp.getJsonRpcError();
+        }
+        if (isInvalidParams(error)) {
+            return new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
+                    "Invalid params: the request's params do not have the expected shape", null);
+        }
+        return new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);
+    }
+
+    static boolean isInvalidParams(Throwable error) {
+        return error instanceof IllegalArgumentException || error instanceof ClassCastException
+                || error instanceof tools.jackson.core.JacksonException;
     }
 
     private static Object validId(Object id) {

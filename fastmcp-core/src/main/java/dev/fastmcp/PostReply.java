@@ -6,11 +6,16 @@ import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.XnioExecutor;
 import reactor.core.publisher.Mono;
 
 /**
  * The reply to one POSTed request: plain JSON when the request produced nothing but its response, an SSE
  * stream as soon as it sends anything before (progress, logs, elicitation), so nothing is buffered.
+ *
+ * <p>The reply ends when the handling ends ({@link #complete}, {@link #fail}) or is cancelled ({@link #close}),
+ * not when the SDK says it is done with it: the SDK releases the stream before an error it did not catch
+ * reaches us, and that error still owes the client a response.
  */
 final class PostReply implements McpStreamableServerTransport {
 
@@ -19,12 +24,11 @@ final class PostReply implements McpStreamableServerTransport {
     private final McpCall call;
     private final SessionEntry session;
     private final RequestScope scope;
+    private final long keepAliveSeconds;
+    private final XnioExecutor.Key upgradeTimer;
     private SseStream sse;
     private boolean answered;
     private boolean closed;
-
-    private final long keepAliveSeconds;
-    private final org.xnio.XnioExecutor.Key upgradeTimer;
 
     PostReply(McpCall call, SessionEntry session, RequestScope scope, long keepAliveSeconds) {
         this.call = call;
@@ -34,19 +38,6 @@ final class PostReply implements McpStreamableServerTransport {
         // A call silent for this long turns into an SSE stream with keep-alives, so that idle timeouts of
         // proxies (and our own) do not cut a long tool call or a wait for the user.
         this.upgradeTimer = call.channel().schedule(keepAliveSeconds, this::upgradeIfSilent);
-    }
-
-    private synchronized void upgradeIfSilent() {
-        if (!closed && !answered && sse == null) {
-            openStream();
-        }
-    }
-
-    private void openStream() {
-        sse = session.newStream();
-        call.channel().startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
-        sse.attach(call.channel());
-        call.channel().keepAlive(keepAliveSeconds);
     }
 
     @Override
@@ -59,22 +50,43 @@ final class PostReply implements McpStreamableServerTransport {
         return Mono.fromRunnable(() -> deliver(message));
     }
 
-    private synchronized void deliver(McpSchema.JSONRPCMessage message) {
+    private void deliver(McpSchema.JSONRPCMessage message) {
         boolean response = message instanceof McpSchema.JSONRPCResponse;
-        if (closed || (response && scope.cancelled())) {
+        if (response && scope.cancelled()) {
             return;
         }
-        if (sse == null && response) {
-            answered = true;
-            cancelTimer();
-            call.channel().respond(200, "application/json", Json.bytes(message), Map.of());
-            return;
+        String json = Json.string(message); // outside the lock: results can be large
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (sse == null && response) {
+                answered = true;
+                cancelTimer();
+                call.channel().respond(200, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        Map.of());
+                return;
+            }
+            if (sse == null) {
+                openStream();
+            }
+            sse.send(json);
+            answered |= response;
         }
-        if (sse == null) {
+    }
+
+    private synchronized void upgradeIfSilent() {
+        if (!closed && !answered && sse == null) {
             openStream();
         }
-        sse.send(Json.string(message));
-        answered |= response;
+    }
+
+    private void openStream() {
+        cancelTimer();
+        sse = session.newStream();
+        call.channel().startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
+        sse.attach(call.channel());
+        call.channel().keepAlive(keepAliveSeconds);
     }
 
     /** Ends the connection but not the stream: the client resumes it with Last-Event-ID. */
@@ -83,26 +95,35 @@ final class PostReply implements McpStreamableServerTransport {
             return;
         }
         if (sse == null) {
-            cancelTimer();
             openStream();
         }
         sse.detach();
     }
 
-    /** The handler chain failed outside any tool: answer with a generic JSON-RPC error. */
+    /** The handling failed before answering (for example, params the SDK could not read): answer with an error. */
     void fail(Throwable error) {
-        LOG.warn("Request {} failed in the MCP session", scope.requestId, error);
-        deliver(new McpSchema.JSONRPCResponse("2.0", scope.requestId, null,
-                new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error",
-                        null)));
+        if (Json.isInvalidParams(error)) {
+            LOG.debug("Request {} had invalid params: {}", scope.requestId, error.toString());
+        } else {
+            LOG.warn("Request {} failed in the MCP session", scope.requestId, error);
+        }
+        boolean owed;
+        synchronized (this) {
+            owed = !answered && !closed;
+        }
+        if (owed) {
+            deliver(McpSchema.JSONRPCResponse.error(scope.requestId, Json.errorFor(error)));
+        }
         close();
     }
 
+    /** The SDK calls this once it has sent the response; the reply ends with {@link #close}, see above. */
     @Override
     public Mono<Void> closeGracefully() {
-        return Mono.fromRunnable(this::close);
+        return Mono.empty();
     }
 
+    /** Ends the reply: the stream if one was opened, else an empty stream when nothing was ever sent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -111,6 +132,7 @@ final class PostReply implements McpStreamableServerTransport {
         closed = true;
         cancelTimer();
         session.inflight.remove(scope.requestId, scope);
+        session.touch();
         if (sse != null) {
             sse.finish();
         } else if (!answered) {

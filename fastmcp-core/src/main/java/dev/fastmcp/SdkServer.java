@@ -27,6 +27,14 @@ final class SdkServer {
             .completions()
             .build();
 
+    // Stateless servers cannot push anything: no list_changed, subscriptions or log messages.
+    private static final McpSchema.ServerCapabilities STATELESS_CAPABILITIES = McpSchema.ServerCapabilities.builder()
+            .tools(false)
+            .resources(false, false)
+            .prompts(false)
+            .completions()
+            .build();
+
     private final Components components;
     private final McpAsyncServer sessions;
     private final McpStatelessAsyncServer stateless;
@@ -57,7 +65,7 @@ final class SdkServer {
         McpStatelessAsyncServer server = McpServer.async(transport)
                 .serverInfo(s.name(), s.version())
                 .instructions(s.instructions())
-                .capabilities(CAPABILITIES)
+                .capabilities(STATELESS_CAPABILITIES)
                 .jsonMapper(Json.MAPPER)
                 .validateToolInputs(false)
                 .tools(c.tools().stream().map(c::statelessToolSpec).toList())

@@ -15,6 +15,7 @@ final class SessionEntry {
     final Map<Object, RequestScope> inflight = new ConcurrentHashMap<>();
     private final AtomicLong streamIds = new AtomicLong();
     private volatile long lastSeenNanos = System.nanoTime();
+    private volatile String protocolVersion = "2025-03-26";
 
     SessionEntry(McpStreamableServerSession sdk, String subject, int eventLogSize) {
         this.sdk = sdk;
@@ -24,6 +25,17 @@ final class SessionEntry {
 
     String id() {
         return sdk.getId();
+    }
+
+    void negotiated(String version) {
+        if (version != null) {
+            protocolVersion = version;
+        }
+    }
+
+    /** Priming events (an id with empty data) came with 2025-11-25; older clients may choke on them. */
+    boolean primesStreams() {
+        return protocolVersion.compareTo("2025-11-25") >= 0;
     }
 
     void touch() {

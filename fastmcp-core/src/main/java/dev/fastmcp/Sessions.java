@@ -32,7 +32,7 @@ final class Sessions {
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.SECONDS);
     }
 
-    /** Whether one more session fits, after expiring idle ones if needed. */
+    /** Whether one more session fits, after expiring idle ones if needed (checked again, atomically, by add). */
     boolean hasRoom() {
         if (map.size() < max) {
             return true;
@@ -41,8 +41,13 @@ final class Sessions {
         return map.size() < max;
     }
 
-    void add(SessionEntry entry) {
+    /** Adds a session unless the cap is reached; false when it is. */
+    synchronized boolean add(SessionEntry entry) {
+        if (!hasRoom()) {
+            return false;
+        }
         map.put(entry.id(), entry);
+        return true;
     }
 
     SessionEntry get(String id) {

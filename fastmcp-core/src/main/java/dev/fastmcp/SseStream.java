@@ -24,7 +24,9 @@ final class SseStream {
     /** Carries the stream on {@code ch}, starting with a priming event the client can resume from. */
     synchronized void attach(HttpChannel ch) {
         channel = ch;
-        ch.write(format(session.events.append(id, "")));
+        if (session.primesStreams()) {
+            ch.write(format(session.events.append(id, "")));
+        }
     }
 
     /** Replays what followed {@code lastEventId} on {@code ch}, then carries the stream on it (or ends it). */

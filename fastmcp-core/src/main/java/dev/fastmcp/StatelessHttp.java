@@ -54,11 +54,15 @@ final class StatelessHttp implements McpStatelessServerTransport, McpBackend {
                 return;
             }
             handler.handleRequest(scope.transportContext(), request).subscribe(
-                    response -> call.respondJson(200, response),
+                    response -> call.respondJson(200, response.id() == null
+                            ? new McpSchema.JSONRPCResponse(response.jsonrpc(), request.id(), response.result(),
+                                    response.error())
+                            : response),
                     e -> {
-                        LOG.warn("Request {} failed", request.id(), e);
-                        call.respondJson(500, Json.errorEnvelope(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR,
-                                "Internal error"));
+                        if (!Json.isInvalidParams(e)) {
+                            LOG.warn("Request {} failed", request.id(), e);
+                        }
+                        call.respondJson(200, McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e)));
                     });
         } else if (message instanceof McpSchema.JSONRPCNotification notification) {
             handler.handleNotification(call.scope(null).transportContext(), notification)

@@ -34,7 +34,9 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     private volatile McpStreamableServerSession.Factory factory;
     private volatile McpStreamableServerSession session;
     private volatile boolean stopped;
-    private Thread reader;
+    // The reader blocks on stdin, which cannot be interrupted; it is a daemon, and this latch (awaited by a
+    // non-daemon thread) is what keeps the JVM alive until stdin closes or stop() is called.
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     StdioTransport(Components components, InputStream in, OutputStream out) {
         this.components = components;
@@ -65,22 +67,29 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     }
 
     void start() {
-        reader = new Thread(this::readLoop, "fastmcp-stdio");
+        Thread reader = new Thread(this::readLoop, "fastmcp-stdio");
+        reader.setDaemon(true);
         reader.start();
+        Thread keeper = new Thread(() -> {
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fastmcp-stdio-keepalive");
+        keeper.start();
     }
 
     void stop() {
         stopped = true;
         inflight.values().forEach(RequestScope::cancel);
-        if (reader != null) {
-            reader.interrupt();
-        }
+        done.countDown();
     }
 
     private void readLoop() {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
-            while (!stopped && (line = lines.readLine()) != null) {
+            while ((line = lines.readLine()) != null && !stopped) {
                 if (!line.isBlank()) {
                     handle(line);
                 }
@@ -93,6 +102,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         LOG.info("stdin closed; the MCP session ends");
         closeGracefully().block(java.time.Duration.ofSeconds(5));
         inflight.values().forEach(RequestScope::cancel);
+        done.countDown();
     }
 
     private void handle(String line) {
@@ -123,6 +133,11 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         RequestScope scope = new RequestScope(request.id(), null, null);
         McpTransportContext ctx = scope.transportContext();
         if (McpSchema.METHOD_INITIALIZE.equals(request.method())) {
+            if (session != null) {
+                write(Json.errorEnvelope(request.id(), McpSchema.ErrorCodes.INVALID_REQUEST,
+                        "The session is already initialized; stdio serves one session"));
+                return;
+            }
             McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(
                     Json.MAPPER.convertValue(request.params(), McpSchema.InitializeRequest.class));
             session = init.session();
@@ -147,10 +162,22 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
                                             "Internal error", null))));
             return;
         }
-        inflight.put(request.id(), scope);
-        Disposable subscription = session.responseStream(new Line(scope)).handle(request)
+        if (inflight.putIfAbsent(request.id(), scope) != null) {
+            write(Json.errorEnvelope(request.id(), McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Request id " + request.id() + " is already in use by a request in progress"));
+            return;
+        }
+        Line line = new Line(scope);
+        Disposable subscription = session.responseStream(line).handle(request)
                 .contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
-                .subscribe(null, e -> LOG.warn("Request {} failed", request.id(), e));
+                .subscribe(null, e -> {
+                    // An error the SDK did not turn into a response (such as unreadable params) still owes one.
+                    if (!line.answered && !scope.cancelled()) {
+                        write(McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e)));
+                    }
+                    line.close();
+                }, line::close);
+        scope.onCancel(line::close);
         scope.onSubscribe(subscription);
     }
 
@@ -184,6 +211,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     /** A stream of the session written to stdout: one per request, and the session's listening one. */
     private final class Line implements McpStreamableServerTransport {
         private final RequestScope scope;
+        private volatile boolean answered;
 
         Line(RequestScope scope) {
             this.scope = scope;
@@ -197,7 +225,9 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         @Override
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String messageId) {
             return Mono.fromRunnable(() -> {
-                if (!(message instanceof McpSchema.JSONRPCResponse && scope != null && scope.cancelled())) {
+                boolean response = message instanceof McpSchema.JSONRPCResponse;
+                if (!(response && scope != null && scope.cancelled())) {
+                    answered |= response;
                     write(message);
                 }
             });
@@ -205,7 +235,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
 
         @Override
         public Mono<Void> closeGracefully() {
-            return Mono.fromRunnable(this::close);
+            return Mono.empty(); // the request's subscriber closes it, see request()
         }
 
         @Override

@@ -115,12 +115,19 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
         SessionEntry entry = new SessionEntry(started.session(),
                 call.auth() == null ? null : call.auth().subject(), eventLogSize);
-        sessions.add(entry);
+        if (!sessions.add(entry)) {
+            Sessions.close(entry);
+            throw new JsonRpcException(503, request.id(), -32000,
+                    "Server has too many open sessions; close unused sessions or retry later");
+        }
         RequestScope scope = call.scope(request.id());
         started.initResult()
                 .contextWrite(c -> c.put(McpTransportContext.KEY, scope.transportContext()))
-                .subscribe(result -> call.respondJson(200, McpSchema.JSONRPCResponse.result(request.id(), result),
-                        Map.of(McpCall.SESSION_HEADER, entry.id())), e -> {
+                .subscribe(result -> {
+                    entry.negotiated(result.protocolVersion());
+                    call.respondJson(200, McpSchema.JSONRPCResponse.result(request.id(), result),
+                            Map.of(McpCall.SESSION_HEADER, entry.id()));
+                }, e -> {
                             sessions.remove(entry.id());
                             LOG.warn("initialize failed", e);
                             call.respondJson(500, Json.errorEnvelope(request.id(),
@@ -145,7 +152,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         scope.onCloseStream(reply::detachConnection);
         Disposable subscription = entry.sdk.responseStream(reply).handle(request)
                 .contextWrite(c -> c.put(McpTransportContext.KEY, scope.transportContext()))
-                .subscribe(null, reply::fail);
+                .subscribe(null, reply::fail, reply::close);
         scope.onSubscribe(subscription);
     }
 
@@ -166,25 +173,26 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
     @Override
     public void get(McpCall call) {
         SessionEntry entry = session(call, null);
-        entry.touch();
         HttpChannel channel = call.channel();
         channel.startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
         String lastEventId = call.http().header("last-event-id");
-        if (lastEventId != null) {
-            SseStream live = entry.streams.get(Objects.requireNonNullElse(EventLog.streamOf(lastEventId), ""));
-            if (live != null) {
-                live.resume(channel, lastEventId);
-            } else {
-                for (EventLog.Event e : entry.events.after(lastEventId)) {
-                    channel.write(SseStream.format(e));
-                }
-                channel.end();
-                return;
+        SseStream live = lastEventId == null ? null
+                : entry.streams.get(Objects.requireNonNullElse(EventLog.streamOf(lastEventId), ""));
+        if (live != null) {
+            live.resume(channel, lastEventId);
+        } else if (lastEventId != null && !entry.events.after(lastEventId).isEmpty()) {
+            // A finished stream: replay what the client missed, then end.
+            for (EventLog.Event e : entry.events.after(lastEventId)) {
+                channel.write(SseStream.format(e));
             }
+            channel.end();
+            return;
         } else {
+            // No stream to resume (or nothing left of it): open a fresh listening stream rather than an empty
+            // one, which would make the client reconnect in a loop. Attach first so nothing sent is missed.
             SseStream stream = entry.newStream();
-            entry.sdk.listeningStream(new ListeningStream(stream));
             stream.attach(channel);
+            entry.sdk.listeningStream(new ListeningStream(stream));
         }
         channel.keepAlive(keepAliveSeconds);
         channel.onClose(entry::touch);
@@ -210,6 +218,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         if (entry == null || !Objects.equals(entry.subject, subject)) {
             throw new JsonRpcException(404, requestId, -32001, "Session not found; initialize a new session");
         }
+        entry.touch();
         return entry;
     }
 }

@@ -198,6 +198,12 @@ public final class Tool {
                 throw new IllegalArgumentException("Tool '" + name + "' parameters must be a JSON Schema of "
                         + "type \"object\", was: " + inputSchema.get("type"));
             }
+            // The SDK checks schemas against the JSON Schema 2020-12 meta-schema only when it registers the
+            // tool; checking here fails at build time and keeps a running server from half-registering it.
+            Json.SCHEMAS.assertConforms("Tool '" + name + "' parameters", inputSchema);
+            if (outputSchema != null) {
+                Json.SCHEMAS.assertConforms("Tool '" + name + "' output schema", outputSchema);
+            }
             return new Tool(this);
         }
     }

@@ -1,0 +1,194 @@
+package dev.fastmcp.auth;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Fetches a JSON Web Key Set with one GET: a deadline for the whole exchange (connect, headers and body), a cap
+ * on the body size, no redirects. Only public signature keys (RSA, EC, OKP) are kept; symmetric ({@code oct})
+ * and encryption keys are dropped, so a JWKS can never supply an HMAC secret.
+ */
+final class JwksFetcher {
+
+    /** The largest JWKS body accepted: 1 MiB (real ones are a few KiB). */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final URI uri;
+    private final Duration timeout;
+    private final HttpClient client;
+
+    JwksFetcher(URI uri, Duration timeout) {
+        this.uri = uri;
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Validates a configured JWKS URL: http(s) with a host; plain http only on loopback unless allowed. */
+    static URI parseUri(String jwksUri, boolean allowPlainHttp) {
+        if (jwksUri == null || jwksUri.isBlank()) {
+            throw new IllegalArgumentException("jwksUri is empty; pass your identity provider's JWKS URL, "
+                    + "e.g. https://idp.example.com/.well-known/jwks.json");
+        }
+        URI uri;
+        try {
+            uri = URI.create(jwksUri.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("jwksUri '" + jwksUri + "' is not a valid URL: " + e.getMessage(), e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if ((!scheme.equals("https") && !scheme.equals("http")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("jwksUri '" + jwksUri + "' must be an absolute https URL, "
+                    + "e.g. https://idp.example.com/.well-known/jwks.json");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("jwksUri must not contain user info (user:password@); JWKS "
+                    + "documents are public, so remove it");
+        }
+        if (scheme.equals("http") && !allowPlainHttp && !isLoopback(uri.getHost())) {
+            throw new IllegalArgumentException("jwksUri '" + jwksUri + "' uses plain http, so anyone on the network "
+                    + "path could substitute signing keys; use https, or call allowPlainHttp() if the JWKS is "
+                    + "served on a trusted private network");
+        }
+        return uri;
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    }
+
+    /** The public signature keys of the document; an {@link IOException} says what went wrong. */
+    List<JsonWebKey> fetch() throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Accept", "application/json, application/jwk-set+json")
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request, info -> info.statusCode() == 200
+                ? new CappedBody()
+                : HttpResponse.BodySubscribers.replacing(new byte[0]));
+        HttpResponse<byte[]> response;
+        try {
+            response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new IOException("no complete response within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while fetching the JWKS");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(describe(cause), cause);
+        }
+        if (response.statusCode() != 200) {
+            int status = response.statusCode();
+            throw new IOException("HTTP status " + status + " (expected 200"
+                    + (status / 100 == 3 ? "; redirects are not followed, so configure the final JWKS URL)" : ")"));
+        }
+        return parse(new String(response.body(), StandardCharsets.UTF_8));
+    }
+
+    /** The public signature keys of a JWKS document. */
+    static List<JsonWebKey> parse(String json) throws IOException {
+        JsonWebKeySet set;
+        try {
+            set = new JsonWebKeySet(json);
+        } catch (JoseException | RuntimeException e) {
+            throw new IOException("the response is not a JSON Web Key Set ({\"keys\": [...]}): "
+                    + VerifierClaims.quote(e.getMessage()), e);
+        }
+        List<JsonWebKey> keys = new ArrayList<>();
+        for (JsonWebKey key : set.getJsonWebKeys()) {
+            if (key instanceof PublicJsonWebKey && !"enc".equals(key.getUse())) {
+                keys.add(key);
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IOException("the JWKS holds no public signature key (RSA, EC or OKP with use 'sig' or no use)");
+        }
+        return List.copyOf(keys);
+    }
+
+    /** An exception as a short phrase: its type and the first message found along its causes. */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return e.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e instanceof java.net.ConnectException ? "ConnectException: cannot connect to the server"
+                : e.getClass().getSimpleName();
+    }
+
+    /** Collects the body, failing as soon as it grows past {@link #MAX_BODY_BYTES}. */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                if (buffer.size() + item.remaining() > MAX_BODY_BYTES) {
+                    result.completeExceptionally(new IOException("the response is larger than "
+                            + MAX_BODY_BYTES / 1024 + " KiB"));
+                    subscription.cancel();
+                    return;
+                }
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                buffer.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(buffer.toByteArray());
+        }
+    }
+}

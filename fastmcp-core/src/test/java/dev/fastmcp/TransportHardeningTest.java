@@ -1,0 +1,210 @@
+package dev.fastmcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.scheduler.Schedulers;
+
+@Timeout(60)
+class TransportHardeningTest {
+
+    private FastMCP server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private FastMCP build(boolean stateless) {
+        server = FastMCP.builder("probe", "1.0.0")
+                .addTool(Tool.builder("secret").canAccess(Auth.requireAuth()).execute((a, c) -> "s").build())
+                .addTool(Tool.builder("open").execute((a, c) -> "o").build())
+                .addResource(Resource.builder("secret://r", "r").canAccess(Auth.requireAuth())
+                        .read(c -> "hidden").build())
+                .build();
+        return server.start(StartOptions.http().port(0).stateless(stateless));
+    }
+
+    private static String normalize(String body, String name) {
+        return body.replace(name, "NAME");
+    }
+
+    /** A refused tool must be indistinguishable from a missing one, whatever the arguments look like. */
+    @Test
+    void refusedToolWithMalformedArgumentsAnswersLikeUnknownTool() throws Exception {
+        RawMcp raw = new RawMcp(build(false));
+        raw.initialize();
+        HttpResponse<String> missing = raw.call(2, "tools/call", "{\"name\":\"nope\",\"arguments\":\"x\"}");
+        HttpResponse<String> refused = raw.call(2, "tools/call", "{\"name\":\"secret\",\"arguments\":\"x\"}");
+        assertTrue(refused.body().contains("\"id\":2"), "no JSON-RPC response at all for request 2: [" + refused.body() + "]");
+        assertEquals(normalize(missing.body(), "nope"), normalize(refused.body(), "secret"));
+    }
+
+    @Test
+    void allowedToolWithMalformedArgumentsGetsAnError() throws Exception {
+        RawMcp raw = new RawMcp(build(false));
+        raw.initialize();
+        HttpResponse<String> r = raw.call(3, "tools/call", "{\"name\":\"open\",\"arguments\":[1]}");
+        assertTrue(r.body().contains("\"id\":3"), "no JSON-RPC response for request 3: [" + r.body() + "]");
+    }
+
+    @Test
+    void statelessRefusedToolWithMalformedArgumentsAnswersLikeUnknownTool() throws Exception {
+        RawMcp raw = new RawMcp(build(true));
+        HttpResponse<String> missing = raw.call(2, "tools/call", "{\"name\":\"nope\",\"arguments\":\"x\"}");
+        HttpResponse<String> refused = raw.call(2, "tools/call", "{\"name\":\"secret\",\"arguments\":\"x\"}");
+        assertEquals(missing.statusCode(), refused.statusCode());
+        assertEquals(normalize(missing.body(), "nope"), normalize(refused.body(), "secret"));
+    }
+
+    @Test
+    void statelessAdvertisesOnlyWhatItServes() throws Exception {
+        RawMcp raw = new RawMcp(build(true));
+        HttpResponse<String> init = raw.initialize();
+        HttpResponse<String> level = raw.call(5, "logging/setLevel", "{\"level\":\"debug\"}");
+        assertFalse(init.body().contains("\"logging\"") && level.body().contains("-32601"),
+                "logging advertised but logging/setLevel is 'Method not found'");
+    }
+
+    /** Bodies under the configured limit (4 MiB by default) must be accepted. */
+    @Test
+    void threeMegabyteBodyIsUnderTheDefaultLimit() throws Exception {
+        RawMcp raw = new RawMcp(build(false));
+        raw.initialize();
+        String big = "x".repeat(3 * 1024 * 1024);
+        HttpResponse<String> r = raw.call(4, "ping", "{\"pad\":\"" + big + "\"}");
+        assertEquals(200, r.statusCode());
+    }
+
+    /** canAccess on a resource: a caller who may not read it must not subscribe to it either. */
+    @Test
+    void refusedResourceCannotBeSubscribed() throws Exception {
+        RawMcp raw = new RawMcp(build(false));
+        raw.initialize();
+        HttpResponse<String> read = raw.call(6, "resources/read", "{\"uri\":\"secret://r\"}");
+        HttpResponse<String> sub = raw.call(7, "resources/subscribe", "{\"uri\":\"secret://r\"}");
+        // listen, then publish an update
+        CompletableFuture<HttpResponse<java.io.InputStream>> get = raw.http.sendAsync(
+                raw.request("Accept", "text/event-stream", "MCP-Protocol-Version", "2025-11-25").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(get.get(5, TimeUnit.SECONDS).body(),
+                StandardCharsets.UTF_8));
+        lines.readLine(); // priming
+        Thread.sleep(300);
+        server.notifyResourceUpdated("secret://r");
+        String seen = "";
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        String line;
+        while (System.nanoTime() < end && (line = lines.readLine()) != null) {
+            if (line.contains("resources/updated")) {
+                seen = line;
+                break;
+            }
+        }
+        assertFalse(seen.contains("secret://r"), "refused caller got " + seen);
+    }
+
+    /** stdio: a request whose params the SDK cannot read must still get a response. */
+    @Test
+    void stdioMalformedArgumentsGetAResponse() throws Exception {
+        Components c = new Components(new Invocations(Schedulers.boundedElastic()));
+        c.put(Tool.builder("open").execute((a, ctx) -> "o").build());
+        PipedOutputStream toServer = new PipedOutputStream();
+        PipedInputStream serverIn = new PipedInputStream(toServer, 1 << 16);
+        PipedInputStream fromServer = new PipedInputStream(1 << 16);
+        PipedOutputStream serverOut = new PipedOutputStream(fromServer);
+        StdioTransport t = new StdioTransport(c, serverIn, serverOut);
+        Settings s = new Settings("p", "1", null, null, List.of(), Duration.ofMinutes(1), null, 4, 10,
+                Duration.ofMinutes(1), 1 << 20, 16, Duration.ofSeconds(25), java.util.Set.of(), java.util.Set.of(),
+                true, true);
+        SdkServer.withSessions(s, c, t);
+        t.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(fromServer, StandardCharsets.UTF_8));
+        toServer.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        toServer.flush();
+        toServer.write("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"open\",\"arguments\":\"x\"}}\n"
+                .getBytes(StandardCharsets.UTF_8));
+        toServer.write("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+        toServer.flush();
+        assertTrue(out.readLine().contains("\"id\":1"), "initialize is answered first");
+        String second = out.readLine();
+        t.stop();
+        assertTrue(second.contains("\"id\":2") && second.contains("-32602"),
+                "request 2 is answered (invalid params) before the ping: " + second);
+    }
+
+    /** A client that keeps POSTing (and never opens GET) is not idle. */
+    @Test
+    void activePostOnlySessionDoesNotExpire() throws Exception {
+        server = FastMCP.builder("probe", "1.0.0").sessionIdleTimeout(Duration.ofSeconds(2))
+                .addTool(Tool.builder("open").execute((a, c) -> "o").build()).build()
+                .start(StartOptions.http().port(0));
+        RawMcp raw = new RawMcp(server);
+        raw.initialize();
+        for (int i = 0; i < 12; i++) {
+            HttpResponse<String> r = raw.call(100 + i, "ping", "{}");
+            assertEquals(200, r.statusCode(), "ping " + i + " after " + (i * 500) + " ms of activity: " + r.body());
+            Thread.sleep(500);
+        }
+    }
+
+    /** A tool with an invalid schema is refused at build time, so a running server never half-registers it. */
+    @Test
+    void aToolWithAnInvalidSchemaIsRefusedBeforeRegistration() throws Exception {
+        RawMcp raw = new RawMcp(build(false));
+        raw.initialize();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Tool.builder("open").parameters("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"bogus\"}}}")
+                        .execute((a, c) -> "NEW").build());
+        assertTrue(e.getMessage().contains("open"), e.getMessage());
+        String list = raw.call(8, "tools/list", "{}").body();
+        assertFalse(list.contains("bogus"), list);
+        assertTrue(raw.call(9, "tools/call", "{\"name\":\"open\",\"arguments\":{}}").body().contains("\"text\":\"o\""));
+    }
+
+    @Test
+    void stopEndsOpenStreamsAndRunningCallsPromptly() throws Exception {
+        server = FastMCP.builder("probe", "1.0.0")
+                .addTool(Tool.builder("slow").execute((a, c) -> {
+                    c.log().info("started");
+                    Thread.sleep(20000);
+                    return "done";
+                }).build())
+                .build().start(StartOptions.http().port(0));
+        RawMcp raw = new RawMcp(server);
+        raw.initialize();
+        CompletableFuture<HttpResponse<String>> get = raw.http.sendAsync(
+                raw.request("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> call = raw.http.sendAsync(raw.request("Content-Type",
+                "application/json", "Accept", RawMcp.ACCEPT_BOTH).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(500);
+        long t0 = System.nanoTime();
+        server.stop();
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 5_000, "stop is prompt");
+        assertEquals(200, get.get(5, TimeUnit.SECONDS).statusCode());
+        assertFalse(call.get(5, TimeUnit.SECONDS).body().contains("done"), "the interrupted call sends no result");
+    }
+}
