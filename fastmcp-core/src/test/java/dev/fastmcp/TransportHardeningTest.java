@@ -36,6 +36,7 @@ class TransportHardeningTest {
 
     private FastMCP build(boolean stateless) {
         server = FastMCP.builder("probe", "1.0.0")
+                .keepAliveInterval(Duration.ofSeconds(1)) // so that stream reads below return within bounds
                 .addTool(Tool.builder("secret").canAccess(Auth.requireAuth()).execute((a, c) -> "s").build())
                 .addTool(Tool.builder("open").execute((a, c) -> "o").build())
                 .addResource(Resource.builder("secret://r", "r").canAccess(Auth.requireAuth())
@@ -102,6 +103,8 @@ class TransportHardeningTest {
         raw.initialize();
         HttpResponse<String> read = raw.call(6, "resources/read", "{\"uri\":\"secret://r\"}");
         HttpResponse<String> sub = raw.call(7, "resources/subscribe", "{\"uri\":\"secret://r\"}");
+        assertTrue(sub.body().contains("-32002"), "refused like a missing resource: " + sub.body());
+        assertEquals(read.body().replace("\"id\":6", ""), sub.body().replace("\"id\":7", ""));
         // listen, then publish an update
         CompletableFuture<HttpResponse<java.io.InputStream>> get = raw.http.sendAsync(
                 raw.request("Accept", "text/event-stream", "MCP-Protocol-Version", "2025-11-25").GET().build(),
