@@ -102,7 +102,15 @@ final class Components {
                 }
                 check = component instanceof Tool t ? t.canAccess() : ((Prompt) component).canAccess();
             }
-            if (!Invocations.allowed(check, ctx)) {
+            AccessCheck.Decision decision = Invocations.decide(check, ctx);
+            if (!decision.allowed()) {
+                RequestScope scope = RequestScope.of(ctx);
+                if (isTool && decision.scopeOnly() && scope.canStepUp) {
+                    // Step-up: the caller may get this tool by granting more scopes (HTTP 403 challenge).
+                    java.util.Set<String> wanted = new java.util.LinkedHashSet<>(scope.auth.scopes());
+                    wanted.addAll(decision.missingScopes());
+                    throw new AccessDenied(scope.requestId, wanted);
+                }
                 return Mono.error(isTool ? Invocations.unknownTool(name) : Invocations.unknownPrompt(name));
             }
             if (!optionalObject(map.get("arguments")) || !optionalObject(map.get("_meta"))) {
@@ -190,8 +198,7 @@ final class Components {
 
     private Object list(String method, McpTransportContext ctx) {
         return switch (method) {
-            case McpSchema.METHOD_TOOLS_LIST -> McpSchema.ListToolsResult.builder(
-                    visible(tools(), Tool::canAccess, Tool::definition, ctx)).build();
+            case McpSchema.METHOD_TOOLS_LIST -> McpSchema.ListToolsResult.builder(visibleTools(ctx)).build();
             case McpSchema.METHOD_RESOURCES_LIST -> McpSchema.ListResourcesResult.builder(
                     visible(resources(), Resource::canAccess, Resource::definition, ctx)).build();
             case McpSchema.METHOD_RESOURCES_TEMPLATES_LIST -> McpSchema.ListResourceTemplatesResult.builder(
@@ -200,6 +207,19 @@ final class Components {
                     visible(prompts(), Prompt::canAccess, Prompt::definition, ctx)).build();
             default -> null;
         };
+    }
+
+    /** Tools refused only for missing scopes stay listed (the caller can step up), unless they ask to be hidden. */
+    private List<McpSchema.Tool> visibleTools(McpTransportContext ctx) {
+        boolean canStepUp = RequestScope.of(ctx).canStepUp;
+        List<McpSchema.Tool> out = new ArrayList<>();
+        for (Tool tool : tools()) {
+            AccessCheck.Decision d = Invocations.decide(tool.canAccess(), ctx);
+            if (d.allowed() || (d.scopeOnly() && canStepUp && !tool.hiddenWhenScopesMissing())) {
+                out.add(tool.definition());
+            }
+        }
+        return out;
     }
 
     private static <C, D> List<D> visible(List<C> items, Function<C, AccessCheck> check, Function<C, D> definition,

@@ -16,7 +16,8 @@ final class Exchanges {
     private Exchanges() {
     }
 
-    static ServerRequest request(HttpServerExchange ex, Map<String, String> pathParams, byte[] body) {
+    static ServerRequest request(HttpServerExchange ex, Map<String, String> pathParams, byte[] body,
+            boolean trustForwarded) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HeaderValues values : ex.getRequestHeaders()) {
             headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
@@ -27,6 +28,10 @@ final class Exchanges {
         }
         InetSocketAddress peer = ex.getSourceAddress();
         String remote = peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
+        String forwarded = ex.getRequestHeaders().getFirst("X-Forwarded-For");
+        if (trustForwarded && forwarded != null && !forwarded.isBlank()) {
+            remote = forwarded.split(",")[0].trim();
+        }
         return new ServerRequest(ex.getRequestMethod().toString(), ex.getRelativePath().isEmpty() ? ex.getRequestPath()
                 : ex.getRequestPath(), headers, query, pathParams, remote, body, null);
     }

@@ -260,14 +260,13 @@ public final class FastMCP implements AutoCloseable {
         return r.http().port();
     }
 
-    /** The URL of the MCP endpoint, such as {@code http://127.0.0.1:8080/mcp}. */
+    /** The public URL of the MCP endpoint, such as {@code http://127.0.0.1:8080/mcp} (base URL plus endpoint). */
     public String url() {
         Running r = running;
         if (r == null || r.http() == null) {
             throw new IllegalStateException("Server '" + settings.name() + "' is not running over HTTP");
         }
-        String host = r.options().host().contains(":") ? "[" + r.options().host() + "]" : r.options().host();
-        return "http://" + host + ":" + r.http().port() + r.options().endpoint();
+        return r.http().urls().resource();
     }
 
     /** Builds a {@link FastMCP}. */
@@ -293,6 +292,11 @@ public final class FastMCP implements AutoCloseable {
         private final Set<String> allowedHosts = new LinkedHashSet<>();
         private boolean dnsRebindingProtection = true;
         private boolean cors = true;
+        private AuthProvider provider;
+        private String baseUrl;
+        private boolean allowInsecureHttpBaseUrl;
+        private boolean trustForwardedHeaders;
+        private final List<String> requiredScopes = new ArrayList<>();
 
         private Builder(String name, String version) {
             this.name = Objects.requireNonNull(name, "name == null");
@@ -332,6 +336,45 @@ public final class FastMCP implements AutoCloseable {
         /** Authenticates every HTTP request to the MCP endpoint and to authenticated routes (API keys, custom schemes). */
         public Builder authenticate(Authenticator authenticator) {
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator == null");
+            return this;
+        }
+
+        /**
+         * Protects the server with OAuth: every request to the MCP endpoint needs a bearer token the provider
+         * verifies, and the server serves the protected resource metadata (RFC 9728) pointing clients to the
+         * provider's authorization servers. With {@link #authenticate} also set, the hook decides instead.
+         */
+        public Builder auth(AuthProvider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider == null");
+            return this;
+        }
+
+        /**
+         * The public URL clients reach the server at (origin plus an optional path, e.g.
+         * {@code https://mcp.example.com} or {@code https://example.com/api}); behind a proxy, the proxy's. The MCP
+         * endpoint is served at its path plus the endpoint, and the resource identifier is this URL plus the
+         * endpoint. Defaults to {@code http://<host>:<port>} for loopback servers; required otherwise with auth.
+         */
+        public Builder baseUrl(String url) {
+            this.baseUrl = Objects.requireNonNull(url, "url == null");
+            return this;
+        }
+
+        /** Accepts a plain {@code http} base URL that is not loopback. Tokens then travel unencrypted. */
+        public Builder allowInsecureHttpBaseUrl() {
+            this.allowInsecureHttpBaseUrl = true;
+            return this;
+        }
+
+        /** Trusts {@code X-Forwarded-For} and {@code X-Forwarded-Host}; only behind a proxy that sets them. */
+        public Builder trustForwardedHeaders() {
+            this.trustForwardedHeaders = true;
+            return this;
+        }
+
+        /** Scopes every request's token must carry; a token without them gets 403 {@code insufficient_scope}. */
+        public Builder requiredScopes(String... scopes) {
+            requiredScopes.addAll(List.of(scopes));
             return this;
         }
 
@@ -455,11 +498,13 @@ public final class FastMCP implements AutoCloseable {
             return new FastMCP(this);
         }
 
-        private Settings settings() {
+        Settings settings() {
             return new Settings(name, version, instructions, authenticator, List.copyOf(routes), clientRequestTimeout,
                     toolExecutor, toolThreads, maxSessions, sessionIdleTimeout, maxRequestBytes, eventLogSize,
                     keepAliveInterval, Set.copyOf(allowedOrigins), Set.copyOf(allowedHosts), dnsRebindingProtection,
-                    cors);
+                    cors, provider, baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl,
+                            allowInsecureHttpBaseUrl), allowInsecureHttpBaseUrl, trustForwardedHeaders,
+                    List.copyOf(requiredScopes));
         }
 
         private static void requireUnique(List<String> names, String kind) {

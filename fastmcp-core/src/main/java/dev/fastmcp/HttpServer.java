@@ -2,10 +2,13 @@ package dev.fastmcp;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 import org.xnio.Options;
 
@@ -22,25 +25,30 @@ final class HttpServer {
     private final Undertow undertow;
     private final Routes routes;
     private final int port;
+    private final AuthProvider.ServerUrls urls;
 
-    private HttpServer(Undertow undertow, Routes routes, int port) {
+    private HttpServer(Undertow undertow, Routes routes, int port, AuthProvider.ServerUrls urls) {
         this.undertow = undertow;
         this.routes = routes;
         this.port = port;
+        this.urls = urls;
     }
 
     static HttpServer start(Settings s, StartOptions.Resolved o, McpBackend backend, boolean streaming,
             IntSupplier sessionCount) {
-        RequestAuthenticator auth = new RequestAuthenticator(s.authenticator());
-        McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming);
-        Routes routes = new Routes(o.endpoint(), endpoint, s.routes(), auth, sessionCount, s.maxRequestBytes());
-        OriginGuard guard = new OriginGuard(routes, s.dnsRebindingProtection(), isLoopback(o.host()),
-                s.allowedHosts(), s.allowedOrigins(), s.cors());
+        boolean loopback = isLoopback(o.host());
+        boolean secured = s.provider() != null || s.authenticator() != null;
+        if (secured && s.baseUrl() == null && !loopback) {
+            throw new IllegalStateException("Server '" + s.name() + "' binds " + o.host() + " with auth configured "
+                    + "but no baseUrl: set baseUrl(\"https://your.public.host\"); it is never guessed from Host");
+        }
+        // The routes need the public URLs, which need the bound port: serve 503 until they are installed.
+        Late late = new Late();
         int cores = Runtime.getRuntime().availableProcessors();
         int idleMillis = (int) Math.max(120_000, s.keepAliveInterval().toMillis() * 3);
         Undertow undertow = Undertow.builder()
                 .addHttpListener(o.port(), o.host())
-                .setHandler(guard)
+                .setHandler(late)
                 .setIoThreads(Math.max(2, cores))
                 .setWorkerThreads(Math.max(16, cores * 8))
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMillis)
@@ -61,12 +69,47 @@ final class HttpServer {
             }
             throw e;
         }
-        InetSocketAddress address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-        return new HttpServer(undertow, routes, address.getPort());
+        int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        try {
+            String host = o.host().contains(":") ? "[" + o.host() + "]" : o.host();
+            String base = s.baseUrl() != null ? s.baseUrl() : "http://" + host + ":" + port;
+            String mcpPath = PublicUrls.path(base) + o.endpoint();
+            String resource = base + o.endpoint();
+            AuthProvider.ServerUrls urls = new AuthProvider.ServerUrls(base, resource,
+                    PublicUrls.wellKnown(resource, "oauth-protected-resource"));
+            if (s.provider() != null) {
+                s.provider().configure(urls);
+            }
+            RequestAuthenticator auth = new RequestAuthenticator(s.authenticator(), s.provider(),
+                    urls.protectedResourceMetadata(), s.requiredScopes());
+            McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming,
+                    s.trustForwardedHeaders());
+            List<Routes.Route> all = new ArrayList<>(s.routes());
+            if (s.provider() != null) {
+                for (HttpRoute r : Metadata.routes(s.name(), s.provider(), urls)) {
+                    all.add(new Routes.Route(r.method(), r.path(), r.handler(), false));
+                }
+                for (HttpRoute r : s.provider().routes()) {
+                    all.add(new Routes.Route(r.method(), urls.basePath() + r.path(), r.handler(), false));
+                }
+            }
+            Routes routes = new Routes(mcpPath, endpoint, all, auth, sessionCount, s.maxRequestBytes(),
+                    s.trustForwardedHeaders());
+            late.next = new OriginGuard(routes, s.dnsRebindingProtection(), loopback, s.allowedHosts(),
+                    s.allowedOrigins(), s.cors(), s.trustForwardedHeaders());
+            return new HttpServer(undertow, routes, port, urls);
+        } catch (RuntimeException e) {
+            undertow.stop();
+            throw e;
+        }
     }
 
     int port() {
         return port;
+    }
+
+    AuthProvider.ServerUrls urls() {
+        return urls;
     }
 
     void stopping() {
@@ -86,6 +129,22 @@ final class HttpServer {
             return address.isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
+        }
+    }
+
+    /** The root handler, installed once the public URLs are known. */
+    private static final class Late implements HttpHandler {
+        volatile HttpHandler next;
+
+        @Override
+        public void handleRequest(io.undertow.server.HttpServerExchange ex) throws Exception {
+            HttpHandler handler = next;
+            if (handler == null) {
+                ex.setStatusCode(503);
+                ex.endExchange();
+                return;
+            }
+            handler.handleRequest(ex);
         }
     }
 }

@@ -33,6 +33,19 @@ final class Invocations {
         this.scheduler = scheduler;
     }
 
+    /** The full decision of a check for this request's caller; a check that throws refuses. */
+    static AccessCheck.Decision decide(AccessCheck check, McpTransportContext ctx) {
+        if (check == null) {
+            return AccessCheck.Decision.ALLOWED;
+        }
+        try {
+            return check.evaluate(RequestScope.of(ctx).auth);
+        } catch (RuntimeException e) {
+            LOG.warn("A canAccess check threw; access refused", e);
+            return AccessCheck.Decision.DENIED;
+        }
+    }
+
     static boolean allowed(AccessCheck check, McpTransportContext ctx) {
         if (check == null) {
             return true;

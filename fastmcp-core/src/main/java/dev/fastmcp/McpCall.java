@@ -9,14 +9,14 @@ import reactor.core.publisher.Mono;
  * One HTTP request to the MCP endpoint after the checks every request passes (origin, protocol version,
  * media types, size, authentication), handed to a transport.
  */
-record McpCall(HttpChannel channel, ServerRequest http, AuthSession auth) {
+record McpCall(HttpChannel channel, ServerRequest http, AuthSession auth, boolean bearer) {
 
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final Map<String, String> SSE_HEADERS = Map.of("Cache-Control", "no-cache, no-transform",
             "X-Accel-Buffering", "no");
 
-    McpCall withAuth(AuthSession session) {
-        return session == null ? this : new McpCall(channel, http.withAuth(session), session);
+    McpCall withAuth(AuthSession session, boolean bearer) {
+        return session == null ? this : new McpCall(channel, http.withAuth(session), session, bearer);
     }
 
     String sessionId() {
@@ -24,7 +24,7 @@ record McpCall(HttpChannel channel, ServerRequest http, AuthSession auth) {
     }
 
     RequestScope scope(Object requestId) {
-        return new RequestScope(requestId, auth, http);
+        return new RequestScope(requestId, auth, http, bearer);
     }
 
     void respondJson(int status, Object body) {

@@ -25,8 +25,11 @@ final class McpEndpoint implements HttpHandler {
     private final RequestAuthenticator authenticator;
     private final long maxBodyBytes;
     private final boolean streaming;
+    private final boolean trustForwarded;
 
-    McpEndpoint(McpBackend backend, RequestAuthenticator authenticator, long maxBodyBytes, boolean streaming) {
+    McpEndpoint(McpBackend backend, RequestAuthenticator authenticator, long maxBodyBytes, boolean streaming,
+            boolean trustForwarded) {
+        this.trustForwarded = trustForwarded;
         this.backend = backend;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
@@ -87,13 +90,13 @@ final class McpEndpoint implements HttpHandler {
         if (!initialize) {
             checkProtocolVersion(call.http(), id);
         }
-        backend.post(call.withAuth(authenticator.authenticate(call.http(), id)), message);
+        backend.post(call.withAuth(authenticator.authenticate(call.http(), id), authenticator.bearerTokens()), message);
     }
 
     private void onWorker(HttpServerExchange ex, byte[] body, java.util.function.Consumer<McpCall> action) {
         ex.dispatch(() -> run(ex, body, (call, b) -> {
             checkProtocolVersion(call.http(), null);
-            action.accept(call.withAuth(authenticator.authenticate(call.http(), null)));
+            action.accept(call.withAuth(authenticator.authenticate(call.http(), null), authenticator.bearerTokens()));
         }));
     }
 
@@ -103,12 +106,15 @@ final class McpEndpoint implements HttpHandler {
 
     private void run(HttpServerExchange ex, byte[] body, Step step) {
         HttpChannel channel = new HttpChannel(ex);
-        McpCall call = new McpCall(channel, Exchanges.request(ex, Map.of(), null), null);
+        McpCall call = new McpCall(channel, Exchanges.request(ex, Map.of(), null, trustForwarded), null, false);
         try {
             step.run(call, body);
         } catch (JsonRpcException e) {
             channel.respond(e.httpStatus, JSON, e.body(),
-                    e.httpStatus == 405 ? Map.of("Allow", backend.allowedMethods()) : Map.of());
+                    e.httpStatus == 405 ? Map.of("Allow", backend.allowedMethods()) : e.headers);
+        } catch (AccessDenied e) {
+            JsonRpcException refusal = authenticator.insufficientScope(e.requestId, e.scopes);
+            channel.respond(refusal.httpStatus, JSON, refusal.body(), refusal.headers);
         } catch (HttpResponseException e) {
             channel.respond(e.status(), null, e.body(), e.headers());
         } catch (RuntimeException e) {

@@ -31,9 +31,11 @@ final class OriginGuard implements HttpHandler {
     private final Set<String> allowedHosts;
     private final Set<String> allowedOrigins;
     private final boolean cors;
+    private final boolean trustForwarded;
 
     OriginGuard(HttpHandler next, boolean protect, boolean loopbackBind, Set<String> allowedHosts,
-            Set<String> allowedOrigins, boolean cors) {
+            Set<String> allowedOrigins, boolean cors, boolean trustForwarded) {
+        this.trustForwarded = trustForwarded;
         this.next = next;
         this.protect = protect;
         this.loopbackBind = loopbackBind;
@@ -44,7 +46,9 @@ final class OriginGuard implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
-        String host = hostName(ex.getRequestHeaders().getFirst(Headers.HOST));
+        String forwardedHost = trustForwarded ? ex.getRequestHeaders().getFirst("X-Forwarded-Host") : null;
+        String host = hostName(forwardedHost != null ? forwardedHost.split(",")[0] : ex.getRequestHeaders()
+                .getFirst(Headers.HOST));
         String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (protect && !hostAllowed(host)) {
             forbid(ex, "Forbidden: Host '" + host + "' is not allowed (DNS rebinding protection)");

@@ -1,53 +1,152 @@
 package dev.fastmcp;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the configured {@link Authenticator} for a request and turns its refusals into 401s; with none
- * configured every request passes with no session.
+ * Authenticates a request to the MCP endpoint (or an authenticated route): with the {@link Authenticator}
+ * hook when one is set, else with the {@link AuthProvider}'s bearer token verification; with neither, every
+ * request passes with no session. Refusals are 401s (and 403s for missing server-wide scopes) carrying the
+ * RFC 6750 / RFC 9728 {@code WWW-Authenticate} challenge. Tokens and headers never reach logs or bodies.
  */
 final class RequestAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestAuthenticator.class);
-    static final RequestAuthenticator NONE = new RequestAuthenticator(null);
+    static final RequestAuthenticator NONE = new RequestAuthenticator(null, null, null, List.of());
 
     private final Authenticator authenticator;
+    private final AuthProvider provider;
+    private final String resourceMetadataUrl;
+    private final List<String> challengeScopes;
+    private final Set<String> requiredScopes;
 
-    RequestAuthenticator(Authenticator authenticator) {
+    RequestAuthenticator(Authenticator authenticator, AuthProvider provider, String resourceMetadataUrl,
+            List<String> requiredScopes) {
         this.authenticator = authenticator;
+        this.provider = provider;
+        this.resourceMetadataUrl = resourceMetadataUrl;
+        this.requiredScopes = Set.copyOf(requiredScopes);
+        this.challengeScopes = !requiredScopes.isEmpty() ? List.copyOf(requiredScopes)
+                : provider == null ? List.of() : List.copyOf(provider.scopesSupported());
+    }
+
+    /** Whether sessions come from OAuth bearer tokens (so a scope refusal can be answered with a step-up). */
+    boolean bearerTokens() {
+        return authenticator == null && provider != null;
     }
 
     boolean enabled() {
-        return authenticator != null;
+        return authenticator != null || provider != null;
     }
 
     /**
      * The caller's session; null when no authentication is configured.
      *
-     * @throws JsonRpcException      401 when the request is refused
-     * @throws HttpResponseException when the authenticator chose the response itself
+     * @throws JsonRpcException      401 (or 403) when the request is refused
+     * @throws HttpResponseException when the authenticate hook chose the response itself
      */
     AuthSession authenticate(ServerRequest request, Object requestId) {
-        if (authenticator == null) {
+        if (authenticator != null) {
+            return hook(request, requestId);
+        }
+        if (provider == null) {
             return null;
         }
+        String token = bearerToken(request.header("authorization"));
+        if (token == null) {
+            throw challenge(401, requestId, null, null, "Unauthorized: a bearer token is required");
+        }
+        TokenVerification verification;
+        try {
+            verification = provider.tokenVerifier().verify(token);
+        } catch (RuntimeException e) {
+            LOG.warn("Token verification failed unexpectedly; answering 401: {}", e.getClass().getName());
+            verification = TokenVerification.invalid("the token could not be verified");
+        }
+        if (!verification.isValid()) {
+            LOG.debug("Bearer token refused: {}", verification.error());
+            throw challenge(401, requestId, "invalid_token", verification.error(),
+                    "Unauthorized: the access token is invalid or expired");
+        }
+        AuthSession session = verification.session();
+        if (!session.scopes().containsAll(requiredScopes)) {
+            Set<String> wanted = new LinkedHashSet<>(session.scopes());
+            wanted.addAll(requiredScopes);
+            throw insufficientScope(requestId, wanted);
+        }
+        return session;
+    }
+
+    /** The 403 for a call that needs more scopes; {@code scopes} are all the client should ask for. */
+    JsonRpcException insufficientScope(Object requestId, Set<String> scopes) {
+        return new JsonRpcException(403, requestId, -32001, "Forbidden: the access token lacks required scopes",
+                Map.of("WWW-Authenticate", header("insufficient_scope", "the access token lacks required scopes",
+                        List.copyOf(scopes))));
+    }
+
+    private AuthSession hook(ServerRequest request, Object requestId) {
         AuthSession session;
         try {
             session = authenticator.authenticate(request);
         } catch (HttpResponseException e) {
             throw e;
         } catch (Exception e) {
-            LOG.warn("authenticate failed for {} {}; answering 401", request.method(), request.path(), e);
-            throw unauthorized(requestId);
+            LOG.warn("authenticate failed for {} {}; answering 401 ({})", request.method(), request.path(),
+                    e.getClass().getName());
+            LOG.debug("authenticate failure", e);
+            throw new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
         }
         if (session == null) {
-            throw unauthorized(requestId);
+            throw new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
         }
         return session;
     }
 
-    private static JsonRpcException unauthorized(Object requestId) {
-        return new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
+    private JsonRpcException challenge(int status, Object requestId, String error, String description, String message) {
+        return new JsonRpcException(status, requestId, -32001, message,
+                Map.of("WWW-Authenticate", header(error, description, challengeScopes)));
+    }
+
+    private String header(String error, String description, List<String> scopes) {
+        StringBuilder h = new StringBuilder("Bearer resource_metadata=\"").append(resourceMetadataUrl).append('"');
+        if (!scopes.isEmpty()) {
+            h.append(", scope=\"").append(quote(String.join(" ", scopes))).append('"');
+        }
+        if (error != null) {
+            h.append(", error=\"").append(error).append('"');
+        }
+        if (description != null) {
+            h.append(", error_description=\"").append(quote(description)).append('"');
+        }
+        return h.toString();
+    }
+
+    /** The token of an {@code Authorization: Bearer} header; null when absent or another scheme. */
+    static String bearerToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String value = authorization.trim();
+        if (value.length() < 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            return null;
+        }
+        String token = value.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    // RFC 6750 quoted-string values: drop quotes, backslashes and control characters rather than escape them.
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

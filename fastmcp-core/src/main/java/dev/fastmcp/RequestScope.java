@@ -11,20 +11,27 @@ import reactor.core.Disposable;
 final class RequestScope {
 
     private static final String KEY = "dev.fastmcp.request";
-    private static final RequestScope NONE = new RequestScope(null, null, null);
+    private static final RequestScope NONE = new RequestScope(null, null, null, false);
 
     final Object requestId;
     final AuthSession auth;
     final ServerRequest http;
+    /** Whether the caller authenticated with an OAuth bearer token, so it can step up to more scopes. */
+    final boolean canStepUp;
     private volatile boolean cancelled;
     private volatile Disposable subscription;
     private volatile Runnable onCancel;
     private volatile Runnable streamCloser;
 
     RequestScope(Object requestId, AuthSession auth, ServerRequest http) {
+        this(requestId, auth, http, false);
+    }
+
+    RequestScope(Object requestId, AuthSession auth, ServerRequest http, boolean canStepUp) {
         this.requestId = requestId;
         this.auth = auth;
         this.http = http;
+        this.canStepUp = canStepUp && auth != null;
     }
 
     McpTransportContext transportContext() {

@@ -32,10 +32,12 @@ final class Routes implements HttpHandler {
     private final RequestAuthenticator authenticator;
     private final IntSupplier sessions;
     private final long maxBodyBytes;
+    private final boolean trustForwarded;
     private volatile boolean ready = true;
 
     Routes(String mcpPath, HttpHandler mcp, List<Route> custom, RequestAuthenticator authenticator,
-            IntSupplier sessions, long maxBodyBytes) {
+            IntSupplier sessions, long maxBodyBytes, boolean trustForwarded) {
+        this.trustForwarded = trustForwarded;
         this.mcpPath = mcpPath;
         this.mcp = mcp;
         this.authenticator = authenticator;
@@ -85,7 +87,7 @@ final class Routes implements HttpHandler {
 
     private void runRoute(HttpServerExchange ex, Route route, Map<String, String> params, byte[] body) {
         HttpChannel channel = new HttpChannel(ex);
-        ServerRequest request = Exchanges.request(ex, params, body);
+        ServerRequest request = Exchanges.request(ex, params, body, trustForwarded);
         ServerResponse response;
         try {
             if (route.authenticated()) {
@@ -96,8 +98,11 @@ final class Routes implements HttpHandler {
                 throw new IllegalStateException("Route " + route.method() + " " + route.path() + " returned null");
             }
         } catch (JsonRpcException e) {
-            response = ServerResponse.json(e.httpStatus, Map.of("error", "unauthorized",
-                    "error_description", e.getMessage()));
+            response = ServerResponse.json(e.httpStatus, Map.of("error", e.httpStatus == 403 ? "insufficient_scope"
+                    : "unauthorized", "error_description", e.getMessage()));
+            for (Map.Entry<String, String> h : e.headers.entrySet()) {
+                response = response.withHeader(h.getKey(), h.getValue());
+            }
         } catch (HttpResponseException e) {
             response = new ServerResponse(e.status(), e.headers(), e.body());
         } catch (Exception e) {

@@ -10,5 +10,6 @@ record Settings(String name, String version, String instructions, Authenticator 
         List<Routes.Route> routes, Duration clientRequestTimeout, ExecutorService toolExecutor, int toolThreads,
         int maxSessions, Duration sessionIdleTimeout, long maxRequestBytes, int eventLogSize,
         Duration keepAliveInterval, Set<String> allowedOrigins, Set<String> allowedHosts,
-        boolean dnsRebindingProtection, boolean cors) {
+        boolean dnsRebindingProtection, boolean cors, AuthProvider provider, String baseUrl,
+        boolean allowInsecureHttpBaseUrl, boolean trustForwardedHeaders, List<String> requiredScopes) {
 }

@@ -29,6 +29,7 @@ public final class Tool {
     private final Duration timeout;
     private final Class<?> argumentType;
     private final ToolHandler<Object> handler;
+    private final boolean hiddenWhenScopesMissing;
 
     @SuppressWarnings("unchecked")
     private Tool(Builder<?> b) {
@@ -43,6 +44,7 @@ public final class Tool {
         this.timeout = b.timeout;
         this.argumentType = b.argumentType;
         this.handler = (ToolHandler<Object>) b.handler;
+        this.hiddenWhenScopesMissing = b.hiddenWhenScopesMissing;
     }
 
     /** Starts a tool named {@code name}: letters, digits, {@code _ - .}, at most 128 characters. */
@@ -70,6 +72,11 @@ public final class Tool {
         return timeout;
     }
 
+    /** Whether the tool is left out of the list for callers who lack its scopes (see {@link Builder#hideWhenScopesMissing}). */
+    public boolean hiddenWhenScopesMissing() {
+        return hiddenWhenScopesMissing;
+    }
+
     Class<?> argumentType() {
         return argumentType;
     }
@@ -95,6 +102,7 @@ public final class Tool {
         private AccessCheck canAccess;
         private Duration timeout;
         private ToolHandler<?> handler;
+        private boolean hiddenWhenScopesMissing;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name == null");
@@ -166,6 +174,15 @@ public final class Tool {
         /** Who may see and call the tool (see {@link Auth}); refused callers are told the tool does not exist. */
         public Builder<A> canAccess(AccessCheck check) {
             this.canAccess = check;
+            return this;
+        }
+
+        /**
+         * Hides the tool from callers whose token lacks its scopes. By default such a tool stays listed, and
+         * calling it answers HTTP 403 {@code insufficient_scope} so the client can ask the user for more scopes.
+         */
+        public Builder<A> hideWhenScopesMissing() {
+            this.hiddenWhenScopesMissing = true;
             return this;
         }
 

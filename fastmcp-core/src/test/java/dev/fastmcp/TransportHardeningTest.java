@@ -136,9 +136,7 @@ class TransportHardeningTest {
         PipedInputStream fromServer = new PipedInputStream(1 << 16);
         PipedOutputStream serverOut = new PipedOutputStream(fromServer);
         StdioTransport t = new StdioTransport(c, serverIn, serverOut);
-        Settings s = new Settings("p", "1", null, null, List.of(), Duration.ofMinutes(1), null, 4, 10,
-                Duration.ofMinutes(1), 1 << 20, 16, Duration.ofSeconds(25), java.util.Set.of(), java.util.Set.of(),
-                true, true);
+        Settings s = FastMCP.builder("p", "1").settings();
         SdkServer.withSessions(s, c, t);
         t.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(fromServer, StandardCharsets.UTF_8));
