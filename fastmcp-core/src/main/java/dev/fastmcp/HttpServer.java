@@ -80,13 +80,15 @@ final class HttpServer {
             if (s.provider() != null) {
                 s.provider().configure(urls);
             }
+            java.util.function.Function<ServerRequest, AuthProvider.ServerUrls> urlsFor = s.baseUrl() != null
+                    ? req -> urls : req -> loopbackUrls(req, urls, o.endpoint());
             RequestAuthenticator auth = new RequestAuthenticator(s.authenticator(), s.provider(),
-                    urls.protectedResourceMetadata(), s.requiredScopes());
+                    req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes());
             McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming,
                     s.trustForwardedHeaders());
             List<Routes.Route> all = new ArrayList<>(s.routes());
             if (s.provider() != null) {
-                for (HttpRoute r : Metadata.routes(s.name(), s.provider(), urls)) {
+                for (HttpRoute r : Metadata.routes(s.name(), s.provider(), urls, urlsFor)) {
                     all.add(new Routes.Route(r.method(), r.path(), r.handler(), false));
                 }
                 for (HttpRoute r : s.provider().routes()) {
@@ -118,6 +120,23 @@ final class HttpServer {
 
     void stop() {
         undertow.stop();
+    }
+
+    /**
+     * Without a configured base URL (a loopback development server), the public URLs follow the loopback
+     * name the client used, so a client on {@code localhost} is not told the resource is {@code 127.0.0.1}
+     * (clients check the resource's origin). Only loopback names count; anything else gets the defaults.
+     */
+    private static AuthProvider.ServerUrls loopbackUrls(ServerRequest req, AuthProvider.ServerUrls defaults,
+            String endpoint) {
+        String host = req.header("host");
+        if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]{1,100}")
+                || !OriginGuard.isLoopbackName(OriginGuard.hostName(host))) {
+            return defaults;
+        }
+        String base = "http://" + host.toLowerCase(java.util.Locale.ROOT);
+        String resource = base + endpoint;
+        return new AuthProvider.ServerUrls(base, resource, PublicUrls.wellKnown(resource, "oauth-protected-resource"));
     }
 
     static boolean isLoopback(String host) {

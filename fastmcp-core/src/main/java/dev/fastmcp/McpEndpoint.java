@@ -113,7 +113,7 @@ final class McpEndpoint implements HttpHandler {
             channel.respond(e.httpStatus, JSON, e.body(),
                     e.httpStatus == 405 ? Map.of("Allow", backend.allowedMethods()) : e.headers);
         } catch (AccessDenied e) {
-            JsonRpcException refusal = authenticator.insufficientScope(e.requestId, e.scopes);
+            JsonRpcException refusal = authenticator.insufficientScope(call.http(), e.requestId, e.scopes);
             channel.respond(refusal.httpStatus, JSON, refusal.body(), refusal.headers);
         } catch (HttpResponseException e) {
             channel.respond(e.status(), null, e.body(), e.headers());

@@ -13,20 +13,23 @@ final class Metadata {
     private Metadata() {
     }
 
-    static List<HttpRoute> routes(String serverName, AuthProvider provider, AuthProvider.ServerUrls urls) {
-        Map<String, Object> prm = new LinkedHashMap<>();
-        prm.put("resource", urls.resource());
-        prm.put("authorization_servers", List.copyOf(provider.authorizationServers()));
-        if (!provider.scopesSupported().isEmpty()) {
-            prm.put("scopes_supported", List.copyOf(provider.scopesSupported()));
-        }
-        prm.put("bearer_methods_supported", List.of("header"));
-        prm.put("resource_name", serverName);
-        ServerResponse prmResponse = document(prm);
+    static List<HttpRoute> routes(String serverName, AuthProvider provider, AuthProvider.ServerUrls urls,
+            java.util.function.Function<ServerRequest, AuthProvider.ServerUrls> urlsFor) {
+        RouteHandler prm = req -> {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("resource", urlsFor.apply(req).resource());
+            doc.put("authorization_servers", List.copyOf(provider.authorizationServers()));
+            if (!provider.scopesSupported().isEmpty()) {
+                doc.put("scopes_supported", List.copyOf(provider.scopesSupported()));
+            }
+            doc.put("bearer_methods_supported", List.of("header"));
+            doc.put("resource_name", serverName);
+            return document(doc);
+        };
         String prmPath = java.net.URI.create(urls.protectedResourceMetadata()).getRawPath();
         List<HttpRoute> routes = new java.util.ArrayList<>(List.of(
-                new HttpRoute("GET", prmPath, req -> prmResponse),
-                new HttpRoute("GET", "/.well-known/oauth-protected-resource", req -> prmResponse)));
+                new HttpRoute("GET", prmPath, prm),
+                new HttpRoute("GET", "/.well-known/oauth-protected-resource", prm)));
         Map<String, Object> as = provider.authorizationServerMetadata();
         if (as != null) {
             ServerResponse asResponse = document(as);

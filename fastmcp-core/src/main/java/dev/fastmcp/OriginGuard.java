@@ -107,6 +107,11 @@ final class OriginGuard implements HttpHandler {
         return originHost.equals(host) || (LOOPBACK.contains(originHost) && LOOPBACK.contains(host));
     }
 
+    /** Whether a host name (brackets kept for IPv6) is a loopback name, without any DNS lookup. */
+    static boolean isLoopbackName(String host) {
+        return LOOPBACK.contains(host) || host.matches("127(\\.\\d{1,3}){3}");
+    }
+
     /** The host name of a Host header, without the port; IPv6 literals keep their brackets. */
     static String hostName(String hostHeader) {
         if (hostHeader == null) {

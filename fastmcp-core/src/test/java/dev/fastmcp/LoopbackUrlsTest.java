@@ -1,0 +1,65 @@
+package dev.fastmcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A loopback server without a base URL names its resource after the loopback host the client used, so a
+ * client on localhost is not told the resource lives at 127.0.0.1 (clients compare origins).
+ */
+@Timeout(30)
+class LoopbackUrlsTest {
+
+    private FastMCP server;
+
+    @BeforeEach
+    void start() {
+        AuthProvider provider = new AuthProvider() {
+            @Override
+            public TokenVerifier tokenVerifier() {
+                return token -> TokenVerification.invalid("no tokens here");
+            }
+
+            @Override
+            public List<String> authorizationServers() {
+                return List.of("https://auth.example.com");
+            }
+        };
+        server = FastMCP.builder("loopback", "1").auth(provider).build().start(StartOptions.http().port(0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> get(String host, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + host + ":" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theResourceFollowsTheLoopbackNameTheClientUsed() throws Exception {
+        assertTrue(get("localhost", "/.well-known/oauth-protected-resource/mcp").body()
+                .contains("\"resource\":\"http://localhost:" + server.port() + "/mcp\""));
+        assertTrue(get("127.0.0.1", "/.well-known/oauth-protected-resource/mcp").body()
+                .contains("\"resource\":\"http://127.0.0.1:" + server.port() + "/mcp\""));
+        HttpResponse<String> challenge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + server.port() + "/mcp")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, challenge.statusCode());
+        assertTrue(challenge.headers().firstValue("WWW-Authenticate").orElse("").contains(
+                "resource_metadata=\"http://localhost:" + server.port() + "/.well-known/oauth-protected-resource/mcp\""));
+    }
+}
