@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -32,17 +30,11 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class FastMCP implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FastMCP.class);
-
     private final Settings settings;
     private final Components components;
     private final ExecutorService toolExecutor;
     private final boolean ownsExecutor;
     private volatile Running running;
-
-    private record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions sessions,
-            StartOptions.Resolved options) {
-    }
 
     private FastMCP(Builder b) {
         this.settings = b.settings();
@@ -168,72 +160,16 @@ public final class FastMCP implements AutoCloseable {
         if (running != null) {
             throw new IllegalStateException("Server '" + settings.name() + "' is already running at " + url());
         }
-        StartOptions.Resolved o = options.resolve(System.getenv());
-        if (o.transport() == StartOptions.Transport.STDIO) {
-            // stdout carries the protocol: anything else printed there (by user code or a library) would
-            // corrupt it, so System.out is pointed at stderr for the life of the process.
-            java.io.OutputStream protocol = new java.io.FileOutputStream(java.io.FileDescriptor.out);
-            System.setOut(System.err);
-            StdioTransport stdio = new StdioTransport(components, System.in, protocol);
-            SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
-            stdio.start();
-            running = new Running(sdk, null, stdio, null, o);
-            LOG.info("MCP server '{}' serving on stdio", settings.name());
-            return this;
-        }
-        Sessions sessions = null;
-        SdkServer sdk;
-        McpBackend backend;
-        if (o.stateless()) {
-            StatelessHttp transport = new StatelessHttp(components);
-            sdk = SdkServer.stateless(settings, components, transport);
-            backend = transport;
-        } else {
-            sessions = new Sessions(settings.maxSessions(), settings.sessionIdleTimeout());
-            StreamableHttp transport = new StreamableHttp(sessions, components, settings.eventLogSize(),
-                    settings.keepAliveInterval().toSeconds());
-            sdk = SdkServer.withSessions(settings, components, transport);
-            backend = transport;
-        }
-        Sessions counted = sessions;
-        HttpServer http;
-        try {
-            http = HttpServer.start(settings, o, backend, !o.stateless(), () -> counted == null ? 0 : counted.size());
-        } catch (RuntimeException e) {
-            if (sessions != null) {
-                sessions.closeAll();
-            }
-            throw e;
-        }
-        running = new Running(sdk, http, null, sessions, o);
-        if (!HttpServer.isLoopback(o.host())) {
-            LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
-                    settings.name(), o.host());
-        }
-        LOG.info("MCP server '{}' listening at {}{}", settings.name(), url(), o.stateless() ? " (stateless)" : "");
+        running = Running.start(settings, components, options.resolve(System.getenv()));
         return this;
     }
 
     /** Stops the server: sessions are closed, open streams ended, the port released. Idempotent. */
     public synchronized void stop() {
         Running r = running;
-        if (r == null) {
-            return;
-        }
         running = null;
-        if (r.http() != null) {
-            r.http().stopping();
-        }
-        try {
-            r.sdk().close();
-        } catch (RuntimeException e) {
-            LOG.debug("Closing the MCP sessions: {}", e.toString());
-        }
-        if (r.http() != null) {
-            r.http().stop();
-        }
-        if (r.stdio() != null) {
-            r.stdio().stop();
+        if (r != null) {
+            r.stop();
         }
     }
 

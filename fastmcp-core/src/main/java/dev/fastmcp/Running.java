@@ -1,0 +1,73 @@
+package dev.fastmcp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A started server: the SDK server and the transport serving it (HTTP or stdio). */
+record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions sessions, StartOptions.Resolved options) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FastMCP.class);
+
+    static Running start(Settings settings, Components components, StartOptions.Resolved o) {
+        if (o.transport() == StartOptions.Transport.STDIO) {
+            // stdout carries the protocol: anything else printed there (by user code or a library) would
+            // corrupt it, so System.out is pointed at stderr for the life of the process.
+            java.io.OutputStream protocol = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+            System.setOut(System.err);
+            StdioTransport stdio = new StdioTransport(components, System.in, protocol);
+            SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
+            stdio.start();
+            LOG.info("MCP server '{}' serving on stdio", settings.name());
+            return new Running(sdk, null, stdio, null, o);
+        }
+        Sessions sessions = null;
+        SdkServer sdk;
+        McpBackend backend;
+        if (o.stateless()) {
+            StatelessHttp transport = new StatelessHttp(components);
+            sdk = SdkServer.stateless(settings, components, transport);
+            backend = transport;
+        } else {
+            sessions = new Sessions(settings.maxSessions(), settings.sessionIdleTimeout());
+            StreamableHttp transport = new StreamableHttp(sessions, components, settings.eventLogSize(),
+                    settings.keepAliveInterval().toSeconds());
+            sdk = SdkServer.withSessions(settings, components, transport);
+            backend = transport;
+        }
+        Sessions counted = sessions;
+        HttpServer http;
+        try {
+            http = HttpServer.start(settings, o, backend, !o.stateless(), () -> counted == null ? 0 : counted.size());
+        } catch (RuntimeException e) {
+            if (sessions != null) {
+                sessions.closeAll();
+            }
+            throw e;
+        }
+        if (!HttpServer.isLoopback(o.host())) {
+            LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
+                    settings.name(), o.host());
+        }
+        LOG.info("MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
+                o.stateless() ? " (stateless)" : "");
+        return new Running(sdk, http, null, sessions, o);
+    }
+
+    /** Ends sessions and streams, then releases the port. */
+    void stop() {
+        if (http != null) {
+            http.stopping();
+        }
+        try {
+            sdk.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the MCP sessions: {}", e.toString());
+        }
+        if (http != null) {
+            http.stop();
+        }
+        if (stdio != null) {
+            stdio.stop();
+        }
+    }
+}
