@@ -1,0 +1,219 @@
+package dev.fastmcp.auth;
+
+import dev.fastmcp.ServerRequest;
+import dev.fastmcp.ServerResponse;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /oauth/authorize} and {@code GET|POST /oauth/consent}: checks the client's request, asks the user
+ * for consent, then sends the browser upstream with our own PKCE pair and a fresh {@code state}, created only
+ * after consent. The approval sets a short-lived cookie binding the flow to this browser; the callback checks it.
+ */
+final class AuthorizeEndpoint {
+
+    static final String BINDING_COOKIE_PREFIX = "fastmcp_oauth_";
+
+    private final ProxyContext ctx;
+    private final ClientRegistry clients;
+
+    AuthorizeEndpoint(ProxyContext ctx, ClientRegistry clients) {
+        this.ctx = ctx;
+        this.clients = clients;
+    }
+
+    ServerResponse authorize(ServerRequest request) {
+        ProxyStore.ClientRecord client;
+        String redirectUri;
+        try {
+            client = clients.find(ProxyHttp.query(request, "client_id"));
+            if (client == null) {
+                return ProxyHttp.errorPage(400, "Unknown client",
+                        "The application asking for access is not registered with this server.");
+            }
+            redirectUri = ProxyHttp.query(request, "redirect_uri");
+        } catch (OAuthError e) {
+            return ProxyHttp.errorPage(400, "Invalid request", e.description);
+        }
+        boolean redirectGiven = redirectUri != null;
+        if (!redirectGiven && client.redirectUris().size() == 1) {
+            redirectUri = client.redirectUris().get(0);
+        }
+        // TODO(RedirectUris): the temporary stand-in is replaced at merge by the full implementation.
+        if (redirectUri == null || !RedirectUris.matchesRegistered(redirectUri, client.redirectUris())) {
+            return ProxyHttp.errorPage(400, "Invalid redirect URI",
+                    "The redirect URI is not registered for this application, so it will not be sent there.");
+        }
+        String state = null;
+        try {
+            state = ProxyHttp.query(request, "state");
+            ProxyStore.PendingAuthorization pending = check(request, client, redirectUri, redirectGiven, state);
+            String transactionId = ProxyStore.randomValue(32);
+            ctx.store.save(ProxyStore.TRANSACTION, transactionId, pending,
+                    ProxyContext.seconds(ctx.settings.transactionTtl()));
+            if (!ctx.settings.consentRequired()) {
+                ProxyStore.PendingAuthorization taken = ctx.store.take(ProxyStore.TRANSACTION, transactionId,
+                        ProxyStore.PendingAuthorization.class);
+                return toUpstream(taken);
+            }
+            return consentPage(transactionId, pending, client);
+        } catch (OAuthError e) {
+            return ctx.errorToClient(redirectUri, e.error, e.description, state);
+        }
+    }
+
+    private ProxyStore.PendingAuthorization check(ServerRequest request, ProxyStore.ClientRecord client,
+            String redirectUri, boolean redirectGiven, String state) throws OAuthError {
+        String responseType = ProxyHttp.query(request, "response_type");
+        if (!"code".equals(responseType)) {
+            throw new OAuthError("unsupported_response_type", "Only response_type=code is supported", 400);
+        }
+        String challenge = ProxyHttp.query(request, "code_challenge");
+        String method = ProxyHttp.query(request, "code_challenge_method");
+        if (challenge == null || challenge.isEmpty()) {
+            throw OAuthError.invalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256");
+        }
+        if (!PKCEUtils.S256.equals(method)) {
+            throw OAuthError.invalidRequest("code_challenge_method must be S256");
+        }
+        if (!challenge.matches("[A-Za-z0-9_-]{43}")) {
+            throw OAuthError.invalidRequest("code_challenge must be a base64url SHA-256 hash (43 characters)");
+        }
+        if (!ctx.acceptsResource(ProxyHttp.query(request, "resource"))) {
+            throw OAuthError.invalidTarget("This server only issues tokens for its own resource");
+        }
+        List<String> scopes = scopes(ProxyHttp.query(request, "scope"), client);
+        if (state != null && state.length() > 2000) {
+            throw OAuthError.invalidRequest("state is too long");
+        }
+        return new ProxyStore.PendingAuthorization(client.clientId(), redirectUri, redirectGiven, challenge, scopes,
+                state, Instant.now().getEpochSecond());
+    }
+
+    /** The requested scopes (else the client's registered ones, else all offered), each one offered. */
+    private List<String> scopes(String requested, ProxyStore.ClientRecord client) throws OAuthError {
+        String source = requested != null ? requested : client.scope();
+        List<String> offered = ctx.settings.scopes();
+        if (source == null || source.isBlank()) {
+            return offered;
+        }
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (String s : source.trim().split("\\s+")) {
+            if (!offered.isEmpty() && !offered.contains(s)) {
+                throw new OAuthError("invalid_scope", "Scope '" + ProxyHttp.safe(s) + "' is not offered", 400);
+            }
+            out.add(s);
+        }
+        return new ArrayList<>(out);
+    }
+
+    private ServerResponse consentPage(String transactionId, ProxyStore.PendingAuthorization pending,
+            ProxyStore.ClientRecord client) {
+        ConsentManager.ConsentRequest page = new ConsentManager.ConsentRequest(transactionId, client.clientId(),
+                client.clientName(), pending.redirectUri(), pending.scopes(), ctx.basePath + "/oauth/consent",
+                ctx.consent.createCsrfToken(transactionId));
+        ConsentManager.HtmlResponse html = ctx.consent.createConsentResponse(page, providerName());
+        return new ServerResponse(html.status(), html.headers(), html.bodyBytes());
+    }
+
+    private String providerName() {
+        try {
+            return URI.create(ctx.settings.upstreamAuthorizationEndpoint()).getHost();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code GET /oauth/consent?transaction_id=...}: shows the page again for a pending transaction. */
+    ServerResponse showConsent(ServerRequest request) {
+        try {
+            String id = ProxyHttp.query(request, ConsentManager.FIELD_TRANSACTION_ID);
+            ProxyStore.PendingAuthorization pending = id == null ? null
+                    : ctx.store.get(ProxyStore.TRANSACTION, id, ProxyStore.PendingAuthorization.class);
+            ProxyStore.ClientRecord client = pending == null ? null : clients.find(pending.clientId());
+            if (client == null) {
+                return expired();
+            }
+            return consentPage(id, pending, client);
+        } catch (OAuthError e) {
+            return ProxyHttp.errorPage(400, "Invalid request", e.description);
+        }
+    }
+
+    /** {@code POST /oauth/consent}: CSRF check, then deny (back to the client) or approve (upstream). */
+    ServerResponse decide(ServerRequest request) {
+        Map<String, String> form;
+        try {
+            form = ProxyHttp.form(request);
+        } catch (OAuthError e) {
+            return ProxyHttp.errorPage(e.status, "Invalid request", e.description);
+        }
+        String id = form.get(ConsentManager.FIELD_TRANSACTION_ID);
+        String action = form.get(ConsentManager.FIELD_ACTION);
+        if (id == null || !ctx.consent.validateCsrfToken(id, form.get(ConsentManager.FIELD_CSRF_TOKEN))) {
+            return ProxyHttp.errorPage(403, "Request refused",
+                    "This approval did not come from the consent page of this server. Start the sign-in again.");
+        }
+        if (!ConsentManager.ACTION_APPROVE.equals(action) && !ConsentManager.ACTION_DENY.equals(action)) {
+            return ProxyHttp.errorPage(400, "Invalid request", "The answer must be approve or deny.");
+        }
+        ProxyStore.PendingAuthorization pending = ctx.store.take(ProxyStore.TRANSACTION, id,
+                ProxyStore.PendingAuthorization.class);
+        if (pending == null) {
+            return expired();
+        }
+        if (ConsentManager.ACTION_DENY.equals(action)) {
+            return ctx.errorToClient(pending.redirectUri(), "access_denied", "The user denied access", pending.state());
+        }
+        return toUpstream(pending);
+    }
+
+    private static ServerResponse expired() {
+        return ProxyHttp.errorPage(400, "Sign-in expired",
+                "This sign-in request has expired or was already used. Start again from your application.");
+    }
+
+    /**
+     * Creates the upstream transaction (random state, our PKCE pair, a browser binding) and redirects upstream,
+     * setting the binding cookie.
+     */
+    ServerResponse toUpstream(ProxyStore.PendingAuthorization pending) {
+        if (pending == null) {
+            return expired();
+        }
+        String upstreamState = ProxyStore.randomValue(32);
+        String binding = ProxyStore.randomValue(32);
+        PKCEUtils.PKCEPair pkce = ctx.settings.forwardPkce() ? PKCEUtils.generatePair() : null;
+        ctx.store.save(ProxyStore.UPSTREAM_STATE, upstreamState,
+                new ProxyStore.UpstreamTransaction(pending, pkce == null ? null : pkce.verifier(),
+                        ctx.store.hash(binding)),
+                ProxyContext.seconds(ctx.settings.transactionTtl()));
+        Map<String, String> params = new LinkedHashMap<>();
+        ctx.settings.extraAuthorizationParams().forEach(params::put);
+        params.put("response_type", "code");
+        params.put("client_id", ctx.settings.upstreamClientId());
+        params.put("redirect_uri", ctx.callbackUrl);
+        params.put("state", upstreamState);
+        if (!pending.scopes().isEmpty()) {
+            params.put("scope", String.join(" ", pending.scopes()));
+        }
+        if (pkce != null) {
+            params.put("code_challenge", pkce.challenge());
+            params.put("code_challenge_method", PKCEUtils.S256);
+        }
+        String location = ProxyHttp.withParams(ctx.settings.upstreamAuthorizationEndpoint(), params);
+        return ProxyHttp.redirect(location).withHeader("Set-Cookie", ProxyHttp.setCookie(
+                bindingCookieName(upstreamState), binding, ProxyContext.seconds(ctx.settings.transactionTtl()),
+                ctx.secure));
+    }
+
+    /** One cookie per flow, so two sign-ins in one browser do not overwrite each other's binding. */
+    String bindingCookieName(String upstreamState) {
+        return (ctx.secure ? "__Host-" : "") + BINDING_COOKIE_PREFIX + ctx.store.hash(upstreamState).substring(0, 16);
+    }
+}

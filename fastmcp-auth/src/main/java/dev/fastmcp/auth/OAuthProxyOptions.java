@@ -1,0 +1,393 @@
+package dev.fastmcp.auth;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The options of {@link OAuthProxy.Builder}, and their resolution into {@link ProxySettings}. */
+abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthProxy.class);
+    private static final byte[] SECRET_SALT = "fastmcp-oauth-proxy".getBytes(StandardCharsets.UTF_8);
+
+    private String upstreamAuthorizationEndpoint;
+    private String upstreamTokenEndpoint;
+    private String upstreamClientId;
+    private String upstreamClientSecret;
+    private String upstreamTokenEndpointAuthMethod = "basic";
+    private String upstreamRevocationEndpoint;
+    private String baseUrl;
+    private String redirectPath = "/oauth/callback";
+    private List<String> scopes = List.of();
+    private boolean forwardPkce = true;
+    private boolean consentRequired = true;
+    private boolean enableTokenSwap = true;
+    private byte[] jwtSigningKey;
+    private byte[] encryptionKey;
+    private boolean encryptionDisabled;
+    private byte[] consentSigningKey;
+    private String secret;
+    private TokenStorage tokenStorage;
+    private Duration transactionTtl = Duration.ofSeconds(600);
+    private Duration authorizationCodeTtl = Duration.ofSeconds(300);
+    private Duration accessTokenTtl = JWTIssuer.DEFAULT_ACCESS_TOKEN_TTL;
+    private Duration refreshTokenTtl = JWTIssuer.DEFAULT_REFRESH_TOKEN_TTL;
+    private Duration registrationTtl = Duration.ofHours(24);
+    private Duration upstreamTimeout = Duration.ofSeconds(10);
+    private final Map<String, String> extraAuthorizationParams = new LinkedHashMap<>();
+    private final Map<String, String> extraTokenParams = new LinkedHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** The provider's authorization endpoint (https, or http on loopback). Required. */
+    public B upstreamAuthorizationEndpoint(String url) {
+        this.upstreamAuthorizationEndpoint = url;
+        return self();
+    }
+
+    /** The provider's token endpoint (https, or http on loopback). Required. */
+    public B upstreamTokenEndpoint(String url) {
+        this.upstreamTokenEndpoint = url;
+        return self();
+    }
+
+    /** The client id of this server's OAuth application at the provider. Required. */
+    public B upstreamClientId(String clientId) {
+        this.upstreamClientId = clientId;
+        return self();
+    }
+
+    /** The client secret of this server's OAuth application at the provider. Required. */
+    public B upstreamClientSecret(String clientSecret) {
+        this.upstreamClientSecret = clientSecret;
+        return self();
+    }
+
+    /**
+     * How the proxy authenticates to the provider's token endpoint: {@code basic} (HTTP Basic, the default) or
+     * {@code post} (credentials in the form); {@code client_secret_basic}/{@code client_secret_post} also work.
+     */
+    public B upstreamTokenEndpointAuthMethod(String method) {
+        this.upstreamTokenEndpointAuthMethod = method;
+        return self();
+    }
+
+    /** The provider's RFC 7009 revocation endpoint; revoking our refresh token then revokes upstream too. */
+    public B upstreamRevocationEndpoint(String url) {
+        this.upstreamRevocationEndpoint = url;
+        return self();
+    }
+
+    /**
+     * The server's public base URL. Optional: the proxy takes the server's; when given it must be the same (the
+     * server checks at start).
+     */
+    public B baseUrl(String url) {
+        this.baseUrl = url;
+        return self();
+    }
+
+    /** The callback path under the base path, default {@code /oauth/callback}; the route moves with it. */
+    public B redirectPath(String path) {
+        this.redirectPath = path;
+        return self();
+    }
+
+    /** The scopes offered to clients and requested upstream (when the client asks for none). */
+    public B scopes(String... scopes) {
+        return scopes(Arrays.asList(scopes));
+    }
+
+    /** The scopes offered to clients and requested upstream (when the client asks for none). */
+    public B scopes(List<String> scopes) {
+        this.scopes = List.copyOf(scopes);
+        return self();
+    }
+
+    /**
+     * Whether the proxy uses PKCE with the provider: default true, with its own S256 pair for each sign-in (the
+     * client's verifier never leaves the client). False sends no PKCE upstream, for providers that reject it.
+     */
+    public B forwardPkce(boolean forwardPkce) {
+        this.forwardPkce = forwardPkce;
+        return self();
+    }
+
+    /**
+     * Whether users see a consent page before being sent to the provider; default true. Turning it off lets any
+     * registered client obtain a user's authorization silently through this server's static provider client (the
+     * confused-deputy attack the MCP specification forbids); it is logged as a warning.
+     */
+    public B consentRequired(boolean consentRequired) {
+        this.consentRequired = consentRequired;
+        return self();
+    }
+
+    /**
+     * Whether clients get this proxy's tokens instead of the provider's; default true. Passing provider tokens
+     * through to clients is forbidden by the MCP specification, so false is refused at build.
+     */
+    public B enableTokenSwap(boolean enableTokenSwap) {
+        this.enableTokenSwap = enableTokenSwap;
+        return self();
+    }
+
+    /** The HS256 key of the tokens we issue (at least 32 bytes). Default: derived from {@link #secret} or random. */
+    public B jwtSigningKey(byte[] key) {
+        this.jwtSigningKey = key == null ? null : key.clone();
+        return self();
+    }
+
+    /** The AES-256-GCM key that encrypts the storage. Default: derived from {@link #secret} or random. */
+    public B encryptionKey(byte[] key) {
+        this.encryptionKey = key == null ? null : key.clone();
+        this.encryptionDisabled = false;
+        return self();
+    }
+
+    /**
+     * {@code false} stores the state unencrypted (development only; refused with a persistent storage such as
+     * {@link DiskStore}). {@code true} restores the default.
+     */
+    public B encryptionKey(boolean enabled) {
+        this.encryptionDisabled = !enabled;
+        if (!enabled) {
+            this.encryptionKey = null;
+        }
+        return self();
+    }
+
+    /** The key signing consent CSRF tokens (at least 32 bytes). Default: derived from {@link #secret} or random. */
+    public B consentSigningKey(byte[] key) {
+        this.consentSigningKey = key == null ? null : key.clone();
+        return self();
+    }
+
+    /**
+     * One secret standing for all keys: signing, storage-encryption, storage-key and consent keys are derived
+     * from it with HKDF-SHA256 and distinct labels, so every instance configured with it agrees. Use at least 32
+     * random characters. Explicit keys win over derived ones.
+     */
+    public B secret(String secret) {
+        this.secret = secret;
+        return self();
+    }
+
+    /** Where the proxy keeps its state; default a {@link MemoryTokenStorage}. Encrypted unless disabled. */
+    public B tokenStorage(TokenStorage storage) {
+        this.tokenStorage = storage;
+        return self();
+    }
+
+    /** How long a sign-in may take from authorize to callback; default 600 s. */
+    public B transactionTtl(Duration ttl) {
+        this.transactionTtl = ttl;
+        return self();
+    }
+
+    /** How long our authorization codes live; default 300 s. */
+    public B authorizationCodeTtl(Duration ttl) {
+        this.authorizationCodeTtl = ttl;
+        return self();
+    }
+
+    /** How long our access tokens live; default 3600 s. */
+    public B accessTokenTtl(Duration ttl) {
+        this.accessTokenTtl = ttl;
+        return self();
+    }
+
+    /** How long our refresh tokens live; default 30 days. */
+    public B refreshTokenTtl(Duration ttl) {
+        this.refreshTokenTtl = ttl;
+        return self();
+    }
+
+    /** How long a registered client that never obtained a token is kept; default 24 h. */
+    public B registrationTtl(Duration ttl) {
+        this.registrationTtl = ttl;
+        return self();
+    }
+
+    /** Timeout of each call to the provider (connect and response); default 10 s. */
+    public B upstreamTimeout(Duration timeout) {
+        this.upstreamTimeout = timeout;
+        return self();
+    }
+
+    /** Extra parameters of the upstream authorization request (e.g. {@code access_type=offline}). */
+    public B extraAuthorizationParams(Map<String, String> params) {
+        this.extraAuthorizationParams.putAll(params);
+        return self();
+    }
+
+    /** Extra parameters of the upstream token requests. */
+    public B extraTokenParams(Map<String, String> params) {
+        this.extraTokenParams.putAll(params);
+        return self();
+    }
+
+    // ---- resolution -----------------------------------------------------------------------------------------
+
+    ProxySettings resolve() {
+        requireUrl("upstreamAuthorizationEndpoint", upstreamAuthorizationEndpoint, true);
+        requireUrl("upstreamTokenEndpoint", upstreamTokenEndpoint, true);
+        requireUrl("upstreamRevocationEndpoint", upstreamRevocationEndpoint, false);
+        requireText("upstreamClientId", upstreamClientId);
+        requireText("upstreamClientSecret", upstreamClientSecret);
+        String method = Objects.requireNonNullElse(upstreamTokenEndpointAuthMethod, "").toLowerCase(Locale.ROOT);
+        boolean basic = switch (method) {
+            case "basic", "client_secret_basic" -> true;
+            case "post", "client_secret_post" -> false;
+            default -> throw new IllegalArgumentException("upstreamTokenEndpointAuthMethod must be 'basic' or 'post', "
+                    + "was '" + upstreamTokenEndpointAuthMethod + "'");
+        };
+        if (!enableTokenSwap) {
+            throw new IllegalArgumentException("enableTokenSwap(false) would hand the provider's tokens to MCP clients "
+                    + "and accept them at /mcp. The MCP specification forbids this token passthrough: a token issued "
+                    + "for another audience must not be accepted. Keep token swap on (the default) and read the "
+                    + "provider's tokens in tools through ProxySession.upstreamTokens()");
+        }
+        if (redirectPath == null || !redirectPath.startsWith("/") || redirectPath.contains("?")
+                || redirectPath.contains("#")) {
+            throw new IllegalArgumentException("redirectPath must be a path starting with '/', such as "
+                    + "/oauth/callback, was '" + redirectPath + "'");
+        }
+        for (String s : scopes) {
+            if (s == null || !s.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+")) {
+                throw new IllegalArgumentException("scope '" + s + "' is not a valid OAuth scope token");
+            }
+        }
+        positive("transactionTtl", transactionTtl);
+        positive("authorizationCodeTtl", authorizationCodeTtl);
+        positive("accessTokenTtl", accessTokenTtl);
+        positive("refreshTokenTtl", refreshTokenTtl);
+        positive("registrationTtl", registrationTtl);
+        if (upstreamTimeout == null || upstreamTimeout.isNegative() || upstreamTimeout.isZero()) {
+            throw new IllegalArgumentException("upstreamTimeout must be positive, was " + upstreamTimeout);
+        }
+        for (String k : extraAuthorizationParams.keySet()) {
+            if (ProxySettings.RESERVED_AUTHORIZATION_PARAMS.contains(k)) {
+                throw new IllegalArgumentException("extraAuthorizationParams cannot set '" + k + "'; the proxy sets it");
+            }
+        }
+        for (String k : extraTokenParams.keySet()) {
+            if (ProxySettings.RESERVED_TOKEN_PARAMS.contains(k)) {
+                throw new IllegalArgumentException("extraTokenParams cannot set '" + k + "'; the proxy sets it");
+            }
+        }
+        if (!consentRequired) {
+            LOG.warn("OAuthProxy: consentRequired(false). Any client that registers here can now get a user's "
+                    + "authorization at the provider without the user seeing which client asks (the confused-deputy "
+                    + "attack: this server uses one static client id upstream). The MCP specification requires "
+                    + "consent per client for such proxies; turn it off only for trusted, single-client setups");
+        }
+
+        byte[] secretBytes = null;
+        if (secret != null) {
+            if (secret.length() < 32) {
+                throw new IllegalArgumentException("secret must have at least 32 characters (use random ones)");
+            }
+            secretBytes = secret.getBytes(StandardCharsets.UTF_8);
+        }
+        List<String> generated = new ArrayList<>();
+        byte[] signing = key("jwtSigningKey", jwtSigningKey, secretBytes, "jwt signing", generated);
+        byte[] consent = key("consentSigningKey", consentSigningKey, secretBytes, "consent signing", generated);
+        byte[] keyHash = secretBytes != null ? derive(secretBytes, "storage keys")
+                : Hkdf.derive(SECRET_SALT, signing, label("storage keys"), 32);
+
+        TokenStorage storage = tokenStorage != null ? tokenStorage : new MemoryTokenStorage();
+        boolean persistent = storage instanceof DiskStore;
+        if (encryptionDisabled) {
+            if (persistent) {
+                throw new IllegalArgumentException("encryptionKey(false) is refused for a persistent storage ("
+                        + storage.getClass().getSimpleName() + "): tokens and client secrets would sit on disk in "
+                        + "clear. Give an encryptionKey or a secret");
+            }
+            LOG.warn("OAuthProxy: storage encryption is OFF (encryptionKey(false)); upstream tokens are kept in clear."
+                    + " Use this for development only");
+        } else if (!(storage instanceof EncryptedTokenStorage)) {
+            byte[] enc = key("encryptionKey", encryptionKey, secretBytes, "storage encryption", generated);
+            storage = new EncryptedTokenStorage(storage, enc);
+        }
+        if (!generated.isEmpty()) {
+            LOG.warn("OAuthProxy: no {} given, so random ones were generated. A restart, or a second instance, will "
+                    + "not recognize tokens, codes, consent pages and (with a persistent storage) client "
+                    + "registrations made with them: clients must register and sign in again. Set secret(...) or "
+                    + "the keys for production", String.join(", ", generated));
+        }
+        return new ProxySettings(upstreamAuthorizationEndpoint, upstreamTokenEndpoint, upstreamClientId,
+                upstreamClientSecret, basic, upstreamRevocationEndpoint, baseUrl, redirectPath, scopes, forwardPkce,
+                consentRequired, signing, consent, keyHash, storage, transactionTtl, authorizationCodeTtl,
+                accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
+                Map.copyOf(extraTokenParams));
+    }
+
+    private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {
+        if (given != null) {
+            if (given.length < 32) {
+                throw new IllegalArgumentException(name + " must have at least 32 bytes, had " + given.length);
+            }
+            return given.clone();
+        }
+        if (secret != null) {
+            return derive(secret, label);
+        }
+        generated.add(name);
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        return k;
+    }
+
+    private static byte[] derive(byte[] secret, String label) {
+        return Hkdf.derive(SECRET_SALT, secret, label(label), 32);
+    }
+
+    private static byte[] label(String purpose) {
+        return ("fastmcp oauth-proxy v1 " + purpose).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void requireText(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.getSeconds() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 second, was " + d);
+        }
+    }
+
+    private static void requireUrl(String name, String url, boolean required) {
+        if (url == null) {
+            if (required) {
+                throw new IllegalArgumentException(name + " is required");
+            }
+            return;
+        }
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(name + " '" + url + "' is not a valid URL");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (u.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && Loopback.isLoopbackHost(u.getHost()))) {
+            throw new IllegalArgumentException(name + " '" + url + "' must be an https URL (http only on loopback)");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.fastmcp.auth;
+
+import dev.fastmcp.AuthProvider;
+import dev.fastmcp.ServerResponse;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** What the proxy's endpoints share once the server's public URLs are known. */
+final class ProxyContext {
+
+    final ProxySettings settings;
+    final ProxyStore store;
+    final JWTIssuer issuer;
+    final ConsentManager consent;
+    final UpstreamClient upstream;
+    /** The issuer identifier: the server's base URL. */
+    final String baseUrl;
+    final String basePath;
+    /** The MCP endpoint's URL: the audience of our access tokens and the only accepted {@code resource}. */
+    final String resource;
+    /** Where the upstream provider sends the browser back. */
+    final String callbackUrl;
+    /** Whether cookies get {@code Secure} (https base URL). */
+    final boolean secure;
+
+    ProxyContext(ProxySettings settings, ProxyStore store, AuthProvider.ServerUrls urls) {
+        this.settings = settings;
+        this.store = store;
+        this.baseUrl = urls.baseUrl();
+        this.basePath = urls.basePath() == null ? "" : urls.basePath();
+        this.resource = urls.resource();
+        this.callbackUrl = baseUrl + settings.redirectPath();
+        this.secure = baseUrl.startsWith("https:");
+        this.issuer = JWTIssuer.builder(baseUrl, resource, settings.jwtSigningKey())
+                .accessTokenTtl(settings.accessTokenTtl())
+                .refreshTokenTtl(settings.refreshTokenTtl())
+                .build();
+        this.consent = ConsentManager.builder(settings.consentSigningKey())
+                .csrfTokenTtl(settings.transactionTtl())
+                .build();
+        this.upstream = new UpstreamClient(settings.upstreamTokenEndpoint(), settings.upstreamRevocationEndpoint(),
+                settings.upstreamClientId(), settings.upstreamClientSecret(), settings.upstreamBasicAuth(),
+                settings.upstreamTimeout(), settings.extraTokenParams());
+    }
+
+    String endpoint(String path) {
+        return baseUrl + path;
+    }
+
+    static long seconds(Duration d) {
+        return Math.max(1, d.getSeconds());
+    }
+
+    /** A redirect to a client's (validated) redirect URI with an RFC 6749 §4.1.2.1 error, its state and iss. */
+    ServerResponse errorToClient(String redirectUri, String error, String description, String state) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("error", error);
+        params.put("error_description", description);
+        params.put("state", state);
+        params.put("iss", baseUrl);
+        return ProxyHttp.redirect(ProxyHttp.withParams(redirectUri, params));
+    }
+
+    /**
+     * Whether {@code requested} (RFC 8707 {@code resource}) names this server: absent, or equal to our resource
+     * after normalization (scheme and host case-insensitive, default port and trailing slash ignored).
+     */
+    boolean acceptsResource(String requested) {
+        return requested == null || normalize(requested).equals(normalize(resource));
+    }
+
+    static String normalize(String url) {
+        try {
+            URI u = new URI(url.trim());
+            if (u.getScheme() == null || u.getHost() == null || u.getRawFragment() != null) {
+                return "\u0000invalid";
+            }
+            String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+            int port = u.getPort();
+            if (port == 443 && scheme.equals("https") || port == 80 && scheme.equals("http")) {
+                port = -1;
+            }
+            String path = u.getRawPath() == null ? "" : u.getRawPath();
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (port < 0 ? "" : ":" + port) + path
+                    + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        } catch (Exception e) {
+            return "\u0000invalid";
+        }
+    }
+}

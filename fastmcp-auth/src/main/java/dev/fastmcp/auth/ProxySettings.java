@@ -1,0 +1,39 @@
+package dev.fastmcp.auth;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The checked configuration of an {@link OAuthProxy}, keys resolved. */
+record ProxySettings(
+        String upstreamAuthorizationEndpoint,
+        String upstreamTokenEndpoint,
+        String upstreamClientId,
+        String upstreamClientSecret,
+        boolean upstreamBasicAuth,
+        String upstreamRevocationEndpoint,
+        String baseUrl,
+        String redirectPath,
+        List<String> scopes,
+        boolean forwardPkce,
+        boolean consentRequired,
+        byte[] jwtSigningKey,
+        byte[] consentSigningKey,
+        byte[] storageKeyHashKey,
+        TokenStorage storage,
+        Duration transactionTtl,
+        Duration authorizationCodeTtl,
+        Duration accessTokenTtl,
+        Duration refreshTokenTtl,
+        Duration registrationTtl,
+        Duration upstreamTimeout,
+        Map<String, String> extraAuthorizationParams,
+        Map<String, String> extraTokenParams) {
+
+    /** Parameters the proxy itself sets on the upstream authorization request; extras cannot replace them. */
+    static final List<String> RESERVED_AUTHORIZATION_PARAMS = List.of("client_id", "redirect_uri", "response_type",
+            "state", "scope", "code_challenge", "code_challenge_method");
+    /** Parameters the proxy itself sets on upstream token requests. */
+    static final List<String> RESERVED_TOKEN_PARAMS = List.of("grant_type", "code", "redirect_uri", "code_verifier",
+            "refresh_token", "client_id", "client_secret");
+}

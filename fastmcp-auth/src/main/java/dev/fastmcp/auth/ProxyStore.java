@@ -1,0 +1,142 @@
+package dev.fastmcp.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The OAuth proxy's state in a {@link TokenStorage}: registered clients, pending authorizations, codes, token
+ * mappings and upstream token sets. Every secret value (code, transaction id, state, jti, upstream set id) is
+ * looked up under an HMAC-SHA256 of itself with a key derived for this purpose, so neither file names nor
+ * Redis keys reveal a usable value. Instances sharing the storage and the key find each other's entries.
+ */
+final class ProxyStore {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final String PREFIX = "oauth-proxy:";
+
+    private final TokenStorage storage;
+    private final byte[] keyHashKey;
+
+    ProxyStore(TokenStorage storage, byte[] keyHashKey) {
+        this.storage = storage;
+        this.keyHashKey = keyHashKey.clone();
+    }
+
+    TokenStorage storage() {
+        return storage;
+    }
+
+    /** A random, URL-safe value of {@code bytes} random bytes. */
+    static String randomValue(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return B64.encodeToString(b);
+    }
+
+    /** The keyed hash of a value, base64url: the storage key part and the stored form of secrets. */
+    String hash(String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keyHashKey, "HmacSHA256"));
+            return B64.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
+    String key(String kind, String secretValue) {
+        return PREFIX + kind + ":" + hash(secretValue);
+    }
+
+    <T> T get(String kind, String value, Class<T> type) {
+        return storage.get(key(kind, value), type);
+    }
+
+    <T> T take(String kind, String value, Class<T> type) {
+        return storage.take(key(kind, value), type);
+    }
+
+    void save(String kind, String value, Object record, long ttlSeconds) {
+        storage.save(key(kind, value), record, Math.max(1, ttlSeconds));
+    }
+
+    boolean saveIfAbsent(String kind, String value, Object record, long ttlSeconds) {
+        return storage.saveIfAbsent(key(kind, value), record, Math.max(1, ttlSeconds));
+    }
+
+    void delete(String kind, String value) {
+        if (value != null) {
+            storage.delete(key(kind, value));
+        }
+    }
+
+    // ---- stored records -------------------------------------------------------------------------------------
+
+    static final String CLIENT = "client";
+    static final String TRANSACTION = "txn";
+    static final String UPSTREAM_STATE = "ustate";
+    static final String CODE = "code";
+    static final String ACCESS = "at";
+    static final String REFRESH = "rt";
+    static final String UPSTREAM = "upstream";
+
+    /** A registered client; the secret only as its keyed hash. {@code used} once a token was issued to it. */
+    record ClientRecord(String clientId, String secretHash, String authMethod, List<String> redirectUris,
+            List<String> grantTypes, String scope, String clientName, long issuedAt, boolean used) {
+
+        boolean isPublic() {
+            return "none".equals(authMethod);
+        }
+
+        ClientRecord markUsed() {
+            return new ClientRecord(clientId, secretHash, authMethod, redirectUris, grantTypes, scope, clientName,
+                    issuedAt, true);
+        }
+    }
+
+    /** An authorization request that passed validation, waiting for consent. */
+    record PendingAuthorization(String clientId, String redirectUri, boolean redirectUriGiven, String codeChallenge,
+            List<String> scopes, String state, long createdAt) {
+    }
+
+    /** An authorization sent upstream: the pending request, our PKCE verifier and the browser binding. */
+    record UpstreamTransaction(PendingAuthorization request, String codeVerifier, String bindingHash) {
+    }
+
+    /** One of our authorization codes; after use a tombstone remembering what it issued. */
+    record CodeRecord(String clientId, String redirectUri, boolean redirectUriGiven, String codeChallenge,
+            List<String> scopes, String upstreamId, String subject, boolean used, String accessJti,
+            String refreshJti) {
+
+        CodeRecord tombstone(String accessJti, String refreshJti) {
+            return new CodeRecord(clientId, redirectUri, redirectUriGiven, codeChallenge, scopes, upstreamId, subject,
+                    true, accessJti, refreshJti);
+        }
+    }
+
+    /** The upstream tokens of one sign-in, with the identity found in them. */
+    record UpstreamRecord(String accessToken, String tokenType, String refreshToken, Long expiresAt, String scope,
+            String idToken, String subject, Map<String, Object> claims) {
+
+        UpstreamTokens tokens() {
+            return new UpstreamTokens(accessToken, tokenType, refreshToken,
+                    expiresAt == null ? null : java.time.Instant.ofEpochSecond(expiresAt), scope, idToken);
+        }
+    }
+
+    /** What one of our access tokens (by jti) stands for. */
+    record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes) {
+    }
+
+    /** What one of our refresh tokens (by jti) stands for; after rotation a tombstone naming its successors. */
+    record RefreshMapping(String clientId, String upstreamId, String subject, List<String> scopes, String accessJti,
+            boolean used, String successorAccessJti, String successorRefreshJti) {
+    }
+}

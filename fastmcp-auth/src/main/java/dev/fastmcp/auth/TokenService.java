@@ -1,0 +1,180 @@
+package dev.fastmcp.auth;
+
+import dev.fastmcp.TokenVerification;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Token swap: stores upstream token sets, issues our access and refresh JWTs mapped (by {@code jti}) to them,
+ * verifies our access tokens for {@code /mcp} (a revoked mapping or a gone upstream set stops the token at
+ * once), and hands tools the upstream tokens, refreshed upstream when they expired.
+ */
+final class TokenService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
+    /** Refresh upstream this long before the upstream access token expires. */
+    private static final long UPSTREAM_EXPIRY_SKEW_SECONDS = 30;
+
+    private final ProxyContext ctx;
+
+    TokenService(ProxyContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** What a grant issued: the response body and the jtis, to revoke on a code replay. */
+    record Issued(Map<String, Object> body, String accessJti, String refreshJti) {
+    }
+
+    // ---- upstream sets --------------------------------------------------------------------------------------
+
+    /** Stores a new upstream token set with the identity found in it; returns its (random) id. */
+    String saveUpstream(UpstreamTokens tokens) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        // Received straight from the token endpoint over the back channel (OIDC Core 3.1.3.7 allows relying
+        // on TLS there instead of the signature), so the payloads are read without verifying signatures.
+        Map<String, Object> fromAccess = jwtPayload(tokens.accessToken());
+        Map<String, Object> fromId = jwtPayload(tokens.idToken());
+        claims.putAll(fromAccess);
+        claims.putAll(fromId);
+        Object sub = fromId.containsKey("sub") ? fromId.get("sub") : fromAccess.get("sub");
+        String subject = sub instanceof String s && !s.isBlank() ? s
+                : "upstream-" + ctx.store.hash(tokens.accessToken()).substring(0, 22);
+        String id = ProxyStore.randomValue(32);
+        ctx.store.save(ProxyStore.UPSTREAM, id, record(tokens, subject, claims), upstreamTtl());
+        return id;
+    }
+
+    private long upstreamTtl() {
+        return Math.max(ProxyContext.seconds(ctx.settings.refreshTokenTtl()),
+                ProxyContext.seconds(ctx.settings.accessTokenTtl()));
+    }
+
+    private static ProxyStore.UpstreamRecord record(UpstreamTokens t, String subject, Map<String, Object> claims) {
+        return new ProxyStore.UpstreamRecord(t.accessToken(), t.tokenType(), t.refreshToken(),
+                t.expiresAt() == null ? null : t.expiresAt().getEpochSecond(), t.scope(), t.idToken(), subject, claims);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> jwtPayload(String token) {
+        if (token == null) {
+            return Map.of();
+        }
+        String[] parts = token.split("\\.");
+        if (parts.length != 3 || parts[1].length() > 64 * 1024) {
+            return Map.of();
+        }
+        try {
+            JsonNode node = ProxyHttp.JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
+                    StandardCharsets.UTF_8));
+            return node != null && node.isObject() ? ProxyHttp.JSON.convertValue(node, LinkedHashMap.class) : Map.of();
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    /**
+     * Refreshes the upstream set when its access token has expired and it has a refresh token.
+     *
+     * @throws UpstreamClient.UpstreamException when the refresh failed ({@code invalidGrant}: the set is deleted)
+     */
+    ProxyStore.UpstreamRecord freshUpstream(String upstreamId) throws UpstreamClient.UpstreamException {
+        ProxyStore.UpstreamRecord current = ctx.store.get(ProxyStore.UPSTREAM, upstreamId,
+                ProxyStore.UpstreamRecord.class);
+        if (current == null || !current.tokens().isExpired(Instant.now(), UPSTREAM_EXPIRY_SKEW_SECONDS)
+                || current.refreshToken() == null) {
+            return current;
+        }
+        try {
+            UpstreamTokens refreshed = ctx.upstream.refresh(current.tokens());
+            ProxyStore.UpstreamRecord updated = record(refreshed, current.subject(), current.claims());
+            ctx.store.save(ProxyStore.UPSTREAM, upstreamId, updated, upstreamTtl());
+            return updated;
+        } catch (UpstreamClient.UpstreamException e) {
+            if (e.invalidGrant) {
+                ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
+            }
+            throw e;
+        }
+    }
+
+    /** The upstream tokens of a set, refreshed if needed; null when gone or refused upstream. */
+    UpstreamTokens upstreamTokens(String upstreamId) {
+        try {
+            ProxyStore.UpstreamRecord r = freshUpstream(upstreamId);
+            return r == null ? null : r.tokens();
+        } catch (UpstreamClient.UpstreamException e) {
+            LOG.warn("Upstream token refresh failed: {}", e.getMessage());
+            if (e.invalidGrant) {
+                return null;
+            }
+            ProxyStore.UpstreamRecord r = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
+            return r == null ? null : r.tokens();
+        }
+    }
+
+    // ---- our tokens -----------------------------------------------------------------------------------------
+
+    Issued issue(ProxyStore.ClientRecord client, String upstreamId, String subject, List<String> scopes) {
+        JWTIssuer.TokenRequest request = JWTIssuer.TokenRequest.of(client.clientId(), scopes).withSubject(subject);
+        IssuedToken access = ctx.issuer.issueAccessTokenWithInfo(request);
+        ctx.store.save(ProxyStore.ACCESS, access.jti(),
+                new ProxyStore.AccessMapping(client.clientId(), upstreamId, subject, scopes),
+                ProxyContext.seconds(ctx.settings.accessTokenTtl()) + 60);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", access.token());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", access.expiresIn().getSeconds());
+        if (!scopes.isEmpty()) {
+            body.put("scope", String.join(" ", scopes));
+        }
+        String refreshJti = null;
+        if (client.grantTypes().contains("refresh_token")) {
+            IssuedToken refresh = ctx.issuer.issueRefreshTokenWithInfo(request);
+            refreshJti = refresh.jti();
+            ctx.store.save(ProxyStore.REFRESH, refreshJti, new ProxyStore.RefreshMapping(client.clientId(), upstreamId,
+                    subject, scopes, access.jti(), false, null, null),
+                    ProxyContext.seconds(ctx.settings.refreshTokenTtl()) + 60);
+            body.put("refresh_token", refresh.token());
+        }
+        return new Issued(body, access.jti(), refreshJti);
+    }
+
+    /** Verifies one of our access tokens for {@code /mcp}: signature, audience, expiry, then its live mapping. */
+    TokenVerification verifyAccess(String token) {
+        TokenVerification v = ctx.issuer.accessTokenVerifier().verify(token);
+        if (!v.isValid()) {
+            return v;
+        }
+        Object jti = v.session().claims().get("jti");
+        ProxyStore.AccessMapping m = jti instanceof String s
+                ? ctx.store.get(ProxyStore.ACCESS, s, ProxyStore.AccessMapping.class) : null;
+        if (m == null) {
+            return TokenVerification.invalid("access token revoked or unknown");
+        }
+        ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, m.upstreamId(), ProxyStore.UpstreamRecord.class);
+        if (u == null) {
+            return TokenVerification.invalid("the upstream sign-in behind the token has ended");
+        }
+        if (u.refreshToken() == null && u.tokens().isExpired(Instant.now(), 0)) {
+            return TokenVerification.invalid("the upstream token behind the token has expired");
+        }
+        var s = v.session();
+        String upstreamId = m.upstreamId();
+        return TokenVerification.valid(new ProxySession(s.subject(), s.clientId(), s.scopes(), s.claims(),
+                s.expiresAt(), u.claims(), () -> upstreamTokens(upstreamId)));
+    }
+
+    /** Ends a grant: its access and refresh mappings and its upstream set (so every token on it stops). */
+    void revokeGrant(String accessJti, String refreshJti, String upstreamId) {
+        ctx.store.delete(ProxyStore.ACCESS, accessJti);
+        ctx.store.delete(ProxyStore.REFRESH, refreshJti);
+        ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
+    }
+}

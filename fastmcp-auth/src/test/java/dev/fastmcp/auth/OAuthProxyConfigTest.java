@@ -1,0 +1,184 @@
+package dev.fastmcp.auth;
+
+import static dev.fastmcp.auth.ProxyHarness.CLIENT_REDIRECT;
+import static dev.fastmcp.auth.ProxyHarness.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OAuth proxy's options: loud opt-outs, refused combinations, moved routes, shared storage. */
+@Timeout(120)
+class OAuthProxyConfigTest {
+
+    private static OAuthProxy.Builder minimal() {
+        return OAuthProxy.builder()
+                .upstreamAuthorizationEndpoint("https://idp.example/authorize")
+                .upstreamTokenEndpoint("https://idp.example/token")
+                .upstreamClientId("id")
+                .upstreamClientSecret("secret");
+    }
+
+    @Test
+    void tokenSwapOffIsRefusedAsTokenPassthrough() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> minimal().enableTokenSwap(false).build());
+        assertTrue(e.getMessage().contains("passthrough"), e.getMessage());
+    }
+
+    @Test
+    void encryptionOffIsRefusedForAPersistentStorage(@TempDir Path dir) {
+        try (DiskStore disk = new DiskStore(dir)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> minimal().tokenStorage(disk).encryptionKey(false).build());
+            assertTrue(e.getMessage().contains("persistent"), e.getMessage());
+        }
+    }
+
+    @Test
+    void missingKeysAreGeneratedWithAWarning() {
+        try (LogCapture logs = new LogCapture("dev.fastmcp.auth")) {
+            minimal().build();
+            assertTrue(logs.text().contains("restart"), logs.text());
+        }
+        try (LogCapture logs = new LogCapture("dev.fastmcp.auth")) {
+            minimal().secret("a-test-secret-of-at-least-32-characters!").build();
+            assertFalse(logs.text().contains("generated"), logs.text());
+        }
+    }
+
+    @Test
+    void badOptionsSayWhatToChange() {
+        assertThrows(IllegalArgumentException.class, () -> minimal().upstreamTokenEndpoint("http://idp.example/t").build());
+        assertThrows(IllegalArgumentException.class, () -> minimal().upstreamTokenEndpointAuthMethod("jwt").build());
+        assertThrows(IllegalArgumentException.class, () -> minimal().redirectPath("callback").build());
+        assertThrows(IllegalArgumentException.class, () -> minimal().jwtSigningKey(new byte[8]).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> minimal().extraAuthorizationParams(Map.of("state", "x")).build());
+    }
+
+    @Test
+    void consentOffWarnsAndGoesStraightUpstream() throws Exception {
+        try (LogCapture logs = new LogCapture("dev.fastmcp.auth");
+                ProxyHarness h = new ProxyHarness(b -> b.consentRequired(false))) {
+            assertTrue(logs.text().contains("confused-deputy"), logs.text());
+            String clientId = h.registerPublic();
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            h.enqueueUser("eve");
+            HttpResponse<String> toUpstream = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT, pkce.challenge(), "s"));
+            String callback = h.throughUpstream(toUpstream);
+            String clientUrl = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(toUpstream)));
+            String code = ProxyHarness.query(clientUrl).get("code");
+            assertEquals(200, h.exchange(clientId, code, pkce.verifier(), CLIENT_REDIRECT).statusCode());
+        }
+    }
+
+    @Test
+    void redirectPathMovesTheCallbackRoute() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(b -> b.redirectPath("/auth/idp-return"))) {
+            String clientId = h.registerPublic();
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            h.enqueueUser("frank");
+            HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
+                    CLIENT_REDIRECT, pkce.challenge(), "s"))), "approve");
+            String callback = h.throughUpstream(approve);
+            assertTrue(callback.startsWith(h.base() + "/auth/idp-return?"), callback);
+            String clientUrl = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
+            assertEquals(200, h.exchange(clientId, ProxyHarness.query(clientUrl).get("code"), pkce.verifier(),
+                    CLIENT_REDIRECT).statusCode());
+            assertEquals(404, h.get(h.base() + "/oauth/callback?state=x&code=y").statusCode());
+        }
+    }
+
+    @Test
+    void twoInstancesSharingStorageAndSecretFinishEachOthersFlows() throws Exception {
+        MemoryTokenStorage shared = new MemoryTokenStorage();
+        try (ProxyHarness a = new ProxyHarness(b -> b.tokenStorage(shared));
+                ProxyHarness b = new ProxyHarness(x -> x.tokenStorage(shared))) {
+            String clientId = a.registerPublic();
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            ProxyHarness.ClientCallback cb = a.signIn(clientId, CLIENT_REDIRECT, pkce, "gina");
+            HttpResponse<String> r = b.exchange(clientId, cb.code(), pkce.verifier(), CLIENT_REDIRECT);
+            assertEquals(200, r.statusCode(), r.body());
+            String access = (String) json(r).get("access_token");
+            assertEquals(200, new McpHttp(URI.create(b.mcpUrl())).initialize(access).statusCode());
+        } finally {
+            shared.close();
+        }
+    }
+
+    @Test
+    void storageKeysNeverContainSecretValues() throws Exception {
+        List<String> keys = new CopyOnWriteArrayList<>();
+        MemoryTokenStorage memory = new MemoryTokenStorage();
+        TokenStorage recording = new RecordingStorage(memory, keys);
+        try (ProxyHarness h = new ProxyHarness(b -> b.tokenStorage(recording))) {
+            String clientId = h.registerPublic();
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            ProxyHarness.ClientCallback cb = h.signIn(clientId, CLIENT_REDIRECT, pkce, "hank");
+            Map<String, Object> tokens = json(h.exchange(clientId, cb.code(), pkce.verifier(), CLIENT_REDIRECT));
+            String jti = (String) TokenService.jwtPayload((String) tokens.get("access_token")).get("jti");
+            assertFalse(keys.isEmpty());
+            for (String key : keys) {
+                assertFalse(key.contains(cb.code()) || key.contains(jti) || key.contains(clientId), key);
+            }
+        } finally {
+            memory.close();
+        }
+    }
+
+    /** Records every key written to a storage. */
+    private record RecordingStorage(TokenStorage delegate, List<String> keys) implements TokenStorage {
+        @Override
+        public void save(String key, Object value, long ttlSeconds) {
+            keys.add(key);
+            delegate.save(key, value, ttlSeconds);
+        }
+
+        @Override
+        public boolean saveIfAbsent(String key, Object value, long ttlSeconds) {
+            keys.add(key);
+            return delegate.saveIfAbsent(key, value, ttlSeconds);
+        }
+
+        @Override
+        public <T> T get(String key, Class<T> type) {
+            return delegate.get(key, type);
+        }
+
+        @Override
+        public boolean delete(String key) {
+            return delegate.delete(key);
+        }
+
+        @Override
+        public <T> T take(String key, Class<T> type) {
+            return delegate.take(key, type);
+        }
+
+        @Override
+        public int cleanup() {
+            return delegate.cleanup();
+        }
+
+        @Override
+        public int size() {
+            return delegate.size();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
