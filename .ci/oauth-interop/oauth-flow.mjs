@@ -1,0 +1,887 @@
+// OAuth proxy interop test: the official TypeScript MCP SDK client (@modelcontextprotocol/sdk) runs the whole
+// OAuth flow against the fastmcp-java "oauth-interop" example, an OAuthProxy in front of oauth2-mock-server.
+// A headless browser in this file plays the user: it follows redirects by hand, keeps cookies, and approves
+// (or denies) on the proxy's consent page by submitting its form.
+//
+// Run by .ci/oauth-interop.sh, which starts the upstream provider (upstream.mjs) and the server, and sets:
+//   OAUTH_INTEROP_MCP_URL          the MCP endpoint, e.g. http://127.0.0.1:PORT/mcp
+//   OAUTH_INTEROP_UPSTREAM_ISSUER  the upstream provider's issuer, e.g. http://127.0.0.1:PORT
+// Optional: OAUTH_INTEROP_UPSTREAM_SUBJECT (the upstream user's `sub`, default oauth-interop-user),
+//           OAUTH_INTEROP_STEP_TIMEOUT_MS (default 20000), OAUTH_INTEROP_TOTAL_TIMEOUT_MS (default 240000).
+//
+// Flow: discovery -> connect without a token (UnauthorizedError; the browser goes through consent, the
+// upstream and the callback) -> finishAuth(code) -> connect -> listTools -> callTool -> refresh (explicit, and
+// automatic on a 401) -> revoke -> the revoked tokens are refused -> the SDK re-authorizes; then denial,
+// a forged CSRF token and a replayed code.
+//
+// Prints one PASS or FAIL line per check and a closing summary; exits 1 on any failure. Tokens, codes, cookies
+// and CSRF tokens are never printed: they show as <secret:FINGERPRINT>. A guard on the global fetch refuses
+// every non-loopback address.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  UnauthorizedError,
+  auth,
+  discoverAuthorizationServerMetadata,
+  discoverOAuthProtectedResourceMetadata,
+  extractWWWAuthenticateParams,
+  startAuthorization,
+} from '@modelcontextprotocol/sdk/client/auth.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+
+// ------------------------------------------------------------------------------------------- configuration
+
+function requireEnv(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`oauth-interop: set ${name}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function packageVersion(name) {
+  try {
+    return JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url))).version;
+  } catch {
+    return '(unknown version)';
+  }
+}
+
+const MCP_URL = new URL(requireEnv('OAUTH_INTEROP_MCP_URL'));
+const UPSTREAM = new URL(requireEnv('OAUTH_INTEROP_UPSTREAM_ISSUER'));
+const UPSTREAM_SUBJECT = process.env.OAUTH_INTEROP_UPSTREAM_SUBJECT || 'oauth-interop-user';
+const STEP_TIMEOUT_MS = Number(process.env.OAUTH_INTEROP_STEP_TIMEOUT_MS ?? 20000);
+const TOTAL_TIMEOUT_MS = Number(process.env.OAUTH_INTEROP_TOTAL_TIMEOUT_MS ?? 240000);
+
+// Never listened on: the browser stops at the first redirect to it and hands the code to the app.
+const REDIRECT_URL = 'http://127.0.0.1:33418/oauth-interop/callback';
+const TOOLS = ['echo', 'whoami']; // sorted
+const SERVER_NAME = 'fastmcp-oauth-interop';
+
+const watchdog = setTimeout(() => {
+  console.log(`FAIL  oauth-interop run did not finish within ${TOTAL_TIMEOUT_MS} ms`);
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+watchdog.unref();
+
+// ----------------------------------------------------------------------------------- secrets and output
+
+const secrets = new Map(); // value -> fingerprint
+
+function fingerprint(value) {
+  return createHash('sha256').update(String(value)).digest('hex').slice(0, 8);
+}
+
+/** Registers a value never to be printed; returns its printable stand-in. */
+function secret(value) {
+  if (typeof value !== 'string' || value.length < 6) return '<secret>';
+  if (!secrets.has(value)) secrets.set(value, fingerprint(value));
+  return `<secret:${secrets.get(value)}>`;
+}
+
+function redact(text) {
+  let out = String(text);
+  // Longest first, so a token containing another secret is replaced whole.
+  for (const value of [...secrets.keys()].sort((a, b) => b.length - a.length)) {
+    out = out.replaceAll(value, `<secret:${secrets.get(value)}>`);
+  }
+  return out;
+}
+
+function describe(error) {
+  if (!(error instanceof Error)) return redact(String(error));
+  const code = error.code === undefined ? '' : ` (code ${error.code})`;
+  const cause = error.cause instanceof Error ? `; cause: ${error.cause.message}` : '';
+  return redact(`${error.constructor.name}${code}: ${error.message}${cause}`);
+}
+
+// --------------------------------------------------------------------------------------- network guard
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const realFetch = globalThis.fetch.bind(globalThis);
+const trace = []; // "METHOD origin/path -> status", for failure reports (no query strings)
+
+function urlOf(input) {
+  return new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+}
+
+globalThis.fetch = async (input, init) => {
+  const url = urlOf(input);
+  if (!LOOPBACK.has(url.hostname)) {
+    throw new Error(`oauth-interop network guard: refusing to contact ${url.origin}`);
+  }
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const line = `${method} ${url.origin}${url.pathname}`;
+  try {
+    const response = await realFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(STEP_TIMEOUT_MS) });
+    trace.push(`${line} -> ${response.status}`);
+    return response;
+  } catch (error) {
+    trace.push(`${line} -> ${error.name}`);
+    throw error;
+  }
+};
+
+// ------------------------------------------------------------------------------------------ test harness
+
+const results = { passed: 0, failed: 0 };
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs one check, bounded by the step timeout; prints PASS or FAIL (with the recent requests on failure). */
+async function check(name, fn) {
+  const traceStart = trace.length;
+  try {
+    const detail = await withTimeout(Promise.resolve().then(fn), STEP_TIMEOUT_MS, name);
+    results.passed++;
+    console.log(`PASS  ${name}${detail ? `  [${redact(detail)}]` : ''}`);
+    return true;
+  } catch (error) {
+    results.failed++;
+    console.log(`FAIL  ${name}\n      ${describe(error).replaceAll('\n', '\n      ')}`);
+    const requests = trace.slice(Math.max(traceStart, trace.length - 25));
+    if (requests.length) console.log(`      requests:\n        ${requests.join('\n        ')}`);
+    return false;
+  }
+}
+
+/** A check that cannot run because an earlier one failed. */
+function skip(name, reason) {
+  results.failed++;
+  console.log(`FAIL  ${name}\n      not run: ${reason}`);
+}
+
+function section(title) {
+  console.log(`\n---- ${title}`);
+}
+
+async function rejection(promise, what) {
+  try {
+    const value = await promise;
+    throw new assert.AssertionError({ message: `${what} succeeded but should have failed: ${redact(JSON.stringify(value))}` });
+  } catch (error) {
+    if (error instanceof assert.AssertionError) throw error;
+    return error;
+  }
+}
+
+function sameUrl(a, b) {
+  const norm = (u) => String(u).replace(/\/+$/, '');
+  return norm(a) === norm(b);
+}
+
+function decodeJwtPayload(token) {
+  const parts = String(token).split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function bodyExcerpt(response) {
+  const text = await response.text().catch(() => '');
+  return redact(text.length > 300 ? `${text.slice(0, 300)}...` : text);
+}
+
+// -------------------------------------------------------------------------------------- headless browser
+
+const HTML_ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'" };
+
+function decodeHtml(text) {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity) => {
+    const lower = entity.toLowerCase();
+    if (lower.startsWith('#x')) return String.fromCodePoint(parseInt(lower.slice(2), 16));
+    if (lower.startsWith('#')) return String.fromCodePoint(parseInt(lower.slice(1), 10));
+    return HTML_ENTITIES[lower] ?? whole;
+  });
+}
+
+function attributes(tag) {
+  const attrs = {};
+  for (const m of tag.matchAll(/([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g)) {
+    const name = m[1].toLowerCase();
+    if (name in attrs) continue;
+    attrs[name] = decodeHtml(m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  return attrs;
+}
+
+/** The forms of an HTML page: method, action, hidden inputs and submit buttons (name/value pairs). */
+function parseForms(html) {
+  const forms = [];
+  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form\s*>/gi)) {
+    const attrs = attributes(m[1]);
+    const fields = [];
+    const buttons = [];
+    for (const input of m[2].matchAll(/<input\b([^>]*)>/gi)) {
+      const a = attributes(input[1]);
+      if (!a.name) continue;
+      const type = (a.type ?? 'text').toLowerCase();
+      if (type === 'submit') buttons.push({ name: a.name, value: a.value ?? '' });
+      else fields.push({ name: a.name, value: a.value ?? '' });
+    }
+    for (const button of m[2].matchAll(/<button\b([^>]*)>/gi)) {
+      const a = attributes(button[1]);
+      if (a.name && (a.type ?? 'submit').toLowerCase() === 'submit') buttons.push({ name: a.name, value: a.value ?? '' });
+    }
+    forms.push({ method: (attrs.method ?? 'get').toLowerCase(), action: attrs.action ?? '', fields, buttons });
+  }
+  return forms;
+}
+
+/** A user agent: a cookie jar (host-scoped like a browser's: ports are ignored), redirects followed by hand. */
+class Browser {
+  constructor(name) {
+    this.name = name;
+    this.cookies = []; // { name, value, host, path, expires, attributes }
+    this.setCookieLog = []; // "name; attributes" as set, values never kept here
+  }
+
+  storeCookies(response, url) {
+    for (const header of response.headers.getSetCookie?.() ?? []) {
+      const [pair, ...attrs] = header.split(';').map((s) => s.trim());
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      secret(value);
+      let path = url.pathname.replace(/\/[^/]*$/, '') || '/';
+      let expires = Infinity;
+      for (const attr of attrs) {
+        const [k, v = ''] = attr.split('=');
+        const key = k.trim().toLowerCase();
+        if (key === 'path' && v.startsWith('/')) path = v;
+        if (key === 'max-age') expires = Date.now() + Number(v) * 1000;
+        if (key === 'expires' && expires === Infinity) expires = Date.parse(v) || Infinity;
+      }
+      this.setCookieLog.push(`${url.host}${url.pathname}: ${name}; ${attrs.join('; ')}`);
+      this.cookies = this.cookies.filter((c) => !(c.name === name && c.host === url.hostname && c.path === path));
+      if (expires > Date.now()) this.cookies.push({ name, value, host: url.hostname, path, expires, attributes: attrs });
+    }
+  }
+
+  cookieHeader(url) {
+    const now = Date.now();
+    const matching = this.cookies.filter((c) => c.host === url.hostname && c.expires > now
+      && (url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`)));
+    return matching.map((c) => `${c.name}=${c.value}`).join('; ');
+  }
+
+  /**
+   * Navigates: one request, then every redirect, until a redirect to the app's redirect URI (returned, not
+   * fetched), an HTML page, or an error. initiator: the origin of the page that started the navigation,
+   * or null for one the user started (a link opened by the app).
+   */
+  async navigate(start, { method = 'GET', form, initiator = null, redirectUri = REDIRECT_URL } = {}) {
+    let url = new URL(start);
+    const chain = [];
+    const hops = [];
+    for (let hop = 0; hop < 20; hop++) {
+      chain.push(url);
+      const headers = {
+        accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-dest': 'document',
+        'sec-fetch-site': fetchSite(initiator, chain),
+        'user-agent': 'fastmcp-oauth-interop-headless-browser',
+      };
+      if (hop === 0) headers['sec-fetch-user'] = '?1';
+      const cookie = this.cookieHeader(url);
+      if (cookie) headers.cookie = cookie;
+      let body;
+      if (method === 'POST') {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        headers.origin = initiator ?? 'null';
+        body = new URLSearchParams(form).toString();
+      }
+      const response = await globalThis.fetch(url, { method, headers, body, redirect: 'manual' });
+      this.storeCookies(response, url);
+      hops.push(`${method} ${url.origin}${url.pathname} -> ${response.status}`);
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        const next = new URL(location, url);
+        if (next.href.startsWith(redirectUri)) {
+          for (const name of ['code', 'state']) if (next.searchParams.get(name)) secret(next.searchParams.get(name));
+          return { kind: 'redirect', url: next, hops };
+        }
+        if (response.status !== 307 && response.status !== 308) {
+          method = 'GET';
+          form = undefined;
+        }
+        url = next;
+        continue;
+      }
+      const type = response.headers.get('content-type') ?? '';
+      if (response.status === 200 && type.toLowerCase().startsWith('text/html')) {
+        return { kind: 'page', url, response, html: await response.text(), hops };
+      }
+      throw new Error(`${this.name}: navigation stopped at ${method} ${url.origin}${url.pathname}: HTTP ${response.status}`
+        + ` ${type} ${await bodyExcerpt(response)}\n  hops: ${hops.join(' | ')}`);
+    }
+    throw new Error(`${this.name}: more than 20 redirects; hops: ${hops.join(' | ')}`);
+  }
+}
+
+/** Sec-Fetch-Site of a navigation request: the initiator against every URL of the redirect chain so far. */
+function fetchSite(initiator, chain) {
+  if (initiator === null) return 'none';
+  const origin = new URL(initiator);
+  if (chain.every((u) => u.origin === origin.origin)) return 'same-origin';
+  if (chain.every((u) => u.protocol === origin.protocol && u.hostname === origin.hostname)) return 'same-site';
+  return 'cross-site';
+}
+
+/** The consent form of a page, or undefined when the page has none. */
+function consentForm(page) {
+  return parseForms(page.html).find((f) => f.fields.some((x) => x.name === 'transaction_id'));
+}
+
+/**
+ * Submits the consent form with one button (action=approve or deny), optionally with tampered fields, and
+ * follows the redirects. Returns the navigation result.
+ */
+async function submitConsent(browser, page, action, { tamper } = {}) {
+  const form = consentForm(page);
+  assert.ok(form, `the page at ${page.url.pathname} has no consent form (no transaction_id field)`);
+  assert.equal(form.method, 'post', 'the consent form is not method="post"');
+  const fields = form.fields.map((f) => [f.name, f.value]);
+  for (const [, value] of fields) secret(value);
+  const button = form.buttons.find((b) => b.name === 'action' && b.value === action);
+  assert.ok(button, `the consent form has no button action=${action}; buttons: ${JSON.stringify(form.buttons)}`);
+  fields.push([button.name, button.value]);
+  const target = new URL(form.action || page.url.href, page.url);
+  const submitted = tamper ? tamper(fields) : fields;
+  return browser.navigate(target, { method: 'POST', form: submitted, initiator: page.url.origin });
+}
+
+// --------------------------------------------------------------------------------------- OAuth provider
+
+/**
+ * An OAuthClientProvider for a dynamically registered public client. redirectToAuthorization drives the
+ * browser through the proxy's consent page (approving) and the upstream, and keeps the code for the app.
+ */
+class HeadlessProvider {
+  constructor(browser) {
+    this.browser = browser;
+    this._client = undefined;
+    this._tokens = undefined;
+    this._verifier = undefined;
+    this.accessTokenOverride = undefined;
+    this.flows = []; // one entry per authorization: { state, code, iss, consentShown, hops, error }
+    this.savedTokens = 0;
+  }
+  get redirectUrl() { return REDIRECT_URL; }
+  get clientMetadata() {
+    return {
+      client_name: 'fastmcp-oauth-interop',
+      redirect_uris: [REDIRECT_URL],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  state() {
+    const value = `st-${fingerprint(Math.random())}${fingerprint(Date.now())}`;
+    this._state = value;
+    return value;
+  }
+  clientInformation() { return this._client; }
+  saveClientInformation(info) {
+    if (info.client_secret) secret(info.client_secret);
+    if (info.registration_access_token) secret(info.registration_access_token);
+    this._client = info;
+  }
+  tokens() {
+    if (!this._tokens) return undefined;
+    return this.accessTokenOverride ? { ...this._tokens, access_token: this.accessTokenOverride } : this._tokens;
+  }
+  saveTokens(tokens) {
+    for (const name of ['access_token', 'refresh_token', 'id_token']) if (tokens[name]) secret(tokens[name]);
+    this._tokens = tokens;
+    this.accessTokenOverride = undefined;
+    this.savedTokens++;
+  }
+  saveCodeVerifier(verifier) { secret(verifier); this._verifier = verifier; }
+  codeVerifier() { return this._verifier; }
+  invalidateCredentials(scope) {
+    if (scope === 'all' || scope === 'client') this._client = undefined;
+    if (scope === 'all' || scope === 'tokens') this._tokens = undefined;
+    if (scope === 'all' || scope === 'verifier') this._verifier = undefined;
+  }
+
+  async redirectToAuthorization(url) {
+    const flow = { state: url.searchParams.get('state'), consentShown: false, hops: [], authorizationUrl: new URL(url.href) };
+    this.flows.push(flow);
+    try {
+      let result = await this.browser.navigate(url);
+      flow.hops.push(...result.hops);
+      if (result.kind === 'page') {
+        flow.consentShown = true;
+        flow.consentPage = result;
+        result = await submitConsent(this.browser, result, 'approve');
+        flow.hops.push(...result.hops);
+      }
+      if (result.kind !== 'redirect') {
+        throw new Error(`after approval: an HTML page at ${result.url.pathname} instead of the redirect to the app`);
+      }
+      flow.callback = result.url;
+      flow.error = result.url.searchParams.get('error') ?? undefined;
+      flow.code = result.url.searchParams.get('code') ?? undefined;
+      flow.iss = result.url.searchParams.get('iss') ?? undefined;
+      this.code = flow.code;
+    } catch (error) {
+      flow.failure = error;
+    }
+  }
+
+  lastFlow() { return this.flows[this.flows.length - 1]; }
+}
+
+// ------------------------------------------------------------------------------------------------ helpers
+
+function newClient() {
+  return new Client({ name: 'fastmcp-oauth-interop', version: '1.0.0' });
+}
+
+function newTransport(provider) {
+  return new StreamableHTTPClientTransport(MCP_URL, { authProvider: provider });
+}
+
+async function callTool(client, name, args = {}) {
+  return client.callTool({ name, arguments: args }, undefined, { timeout: STEP_TIMEOUT_MS });
+}
+
+function text(result) {
+  assert.ok(!result.isError, `tool returned isError: ${redact(JSON.stringify(result.content))}`);
+  const first = result.content?.[0];
+  assert.equal(first?.type, 'text', `expected text content, got ${redact(JSON.stringify(result.content))}`);
+  return first.text;
+}
+
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: {
+    protocolVersion: LATEST_PROTOCOL_VERSION,
+    capabilities: {},
+    clientInfo: { name: 'fastmcp-oauth-interop-raw', version: '1.0.0' },
+  },
+};
+
+/** A raw MCP initialize with an optional bearer token. */
+function rawInitialize(token) {
+  return globalThis.fetch(MCP_URL, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(INITIALIZE),
+  });
+}
+
+/** A form POST to an OAuth endpoint with the client's authentication (Basic with a secret, else client_id). */
+function oauthPost(endpoint, params, clientInfo) {
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const body = new URLSearchParams(params);
+  if (clientInfo.client_secret && clientInfo.token_endpoint_auth_method !== 'client_secret_post') {
+    const enc = (s) => encodeURIComponent(s);
+    headers.authorization = `Basic ${Buffer.from(`${enc(clientInfo.client_id)}:${enc(clientInfo.client_secret)}`).toString('base64')}`;
+  } else {
+    body.set('client_id', clientInfo.client_id);
+    if (clientInfo.client_secret) body.set('client_secret', clientInfo.client_secret);
+  }
+  return globalThis.fetch(endpoint, { method: 'POST', headers, body: body.toString() });
+}
+
+async function jsonBody(response) {
+  const raw = await response.text();
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new Error(`HTTP ${response.status}: not JSON: ${redact(raw.slice(0, 300))}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ checks
+
+console.log(`oauth-interop: @modelcontextprotocol/sdk ${packageVersion('@modelcontextprotocol/sdk')}, `
+  + `oauth2-mock-server ${packageVersion('oauth2-mock-server')}, Node ${process.version}`);
+console.log(`oauth-interop: server ${MCP_URL.href}, upstream ${UPSTREAM.origin}`);
+
+section('(a) discovery: the 401 challenge, protected resource metadata, authorization server metadata');
+
+let prmUrl;
+await check('raw POST initialize without a token: 401 with a resource_metadata challenge', async () => {
+  const response = await rawInitialize();
+  await response.text();
+  assert.equal(response.status, 401);
+  const header = response.headers.get('www-authenticate');
+  assert.ok(header, '401 without WWW-Authenticate');
+  const params = extractWWWAuthenticateParams(response);
+  assert.ok(params.resourceMetadataUrl instanceof URL, `no resource_metadata in: ${header}`);
+  prmUrl = params.resourceMetadataUrl;
+  return header;
+});
+
+let prm;
+let asUrl;
+await check('protected resource metadata: resource is the MCP URL, the authorization server is this server', async () => {
+  prm = await discoverOAuthProtectedResourceMetadata(MCP_URL, prmUrl ? { resourceMetadataUrl: prmUrl } : undefined);
+  assert.equal(prm.resource, MCP_URL.href, 'resource');
+  assert.ok(Array.isArray(prm.authorization_servers) && prm.authorization_servers.length >= 1, 'authorization_servers');
+  asUrl = new URL(prm.authorization_servers[0]);
+  assert.equal(asUrl.origin, MCP_URL.origin, 'the authorization server is not on the MCP server\'s origin');
+  return `authorization_servers=${JSON.stringify(prm.authorization_servers)} scopes_supported=${JSON.stringify(prm.scopes_supported ?? null)}`;
+});
+
+let asMetadata;
+await check('authorization server metadata (RFC 8414): issuer, endpoints, S256, grants', async () => {
+  assert.ok(asUrl, 'no authorization server from the previous check');
+  asMetadata = await discoverAuthorizationServerMetadata(asUrl);
+  assert.ok(asMetadata, `no metadata found for ${asUrl.href}`);
+  assert.ok(sameUrl(asMetadata.issuer, asUrl.href), `issuer ${asMetadata.issuer} is not ${asUrl.href}`);
+  for (const name of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint', 'revocation_endpoint']) {
+    assert.ok(asMetadata[name], `${name} missing`);
+    assert.equal(new URL(asMetadata[name]).origin, MCP_URL.origin, `${name} is not on the server's origin`);
+  }
+  assert.ok(asMetadata.code_challenge_methods_supported?.includes('S256'), 'code_challenge_methods_supported lacks S256');
+  assert.ok(asMetadata.response_types_supported?.includes('code'), 'response_types_supported lacks code');
+  const grants = asMetadata.grant_types_supported ?? [];
+  assert.ok(grants.includes('authorization_code') && grants.includes('refresh_token'), `grant_types_supported: ${grants}`);
+  return `issuer=${asMetadata.issuer} iss_parameter=${asMetadata.authorization_response_iss_parameter_supported ?? 'absent'}`;
+});
+
+section('(b) the SDK\'s OAuth flow, with the headless browser approving on the consent page');
+
+const browser = new Browser('browser');
+const provider = new HeadlessProvider(browser);
+let flow;
+
+await check('connect() without tokens: registers, sends the browser to authorize, rejects with UnauthorizedError', async () => {
+  const client = newClient();
+  const error = await rejection(client.connect(newTransport(provider), { timeout: STEP_TIMEOUT_MS }), 'connect without tokens');
+  await client.close().catch(() => {});
+  flow = provider.lastFlow();
+  assert.ok(error instanceof UnauthorizedError, `expected UnauthorizedError, got ${describe(error)}`);
+  assert.ok(provider.clientInformation()?.client_id, 'no client registered (dynamic client registration)');
+  assert.ok(flow, 'the SDK never called redirectToAuthorization');
+  assert.equal(flow.authorizationUrl.searchParams.get('resource'), MCP_URL.href, 'resource parameter (RFC 8707)');
+  return `client_id=${secret(provider.clientInformation().client_id)} `
+    + `auth_method=${provider.clientInformation().token_endpoint_auth_method ?? '(none given)'}`;
+});
+
+await check('browser: the consent page is served (HTML, a POST form with transaction_id, csrf_token, approve/deny)', async () => {
+  assert.ok(flow, 'no authorization flow');
+  if (flow.failure && !flow.consentPage) throw flow.failure;
+  assert.ok(flow.consentShown, `no consent page: the authorization redirected straight on (hops: ${flow.hops.join(' | ')})`);
+  const form = consentForm(flow.consentPage);
+  assert.ok(form, 'no form with a transaction_id field');
+  assert.equal(form.method, 'post');
+  assert.ok(form.fields.some((f) => f.name === 'csrf_token' && f.value), 'no csrf_token field');
+  const actions = form.buttons.filter((b) => b.name === 'action').map((b) => b.value).sort();
+  assert.deepEqual(actions, ['approve', 'deny'], 'action buttons');
+  assert.equal(new URL(form.action || flow.consentPage.url.href, flow.consentPage.url).origin, MCP_URL.origin, 'form action origin');
+  return `form action=${new URL(form.action || flow.consentPage.url.href, flow.consentPage.url).pathname}`;
+});
+
+await check('browser: the consent page cannot be framed (X-Frame-Options or CSP frame-ancestors)', async () => {
+  assert.ok(flow?.consentPage, 'no consent page');
+  const headers = flow.consentPage.response.headers;
+  const xfo = headers.get('x-frame-options') ?? '';
+  const csp = headers.get('content-security-policy') ?? '';
+  assert.ok(/deny|sameorigin/i.test(xfo) || /frame-ancestors\s+('none'|'self')/i.test(csp),
+    `x-frame-options="${xfo}" content-security-policy="${csp}"`);
+  return `x-frame-options=${xfo || '-'}; csp frame-ancestors ${/frame-ancestors[^;]*/i.exec(csp)?.[0] ?? '-'}`;
+});
+
+await check('browser: approve -> upstream authorize -> proxy callback -> the app\'s redirect URI with code and state', async () => {
+  assert.ok(flow, 'no authorization flow');
+  if (flow.failure) throw flow.failure;
+  assert.equal(flow.error, undefined, `the redirect carries error=${flow.error}: ${redact(flow.callback?.search)}`);
+  assert.ok(flow.code, 'no code in the redirect to the app');
+  assert.equal(flow.callback.searchParams.get('state'), flow.state, 'state not echoed');
+  const upstreamHop = flow.hops.find((h) => h.includes(`${UPSTREAM.origin}/authorize`));
+  assert.ok(upstreamHop, `the browser never went to the upstream's /authorize; hops: ${flow.hops.join(' | ')}`);
+  const callbackHop = flow.hops.find((h) => h.startsWith(`GET ${MCP_URL.origin}/`) && flow.hops.indexOf(h) > flow.hops.indexOf(upstreamHop));
+  assert.ok(callbackHop, `the upstream did not send the browser back to the server; hops: ${flow.hops.join(' | ')}`);
+  return flow.hops.join(' | ');
+});
+
+await check('the redirect to the app carries iss (RFC 9207) equal to the issuer', async () => {
+  assert.ok(flow?.callback, 'no redirect to the app');
+  assert.ok(flow.iss, 'no iss parameter');
+  assert.ok(asMetadata && sameUrl(flow.iss, asMetadata.issuer), `iss=${flow.iss} issuer=${asMetadata?.issuer}`);
+});
+
+await check('cookies set during the flow (names and attributes; values not shown)', async () => {
+  assert.ok(browser.setCookieLog.length > 0, 'no cookie was set (the approval should set a binding cookie)');
+  return browser.setCookieLog.join(' || ');
+});
+
+let firstTokens;
+let firstCode;
+let firstVerifier;
+await check('finishAuth(code): the SDK exchanges the code at the token endpoint', async () => {
+  assert.ok(flow?.code, 'no authorization code');
+  firstCode = flow.code;
+  firstVerifier = provider.codeVerifier();
+  const transport = newTransport(provider);
+  await transport.finishAuth(flow.code);
+  firstTokens = provider.tokens();
+  assert.ok(firstTokens?.access_token, 'no access_token');
+  assert.ok(firstTokens.refresh_token, 'no refresh_token');
+  assert.match(firstTokens.token_type ?? '', /^bearer$/i, 'token_type');
+  return `access=${secret(firstTokens.access_token)} refresh=${secret(firstTokens.refresh_token)} `
+    + `expires_in=${firstTokens.expires_in} scope="${firstTokens.scope ?? ''}"`;
+});
+
+await check('token swap: the client\'s access token is the server\'s, not the upstream\'s (a JWT: aud = the MCP resource)', async () => {
+  assert.ok(firstTokens, 'no tokens');
+  const claims = decodeJwtPayload(firstTokens.access_token);
+  if (claims) {
+    assert.ok(!sameUrl(claims.iss ?? '', UPSTREAM.origin), 'the access token was issued by the upstream provider');
+    const audiences = [].concat(claims.aud ?? []);
+    assert.ok(audiences.some((a) => sameUrl(a, MCP_URL.href)), `aud ${JSON.stringify(claims.aud)} is not ${MCP_URL.href}`);
+  }
+  return claims ? `JWT iss=${claims.iss} aud=${JSON.stringify(claims.aud)}` : 'opaque token';
+});
+
+let session;
+await check('connect() with the tokens: initialize succeeds', async () => {
+  const client = newClient();
+  const transport = newTransport(provider);
+  await client.connect(transport, { timeout: STEP_TIMEOUT_MS });
+  session = { client, transport };
+  const info = client.getServerVersion();
+  assert.equal(info?.name, SERVER_NAME, 'serverInfo.name');
+  return `server ${info.name} ${info.version}`;
+});
+
+if (session) {
+  await check('listTools: whoami and echo', async () => {
+    const { tools } = await session.client.listTools(undefined, { timeout: STEP_TIMEOUT_MS });
+    const names = tools.map((t) => t.name).sort();
+    assert.deepEqual(names, TOOLS);
+    return names.join(', ');
+  });
+
+  await check('callTool whoami: the upstream user\'s subject', async () => {
+    const subject = text(await callTool(session.client, 'whoami'));
+    assert.equal(subject, UPSTREAM_SUBJECT);
+    return subject;
+  });
+
+  await check('callTool echo', async () => {
+    assert.equal(text(await callTool(session.client, 'echo', { text: 'hello through the proxy' })), 'hello through the proxy');
+  });
+  await session.client.close().catch(() => {});
+} else {
+  for (const name of ['listTools', 'callTool whoami', 'callTool echo']) skip(name, 'no connection');
+}
+
+section('(c) refresh');
+
+let refreshed;
+await check('auth() with a stored refresh token refreshes: a new access token, the refresh token rotated', async () => {
+  assert.ok(firstTokens?.refresh_token, 'no refresh token');
+  const before = provider.savedTokens;
+  const result = await auth(provider, { serverUrl: MCP_URL, resourceMetadataUrl: prmUrl });
+  assert.equal(result, 'AUTHORIZED');
+  assert.equal(provider.flows.length, 1, 'auth() started a new authorization instead of refreshing');
+  assert.equal(provider.savedTokens, before + 1, 'no tokens saved');
+  refreshed = provider.tokens();
+  assert.ok(refreshed.access_token && refreshed.access_token !== firstTokens.access_token, 'the access token did not change');
+  assert.ok(refreshed.refresh_token && refreshed.refresh_token !== firstTokens.refresh_token, 'the refresh token was not rotated');
+  return `access ${secret(firstTokens.access_token)} -> ${secret(refreshed.access_token)}, `
+    + `refresh ${secret(firstTokens.refresh_token)} -> ${secret(refreshed.refresh_token)}`;
+});
+
+await check('the refreshed access token works: connect and whoami', async () => {
+  assert.ok(refreshed, 'no refreshed tokens');
+  const client = newClient();
+  try {
+    await client.connect(newTransport(provider), { timeout: STEP_TIMEOUT_MS });
+    assert.equal(text(await callTool(client, 'whoami')), UPSTREAM_SUBJECT);
+  } finally {
+    await client.close().catch(() => {});
+  }
+});
+
+let autoRefreshed;
+await check('an invalid access token with a valid refresh token: the SDK gets 401, refreshes by itself, connects', async () => {
+  assert.ok(refreshed, 'no refreshed tokens');
+  provider.accessTokenOverride = 'not-a-valid-access-token-oauth-interop';
+  const before = provider.savedTokens;
+  const flowsBefore = provider.flows.length;
+  const client = newClient();
+  try {
+    await client.connect(newTransport(provider), { timeout: STEP_TIMEOUT_MS });
+    assert.equal(provider.flows.length, flowsBefore, 'the SDK re-authorized instead of refreshing');
+    assert.ok(provider.savedTokens > before, 'no new tokens saved');
+    autoRefreshed = provider.tokens();
+    assert.notEqual(autoRefreshed.access_token, refreshed.access_token, 'the access token did not change');
+    assert.equal(text(await callTool(client, 'whoami')), UPSTREAM_SUBJECT);
+    return `access -> ${secret(autoRefreshed.access_token)}`;
+  } finally {
+    provider.accessTokenOverride = undefined;
+    await client.close().catch(() => {});
+  }
+});
+
+section('(d) revocation (RFC 7009)');
+
+const revocationEndpoint = asMetadata?.revocation_endpoint ?? `${MCP_URL.origin}/oauth/revoke`;
+const tokenEndpoint = asMetadata?.token_endpoint ?? `${MCP_URL.origin}/oauth/token`;
+const current = () => provider.tokens();
+
+await check('revoke the access token: 200', async () => {
+  assert.ok(current()?.access_token, 'no tokens');
+  const response = await oauthPost(revocationEndpoint,
+    { token: current().access_token, token_type_hint: 'access_token' }, provider.clientInformation());
+  const body = await bodyExcerpt(response);
+  assert.equal(response.status, 200, `HTTP ${response.status}: ${body}`);
+});
+
+await check('a request with the revoked access token: 401 invalid_token', async () => {
+  assert.ok(current()?.access_token, 'no tokens');
+  const response = await rawInitialize(current()?.access_token);
+  await response.text();
+  assert.equal(response.status, 401);
+  const params = extractWWWAuthenticateParams(response);
+  assert.equal(params.error, 'invalid_token', `WWW-Authenticate: ${response.headers.get('www-authenticate')}`);
+  return response.headers.get('www-authenticate');
+});
+
+await check('revoke the refresh token: 200', async () => {
+  assert.ok(current()?.refresh_token, 'no refresh token');
+  const response = await oauthPost(revocationEndpoint,
+    { token: current().refresh_token, token_type_hint: 'refresh_token' }, provider.clientInformation());
+  const body = await bodyExcerpt(response);
+  assert.equal(response.status, 200, `HTTP ${response.status}: ${body}`);
+});
+
+await check('a refresh with the revoked refresh token: 400 invalid_grant', async () => {
+  assert.ok(current()?.refresh_token, 'no refresh token');
+  const response = await oauthPost(tokenEndpoint,
+    { grant_type: 'refresh_token', refresh_token: current().refresh_token }, provider.clientInformation());
+  const body = await jsonBody(response);
+  assert.equal(response.status, 400, `HTTP ${response.status}: ${redact(JSON.stringify(body))}`);
+  assert.equal(body.error, 'invalid_grant');
+  assert.match(response.headers.get('cache-control') ?? '', /no-store/i, 'Cache-Control: no-store');
+});
+
+await check('revoking an unknown token: 200 (RFC 7009 §2.2)', async () => {
+  assert.ok(provider.clientInformation(), 'no registered client');
+  const response = await oauthPost(revocationEndpoint, { token: 'no-such-token-oauth-interop' }, provider.clientInformation());
+  const body = await bodyExcerpt(response);
+  assert.equal(response.status, 200, `HTTP ${response.status}: ${body}`);
+});
+
+section('(e) after revocation the SDK starts over: refresh fails, a new authorization, connect');
+
+await check('connect() with the revoked tokens: refresh refused, the browser authorizes again, UnauthorizedError', async () => {
+  const flowsBefore = provider.flows.length;
+  const client = newClient();
+  const error = await rejection(client.connect(newTransport(provider), { timeout: STEP_TIMEOUT_MS }), 'connect with revoked tokens');
+  await client.close().catch(() => {});
+  assert.ok(error instanceof UnauthorizedError, `expected UnauthorizedError, got ${describe(error)}`);
+  assert.equal(provider.flows.length, flowsBefore + 1, 'no new authorization');
+  const again = provider.lastFlow();
+  if (again.failure) throw again.failure;
+  assert.ok(again.code, `no code: ${redact(again.callback?.search ?? '')}`);
+  return `consent page ${again.consentShown ? 'shown again (approved)' : 'skipped (approval remembered)'}`;
+});
+
+await check('finishAuth with the new code, connect, whoami', async () => {
+  const again = provider.lastFlow();
+  assert.ok(again?.code && again !== flow, 'no new code');
+  await newTransport(provider).finishAuth(again.code);
+  const client = newClient();
+  try {
+    await client.connect(newTransport(provider), { timeout: STEP_TIMEOUT_MS });
+    assert.equal(text(await callTool(client, 'whoami')), UPSTREAM_SUBJECT);
+  } finally {
+    await client.close().catch(() => {});
+  }
+});
+
+section('(f) refusals: a replayed code, a denied consent, a forged CSRF token');
+
+await check('replaying the first authorization code: 400 invalid_grant', async () => {
+  assert.ok(firstCode && firstVerifier, 'no first code');
+  const response = await oauthPost(tokenEndpoint, {
+    grant_type: 'authorization_code', code: firstCode, code_verifier: firstVerifier,
+    redirect_uri: REDIRECT_URL, resource: MCP_URL.href,
+  }, provider.clientInformation());
+  const body = await jsonBody(response);
+  assert.equal(response.status, 400, `HTTP ${response.status}: ${redact(JSON.stringify(body))}`);
+  assert.equal(body.error, 'invalid_grant');
+});
+
+/** A fresh authorization request for the registered client, as the SDK builds it, in a new browser. */
+async function freshConsentPage(name) {
+  assert.ok(asMetadata && provider.clientInformation(), 'no metadata or client');
+  const state = `st-${fingerprint(name + Date.now())}`;
+  const { authorizationUrl, codeVerifier } = await startAuthorization(asUrl, {
+    metadata: asMetadata,
+    clientInformation: provider.clientInformation(),
+    redirectUrl: REDIRECT_URL,
+    scope: prm?.scopes_supported?.join(' '),
+    state,
+    resource: MCP_URL,
+  });
+  secret(codeVerifier);
+  const fresh = new Browser(name);
+  const page = await fresh.navigate(authorizationUrl);
+  assert.equal(page.kind, 'page', `no consent page for a browser without cookies (got a redirect to ${page.url?.pathname})`);
+  return { browser: fresh, page, state };
+}
+
+await check('deny on the consent page: the app gets error=access_denied with its state, and no code', async () => {
+  const { browser: fresh, page, state } = await freshConsentPage('browser-deny');
+  const result = await submitConsent(fresh, page, 'deny');
+  assert.equal(result.kind, 'redirect', `no redirect to the app after deny (page at ${result.url?.pathname})`);
+  assert.equal(result.url.searchParams.get('error'), 'access_denied');
+  assert.equal(result.url.searchParams.get('state'), state, 'state');
+  assert.equal(result.url.searchParams.get('code'), null, 'a code after deny');
+  assert.ok(!result.hops.some((h) => h.includes(UPSTREAM.origin)), 'the browser was sent upstream after deny');
+});
+
+await check('approve with a forged csrf_token: refused, no code, not sent upstream', async () => {
+  const { browser: fresh, page } = await freshConsentPage('browser-csrf');
+  let result;
+  try {
+    result = await submitConsent(fresh, page, 'approve', {
+      tamper: (fields) => fields.map(([k, v]) => (k === 'csrf_token' ? [k, `${v.startsWith('x') ? 'y' : 'x'}${v.slice(1)}`] : [k, v])),
+    });
+  } catch (error) {
+    // An error page (4xx) ends the navigation: what we expect.
+    assert.match(String(error.message), /HTTP 4\d\d/, describe(error));
+    assert.ok(!String(error.message).includes(UPSTREAM.origin), 'the browser was sent upstream');
+    return String(error.message).match(/HTTP 4\d\d/)[0];
+  }
+  assert.ok(!result.hops.some((h) => h.includes(UPSTREAM.origin)), 'the browser was sent upstream');
+  assert.equal(result.kind === 'redirect' ? result.url.searchParams.get('code') : null, null, 'a code with a forged CSRF token');
+  return result.kind === 'redirect' ? `redirect with error=${result.url.searchParams.get('error')}` : `page ${result.url.pathname}`;
+});
+
+console.log(`\noauth-interop: ${results.failed === 0 ? 'PASSED' : 'FAILED'}`);
+console.log(`oauth-interop: ${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 ? 0 : 1);

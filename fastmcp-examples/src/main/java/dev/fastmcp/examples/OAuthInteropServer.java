@@ -1,0 +1,86 @@
+package dev.fastmcp.examples;
+
+import static dev.fastmcp.Auth.*;
+
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.Tool;
+import dev.fastmcp.auth.OAuthProxy;
+import java.util.Arrays;
+
+/**
+ * The fixture for the OAuth proxy interop test with the official TypeScript SDK client
+ * ({@code .ci/oauth-interop.sh}): an MCP server behind an {@link OAuthProxy} in front of an upstream OAuth 2.0 /
+ * OIDC provider (in CI, oauth2-mock-server). Consent is on, so the client's browser sees the consent page.
+ *
+ * <p>Environment:
+ * <ul>
+ *   <li>{@code UPSTREAM_AUTHORIZATION_ENDPOINT}, {@code UPSTREAM_TOKEN_ENDPOINT}: the upstream provider's endpoints;
+ *   <li>{@code UPSTREAM_CLIENT_ID}, {@code UPSTREAM_CLIENT_SECRET}: this server's client at the upstream provider;
+ *   <li>{@code OAUTH_PROXY_SECRET}: the secret the proxy's signing, storage and consent keys are derived from;
+ *   <li>{@code UPSTREAM_SCOPES} (optional): the upstream scopes, space-separated (default {@value #DEFAULT_SCOPES}).
+ * </ul>
+ *
+ * <p>Tools, both for any authenticated caller: {@code whoami} (the subject of the caller's session) and
+ * {@code echo} (returns its {@code text} argument).
+ *
+ * <p>Listens on {@code FASTMCP_HOST:FASTMCP_PORT} (default {@code 127.0.0.1:8080}) with the default loopback
+ * base URL, until killed.
+ */
+public final class OAuthInteropServer {
+
+    /** The upstream scopes asked for when {@code UPSTREAM_SCOPES} is unset. */
+    public static final String DEFAULT_SCOPES = "openid profile";
+
+    private OAuthInteropServer() {
+    }
+
+    /** The arguments of {@code echo}. */
+    record Echo(String text) {
+    }
+
+    /** Describes the fixture (not started) in front of the given upstream provider. */
+    public static FastMCP create(String authorizationEndpoint, String tokenEndpoint, String clientId,
+            String clientSecret, String secret, String... scopes) {
+        OAuthProxy proxy = OAuthProxy.builder()
+                .upstreamAuthorizationEndpoint(authorizationEndpoint)
+                .upstreamTokenEndpoint(tokenEndpoint)
+                .upstreamClientId(clientId)
+                .upstreamClientSecret(clientSecret)
+                .scopes(scopes)
+                .consentRequired(true)
+                .secret(secret)
+                .build();
+
+        return FastMCP.builder("fastmcp-oauth-interop", "1.0.0")
+                .auth(proxy)
+                .addTool(Tool.builder("whoami")
+                        .description("The subject of the caller's session")
+                        .canAccess(requireAuth())
+                        .execute((args, ctx) -> ctx.auth().subject())
+                        .build())
+                .addTool(Tool.builder("echo")
+                        .description("Returns its text argument")
+                        .parameters(Echo.class)
+                        .canAccess(requireAuth())
+                        .execute((in, ctx) -> in.text())
+                        .build())
+                .build();
+    }
+
+    /** Starts the fixture configured from the environment. */
+    public static void main(String[] args) {
+        String scopes = System.getenv("UPSTREAM_SCOPES");
+        String[] scopeList = Arrays.stream((scopes == null || scopes.isBlank() ? DEFAULT_SCOPES : scopes).trim()
+                .split("\\s+")).toArray(String[]::new);
+        FastMCP server = create(
+                Env.require("UPSTREAM_AUTHORIZATION_ENDPOINT"),
+                Env.require("UPSTREAM_TOKEN_ENDPOINT"),
+                Env.require("UPSTREAM_CLIENT_ID"),
+                Env.require("UPSTREAM_CLIENT_SECRET"),
+                Env.require("OAUTH_PROXY_SECRET"),
+                scopeList);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "oauth-interop-shutdown"));
+        server.start();
+        System.err.println("oauth-interop: MCP server at " + server.url());
+    }
+}
