@@ -286,6 +286,15 @@ public final class FastMCP implements AutoCloseable {
         }
 
         /**
+         * The seed's {@code oauth} form: the same as {@link #auth}. The MCP endpoint is always protected by the
+         * provider's tokens; there is no configuration in which the OAuth routes are served and {@code /mcp}
+         * stays open.
+         */
+        public Builder oauth(AuthProvider provider) {
+            return auth(provider);
+        }
+
+        /**
          * The public URL clients reach the server at (origin plus an optional path, e.g.
          * {@code https://mcp.example.com} or {@code https://example.com/api}); behind a proxy, the proxy's. The MCP
          * endpoint is served at its path plus the endpoint, and the resource identifier is this URL plus the
