@@ -35,7 +35,8 @@ class LoopbackUrlsTest {
                 return List.of("https://auth.example.com");
             }
         };
-        server = FastMCP.builder("loopback", "1").auth(provider).build().start(StartOptions.http().port(0));
+        // The seed's oauth(...) form: the same protection as auth(...), /mcp never left open.
+        server = FastMCP.builder("loopback", "1").oauth(provider).build().start(StartOptions.http().port(0));
     }
 
     @AfterEach
