@@ -44,6 +44,7 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private Duration refreshTokenTtl = JWTIssuer.DEFAULT_REFRESH_TOKEN_TTL;
     private Duration registrationTtl = Duration.ofHours(24);
     private Duration upstreamTimeout = Duration.ofSeconds(10);
+    private Duration refreshGracePeriod = Duration.ofSeconds(30);
     private final Map<String, String> extraAuthorizationParams = new LinkedHashMap<>();
     private final Map<String, String> extraTokenParams = new LinkedHashMap<>();
 
@@ -228,6 +229,16 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         return self();
     }
 
+    /**
+     * How long a rotated refresh token, presented again, still gets the same new token pair instead of being
+     * treated as stolen; default 30 s, 0 to disable, at most 5 minutes. It covers a client refreshing twice at
+     * once (two tabs) or retrying after a lost response; after it, reuse revokes the grant.
+     */
+    public B refreshGracePeriod(Duration period) {
+        this.refreshGracePeriod = period;
+        return self();
+    }
+
     /** Extra parameters of the upstream authorization request (e.g. {@code access_type=offline}). */
     public B extraAuthorizationParams(Map<String, String> params) {
         this.extraAuthorizationParams.putAll(params);
@@ -278,6 +289,11 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         positive("registrationTtl", registrationTtl);
         if (upstreamTimeout == null || upstreamTimeout.isNegative() || upstreamTimeout.isZero()) {
             throw new IllegalArgumentException("upstreamTimeout must be positive, was " + upstreamTimeout);
+        }
+        if (refreshGracePeriod == null || refreshGracePeriod.isNegative()
+                || refreshGracePeriod.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("refreshGracePeriod must be between 0 and 5 minutes, was "
+                    + refreshGracePeriod);
         }
         for (String k : extraAuthorizationParams.keySet()) {
             if (ProxySettings.RESERVED_AUTHORIZATION_PARAMS.contains(k)) {
@@ -333,7 +349,7 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 upstreamClientSecret, basic, upstreamRevocationEndpoint, baseUrl, redirectPath, scopes, forwardPkce,
                 consentRequired, signing, consent, keyHash, storage, transactionTtl, authorizationCodeTtl,
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
-                Map.copyOf(extraTokenParams));
+                Map.copyOf(extraTokenParams), refreshGracePeriod);
     }
 
     private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {

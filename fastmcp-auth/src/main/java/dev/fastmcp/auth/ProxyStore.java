@@ -86,6 +86,7 @@ final class ProxyStore {
     static final String ACCESS = "at";
     static final String REFRESH = "rt";
     static final String UPSTREAM = "upstream";
+    static final String ROTATION = "rotation";
 
     /** A registered client; the secret only as its keyed hash. {@code used} once a token was issued to it. */
     record ClientRecord(String clientId, String secretHash, String authMethod, List<String> redirectUris,
@@ -133,6 +134,17 @@ final class ProxyStore {
 
     /** What one of our access tokens (by jti) stands for. */
     record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes) {
+    }
+
+    /**
+     * The rotation of one refresh token (by its jti): claimed with {@code saveIfAbsent} while in progress
+     * ({@code body} null), then the response it gave, returned again to a duplicate within the grace period.
+     */
+    record Rotation(String clientId, String requestedScope, Map<String, Object> body, String successorRefreshJti) {
+
+        boolean done() {
+            return body != null;
+        }
     }
 
     /** What one of our refresh tokens (by jti) stands for; after rotation a tombstone naming its successors. */

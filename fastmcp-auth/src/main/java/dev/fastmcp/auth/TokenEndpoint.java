@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /oauth/token} (authorization code and refresh token grants) and {@code POST /oauth/revoke}
  * (RFC 7009). Codes are taken atomically and leave a tombstone: a replay fails and revokes what the code
- * issued. Refresh tokens are bound to their client and rotate; a rotated one presented again revokes its
- * successors.
+ * issued. Refresh tokens are bound to their client and rotate; a rotated one presented again within the
+ * refresh grace period (a duplicate: two tabs, a retry after a lost response) gets the same new pair, the
+ * rotation being claimed with {@code saveIfAbsent} so instances sharing the storage agree; after it, reuse
+ * revokes its successors.
  */
 final class TokenEndpoint {
 
@@ -116,6 +118,63 @@ final class TokenEndpoint {
         String jti = String.valueOf(verified.claims().get("jti"));
         long remaining = verified.claims().get("exp") instanceof Number exp
                 ? Math.max(1, exp.longValue() - Instant.now().getEpochSecond() + 60) : 60;
+        String requestedScope = form.get("scope");
+        // Claim the rotation of this token (atomic across instances). A duplicate of a rotation in progress
+        // waits for its result; one of a finished rotation within the grace period gets the same pair.
+        long claimSeconds = 2 * ProxyContext.seconds(ctx.settings.upstreamTimeout()) + 5;
+        long deadline = System.nanoTime() + claimSeconds * 1_000_000_000L;
+        boolean claimed;
+        while (!(claimed = ctx.store.saveIfAbsent(ProxyStore.ROTATION, jti,
+                new ProxyStore.Rotation(client.clientId(), requestedScope, null, null), claimSeconds))) {
+            ProxyStore.Rotation rotation = ctx.store.get(ProxyStore.ROTATION, jti, ProxyStore.Rotation.class);
+            if (rotation != null && rotation.done()) {
+                TokenService.Issued again = duplicate(rotation, client, requestedScope);
+                if (again != null) {
+                    return again;
+                }
+                break; // not the same request, or its successor moved on: handled as reuse below
+            }
+            if (System.nanoTime() > deadline) {
+                throw OAuthError.temporarilyUnavailable();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw OAuthError.temporarilyUnavailable();
+            }
+        }
+        try {
+            return rotate(client, jti, requestedScope, remaining, claimed);
+        } catch (OAuthError | RuntimeException e) {
+            if (claimed) {
+                ctx.store.delete(ProxyStore.ROTATION, jti);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The pair a finished rotation issued, for a duplicate of the same request (same client and scope) while the
+     * new refresh token is still unused; else null.
+     */
+    private TokenService.Issued duplicate(ProxyStore.Rotation rotation, ProxyStore.ClientRecord client,
+            String requestedScope) {
+        if (!rotation.clientId().equals(client.clientId())
+                || !java.util.Objects.equals(rotation.requestedScope(), requestedScope)) {
+            return null;
+        }
+        ProxyStore.RefreshMapping successor = rotation.successorRefreshJti() == null ? null
+                : ctx.store.get(ProxyStore.REFRESH, rotation.successorRefreshJti(), ProxyStore.RefreshMapping.class);
+        if (successor == null || successor.used()) {
+            return null;
+        }
+        LOG.info("Duplicate refresh within the grace period; the same new tokens are returned");
+        return new TokenService.Issued(rotation.body(), null, null);
+    }
+
+    private TokenService.Issued rotate(ProxyStore.ClientRecord client, String jti, String requestedScope,
+            long remaining, boolean claimed) throws OAuthError {
         ProxyStore.RefreshMapping m = ctx.store.take(ProxyStore.REFRESH, jti, ProxyStore.RefreshMapping.class);
         if (m == null) {
             throw OAuthError.invalidGrant("The refresh token was revoked or already used");
@@ -126,10 +185,16 @@ final class TokenEndpoint {
             LOG.warn("A rotated refresh token was used again; the grant is revoked");
             throw OAuthError.invalidGrant("The refresh token was already used");
         }
-        List<String> scopes = downscope(form.get("scope"), m.scopes());
+        List<String> scopes;
+        try {
+            scopes = downscope(requestedScope, m.scopes());
+        } catch (OAuthError e) {
+            ctx.store.save(ProxyStore.REFRESH, jti, m, remaining);
+            throw e;
+        }
         ProxyStore.UpstreamRecord upstream;
         try {
-            upstream = tokens.freshUpstream(m.upstreamId());
+            upstream = tokens.freshUpstream(m.upstreamId(), true);
         } catch (UpstreamClient.UpstreamException e) {
             LOG.warn("Refresh: {}", e.getMessage());
             if (e.invalidGrant) {
@@ -145,6 +210,13 @@ final class TokenEndpoint {
         TokenService.Issued issued = tokens.issue(client, m.upstreamId(), m.subject(), scopes);
         ctx.store.save(ProxyStore.REFRESH, jti, new ProxyStore.RefreshMapping(m.clientId(), m.upstreamId(), m.subject(),
                 m.scopes(), m.accessJti(), true, issued.accessJti(), issued.refreshJti()), remaining);
+        long grace = ctx.settings.refreshGracePeriod().getSeconds();
+        if (claimed && grace > 0) {
+            ctx.store.save(ProxyStore.ROTATION, jti, new ProxyStore.Rotation(client.clientId(), requestedScope,
+                    issued.body(), issued.refreshJti()), grace);
+        } else if (claimed) {
+            ctx.store.delete(ProxyStore.ROTATION, jti);
+        }
         return issued;
     }
 

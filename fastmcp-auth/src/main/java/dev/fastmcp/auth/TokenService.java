@@ -80,15 +80,23 @@ final class TokenService {
     }
 
     /**
-     * Refreshes the upstream set when its access token has expired and it has a refresh token.
+     * Refreshes the upstream set when its access token has expired and it has a refresh token. With
+     * {@code recheckUnknownExpiry} (our refresh grant), a set whose provider gave no {@code expires_in} (GitHub
+     * OAuth apps) is re-checked by refreshing it too; if that fails for another reason than a refused grant, the
+     * set is kept as it is, since it may well still be valid.
      *
      * @throws UpstreamClient.UpstreamException when the refresh failed ({@code invalidGrant}: the set is deleted)
      */
-    ProxyStore.UpstreamRecord freshUpstream(String upstreamId) throws UpstreamClient.UpstreamException {
+    ProxyStore.UpstreamRecord freshUpstream(String upstreamId, boolean recheckUnknownExpiry)
+            throws UpstreamClient.UpstreamException {
         ProxyStore.UpstreamRecord current = ctx.store.get(ProxyStore.UPSTREAM, upstreamId,
                 ProxyStore.UpstreamRecord.class);
-        if (current == null || !current.tokens().isExpired(Instant.now(), UPSTREAM_EXPIRY_SKEW_SECONDS)
-                || current.refreshToken() == null) {
+        if (current == null || current.refreshToken() == null) {
+            return current;
+        }
+        boolean expired = current.tokens().isExpired(Instant.now(), UPSTREAM_EXPIRY_SKEW_SECONDS);
+        boolean recheck = recheckUnknownExpiry && current.expiresAt() == null;
+        if (!expired && !recheck) {
             return current;
         }
         try {
@@ -99,6 +107,11 @@ final class TokenService {
         } catch (UpstreamClient.UpstreamException e) {
             if (e.invalidGrant) {
                 ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
+                throw e;
+            }
+            if (!expired) {
+                LOG.warn("Re-checking an upstream token of unknown expiry failed, keeping it: {}", e.getMessage());
+                return current;
             }
             throw e;
         }
@@ -107,7 +120,7 @@ final class TokenService {
     /** The upstream tokens of a set, refreshed if needed; null when gone or refused upstream. */
     UpstreamTokens upstreamTokens(String upstreamId) {
         try {
-            ProxyStore.UpstreamRecord r = freshUpstream(upstreamId);
+            ProxyStore.UpstreamRecord r = freshUpstream(upstreamId, false);
             return r == null ? null : r.tokens();
         } catch (UpstreamClient.UpstreamException e) {
             LOG.warn("Upstream token refresh failed: {}", e.getMessage());

@@ -118,6 +118,52 @@ class OAuthProxyConfigTest {
     }
 
     @Test
+    void refreshStartedOnOneInstanceFinishesOnTheOther() throws Exception {
+        MemoryTokenStorage shared = new MemoryTokenStorage();
+        try (ProxyHarness a = new ProxyHarness(b -> b.tokenStorage(shared));
+                ProxyHarness b = new ProxyHarness(a.base(), x -> x.tokenStorage(shared))) {
+            String clientId = a.registerPublic();
+            Map<String, Object> tokens = a.tokensFor(clientId, "ivan");
+            HttpResponse<String> r = b.refresh(clientId, (String) tokens.get("refresh_token"));
+            assertEquals(200, r.statusCode(), r.body());
+            String access = (String) json(r).get("access_token");
+            assertEquals(200, new McpHttp(URI.create(a.mcpUrl())).initialize(access).statusCode());
+            assertEquals(401, new McpHttp(URI.create(a.mcpUrl())).initialize((String) tokens.get("access_token"))
+                    .statusCode(), "the rotated access token is revoked on both");
+            assertEquals(200, a.refresh(clientId, (String) json(r).get("refresh_token")).statusCode());
+        } finally {
+            shared.close();
+        }
+    }
+
+    @Test
+    void restartWithDiskStoreAndFixedKeysLosesNoClientAndNoToken(@TempDir Path dir) throws Exception {
+        String base;
+        String clientId;
+        Map<String, Object> tokens;
+        try (DiskStore disk = new DiskStore(dir); ProxyHarness before = new ProxyHarness(b -> b.tokenStorage(disk))) {
+            base = before.base();
+            clientId = before.registerPublic();
+            tokens = before.tokensFor(clientId, "judy");
+        }
+        try (DiskStore disk = new DiskStore(dir);
+                ProxyHarness after = new ProxyHarness(base, b -> b.tokenStorage(disk))) {
+            String access = (String) tokens.get("access_token");
+            McpHttp mcp = new McpHttp(URI.create(after.mcpUrl()));
+            assertEquals(200, mcp.initialize(access).statusCode(), "the access token survives the restart");
+            assertEquals("judy", after.proxy.loadUpstreamTokens(access) == null ? null
+                    : TokenService.jwtPayload(after.proxy.loadUpstreamTokens(access).accessToken()).get("sub"));
+            HttpResponse<String> r = after.refresh(clientId, (String) tokens.get("refresh_token"));
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(200, new McpHttp(URI.create(after.mcpUrl()))
+                    .initialize((String) json(r).get("access_token")).statusCode());
+            // the client registration survived too: its next sign-in gets the consent page, not "unknown client"
+            ProxyHarness.consentFields(after.get(after.authorizeUrl(clientId, CLIENT_REDIRECT,
+                    PKCEUtils.generatePair().challenge(), "again")));
+        }
+    }
+
+    @Test
     void storageKeysNeverContainSecretValues() throws Exception {
         List<String> keys = new CopyOnWriteArrayList<>();
         MemoryTokenStorage memory = new MemoryTokenStorage();

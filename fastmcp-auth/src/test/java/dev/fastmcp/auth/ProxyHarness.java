@@ -46,6 +46,14 @@ final class ProxyHarness implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     ProxyHarness(UnaryOperator<OAuthProxy.Builder> customize) {
+        this(null, customize);
+    }
+
+    /**
+     * A server whose public URL (the issuer of its tokens) is {@code serverBaseUrl}, as for instances behind one
+     * load balancer or a restarted server; null for its own address.
+     */
+    ProxyHarness(String serverBaseUrl, UnaryOperator<OAuthProxy.Builder> customize) {
         idp.start();
         OAuthProxy.Builder b = OAuthProxy.builder()
                 .upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(ISSUER_ID).toString())
@@ -60,7 +68,11 @@ final class ProxyHarness implements AutoCloseable {
             idp.shutdown();
             throw e;
         }
-        server = FastMCP.builder("proxied", "1.0.0")
+        FastMCP.Builder app = FastMCP.builder("proxied", "1.0.0");
+        if (serverBaseUrl != null) {
+            app.baseUrl(serverBaseUrl);
+        }
+        server = app
                 .auth(proxy)
                 .addTool(Tool.builder("upstream_token").description("The upstream access token of the caller")
                         .canAccess(requireAuth())
