@@ -65,6 +65,11 @@ final class ClientRegistry {
                 throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' " + problem,
                         400);
             }
+            List<String> patterns = ctx.settings.allowedRedirectUriPatterns();
+            if (patterns != null && !RedirectUris.matchesPattern(uri, patterns)) {
+                throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' is not "
+                        + "allowed by this server (allowedRedirectUriPatterns)", 400);
+            }
         }
         String method = text(body.get("token_endpoint_auth_method"), "token_endpoint_auth_method");
         method = method == null ? "client_secret_basic" : method;

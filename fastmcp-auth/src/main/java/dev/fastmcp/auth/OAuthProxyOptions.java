@@ -46,6 +46,7 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private Duration upstreamTimeout = Duration.ofSeconds(10);
     private final Map<String, String> extraAuthorizationParams = new LinkedHashMap<>();
     private final Map<String, String> extraTokenParams = new LinkedHashMap<>();
+    private List<String> allowedRedirectUriPatterns;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -240,6 +241,25 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         return self();
     }
 
+    /**
+     * Restricts the redirect URIs clients may register: each must then match one of these patterns as well as
+     * pass the usual rules (https, http on loopback, or a native app's private-use scheme). Not called (the
+     * default): any URI passing the usual rules is accepted. Called with no pattern at all: every registration is
+     * refused (a way to close dynamic registration). Patterns are matched component by component, never as
+     * strings, so {@code https://*.example.com/*} does not match {@code https://evil.com/.example.com/}; examples:
+     * {@code https://*.example.com/callback}, {@code http://localhost:*}, {@code cursor://anysphere.cursor-retrieval/*}.
+     * The full grammar is on {@code RedirectUris.matchesPattern}; an invalid pattern is refused at build.
+     */
+    public B allowedRedirectUriPatterns(String... patterns) {
+        return allowedRedirectUriPatterns(Arrays.asList(patterns));
+    }
+
+    /** See {@link #allowedRedirectUriPatterns(String...)}; {@code null} removes the restriction. */
+    public B allowedRedirectUriPatterns(List<String> patterns) {
+        this.allowedRedirectUriPatterns = patterns == null ? null : new ArrayList<>(patterns);
+        return self();
+    }
+
     // ---- resolution -----------------------------------------------------------------------------------------
 
     ProxySettings resolve() {
@@ -289,6 +309,16 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 throw new IllegalArgumentException("extraTokenParams cannot set '" + k + "'; the proxy sets it");
             }
         }
+        if (allowedRedirectUriPatterns != null) {
+            for (String p : allowedRedirectUriPatterns) {
+                if (!RedirectUris.isValidPattern(p)) {
+                    throw new IllegalArgumentException("allowedRedirectUriPatterns: '" + p + "' is not a valid "
+                            + "pattern. Write a full URI with '*' only as the first label of the host "
+                            + "(https://*.example.com/callback), as the port (http://localhost:*), as the last path "
+                            + "segment (/callback/*) or as the whole query; no fragment, userinfo or spaces");
+                }
+            }
+        }
         if (!consentRequired) {
             LOG.warn("OAuthProxy: consentRequired(false). Any client that registers here can now get a user's "
                     + "authorization at the provider without the user seeing which client asks (the confused-deputy "
@@ -333,7 +363,8 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 upstreamClientSecret, basic, upstreamRevocationEndpoint, baseUrl, redirectPath, scopes, forwardPkce,
                 consentRequired, signing, consent, keyHash, storage, transactionTtl, authorizationCodeTtl,
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
-                Map.copyOf(extraTokenParams));
+                Map.copyOf(extraTokenParams),
+                allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns));
     }
 
     private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {

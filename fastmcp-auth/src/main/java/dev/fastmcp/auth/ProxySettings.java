@@ -28,7 +28,8 @@ record ProxySettings(
         Duration registrationTtl,
         Duration upstreamTimeout,
         Map<String, String> extraAuthorizationParams,
-        Map<String, String> extraTokenParams) {
+        Map<String, String> extraTokenParams,
+        List<String> allowedRedirectUriPatterns) {
 
     /** Parameters the proxy itself sets on the upstream authorization request; extras cannot replace them. */
     static final List<String> RESERVED_AUTHORIZATION_PARAMS = List.of("client_id", "redirect_uri", "response_type",

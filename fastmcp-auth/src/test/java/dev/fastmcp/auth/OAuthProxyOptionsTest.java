@@ -37,6 +37,46 @@ class OAuthProxyOptionsTest {
                 + "\"token_endpoint_auth_method\":\"none\"}";
     }
 
+    // ---- allowedRedirectUriPatterns -------------------------------------------------------------------------
+
+    @Test
+    void redirectUriPatternsRefuseTheWildcardBypassAndAcceptAMatch() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(b -> b.allowedRedirectUriPatterns("https://*.example.com/*"))) {
+            HttpResponse<String> bypass = h.postJson("/oauth/register", registrationJson("https://evil.com/.example.com/"));
+            assertEquals(400, bypass.statusCode(), bypass.body());
+            assertEquals("invalid_redirect_uri", json(bypass).get("error"));
+
+            HttpResponse<String> notMatching = h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT));
+            assertEquals(400, notMatching.statusCode(), "a URI valid by itself must still match a pattern");
+            assertEquals("invalid_redirect_uri", json(notMatching).get("error"));
+
+            HttpResponse<String> ok = h.postJson("/oauth/register", registrationJson("https://app.example.com/cb"));
+            assertEquals(201, ok.statusCode(), ok.body());
+            assertEquals(List.of("https://app.example.com/cb"), json(ok).get("redirect_uris"));
+        }
+    }
+
+    @Test
+    void anEmptyPatternListRefusesEveryRegistration() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(b -> b.allowedRedirectUriPatterns())) {
+            HttpResponse<String> r = h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT));
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals("invalid_redirect_uri", json(r).get("error"));
+        }
+    }
+
+    @Test
+    void invalidPatternsAreRefusedAtBuild() {
+        for (String bad : new String[] {"https://exa*mple.com/cb", "https://*.example.com/cb#frag",
+                "https://user@*.example.com/", "not a pattern", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> minimal().allowedRedirectUriPatterns(bad).build(), bad);
+            assertTrue(e.getMessage().contains("allowedRedirectUriPatterns") && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+        minimal().allowedRedirectUriPatterns("https://*.example.com/*", "http://localhost:*").build();
+    }
+
     // ---- metadata before start ------------------------------------------------------------------------------
 
     private static OAuthProxy.Builder minimal() {
