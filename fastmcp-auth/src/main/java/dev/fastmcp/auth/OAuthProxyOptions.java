@@ -47,6 +47,7 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private final Map<String, String> extraAuthorizationParams = new LinkedHashMap<>();
     private final Map<String, String> extraTokenParams = new LinkedHashMap<>();
     private List<String> allowedRedirectUriPatterns;
+    private ClaimsPassthrough customClaimsPassthrough = ClaimsPassthrough.defaults();
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -260,6 +261,18 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         return self();
     }
 
+    /**
+     * Which claims of the upstream access token and ID token are copied into the tokens we issue and into the
+     * session ({@code ProxySession.claims()}), so that {@code requireRole("admin")} works with an upstream
+     * {@code roles} claim. Default {@link ClaimsPassthrough#defaults()}; {@link ClaimsPassthrough#disabled()} copies
+     * nothing.
+     */
+    public B customClaimsPassthrough(ClaimsPassthrough passthrough) {
+        this.customClaimsPassthrough = Objects.requireNonNull(passthrough,
+                "customClaimsPassthrough must not be null; use ClaimsPassthrough.disabled() to copy no claims");
+        return self();
+    }
+
     // ---- resolution -----------------------------------------------------------------------------------------
 
     ProxySettings resolve() {
@@ -364,7 +377,8 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 consentRequired, signing, consent, keyHash, storage, transactionTtl, authorizationCodeTtl,
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams),
-                allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns));
+                allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
+                customClaimsPassthrough);
     }
 
     private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {

@@ -77,6 +77,96 @@ class OAuthProxyOptionsTest {
         minimal().allowedRedirectUriPatterns("https://*.example.com/*", "http://localhost:*").build();
     }
 
+    // ---- customClaimsPassthrough ----------------------------------------------------------------------------
+
+    /** Signs {@code subject} in with the upstream claims given, without enqueuing anything else upstream. */
+    private static Map<String, Object> tokensWithUpstreamClaims(ProxyHarness h, String subject,
+            Map<String, Object> claims) throws Exception {
+        String clientId = h.registerPublic();
+        h.idp.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("proxy-client"),
+                claims, 3600));
+        PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+        HttpResponse<String> page = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT, pkce.challenge(), "s"));
+        HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(page), "approve");
+        String callback = h.throughUpstream(approve);
+        String clientUrl = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
+        String code = ProxyHarness.query(clientUrl).get("code");
+        HttpResponse<String> r = h.exchange(clientId, code, pkce.verifier(), CLIENT_REDIRECT);
+        assertEquals(200, r.statusCode(), r.body());
+        Map<String, Object> tokens = json(r);
+        tokens.put("client_id", clientId);
+        return tokens;
+    }
+
+    private static void addAdminTool(ProxyHarness h) {
+        h.server.addTool(Tool.builder("admin_report").description("Admins only").canAccess(requireRole("admin"))
+                .execute((args, ctx) -> "report for " + ctx.auth().subject() + " roles=" + ctx.auth().roles())
+                .build());
+    }
+
+    /** Calls a tool with the SDK's client; the text, or null when the call was refused. */
+    private static String callWithSdk(ProxyHarness h, String access, String tool) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(h.base())
+                .endpoint("/mcp")
+                .connectTimeout(Duration.ofSeconds(5))
+                .httpRequestCustomizer((builder, method, uri, body, ctx) -> builder.header("Authorization",
+                        "Bearer " + access))
+                .build();
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
+        try {
+            client.initialize();
+            McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder().name(tool)
+                    .arguments(Map.of()).build());
+            return Boolean.TRUE.equals(r.isError()) ? null : ((McpSchema.TextContent) r.content().get(0)).text();
+        } catch (RuntimeException e) {
+            return null;
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void upstreamRolesReachOurTokensAndTheSessionSoRequireRoleWorks() throws Exception {
+        try (ProxyHarness h = new ProxyHarness()) {
+            addAdminTool(h);
+            Map<String, Object> tokens = tokensWithUpstreamClaims(h, "root-1",
+                    Map.of("roles", List.of("admin"), "email", "root@example.com"));
+            String access = (String) tokens.get("access_token");
+            Map<String, Object> accessClaims = TokenService.jwtPayload(access);
+            assertEquals(List.of("admin"), accessClaims.get("roles"));
+            assertEquals("root@example.com", accessClaims.get("email"));
+            assertEquals("root-1", accessClaims.get("sub"), "the subject is ours, never copied");
+            assertEquals(List.of("admin"),
+                    TokenService.jwtPayload((String) tokens.get("refresh_token")).get("roles"));
+
+            assertEquals("report for root-1 roles=[admin]", callWithSdk(h, access, "admin_report"));
+
+            // the refreshed access token carries the claims too
+            HttpResponse<String> rr = h.refresh((String) tokens.get("client_id"), (String) tokens.get("refresh_token"));
+            assertEquals(200, rr.statusCode(), rr.body());
+            String refreshed = (String) json(rr).get("access_token");
+            assertEquals(List.of("admin"), TokenService.jwtPayload(refreshed).get("roles"));
+            assertEquals("report for root-1 roles=[admin]", callWithSdk(h, refreshed, "admin_report"));
+
+            // a user without the role is refused
+            String plain = (String) tokensWithUpstreamClaims(h, "bob-2", Map.of("roles", List.of("reader")))
+                    .get("access_token");
+            assertNull(callWithSdk(h, plain, "admin_report"));
+        }
+    }
+
+    @Test
+    void disabledPassthroughCopiesNoClaims() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(b -> b.customClaimsPassthrough(ClaimsPassthrough.disabled()))) {
+            addAdminTool(h);
+            String access = (String) tokensWithUpstreamClaims(h, "root-1", Map.of("roles", List.of("admin")))
+                    .get("access_token");
+            assertFalse(TokenService.jwtPayload(access).containsKey("roles"));
+            assertNull(callWithSdk(h, access, "admin_report"));
+        }
+        assertThrows(NullPointerException.class, () -> minimal().customClaimsPassthrough(null));
+    }
+
     // ---- metadata before start ------------------------------------------------------------------------------
 
     private static OAuthProxy.Builder minimal() {
