@@ -48,6 +48,7 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private final Map<String, String> extraTokenParams = new LinkedHashMap<>();
     private List<String> allowedRedirectUriPatterns;
     private ClaimsPassthrough customClaimsPassthrough = ClaimsPassthrough.defaults();
+    private int registrationRateLimit = RegistrationLimiter.DEFAULT_REGISTRATIONS_PER_WINDOW;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -273,6 +274,17 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         return self();
     }
 
+    /**
+     * How many dynamic client registrations one client address may make per minute (a token bucket refilling
+     * evenly; IPv6 addresses count by /64); more get 429 with {@code Retry-After}. Default 10. {@code 0} turns the
+     * limit off, for deployments that limit registration in front of the server. Behind a reverse proxy every
+     * client shares the proxy's address, so raise the limit or turn it off there.
+     */
+    public B registrationRateLimit(int perMinute) {
+        this.registrationRateLimit = perMinute;
+        return self();
+    }
+
     // ---- resolution -----------------------------------------------------------------------------------------
 
     ProxySettings resolve() {
@@ -332,6 +344,10 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 }
             }
         }
+        if (registrationRateLimit < 0) {
+            throw new IllegalArgumentException("registrationRateLimit must be a number of registrations per minute "
+                    + "(0 turns the limit off), was " + registrationRateLimit);
+        }
         if (!consentRequired) {
             LOG.warn("OAuthProxy: consentRequired(false). Any client that registers here can now get a user's "
                     + "authorization at the provider without the user seeing which client asks (the confused-deputy "
@@ -378,7 +394,7 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams),
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough);
+                customClaimsPassthrough, registrationRateLimit);
     }
 
     private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {

@@ -30,7 +30,8 @@ record ProxySettings(
         Map<String, String> extraAuthorizationParams,
         Map<String, String> extraTokenParams,
         List<String> allowedRedirectUriPatterns,
-        ClaimsPassthrough claimsPassthrough) {
+        ClaimsPassthrough claimsPassthrough,
+        int registrationRateLimit) {
 
     /** Parameters the proxy itself sets on the upstream authorization request; extras cannot replace them. */
     static final List<String> RESERVED_AUTHORIZATION_PARAMS = List.of("client_id", "redirect_uri", "response_type",

@@ -167,6 +167,43 @@ class OAuthProxyOptionsTest {
         assertThrows(NullPointerException.class, () -> minimal().customClaimsPassthrough(null));
     }
 
+    // ---- registrationRateLimit ------------------------------------------------------------------------------
+
+    @Test
+    void theEleventhRegistrationInAMinuteFromOneAddressGets429() throws Exception {
+        try (ProxyHarness h = new ProxyHarness()) {
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> r = h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT));
+                assertEquals(201, r.statusCode(), "registration " + (i + 1) + ": " + r.body());
+            }
+            HttpResponse<String> limited = h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT));
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertEquals("too_many_requests", json(limited).get("error"));
+            assertTrue(json(limited).containsKey("error_description"));
+            assertEquals("6", limited.headers().firstValue("Retry-After").orElse(null));
+            assertEquals("no-store", limited.headers().firstValue("Cache-Control").orElse(null));
+        }
+    }
+
+    @Test
+    void theRegistrationRateLimitIsConfigurable() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(2))) {
+            assertEquals(201, h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT)).statusCode());
+            assertEquals(201, h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT)).statusCode());
+            HttpResponse<String> limited = h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT));
+            assertEquals(429, limited.statusCode());
+            assertEquals("30", limited.headers().firstValue("Retry-After").orElse(null));
+        }
+        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+            for (int i = 0; i < 15; i++) {
+                assertEquals(201, h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT)).statusCode());
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> minimal().registrationRateLimit(-1).build());
+        assertTrue(e.getMessage().contains("registrationRateLimit"), e.getMessage());
+    }
+
     // ---- metadata before start ------------------------------------------------------------------------------
 
     private static OAuthProxy.Builder minimal() {
