@@ -204,6 +204,41 @@ class OAuthProxyOptionsTest {
         assertTrue(e.getMessage().contains("registrationRateLimit"), e.getMessage());
     }
 
+    // ---- CORS -----------------------------------------------------------------------------------------------
+
+    @Test
+    void aBrowserClientOnAnotherLoopbackOriginCanCallRegisterAndToken() throws Exception {
+        String inspector = "http://localhost:6274";
+        try (ProxyHarness h = new ProxyHarness()) {
+            for (String path : List.of("/oauth/register", "/oauth/token", "/oauth/revoke")) {
+                HttpResponse<String> preflight = h.http.send(HttpRequest.newBuilder(URI.create(h.base() + path))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", inspector)
+                        .header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "content-type")
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(204, preflight.statusCode(), path);
+                assertEquals(inspector, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null), path);
+                assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+                assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("")
+                        .toLowerCase().contains("content-type"));
+            }
+            HttpResponse<String> register = h.http.send(HttpRequest.newBuilder(URI.create(h.base() + "/oauth/register"))
+                    .header("Origin", inspector).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(registrationJson(CLIENT_REDIRECT))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, register.statusCode(), register.body());
+            assertEquals(inspector, register.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+
+            HttpResponse<String> token = h.postForm("/oauth/token", Map.of("grant_type", "authorization_code",
+                    "code", "unknown", "client_id", (String) json(register).get("client_id"), "code_verifier", "x",
+                    "redirect_uri", CLIENT_REDIRECT), "Origin", inspector);
+            assertEquals(400, token.statusCode(), token.body());
+            assertEquals(inspector, token.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+                    "the browser must be able to read the error too");
+        }
+    }
+
     // ---- metadata before start ------------------------------------------------------------------------------
 
     private static OAuthProxy.Builder minimal() {
