@@ -5,6 +5,7 @@ import dev.fastmcp.ServerResponse;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,12 +27,24 @@ final class ClientRegistry {
     private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
 
     private final ProxyContext ctx;
+    /** Registrations per client address; null when the limit is off. */
+    private final RegistrationLimiter limiter;
 
     ClientRegistry(ProxyContext ctx) {
         this.ctx = ctx;
+        int perMinute = ctx.settings.registrationRateLimit();
+        this.limiter = perMinute == 0 ? null : new RegistrationLimiter(perMinute, RegistrationLimiter.DEFAULT_WINDOW,
+                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
     }
 
     ServerResponse register(ServerRequest request) {
+        if (limiter != null && !limiter.tryAcquire(request.remoteAddress())) {
+            // The name of the TypeScript SDK's error for the same limit; RFC 7591 defines none.
+            long retryAfter = Math.max(1, (RegistrationLimiter.DEFAULT_WINDOW.getSeconds()
+                    + ctx.settings.registrationRateLimit() - 1) / ctx.settings.registrationRateLimit());
+            return ProxyHttp.error(new OAuthError("too_many_requests", "Too many client registrations from this "
+                    + "address; retry later", 429)).withHeader("Retry-After", Long.toString(retryAfter));
+        }
         try {
             return ProxyHttp.noStoreJson(201, registerOrThrow(request));
         } catch (OAuthError e) {
@@ -64,6 +77,11 @@ final class ClientRegistry {
             if (problem != null) {
                 throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' " + problem,
                         400);
+            }
+            List<String> patterns = ctx.settings.allowedRedirectUriPatterns();
+            if (patterns != null && !RedirectUris.matchesPattern(uri, patterns)) {
+                throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' is not "
+                        + "allowed by this server (allowedRedirectUriPatterns)", 400);
             }
         }
         String method = text(body.get("token_endpoint_auth_method"), "token_endpoint_auth_method");

@@ -98,21 +98,46 @@ public final class OAuthProxy implements AuthProvider {
         return List.of(runtime().ctx().baseUrl);
     }
 
+    /**
+     * The issuer URL: the server's base URL once configured, before that the {@code baseUrl} given to the
+     * builder; without either the URLs are unknown.
+     */
+    private String issuerUrl() {
+        Runtime r = runtime;
+        if (r != null) {
+            return r.ctx().baseUrl;
+        }
+        String base = settings.baseUrl();
+        if (base == null) {
+            throw new IllegalStateException("OAuthProxy metadata needs the server's public URL: give baseUrl(...) to "
+                    + "OAuthProxy.builder() to read it before the server starts, or start the server first");
+        }
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base;
+    }
+
     @Override
     public List<String> scopesSupported() {
         return settings.scopes();
     }
 
-    /** The RFC 8414 metadata, also served at the OpenID Connect discovery location. */
+    /**
+     * The RFC 8414 metadata, also served at the OpenID Connect discovery location. Available before the server
+     * starts when {@code baseUrl} was given to the builder.
+     *
+     * @throws IllegalStateException when neither the server has started nor a {@code baseUrl} was given
+     */
     @Override
     public Map<String, Object> authorizationServerMetadata() {
-        ProxyContext ctx = runtime().ctx();
+        String issuer = issuerUrl();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("issuer", ctx.baseUrl);
-        m.put("authorization_endpoint", ctx.endpoint("/oauth/authorize"));
-        m.put("token_endpoint", ctx.endpoint("/oauth/token"));
-        m.put("registration_endpoint", ctx.endpoint("/oauth/register"));
-        m.put("revocation_endpoint", ctx.endpoint("/oauth/revoke"));
+        m.put("issuer", issuer);
+        m.put("authorization_endpoint", issuer + "/oauth/authorize");
+        m.put("token_endpoint", issuer + "/oauth/token");
+        m.put("registration_endpoint", issuer + "/oauth/register");
+        m.put("revocation_endpoint", issuer + "/oauth/revoke");
         if (!settings.scopes().isEmpty()) {
             m.put("scopes_supported", settings.scopes());
         }

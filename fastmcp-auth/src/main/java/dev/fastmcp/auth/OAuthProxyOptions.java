@@ -47,6 +47,9 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private Duration refreshGracePeriod = Duration.ofSeconds(30);
     private final Map<String, String> extraAuthorizationParams = new LinkedHashMap<>();
     private final Map<String, String> extraTokenParams = new LinkedHashMap<>();
+    private List<String> allowedRedirectUriPatterns;
+    private ClaimsPassthrough customClaimsPassthrough = ClaimsPassthrough.defaults();
+    private int registrationRateLimit = RegistrationLimiter.DEFAULT_REGISTRATIONS_PER_WINDOW;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -251,6 +254,48 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         return self();
     }
 
+    /**
+     * Restricts the redirect URIs clients may register: each must then match one of these patterns as well as
+     * pass the usual rules (https, http on loopback, or a native app's private-use scheme). Not called (the
+     * default): any URI passing the usual rules is accepted. Called with no pattern at all: every registration is
+     * refused (a way to close dynamic registration). Patterns are matched component by component, never as
+     * strings, so {@code https://*.example.com/*} does not match {@code https://evil.com/.example.com/}; examples:
+     * {@code https://*.example.com/callback}, {@code http://localhost:*}, {@code cursor://anysphere.cursor-retrieval/*}.
+     * The full grammar is on {@code RedirectUris.matchesPattern}; an invalid pattern is refused at build.
+     */
+    public B allowedRedirectUriPatterns(String... patterns) {
+        return allowedRedirectUriPatterns(Arrays.asList(patterns));
+    }
+
+    /** See {@link #allowedRedirectUriPatterns(String...)}; {@code null} removes the restriction. */
+    public B allowedRedirectUriPatterns(List<String> patterns) {
+        this.allowedRedirectUriPatterns = patterns == null ? null : new ArrayList<>(patterns);
+        return self();
+    }
+
+    /**
+     * Which claims of the upstream access token and ID token are copied into the tokens we issue and into the
+     * session ({@code ProxySession.claims()}), so that {@code requireRole("admin")} works with an upstream
+     * {@code roles} claim. Default {@link ClaimsPassthrough#defaults()}; {@link ClaimsPassthrough#disabled()} copies
+     * nothing.
+     */
+    public B customClaimsPassthrough(ClaimsPassthrough passthrough) {
+        this.customClaimsPassthrough = Objects.requireNonNull(passthrough,
+                "customClaimsPassthrough must not be null; use ClaimsPassthrough.disabled() to copy no claims");
+        return self();
+    }
+
+    /**
+     * How many dynamic client registrations one client address may make per minute (a token bucket refilling
+     * evenly; IPv6 addresses count by /64); more get 429 with {@code Retry-After}. Default 10. {@code 0} turns the
+     * limit off, for deployments that limit registration in front of the server. Behind a reverse proxy every
+     * client shares the proxy's address, so raise the limit or turn it off there.
+     */
+    public B registrationRateLimit(int perMinute) {
+        this.registrationRateLimit = perMinute;
+        return self();
+    }
+
     // ---- resolution -----------------------------------------------------------------------------------------
 
     ProxySettings resolve() {
@@ -305,6 +350,20 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 throw new IllegalArgumentException("extraTokenParams cannot set '" + k + "'; the proxy sets it");
             }
         }
+        if (allowedRedirectUriPatterns != null) {
+            for (String p : allowedRedirectUriPatterns) {
+                if (!RedirectUris.isValidPattern(p)) {
+                    throw new IllegalArgumentException("allowedRedirectUriPatterns: '" + p + "' is not a valid "
+                            + "pattern. Write a full URI with '*' only as the first label of the host "
+                            + "(https://*.example.com/callback), as the port (http://localhost:*), as the last path "
+                            + "segment (/callback/*) or as the whole query; no fragment, userinfo or spaces");
+                }
+            }
+        }
+        if (registrationRateLimit < 0) {
+            throw new IllegalArgumentException("registrationRateLimit must be a number of registrations per minute "
+                    + "(0 turns the limit off), was " + registrationRateLimit);
+        }
         if (!consentRequired) {
             LOG.warn("OAuthProxy: consentRequired(false). Any client that registers here can now get a user's "
                     + "authorization at the provider without the user seeing which client asks (the confused-deputy "
@@ -349,7 +408,9 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 upstreamClientSecret, basic, upstreamRevocationEndpoint, baseUrl, redirectPath, scopes, forwardPkce,
                 consentRequired, signing, consent, keyHash, storage, transactionTtl, authorizationCodeTtl,
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
-                Map.copyOf(extraTokenParams), refreshGracePeriod);
+                Map.copyOf(extraTokenParams), refreshGracePeriod,
+                allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
+                customClaimsPassthrough, registrationRateLimit);
     }
 
     private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {

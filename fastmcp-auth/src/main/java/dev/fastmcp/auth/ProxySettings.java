@@ -29,7 +29,10 @@ record ProxySettings(
         Duration upstreamTimeout,
         Map<String, String> extraAuthorizationParams,
         Map<String, String> extraTokenParams,
-        Duration refreshGracePeriod) {
+        Duration refreshGracePeriod,
+        List<String> allowedRedirectUriPatterns,
+        ClaimsPassthrough claimsPassthrough,
+        int registrationRateLimit) {
 
     /** Parameters the proxy itself sets on the upstream authorization request; extras cannot replace them. */
     static final List<String> RESERVED_AUTHORIZATION_PARAMS = List.of("client_id", "redirect_uri", "response_type",

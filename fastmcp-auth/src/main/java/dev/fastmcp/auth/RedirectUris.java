@@ -191,6 +191,11 @@ final class RedirectUris {
         return false;
     }
 
+    /** Whether {@code pattern} follows the grammar of {@link #matchesPattern} (an invalid one matches nothing). */
+    static boolean isValidPattern(String pattern) {
+        return Pattern.parse(pattern) != null;
+    }
+
     /** A parsed {@code allowedRedirectUriPatterns} entry; see {@link #matchesPattern} for the grammar. */
     private record Pattern(String scheme, boolean hasAuthority, String host, boolean hostWildcard, String port,
             String path, boolean pathPrefix, String query) {

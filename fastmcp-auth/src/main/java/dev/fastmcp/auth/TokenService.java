@@ -135,7 +135,8 @@ final class TokenService {
     // ---- our tokens -----------------------------------------------------------------------------------------
 
     Issued issue(ProxyStore.ClientRecord client, String upstreamId, String subject, List<String> scopes) {
-        JWTIssuer.TokenRequest request = JWTIssuer.TokenRequest.of(client.clientId(), scopes).withSubject(subject);
+        JWTIssuer.TokenRequest request = JWTIssuer.TokenRequest.of(client.clientId(), scopes).withSubject(subject)
+                .withClaims(passedClaims(upstreamId));
         IssuedToken access = ctx.issuer.issueAccessTokenWithInfo(request);
         ctx.store.save(ProxyStore.ACCESS, access.jti(),
                 new ProxyStore.AccessMapping(client.clientId(), upstreamId, subject, scopes),
@@ -157,6 +158,15 @@ final class TokenService {
             body.put("refresh_token", refresh.token());
         }
         return new Issued(body, access.jti(), refreshJti);
+    }
+
+    /**
+     * The upstream claims that {@code customClaimsPassthrough} copies into our tokens (and so into the session),
+     * read from the upstream set's current tokens, which the proxy received from the provider's token endpoint.
+     */
+    private Map<String, Object> passedClaims(String upstreamId) {
+        ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
+        return u == null ? Map.of() : ctx.settings.claimsPassthrough().extract(u.accessToken(), u.idToken());
     }
 
     /** Verifies one of our access tokens for {@code /mcp}: signature, audience, expiry, then its live mapping. */
