@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.TokenVerifier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,19 @@ record ProxySettings(
         Duration registrationTtl,
         Duration upstreamTimeout,
         Map<String, String> extraAuthorizationParams,
-        Map<String, String> extraTokenParams) {
+        Map<String, String> extraTokenParams,
+        JWKSVerifier idTokenVerifier,
+        TokenVerifier upstreamTokenVerifier) {
+
+    /** Whether the upstream request for {@code scopes} is an OpenID Connect one whose ID token is verified. */
+    boolean oidc(List<String> scopes) {
+        return idTokenVerifier != null && scopes.contains("openid");
+    }
+
+    /** Token swap (the default): clients hold our tokens; off, they hold the provider's, checked upstream. */
+    boolean tokenSwap() {
+        return upstreamTokenVerifier == null;
+    }
 
     /** Parameters the proxy itself sets on the upstream authorization request; extras cannot replace them. */
     static final List<String> RESERVED_AUTHORIZATION_PARAMS = List.of("client_id", "redirect_uri", "response_type",
