@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The proxy against different upstreams: OpenID Connect ones whose ID tokens are verified, token swap off for
- * providers that issue tokens for our resource.
+ * providers that issue tokens for our resource, and token endpoints answering form-encoded or oversized bodies.
  */
 @Timeout(120)
 class OAuthProxyUpstreamTest {
@@ -250,6 +250,55 @@ class OAuthProxyUpstreamTest {
             assertEquals(401, mcp.initialize(forged).statusCode());
             assertEquals(400, h.exchange(clientId, q.get("code"), pkce.verifier(), CLIENT_REDIRECT).statusCode(),
                     "the code is single use in this mode too");
+        }
+    }
+
+    // ---- what the upstream token endpoint answers -----------------------------------------------------------
+
+    @Test
+    void formEncodedUpstreamTokenResponseAsGitHubSendsIt() throws Exception {
+        try (StubTokenEndpoint stub = new StubTokenEndpoint();
+                ProxyHarness h = new ProxyHarness(b -> b.upstreamTokenEndpoint(stub.url()))) {
+            stub.answer("application/x-www-form-urlencoded; charset=utf-8",
+                    "access_token=gho_16C7e42F292c6912E7710c838347Ae178B4a&scope=repo%2Cgist&token_type=bearer");
+            String clientId = h.registerPublic();
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            Map<String, String> q = finish(h, approved(h, clientId, pkce));
+            assertNull(q.get("error"), q.toString());
+            assertEquals("application/json", stub.accept.get(), "the proxy asks for JSON");
+            HttpResponse<String> r = h.exchange(clientId, q.get("code"), pkce.verifier(), CLIENT_REDIRECT);
+            assertEquals(200, r.statusCode(), r.body());
+            String access = (String) json(r).get("access_token");
+            UpstreamTokens upstream = h.proxy.loadUpstreamTokens(access);
+            assertEquals("gho_16C7e42F292c6912E7710c838347Ae178B4a", upstream.accessToken());
+            assertEquals("repo,gist", upstream.scope());
+            assertNull(upstream.expiresAt(), "GitHub OAuth app tokens do not expire");
+            McpHttp mcp = new McpHttp(URI.create(h.mcpUrl()));
+            assertEquals(200, mcp.initialize(access).statusCode());
+            assertEquals("gho_16C7e42F292c6912E7710c838347Ae178B4a", McpHttp.text(mcp.callTool(access, 3,
+                    "upstream_token")));
+        }
+    }
+
+    @Test
+    void oversizedUpstreamTokenResponseIsRefused() throws Exception {
+        try (StubTokenEndpoint stub = new StubTokenEndpoint();
+                ProxyHarness h = new ProxyHarness(b -> b.upstreamTokenEndpoint(stub.url()))) {
+            String padding = "x".repeat(UpstreamClient.MAX_BODY_BYTES + 10);
+            stub.answer("application/json", "{\"access_token\":\"big\",\"token_type\":\"Bearer\",\"pad\":\""
+                    + padding + "\"}");
+            String clientId = h.registerPublic();
+            Map<String, String> q = finish(h, approved(h, clientId, PKCEUtils.generatePair()));
+            assertEquals("temporarily_unavailable", q.get("error"), q.toString());
+            assertEquals("st", q.get("state"));
+            assertNull(q.get("code"));
+            assertFalse(q.toString().contains("xxxx"));
+
+            // just under the cap is read
+            stub.answer("application/json", "{\"access_token\":\"fits\",\"token_type\":\"Bearer\",\"pad\":\""
+                    + "x".repeat(UpstreamClient.MAX_BODY_BYTES - 100) + "\"}");
+            q = finish(h, approved(h, clientId, PKCEUtils.generatePair()));
+            assertNotNull(q.get("code"), q.toString());
         }
     }
 }
