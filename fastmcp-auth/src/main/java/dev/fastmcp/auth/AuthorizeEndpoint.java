@@ -179,8 +179,8 @@ final class AuthorizeEndpoint {
     }
 
     /**
-     * Creates the upstream transaction (random state, our PKCE pair, a browser binding) and redirects upstream,
-     * setting the binding cookie.
+     * Creates the upstream transaction (random state, our PKCE pair, a browser binding, an OIDC nonce) and
+     * redirects upstream, setting the binding cookie.
      */
     ServerResponse toUpstream(ProxyStore.PendingAuthorization pending) {
         if (pending == null) {
@@ -189,9 +189,10 @@ final class AuthorizeEndpoint {
         String upstreamState = ProxyStore.randomValue(32);
         String binding = ProxyStore.randomValue(32);
         PKCEUtils.PKCEPair pkce = ctx.settings.forwardPkce() ? PKCEUtils.generatePair() : null;
+        String nonce = ctx.settings.oidc(pending.scopes()) ? ProxyStore.randomValue(32) : null;
         ctx.store.save(ProxyStore.UPSTREAM_STATE, upstreamState,
                 new ProxyStore.UpstreamTransaction(pending, pkce == null ? null : pkce.verifier(),
-                        ctx.store.hash(binding)),
+                        ctx.store.hash(binding), nonce),
                 ProxyContext.seconds(ctx.settings.transactionTtl()));
         Map<String, String> params = new LinkedHashMap<>();
         ctx.settings.extraAuthorizationParams().forEach(params::put);
@@ -205,6 +206,9 @@ final class AuthorizeEndpoint {
         if (pkce != null) {
             params.put("code_challenge", pkce.challenge());
             params.put("code_challenge_method", PKCEUtils.S256);
+        }
+        if (nonce != null) {
+            params.put("nonce", nonce);
         }
         String location = ProxyHttp.withParams(ctx.settings.upstreamAuthorizationEndpoint(), params);
         return ProxyHttp.redirect(location).withHeader("Set-Cookie", ProxyHttp.setCookie(

@@ -2,6 +2,7 @@ package dev.fastmcp.auth;
 
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.ServerResponse;
+import dev.fastmcp.TokenVerification;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -81,7 +82,16 @@ final class CallbackEndpoint {
             return ctx.errorToClient(pending.redirectUri(), err, "The sign-in with the identity provider failed",
                     pending.state()).withHeader("Set-Cookie", clear);
         }
-        String upstreamId = tokens.saveUpstream(upstream);
+        Map<String, Object> idClaims = null;
+        if (txn.nonce() != null) {
+            idClaims = verifyIdToken(upstream.idToken(), txn.nonce());
+            if (idClaims == null) {
+                return ctx.errorToClient(pending.redirectUri(), "access_denied",
+                        "The sign-in with the identity provider could not be verified", pending.state())
+                        .withHeader("Set-Cookie", clear);
+            }
+        }
+        String upstreamId = tokens.saveUpstream(upstream, idClaims);
         ProxyStore.UpstreamRecord record = ctx.store.get(ProxyStore.UPSTREAM, upstreamId,
                 ProxyStore.UpstreamRecord.class);
         String ourCode = ProxyStore.randomValue(32);
@@ -94,5 +104,49 @@ final class CallbackEndpoint {
         params.put("state", pending.state());
         params.put("iss", ctx.baseUrl);
         return ProxyHttp.redirect(ProxyHttp.withParams(pending.redirectUri(), params)).withHeader("Set-Cookie", clear);
+    }
+
+    /**
+     * The claims of the OpenID Connect ID token of an upstream answer, verified against the provider's JWKS
+     * (asymmetric signature, {@code iss}, {@code aud} = our upstream client id, {@code exp}) and carrying the
+     * {@code nonce} of this sign-in; null, with a warning that quotes nothing from the token, when it fails.
+     */
+    private Map<String, Object> verifyIdToken(String idToken, String nonce) {
+        if (idToken == null) {
+            LOG.warn("OAuth callback refused: the identity provider sent no ID token for an OpenID Connect sign-in");
+            return null;
+        }
+        TokenVerification v = ctx.settings.idTokenVerifier().verify(idToken);
+        if (!v.isValid()) {
+            LOG.warn("OAuth callback refused: the identity provider's ID token failed verification ({})",
+                    idTokenProblem(v.error()));
+            return null;
+        }
+        Object got = v.session().claims().get("nonce");
+        if (!(got instanceof String s) || !MessageDigest.isEqual(s.getBytes(StandardCharsets.UTF_8),
+                nonce.getBytes(StandardCharsets.UTF_8))) {
+            LOG.warn("OAuth callback refused: the ID token's nonce is not the one sent for this sign-in");
+            return null;
+        }
+        return v.session().claims();
+    }
+
+    /** What went wrong with an ID token, in words that quote none of its values. */
+    private static String idTokenProblem(String reason) {
+        String r = reason == null ? "" : reason;
+        if (r.contains("signature")) {
+            return "bad signature";
+        } else if (r.contains("algorithm")) {
+            return "algorithm not accepted";
+        } else if (r.contains("expired") || r.contains("exp claim") || r.contains("not valid before")) {
+            return "expired or not yet valid";
+        } else if (r.contains("issuer")) {
+            return "wrong issuer";
+        } else if (r.contains("audience")) {
+            return "wrong audience";
+        } else if (r.contains("key") || r.contains("JWKS")) {
+            return "no matching key in the provider's JWKS";
+        }
+        return "invalid";
     }
 }

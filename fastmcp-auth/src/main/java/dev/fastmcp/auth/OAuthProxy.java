@@ -83,9 +83,16 @@ public final class OAuthProxy implements AuthProvider {
         return r;
     }
 
-    /** Verifies the access tokens this proxy issued; refresh tokens, upstream tokens and revoked ones fail. */
+    /**
+     * Verifies the access tokens this proxy issued; refresh tokens, upstream tokens and revoked ones fail. With
+     * {@code enableTokenSwap(false)} it is the configured {@code upstreamTokenVerifier}, and sessions are what
+     * that verifier returns (not {@link ProxySession}s).
+     */
     @Override
     public TokenVerifier tokenVerifier() {
+        if (!settings.tokenSwap()) {
+            return settings.upstreamTokenVerifier();
+        }
         return token -> {
             Runtime r = runtime;
             return r == null ? TokenVerification.invalid("the OAuth proxy is not configured yet")

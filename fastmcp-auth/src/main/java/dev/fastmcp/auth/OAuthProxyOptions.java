@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.TokenVerifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -45,6 +46,9 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private Duration registrationTtl = Duration.ofHours(24);
     private Duration upstreamTimeout = Duration.ofSeconds(10);
     private Duration refreshGracePeriod = Duration.ofSeconds(30);
+    private String upstreamIssuer;
+    private String upstreamJwksUri;
+    private TokenVerifier upstreamTokenVerifier;
     private final Map<String, String> extraAuthorizationParams = new LinkedHashMap<>();
     private final Map<String, String> extraTokenParams = new LinkedHashMap<>();
     private List<String> allowedRedirectUriPatterns;
@@ -142,7 +146,10 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
 
     /**
      * Whether clients get this proxy's tokens instead of the provider's; default true. Passing provider tokens
-     * through to clients is forbidden by the MCP specification, so false is refused at build.
+     * through to clients is forbidden by the MCP specification unless they were issued for this server, so false
+     * is refused at build unless {@link #upstreamTokenVerifier} is set (see there): clients then get the
+     * provider's access token from our token endpoint (no refresh token; they sign in again when it expires),
+     * and {@code /mcp} accepts what that verifier accepts.
      */
     public B enableTokenSwap(boolean enableTokenSwap) {
         this.enableTokenSwap = enableTokenSwap;
@@ -274,6 +281,23 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     }
 
     /**
+     * The {@code iss} of the provider's OpenID Connect ID tokens. With {@link #upstreamJwksUri} and the
+     * {@code openid} scope requested upstream, the proxy sends a {@code nonce} and verifies the ID token it gets
+     * back (signature, {@code iss}, {@code aud} = {@link #upstreamClientId}, {@code exp}, {@code nonce}); the
+     * user's identity then comes from the verified token, and a sign-in whose ID token fails is refused.
+     */
+    public B upstreamIssuer(String issuer) {
+        this.upstreamIssuer = issuer;
+        return self();
+    }
+
+    /** The provider's JWKS URL, to verify its ID tokens (asymmetric algorithms only); see {@link #upstreamIssuer}. */
+    public B upstreamJwksUri(String jwksUri) {
+        this.upstreamJwksUri = jwksUri;
+        return self();
+    }
+
+    /**
      * Which claims of the upstream access token and ID token are copied into the tokens we issue and into the
      * session ({@code ProxySession.claims()}), so that {@code requireRole("admin")} works with an upstream
      * {@code roles} claim. Default {@link ClaimsPassthrough#defaults()}; {@link ClaimsPassthrough#disabled()} copies
@@ -296,6 +320,19 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         return self();
     }
 
+    /**
+     * The verifier of the provider's access tokens, required by {@code enableTokenSwap(false)}: clients then
+     * receive the provider's tokens and {@code /mcp} accepts exactly what this verifier accepts. It MUST require
+     * the token's audience to be this server's MCP resource URL (for example
+     * {@code JWKSVerifier.builder(jwks).issuer(iss).audience("https://mcp.example.com/mcp")}); the proxy cannot
+     * check that for you, and a verifier accepting tokens issued for other applications is the token
+     * passthrough the MCP specification forbids.
+     */
+    public B upstreamTokenVerifier(TokenVerifier verifier) {
+        this.upstreamTokenVerifier = verifier;
+        return self();
+    }
+
     // ---- resolution -----------------------------------------------------------------------------------------
 
     ProxySettings resolve() {
@@ -311,11 +348,30 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
             default -> throw new IllegalArgumentException("upstreamTokenEndpointAuthMethod must be 'basic' or 'post', "
                     + "was '" + upstreamTokenEndpointAuthMethod + "'");
         };
-        if (!enableTokenSwap) {
+        if (!enableTokenSwap && upstreamTokenVerifier == null) {
             throw new IllegalArgumentException("enableTokenSwap(false) would hand the provider's tokens to MCP clients "
                     + "and accept them at /mcp. The MCP specification forbids this token passthrough: a token issued "
                     + "for another audience must not be accepted. Keep token swap on (the default) and read the "
-                    + "provider's tokens in tools through ProxySession.upstreamTokens()");
+                    + "provider's tokens in tools through ProxySession.upstreamTokens(), or, if the provider issues "
+                    + "tokens for this server's MCP resource, give upstreamTokenVerifier(...) a verifier that "
+                    + "requires that audience");
+        }
+        if (enableTokenSwap && upstreamTokenVerifier != null) {
+            throw new IllegalArgumentException("upstreamTokenVerifier is only used with enableTokenSwap(false); "
+                    + "with token swap on, /mcp accepts the proxy's own tokens only");
+        }
+        if (!enableTokenSwap) {
+            LOG.warn("OAuthProxy: token swap is OFF. Clients receive the provider's tokens and /mcp accepts what "
+                    + "the upstreamTokenVerifier accepts: it must require the audience to be this server's MCP "
+                    + "resource URL, or tokens issued for other applications get in");
+        }
+        if ((upstreamIssuer == null) != (upstreamJwksUri == null)) {
+            throw new IllegalArgumentException("upstreamIssuer and upstreamJwksUri go together: give both to "
+                    + "verify the provider's OpenID Connect ID tokens, or neither");
+        }
+        if (upstreamIssuer != null) {
+            requireText("upstreamIssuer", upstreamIssuer);
+            requireUrl("upstreamJwksUri", upstreamJwksUri, true);
         }
         if (redirectPath == null || !redirectPath.startsWith("/") || redirectPath.contains("?")
                 || redirectPath.contains("#")) {
@@ -404,13 +460,15 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                     + "registrations made with them: clients must register and sign in again. Set secret(...) or "
                     + "the keys for production", String.join(", ", generated));
         }
+        JWKSVerifier idTokenVerifier = upstreamIssuer == null ? null : JWKSVerifier.builder(upstreamJwksUri)
+                .issuer(upstreamIssuer).audience(upstreamClientId).timeout(upstreamTimeout).build();
         return new ProxySettings(upstreamAuthorizationEndpoint, upstreamTokenEndpoint, upstreamClientId,
                 upstreamClientSecret, basic, upstreamRevocationEndpoint, baseUrl, redirectPath, scopes, forwardPkce,
                 consentRequired, signing, consent, keyHash, storage, transactionTtl, authorizationCodeTtl,
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams), refreshGracePeriod,
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough, registrationRateLimit);
+                customClaimsPassthrough, registrationRateLimit, idTokenVerifier, upstreamTokenVerifier);
     }
 
     private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {

@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.TokenVerifier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,19 @@ record ProxySettings(
         Duration refreshGracePeriod,
         List<String> allowedRedirectUriPatterns,
         ClaimsPassthrough claimsPassthrough,
-        int registrationRateLimit) {
+        int registrationRateLimit,
+        JWKSVerifier idTokenVerifier,
+        TokenVerifier upstreamTokenVerifier) {
+
+    /** Whether the upstream request for {@code scopes} is an OpenID Connect one whose ID token is verified. */
+    boolean oidc(List<String> scopes) {
+        return idTokenVerifier != null && scopes.contains("openid");
+    }
+
+    /** Token swap (the default): clients hold our tokens; off, they hold the provider's, checked upstream. */
+    boolean tokenSwap() {
+        return upstreamTokenVerifier == null;
+    }
 
     /** Parameters the proxy itself sets on the upstream authorization request; extras cannot replace them. */
     static final List<String> RESERVED_AUTHORIZATION_PARAMS = List.of("client_id", "redirect_uri", "response_type",

@@ -107,8 +107,11 @@ final class ProxyStore {
             List<String> scopes, String state, long createdAt) {
     }
 
-    /** An authorization sent upstream: the pending request, our PKCE verifier and the browser binding. */
-    record UpstreamTransaction(PendingAuthorization request, String codeVerifier, String bindingHash) {
+    /**
+     * An authorization sent upstream: the pending request, our PKCE verifier, the browser binding and, for an
+     * OpenID Connect sign-in, the {@code nonce} its ID token must carry.
+     */
+    record UpstreamTransaction(PendingAuthorization request, String codeVerifier, String bindingHash, String nonce) {
     }
 
     /** One of our authorization codes; after use a tombstone remembering what it issued. */

@@ -94,7 +94,12 @@ final class TokenEndpoint {
         if (ctx.store.get(ProxyStore.UPSTREAM, rec.upstreamId(), ProxyStore.UpstreamRecord.class) == null) {
             throw OAuthError.invalidGrant("The sign-in behind the code has expired");
         }
-        TokenService.Issued issued = tokens.issue(client, rec.upstreamId(), rec.subject(), rec.scopes());
+        TokenService.Issued issued = ctx.settings.tokenSwap()
+                ? tokens.issue(client, rec.upstreamId(), rec.subject(), rec.scopes())
+                : tokens.passUpstream(rec.upstreamId());
+        if (issued == null) {
+            throw OAuthError.invalidGrant("The sign-in behind the code has expired");
+        }
         ctx.store.save(ProxyStore.CODE, code, rec.tombstone(issued.accessJti(), issued.refreshJti()), ttl);
         if (!client.used()) {
             clients.markUsed(client);

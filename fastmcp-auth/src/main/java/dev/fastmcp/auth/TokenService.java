@@ -36,11 +36,19 @@ final class TokenService {
 
     /** Stores a new upstream token set with the identity found in it; returns its (random) id. */
     String saveUpstream(UpstreamTokens tokens) {
+        return saveUpstream(tokens, null);
+    }
+
+    /**
+     * Stores a new upstream token set; {@code verifiedIdClaims}, when not null, are the claims of its ID token
+     * as verified at the callback, and give the identity.
+     */
+    String saveUpstream(UpstreamTokens tokens, Map<String, Object> verifiedIdClaims) {
         Map<String, Object> claims = new LinkedHashMap<>();
         // Received straight from the token endpoint over the back channel (OIDC Core 3.1.3.7 allows relying
         // on TLS there instead of the signature), so the payloads are read without verifying signatures.
         Map<String, Object> fromAccess = jwtPayload(tokens.accessToken());
-        Map<String, Object> fromId = jwtPayload(tokens.idToken());
+        Map<String, Object> fromId = verifiedIdClaims != null ? verifiedIdClaims : jwtPayload(tokens.idToken());
         claims.putAll(fromAccess);
         claims.putAll(fromId);
         Object sub = fromId.containsKey("sub") ? fromId.get("sub") : fromAccess.get("sub");
@@ -167,6 +175,28 @@ final class TokenService {
     private Map<String, Object> passedClaims(String upstreamId) {
         ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
         return u == null ? Map.of() : ctx.settings.claimsPassthrough().extract(u.accessToken(), u.idToken());
+    }
+
+    /**
+     * Token swap off: hands the client the provider's access token of a sign-in, once, and forgets the set (the
+     * server has no use for it, and keeps no copy of a token held by a client). No refresh token is given: the
+     * proxy's token endpoint could not refresh it, so clients sign in again when the access token expires.
+     */
+    Issued passUpstream(String upstreamId) {
+        ProxyStore.UpstreamRecord u = ctx.store.take(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
+        if (u == null) {
+            return null;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", u.accessToken());
+        body.put("token_type", "Bearer");
+        if (u.expiresAt() != null) {
+            body.put("expires_in", Math.max(1, u.expiresAt() - Instant.now().getEpochSecond()));
+        }
+        if (u.scope() != null) {
+            body.put("scope", u.scope());
+        }
+        return new Issued(body, null, null);
     }
 
     /** Verifies one of our access tokens for {@code /mcp}: signature, audience, expiry, then its live mapping. */

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +47,7 @@ final class ProxyHarness implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     ProxyHarness(UnaryOperator<OAuthProxy.Builder> customize) {
-        this(null, customize);
+        this(null, (idp, b) -> customize.apply(b));
     }
 
     /**
@@ -54,6 +55,16 @@ final class ProxyHarness implements AutoCloseable {
      * load balancer or a restarted server; null for its own address.
      */
     ProxyHarness(String serverBaseUrl, UnaryOperator<OAuthProxy.Builder> customize) {
+        this(serverBaseUrl, (idp, b) -> customize.apply(b));
+    }
+
+    /** With options that need the upstream's URLs (its issuer, its JWKS). */
+    ProxyHarness(BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize) {
+        this(null, customize);
+    }
+
+    /** Both: a fixed public URL, and options that need the upstream's URLs. */
+    ProxyHarness(String serverBaseUrl, BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize) {
         idp.start();
         OAuthProxy.Builder b = OAuthProxy.builder()
                 .upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(ISSUER_ID).toString())
@@ -63,7 +74,7 @@ final class ProxyHarness implements AutoCloseable {
                 .scopes("openid", "profile")
                 .secret("a-test-secret-of-at-least-32-characters!");
         try {
-            proxy = customize.apply(b).build();
+            proxy = customize.apply(idp, b).build();
         } catch (RuntimeException e) {
             idp.shutdown();
             throw e;
