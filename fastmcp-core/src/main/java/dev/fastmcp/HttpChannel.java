@@ -60,7 +60,7 @@ final class HttpChannel {
             started = true;
             ending = true;
             exchange.setStatusCode(status);
-            headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
+            putHeaders(headers);
             if (contentType != null) {
                 exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, contentType);
             }
@@ -81,8 +81,23 @@ final class HttpChannel {
             }
             started = true;
             exchange.setStatusCode(status);
-            headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
+            putHeaders(headers);
             exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, contentType);
+        });
+    }
+
+    /**
+     * Copies {@code headers} to the response. A value with line breaks is several values of one header
+     * (see {@link ServerResponse}), each sent on its own line.
+     */
+    private void putHeaders(Map<String, String> headers) {
+        headers.forEach((k, v) -> {
+            HttpString name = HttpString.tryFromString(k);
+            exchange.getResponseHeaders().remove(name);
+            if (v.isEmpty()) {
+                exchange.getResponseHeaders().add(name, v);
+            }
+            v.lines().forEach(line -> exchange.getResponseHeaders().add(name, line));
         });
     }
 

@@ -7,8 +7,12 @@ import java.util.Map;
 /**
  * What a custom route answers.
  *
+ * <p>A header sent several times (several {@code Set-Cookie}, say) is one entry whose values are joined by
+ * {@code '\n'}: {@link #addHeader} does the joining and the server sends each line as its own header. A
+ * header value can never legally hold a line break, so the separator is unambiguous.
+ *
  * @param status  the HTTP status
- * @param headers response headers
+ * @param headers response headers; a value with line breaks is sent as one header per line
  * @param body    the body, possibly empty
  */
 public record ServerResponse(int status, Map<String, String> headers, byte[] body) {
@@ -38,10 +42,31 @@ public record ServerResponse(int status, Map<String, String> headers, byte[] bod
         return new ServerResponse(status, Map.of(), new byte[0]);
     }
 
-    /** This response with one more header. */
+    /** This response with one more header, replacing any header of that name. */
     public ServerResponse withHeader(String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.keySet().removeIf(k -> k.equalsIgnoreCase(name));
         copy.put(name, value);
         return new ServerResponse(status, copy, body);
+    }
+
+    /**
+     * This response with one more value of header {@code name}, kept beside any values it already has (for
+     * {@code Set-Cookie}, which cannot be combined into one line).
+     */
+    public ServerResponse addHeader(String name, String value) {
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a header value cannot contain a line break");
+        }
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        String key = copy.keySet().stream().filter(k -> k.equalsIgnoreCase(name)).findFirst().orElse(name);
+        copy.merge(key, value, (old, added) -> old + "\n" + added);
+        return new ServerResponse(status, copy, body);
+    }
+
+    /** The values of header {@code name}, in order (any case of the name), empty when it is absent. */
+    public java.util.List<String> headerValues(String name) {
+        return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                .flatMap(h -> h.getValue().lines()).toList();
     }
 }

@@ -41,6 +41,9 @@ class RoutesAndAuthenticateTest {
                 .addRoute("GET", "/hello/{name}", req -> ServerResponse.text(200, "hello " + req.pathParams().get("name")))
                 .addRoute("POST", "/echo", req -> ServerResponse.json(201, Map.of("got", req.bodyAsString())))
                 .addAuthenticatedRoute("GET", "/me", req -> ServerResponse.json(200, Map.of("sub", req.auth().subject())))
+                .addRoute("GET", "/cookies", req -> ServerResponse.text(200, "two cookies")
+                        .addHeader("Set-Cookie", "a=1; Path=/; HttpOnly")
+                        .addHeader("set-cookie", "b=2; Path=/; HttpOnly"))
                 .addRoute("GET", "/fails", req -> {
                     throw new IllegalStateException("secret detail");
                 })
@@ -80,6 +83,24 @@ class RoutesAndAuthenticateTest {
         HttpResponse<String> me = get("/me", "x-api-key", "good");
         assertEquals(200, me.statusCode());
         assertEquals("{\"sub\":\"alice\"}", me.body());
+    }
+
+    @Test
+    void aRouteCanSendSeveralValuesOfOneHeader() throws Exception {
+        HttpResponse<String> r = get("/cookies");
+        assertEquals(200, r.statusCode());
+        assertEquals(List.of("a=1; Path=/; HttpOnly", "b=2; Path=/; HttpOnly"), r.headers().allValues("Set-Cookie"),
+                () -> r.headers().map().toString());
+        assertEquals("two cookies", r.body());
+    }
+
+    @Test
+    void addHeaderRefusesLineBreaksAndWithHeaderReplaces() {
+        ServerResponse two = ServerResponse.status(204).addHeader("Set-Cookie", "a=1").addHeader("SET-COOKIE", "b=2");
+        assertEquals(List.of("a=1", "b=2"), two.headerValues("set-cookie"));
+        assertEquals(List.of("c=3"), two.withHeader("set-cookie", "c=3").headerValues("Set-Cookie"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> two.addHeader("Set-Cookie", "x=1\r\nLocation: https://evil"));
     }
 
     @Test
