@@ -14,10 +14,18 @@ import java.util.Map;
  * {@code GET /oauth/authorize} and {@code GET|POST /oauth/consent}: checks the client's request, asks the user
  * for consent, then sends the browser upstream with our own PKCE pair and a fresh {@code state}, created only
  * after consent. The approval sets a short-lived cookie binding the flow to this browser; the callback checks it.
+ *
+ * <p>An approval also sets a consent cookie, signed by {@link ConsentManager}, remembering this client, redirect
+ * URI and these scopes for {@link ConsentManager#cookieMaxAge()}. A later {@code /oauth/authorize} skips the
+ * page only when that cookie covers the request <em>and</em> the browser says ({@code Sec-Fetch-Site}) that the
+ * user navigated there directly or from this server's own pages: a SameSite=Lax cookie is still sent on a
+ * cross-site top-level navigation, so without that check any site could send a user's browser here and ride the
+ * remembered approval to a code for a client of its choosing (FastMCP's GHSA-6x8h-498w-gv8c).
  */
 final class AuthorizeEndpoint {
 
     static final String BINDING_COOKIE_PREFIX = "fastmcp_oauth_";
+    static final String CONSENT_COOKIE_PREFIX = "fastmcp_consent_";
 
     private final ProxyContext ctx;
     private final ClientRegistry clients;
@@ -53,6 +61,9 @@ final class AuthorizeEndpoint {
         try {
             state = ProxyHttp.query(request, "state");
             ProxyStore.PendingAuthorization pending = check(request, client, redirectUri, redirectGiven, state);
+            if (ctx.settings.consentRequired() && consentRemembered(request, pending)) {
+                return toUpstream(pending);
+            }
             String transactionId = ProxyStore.randomValue(32);
             ctx.store.save(ProxyStore.TRANSACTION, transactionId, pending,
                     ProxyContext.seconds(ctx.settings.transactionTtl()));
@@ -65,6 +76,36 @@ final class AuthorizeEndpoint {
         } catch (OAuthError e) {
             return ctx.errorToClient(redirectUri, e.error, e.description, state);
         }
+    }
+
+    /**
+     * Whether this browser already approved this client, redirect URI and scopes (a valid consent cookie that
+     * {@linkplain ConsentManager.ConsentData#covers covers} them) and the request is a navigation the user made
+     * ({@code Sec-Fetch-Site: none}, typed or bookmarked, or {@code same-origin}). A cross-site or same-site
+     * request could be started by another site, so it gets the page. So does a request without the header: all
+     * current browsers send it to https and localhost origins, and its absence (an old browser, a plain-http
+     * deployment, a non-browser client) proves nothing about who started the navigation.
+     */
+    private boolean consentRemembered(ServerRequest request, ProxyStore.PendingAuthorization pending) {
+        String site = request.header("sec-fetch-site");
+        if (!"none".equals(site) && !"same-origin".equals(site)) {
+            return false;
+        }
+        ConsentManager.ConsentData data = ctx.consent.validateConsentCookie(
+                ProxyHttp.cookie(request, consentCookieName(pending.clientId())));
+        return data != null && data.covers(pending.clientId(), pending.redirectUri(), pending.scopes());
+    }
+
+    /** The consent cookie's {@code Set-Cookie} value remembering this approval. */
+    private String consentCookie(ProxyStore.PendingAuthorization pending) {
+        String value = ctx.consent.signConsentCookie(new ConsentManager.ConsentData(pending.clientId(),
+                pending.redirectUri(), new LinkedHashSet<>(pending.scopes()), null, Instant.now()));
+        return ctx.consent.setCookieHeader(consentCookieName(pending.clientId()), value, "/", ctx.secure);
+    }
+
+    /** One consent cookie per client, so approving one client does not forget another. */
+    String consentCookieName(String clientId) {
+        return (ctx.secure ? "__Host-" : "") + CONSENT_COOKIE_PREFIX + ctx.store.hash(clientId).substring(0, 16);
     }
 
     private ProxyStore.PendingAuthorization check(ServerRequest request, ProxyStore.ClientRecord client,
@@ -168,9 +209,13 @@ final class AuthorizeEndpoint {
             return expired();
         }
         if (ConsentManager.ACTION_DENY.equals(action)) {
-            return ctx.errorToClient(pending.redirectUri(), "access_denied", "The user denied access", pending.state());
+            // A denial also forgets any earlier approval of this client.
+            return ctx.errorToClient(pending.redirectUri(), "access_denied", "The user denied access", pending.state())
+                    .addHeader("Set-Cookie", ctx.consent.clearCookieHeader(consentCookieName(pending.clientId()), "/",
+                            ctx.secure));
         }
-        return toUpstream(pending);
+        // Remembered from the user's approval only: a skipped page does not extend it.
+        return toUpstream(pending).addHeader("Set-Cookie", consentCookie(pending));
     }
 
     private static ServerResponse expired() {

@@ -178,10 +178,18 @@ final class ProxyHarness implements AutoCloseable {
         return out;
     }
 
-    /** The cookie pair ("name=value") set by a response. */
+    /** The binding cookie pair ("name=value") set by a response, else its first cookie. */
     static String cookie(HttpResponse<String> r) {
-        String set = r.headers().firstValue("Set-Cookie").orElseThrow(() -> new AssertionError("no Set-Cookie"));
+        List<String> all = r.headers().allValues("Set-Cookie");
+        String set = all.stream().filter(c -> c.contains(AuthorizeEndpoint.BINDING_COOKIE_PREFIX)).findFirst()
+                .orElseGet(() -> all.stream().findFirst().orElseThrow(() -> new AssertionError("no Set-Cookie")));
         return set.substring(0, set.indexOf(';'));
+    }
+
+    /** The whole {@code Set-Cookie} value of the cookie whose name contains {@code part}, or null. */
+    static String setCookie(HttpResponse<String> r, String part) {
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.substring(0, c.indexOf('=')).contains(part)).findFirst().orElse(null);
     }
 
     // ---- flow steps -----------------------------------------------------------------------------------------
