@@ -102,7 +102,8 @@ final class OriginGuard implements HttpHandler {
         if (ex.getRequestMethod().equals(Methods.OPTIONS)) {
             if (cors && origin != null) {
                 ex.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
-                ex.getResponseHeaders().put(ALLOW_HEADERS, "Authorization, Content-Type, Accept");
+                // MCP clients send MCP-Protocol-Version when they fetch the discovery documents
+                ex.getResponseHeaders().put(ALLOW_HEADERS, "Authorization, Content-Type, Accept, Mcp-Protocol-Version");
                 ex.getResponseHeaders().put(MAX_AGE, "600");
             }
             ex.getResponseHeaders().put(Headers.ALLOW, "GET, POST, OPTIONS");
