@@ -87,18 +87,25 @@ final class HttpServer {
             McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming,
                     s.trustForwardedHeaders());
             List<Routes.Route> all = new ArrayList<>(s.routes());
+            java.util.Set<String> publicCors = new java.util.LinkedHashSet<>();
             if (s.provider() != null) {
                 for (HttpRoute r : Metadata.routes(s.name(), s.provider(), urls, urlsFor)) {
                     all.add(new Routes.Route(r.method(), r.path(), r.handler(), false));
+                    if (r.publicCors()) {
+                        publicCors.add(r.path());
+                    }
                 }
                 for (HttpRoute r : s.provider().routes()) {
                     all.add(new Routes.Route(r.method(), urls.basePath() + r.path(), r.handler(), false));
+                    if (r.publicCors()) {
+                        publicCors.add(urls.basePath() + r.path());
+                    }
                 }
             }
             Routes routes = new Routes(mcpPath, endpoint, all, auth, sessionCount, s.maxRequestBytes(),
                     s.trustForwardedHeaders());
             late.next = new OriginGuard(routes, s.dnsRebindingProtection(), loopback, s.allowedHosts(),
-                    s.allowedOrigins(), s.cors(), s.trustForwardedHeaders());
+                    s.allowedOrigins(), s.cors(), s.trustForwardedHeaders(), publicCors);
             return new HttpServer(undertow, routes, port, urls);
         } catch (RuntimeException e) {
             undertow.stop();

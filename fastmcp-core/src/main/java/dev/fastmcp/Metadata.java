@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * The discovery documents of a protected server: RFC 9728 protected resource metadata, and RFC 8414
  * authorization server metadata (with its OpenID Connect alias) when the provider is an authorization server.
+ * All are public documents: any browser origin may read them.
  */
 final class Metadata {
 
@@ -28,17 +29,18 @@ final class Metadata {
         };
         String prmPath = java.net.URI.create(urls.protectedResourceMetadata()).getRawPath();
         List<HttpRoute> routes = new java.util.ArrayList<>(List.of(
-                new HttpRoute("GET", prmPath, prm),
-                new HttpRoute("GET", "/.well-known/oauth-protected-resource", prm)));
+                HttpRoute.publicCors("GET", prmPath, prm),
+                HttpRoute.publicCors("GET", "/.well-known/oauth-protected-resource", prm)));
         Map<String, Object> as = provider.authorizationServerMetadata();
         if (as != null) {
             ServerResponse asResponse = document(as);
             String base = urls.baseUrl();
             String path = PublicUrls.path(base);
-            routes.add(new HttpRoute("GET", "/.well-known/oauth-authorization-server" + path, req -> asResponse));
-            routes.add(new HttpRoute("GET", "/.well-known/openid-configuration" + path, req -> asResponse));
+            RouteHandler asHandler = req -> asResponse;
+            routes.add(HttpRoute.publicCors("GET", "/.well-known/oauth-authorization-server" + path, asHandler));
+            routes.add(HttpRoute.publicCors("GET", "/.well-known/openid-configuration" + path, asHandler));
             if (!path.isEmpty()) {
-                routes.add(new HttpRoute("GET", path + "/.well-known/openid-configuration", req -> asResponse));
+                routes.add(HttpRoute.publicCors("GET", path + "/.well-known/openid-configuration", asHandler));
             }
         }
         return routes;

@@ -6,6 +6,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.PathTemplateMatcher;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Locale;
@@ -15,6 +16,11 @@ import java.util.Set;
  * DNS-rebinding protection and CORS, in front of every route. A server bound to loopback accepts only
  * loopback {@code Host} names and loopback origins unless told otherwise; any server refuses a cross-origin
  * {@code Origin} it was not configured to allow. Allowed origins get the CORS headers MCP clients need.
+ *
+ * <p>Paths of {@linkplain HttpRoute#publicCors() public routes} (OAuth registration, token, revocation,
+ * discovery documents) carry no cookies, so any origin may call them: they answer with
+ * {@code Access-Control-Allow-Origin: *} and are never refused for their {@code Origin}. The {@code Host}
+ * check still applies to them.
  */
 final class OriginGuard implements HttpHandler {
 
@@ -32,10 +38,14 @@ final class OriginGuard implements HttpHandler {
     private final Set<String> allowedOrigins;
     private final boolean cors;
     private final boolean trustForwarded;
+    private final PathTemplateMatcher<Boolean> publicPaths = new PathTemplateMatcher<>();
 
     OriginGuard(HttpHandler next, boolean protect, boolean loopbackBind, Set<String> allowedHosts,
-            Set<String> allowedOrigins, boolean cors, boolean trustForwarded) {
+            Set<String> allowedOrigins, boolean cors, boolean trustForwarded, Set<String> publicCorsPaths) {
         this.trustForwarded = trustForwarded;
+        for (String path : publicCorsPaths) {
+            publicPaths.add(path, Boolean.TRUE);
+        }
         this.next = next;
         this.protect = protect;
         this.loopbackBind = loopbackBind;
@@ -52,6 +62,10 @@ final class OriginGuard implements HttpHandler {
         String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (protect && !hostAllowed(host)) {
             forbid(ex, "Forbidden: Host '" + host + "' is not allowed (DNS rebinding protection)");
+            return;
+        }
+        if (publicPaths.match(ex.getRequestPath()) != null) {
+            publicRoute(ex, origin);
             return;
         }
         boolean originOk = origin == null || originAllowed(origin, host);
@@ -72,6 +86,27 @@ final class OriginGuard implements HttpHandler {
                 ex.getResponseHeaders().put(MAX_AGE, "600");
             }
             ex.getResponseHeaders().put(Headers.ALLOW, "GET, POST, DELETE, OPTIONS");
+            ex.setStatusCode(204);
+            ex.endExchange();
+            return;
+        }
+        next.handleRequest(ex);
+    }
+
+    /** A public route: any origin, no credentials; a preflight is answered here. */
+    private void publicRoute(HttpServerExchange ex, String origin) throws Exception {
+        if (cors && origin != null) {
+            ex.getResponseHeaders().put(ALLOW_ORIGIN, "*");
+            ex.getResponseHeaders().put(EXPOSE_HEADERS, "WWW-Authenticate");
+        }
+        if (ex.getRequestMethod().equals(Methods.OPTIONS)) {
+            if (cors && origin != null) {
+                ex.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
+                // MCP clients send MCP-Protocol-Version when they fetch the discovery documents
+                ex.getResponseHeaders().put(ALLOW_HEADERS, "Authorization, Content-Type, Accept, Mcp-Protocol-Version");
+                ex.getResponseHeaders().put(MAX_AGE, "600");
+            }
+            ex.getResponseHeaders().put(Headers.ALLOW, "GET, POST, OPTIONS");
             ex.setStatusCode(204);
             ex.endExchange();
             return;

@@ -134,7 +134,9 @@ final class CallbackEndpoint {
     /** What went wrong with an ID token, in words that quote none of its values. */
     private static String idTokenProblem(String reason) {
         String r = reason == null ? "" : reason;
-        if (r.contains("signature")) {
+        if (r.startsWith("OpenID Connect discovery failed")) {
+            return "OpenID Connect discovery of the provider failed; see the error above";
+        } else if (r.contains("signature")) {
             return "bad signature";
         } else if (r.contains("algorithm")) {
             return "algorithm not accepted";

@@ -167,13 +167,13 @@ public final class OAuthProxy implements AuthProvider {
     public List<HttpRoute> routes() {
         Runtime r = runtime();
         return List.of(
-                new HttpRoute("POST", "/oauth/register", r.clients()::register),
+                HttpRoute.publicCors("POST", "/oauth/register", r.clients()::register),
                 new HttpRoute("GET", "/oauth/authorize", r.authorize()::authorize),
                 new HttpRoute("GET", "/oauth/consent", r.authorize()::showConsent),
                 new HttpRoute("POST", "/oauth/consent", r.authorize()::decide),
                 new HttpRoute("GET", settings.redirectPath(), r.callback()::callback),
-                new HttpRoute("POST", "/oauth/token", r.token()::token),
-                new HttpRoute("POST", "/oauth/revoke", r.token()::revoke));
+                HttpRoute.publicCors("POST", "/oauth/token", r.token()::token),
+                HttpRoute.publicCors("POST", "/oauth/revoke", r.token()::revoke));
     }
 
     /**

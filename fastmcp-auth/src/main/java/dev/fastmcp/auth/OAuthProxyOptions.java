@@ -281,17 +281,23 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     }
 
     /**
-     * The {@code iss} of the provider's OpenID Connect ID tokens. With {@link #upstreamJwksUri} and the
-     * {@code openid} scope requested upstream, the proxy sends a {@code nonce} and verifies the ID token it gets
+     * The {@code iss} of the provider's OpenID Connect ID tokens. With the {@code openid} scope requested
+     * upstream, the proxy sends a {@code nonce} and verifies the ID token it gets
      * back (signature, {@code iss}, {@code aud} = {@link #upstreamClientId}, {@code exp}, {@code nonce}); the
      * user's identity then comes from the verified token, and a sign-in whose ID token fails is refused.
+     * Without {@link #upstreamJwksUri}, the JWKS URL is discovered at the first sign-in from
+     * {@code <issuer>/.well-known/openid-configuration}, whose {@code issuer} must equal this one exactly; a
+     * failed discovery is logged as an error and refuses the sign-in.
      */
     public B upstreamIssuer(String issuer) {
         this.upstreamIssuer = issuer;
         return self();
     }
 
-    /** The provider's JWKS URL, to verify its ID tokens (asymmetric algorithms only); see {@link #upstreamIssuer}. */
+    /**
+     * The provider's JWKS URL, to verify its ID tokens (asymmetric algorithms only); see {@link #upstreamIssuer}.
+     * Optional: without it, it is discovered from the issuer.
+     */
     public B upstreamJwksUri(String jwksUri) {
         this.upstreamJwksUri = jwksUri;
         return self();
@@ -365,13 +371,17 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                     + "the upstreamTokenVerifier accepts: it must require the audience to be this server's MCP "
                     + "resource URL, or tokens issued for other applications get in");
         }
-        if ((upstreamIssuer == null) != (upstreamJwksUri == null)) {
-            throw new IllegalArgumentException("upstreamIssuer and upstreamJwksUri go together: give both to "
-                    + "verify the provider's OpenID Connect ID tokens, or neither");
+        if (upstreamJwksUri != null && upstreamIssuer == null) {
+            throw new IllegalArgumentException("upstreamJwksUri needs upstreamIssuer: ID tokens are verified "
+                    + "against the provider's issuer");
         }
         if (upstreamIssuer != null) {
             requireText("upstreamIssuer", upstreamIssuer);
-            requireUrl("upstreamJwksUri", upstreamJwksUri, true);
+            if (upstreamJwksUri != null) {
+                requireUrl("upstreamJwksUri", upstreamJwksUri, true);
+            } else {
+                requireUrl("upstreamIssuer (discovered from, without upstreamJwksUri)", upstreamIssuer, true);
+            }
         }
         if (redirectPath == null || !redirectPath.startsWith("/") || redirectPath.contains("?")
                 || redirectPath.contains("#")) {
@@ -460,8 +470,10 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                     + "registrations made with them: clients must register and sign in again. Set secret(...) or "
                     + "the keys for production", String.join(", ", generated));
         }
-        JWKSVerifier idTokenVerifier = upstreamIssuer == null ? null : JWKSVerifier.builder(upstreamJwksUri)
-                .issuer(upstreamIssuer).audience(upstreamClientId).timeout(upstreamTimeout).build();
+        TokenVerifier idTokenVerifier = upstreamIssuer == null ? null : upstreamJwksUri == null
+                ? new DiscoveredIdTokenVerifier(upstreamIssuer, upstreamClientId, upstreamTimeout)
+                : JWKSVerifier.builder(upstreamJwksUri).issuer(upstreamIssuer).audience(upstreamClientId)
+                        .timeout(upstreamTimeout).build();
         return new ProxySettings(upstreamAuthorizationEndpoint, upstreamTokenEndpoint, upstreamClientId,
                 upstreamClientSecret, basic, upstreamRevocationEndpoint, baseUrl, redirectPath, scopes, forwardPkce,
                 consentRequired, signing, consent, keyHash, storage, transactionTtl, authorizationCodeTtl,

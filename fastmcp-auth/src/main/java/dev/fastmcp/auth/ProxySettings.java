@@ -34,7 +34,7 @@ record ProxySettings(
         List<String> allowedRedirectUriPatterns,
         ClaimsPassthrough claimsPassthrough,
         int registrationRateLimit,
-        JWKSVerifier idTokenVerifier,
+        TokenVerifier idTokenVerifier,
         TokenVerifier upstreamTokenVerifier) {
 
     /** Whether the upstream request for {@code scopes} is an OpenID Connect one whose ID token is verified. */

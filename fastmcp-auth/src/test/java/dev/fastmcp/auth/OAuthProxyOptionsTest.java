@@ -218,7 +218,7 @@ class OAuthProxyOptionsTest {
                         .header("Access-Control-Request-Headers", "content-type")
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(204, preflight.statusCode(), path);
-                assertEquals(inspector, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null), path);
+                assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null), path);
                 assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
                 assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("")
                         .toLowerCase().contains("content-type"));
@@ -228,14 +228,74 @@ class OAuthProxyOptionsTest {
                     .POST(HttpRequest.BodyPublishers.ofString(registrationJson(CLIENT_REDIRECT))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, register.statusCode(), register.body());
-            assertEquals(inspector, register.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+            assertEquals("*", register.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
 
             HttpResponse<String> token = h.postForm("/oauth/token", Map.of("grant_type", "authorization_code",
                     "code", "unknown", "client_id", (String) json(register).get("client_id"), "code_verifier", "x",
                     "redirect_uri", CLIENT_REDIRECT), "Origin", inspector);
             assertEquals(400, token.statusCode(), token.body());
-            assertEquals(inspector, token.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+            assertEquals("*", token.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
                     "the browser must be able to read the error too");
+        }
+    }
+
+    @Test
+    void publicOAuthEndpointsAnswerAnyOriginButBrowserNavigationsAndMcpDoNot() throws Exception {
+        String inspector = "https://inspector.example.com";
+        try (ProxyHarness h = new ProxyHarness()) {
+            HttpResponse<String> mcp = h.http.send(HttpRequest.newBuilder(URI.create(h.mcpUrl()))
+                    .header("Origin", inspector).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, mcp.statusCode(), "the MCP endpoint keeps its origin policy");
+
+            HttpResponse<String> preflight = h.http.send(HttpRequest.newBuilder(URI.create(h.base() + "/oauth/token"))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", inspector)
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "authorization, content-type")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, preflight.statusCode());
+            assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+            assertTrue(preflight.headers().firstValue("Access-Control-Allow-Credentials").isEmpty());
+            assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+            String allowHeaders = preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("")
+                    .toLowerCase();
+            assertTrue(allowHeaders.contains("authorization") && allowHeaders.contains("content-type"), allowHeaders);
+
+            HttpResponse<String> token = h.postForm("/oauth/token", Map.of("grant_type", "authorization_code",
+                    "code", "unknown", "client_id", "unknown", "code_verifier", "x",
+                    "redirect_uri", CLIENT_REDIRECT), "Origin", inspector);
+            assertTrue(token.statusCode() == 400 || token.statusCode() == 401, token.body());
+            assertEquals("*", token.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+
+            for (String path : List.of("/.well-known/oauth-authorization-server",
+                    "/.well-known/oauth-protected-resource/mcp")) {
+                HttpResponse<String> doc = h.get(h.base() + path, "Origin", inspector);
+                assertEquals(200, doc.statusCode(), path);
+                assertEquals("*", doc.headers().firstValue("Access-Control-Allow-Origin").orElse(null), path);
+            }
+
+            HttpResponse<String> authorize = h.get(h.base() + "/oauth/authorize?client_id=x", "Origin", inspector);
+            assertEquals(403, authorize.statusCode(), "authorization is a browser navigation with cookies");
+            assertTrue(authorize.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        }
+    }
+
+    @Test
+    void publicRoutesStillCheckTheHost() throws Exception {
+        try (ProxyHarness h = new ProxyHarness()) {
+            // java.net.http will not send another Host header: write the request by hand
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", h.server.port())) {
+                socket.setSoTimeout(10_000);
+                String body = "grant_type=refresh_token";
+                socket.getOutputStream().write(("POST /oauth/token HTTP/1.1\r\nHost: evil.example.com\r\n"
+                        + "Origin: https://inspector.example.com\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                        + "\r\nConnection: close\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                assertTrue(status.startsWith("HTTP/1.1 403"), status);
+            }
         }
     }
 

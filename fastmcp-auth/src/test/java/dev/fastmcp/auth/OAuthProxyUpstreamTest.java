@@ -195,11 +195,56 @@ class OAuthProxyUpstreamTest {
     }
 
     @Test
-    void oidcOptionsGoTogether() {
-        assertThrows(IllegalArgumentException.class, () -> OAuthProxy.builder()
+    void oidcOptions() {
+        OAuthProxy.Builder b = OAuthProxy.builder()
                 .upstreamAuthorizationEndpoint("https://idp.example/authorize")
-                .upstreamTokenEndpoint("https://idp.example/token").upstreamClientId("id").upstreamClientSecret("s")
-                .upstreamIssuer("https://idp.example").build());
+                .upstreamTokenEndpoint("https://idp.example/token").upstreamClientId("id").upstreamClientSecret("s");
+        assertThrows(IllegalArgumentException.class, () -> b.upstreamJwksUri("https://idp.example/jwks").build(),
+                "a JWKS without an issuer");
+        b.upstreamJwksUri(null);
+        assertNotNull(b.upstreamIssuer("https://idp.example").build(), "the issuer alone: its JWKS is discovered");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> b.upstreamIssuer("idp.example").build());
+        assertTrue(e.getMessage().contains("upstreamIssuer"), e.getMessage());
+        assertNotNull(b.upstreamJwksUri("https://idp.example/jwks").build(), "any issuer string with a JWKS URL");
+    }
+
+    @Test
+    void withOnlyTheIssuerTheJwksIsDiscoveredAndTheIdTokenVerified() throws Exception {
+        try (ProxyHarness h = new ProxyHarness((idp, b) -> b.upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString()))) {
+            for (String user : List.of("discovered-1", "discovered-2")) {
+                String clientId = h.registerPublic();
+                PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+                h.enqueueUser(user);
+                HttpResponse<String> approve = approved(h, clientId, pkce);
+                assertNotNull(ProxyHarness.query(ProxyHarness.location(approve)).get("nonce"));
+                Map<String, String> q = finish(h, approve);
+                assertNull(q.get("error"), q.toString());
+                HttpResponse<String> r = h.exchange(clientId, q.get("code"), pkce.verifier(), CLIENT_REDIRECT);
+                assertEquals(200, r.statusCode(), r.body());
+                String access = (String) json(r).get("access_token");
+                McpHttp mcp = new McpHttp(URI.create(h.mcpUrl()));
+                assertEquals(200, mcp.initialize(access).statusCode());
+                assertEquals(user + "|" + clientId + "|" + user + "@example.com",
+                        McpHttp.text(mcp.callTool(access, 2, "whoami")));
+            }
+        }
+    }
+
+    @Test
+    void aDiscoveryDocumentNamingAnotherIssuerRefusesTheSignIn() throws Exception {
+        // OpenID Connect issuers compare exactly: with a trailing slash the provider's document names another one
+        try (ProxyHarness h = new ProxyHarness((idp, b) -> b.upstreamIssuer(idp.issuerUrl(ISSUER_ID) + "/"));
+                LogCapture logs = new LogCapture("dev.fastmcp.auth")) {
+            String clientId = h.registerPublic();
+            h.enqueueUser("someone");
+            Map<String, String> q = finish(h, approved(h, clientId, PKCEUtils.generatePair()));
+            assertEquals("access_denied", q.get("error"), q.toString());
+            assertNull(q.get("code"));
+            String text = logs.text();
+            assertTrue(text.contains("ERROR") && text.contains("discovery") && text.contains("not the configured"),
+                    text);
+        }
     }
 
     // ---- token swap off -------------------------------------------------------------------------------------

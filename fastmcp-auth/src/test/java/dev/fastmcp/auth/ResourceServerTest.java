@@ -536,7 +536,8 @@ class ResourceServerTest {
 
         HttpResponse<String> get = mcp.get(prm, "Origin", origin);
         assertEquals(200, get.statusCode());
-        assertEquals(origin, get.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("*", get.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+                "a public document: any origin may read it");
 
         HttpResponse<String> preflight = mcp.client.send(HttpRequest.newBuilder(prm).timeout(Duration.ofSeconds(20))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
@@ -545,7 +546,7 @@ class ResourceServerTest {
                 .header("Access-Control-Request-Headers", "mcp-protocol-version")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, preflight.statusCode());
-        assertEquals(origin, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
         assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("GET"));
         assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase()
                 .contains("mcp-protocol-version"));
