@@ -17,6 +17,8 @@
 #   CONFORMANCE_JAR          fixture jar (default: fastmcp-examples/target/fastmcp-examples.jar)
 #   JAVA                     java executable (default: java)
 set -euo pipefail
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -92,34 +94,6 @@ echo "node: $("$NODE" --version)  conformance: $CONFORMANCE_VERSION"
 
 # ---------------------------------------------------------------------------
 section "Conformance: choosing a port"
-port_in_use() {
-  # Succeeds when something accepts connections on 127.0.0.1:$1.
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1
-}
-pick_free_port() {
-  local p
-  if command -v python3 >/dev/null 2>&1; then
-    if p="$(python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()' 2>/dev/null)" && [[ "$p" =~ ^[0-9]+$ ]]; then
-      echo "$p"; return 0
-    fi
-  fi
-  # Fallback: Node (installed above) can do the same.
-  if p="$("$NODE" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});' 2>/dev/null)" \
-      && [[ "$p" =~ ^[0-9]+$ ]]; then
-    echo "$p"; return 0
-  fi
-  # Last resort: probe random high ports.
-  local _
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-    if ! port_in_use "$p"; then echo "$p"; return 0; fi
-  done
-  return 1
-}
 if [[ -n "${CONFORMANCE_PORT:-}" ]]; then
   PORT="$CONFORMANCE_PORT"
 else

@@ -15,6 +15,8 @@
 #   INTEROP_JAR          server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
 #   JAVA                 java executable (default: java)
 set -euo pipefail
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -83,32 +85,6 @@ echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION"
 
 # ---------------------------------------------------------------------------
 section "Interop: choosing a port and tokens"
-port_in_use() {
-  # Succeeds when something accepts connections on 127.0.0.1:$1.
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1
-}
-pick_free_port() {
-  local p
-  if command -v python3 >/dev/null 2>&1; then
-    if p="$(python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()' 2>/dev/null)" && [[ "$p" =~ ^[0-9]+$ ]]; then
-      echo "$p"; return 0
-    fi
-  fi
-  if p="$("$NODE" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});' 2>/dev/null)" \
-      && [[ "$p" =~ ^[0-9]+$ ]]; then
-    echo "$p"; return 0
-  fi
-  local _
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-    if ! port_in_use "$p"; then echo "$p"; return 0; fi
-  done
-  return 1
-}
 if [[ -n "${INTEROP_PORT:-}" ]]; then
   PORT="$INTEROP_PORT"
 else

@@ -17,6 +17,8 @@
 #   INTEROP_JAR            server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
 #   JAVA                   java executable (default: java)
 set -euo pipefail
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -99,23 +101,6 @@ echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth
 
 # ---------------------------------------------------------------------------
 section "OAuth interop: choosing a port and secrets"
-port_in_use() {
-  # Succeeds when something accepts connections on 127.0.0.1:$1.
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1
-}
-pick_free_port() {
-  local p
-  if p="$("$NODE" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});' 2>/dev/null)" \
-      && [[ "$p" =~ ^[0-9]+$ ]]; then
-    echo "$p"; return 0
-  fi
-  local _
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-    if ! port_in_use "$p"; then echo "$p"; return 0; fi
-  done
-  return 1
-}
 if [[ -n "${OAUTH_INTEROP_PORT:-}" ]]; then
   PORT="$OAUTH_INTEROP_PORT"
 else
