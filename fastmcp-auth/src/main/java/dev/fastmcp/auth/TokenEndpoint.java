@@ -82,6 +82,7 @@ final class TokenEndpoint {
         }
         String redirectUri = form.get("redirect_uri");
         if (redirectUri != null ? !redirectUri.equals(rec.redirectUri()) : rec.redirectUriGiven()) {
+            tokens.revokeGrant(null, null, rec.upstreamId()); // the code is spent: drop what it would have given
             throw OAuthError.invalidGrant("redirect_uri does not match the authorization request");
         }
         String verifier = form.get("code_verifier");
@@ -89,6 +90,7 @@ final class TokenEndpoint {
             throw OAuthError.invalidRequest("code_verifier is required (PKCE)");
         }
         if (!PKCEUtils.validateChallenge(verifier, rec.codeChallenge(), PKCEUtils.S256)) {
+            tokens.revokeGrant(null, null, rec.upstreamId());
             throw OAuthError.invalidGrant("The code_verifier does not match the code_challenge");
         }
         if (ctx.store.get(ProxyStore.UPSTREAM, rec.upstreamId(), ProxyStore.UpstreamRecord.class) == null) {
