@@ -52,7 +52,6 @@ final class AuthorizeEndpoint {
         if (!redirectGiven && client.redirectUris().size() == 1) {
             redirectUri = client.redirectUris().get(0);
         }
-        // TODO(RedirectUris): the temporary stand-in is replaced at merge by the full implementation.
         if (redirectUri == null || !RedirectUris.matchesRegistered(redirectUri, client.redirectUris())) {
             return ProxyHttp.errorPage(400, "Invalid redirect URI",
                     "The redirect URI is not registered for this application, so it will not be sent there.");

@@ -72,7 +72,6 @@ final class ClientRegistry {
             throw metadata("redirect_uris is required: list the URIs that receive the authorization code");
         }
         for (String uri : redirectUris) {
-            // TODO(RedirectUris): the temporary stand-in is replaced at merge by the full implementation.
             String problem = RedirectUris.registrationError(uri);
             if (problem != null) {
                 throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' " + problem,
