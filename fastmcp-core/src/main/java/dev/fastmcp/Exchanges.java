@@ -30,7 +30,13 @@ final class Exchanges {
         String remote = peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
         String forwarded = ex.getRequestHeaders().getFirst("X-Forwarded-For");
         if (trustForwarded && forwarded != null && !forwarded.isBlank()) {
-            remote = forwarded.split(",")[0].trim();
+            // The last entry is the one our proxy appended; earlier ones are whatever the client sent, so taking
+            // the first would let anyone choose their address (and escape every per-address rate limit).
+            String[] hops = forwarded.split(",");
+            String last = hops[hops.length - 1].trim();
+            if (!last.isEmpty()) {
+                remote = last;
+            }
         }
         return new ServerRequest(ex.getRequestMethod().toString(), ex.getRelativePath().isEmpty() ? ex.getRequestPath()
                 : ex.getRequestPath(), headers, query, pathParams, remote, body, null);

@@ -311,7 +311,11 @@ public final class FastMCP implements AutoCloseable {
             return this;
         }
 
-        /** Trusts {@code X-Forwarded-For} and {@code X-Forwarded-Host}; only behind a proxy that sets them. */
+        /**
+         * Trusts {@code X-Forwarded-For} and {@code X-Forwarded-Host}; only behind a reverse proxy that sets them.
+         * The client's address is then the last {@code X-Forwarded-For} entry, the one the proxy appended (the
+         * earlier ones come from the client and prove nothing).
+         */
         public Builder trustForwardedHeaders() {
             this.trustForwardedHeaders = true;
             return this;

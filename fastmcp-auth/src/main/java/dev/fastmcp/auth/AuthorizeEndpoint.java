@@ -3,6 +3,8 @@ package dev.fastmcp.auth;
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.ServerResponse;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,18 +23,41 @@ import java.util.Map;
  * user navigated there directly or from this server's own pages: a SameSite=Lax cookie is still sent on a
  * cross-site top-level navigation, so without that check any site could send a user's browser here and ride the
  * remembered approval to a code for a client of its choosing (FastMCP's GHSA-6x8h-498w-gv8c).
+ *
+ * <p>The consent form's CSRF token is bound to the transaction <em>and</em> to the browser that was shown the page:
+ * rendering the page sets a random, HttpOnly, SameSite=Strict cookie whose value enters the token's MAC, and the
+ * POST must bring both. A transaction's page fetched by an attacker (it is their own sign-in) cannot then be
+ * submitted from another site in a victim's browser, which would send the victim upstream to sign in for the
+ * attacker's client: the victim's browser has no such cookie, and a Strict cookie is never sent cross-site. The
+ * POST must also come from this origin when the browser says where it comes from ({@code Sec-Fetch-Site},
+ * {@code Origin}).
+ *
+ * <p>Every sign-in started stores a pending transaction until it is used or expires, so starting them is
+ * rate-limited per client address and capped per client.
  */
 final class AuthorizeEndpoint {
 
     static final String BINDING_COOKIE_PREFIX = "fastmcp_oauth_";
     static final String CONSENT_COOKIE_PREFIX = "fastmcp_consent_";
+    static final String CSRF_COOKIE_PREFIX = "fastmcp_csrf_";
+    static final int DEFAULT_AUTHORIZATIONS_PER_MINUTE = 60;
+    /** Sign-ins one client may start within one transaction TTL. */
+    static final int MAX_PENDING_PER_CLIENT = 1000;
+    static final int MAX_STATE_LENGTH = 512;
 
     private final ProxyContext ctx;
     private final ClientRegistry clients;
+    private final RegistrationLimiter perAddress;
+    private final RegistrationLimiter perClient;
 
     AuthorizeEndpoint(ProxyContext ctx, ClientRegistry clients) {
         this.ctx = ctx;
         this.clients = clients;
+        int perMinute = ctx.settings.authorizationRateLimit();
+        this.perAddress = perMinute == 0 ? null : new RegistrationLimiter(perMinute, Duration.ofMinutes(1),
+                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
+        this.perClient = new RegistrationLimiter(MAX_PENDING_PER_CLIENT, ctx.settings.transactionTtl(),
+                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
     }
 
     ServerResponse authorize(ServerRequest request) {
@@ -56,10 +81,21 @@ final class AuthorizeEndpoint {
             return ProxyHttp.errorPage(400, "Invalid redirect URI",
                     "The redirect URI is not registered for this application, so it will not be sent there.");
         }
+        List<String> patterns = ctx.settings.allowedRedirectUriPatterns();
+        if (patterns != null && !RedirectUris.matchesPattern(redirectUri, patterns)) {
+            // registered before the patterns were narrowed (a persistent storage outlives configuration changes)
+            return ProxyHttp.errorPage(400, "Invalid redirect URI",
+                    "The redirect URI is no longer allowed by this server, so it will not be sent there.");
+        }
         String state = null;
         try {
             state = ProxyHttp.query(request, "state");
             ProxyStore.PendingAuthorization pending = check(request, client, redirectUri, redirectGiven, state);
+            if (perAddress != null && !perAddress.tryAcquire(request.remoteAddress())
+                    || !perClient.tryAcquire("client " + client.clientId())) {
+                throw new OAuthError("temporarily_unavailable",
+                        "Too many sign-ins were started; wait a minute and try again", 429);
+            }
             if (ctx.settings.consentRequired() && consentRemembered(request, pending)) {
                 return toUpstream(pending);
             }
@@ -71,7 +107,7 @@ final class AuthorizeEndpoint {
                         ProxyStore.PendingAuthorization.class);
                 return toUpstream(taken);
             }
-            return consentPage(transactionId, pending, client);
+            return consentPage(request, transactionId, pending, client);
         } catch (OAuthError e) {
             return ctx.errorToClient(redirectUri, e.error, e.description, state);
         }
@@ -128,8 +164,8 @@ final class AuthorizeEndpoint {
             throw OAuthError.invalidTarget("This server only issues tokens for its own resource");
         }
         List<String> scopes = scopes(ProxyHttp.query(request, "scope"), client);
-        if (state != null && state.length() > 2000) {
-            throw OAuthError.invalidRequest("state is too long");
+        if (state != null && state.length() > MAX_STATE_LENGTH) {
+            throw OAuthError.invalidRequest("state is too long (at most " + MAX_STATE_LENGTH + " characters)");
         }
         return new ProxyStore.PendingAuthorization(client.clientId(), redirectUri, redirectGiven, challenge, scopes,
                 state, Instant.now().getEpochSecond());
@@ -152,13 +188,54 @@ final class AuthorizeEndpoint {
         return new ArrayList<>(out);
     }
 
-    private ServerResponse consentPage(String transactionId, ProxyStore.PendingAuthorization pending,
-            ProxyStore.ClientRecord client) {
+    /**
+     * The consent page, and the browser's CSRF cookie for this transaction (reused when the browser already has
+     * it, so a reload keeps an earlier tab of the same page working).
+     */
+    private ServerResponse consentPage(ServerRequest request, String transactionId,
+            ProxyStore.PendingAuthorization pending, ProxyStore.ClientRecord client) {
+        String cookieName = csrfCookieName(transactionId);
+        String browser = ProxyHttp.cookie(request, cookieName);
+        if (browser == null || !browser.matches("[A-Za-z0-9_-]{43}")) {
+            browser = ProxyStore.randomValue(32);
+        }
         ConsentManager.ConsentRequest page = new ConsentManager.ConsentRequest(transactionId, client.clientId(),
                 client.clientName(), pending.redirectUri(), pending.scopes(), ctx.basePath + "/oauth/consent",
-                ctx.consent.createCsrfToken(transactionId));
+                ctx.consent.createCsrfToken(csrfSubject(transactionId, browser)));
         ConsentManager.HtmlResponse html = ctx.consent.createConsentResponse(page, providerName());
-        return new ServerResponse(html.status(), html.headers(), html.bodyBytes());
+        return new ServerResponse(html.status(), html.headers(), html.bodyBytes()).addHeader("Set-Cookie",
+                ProxyHttp.setCookie(cookieName, browser, ProxyContext.seconds(ctx.settings.transactionTtl()),
+                        ctx.secure, "Strict"));
+    }
+
+    /** What a consent page's CSRF token is bound to: the transaction and the browser's cookie. */
+    private static String csrfSubject(String transactionId, String browserValue) {
+        return transactionId + "|" + browserValue;
+    }
+
+    /** One CSRF cookie per transaction, so two consent pages open in one browser both stay usable. */
+    String csrfCookieName(String transactionId) {
+        return (ctx.secure ? "__Host-" : "") + CSRF_COOKIE_PREFIX + ctx.store.hash(transactionId).substring(0, 16);
+    }
+
+    /**
+     * Whether a consent POST may come from this server's own page, as far as the browser tells: a
+     * {@code Sec-Fetch-Site} other than {@code same-origin}, or an {@code Origin} other than ours (an opaque
+     * {@code null} included), proves it was sent by another site. Their absence (older browsers, plain-http
+     * deployments) leaves the decision to the CSRF token and its Strict cookie.
+     */
+    private boolean fromOwnOrigin(ServerRequest request) {
+        String site = request.header("sec-fetch-site");
+        if (site != null && !"same-origin".equals(site)) {
+            return false;
+        }
+        String origin = request.header("origin");
+        if (origin == null) {
+            return true;
+        }
+        URI base = URI.create(ctx.baseUrl);
+        String own = base.getScheme() + "://" + base.getRawAuthority();
+        return ProxyContext.normalize(origin).equals(ProxyContext.normalize(own));
     }
 
     private String providerName() {
@@ -179,7 +256,7 @@ final class AuthorizeEndpoint {
             if (client == null) {
                 return expired();
             }
-            return consentPage(id, pending, client);
+            return consentPage(request, id, pending, client);
         } catch (OAuthError e) {
             return ProxyHttp.errorPage(400, "Invalid request", e.description);
         }
@@ -195,10 +272,14 @@ final class AuthorizeEndpoint {
         }
         String id = form.get(ConsentManager.FIELD_TRANSACTION_ID);
         String action = form.get(ConsentManager.FIELD_ACTION);
-        if (id == null || !ctx.consent.validateCsrfToken(id, form.get(ConsentManager.FIELD_CSRF_TOKEN))) {
+        String browser = id == null ? null : ProxyHttp.cookie(request, csrfCookieName(id));
+        if (id == null || browser == null || !fromOwnOrigin(request)
+                || !ctx.consent.validateCsrfToken(csrfSubject(id, browser), form.get(ConsentManager.FIELD_CSRF_TOKEN))) {
             return ProxyHttp.errorPage(403, "Request refused",
-                    "This approval did not come from the consent page of this server. Start the sign-in again.");
+                    "This approval did not come from the consent page of this server in this browser. "
+                            + "Start the sign-in again.");
         }
+        String clearCsrf = ctx.consent.clearCookieHeader(csrfCookieName(id), "/", ctx.secure);
         if (!ConsentManager.ACTION_APPROVE.equals(action) && !ConsentManager.ACTION_DENY.equals(action)) {
             return ProxyHttp.errorPage(400, "Invalid request", "The answer must be approve or deny.");
         }
@@ -211,10 +292,11 @@ final class AuthorizeEndpoint {
             // A denial also forgets any earlier approval of this client.
             return ctx.errorToClient(pending.redirectUri(), "access_denied", "The user denied access", pending.state())
                     .addHeader("Set-Cookie", ctx.consent.clearCookieHeader(consentCookieName(pending.clientId()), "/",
-                            ctx.secure));
+                            ctx.secure))
+                    .addHeader("Set-Cookie", clearCsrf);
         }
         // Remembered from the user's approval only: a skipped page does not extend it.
-        return toUpstream(pending).addHeader("Set-Cookie", consentCookie(pending));
+        return toUpstream(pending).addHeader("Set-Cookie", consentCookie(pending)).addHeader("Set-Cookie", clearCsrf);
     }
 
     private static ServerResponse expired() {
@@ -253,6 +335,9 @@ final class AuthorizeEndpoint {
         }
         if (nonce != null) {
             params.put("nonce", nonce);
+        }
+        if (ctx.settings.forwardResource()) {
+            params.put("resource", ctx.resource);
         }
         String location = ProxyHttp.withParams(ctx.settings.upstreamAuthorizationEndpoint(), params);
         return ProxyHttp.redirect(location).withHeader("Set-Cookie", ProxyHttp.setCookie(

@@ -54,6 +54,8 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private List<String> allowedRedirectUriPatterns;
     private ClaimsPassthrough customClaimsPassthrough = ClaimsPassthrough.defaults();
     private int registrationRateLimit = RegistrationLimiter.DEFAULT_REGISTRATIONS_PER_WINDOW;
+    private int authorizationRateLimit = AuthorizeEndpoint.DEFAULT_AUTHORIZATIONS_PER_MINUTE;
+    private boolean forwardResource;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -242,7 +244,8 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     /**
      * How long a rotated refresh token, presented again, still gets the same new token pair instead of being
      * treated as stolen; default 30 s, 0 to disable, at most 5 minutes. It covers a client refreshing twice at
-     * once (two tabs) or retrying after a lost response; after it, reuse revokes the grant.
+     * once (two tabs) or retrying after a lost response, from the same client address; after it, or from another
+     * address (a stolen refresh token replayed elsewhere), reuse revokes the grant.
      */
     public B refreshGracePeriod(Duration period) {
         this.refreshGracePeriod = period;
@@ -318,11 +321,36 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     /**
      * How many dynamic client registrations one client address may make per minute (a token bucket refilling
      * evenly; IPv6 addresses count by /64); more get 429 with {@code Retry-After}. Default 10. {@code 0} turns the
-     * limit off, for deployments that limit registration in front of the server. Behind a reverse proxy every
-     * client shares the proxy's address, so raise the limit or turn it off there.
+     * limit off, for deployments that limit registration in front of the server. Behind a reverse proxy, let the
+     * server read the client's address from {@code X-Forwarded-For} ({@code FastMCP.Builder.trustForwardedHeaders()});
+     * otherwise every client shares the proxy's address, so raise the limit or turn it off there.
      */
     public B registrationRateLimit(int perMinute) {
         this.registrationRateLimit = perMinute;
+        return self();
+    }
+
+    /**
+     * How many sign-ins ({@code GET /oauth/authorize} requests that create a pending authorization) one client
+     * address may start per minute; more get a 429 page. Default 60. Each pending authorization is stored until
+     * it is used or {@link #transactionTtl(Duration) expires}, so without a limit anyone could fill the storage
+     * with unauthenticated requests. Independently, one client can hold at most
+     * {@value AuthorizeEndpoint#MAX_PENDING_PER_CLIENT} sign-ins started within one transaction TTL. {@code 0} turns
+     * the per-address limit off. Addresses are read as for {@link #registrationRateLimit(int)}.
+     */
+    public B authorizationRateLimit(int perMinute) {
+        this.authorizationRateLimit = perMinute;
+        return self();
+    }
+
+    /**
+     * Sends this server's MCP resource URL upstream as the RFC 8707 {@code resource} parameter of the
+     * authorization and token requests. Off by default: most providers know nothing of it and some refuse it
+     * (Azure v2.0). Turn it on for a provider that issues tokens for resources, typically with
+     * {@code enableTokenSwap(false)} and an upstream verifier checking that audience.
+     */
+    public B forwardResource(boolean forward) {
+        this.forwardResource = forward;
         return self();
     }
 
@@ -430,6 +458,10 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
             throw new IllegalArgumentException("registrationRateLimit must be a number of registrations per minute "
                     + "(0 turns the limit off), was " + registrationRateLimit);
         }
+        if (authorizationRateLimit < 0) {
+            throw new IllegalArgumentException("authorizationRateLimit must be a number of sign-ins per minute and "
+                    + "client address (0 turns the limit off), was " + authorizationRateLimit);
+        }
         if (!consentRequired) {
             LOG.warn("OAuthProxy: consentRequired(false). Any client that registers here can now get a user's "
                     + "authorization at the provider without the user seeing which client asks (the confused-deputy "
@@ -480,7 +512,7 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams), refreshGracePeriod,
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough, registrationRateLimit, idTokenVerifier, upstreamTokenVerifier);
+                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource, idTokenVerifier, upstreamTokenVerifier);
     }
 
     private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {

@@ -43,10 +43,18 @@ final class ProxyContext {
                 .build();
         this.upstream = new UpstreamClient(settings.upstreamTokenEndpoint(), settings.upstreamRevocationEndpoint(),
                 settings.upstreamClientId(), settings.upstreamClientSecret(), settings.upstreamBasicAuth(),
-                settings.upstreamTimeout(), settings.extraTokenParams());
+                settings.upstreamTimeout(), upstreamTokenParams(settings, resource));
     }
 
-    String endpoint(String path) {
+    private static Map<String, String> upstreamTokenParams(ProxySettings settings, String resource) {
+        Map<String, String> params = new LinkedHashMap<>(settings.extraTokenParams());
+        if (settings.forwardResource()) {
+            params.put("resource", resource);
+        }
+        return params;
+    }
+
+        String endpoint(String path) {
         return baseUrl + path;
     }
 

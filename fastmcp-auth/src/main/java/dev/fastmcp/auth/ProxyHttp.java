@@ -156,7 +156,12 @@ final class ProxyHttp {
 
     /** A {@code Set-Cookie} value: HttpOnly, SameSite=Lax, Secure unless plain http. */
     static String setCookie(String name, String value, long maxAgeSeconds, boolean secure) {
-        return name + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Lax"
+        return setCookie(name, value, maxAgeSeconds, secure, "Lax");
+    }
+
+    /** A {@code Set-Cookie} value: HttpOnly, the given SameSite, Secure unless plain http. */
+    static String setCookie(String name, String value, long maxAgeSeconds, boolean secure, String sameSite) {
+        return name + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=" + sameSite
                 + (secure ? "; Secure" : "");
     }
 

@@ -34,6 +34,8 @@ record ProxySettings(
         List<String> allowedRedirectUriPatterns,
         ClaimsPassthrough claimsPassthrough,
         int registrationRateLimit,
+        int authorizationRateLimit,
+        boolean forwardResource,
         TokenVerifier idTokenVerifier,
         TokenVerifier upstreamTokenVerifier) {
 

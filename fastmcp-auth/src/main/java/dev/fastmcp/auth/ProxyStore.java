@@ -141,9 +141,11 @@ final class ProxyStore {
 
     /**
      * The rotation of one refresh token (by its jti): claimed with {@code saveIfAbsent} while in progress
-     * ({@code body} null), then the response it gave, returned again to a duplicate within the grace period.
+     * ({@code body} null), then the response it gave, returned again to a duplicate within the grace period that
+     * comes from the same client address ({@code requester}: the keyed hash of its rate-limit key).
      */
-    record Rotation(String clientId, String requestedScope, Map<String, Object> body, String successorRefreshJti) {
+    record Rotation(String clientId, String requestedScope, Map<String, Object> body, String successorRefreshJti,
+            String requester) {
 
         boolean done() {
             return body != null;

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /oauth/token} (authorization code and refresh token grants) and {@code POST /oauth/revoke}
  * (RFC 7009). Codes are taken atomically and leave a tombstone: a replay fails and revokes what the code
  * issued. Refresh tokens are bound to their client and rotate; a rotated one presented again within the
- * refresh grace period (a duplicate: two tabs, a retry after a lost response) gets the same new pair, the
- * rotation being claimed with {@code saveIfAbsent} so instances sharing the storage agree; after it, reuse
- * revokes its successors.
+ * refresh grace period (a duplicate: two tabs, a retry after a lost response) from the same client address
+ * gets the same new pair, the rotation being claimed with {@code saveIfAbsent} so instances sharing the storage
+ * agree; after it, or from another address (a stolen token replayed elsewhere), reuse revokes its successors.
  */
 final class TokenEndpoint {
 
@@ -51,7 +51,7 @@ final class TokenEndpoint {
                 throw OAuthError.invalidTarget("This server only issues tokens for its own resource");
             }
             TokenService.Issued issued = grant.equals("authorization_code") ? codeGrant(client, form)
-                    : refreshGrant(client, form);
+                    : refreshGrant(client, form, ctx.store.hash(RegistrationLimiter.key(request.remoteAddress())));
             return ProxyHttp.noStoreJson(200, issued.body());
         } catch (OAuthError e) {
             return ProxyHttp.error(e);
@@ -109,8 +109,8 @@ final class TokenEndpoint {
         return issued;
     }
 
-    private TokenService.Issued refreshGrant(ProxyStore.ClientRecord client, Map<String, String> form)
-            throws OAuthError {
+    private TokenService.Issued refreshGrant(ProxyStore.ClientRecord client, Map<String, String> form,
+            String requester) throws OAuthError {
         String token = form.get("refresh_token");
         if (token == null || token.isEmpty()) {
             throw OAuthError.invalidRequest("refresh_token is required");
@@ -132,10 +132,10 @@ final class TokenEndpoint {
         long deadline = System.nanoTime() + claimSeconds * 1_000_000_000L;
         boolean claimed;
         while (!(claimed = ctx.store.saveIfAbsent(ProxyStore.ROTATION, jti,
-                new ProxyStore.Rotation(client.clientId(), requestedScope, null, null), claimSeconds))) {
+                new ProxyStore.Rotation(client.clientId(), requestedScope, null, null, requester), claimSeconds))) {
             ProxyStore.Rotation rotation = ctx.store.get(ProxyStore.ROTATION, jti, ProxyStore.Rotation.class);
             if (rotation != null && rotation.done()) {
-                TokenService.Issued again = duplicate(rotation, client, requestedScope);
+                TokenService.Issued again = duplicate(rotation, client, requestedScope, requester);
                 if (again != null) {
                     return again;
                 }
@@ -152,7 +152,7 @@ final class TokenEndpoint {
             }
         }
         try {
-            return rotate(client, jti, requestedScope, remaining, claimed);
+            return rotate(client, jti, requestedScope, remaining, claimed, requester);
         } catch (OAuthError | RuntimeException e) {
             if (claimed) {
                 ctx.store.delete(ProxyStore.ROTATION, jti);
@@ -162,13 +162,16 @@ final class TokenEndpoint {
     }
 
     /**
-     * The pair a finished rotation issued, for a duplicate of the same request (same client and scope) while the
-     * new refresh token is still unused; else null.
+     * The pair a finished rotation issued, for a duplicate of the same request (same client, scope and client
+     * address) while the new refresh token is still unused; else null. A public client's refresh token is a bearer
+     * secret: without the address check, a thief replaying it within the grace period would get the live pair
+     * instead of setting off reuse detection.
      */
     private TokenService.Issued duplicate(ProxyStore.Rotation rotation, ProxyStore.ClientRecord client,
-            String requestedScope) {
+            String requestedScope, String requester) {
         if (!rotation.clientId().equals(client.clientId())
-                || !java.util.Objects.equals(rotation.requestedScope(), requestedScope)) {
+                || !java.util.Objects.equals(rotation.requestedScope(), requestedScope)
+                || !java.util.Objects.equals(rotation.requester(), requester)) {
             return null;
         }
         ProxyStore.RefreshMapping successor = rotation.successorRefreshJti() == null ? null
@@ -181,7 +184,7 @@ final class TokenEndpoint {
     }
 
     private TokenService.Issued rotate(ProxyStore.ClientRecord client, String jti, String requestedScope,
-            long remaining, boolean claimed) throws OAuthError {
+            long remaining, boolean claimed, String requester) throws OAuthError {
         ProxyStore.RefreshMapping m = ctx.store.take(ProxyStore.REFRESH, jti, ProxyStore.RefreshMapping.class);
         if (m == null) {
             throw OAuthError.invalidGrant("The refresh token was revoked or already used");
@@ -220,7 +223,7 @@ final class TokenEndpoint {
         long grace = ctx.settings.refreshGracePeriod().getSeconds();
         if (claimed && grace > 0) {
             ctx.store.save(ProxyStore.ROTATION, jti, new ProxyStore.Rotation(client.clientId(), requestedScope,
-                    issued.body(), issued.refreshJti()), grace);
+                    issued.body(), issued.refreshJti(), requester), grace);
         } else if (claimed) {
             ctx.store.delete(ProxyStore.ROTATION, jti);
         }

@@ -118,6 +118,24 @@ class OAuthProxyConfigTest {
     }
 
     @Test
+    void aClientRegisteredBeforeThePatternsWereNarrowedCannotUseItsNowForbiddenRedirectUri() throws Exception {
+        MemoryTokenStorage shared = new MemoryTokenStorage();
+        try (ProxyHarness before = new ProxyHarness(b -> b.tokenStorage(shared));
+                ProxyHarness after = new ProxyHarness(x -> x.tokenStorage(shared)
+                        .allowedRedirectUriPatterns("https://*.example.com/callback"))) {
+            String clientId = before.registerPublic();
+            HttpResponse<String> r = after.get(after.authorizeUrl(clientId, CLIENT_REDIRECT,
+                    PKCEUtils.generatePair().challenge(), "s"));
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("Location").isEmpty(), "nothing is sent to the forbidden URI");
+            assertEquals(200, before.get(before.authorizeUrl(clientId, CLIENT_REDIRECT,
+                    PKCEUtils.generatePair().challenge(), "s")).statusCode());
+        } finally {
+            shared.close();
+        }
+    }
+
+    @Test
     void refreshStartedOnOneInstanceFinishesOnTheOther() throws Exception {
         MemoryTokenStorage shared = new MemoryTokenStorage();
         try (ProxyHarness a = new ProxyHarness(b -> b.tokenStorage(shared));

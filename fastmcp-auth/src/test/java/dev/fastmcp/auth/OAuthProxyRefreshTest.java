@@ -53,6 +53,28 @@ class OAuthProxyRefreshTest {
     }
 
     @Test
+    void stolenRefreshTokenReplayedFromAnotherAddressWithinTheGracePeriodIsTheft() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(null, (idp, b) -> b, app -> app.trustForwardedHeaders())) {
+            String clientId = h.registerPublic();
+            String refresh = (String) h.tokensFor(clientId, "victim").get("refresh_token");
+            Map<String, String> form = Map.of("grant_type", "refresh_token", "refresh_token", refresh,
+                    "client_id", clientId);
+            HttpResponse<String> legit = h.postForm("/oauth/token", form, "X-Forwarded-For", "198.51.100.7");
+            assertEquals(200, legit.statusCode(), legit.body());
+            String access2 = (String) json(legit).get("access_token");
+            // a retry from the same address is a duplicate and gets the same pair ...
+            HttpResponse<String> retry = h.postForm("/oauth/token", form, "X-Forwarded-For", "198.51.100.7");
+            assertEquals(json(legit).get("refresh_token"), json(retry).get("refresh_token"));
+            // ... the same token from elsewhere, within the grace period, is a replay: refused, the grant revoked
+            HttpResponse<String> replay = h.postForm("/oauth/token", form, "X-Forwarded-For", "203.0.113.9");
+            assertEquals(400, replay.statusCode(), replay.body());
+            assertEquals("invalid_grant", json(replay).get("error"));
+            assertFalse(replay.body().contains("access_token"), "the thief gets no tokens");
+            assertEquals(401, new McpHttp(URI.create(h.mcpUrl())).initialize(access2).statusCode());
+        }
+    }
+
+    @Test
     void refreshTokenReusedAfterTheGracePeriodIsTheftAndRevokesTheSuccessors() throws Exception {
         try (ProxyHarness h = new ProxyHarness(b -> b.refreshGracePeriod(Duration.ofSeconds(1)))) {
             String clientId = h.registerPublic();

@@ -117,6 +117,20 @@ class OAuthProxyUpstreamTest {
     }
 
     @Test
+    void theResourceIsForwardedUpstreamOnlyWhenConfigured() throws Exception {
+        for (boolean forward : new boolean[] {false, true}) {
+            try (ProxyHarness h = new ProxyHarness(b -> b.forwardResource(forward))) {
+                String clientId = h.registerPublic();
+                HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
+                        ProxyHarness.CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "s",
+                        "resource", h.mcpUrl()))), "approve");
+                Map<String, String> upstream = ProxyHarness.query(ProxyHarness.location(approve));
+                assertEquals(forward ? h.mcpUrl() : null, upstream.get("resource"), upstream.toString());
+            }
+        }
+    }
+
+    @Test
     void withoutOpenidScopeNoNonceIsSent() throws Exception {
         try (ProxyHarness h = new ProxyHarness((idp, b) -> oidc().apply(idp, b).scopes("profile"))) {
             String clientId = h.registerPublic();

@@ -65,6 +65,12 @@ final class ProxyHarness implements AutoCloseable {
 
     /** Both: a fixed public URL, and options that need the upstream's URLs. */
     ProxyHarness(String serverBaseUrl, BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize) {
+        this(serverBaseUrl, customize, app -> app);
+    }
+
+    /** All three: a fixed public URL, proxy options, and server options (e.g. trusting forwarded headers). */
+    ProxyHarness(String serverBaseUrl, BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize,
+            UnaryOperator<FastMCP.Builder> serverOptions) {
         idp.start();
         OAuthProxy.Builder b = OAuthProxy.builder()
                 .upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(ISSUER_ID).toString())
@@ -83,7 +89,7 @@ final class ProxyHarness implements AutoCloseable {
         if (serverBaseUrl != null) {
             app.baseUrl(serverBaseUrl);
         }
-        server = app
+        server = serverOptions.apply(app)
                 .auth(proxy)
                 .addTool(Tool.builder("upstream_token").description("The upstream access token of the caller")
                         .canAccess(requireAuth())
@@ -225,7 +231,13 @@ final class ProxyHarness implements AutoCloseable {
         return base() + "/oauth/authorize?" + encode(p);
     }
 
-    /** The hidden fields (transaction_id, csrf_token) of a consent page. */
+    /**
+     * Not a form field: the browser's CSRF cookie ("name=value") that the page set, kept with its fields so that
+     * {@link #consent} can send it back as the browser would.
+     */
+    static final String CSRF_COOKIE = "#cookie";
+
+    /** The hidden fields (transaction_id, csrf_token) of a consent page, and its CSRF cookie. */
     static Map<String, String> consentFields(HttpResponse<String> page) {
         assertEquals(200, page.statusCode(), page.body());
         Map<String, String> fields = new LinkedHashMap<>();
@@ -234,14 +246,21 @@ final class ProxyHarness implements AutoCloseable {
             fields.put(m.group(1), m.group(2).replace("&amp;", "&"));
         }
         assertNotNull(fields.get("transaction_id"), page.body());
+        String csrf = setCookie(page, AuthorizeEndpoint.CSRF_COOKIE_PREFIX);
+        assertNotNull(csrf, "the consent page sets its CSRF cookie");
+        fields.put(CSRF_COOKIE, csrf.substring(0, csrf.indexOf(';')));
         return fields;
     }
 
-    /** Posts the consent form; returns the response (302 upstream with the binding cookie on approve). */
+    /**
+     * Posts the consent form from this server's page in the browser that got it (with its CSRF cookie); returns
+     * the response (302 upstream with the binding cookie on approve).
+     */
     HttpResponse<String> consent(Map<String, String> fields, String action) throws IOException, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>(fields);
         form.put("action", action);
-        return postForm("/oauth/consent", form);
+        String cookie = form.remove(CSRF_COOKIE);
+        return cookie == null ? postForm("/oauth/consent", form) : postForm("/oauth/consent", form, "Cookie", cookie);
     }
 
     /** What the client's redirect URI received. */

@@ -1,0 +1,55 @@
+package dev.fastmcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The client address a route sees, behind a reverse proxy or not. */
+@Timeout(60)
+class ForwardedAddressTest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static FastMCP server(boolean trust) {
+        FastMCP.Builder b = FastMCP.builder("forwarded", "1.0.0")
+                .addRoute("GET", "/ip", req -> ServerResponse.text(200, req.remoteAddress()));
+        if (trust) {
+            b.trustForwardedHeaders();
+        }
+        return b.build().start(StartOptions.http().port(0));
+    }
+
+    private String ip(FastMCP server, String forwardedFor) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ip"))
+                .timeout(Duration.ofSeconds(10));
+        if (forwardedFor != null) {
+            r.header("X-Forwarded-For", forwardedFor);
+        }
+        HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return response.body();
+    }
+
+    @Test
+    void forwardedForIsIgnoredUnlessTrusted() throws Exception {
+        try (FastMCP server = server(false)) {
+            assertEquals("127.0.0.1", ip(server, "203.0.113.9"));
+        }
+    }
+
+    @Test
+    void spoofedForwardedForEntriesCannotChooseTheAddress() throws Exception {
+        try (FastMCP server = server(true)) {
+            // the client sent "198.51.100.1"; the proxy appended the address it saw
+            assertEquals("203.0.113.9", ip(server, "198.51.100.1, 203.0.113.9"));
+            assertEquals("203.0.113.9", ip(server, "203.0.113.9"));
+            assertEquals("127.0.0.1", ip(server, null));
+        }
+    }
+}
