@@ -150,8 +150,9 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
      * Whether clients get this proxy's tokens instead of the provider's; default true. Passing provider tokens
      * through to clients is forbidden by the MCP specification unless they were issued for this server, so false
      * is refused at build unless {@link #upstreamTokenVerifier} is set (see there): clients then get the
-     * provider's access token from our token endpoint (no refresh token; they sign in again when it expires),
-     * and {@code /mcp} accepts what that verifier accepts.
+     * provider's access token from our token endpoint, with an opaque single-use refresh token of ours when the
+     * provider gave one (the provider's refresh token stays here, since refreshing needs this server's
+     * credentials), and {@code /mcp} accepts what that verifier accepts.
      */
     public B enableTokenSwap(boolean enableTokenSwap) {
         this.enableTokenSwap = enableTokenSwap;

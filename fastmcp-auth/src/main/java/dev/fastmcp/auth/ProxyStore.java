@@ -87,6 +87,8 @@ final class ProxyStore {
     static final String REFRESH = "rt";
     static final String UPSTREAM = "upstream";
     static final String ROTATION = "rotation";
+    /** With token swap off: our opaque refresh token (by keyed hash) to the upstream set it refreshes. */
+    static final String PASS_REFRESH = "prt";
 
     /** A registered client; the secret only as its keyed hash. {@code used} once a token was issued to it. */
     record ClientRecord(String clientId, String secretHash, String authMethod, List<String> redirectUris,
@@ -150,6 +152,10 @@ final class ProxyStore {
         boolean done() {
             return body != null;
         }
+    }
+
+    /** What an opaque refresh token handed out with token swap off stands for; single use. */
+    record PassRefresh(String clientId, String upstreamId) {
     }
 
     /** What one of our refresh tokens (by jti) stands for; after rotation a tombstone naming its successors. */

@@ -98,7 +98,7 @@ final class TokenEndpoint {
         }
         TokenService.Issued issued = ctx.settings.tokenSwap()
                 ? tokens.issue(client, rec.upstreamId(), rec.subject(), rec.scopes())
-                : tokens.passUpstream(rec.upstreamId());
+                : tokens.passUpstream(rec.upstreamId(), client.clientId());
         if (issued == null) {
             throw OAuthError.invalidGrant("The sign-in behind the code has expired");
         }
@@ -114,6 +114,9 @@ final class TokenEndpoint {
         String token = form.get("refresh_token");
         if (token == null || token.isEmpty()) {
             throw OAuthError.invalidRequest("refresh_token is required");
+        }
+        if (!ctx.settings.tokenSwap()) {
+            return tokens.passRefresh(client, token);
         }
         TokenValidationResult verified = ctx.issuer.verifyRefreshToken(token);
         if (!verified.valid()) {
@@ -252,6 +255,11 @@ final class TokenEndpoint {
             String token = form.get("token");
             if (token == null || token.isEmpty()) {
                 throw OAuthError.invalidRequest("token is required");
+            }
+            if (!ctx.settings.tokenSwap()) {
+                // Only our opaque refresh tokens can be tied to the client; the provider's access tokens cannot.
+                tokens.passRevoke(client, token);
+                return ProxyHttp.noStoreJson(200, Map.of());
             }
             TokenValidationResult verified = ctx.issuer.verify(token);
             if (verified.valid() && client.clientId().equals(verified.claims().get("client_id"))) {

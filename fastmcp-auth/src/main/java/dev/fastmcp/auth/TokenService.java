@@ -178,12 +178,12 @@ final class TokenService {
     }
 
     /**
-     * Token swap off: hands the client the provider's access token of a sign-in, once, and forgets the set (the
-     * server has no use for it, and keeps no copy of a token held by a client). No refresh token is given: the
-     * proxy's token endpoint could not refresh it, so clients sign in again when the access token expires.
+     * Token swap off: the client gets the provider's access token itself. The provider's refresh token stays
+     * here (it needs this server's upstream client credentials anyway); the client gets an opaque, single-use
+     * refresh token of ours, bound to it, that {@link #passRefresh} trades for a fresh upstream access token.
      */
-    Issued passUpstream(String upstreamId) {
-        ProxyStore.UpstreamRecord u = ctx.store.take(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
+    Issued passUpstream(String upstreamId, String clientId) {
+        ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
         if (u == null) {
             return null;
         }
@@ -196,7 +196,64 @@ final class TokenService {
         if (u.scope() != null) {
             body.put("scope", u.scope());
         }
+        if (u.refreshToken() != null) {
+            String refresh = ProxyStore.randomValue(32);
+            ctx.store.save(ProxyStore.PASS_REFRESH, refresh, new ProxyStore.PassRefresh(clientId, upstreamId),
+                    ProxyContext.seconds(ctx.settings.refreshTokenTtl()));
+            body.put("refresh_token", refresh);
+        } else {
+            ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
+        }
         return new Issued(body, null, null);
+    }
+
+    /** Token swap off: the refresh grant. The token is taken (single use) and must belong to {@code client}. */
+    Issued passRefresh(ProxyStore.ClientRecord client, String token) throws OAuthError {
+        ProxyStore.PassRefresh p = ctx.store.take(ProxyStore.PASS_REFRESH, token, ProxyStore.PassRefresh.class);
+        if (p == null) {
+            throw OAuthError.invalidGrant("The refresh token is invalid, expired or already used");
+        }
+        if (!p.clientId().equals(client.clientId())) {
+            ctx.store.delete(ProxyStore.UPSTREAM, p.upstreamId()); // presented by another client: compromised
+            throw OAuthError.invalidGrant("The refresh token was issued to another client");
+        }
+        ProxyStore.UpstreamRecord current = ctx.store.get(ProxyStore.UPSTREAM, p.upstreamId(),
+                ProxyStore.UpstreamRecord.class);
+        if (current == null || current.refreshToken() == null) {
+            throw OAuthError.invalidGrant("The sign-in with the identity provider has ended; sign in again");
+        }
+        try {
+            UpstreamTokens refreshed = ctx.upstream.refresh(current.tokens());
+            ctx.store.save(ProxyStore.UPSTREAM, p.upstreamId(), record(refreshed, current.subject(), current.claims()),
+                    upstreamTtl());
+        } catch (UpstreamClient.UpstreamException e) {
+            LOG.warn("Refresh: {}", e.getMessage());
+            if (e.invalidGrant) {
+                ctx.store.delete(ProxyStore.UPSTREAM, p.upstreamId());
+                throw OAuthError.invalidGrant("The sign-in with the identity provider has ended; sign in again");
+            }
+            ctx.store.save(ProxyStore.PASS_REFRESH, token, p, ProxyContext.seconds(ctx.settings.refreshTokenTtl()));
+            throw OAuthError.temporarilyUnavailable();
+        }
+        Issued issued = passUpstream(p.upstreamId(), client.clientId());
+        if (issued == null) {
+            throw OAuthError.invalidGrant("The sign-in with the identity provider has ended; sign in again");
+        }
+        return issued;
+    }
+
+    /** Token swap off: revokes an opaque refresh token of {@code client} and the upstream grant behind it. */
+    void passRevoke(ProxyStore.ClientRecord client, String token) {
+        ProxyStore.PassRefresh p = ctx.store.get(ProxyStore.PASS_REFRESH, token, ProxyStore.PassRefresh.class);
+        if (p == null || !p.clientId().equals(client.clientId())) {
+            return;
+        }
+        ctx.store.delete(ProxyStore.PASS_REFRESH, token);
+        ProxyStore.UpstreamRecord u = ctx.store.take(ProxyStore.UPSTREAM, p.upstreamId(),
+                ProxyStore.UpstreamRecord.class);
+        if (u != null) {
+            ctx.upstream.revoke(u.refreshToken(), "refresh_token");
+        }
     }
 
     /** Verifies one of our access tokens for {@code /mcp}: signature, audience, expiry, then its live mapping. */

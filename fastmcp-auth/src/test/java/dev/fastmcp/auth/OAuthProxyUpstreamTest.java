@@ -4,6 +4,7 @@ import static dev.fastmcp.auth.ProxyHarness.CLIENT_REDIRECT;
 import static dev.fastmcp.auth.ProxyHarness.ISSUER_ID;
 import static dev.fastmcp.auth.ProxyHarness.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -295,7 +296,9 @@ class OAuthProxyUpstreamTest {
             assertEquals(200, r.statusCode(), r.body());
             Map<String, Object> body = json(r);
             String access = (String) body.get("access_token");
-            assertNull(body.get("refresh_token"), "no refresh token: our endpoint could not refresh it");
+            String refresh = (String) body.get("refresh_token");
+            assertNotNull(refresh, "an opaque refresh token of ours; the provider's stays here");
+            assertFalse(refresh.contains("."), "not a JWT, not the provider's");
             Map<String, Object> claims = TokenService.jwtPayload(access);
             assertEquals(h.idp.issuerUrl(ISSUER_ID).toString(), claims.get("iss"), "the upstream's own token");
             assertEquals("passthrough-user", claims.get("sub"));
@@ -309,6 +312,44 @@ class OAuthProxyUpstreamTest {
             assertEquals(401, mcp.initialize(forged).statusCode());
             assertEquals(400, h.exchange(clientId, q.get("code"), pkce.verifier(), CLIENT_REDIRECT).statusCode(),
                     "the code is single use in this mode too");
+            assertEquals("invalid_grant", json(h.refresh(clientId, refresh)).get("error"),
+                    "a replayed code revokes what it issued, the refresh token included");
+
+            // refresh of another sign-in: a fresh upstream access token, a new single-use refresh token
+            refresh = (String) h.tokensFor(clientId, "passthrough-user").get("refresh_token");
+            h.idp.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, "passthrough-user", "JWT",
+                    List.of(h.mcpUrl()), Map.of(), 3600));
+            HttpResponse<String> refreshed = h.refresh(clientId, refresh);
+            assertEquals(200, refreshed.statusCode(), refreshed.body());
+            String access2 = (String) json(refreshed).get("access_token");
+            String refresh2 = (String) json(refreshed).get("refresh_token");
+            assertNotEquals(access, access2);
+            assertNotEquals(refresh, refresh2);
+            assertEquals(200, mcp.initialize(access2).statusCode());
+            assertEquals("invalid_grant", json(h.refresh(clientId, refresh)).get("error"), "single use");
+            // revocation: only by the client it was issued to
+            String other = h.registerPublic();
+            assertEquals(200, h.postForm("/oauth/revoke", Map.of("token", refresh2, "client_id", other))
+                    .statusCode());
+            assertEquals(200, h.postForm("/oauth/revoke", Map.of("token", refresh2, "client_id", clientId))
+                    .statusCode());
+            assertEquals("invalid_grant", json(h.refresh(clientId, refresh2)).get("error"), "revoked");
+        }
+    }
+
+    @Test
+    void tokenSwapOffRefreshTokenOfAnotherClientIsRefusedAndSpent() throws Exception {
+        AtomicReference<ProxyHarness> self = new AtomicReference<>();
+        try (ProxyHarness h = new ProxyHarness((idp, b) -> b.enableTokenSwap(false).upstreamTokenVerifier(
+                token -> JWKSVerifier.builder(idp.jwksUrl(ISSUER_ID).toString())
+                        .audience(self.get().mcpUrl()).build().verify(token)))) {
+            self.set(h);
+            String clientId = h.registerPublic();
+            String refresh = (String) h.tokensFor(clientId, "p2").get("refresh_token");
+            HttpResponse<String> stolen = h.refresh(h.registerPublic(), refresh);
+            assertEquals("invalid_grant", json(stolen).get("error"), stolen.body());
+            assertEquals("invalid_grant", json(h.refresh(clientId, refresh)).get("error"),
+                    "a refresh token shown by another client is spent");
         }
     }
 
