@@ -38,7 +38,7 @@ public final class JwtServer {
     }
 
     public static void main(String[] args) {
-        String base = System.getenv().getOrDefault("FASTMCP_BASE_URL", "http://127.0.0.1:8080");
+        String base = Env.baseUrl() != null ? Env.baseUrl() : "http://127.0.0.1:8080";
         FastMCP server = create(Env.require("JWT_ISSUER"), Env.require("JWT_JWKS_URI"), base).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }

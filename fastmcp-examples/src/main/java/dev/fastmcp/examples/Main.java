@@ -31,6 +31,14 @@ public final class Main {
         examples.put("jwt", new Example(
                 "Tokens from an external authorization server, verified by JWKS (JWT_ISSUER, JWT_JWKS_URI)",
                 JwtServer::main));
+        examples.put("custom-oauth", new Example(
+                "OAuthProxy in front of any OAuth 2.0 server (OAUTH_AUTHORIZATION_ENDPOINT, OAUTH_TOKEN_ENDPOINT, "
+                        + "OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_SCOPES)",
+                CustomOAuthServer::main));
+        examples.put("stdio", new Example(
+                "The hello server over stdio, for clients that start it themselves", StdioServer::main));
+        examples.put("stateless", new Example(
+                "Stateless Streamable HTTP: no sessions, any instance answers", StatelessServer::main));
         examples.put("conformance", new Example(
                 "The fixture for the official MCP conformance suite (everything-server)", ConformanceServer::main));
         examples.put("interop", new Example(
@@ -82,7 +90,8 @@ public final class Main {
                 .append(example.description())
                 .append(name.equals(DEFAULT_EXAMPLE) ? " (default)" : "")
                 .append('\n'));
-        out.append("\nEnvironment: FASTMCP_PORT (default 8080), FASTMCP_HOST (default 127.0.0.1).\n");
+        out.append("\nEnvironment: FASTMCP_PORT (default 8080), FASTMCP_HOST (default 127.0.0.1), FASTMCP_BASE_URL "
+                + "(the public URL, for servers behind a reverse proxy).\n");
         return out.toString();
     }
 }

@@ -1,0 +1,77 @@
+package dev.fastmcp.examples;
+
+import static dev.fastmcp.Auth.*;
+
+import dev.fastmcp.AuthSession;
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.Tool;
+import dev.fastmcp.auth.OAuthProxy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An MCP server behind an {@link OAuthProxy} in front of any OAuth 2.0 server (SAP, Okta, Auth0, Keycloak, ...).
+ *
+ * <p>Environment: {@code OAUTH_AUTHORIZATION_ENDPOINT}, {@code OAUTH_TOKEN_ENDPOINT}, {@code OAUTH_CLIENT_ID},
+ * {@code OAUTH_CLIENT_SECRET}, optionally {@code OAUTH_SCOPES} (space-separated), {@code OAUTH_PROXY_SECRET} (keys
+ * that survive a restart) and {@code FASTMCP_BASE_URL} (the public URL; register {@code <base>/oauth/callback} as
+ * the redirect URI at the provider).
+ */
+public final class CustomOAuthServer {
+
+    private CustomOAuthServer() {
+    }
+
+    /** The tools of the custom-oauth example, behind {@code auth}; {@code baseUrl} may be null (loopback). */
+    public static FastMCP create(OAuthProxy auth, String baseUrl) {
+        FastMCP.Builder server = FastMCP.builder("custom-oauth", "1.0.0");
+        if (baseUrl != null) {
+            server.baseUrl(baseUrl);
+        }
+        return server
+                .auth(auth)
+                .addTool(Tool.builder("whoami")
+                        .description("The subject, scopes and claims this server sees for the caller")
+                        .canAccess(requireAuth())
+                        .execute((args, ctx) -> {
+                            AuthSession session = getAuthSession(ctx);
+                            Map<String, Object> me = new LinkedHashMap<>();
+                            me.put("subject", session.subject());
+                            me.put("scopes", session.scopes());
+                            me.put("claims", session.claims());
+                            return me;
+                        })
+                        .build())
+                .addTool(Tool.builder("admin-report")
+                        .description("Only for callers with the admin role")
+                        .canAccess(requireRole("admin"))
+                        .execute((args, ctx) -> "All systems nominal")
+                        .build())
+                .addTool(Tool.builder("write-note")
+                        .description("Needs the notes:write scope")
+                        .canAccess(requireScopes("notes:write"))
+                        .execute((args, ctx) -> "Note saved")
+                        .build())
+                .build();
+    }
+
+    public static void main(String[] args) {
+        String baseUrl = Env.baseUrl();
+        OAuthProxy.Builder proxy = OAuthProxy.builder()
+                .upstreamAuthorizationEndpoint(Env.require("OAUTH_AUTHORIZATION_ENDPOINT"))
+                .upstreamTokenEndpoint(Env.require("OAUTH_TOKEN_ENDPOINT"))
+                .upstreamClientId(Env.require("OAUTH_CLIENT_ID"))
+                .upstreamClientSecret(Env.require("OAUTH_CLIENT_SECRET"))
+                .scopes(Env.list("OAUTH_SCOPES"));
+        String secret = System.getenv("OAUTH_PROXY_SECRET");
+        if (secret != null && !secret.isBlank()) {
+            proxy.secret(secret);
+        }
+        FastMCP server = create(proxy.build(), baseUrl).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "custom-oauth-shutdown"));
+        String mcpUrl = server.url();
+        System.err.println("custom-oauth: MCP server at " + mcpUrl + "; register "
+                + mcpUrl.substring(0, mcpUrl.lastIndexOf('/')) + "/oauth/callback as the redirect URI "
+                + "at your provider");
+    }
+}

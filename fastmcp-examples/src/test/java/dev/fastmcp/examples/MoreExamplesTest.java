@@ -1,0 +1,74 @@
+package dev.fastmcp.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.StartOptions;
+import dev.fastmcp.auth.OAuthProxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The stateless and custom-oauth examples, over real HTTP. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MoreExamplesTest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private HttpResponse<String> post(String url, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theStatelessExampleAnswersAToolCallWithoutASession() throws Exception {
+        try (FastMCP server = StatelessServer.create().start(StartOptions.http().port(0).stateless(true))) {
+            HttpResponse<String> r = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"add\",\"arguments\":{\"a\":2,\"b\":3}}}",
+                    "MCP-Protocol-Version", "2025-06-18");
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("5.0"), r.body());
+            assertTrue(r.headers().firstValue("Mcp-Session-Id").isEmpty(), "no session is created");
+        }
+    }
+
+    @Test
+    void theCustomOAuthExampleIsClosedAndAdvertisesItsAuthorizationServer() throws Exception {
+        OAuthProxy proxy = OAuthProxy.builder()
+                .upstreamAuthorizationEndpoint("https://login.example.com/oauth2/authorize")
+                .upstreamTokenEndpoint("https://login.example.com/oauth2/token")
+                .upstreamClientId("client")
+                .upstreamClientSecret("secret")
+                .scopes("openid", "notes:write")
+                .secret("a-test-secret-of-at-least-32-characters!")
+                .build();
+        try (FastMCP server = CustomOAuthServer.create(proxy, null).start(StartOptions.http().port(0))) {
+            HttpResponse<String> r = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                    + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+            assertEquals(401, r.statusCode());
+            assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").contains("resource_metadata="));
+            String base = server.url().substring(0, server.url().lastIndexOf('/'));
+            HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(
+                    URI.create(base + "/.well-known/oauth-authorization-server")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metadata.statusCode());
+            assertTrue(metadata.body().contains("\"registration_endpoint\""), metadata.body());
+            assertTrue(metadata.body().contains("notes:write"), metadata.body());
+            assertFalse(metadata.body().contains("login.example.com"), "the upstream stays behind the proxy");
+        }
+    }
+}
