@@ -5,7 +5,9 @@ import static dev.fastmcp.Auth.*;
 import dev.fastmcp.AuthSession;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.Tool;
+import dev.fastmcp.auth.DiskStore;
 import dev.fastmcp.auth.OAuthProxy;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,8 +16,9 @@ import java.util.Map;
  *
  * <p>Environment: {@code OAUTH_AUTHORIZATION_ENDPOINT}, {@code OAUTH_TOKEN_ENDPOINT}, {@code OAUTH_CLIENT_ID},
  * {@code OAUTH_CLIENT_SECRET}, optionally {@code OAUTH_SCOPES} (space-separated), {@code OAUTH_PROXY_SECRET} (keys
- * that survive a restart) and {@code FASTMCP_BASE_URL} (the public URL; register {@code <base>/oauth/callback} as
- * the redirect URI at the provider).
+ * that survive a restart), {@code OAUTH_STORAGE_DIR} (clients and tokens kept on disk, encrypted) and
+ * {@code FASTMCP_BASE_URL} (the public URL; register {@code <base>/oauth/callback} as the redirect URI at the
+ * provider).
  */
 public final class CustomOAuthServer {
 
@@ -64,8 +67,14 @@ public final class CustomOAuthServer {
                 .upstreamClientSecret(Env.require("OAUTH_CLIENT_SECRET"))
                 .scopes(Env.list("OAUTH_SCOPES"));
         String secret = System.getenv("OAUTH_PROXY_SECRET");
+        String storageDir = System.getenv("OAUTH_STORAGE_DIR");
         if (secret != null && !secret.isBlank()) {
+            // One secret for the signing, storage and consent keys: restarts and other instances agree.
             proxy.secret(secret);
+        }
+        if (storageDir != null && !storageDir.isBlank()) {
+            // Clients, codes and token mappings on disk, encrypted with the key derived from the secret.
+            proxy.tokenStorage(new DiskStore(Path.of(storageDir)));
         }
         FastMCP server = create(proxy.build(), baseUrl).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "custom-oauth-shutdown"));
