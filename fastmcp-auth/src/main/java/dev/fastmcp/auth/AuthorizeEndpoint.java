@@ -326,9 +326,7 @@ final class AuthorizeEndpoint {
         params.put("client_id", ctx.settings.upstreamClientId());
         params.put("redirect_uri", ctx.callbackUrl);
         params.put("state", upstreamState);
-        if (!pending.scopes().isEmpty()) {
-            params.put("scope", String.join(" ", pending.scopes()));
-        }
+        params.put("scope", ctx.settings.upstreamScope(pending.scopes()));
         if (pkce != null) {
             params.put("code_challenge", pkce.challenge());
             params.put("code_challenge_method", PKCEUtils.S256);

@@ -91,7 +91,20 @@ final class CallbackEndpoint {
                         .withHeader("Set-Cookie", clear);
             }
         }
-        String upstreamId = tokens.saveUpstream(upstream, idClaims);
+        UpstreamIdentity identity = null;
+        if (ctx.settings.identityResolver() != null) {
+            try {
+                identity = ctx.settings.identityResolver().resolve(upstream, idClaims, ctx.api);
+            } catch (UpstreamApiException | RuntimeException e) {
+                LOG.warn("OAuth callback refused: the user's identity could not be read from the identity provider "
+                        + "({})", e instanceof UpstreamApiException ? e.getMessage() : e.getClass().getSimpleName());
+                boolean refused = e instanceof UpstreamApiException u && u.tokenRejected();
+                return ctx.errorToClient(pending.redirectUri(), refused ? "access_denied" : "temporarily_unavailable",
+                        "The identity provider did not tell who signed in", pending.state())
+                        .withHeader("Set-Cookie", clear);
+            }
+        }
+        String upstreamId = tokens.saveUpstream(upstream, idClaims, identity);
         ProxyStore.UpstreamRecord record = ctx.store.get(ProxyStore.UPSTREAM, upstreamId,
                 ProxyStore.UpstreamRecord.class);
         String ourCode = ProxyStore.randomValue(32);

@@ -137,6 +137,15 @@ public final class ClaimsPassthrough {
      * <p>Only for tokens the proxy received from the upstream token endpoint; see the class documentation.
      */
     Map<String, Object> extract(String upstreamAccessToken, String upstreamIdToken) {
+        return extract(upstreamAccessToken, upstreamIdToken, null);
+    }
+
+    /**
+     * As {@link #extract(String, String)}, then the claims a provider preset read from the provider's APIs
+     * ({@code identityClaims}, may be null): they count as identity claims, so {@link Builder#fromIdToken} governs
+     * them, and they only fill names the tokens did not provide.
+     */
+    Map<String, Object> extract(String upstreamAccessToken, String upstreamIdToken, Map<String, Object> identityClaims) {
         if (!isEnabled()) {
             return Map.of();
         }
@@ -146,6 +155,9 @@ public final class ClaimsPassthrough {
         }
         if (fromIdToken) {
             filterInto(payload(upstreamIdToken), result);
+            if (identityClaims != null && !identityClaims.isEmpty()) {
+                filterInto(JSON.valueToTree(identityClaims), result);
+            }
         }
         return Collections.unmodifiableMap(result);
     }

@@ -12,11 +12,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The options of {@link OAuthProxy.Builder}, and their resolution into {@link ProxySettings}. */
-abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
+/**
+ * Every option of the OAuth proxy, shared by {@link OAuthProxy.Builder} and the provider presets
+ * ({@code GoogleProvider.Builder} and the others), so a preset exposes all of them and fixes only what is
+ * specific to its provider.
+ *
+ * <p><b>For presets.</b> A preset's builder extends this class and, besides setting its provider's endpoints,
+ * default scopes and parameters through the public setters (which users may still override), uses four
+ * protected hooks: {@link #upstreamIdentity} (how the upstream tokens become an identity),
+ * {@link #sessionType} (the typed session tools receive), {@link #upstreamIdTokenVerifier} (an ID-token verifier
+ * of its own, such as Azure's tenant-aware one) and {@link #upstreamScopes} (how granted scopes are spelled
+ * upstream). {@link #buildProxy()} then checks everything and builds the proxy the preset delegates to.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthProxy.class);
     private static final byte[] SECRET_SALT = "fastmcp-oauth-proxy".getBytes(StandardCharsets.UTF_8);
@@ -56,6 +71,14 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private int registrationRateLimit = RegistrationLimiter.DEFAULT_REGISTRATIONS_PER_WINDOW;
     private int authorizationRateLimit = AuthorizeEndpoint.DEFAULT_AUTHORIZATIONS_PER_MINUTE;
     private boolean forwardResource;
+    private UpstreamIdentityResolver identityResolver;
+    private Function<ProxySession, ? extends ProxySession> sessionFactory;
+    private TokenVerifier presetIdTokenVerifier;
+    private UnaryOperator<List<String>> upstreamScopes;
+
+    /** For {@link OAuthProxy.Builder} and the builders of provider presets. */
+    protected OAuthProxyOptions() {
+    }
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -368,6 +391,54 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         return self();
     }
 
+    // ---- hooks of the provider presets ----------------------------------------------------------------------
+
+    /**
+     * How the upstream tokens of a sign-in become an identity (see {@link UpstreamIdentityResolver}). Without one,
+     * the subject and claims come from the verified ID token, else from the payloads of the provider's JWTs.
+     */
+    protected final B upstreamIdentity(UpstreamIdentityResolver resolver) {
+        this.identityResolver = Objects.requireNonNull(resolver, "resolver == null");
+        return self();
+    }
+
+    /**
+     * The session tools receive: {@code factory} wraps each verified {@link ProxySession} into the preset's typed
+     * session (a subclass built with {@link ProxySession#ProxySession(ProxySession)}).
+     */
+    protected final B sessionType(Function<ProxySession, ? extends ProxySession> factory) {
+        this.sessionFactory = Objects.requireNonNull(factory, "factory == null");
+        return self();
+    }
+
+    /**
+     * The verifier of the provider's ID tokens, for providers whose issuer is not one fixed string (Azure's
+     * multi-tenant endpoints name the user's tenant in it). It must check the signature, the audience (our
+     * upstream client id) and the expiry; the proxy adds the {@code nonce}. It replaces {@link #upstreamIssuer},
+     * which may then not be set.
+     */
+    protected final B upstreamIdTokenVerifier(TokenVerifier verifier) {
+        this.presetIdTokenVerifier = Objects.requireNonNull(verifier, "verifier == null");
+        return self();
+    }
+
+    /**
+     * How the scopes granted to a client are spelled in the upstream authorization request (Azure prefixes its
+     * API scopes with {@code api://<client id>/} and adds {@code offline_access}). Default: unchanged.
+     */
+    protected final B upstreamScopes(UnaryOperator<List<String>> mapping) {
+        this.upstreamScopes = Objects.requireNonNull(mapping, "mapping == null");
+        return self();
+    }
+
+    /**
+     * Checks the configuration (each error says what to change), resolves the keys and builds the proxy, with the
+     * hooks above. For presets, which implement {@code AuthProvider} by delegating to the returned proxy.
+     */
+    protected final OAuthProxy buildProxy() {
+        return new OAuthProxy(resolve());
+    }
+
     // ---- resolution -----------------------------------------------------------------------------------------
 
     ProxySettings resolve() {
@@ -399,6 +470,10 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
             LOG.warn("OAuthProxy: token swap is OFF. Clients receive the provider's tokens and /mcp accepts what "
                     + "the upstreamTokenVerifier accepts: it must require the audience to be this server's MCP "
                     + "resource URL, or tokens issued for other applications get in");
+        }
+        if (presetIdTokenVerifier != null && (upstreamIssuer != null || upstreamJwksUri != null)) {
+            throw new IllegalArgumentException("upstreamIssuer cannot be set on this provider: it verifies the "
+                    + "provider's ID tokens itself, with the issuer of each user's tenant; remove upstreamIssuer");
         }
         if (upstreamJwksUri != null && upstreamIssuer == null) {
             throw new IllegalArgumentException("upstreamJwksUri needs upstreamIssuer: ID tokens are verified "
@@ -503,7 +578,8 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                     + "registrations made with them: clients must register and sign in again. Set secret(...) or "
                     + "the keys for production", String.join(", ", generated));
         }
-        TokenVerifier idTokenVerifier = upstreamIssuer == null ? null : upstreamJwksUri == null
+        TokenVerifier idTokenVerifier = presetIdTokenVerifier != null ? presetIdTokenVerifier
+                : upstreamIssuer == null ? null : upstreamJwksUri == null
                 ? new DiscoveredIdTokenVerifier(upstreamIssuer, upstreamClientId, upstreamTimeout)
                 : JWKSVerifier.builder(upstreamJwksUri).issuer(upstreamIssuer).audience(upstreamClientId)
                         .timeout(upstreamTimeout).build();
@@ -513,7 +589,8 @@ abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams), refreshGracePeriod,
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource, idTokenVerifier, upstreamTokenVerifier);
+                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource,
+                idTokenVerifier, upstreamTokenVerifier, identityResolver, sessionFactory, upstreamScopes);
     }
 
     private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {

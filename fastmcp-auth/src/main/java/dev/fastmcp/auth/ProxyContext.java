@@ -16,6 +16,8 @@ final class ProxyContext {
     final JWTIssuer issuer;
     final ConsentManager consent;
     final UpstreamClient upstream;
+    /** Calls to the provider's APIs made by the identity resolver. */
+    final UpstreamApi api;
     /** The issuer identifier: the server's base URL. */
     final String baseUrl;
     final String basePath;
@@ -44,6 +46,7 @@ final class ProxyContext {
         this.upstream = new UpstreamClient(settings.upstreamTokenEndpoint(), settings.upstreamRevocationEndpoint(),
                 settings.upstreamClientId(), settings.upstreamClientSecret(), settings.upstreamBasicAuth(),
                 settings.upstreamTimeout(), upstreamTokenParams(settings, resource));
+        this.api = new UpstreamApi(settings.upstreamTimeout());
     }
 
     private static Map<String, String> upstreamTokenParams(ProxySettings settings, String resource) {
@@ -54,7 +57,7 @@ final class ProxyContext {
         return params;
     }
 
-        String endpoint(String path) {
+    String endpoint(String path) {
         return baseUrl + path;
     }
 

@@ -19,8 +19,11 @@ import java.util.function.Supplier;
  *     ...
  * })
  * }</pre>
+ *
+ * <p>Provider presets extend it with typed fields ({@code GoogleSession}, {@code GitHubSession}, ...) read from
+ * {@link #upstreamClaims()}; {@code Auth.getAuthSession(ctx, GoogleSession.class)} returns them.
  */
-public final class ProxySession implements AuthSession {
+public class ProxySession implements AuthSession {
 
     private final String subject;
     private final String clientId;
@@ -39,6 +42,15 @@ public final class ProxySession implements AuthSession {
         this.expiresAt = expiresAt;
         this.upstreamClaims = upstreamClaims == null ? Map.of() : Map.copyOf(upstreamClaims);
         this.upstream = upstream;
+    }
+
+    /**
+     * A session with the same identity, claims and upstream tokens as {@code base}: the constructor of typed
+     * sessions, which add fields read from {@link #upstreamClaims()}.
+     */
+    protected ProxySession(ProxySession base) {
+        this(base.subject, base.clientId, base.scopes, base.claims, base.expiresAt, base.upstreamClaims,
+                base.upstream);
     }
 
     @Override
@@ -67,8 +79,11 @@ public final class ProxySession implements AuthSession {
         return expiresAt;
     }
 
-    /** The claims of the upstream ID token (or JWT access token) of this sign-in; empty when it had none. */
-    public Map<String, Object> upstreamClaims() {
+    /**
+     * What the provider said about the user at sign-in: the claims of its ID token and JWT access token, and those
+     * its preset read from its APIs (userinfo, GitHub's {@code /user}, Graph {@code /me}); empty when none.
+     */
+    public final Map<String, Object> upstreamClaims() {
         return upstreamClaims;
     }
 
@@ -76,13 +91,13 @@ public final class ProxySession implements AuthSession {
      * The upstream tokens behind this session, refreshed first when the upstream access token has expired and
      * the provider gave a refresh token; null when they are gone (revoked or expired).
      */
-    public UpstreamTokens upstreamTokens() {
+    public final UpstreamTokens upstreamTokens() {
         return upstream.get();
     }
 
     @Override
     public String toString() {
-        return "ProxySession[subject=" + subject + ", clientId=" + clientId + ", scopes=" + scopes + ", expiresAt="
-                + expiresAt + "]";
+        return getClass().getSimpleName() + "[subject=" + subject + ", clientId=" + clientId + ", scopes=" + scopes
+                + ", expiresAt=" + expiresAt + "]";
     }
 }

@@ -4,6 +4,8 @@ import dev.fastmcp.TokenVerifier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** The checked configuration of an {@link OAuthProxy}, keys resolved. */
 record ProxySettings(
@@ -37,7 +39,21 @@ record ProxySettings(
         int authorizationRateLimit,
         boolean forwardResource,
         TokenVerifier idTokenVerifier,
-        TokenVerifier upstreamTokenVerifier) {
+        TokenVerifier upstreamTokenVerifier,
+        UpstreamIdentityResolver identityResolver,
+        Function<ProxySession, ? extends ProxySession> sessionFactory,
+        UnaryOperator<List<String>> upstreamScopes) {
+
+    /** The {@code scope} of the upstream authorization request for the scopes a client was granted; null for none. */
+    String upstreamScope(List<String> granted) {
+        List<String> mapped = upstreamScopes == null ? granted : upstreamScopes.apply(granted);
+        return mapped == null || mapped.isEmpty() ? null : String.join(" ", mapped);
+    }
+
+    /** The session handed to tools: {@code base}, or the preset's typed session built from it. */
+    ProxySession session(ProxySession base) {
+        return sessionFactory == null ? base : sessionFactory.apply(base);
+    }
 
     /** Whether the upstream request for {@code scopes} is an OpenID Connect one whose ID token is verified. */
     boolean oidc(List<String> scopes) {

@@ -127,9 +127,12 @@ final class ProxyStore {
         }
     }
 
-    /** The upstream tokens of one sign-in, with the identity found in them. */
+    /**
+     * The upstream tokens of one sign-in, with the identity found in them: {@code claims} all that is known of the
+     * user, {@code identityClaims} the part an {@link UpstreamIdentityResolver} gave (null without one).
+     */
     record UpstreamRecord(String accessToken, String tokenType, String refreshToken, Long expiresAt, String scope,
-            String idToken, String subject, Map<String, Object> claims) {
+            String idToken, String subject, Map<String, Object> claims, Map<String, Object> identityClaims) {
 
         UpstreamTokens tokens() {
             return new UpstreamTokens(accessToken, tokenType, refreshToken,

@@ -36,14 +36,22 @@ final class TokenService {
 
     /** Stores a new upstream token set with the identity found in it; returns its (random) id. */
     String saveUpstream(UpstreamTokens tokens) {
-        return saveUpstream(tokens, null);
+        return saveUpstream(tokens, null, null);
     }
 
     /**
      * Stores a new upstream token set; {@code verifiedIdClaims}, when not null, are the claims of its ID token
-     * as verified at the callback, and give the identity.
+     * as verified at the callback, and give the identity unless the identity resolver gave {@code identity}.
      */
-    String saveUpstream(UpstreamTokens tokens, Map<String, Object> verifiedIdClaims) {
+    String saveUpstream(UpstreamTokens tokens, Map<String, Object> verifiedIdClaims, UpstreamIdentity identity) {
+        String id = ProxyStore.randomValue(32);
+        ctx.store.save(ProxyStore.UPSTREAM, id, record(tokens, verifiedIdClaims, identity), upstreamTtl());
+        return id;
+    }
+
+    /** The stored form of an upstream set and the identity behind it. */
+    private ProxyStore.UpstreamRecord record(UpstreamTokens tokens, Map<String, Object> verifiedIdClaims,
+            UpstreamIdentity identity) {
         Map<String, Object> claims = new LinkedHashMap<>();
         // Received straight from the token endpoint over the back channel (OIDC Core 3.1.3.7 allows relying
         // on TLS there instead of the signature), so the payloads are read without verifying signatures.
@@ -54,9 +62,11 @@ final class TokenService {
         Object sub = fromId.containsKey("sub") ? fromId.get("sub") : fromAccess.get("sub");
         String subject = sub instanceof String s && !s.isBlank() ? s
                 : "upstream-" + ctx.store.hash(tokens.accessToken()).substring(0, 22);
-        String id = ProxyStore.randomValue(32);
-        ctx.store.save(ProxyStore.UPSTREAM, id, record(tokens, subject, claims), upstreamTtl());
-        return id;
+        if (identity != null) {
+            claims.putAll(identity.claims());
+            subject = identity.subject();
+        }
+        return record(tokens, subject, claims, identity == null ? null : identity.claims());
     }
 
     private long upstreamTtl() {
@@ -64,9 +74,11 @@ final class TokenService {
                 ProxyContext.seconds(ctx.settings.accessTokenTtl()));
     }
 
-    private static ProxyStore.UpstreamRecord record(UpstreamTokens t, String subject, Map<String, Object> claims) {
+    private static ProxyStore.UpstreamRecord record(UpstreamTokens t, String subject, Map<String, Object> claims,
+            Map<String, Object> identityClaims) {
         return new ProxyStore.UpstreamRecord(t.accessToken(), t.tokenType(), t.refreshToken(),
-                t.expiresAt() == null ? null : t.expiresAt().getEpochSecond(), t.scope(), t.idToken(), subject, claims);
+                t.expiresAt() == null ? null : t.expiresAt().getEpochSecond(), t.scope(), t.idToken(), subject, claims,
+                identityClaims);
     }
 
     @SuppressWarnings("unchecked")
@@ -90,8 +102,9 @@ final class TokenService {
     /**
      * Refreshes the upstream set when its access token has expired and it has a refresh token. With
      * {@code recheckUnknownExpiry} (our refresh grant), a set whose provider gave no {@code expires_in} (GitHub
-     * OAuth apps) is re-checked by refreshing it too; if that fails for another reason than a refused grant, the
-     * set is kept as it is, since it may well still be valid.
+     * OAuth apps) is re-checked by refreshing it too, or, without a refresh token, by asking the identity resolver
+     * again (a provider token that never expires can only be found revoked that way); if that fails for another
+     * reason than a refused grant or token, the set is kept as it is, since it may well still be valid.
      *
      * @throws UpstreamClient.UpstreamException when the refresh failed ({@code invalidGrant}: the set is deleted)
      */
@@ -99,8 +112,12 @@ final class TokenService {
             throws UpstreamClient.UpstreamException {
         ProxyStore.UpstreamRecord current = ctx.store.get(ProxyStore.UPSTREAM, upstreamId,
                 ProxyStore.UpstreamRecord.class);
-        if (current == null || current.refreshToken() == null) {
-            return current;
+        if (current == null) {
+            return null;
+        }
+        if (current.refreshToken() == null) {
+            return recheckUnknownExpiry && current.expiresAt() == null && ctx.settings.identityResolver() != null
+                    ? recheckIdentity(upstreamId, current) : current;
         }
         boolean expired = current.tokens().isExpired(Instant.now(), UPSTREAM_EXPIRY_SKEW_SECONDS);
         boolean recheck = recheckUnknownExpiry && current.expiresAt() == null;
@@ -109,7 +126,8 @@ final class TokenService {
         }
         try {
             UpstreamTokens refreshed = ctx.upstream.refresh(current.tokens());
-            ProxyStore.UpstreamRecord updated = record(refreshed, current.subject(), current.claims());
+            ProxyStore.UpstreamRecord updated = record(refreshed, current.subject(), current.claims(),
+                    current.identityClaims());
             ctx.store.save(ProxyStore.UPSTREAM, upstreamId, updated, upstreamTtl());
             return updated;
         } catch (UpstreamClient.UpstreamException e) {
@@ -123,6 +141,39 @@ final class TokenService {
             }
             throw e;
         }
+    }
+
+    /**
+     * Asks the identity resolver again about a set that cannot be refreshed and never expires: a refused token, or
+     * another user behind it, ends the set; another failure keeps it; success updates what is known of the user.
+     */
+    private ProxyStore.UpstreamRecord recheckIdentity(String upstreamId, ProxyStore.UpstreamRecord current)
+            throws UpstreamClient.UpstreamException {
+        UpstreamIdentity identity;
+        try {
+            identity = ctx.settings.identityResolver().resolve(current.tokens(), null, ctx.api);
+        } catch (UpstreamApiException e) {
+            if (e.tokenRejected()) {
+                ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
+                throw new UpstreamClient.UpstreamException("the identity provider no longer accepts the upstream "
+                        + "token: " + e.getMessage(), true);
+            }
+            LOG.warn("Re-checking an upstream token of unknown expiry failed, keeping it: {}", e.getMessage());
+            return current;
+        } catch (RuntimeException e) {
+            LOG.warn("Re-checking an upstream token of unknown expiry failed, keeping it: {}",
+                    e.getClass().getSimpleName());
+            return current;
+        }
+        if (!identity.subject().equals(current.subject())) {
+            ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
+            throw new UpstreamClient.UpstreamException("the upstream token now belongs to another user", true);
+        }
+        Map<String, Object> claims = new LinkedHashMap<>(current.claims());
+        claims.putAll(identity.claims());
+        ProxyStore.UpstreamRecord updated = record(current.tokens(), current.subject(), claims, identity.claims());
+        ctx.store.save(ProxyStore.UPSTREAM, upstreamId, updated, upstreamTtl());
+        return updated;
     }
 
     /** The upstream tokens of a set, refreshed if needed; null when gone or refused upstream. */
@@ -174,7 +225,8 @@ final class TokenService {
      */
     private Map<String, Object> passedClaims(String upstreamId) {
         ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
-        return u == null ? Map.of() : ctx.settings.claimsPassthrough().extract(u.accessToken(), u.idToken());
+        return u == null ? Map.of()
+                : ctx.settings.claimsPassthrough().extract(u.accessToken(), u.idToken(), u.identityClaims());
     }
 
     /**
@@ -224,8 +276,8 @@ final class TokenService {
         }
         try {
             UpstreamTokens refreshed = ctx.upstream.refresh(current.tokens());
-            ctx.store.save(ProxyStore.UPSTREAM, p.upstreamId(), record(refreshed, current.subject(), current.claims()),
-                    upstreamTtl());
+            ctx.store.save(ProxyStore.UPSTREAM, p.upstreamId(), record(refreshed, current.subject(), current.claims(),
+                    current.identityClaims()), upstreamTtl());
         } catch (UpstreamClient.UpstreamException e) {
             LOG.warn("Refresh: {}", e.getMessage());
             if (e.invalidGrant) {
@@ -277,8 +329,8 @@ final class TokenService {
         }
         var s = v.session();
         String upstreamId = m.upstreamId();
-        return TokenVerification.valid(new ProxySession(s.subject(), s.clientId(), s.scopes(), s.claims(),
-                s.expiresAt(), u.claims(), () -> upstreamTokens(upstreamId)));
+        return TokenVerification.valid(ctx.settings.session(new ProxySession(s.subject(), s.clientId(), s.scopes(),
+                s.claims(), s.expiresAt(), u.claims(), () -> upstreamTokens(upstreamId))));
     }
 
     /** Ends a grant: its access and refresh mappings and its upstream set (so every token on it stops). */

@@ -1,0 +1,79 @@
+package dev.fastmcp.providers;
+
+import dev.fastmcp.auth.OAuthProxy;
+import java.util.Map;
+
+/**
+ * Sign-in with Google: an {@link OAuthProxy} preset.
+ *
+ * <pre>{@code
+ * FastMCP.builder("notes", "1.0.0")
+ *         .auth(GoogleProvider.builder(System.getenv("GOOGLE_CLIENT_ID"), System.getenv("GOOGLE_CLIENT_SECRET"))
+ *                 .secret(System.getenv("FASTMCP_SECRET"))
+ *                 .build())
+ *         .baseUrl("https://mcp.example.com")
+ *         ...
+ * // in a tool:
+ * GoogleSession google = Auth.getAuthSession(ctx, GoogleSession.class);
+ * String email = google.email();
+ * }</pre>
+ *
+ * <p>It requests {@code openid email profile} (change with {@code scopes(...)}) with {@code access_type=offline}
+ * and {@code prompt=consent}, so that Google returns a refresh token and the proxy can renew the upstream
+ * access token for tools. The user is identified by Google's ID token, verified against Google's keys (issuer,
+ * audience = the client id, expiry, nonce); without the {@code openid} scope, by Google's userinfo endpoint.
+ *
+ * <p>In Google Cloud Console (APIs &amp; Services, Credentials) create an OAuth client of type "Web application"
+ * and add {@code <baseUrl>/oauth/callback} as an authorized redirect URI. Every option of {@link OAuthProxy} is
+ * available on the builder; the Google endpoints can be replaced ({@code upstreamAuthorizationEndpoint},
+ * {@code upstreamTokenEndpoint}, {@code upstreamIssuer}, {@code upstreamJwksUri}, {@link Builder#userInfoEndpoint}).
+ */
+public final class GoogleProvider extends ProxyPreset {
+
+    static final String AUTHORIZATION_ENDPOINT = "https://accounts.google.com/o/oauth2/v2/auth";
+    static final String TOKEN_ENDPOINT = "https://oauth2.googleapis.com/token";
+    static final String REVOCATION_ENDPOINT = "https://oauth2.googleapis.com/revoke";
+    static final String ISSUER = "https://accounts.google.com";
+    static final String JWKS_URI = "https://www.googleapis.com/oauth2/v3/certs";
+    static final String USERINFO_ENDPOINT = "https://openidconnect.googleapis.com/v1/userinfo";
+
+    private GoogleProvider(OAuthProxy proxy) {
+        super(proxy);
+    }
+
+    /** Starts a configuration with the credentials of the Google OAuth client. */
+    public static Builder builder(String clientId, String clientSecret) {
+        return new Builder(clientId, clientSecret);
+    }
+
+    /** Configures a {@link GoogleProvider}: every {@link OAuthProxy} option, with Google's defaults. */
+    public static final class Builder extends PresetBuilder<Builder> {
+
+        private String userInfoEndpoint = USERINFO_ENDPOINT;
+
+        private Builder(String clientId, String clientSecret) {
+            super("GoogleProvider", clientId, clientSecret);
+            upstreamAuthorizationEndpoint(AUTHORIZATION_ENDPOINT);
+            upstreamTokenEndpoint(TOKEN_ENDPOINT);
+            upstreamRevocationEndpoint(REVOCATION_ENDPOINT);
+            upstreamIssuer(ISSUER);
+            upstreamJwksUri(JWKS_URI);
+            scopes("openid", "email", "profile");
+            extraAuthorizationParams(Map.of("access_type", "offline", "prompt", "consent"));
+        }
+
+        /** Google's OpenID Connect userinfo endpoint, which identifies users when no ID token is requested. */
+        public Builder userInfoEndpoint(String url) {
+            this.userInfoEndpoint = url;
+            return this;
+        }
+
+        /** Checks the configuration (each error says what to change) and builds the provider. */
+        public GoogleProvider build() {
+            requireCredentials("Google Cloud Console (APIs & Services > Credentials)");
+            upstreamIdentity(new UserInfo(requireUrl("userInfoEndpoint", userInfoEndpoint), "sub", false));
+            sessionType(GoogleSession::new);
+            return new GoogleProvider(buildProxy());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.fastmcp.providers;
+
+import dev.fastmcp.auth.OAuthProxy;
+
+/**
+ * Sign-in with any OAuth 2.0 server (SAP, Okta, Auth0, Keycloak, ...) given its authorization and token
+ * endpoints: an {@link OAuthProxy} preset.
+ *
+ * <pre>{@code
+ * OAuthProvider sso = OAuthProvider.builder("https://sso.example.com/oauth/authorize",
+ *                 "https://sso.example.com/oauth/token", clientId, clientSecret)
+ *         .userInfoEndpoint("https://sso.example.com/oauth/userinfo")
+ *         .scopes("openid", "profile")
+ *         .build();
+ * }</pre>
+ *
+ * <p>How users are identified, in order: the {@link Builder#userInfoEndpoint} when given (its {@code sub}, or the
+ * claim named by {@link Builder#userInfoSubjectClaim}; with a verified ID token too, both must name the same user);
+ * else the ID token, verified when {@code upstreamIssuer} (and optionally {@code upstreamJwksUri}) is set; else the
+ * claims of the provider's JWT access token, read as received from its token endpoint. Sessions are
+ * {@code ProxySession}s. For an issuer with OpenID Connect discovery, {@link OIDCProvider} needs less configuration.
+ */
+public final class OAuthProvider extends ProxyPreset {
+
+    private OAuthProvider(OAuthProxy proxy) {
+        super(proxy);
+    }
+
+    /** Starts a configuration from the provider's two endpoints and this server's client credentials there. */
+    public static Builder builder(String authorizationEndpoint, String tokenEndpoint, String clientId,
+            String clientSecret) {
+        return new Builder(authorizationEndpoint, tokenEndpoint, clientId, clientSecret);
+    }
+
+    /** Configures an {@link OAuthProvider}: every {@link OAuthProxy} option, plus where identities come from. */
+    public static final class Builder extends PresetBuilder<Builder> {
+
+        private String userInfoEndpoint;
+        private String userInfoSubjectClaim = "sub";
+
+        private Builder(String authorizationEndpoint, String tokenEndpoint, String clientId, String clientSecret) {
+            super("OAuthProvider", clientId, clientSecret);
+            upstreamAuthorizationEndpoint(authorizationEndpoint);
+            upstreamTokenEndpoint(tokenEndpoint);
+        }
+
+        /** An endpoint answering the user's claims for the upstream access token (OpenID Connect userinfo). */
+        public Builder userInfoEndpoint(String url) {
+            this.userInfoEndpoint = url;
+            return this;
+        }
+
+        /** The claim of the userinfo answer holding the user id; default {@code sub} ({@code id} for some APIs). */
+        public Builder userInfoSubjectClaim(String claim) {
+            this.userInfoSubjectClaim = claim;
+            return this;
+        }
+
+        /** Checks the configuration (each error says what to change) and builds the provider. */
+        public OAuthProvider build() {
+            requireCredentials("your provider's application settings");
+            if (userInfoEndpoint != null) {
+                if (userInfoSubjectClaim == null || userInfoSubjectClaim.isBlank()) {
+                    throw new IllegalArgumentException("OAuthProvider: userInfoSubjectClaim must name a claim, such "
+                            + "as 'sub', was " + quoted(userInfoSubjectClaim));
+                }
+                upstreamIdentity(new UserInfo(requireUrl("userInfoEndpoint", userInfoEndpoint),
+                        userInfoSubjectClaim, true));
+            }
+            return new OAuthProvider(buildProxy());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.fastmcp.providers;
+
+import dev.fastmcp.auth.DiscoveryDocumentCache;
+import dev.fastmcp.auth.DiscoveryException;
+import dev.fastmcp.auth.OAuthProxy;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sign-in with any OpenID Connect provider, configured from its issuer's discovery document: an
+ * {@link OAuthProxy} preset.
+ *
+ * <pre>{@code
+ * OIDCProvider keycloak = OIDCProvider.builder("https://sso.example.com/realms/main", clientId, clientSecret)
+ *         .secret(System.getenv("FASTMCP_SECRET"))
+ *         .build();   // reads https://sso.example.com/realms/main/.well-known/openid-configuration
+ * }</pre>
+ *
+ * <p>{@link Builder#build()} fetches {@code <issuer>/.well-known/openid-configuration} and takes from it the
+ * authorization, token, revocation and userinfo endpoints and the JWKS; the document's {@code issuer} must be the
+ * configured one exactly. It requests {@code openid profile email}; users are identified by the ID token, verified
+ * against the JWKS (issuer, audience = the client id, expiry, nonce), or by the userinfo endpoint when no ID
+ * token came back. Endpoints set on the builder win over discovered ones. Sessions are {@code ProxySession}s.
+ */
+public final class OIDCProvider extends ProxyPreset {
+
+    private OIDCProvider(OAuthProxy proxy) {
+        super(proxy);
+    }
+
+    /** Starts a configuration from the issuer URL and this server's client credentials there. */
+    public static Builder builder(String issuer, String clientId, String clientSecret) {
+        return new Builder(issuer, clientId, clientSecret);
+    }
+
+    /** Configures an {@link OIDCProvider}: every {@link OAuthProxy} option, with discovered endpoints. */
+    public static final class Builder extends PresetBuilder<Builder> {
+
+        private final String issuer;
+        private DiscoveryDocumentCache discovery;
+        private String revocationEndpoint;
+        private String authMethod;
+
+        private Builder(String issuer, String clientId, String clientSecret) {
+            super("OIDCProvider", clientId, clientSecret);
+            this.issuer = issuer;
+            scopes("openid", "profile", "email");
+        }
+
+        /** The cache to read the discovery document through; default a new one (one hour, 10 s timeout). */
+        public Builder discoveryCache(DiscoveryDocumentCache cache) {
+            this.discovery = cache;
+            return this;
+        }
+
+        @Override
+        public Builder upstreamRevocationEndpoint(String url) {
+            this.revocationEndpoint = url;
+            return super.upstreamRevocationEndpoint(url);
+        }
+
+        @Override
+        public Builder upstreamTokenEndpointAuthMethod(String method) {
+            this.authMethod = method;
+            return super.upstreamTokenEndpointAuthMethod(method);
+        }
+
+        /**
+         * Reads the discovery document, checks the configuration (each error says what to change) and builds the
+         * provider.
+         *
+         * @throws IllegalArgumentException also when the discovery document cannot be read or does not fit
+         */
+        public OIDCProvider build() {
+            requireCredentials("your identity provider's client settings");
+            String iss = requireUrl("issuer", issuer);
+            Map<String, Object> doc = discover(iss);
+            endpointsUnlessSet(required(doc, "authorization_endpoint"), required(doc, "token_endpoint"));
+            if (revocationEndpoint == null && doc.get("revocation_endpoint") instanceof String r) {
+                super.upstreamRevocationEndpoint(r);
+            }
+            if (authMethod == null && doc.get("token_endpoint_auth_methods_supported") instanceof List<?> methods
+                    && !methods.contains("client_secret_basic") && methods.contains("client_secret_post")) {
+                super.upstreamTokenEndpointAuthMethod("post");
+            }
+            upstreamIssuer(issuer);
+            super.upstreamJwksUri(required(doc, "jwks_uri"));
+            String userInfo = doc.get("userinfo_endpoint") instanceof String u ? requireUrl("userinfo_endpoint", u)
+                    : null;
+            upstreamIdentity(new UserInfo(userInfo, "sub", false));
+            return new OIDCProvider(buildProxy());
+        }
+
+        private Map<String, Object> discover(String iss) {
+            String url = iss + "/.well-known/openid-configuration";
+            Map<String, Object> doc;
+            try {
+                doc = (discovery != null ? discovery : new DiscoveryDocumentCache()).get(url);
+            } catch (DiscoveryException e) {
+                throw new IllegalArgumentException("OIDCProvider: OpenID Connect discovery of issuer '" + issuer
+                        + "' failed (" + e.getMessage() + "). Check the issuer URL: " + url + " must answer the "
+                        + "provider's configuration, and be reachable from this server", e);
+            }
+            if (!issuer.equals(doc.get("issuer"))) {
+                throw new IllegalArgumentException("OIDCProvider: the discovery document at " + url + " names issuer "
+                        + quoted(String.valueOf(doc.get("issuer"))) + ", not '" + issuer + "'. Configure the issuer "
+                        + "exactly as the provider writes it (a trailing slash matters)");
+            }
+            return doc;
+        }
+
+        private String required(Map<String, Object> doc, String field) {
+            if (!(doc.get(field) instanceof String value) || value.isBlank()) {
+                throw new IllegalArgumentException("OIDCProvider: the discovery document of '" + issuer + "' has no "
+                        + field + "; this provider needs it, or configure the endpoint on the builder");
+            }
+            return requireUrl(field, value);
+        }
+    }
+}
