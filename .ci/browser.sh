@@ -182,7 +182,7 @@ TEST_PID=""
 cat "$TEST_LOG"
 
 section "Browser test: result"
-echo "screenshots and logs: ${OUT_DIR#"$ROOT"/}/ ($(cd "$OUT_DIR" && ls -- *.png 2>/dev/null | tr '\n' ' '))"
+echo "screenshots and logs: ${OUT_DIR#"$ROOT"/}/ ($(cd "$OUT_DIR" && printf '%s ' *.png))"
 for shot in consent.png sign-in.png; do
   if [[ ! -s "$OUT_DIR/$shot" ]]; then
     echo "FAIL  no screenshot $shot" >&2
