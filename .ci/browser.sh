@@ -62,7 +62,7 @@ if [[ -z "$CHROMIUM" ]]; then
     echo "chromium is missing: installing Debian's chromium package"
     export DEBIAN_FRONTEND=noninteractive
     timeout 900 apt-get update -qq || die "apt-get update failed"
-    timeout 900 apt-get install -y -qq --no-install-recommends chromium >/dev/null || die "apt-get install chromium failed"
+    timeout 900 apt-get install -y -qq chromium >/dev/null || die "apt-get install chromium failed"
     CHROMIUM="$(command -v chromium || true)"
   fi
   [[ -n "$CHROMIUM" ]] || die "Chromium not found. Install Debian's package (apt-get install -y chromium) or set CHROMIUM"
