@@ -55,7 +55,9 @@ final class ConsentPage {
     /**
      * The security headers of the page. The CSP has no {@code form-action}: browsers enforce it on every hop of
      * the redirect chain that follows the POST, which blocks the final hop to custom schemes such as
-     * {@code claude://} or {@code cursor://}.
+     * {@code claude://} or {@code cursor://}. The referrer policy is {@code same-origin}, not {@code no-referrer}:
+     * under {@code no-referrer} browsers send {@code Origin: null} with the form's POST, which the server's
+     * Origin check refuses; {@code same-origin} still sends no referrer to the provider or the client.
      */
     static Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -64,7 +66,7 @@ final class ConsentPage {
         headers.put("Pragma", "no-cache");
         headers.put("X-Frame-Options", "DENY");
         headers.put("X-Content-Type-Options", "nosniff");
-        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("Referrer-Policy", "same-origin");
         headers.put("Content-Security-Policy", CSP);
         return Collections.unmodifiableMap(headers);
     }
@@ -75,7 +77,7 @@ final class ConsentPage {
         StringBuilder html = new StringBuilder(4096);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
+                .append("<meta name=\"referrer\" content=\"same-origin\">\n")
                 .append("<title>Authorize ").append(name).append("</title>\n")
                 .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
                 .append("<h1>Authorize <bdi>").append(name).append("</bdi>?</h1>\n")

@@ -143,7 +143,7 @@ class ConsentManagerTest {
         assertEquals("DENY", response.headers().get("X-Frame-Options"));
         assertEquals("no-store", response.headers().get("Cache-Control"));
         assertEquals("no-cache", response.headers().get("Pragma"));
-        assertEquals("no-referrer", response.headers().get("Referrer-Policy"));
+        assertEquals("same-origin", response.headers().get("Referrer-Policy"));
         assertEquals("nosniff", response.headers().get("X-Content-Type-Options"));
         String csp = response.headers().get("Content-Security-Policy");
         assertTrue(csp.contains("frame-ancestors 'none'"), csp);

@@ -14,13 +14,16 @@ import java.util.Map;
 public final class Main {
 
     /** The example run when no name is given. */
-    static final String DEFAULT_EXAMPLE = "hello";
+    static final String DEFAULT_EXAMPLE = "quickstart";
 
     /** Every example, by name, in the order they are listed. */
     static final Map<String, Example> EXAMPLES;
 
     static {
         Map<String, Example> examples = new LinkedHashMap<>();
+        examples.put("quickstart", new Example(
+                "OAuth-guarded tools behind the OAuth proxy, signing in through a local development identity "
+                        + "provider (FASTMCP_BASE_URL, FASTMCP_DEV_IDP_PORT)", QuickstartServer::main));
         examples.put("hello", new Example(
                 "A small tour: tools, a resource, a resource template and a prompt", HelloServer::main));
         examples.put("calculator", new Example(

