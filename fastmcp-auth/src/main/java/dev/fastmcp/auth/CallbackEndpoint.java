@@ -6,6 +6,7 @@ import dev.fastmcp.TokenVerification;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -109,7 +110,7 @@ final class CallbackEndpoint {
                 ProxyStore.UpstreamRecord.class);
         String ourCode = ProxyStore.randomValue(32);
         ctx.store.save(ProxyStore.CODE, ourCode, new ProxyStore.CodeRecord(pending.clientId(), pending.redirectUri(),
-                pending.redirectUriGiven(), pending.codeChallenge(), pending.scopes(), upstreamId,
+                pending.redirectUriGiven(), pending.codeChallenge(), granted(pending.scopes(), upstream.scope()), upstreamId,
                 record == null ? null : record.subject(), false, null, null),
                 ProxyContext.seconds(ctx.settings.authorizationCodeTtl()));
         Map<String, String> params = new LinkedHashMap<>();
@@ -117,6 +118,18 @@ final class CallbackEndpoint {
         params.put("state", pending.state());
         params.put("iss", ctx.baseUrl);
         return ProxyHttp.redirect(ProxyHttp.withParams(pending.redirectUri(), params)).withHeader("Set-Cookie", clear);
+    }
+
+    /**
+     * The scopes our tokens get: those the client asked for, less any the provider says it did not grant (its
+     * answer's {@code scope}, space- or comma-separated), unless {@code limitScopesToUpstreamGrant(false)}.
+     */
+    private List<String> granted(List<String> requested, String upstreamScope) {
+        if (!ctx.settings.limitScopesToUpstreamGrant() || upstreamScope == null || upstreamScope.isBlank()) {
+            return requested;
+        }
+        Set<String> granted = Set.of(upstreamScope.trim().split("[\\s,]+"));
+        return requested.stream().filter(granted::contains).toList();
     }
 
     /**

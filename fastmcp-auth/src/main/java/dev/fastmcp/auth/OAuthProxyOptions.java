@@ -71,6 +71,7 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private int registrationRateLimit = RegistrationLimiter.DEFAULT_REGISTRATIONS_PER_WINDOW;
     private int authorizationRateLimit = AuthorizeEndpoint.DEFAULT_AUTHORIZATIONS_PER_MINUTE;
     private boolean forwardResource;
+    private boolean limitScopesToUpstreamGrant = true;
     private UpstreamIdentityResolver identityResolver;
     private Function<ProxySession, ? extends ProxySession> sessionFactory;
     private TokenVerifier presetIdTokenVerifier;
@@ -379,6 +380,19 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     }
 
     /**
+     * Whether the scope the provider says it granted (the {@code scope} of its token response) limits the scopes
+     * of the tokens we issue; default true. A user who unticks a scope at the provider then does not get it
+     * here either, and a tool guarded by {@code requireScopes} sees what the user really granted. Only scopes
+     * the provider names as the client does can be compared: presets of providers that answer with other names
+     * (Google's URLs, Azure's {@code api://} scopes, GitHub's comma lists) turn it off. When the provider sends
+     * no {@code scope}, it granted what was asked.
+     */
+    public B limitScopesToUpstreamGrant(boolean limit) {
+        this.limitScopesToUpstreamGrant = limit;
+        return self();
+    }
+
+    /**
      * The verifier of the provider's access tokens, required by {@code enableTokenSwap(false)}: clients then
      * receive the provider's tokens and {@code /mcp} accepts exactly what this verifier accepts. It MUST require
      * the token's audience to be this server's MCP resource URL (for example
@@ -589,7 +603,7 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams), refreshGracePeriod,
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource,
+                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource, limitScopesToUpstreamGrant,
                 idTokenVerifier, upstreamTokenVerifier, identityResolver, sessionFactory, upstreamScopes);
     }
 

@@ -38,6 +38,7 @@ record ProxySettings(
         int registrationRateLimit,
         int authorizationRateLimit,
         boolean forwardResource,
+        boolean limitScopesToUpstreamGrant,
         TokenVerifier idTokenVerifier,
         TokenVerifier upstreamTokenVerifier,
         UpstreamIdentityResolver identityResolver,

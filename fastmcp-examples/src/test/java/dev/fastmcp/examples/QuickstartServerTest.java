@@ -58,6 +58,11 @@ class QuickstartServerTest {
 
     /** Discovery, registration, consent, sign-in and code exchange; returns the access token. */
     private String signIn(String user, List<String> roles, String scope) throws Exception {
+        return signIn(user, roles, scope, scope);
+    }
+
+    /** Signs in asking for {@code scope}, while the user ticks only {@code ticked} on the sign-in page. */
+    private String signIn(String user, List<String> roles, String scope, String ticked) throws Exception {
         HttpResponse<String> challenge = browser.postJson(base() + "/mcp", INITIALIZE, null);
         assertEquals(401, challenge.statusCode());
         String header = challenge.headers().firstValue("WWW-Authenticate").orElseThrow();
@@ -98,7 +103,7 @@ class QuickstartServerTest {
         Map<String, Object> form = new LinkedHashMap<>(QuickstartBrowser.hiddenFields(signInPage.body()));
         form.put("username", user);
         form.put("role", roles);
-        form.put("scope", List.of(scope.split(" ")));
+        form.put("scope", List.of(ticked.split(" ")));
         form.put("action", "sign_in");
         String callback = QuickstartBrowser.location(browser.postForm(running.idp().authorizationEndpoint(), form));
         assertTrue(callback.startsWith(base() + "/oauth/callback?"), callback);
@@ -111,6 +116,7 @@ class QuickstartServerTest {
                 "grant_type", "authorization_code", "code", params.get("code"), "redirect_uri", REDIRECT,
                 "code_verifier", pkce.verifier(), "client_id", clientId, "resource", base() + "/mcp"));
         assertEquals(200, tokens.statusCode(), tokens.body());
+        assertEquals(ticked, QuickstartBrowser.json(tokens).get("scope"), "the scopes the user granted");
         return (String) QuickstartBrowser.json(tokens).get("access_token");
     }
 
@@ -145,6 +151,15 @@ class QuickstartServerTest {
         assertEquals("Saved note 1.", call(mcp, "add_note", Map.of("text", "buy milk")));
         assertEquals("alice: buy milk", call(mcp, "read_notes", Map.of()));
         assertEquals("1 notes; by user: {alice=1}", call(mcp, "admin_report", Map.of()));
+    }
+
+    @Test
+    void aScopeTheUserUntickedAtTheProviderIsNotGrantedHere() throws Exception {
+        McpSyncClient mcp = connect(signIn("carol", List.of("admin"), "openid profile notes:read notes:write",
+                "openid profile notes:read"));
+        assertEquals("No notes yet.", call(mcp, "read_notes", Map.of()));
+        assertThrows(RuntimeException.class, () -> mcp.callTool(new McpSchema.CallToolRequest("add_note",
+                Map.of("text", "not granted"))));
     }
 
     @Test

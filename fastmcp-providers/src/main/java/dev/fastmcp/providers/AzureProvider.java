@@ -100,6 +100,7 @@ public final class AzureProvider extends ProxyPreset {
         private Builder(String clientId, String clientSecret) {
             super("AzureProvider", clientId, clientSecret);
             scopes("openid", "profile", "email");
+            limitScopesToUpstreamGrant(false); // Azure answers with api:// names, and only its resource's scopes
         }
 
         /**

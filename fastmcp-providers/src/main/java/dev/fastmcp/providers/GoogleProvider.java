@@ -60,6 +60,7 @@ public final class GoogleProvider extends ProxyPreset {
             upstreamJwksUri(JWKS_URI);
             scopes("openid", "email", "profile");
             extraAuthorizationParams(Map.of("access_type", "offline", "prompt", "consent"));
+            limitScopesToUpstreamGrant(false); // Google answers with URLs for email and profile
         }
 
         /** Google's OpenID Connect userinfo endpoint, which identifies users when no ID token is requested. */
