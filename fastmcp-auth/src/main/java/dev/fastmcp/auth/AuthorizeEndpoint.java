@@ -239,6 +239,9 @@ final class AuthorizeEndpoint {
     }
 
     private String providerName() {
+        if (ctx.settings.providerName() != null && !ctx.settings.providerName().isBlank()) {
+            return ctx.settings.providerName();
+        }
         try {
             return URI.create(ctx.settings.upstreamAuthorizationEndpoint()).getHost();
         } catch (RuntimeException e) {

@@ -72,6 +72,7 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private int authorizationRateLimit = AuthorizeEndpoint.DEFAULT_AUTHORIZATIONS_PER_MINUTE;
     private boolean forwardResource;
     private boolean limitScopesToUpstreamGrant = true;
+    private String providerName;
     private UpstreamIdentityResolver identityResolver;
     private Function<ProxySession, ? extends ProxySession> sessionFactory;
     private TokenVerifier presetIdTokenVerifier;
@@ -393,6 +394,15 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     }
 
     /**
+     * The provider's name as the consent page shows it ("you will sign in with Google next"); default the host of
+     * the upstream authorization endpoint. Presets set it.
+     */
+    public B providerName(String name) {
+        this.providerName = name;
+        return self();
+    }
+
+    /**
      * The verifier of the provider's access tokens, required by {@code enableTokenSwap(false)}: clients then
      * receive the provider's tokens and {@code /mcp} accepts exactly what this verifier accepts. It MUST require
      * the token's audience to be this server's MCP resource URL (for example
@@ -603,7 +613,7 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams), refreshGracePeriod,
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource, limitScopesToUpstreamGrant,
+                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource, limitScopesToUpstreamGrant, providerName,
                 idTokenVerifier, upstreamTokenVerifier, identityResolver, sessionFactory, upstreamScopes);
     }
 

@@ -39,6 +39,7 @@ record ProxySettings(
         int authorizationRateLimit,
         boolean forwardResource,
         boolean limitScopesToUpstreamGrant,
+        String providerName,
         TokenVerifier idTokenVerifier,
         TokenVerifier upstreamTokenVerifier,
         UpstreamIdentityResolver identityResolver,

@@ -99,6 +99,7 @@ public final class AzureProvider extends ProxyPreset {
 
         private Builder(String clientId, String clientSecret) {
             super("AzureProvider", clientId, clientSecret);
+            providerName("Microsoft");
             scopes("openid", "profile", "email");
             limitScopesToUpstreamGrant(false); // Azure answers with api:// names, and only its resource's scopes
         }

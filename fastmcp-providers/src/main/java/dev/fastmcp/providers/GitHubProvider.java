@@ -89,6 +89,7 @@ public final class GitHubProvider extends ProxyPreset {
 
         private Builder(String clientId, String clientSecret) {
             super("GitHubProvider", clientId, clientSecret);
+            providerName("GitHub");
             upstreamAuthorizationEndpoint(AUTHORIZATION_ENDPOINT);
             upstreamTokenEndpoint(TOKEN_ENDPOINT);
             upstreamTokenEndpointAuthMethod("post");

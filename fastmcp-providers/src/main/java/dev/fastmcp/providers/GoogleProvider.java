@@ -53,6 +53,7 @@ public final class GoogleProvider extends ProxyPreset {
 
         private Builder(String clientId, String clientSecret) {
             super("GoogleProvider", clientId, clientSecret);
+            providerName("Google");
             upstreamAuthorizationEndpoint(AUTHORIZATION_ENDPOINT);
             upstreamTokenEndpoint(TOKEN_ENDPOINT);
             upstreamRevocationEndpoint(REVOCATION_ENDPOINT);

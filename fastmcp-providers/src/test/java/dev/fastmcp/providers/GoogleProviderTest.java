@@ -84,6 +84,7 @@ class GoogleProviderTest {
             assertEquals("google-client", up.get("client_id"));
             assertNotNull(up.get("nonce"), "an OpenID sign-in carries a nonce its ID token must return");
             assertNotNull(s.refreshToken());
+            assertTrue(h.lastConsentPage.contains("sign in with <strong>Google</strong>"), "the consent page names Google");
 
             assertEquals("google-user-42|ada@example.com|true|Ada Lovelace|https://pics.example.com/ada.png|"
                     + "example.com|true", h.callTool(s.accessToken(), "profile"));

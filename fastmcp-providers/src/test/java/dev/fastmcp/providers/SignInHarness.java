@@ -80,6 +80,9 @@ final class SignInHarness implements AutoCloseable {
         }
     }
 
+    /** The HTML of the last consent page shown. */
+    String lastConsentPage;
+
     /** Registers a public client; returns its id. */
     String register() throws IOException, InterruptedException {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/oauth/register"))
@@ -108,6 +111,7 @@ final class SignInHarness implements AutoCloseable {
         p.put("resource", base() + "/mcp");
         HttpResponse<String> page = get(base() + "/oauth/authorize?" + form(p), null);
         assertEquals(200, page.statusCode(), page.body());
+        lastConsentPage = page.body();
         Map<String, String> fields = new LinkedHashMap<>();
         Matcher m = HIDDEN.matcher(page.body());
         while (m.find()) {

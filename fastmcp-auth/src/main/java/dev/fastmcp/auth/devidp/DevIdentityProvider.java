@@ -201,7 +201,8 @@ public final class DevIdentityProvider implements AutoCloseable {
                 .upstreamClientSecret(clientSecret())
                 .upstreamIssuer(issuer())
                 .upstreamJwksUri(jwksUri())
-                .scopes(scopes());
+                .scopes(scopes())
+                .providerName("the development identity provider");
     }
 
     @Override
