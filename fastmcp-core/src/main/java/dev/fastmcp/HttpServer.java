@@ -38,9 +38,11 @@ final class HttpServer {
             IntSupplier sessionCount) {
         boolean loopback = isLoopback(o.host());
         boolean secured = s.provider() != null || s.authenticator() != null;
-        if (secured && s.baseUrl() == null && !loopback) {
+        String configuredBase = s.baseUrl() != null ? s.baseUrl() : o.baseUrl() == null ? null
+                : PublicUrls.normalizeBaseUrl(o.baseUrl(), s.allowInsecureHttpBaseUrl());
+        if (secured && configuredBase == null && !loopback) {
             throw new IllegalStateException("Server '" + s.name() + "' binds " + o.host() + " with auth configured "
-                    + "but no baseUrl: set baseUrl(\"https://your.public.host\"); it is never guessed from Host");
+                    + "but no baseUrl: set baseUrl(\"https://your.public.host\") or FASTMCP_BASE_URL; it is never guessed from Host");
         }
         // The routes need the public URLs, which need the bound port: serve 503 until they are installed.
         Late late = new Late();
@@ -72,7 +74,7 @@ final class HttpServer {
         int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         try {
             String host = o.host().contains(":") ? "[" + o.host() + "]" : o.host();
-            String base = s.baseUrl() != null ? s.baseUrl() : "http://" + host + ":" + port;
+            String base = configuredBase != null ? configuredBase : "http://" + host + ":" + port;
             String mcpPath = PublicUrls.path(base) + o.endpoint();
             String resource = base + o.endpoint();
             AuthProvider.ServerUrls urls = new AuthProvider.ServerUrls(base, resource,
@@ -80,7 +82,7 @@ final class HttpServer {
             if (s.provider() != null) {
                 s.provider().configure(urls);
             }
-            java.util.function.Function<ServerRequest, AuthProvider.ServerUrls> urlsFor = s.baseUrl() != null
+            java.util.function.Function<ServerRequest, AuthProvider.ServerUrls> urlsFor = configuredBase != null
                     ? req -> urls : req -> loopbackUrls(req, urls, o.endpoint());
             RequestAuthenticator auth = new RequestAuthenticator(s.authenticator(), s.provider(),
                     req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes());

@@ -7,7 +7,7 @@ import java.util.Map;
  * How {@link FastMCP#start(StartOptions)} serves: the transport, and for HTTP the host, port, endpoint and
  * mode. What is not set here comes from the environment ({@code FASTMCP_TRANSPORT} = {@code http} or
  * {@code stdio}, {@code FASTMCP_HOST}, {@code FASTMCP_PORT}, {@code FASTMCP_ENDPOINT},
- * {@code FASTMCP_STATELESS}), then from the defaults: HTTP on {@code 127.0.0.1:8080}, endpoint {@code /mcp},
+ * {@code FASTMCP_STATELESS}, and {@code FASTMCP_BASE_URL} when the builder has no {@code baseUrl}), then from the defaults: HTTP on {@code 127.0.0.1:8080}, endpoint {@code /mcp},
  * with sessions.
  */
 public final class StartOptions {
@@ -76,7 +76,7 @@ public final class StartOptions {
     }
 
     /** The settings after applying the environment and the defaults. */
-    record Resolved(Transport transport, String host, int port, String endpoint, boolean stateless) {
+    record Resolved(Transport transport, String host, int port, String endpoint, boolean stateless, String baseUrl) {
     }
 
     Resolved resolve(Map<String, String> env) {
@@ -88,7 +88,8 @@ public final class StartOptions {
         if (!e.startsWith("/")) {
             throw new IllegalArgumentException("endpoint must start with '/', was '" + e + "'");
         }
-        return new Resolved(t, h, p, e, s);
+        String base = env.get("FASTMCP_BASE_URL");
+        return new Resolved(t, h, p, e, s, base == null || base.isBlank() ? null : base.trim());
     }
 
     private static Transport parseTransport(String value) {

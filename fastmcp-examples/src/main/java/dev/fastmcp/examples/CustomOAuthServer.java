@@ -5,9 +5,7 @@ import static dev.fastmcp.Auth.*;
 import dev.fastmcp.AuthSession;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.Tool;
-import dev.fastmcp.auth.DiskStore;
 import dev.fastmcp.auth.OAuthProxy;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,13 +23,9 @@ public final class CustomOAuthServer {
     private CustomOAuthServer() {
     }
 
-    /** The tools of the custom-oauth example, behind {@code auth}; {@code baseUrl} may be null (loopback). */
-    public static FastMCP create(OAuthProxy auth, String baseUrl) {
-        FastMCP.Builder server = FastMCP.builder("custom-oauth", "1.0.0");
-        if (baseUrl != null) {
-            server.baseUrl(baseUrl);
-        }
-        return server
+    /** The tools of the custom-oauth example, behind {@code auth}. */
+    public static FastMCP create(OAuthProxy auth) {
+        return FastMCP.builder("custom-oauth", "1.0.0")
                 .auth(auth)
                 .addTool(Tool.builder("whoami")
                         .description("The subject, scopes and claims this server sees for the caller")
@@ -59,28 +53,15 @@ public final class CustomOAuthServer {
     }
 
     public static void main(String[] args) {
-        String baseUrl = Env.baseUrl();
         OAuthProxy.Builder proxy = OAuthProxy.builder()
                 .upstreamAuthorizationEndpoint(Env.require("OAUTH_AUTHORIZATION_ENDPOINT"))
                 .upstreamTokenEndpoint(Env.require("OAUTH_TOKEN_ENDPOINT"))
                 .upstreamClientId(Env.require("OAUTH_CLIENT_ID"))
                 .upstreamClientSecret(Env.require("OAUTH_CLIENT_SECRET"))
                 .scopes(Env.list("OAUTH_SCOPES"));
-        String secret = System.getenv("OAUTH_PROXY_SECRET");
-        String storageDir = System.getenv("OAUTH_STORAGE_DIR");
-        if (secret != null && !secret.isBlank()) {
-            // One secret for the signing, storage and consent keys: restarts and other instances agree.
-            proxy.secret(secret);
-        }
-        if (storageDir != null && !storageDir.isBlank()) {
-            // Clients, codes and token mappings on disk, encrypted with the key derived from the secret.
-            proxy.tokenStorage(new DiskStore(Path.of(storageDir)));
-        }
-        FastMCP server = create(proxy.build(), baseUrl).start();
+        Env.configure(proxy);
+        FastMCP server = create(proxy.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "custom-oauth-shutdown"));
-        String mcpUrl = server.url();
-        System.err.println("custom-oauth: MCP server at " + mcpUrl + "; register "
-                + mcpUrl.substring(0, mcpUrl.lastIndexOf('/')) + "/oauth/callback as the redirect URI "
-                + "at your provider");
+        Env.printCallback("custom-oauth", server);
     }
 }

@@ -1,5 +1,9 @@
 package dev.fastmcp.examples;
 
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.auth.DiskStore;
+import dev.fastmcp.auth.OAuthProxyOptions;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -33,5 +37,30 @@ final class Env {
     static String baseUrl() {
         String value = System.getenv("FASTMCP_BASE_URL");
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * The production settings of an OAuth proxy or provider from the environment: {@code OAUTH_PROXY_SECRET} (keys
+     * that survive a restart and agree across instances) and {@code OAUTH_STORAGE_DIR} (state on disk).
+     */
+    static void configure(OAuthProxyOptions<?> proxy) {
+        String secret = System.getenv("OAUTH_PROXY_SECRET");
+        String storageDir = System.getenv("OAUTH_STORAGE_DIR");
+        if (secret != null && !secret.isBlank()) {
+            // One secret for the signing, storage and consent keys: restarts and other instances agree.
+            proxy.secret(secret);
+        }
+        if (storageDir != null && !storageDir.isBlank()) {
+            // Clients, codes and token mappings on disk, encrypted with the key derived from the secret.
+            proxy.tokenStorage(new DiskStore(Path.of(storageDir)));
+        }
+    }
+
+    /** Prints where an OAuth-protected example listens and the callback URL to register at the provider. */
+    static void printCallback(String example, FastMCP server) {
+        String mcpUrl = server.url();
+        System.err.println(example + ": MCP server at " + mcpUrl + "; register "
+                + mcpUrl.substring(0, mcpUrl.lastIndexOf('/')) + "/oauth/callback as the redirect URI at your "
+                + "provider (set FASTMCP_BASE_URL to the public URL behind a reverse proxy)");
     }
 }

@@ -34,6 +34,13 @@ public final class Main {
         examples.put("jwt", new Example(
                 "Tokens from an external authorization server, verified by JWKS (JWT_ISSUER, JWT_JWKS_URI)",
                 JwtServer::main));
+        examples.put("google", new Example(
+                "Sign-in with Google (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)", GoogleServer::main));
+        examples.put("github", new Example(
+                "Sign-in with GitHub (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET)", GitHubServer::main));
+        examples.put("azure", new Example(
+                "Sign-in with Microsoft Entra ID (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_TENANT_ID)",
+                AzureServer::main));
         examples.put("custom-oauth", new Example(
                 "OAuthProxy in front of any OAuth 2.0 server (OAUTH_AUTHORIZATION_ENDPOINT, OAUTH_TOKEN_ENDPOINT, "
                         + "OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_SCOPES)",

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.providers.AzureProvider;
+import dev.fastmcp.providers.GitHubProvider;
+import dev.fastmcp.providers.GoogleProvider;
+import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +59,7 @@ class MoreExamplesTest {
                 .scopes("openid", "notes:write")
                 .secret("a-test-secret-of-at-least-32-characters!")
                 .build();
-        try (FastMCP server = CustomOAuthServer.create(proxy, null).start(StartOptions.http().port(0))) {
+        try (FastMCP server = CustomOAuthServer.create(proxy).start(StartOptions.http().port(0))) {
             HttpResponse<String> r = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
                     + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
                     + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
@@ -69,6 +73,39 @@ class MoreExamplesTest {
             assertTrue(metadata.body().contains("\"registration_endpoint\""), metadata.body());
             assertTrue(metadata.body().contains("notes:write"), metadata.body());
             assertFalse(metadata.body().contains("login.example.com"), "the upstream stays behind the proxy");
+        }
+    }
+
+    /** Registers a client and opens the consent page of a sign-in; returns the page. */
+    private HttpResponse<String> consentPage(FastMCP server) throws Exception {
+        String base = server.url().substring(0, server.url().lastIndexOf('/'));
+        HttpResponse<String> registered = post(base + "/oauth/register", "{\"client_name\":\"Example test\","
+                + "\"redirect_uris\":[\"http://127.0.0.1:9/cb\"],\"token_endpoint_auth_method\":\"none\"}");
+        assertEquals(201, registered.statusCode(), registered.body());
+        String clientId = registered.body().replaceAll(".*\"client_id\":\"([^\"]+)\".*", "$1");
+        String query = "response_type=code&client_id=" + clientId + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+                + "&code_challenge=" + "A".repeat(43) + "&code_challenge_method=S256&state=s";
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/oauth/authorize?" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theProviderExamplesAreClosedAndTheirConsentPagesNameTheProvider() throws Exception {
+        Map<String, FastMCP> examples = Map.of(
+                "Google", GoogleServer.create(GoogleProvider.builder("google-id", "google-secret").build()),
+                "GitHub", GitHubServer.create(GitHubProvider.builder("github-id", "github-secret").build()),
+                "Microsoft", AzureServer.create(AzureProvider.builder("azure-id", "azure-secret")
+                        .tenant("organizations").build()));
+        for (Map.Entry<String, FastMCP> example : examples.entrySet()) {
+            try (FastMCP server = example.getValue().start(StartOptions.http().port(0))) {
+                HttpResponse<String> r = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                        + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                        + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+                assertEquals(401, r.statusCode(), example.getKey());
+                HttpResponse<String> page = consentPage(server);
+                assertEquals(200, page.statusCode(), page.body());
+                assertTrue(page.body().contains("<strong>" + example.getKey() + "</strong>"), page.body());
+            }
         }
     }
 }
