@@ -58,11 +58,16 @@ esac
 section "Browser test: Chromium"
 CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
 if [[ -z "$CHROMIUM" ]]; then
-  if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  if [[ "$(id -u)" -ne 0 ]] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+  fi
+  if { [[ "$(id -u)" -eq 0 ]] || [[ -n "$SUDO" ]]; } && command -v apt-get >/dev/null 2>&1; then
     echo "chromium is missing: installing Debian's chromium package"
     export DEBIAN_FRONTEND=noninteractive
-    timeout 900 apt-get update -qq || die "apt-get update failed"
-    timeout 900 apt-get install -y -qq chromium >/dev/null || die "apt-get install chromium failed"
+    timeout 900 $SUDO apt-get update -qq || die "apt-get update failed"
+    timeout 900 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || die "apt-get install chromium failed"
     CHROMIUM="$(command -v chromium || true)"
   fi
   [[ -n "$CHROMIUM" ]] || die "Chromium not found. Install Debian's package (apt-get install -y chromium) or set CHROMIUM"
