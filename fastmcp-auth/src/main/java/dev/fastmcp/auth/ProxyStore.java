@@ -23,6 +23,8 @@ final class ProxyStore {
 
     private final TokenStorage storage;
     private final byte[] keyHashKey;
+    /** One initialized MAC per thread: looking up and keying a MAC costs more than hashing a short value. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     ProxyStore(TokenStorage storage, byte[] keyHashKey) {
         this.storage = storage;
@@ -42,10 +44,15 @@ final class ProxyStore {
 
     /** The keyed hash of a value, base64url: the storage key part and the stored form of secrets. */
     String hash(String value) {
+        // doFinal leaves the MAC ready for the next value under the same key.
+        return B64.encodeToString(macs.get().doFinal(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(keyHashKey, "HmacSHA256"));
-            return B64.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
