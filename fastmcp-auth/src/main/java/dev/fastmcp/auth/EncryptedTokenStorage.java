@@ -72,6 +72,12 @@ public final class EncryptedTokenStorage implements TokenStorage {
     private final TokenStorage backend;
     private final String keyId;
     private final Map<String, SecretKey> keys;
+    /**
+     * The last value read per key, of {@link StorageValues.Immutable} types only, with the stored envelope it was
+     * read from: reused only while the backend still holds exactly that envelope. Bounded; cleared when full.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Opened> opened =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Encrypts the values of {@code backend} with {@code key}, under the key id derived from it.
@@ -114,6 +120,7 @@ public final class EncryptedTokenStorage implements TokenStorage {
     @Override
     public void save(String key, Object value, long ttlSeconds) {
         StorageValues.checkWrite(key, value, ttlSeconds);
+        opened.remove(key);
         backend.save(key, seal(key, value), ttlSeconds);
     }
 
@@ -126,17 +133,37 @@ public final class EncryptedTokenStorage implements TokenStorage {
     @Override
     public <T> T get(String key, Class<T> type) {
         Objects.requireNonNull(type, "type");
-        return open(key, backend.get(key, Object.class), type);
+        Object stored = backend.get(key, Object.class);
+        if (!(stored instanceof String envelope) || !StorageValues.Immutable.class.isAssignableFrom(type)) {
+            return open(key, stored, type);
+        }
+        // Read on every request (the proxy's access mappings and upstream sets): the backend is still asked each
+        // time, so a deleted or replaced value is seen at once; only the decryption and decoding of the very same
+        // stored bytes are not repeated.
+        Opened last = opened.get(key);
+        if (last != null && last.envelope.equals(envelope) && type.isInstance(last.value)) {
+            return type.cast(last.value);
+        }
+        T value = open(key, stored, type);
+        if (value != null) {
+            if (opened.size() >= MAX_OPENED) {
+                opened.clear();
+            }
+            opened.put(key, new Opened(envelope, value));
+        }
+        return value;
     }
 
     @Override
     public boolean delete(String key) {
+        opened.remove(key);
         return backend.delete(key);
     }
 
     @Override
     public <T> T take(String key, Class<T> type) {
         Objects.requireNonNull(type, "type");
+        opened.remove(key);
         return open(key, backend.take(key, Object.class), type);
     }
 
@@ -159,6 +186,11 @@ public final class EncryptedTokenStorage implements TokenStorage {
     @Override
     public String toString() {
         return "EncryptedTokenStorage[keyId=" + keyId + ", " + keys.size() + " keys, backend=" + backend + "]";
+    }
+
+    private static final int MAX_OPENED = 4096;
+
+    private record Opened(String envelope, Object value) {
     }
 
     private String seal(String key, Object value) {

@@ -134,7 +134,11 @@ final class ProxyStore {
 
     /** The upstream tokens of one sign-in, with the identity found in them. */
     record UpstreamRecord(String accessToken, String tokenType, String refreshToken, Long expiresAt, String scope,
-            String idToken, String subject, Map<String, Object> claims) {
+            String idToken, String subject, Map<String, Object> claims) implements StorageValues.Immutable {
+
+        UpstreamRecord {
+            claims = StorageValues.frozen(claims);
+        }
 
         UpstreamTokens tokens() {
             return new UpstreamTokens(accessToken, tokenType, refreshToken,
@@ -143,7 +147,12 @@ final class ProxyStore {
     }
 
     /** What one of our access tokens (by jti) stands for. */
-    record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes) {
+    record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes)
+            implements StorageValues.Immutable {
+
+        AccessMapping {
+            scopes = scopes == null ? null : List.copyOf(scopes);
+        }
     }
 
     /**
