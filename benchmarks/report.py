@@ -135,7 +135,7 @@ w("× FastMCP TS compares each case with the TypeScript peer doing the same thin
   "`authenticate`, stateless with its session mode, new sessions with its new sessions). The token endpoint case "
   "rotates refresh tokens from a pre-minted pool (each reply's new refresh token goes back into the pool) with the "
   "default memory storage (encrypted), and runs with `-Xmx1g`, since the storage keeps every rotated token until "
-  "it expires to detect reuse. The new-sessions case keeps every session it opens until it idles out (20 s).")
+  "it expires to detect reuse. The new-sessions case keeps every session it opens until it idles out (10 s), with `-Xmx512m`.")
 w("")
 
 cold = {}

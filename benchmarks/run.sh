@@ -230,7 +230,8 @@ if wants java-token; then
 fi
 
 if wants java-init; then
-  java_server sessions "$WORK/java-init"
+  # Every initialize opens a session that lives until it idles out (10 s here): a larger heap holds them.
+  java_server sessions "$WORK/java-init" -Xmx512m
   measure java-init "http://127.0.0.1:$PORT/mcp" initialize.lua
   stop_server
 fi
