@@ -214,7 +214,7 @@ if hs and ts_hs:
 if hs and none_:
     r = 1 - hs["rps"] / none_["rps"]
     w(f"- HS256 verification costs ≤ 10% of no-auth throughput: {verdict(r <= 0.10)} — "
-      f"{r * 100:+.1f}% ({fmt(hs['rps'])} vs {fmt(none_['rps'])} req/s; CPU {hs['cpu']:.0f} vs "
+      f"{abs(r) * 100:.1f}% {'lower' if r >= 0 else 'higher'} ({fmt(hs['rps'])} vs {fmt(none_['rps'])} req/s; CPU {hs['cpu']:.0f} vs "
       f"{none_['cpu']:.0f} µs/req).")
 if st and none_:
     r = st["rps"] / none_["rps"]
