@@ -47,14 +47,50 @@ final class Exchanges {
         if (accept == null || accept.isBlank()) {
             return true;
         }
-        String major = type.substring(0, type.indexOf('/'));
-        for (String range : accept.split(",")) {
-            String media = range.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-            if (media.equals(type) || media.equals("*/*") || media.equals(major + "/*")) {
+        // Scanned in place (this runs for every request): each comma-separated range, without its parameters and
+        // surrounding blanks, compared ignoring case.
+        int major = type.indexOf('/') + 1; // "application/" with its slash
+        int n = accept.length();
+        for (int start = 0; start <= n; ) {
+            int comma = accept.indexOf(',', start);
+            if (comma < 0) {
+                comma = n;
+            }
+            int end = accept.indexOf(';', start);
+            if (end < 0 || end > comma) {
+                end = comma;
+            }
+            int a = start;
+            int b = end;
+            while (a < b && accept.charAt(a) <= ' ') {
+                a++;
+            }
+            while (b > a && accept.charAt(b - 1) <= ' ') {
+                b--;
+            }
+            int len = b - a;
+            if (len == type.length() && sameAscii(accept, a, type, len)
+                    || len == 3 && accept.startsWith("*/*", a)
+                    || len == major + 1 && sameAscii(accept, a, type, major) && accept.charAt(b - 1) == '*') {
                 return true;
             }
+            start = comma + 1;
         }
         return false;
+    }
+
+    /** Whether {@code len} chars of {@code s} from {@code from} are {@code lower}'s first ones, ASCII letters in any case. */
+    private static boolean sameAscii(String s, int from, String lower, int len) {
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(from + i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether a {@code Content-Type} header is JSON. */

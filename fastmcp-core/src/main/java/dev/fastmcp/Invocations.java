@@ -1,7 +1,6 @@
 package dev.fastmcp;
 
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -74,11 +73,9 @@ final class Invocations {
                 return Mono.error(unknownTool(tool.name()));
             }
             Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
-            JsonSchemaValidator.ValidationResponse validation = Json.SCHEMAS.validate(tool.definition().inputSchema(),
-                    arguments);
-            if (!validation.valid()) {
-                return Mono.just(Results.toolError("Invalid arguments for tool '" + tool.name() + "': "
-                        + validation.errorMessage()));
+            String invalid = tool.inputSchema().problems(arguments);
+            if (invalid != null) {
+                return Mono.just(Results.toolError("Invalid arguments for tool '" + tool.name() + "': " + invalid));
             }
             CallContext ctx = new CallContext(tctx, exchange, request.meta(), tool.name());
             Mono<McpSchema.CallToolResult> run = onExecutor(() -> runTool(tool, arguments, ctx));

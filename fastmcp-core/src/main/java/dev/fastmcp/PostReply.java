@@ -55,7 +55,7 @@ final class PostReply implements McpStreamableServerTransport {
         if (response && scope.cancelled()) {
             return;
         }
-        String json = Json.string(message); // outside the lock: results can be large
+        byte[] json = Json.bytes(message); // outside the lock: results can be large
         synchronized (this) {
             if (closed) {
                 return;
@@ -63,14 +63,13 @@ final class PostReply implements McpStreamableServerTransport {
             if (sse == null && response) {
                 answered = true;
                 cancelTimer();
-                call.channel().respond(200, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        Map.of());
+                call.channel().respond(200, "application/json", json, Map.of());
                 return;
             }
             if (sse == null) {
                 openStream();
             }
-            sse.send(json);
+            sse.send(new String(json, java.nio.charset.StandardCharsets.UTF_8));
             answered |= response;
         }
     }

@@ -30,6 +30,7 @@ public final class Tool {
     private final Class<?> argumentType;
     private final ToolHandler<Object> handler;
     private final boolean hiddenWhenScopesMissing;
+    private volatile InputSchema inputSchema;
 
     @SuppressWarnings("unchecked")
     private Tool(Builder<?> b) {
@@ -83,6 +84,16 @@ public final class Tool {
 
     ToolHandler<Object> handler() {
         return handler;
+    }
+
+    /** The input schema, compiled on first use. */
+    InputSchema inputSchema() {
+        InputSchema s = inputSchema;
+        if (s == null) {
+            s = InputSchema.of(definition.inputSchema());
+            inputSchema = s;
+        }
+        return s;
     }
 
     /**

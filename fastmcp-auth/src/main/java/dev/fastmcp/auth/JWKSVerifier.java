@@ -74,8 +74,12 @@ public final class JWKSVerifier implements TokenVerifier {
         notNegative(b.cooldownDuration, "cooldownDuration");
         notNegative(b.clockLeeway, "clockLeeway");
         this.keys = new JwksKeySource(uri, b.timeout, b.cacheDuration, b.cooldownDuration);
+        // A verification is reused no longer than the keys it used are kept: a key dropped from the set stops
+        // its tokens within one cache period either way.
+        Duration reuse = b.cacheDuration.compareTo(VerifierCore.DEFAULT_CACHE_MAX_AGE) < 0 ? b.cacheDuration
+                : VerifierCore.DEFAULT_CACHE_MAX_AGE;
         this.core = new VerifierCore(VerifierCore.ASYMMETRIC, keys, b.issuers, b.audiences, b.clockLeeway,
-                b.requiredScopes);
+                b.requiredScopes, reuse);
     }
 
     /** Starts a builder for the JWKS at {@code jwksUri}; issuer and audience are required unless skipped. */

@@ -233,7 +233,8 @@ public final class JWTVerifier implements TokenVerifier {
                 }
                 accepted.retainAll(algorithms);
             }
-            VerifierCore core = new VerifierCore(accepted, keys, issuers, audiences, clockLeeway, requiredScopes);
+            VerifierCore core = new VerifierCore(accepted, keys, issuers, audiences, clockLeeway, requiredScopes,
+                    VerifierCore.DEFAULT_CACHE_MAX_AGE);
             return new JWTVerifier(core, description + ", " + String.join("/", accepted));
         }
     }

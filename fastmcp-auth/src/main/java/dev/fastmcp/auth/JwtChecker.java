@@ -85,9 +85,15 @@ final class JwtChecker {
                 : TokenValidationResult.valid(context.getJwtClaims().getClaimsMap());
     }
 
-    /** Access tokens as a {@link TokenVerifier}, mapping the claims to an {@link AuthSession}. */
+    /**
+     * Access tokens as a {@link TokenVerifier}, mapping the claims to an {@link AuthSession}. A token verified once
+     * is not parsed again until it expires (see {@link VerifiedTokenCache}); the keys of an issuer never change,
+     * and revocation is checked by the caller on every request.
+     */
     TokenVerifier accessTokenVerifier() {
-        return token -> toVerification(check(token, JwtTokenUse.ACCESS));
+        VerifiedTokenCache cache = new VerifiedTokenCache(VerifiedTokenCache.DEFAULT_MAX_ENTRIES,
+                Duration.ofDays(1), clock);
+        return token -> cache.verify(token, t -> toVerification(check(t, JwtTokenUse.ACCESS)));
     }
 
     private static TokenVerification toVerification(TokenValidationResult result) {

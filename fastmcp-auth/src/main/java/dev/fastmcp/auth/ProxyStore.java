@@ -23,6 +23,8 @@ final class ProxyStore {
 
     private final TokenStorage storage;
     private final byte[] keyHashKey;
+    /** One initialized MAC per thread: looking up and keying a MAC costs more than hashing a short value. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     ProxyStore(TokenStorage storage, byte[] keyHashKey) {
         this.storage = storage;
@@ -42,10 +44,15 @@ final class ProxyStore {
 
     /** The keyed hash of a value, base64url: the storage key part and the stored form of secrets. */
     String hash(String value) {
+        // doFinal leaves the MAC ready for the next value under the same key.
+        return B64.encodeToString(macs.get().doFinal(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(keyHashKey, "HmacSHA256"));
-            return B64.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
@@ -132,7 +139,13 @@ final class ProxyStore {
      * user, {@code identityClaims} the part an {@link UpstreamIdentityResolver} gave (null without one).
      */
     record UpstreamRecord(String accessToken, String tokenType, String refreshToken, Long expiresAt, String scope,
-            String idToken, String subject, Map<String, Object> claims, Map<String, Object> identityClaims) {
+            String idToken, String subject, Map<String, Object> claims, Map<String, Object> identityClaims)
+            implements StorageValues.Immutable {
+
+        UpstreamRecord {
+            claims = StorageValues.frozen(claims);
+            identityClaims = identityClaims == null ? null : StorageValues.frozen(identityClaims);
+        }
 
         UpstreamTokens tokens() {
             return new UpstreamTokens(accessToken, tokenType, refreshToken,
@@ -141,7 +154,12 @@ final class ProxyStore {
     }
 
     /** What one of our access tokens (by jti) stands for. */
-    record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes) {
+    record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes)
+            implements StorageValues.Immutable {
+
+        AccessMapping {
+            scopes = scopes == null ? null : List.copyOf(scopes);
+        }
     }
 
     /**

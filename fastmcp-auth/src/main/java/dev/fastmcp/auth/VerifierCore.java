@@ -47,6 +47,10 @@ final class VerifierCore {
     private final Set<String> requiredScopes;
     private final JwtConsumer parser;
     private final JwtConsumer validator;
+    private final VerifiedTokenCache verified;
+
+    /** Longest a verification is reused unless a shorter one is given: a verifier's keys may change. */
+    static final Duration DEFAULT_CACHE_MAX_AGE = Duration.ofMinutes(5);
 
     /**
      * @param algorithms     the accepted {@code alg} values
@@ -55,9 +59,11 @@ final class VerifierCore {
      * @param audiences      accepted {@code aud} values (any one suffices); empty skips the check
      * @param leeway         allowed clock skew for {@code exp} and {@code nbf}
      * @param requiredScopes scopes every token must grant
+     * @param cacheMaxAge    how long a successful verification is reused for the same token (never past its
+     *                       {@code exp}); as long as keys are trusted after they leave their source
      */
     VerifierCore(List<String> algorithms, VerificationKeyResolver keys, List<String> issuers, List<String> audiences,
-            Duration leeway, Set<String> requiredScopes) {
+            Duration leeway, Set<String> requiredScopes, Duration cacheMaxAge) {
         this.algorithms = List.copyOf(algorithms);
         this.issuers = List.copyOf(issuers);
         this.audiences = List.copyOf(audiences);
@@ -84,10 +90,19 @@ final class VerifierCore {
             validator.setExpectedAudience(true, this.audiences.toArray(String[]::new));
         }
         this.validator = validator.build();
+        this.verified = new VerifiedTokenCache(VerifiedTokenCache.DEFAULT_MAX_ENTRIES, cacheMaxAge,
+                java.time.Clock.systemUTC());
     }
 
-    /** Verifies {@code token}; never throws and never puts the token in a reason. */
+    /**
+     * Verifies {@code token}; never throws and never puts the token in a reason. A token verified before is
+     * answered from the {@link VerifiedTokenCache} until it expires, for at most the cache's maximum age.
+     */
     TokenVerification verify(String token) {
+        return verified.verify(token, this::verifyNow);
+    }
+
+    private TokenVerification verifyNow(String token) {
         if (token == null || token.isBlank()) {
             return TokenVerification.invalid("token is empty");
         }

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Turns one harness run (results.tsv, cold.tsv, jmh.csv) into BENCHMARKS.md: report.py <work dir> <out> <settings>."""
+import csv
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+work, out, settings = sys.argv[1], sys.argv[2], sys.argv[3]
+here = os.path.dirname(os.path.abspath(__file__))
+
+LABELS = {
+    "plain": "plain Undertow handler, fixed JSON (the HTTP ceiling)",
+    "java-none": "fastmcp-java, no auth (sessions)",
+    "java-hs256": "fastmcp-java, HS256 bearer (OAuth proxy token)",
+    "java-rs256": "fastmcp-java, RS256 bearer via JWKS",
+    "java-stateless": "fastmcp-java, stateless, no auth",
+    "ts-none": "FastMCP TS 4.20.16, no auth",
+    "ts-hs256": "FastMCP TS 4.20.16, HS256 `authenticate`",
+    "java-token": "fastmcp-java token endpoint, `refresh_token` grant",
+    "java-init": "fastmcp-java new sessions (`initialize`)",
+    "ts-init": "FastMCP TS new sessions (`initialize`)",
+}
+PEER = {"java-none": "ts-none", "java-hs256": "ts-hs256", "java-rs256": "ts-hs256", "java-stateless": "ts-none",
+        "java-init": "ts-init"}
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20).stdout.strip()
+    except Exception:
+        return ""
+
+
+rows = {}
+with open(os.path.join(work, "results.tsv")) as f:
+    for line in f:
+        p = line.rstrip("\n").split("\t")
+        if len(p) < 12:
+            continue
+        name, phase = p[0], p[1]
+        f_ = lambda x: float(x or 0)
+        rec = dict(conns=int(p[2]), rps=f_(p[3]), p50=f_(p[4]), p99=f_(p[5]), cpu=f_(p[6]),
+                   rss=int(p[7]) / 1024, bad=int(p[8]), errors=int(p[9]), server=float(p[10]), machine=float(p[11]))
+        rows.setdefault(name, {}).setdefault(phase, rec)
+
+
+def summary(name, single=False):
+    phases = rows.get(name, {})
+    runs = [r for ph, r in phases.items() if (ph.startswith("c1-run") if single else re.fullmatch(r"run\d+", ph))]
+    if not runs:
+        return None
+    med = lambda k: statistics.median(r[k] for r in runs)
+    loaded = [r["rss"] for ph, r in phases.items() if ph != "idle" and not ph.startswith("c1")]
+    return dict(rps=med("rps"), p50=med("p50"), p99=med("p99"), cpu=med("cpu"), server=med("server"),
+                machine=med("machine"), rps_min=min(r["rps"] for r in runs), rps_max=max(r["rps"] for r in runs),
+                bad=sum(r["bad"] + r["errors"] for r in runs), runs=len(runs),
+                idle=phases.get("idle", {}).get("rss", 0), loaded=max(loaded) if loaded else 0)
+
+
+def fmt(x, nd=0):
+    return f"{x:,.{nd}f}"
+
+
+lines = []
+w = lines.append
+w("# Benchmarks")
+w("")
+w("fastmcp-java measured side by side with FastMCP TypeScript and with a plain Undertow handler (the ceiling of "
+  "this machine for HTTP at all), on one machine, in one run, on the same load. **Ratios are the claim, not the "
+  "absolute numbers**: the load generator runs on the same cores as the server.")
+w("")
+w("Made by one command, from the repository root:")
+w("")
+w("```sh")
+w("benchmarks/run.sh")
+w("```")
+w("")
+w(f"Settings of this run: `{settings}`. Load: wrk over loopback, `tools/call` of an `add` tool after one "
+  "`initialize` (+ `notifications/initialized`), every reply checked for HTTP 200 and a JSON-RPC `result`. "
+  "16 connections with 2 wrk threads, then 1 connection with 1 thread; a warm-up, then the median of the runs. "
+  "CPU per request is the server process's user+system time (from `/proc/<pid>/stat`) over the requests it "
+  "answered; RSS is `VmRSS` idle (after start and one `initialize`) and under load (sampled during the runs).")
+w("")
+w("## Machine")
+w("")
+cpu_model = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+mem = sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2/1048576}' /proc/meminfo")
+w(f"- CPU: {cpu_model or platform.processor()}, `nproc` = {sh('nproc')}; memory {mem}")
+w(f"- Kernel: {platform.system()} {platform.release()}; {sh('. /etc/os-release && echo $PRETTY_NAME')}")
+jdk = " ".join(sh("java -version 2>&1").splitlines()[:2])
+w(f"- JDK: {jdk}")
+w(f"- Node: {sh('node --version')}; wrk: {sh('wrk -v 2>&1 | head -1')}")
+loadavg = " ".join(open("/proc/loadavg").read().split()[:3])
+start_path = os.path.join(work, "loadavg-start")
+start_load = open(start_path).read().strip() if os.path.exists(start_path) else "?"
+w(f"- Load average (1, 5, 15 min) when the run started: {start_load}; when the report was written: {loadavg}. "
+  "The `machine cores` column below is all CPU in use on the machine during each case (server, wrk and anything "
+  "else); with 2 cores, 2.00 means saturated.")
+w(f"- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
+notes_shared = os.environ.get("BENCH_MACHINE_NOTE")
+if notes_shared:
+    w(f"- Note: {notes_shared}")
+w("")
+w("## Throughput and latency")
+w("")
+plain = summary("plain")
+w("| case | req/s (min–max) | p50 / p99 ms | CPU µs/req | server cores / machine cores | RSS idle → loaded MiB "
+  "| × FastMCP TS | × plain Undertow | bad replies |")
+w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for name in LABELS:
+    s = summary(name)
+    if not s:
+        continue
+    peer = summary(PEER[name]) if name in PEER else None
+    vs_ts = f"{s['rps'] / peer['rps']:.1f}×" if peer and peer["rps"] else ""
+    vs_plain = f"{s['rps'] / plain['rps']:.2f}×" if plain and name not in ("plain",) and plain["rps"] else ""
+    w(f"| {LABELS[name]} | **{fmt(s['rps'])}** ({fmt(s['rps_min'])}–{fmt(s['rps_max'])}) | {s['p50']:.2f} / "
+      f"{s['p99']:.2f} | {s['cpu']:.0f} | {s['server']:.2f} / {s['machine']:.2f} | {s['idle']:.0f} → "
+      f"{s['loaded']:.0f} | {vs_ts} | {vs_plain} | {s['bad']} |")
+w("")
+w("One connection (sequential client):")
+w("")
+w("| case | req/s | p50 / p99 ms | CPU µs/req |")
+w("|---|---:|---:|---:|")
+for name in LABELS:
+    s = summary(name, single=True)
+    if s:
+        w(f"| {LABELS[name]} | {fmt(s['rps'])} | {s['p50']:.3f} / {s['p99']:.2f} | {s['cpu']:.0f} |")
+w("")
+w("× FastMCP TS compares each case with the TypeScript peer doing the same thing (HS256 and RS256 with its HS256 "
+  "`authenticate`, stateless with its session mode, new sessions with its new sessions). The token endpoint case "
+  "rotates refresh tokens from a pre-minted pool (each reply's new refresh token goes back into the pool) with the "
+  "default memory storage (encrypted), and runs with `-Xmx1g`, since the storage keeps every rotated token until "
+  "it expires to detect reuse. The new-sessions case keeps every session it opens until it idles out (10 s), with `-Xmx512m`.")
+w("")
+
+cold = {}
+cold_path = os.path.join(work, "cold.tsv")
+if os.path.exists(cold_path):
+    with open(cold_path) as f:
+        for line in f:
+            label, ms, rss = line.split("\t")
+            cold.setdefault(label, []).append((int(ms), int(rss) / 1024))
+COLD_LABELS = {
+    "java-default": "`java -jar fastmcp-examples.jar calculator`, default flags",
+    "java-cds": "same, with the AppCDS archive (`-XX:SharedArchiveFile`)",
+    "java-cds-flags": "same, AppCDS + the recommended `-Xmx128m -XX:+UseSerialGC`",
+    "ts": "FastMCP TS 4.20.16 (`node server.mjs`, session mode)",
+}
+if cold:
+    w("## Cold start")
+    w("")
+    w("From spawning the process to the first answered `initialize` (curl polling every 5 ms), median of the runs.")
+    w("")
+    w("| server | median ms | runs ms | RSS then MiB |")
+    w("|---|---:|---|---:|")
+    for label, text in COLD_LABELS.items():
+        if label in cold:
+            ms = [m for m, _ in cold[label]]
+            w(f"| {text} | **{statistics.median(ms):.0f}** | {', '.join(map(str, ms))} | "
+              f"{statistics.median(r for _, r in cold[label]):.0f} |")
+    w("")
+    w("The AppCDS archive comes from one training run of the jar (start, `initialize`, `tools/call`, stop):")
+    w("")
+    w("```sh")
+    w("java -XX:ArchiveClassesAtExit=fastmcp-examples.jsa -jar fastmcp-examples.jar calculator   # then stop it")
+    w("java -XX:SharedArchiveFile=fastmcp-examples.jsa -jar fastmcp-examples.jar calculator")
+    w("```")
+    w("")
+
+jmh_path = os.path.join(work, "jmh.csv")
+if os.path.exists(jmh_path):
+    w("## Micro-benchmarks (JMH, single thread, short settings)")
+    w("")
+    w("| benchmark | ops/s | ± | µs/op |")
+    w("|---|---:|---:|---:|")
+    with open(jmh_path) as f:
+        for r in csv.DictReader(f):
+            score = float(r["Score"])
+            err = r.get("Score Error (99.9%)", "")
+            w(f"| `{r['Benchmark'].rsplit('.', 2)[-2]}.{r['Benchmark'].rsplit('.', 1)[-1]}` | {fmt(score)} | "
+              f"{fmt(float(err)) if err and err != 'NaN' else ''} | {1e6 / score:.2f} |")
+    w("")
+
+# ---- targets --------------------------------------------------------------------------------------------------
+w("## Targets")
+w("")
+hs, none_, st = summary("java-hs256"), summary("java-none"), summary("java-stateless")
+ts_hs, ts_none = summary("ts-hs256"), summary("ts-none")
+
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+if hs and ts_hs and ts_none:
+    r = hs["rps"] / ts_hs["rps"]
+    r2 = hs["rps"] / ts_none["rps"]
+    w(f"- `tools/call` with HS256 bearer, 16 connections, ≥ 10× FastMCP TS: {verdict(min(r, r2) >= 10)} — "
+      f"{fmt(hs['rps'])} req/s = {r:.1f}× FastMCP TS with its HS256 `authenticate` ({fmt(ts_hs['rps'])}), "
+      f"{r2:.1f}× FastMCP TS without auth ({fmt(ts_none['rps'])}).")
+if hs and plain:
+    r = hs["rps"] / plain["rps"]
+    w(f"- same, ≥ 30% of the plain-Undertow ceiling: {verdict(r >= 0.30)} — {r * 100:.0f}% "
+      f"({fmt(hs['rps'])} of {fmt(plain['rps'])} req/s).")
+if hs and ts_hs:
+    r = hs["p99"] / ts_hs["p99"]
+    w(f"- same, p99 ≤ a fifth of FastMCP TS's: {verdict(r <= 0.2)} — {hs['p99']:.2f} ms vs {ts_hs['p99']:.2f} ms "
+      f"({r:.2f}×).")
+if hs and none_:
+    r = 1 - hs["rps"] / none_["rps"]
+    w(f"- HS256 verification costs ≤ 10% of no-auth throughput: {verdict(r <= 0.10)} — "
+      f"{abs(r) * 100:.1f}% {'lower' if r >= 0 else 'higher'} ({fmt(hs['rps'])} vs {fmt(none_['rps'])} req/s; CPU {hs['cpu']:.0f} vs "
+      f"{none_['cpu']:.0f} µs/req).")
+if st and none_:
+    r = st["rps"] / none_["rps"]
+    w(f"- stateless at least as fast as sessions: {verdict(r >= 0.97)} — {fmt(st['rps'])} vs "
+      f"{fmt(none_['rps'])} req/s ({r:.2f}×; within 3% counts as equal on this machine).")
+if cold:
+    for label in ("java-default", "java-cds", "java-cds-flags"):
+        if label in cold:
+            med = statistics.median(m for m, _ in cold[label])
+            w(f"- cold start to the first `initialize` under 1 s ({COLD_LABELS[label]}): {verdict(med < 1000)} — "
+              f"{med:.0f} ms" + (f" (FastMCP TS: {statistics.median(m for m, _ in cold['ts']):.0f} ms)"
+                                if "ts" in cold else "") + ".")
+if ts_none:
+    peer_rss = max((summary(n) or {}).get("loaded", 0) for n in ("ts-none", "ts-hs256"))
+    ours = max((summary(n) or {}).get("loaded", 0) for n in ("java-none", "java-hs256", "java-rs256",
+                                                              "java-stateless"))
+    w(f"- RSS under load ≤ FastMCP TS's with the recommended flags: {verdict(ours <= peer_rss)} — at most "
+      f"{ours:.0f} MiB across the `tools/call` cases vs {peer_rss:.0f} MiB for FastMCP TS.")
+w("")
+notes = os.path.join(here, "notes.md")
+if os.path.exists(notes):
+    with open(notes) as f:
+        w(f.read().rstrip())
+    w("")
+
+with open(out, "w") as f:
+    f.write("\n".join(lines) + "\n")

@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# The benchmark harness: fastmcp-java side by side with FastMCP TypeScript and a plain Undertow handler, on
+# loopback, then cold start, memory and the JMH suite. Writes BENCHMARKS.md at the repository root.
+#
+#   benchmarks/run.sh                                  # the full run: 15 s x 3 runs per case, after a warm-up
+#   BENCH_DURATION=3 BENCH_RUNS=1 benchmarks/run.sh    # a quick check of the harness itself
+#
+# Settings (environment): BENCH_DURATION (s per run, 15), BENCH_RUNS (3), BENCH_WARMUP (s, 30),
+# BENCH_CONNECTIONS (16), BENCH_THREADS (wrk threads at BENCH_CONNECTIONS, 2), BENCH_COLD_RUNS (5),
+# BENCH_JVM_FLAGS (the flags the README recommends), BENCH_CASES (space-separated subset of the case names),
+# BENCH_JMH (1: run the JMH suite), BENCH_OUT (the report, default BENCHMARKS.md), BENCH_SKIP_BUILD (1: use the
+# jars as built).
+#
+# Needs: java 17, mvn, node + npm, curl, wrk (installed with apt-get when missing and allowed), python3 or node.
+# Not part of CI: it is long and its numbers depend on the machine.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_DIR="$ROOT/benchmarks"
+# shellcheck source=../.ci/lib.sh
+source "$ROOT/.ci/lib.sh"
+
+DURATION="${BENCH_DURATION:-15}"
+RUNS="${BENCH_RUNS:-3}"
+WARMUP="${BENCH_WARMUP:-30}"
+CONNS="${BENCH_CONNECTIONS:-16}"
+THREADS="${BENCH_THREADS:-2}"
+COLD_RUNS="${BENCH_COLD_RUNS:-5}"
+JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx128m -XX:+UseSerialGC}"
+CASES="${BENCH_CASES:-plain java-none java-hs256 java-rs256 java-stateless ts-none ts-hs256 java-token java-init ts-init}"
+RUN_JMH="${BENCH_JMH:-1}"
+OUT="${BENCH_OUT:-$ROOT/BENCHMARKS.md}"
+TOOLS="$BENCH_DIR/.tools"
+WORK="$BENCH_DIR/.results/$(date +%Y%m%d-%H%M%S)"
+BENCH_JAR="$ROOT/fastmcp-benchmarks/target/benchmarks.jar"
+EXAMPLES_JAR="$ROOT/fastmcp-examples/target/fastmcp-examples.jar"
+CDS_ARCHIVE="$ROOT/fastmcp-examples/target/fastmcp-examples.jsa"
+export BENCH_WRK_DIR="$BENCH_DIR/wrk"
+export NODE="${NODE:-$(command -v node || true)}"
+CLK_TCK="$(getconf CLK_TCK)"
+MCP_HEADERS=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream')
+INIT_BODY='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1.0"}}}'
+
+mkdir -p "$WORK"
+cut -d' ' -f1-3 /proc/loadavg >"$WORK/loadavg-start"
+RESULTS="$WORK/results.tsv"
+: >"$RESULTS"
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---- tools ---------------------------------------------------------------------------------------------------
+
+command -v java >/dev/null || die "java not found"
+command -v curl >/dev/null || die "curl not found"
+[[ -n "$NODE" ]] || die "node not found (needed for the FastMCP TypeScript peer)"
+if ! command -v wrk >/dev/null; then
+  log "wrk not found; installing it with apt-get"
+  apt-get install -y wrk >/dev/null 2>&1 || die "could not install wrk; install it (apt-get install wrk) and rerun"
+fi
+if [[ ! -f "$TOOLS/fastmcp-ts/node_modules/fastmcp/package.json" ]]; then
+  log "installing fastmcp@4.20.16 (git-ignored, in benchmarks/.tools)"
+  mkdir -p "$TOOLS/fastmcp-ts"
+  cp "$BENCH_DIR/ts/package.json" "$TOOLS/fastmcp-ts/package.json"
+  (cd "$TOOLS/fastmcp-ts" && npm install --no-audit --no-fund >/dev/null) || die "npm install failed"
+fi
+cp "$BENCH_DIR/ts/server.mjs" "$TOOLS/fastmcp-ts/server.mjs"
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  log "building (mvn -P benchmarks package -DskipTests)"
+  (cd "$ROOT" && mvn -B -q -P benchmarks package -DskipTests) || die "build failed"
+fi
+[[ -f "$BENCH_JAR" && -f "$EXAMPLES_JAR" ]] || die "jars missing; build with: mvn -B -P benchmarks package -DskipTests"
+
+# ---- processes -----------------------------------------------------------------------------------------------
+
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+stop_server() {
+  [[ -n "$SERVER_PID" ]] || return 0
+  kill "$SERVER_PID" 2>/dev/null || true
+  local _
+  for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+# start_server <log> <command...>: starts it in the background and waits (at most 120 s) for "ready".
+start_server() {
+  local logfile="$1"; shift
+  "$@" >"$logfile" 2>&1 &
+  SERVER_PID=$!
+  local _
+  for _ in $(seq 1 1200); do
+    grep -q '^ready' "$logfile" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$logfile" >&2; die "server exited before it was ready: $*"; }
+    sleep 0.1
+  done
+  die "server not ready after 120 s: $*"
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+
+# initialize <url> [token]: opens a session; prints its id (empty in stateless mode).
+initialize() {
+  local url="$1" token="${2:-}" headers="$WORK/init-headers" auth=()
+  [[ -n "$token" ]] && auth=(-H "Authorization: Bearer $token")
+  curl -sS -m 30 -D "$headers" -o "$WORK/init-body" "${MCP_HEADERS[@]}" "${auth[@]}" -d "$INIT_BODY" "$url" \
+    || die "initialize failed at $url"
+  grep -q '"result"' "$WORK/init-body" || die "initialize refused at $url: $(cat "$WORK/init-body")"
+  local session
+  session="$(awk 'tolower($1) == "mcp-session-id:" {print $2}' "$headers" | tr -d '\r')"
+  local sid=()
+  [[ -n "$session" ]] && sid=(-H "Mcp-Session-Id: $session")
+  curl -sS -m 30 -o /dev/null "${MCP_HEADERS[@]}" "${auth[@]}" "${sid[@]}" -H 'MCP-Protocol-Version: 2025-06-18' \
+    -d '{"jsonrpc":"2.0","method":"notifications/initialized"}' "$url" || true
+  echo "$session"
+}
+
+# wrk_run <case> <phase> <conns> <threads> <seconds> <url> <script>: one wrk run, recorded in results.tsv.
+wrk_run() {
+  local name="$1" phase="$2" conns="$3" threads="$4" secs="$5" url="$6" script="$7"
+  local out="$WORK/$name-$phase.wrk" t0 b0 rss_mid sampler
+  t0="$(cpu_ticks "$SERVER_PID")"; b0="$(busy_ticks)"
+  (sleep "$(awk -v d="$secs" 'BEGIN {print d * 0.8}')"; rss_kib "$SERVER_PID" >"$WORK/rss-mid") &
+  sampler=$!
+  local start_ns end_ns
+  start_ns="$(date +%s%N)"
+  BENCH_THREADS="$threads" wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency \
+    -s "$BENCH_WRK_DIR/$script" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed for $name"; }
+  end_ns="$(date +%s%N)"
+  wait "$sampler" 2>/dev/null || true
+  rss_mid="$(cat "$WORK/rss-mid" 2>/dev/null || echo 0)"
+  local t1 b1 line
+  t1="$(cpu_ticks "$SERVER_PID")"; b1="$(busy_ticks)"
+  line="$(grep '^BENCH ' "$out" || true)"
+  [[ -n "$line" ]] || { cat "$out" >&2; die "no result from wrk for $name"; }
+  local requests rps p50 p99 bad errors
+  requests="$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")"
+  rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
+  p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")"
+  p99="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")"
+  bad="$(sed -E 's/.*bad=([0-9]+).*/\1/' <<<"$line")"
+  errors="$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$line")"
+  local cpu_us server_cores machine_cores wall_s
+  wall_s="$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN {printf "%.3f", (b - a) / 1e9}')"
+  cpu_us="$(awk -v t="$((t1 - t0))" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0)}')"
+  server_cores="$(awk -v t="$((t1 - t0))" -v hz="$CLK_TCK" -v w="$wall_s" 'BEGIN {printf "%.2f", t / hz / w}')"
+  machine_cores="$(awk -v t="$((b1 - b0))" -v hz="$CLK_TCK" -v w="$wall_s" 'BEGIN {printf "%.2f", t / hz / w}')"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$phase" "$conns" "$rps" "$p50" "$p99" \
+    "$cpu_us" "$rss_mid" "$bad" "$errors" "$server_cores" "$machine_cores" >>"$RESULTS"
+  log "$name $phase c$conns: $rps req/s, p50 $p50 ms, p99 $p99 ms, $cpu_us us CPU/req, RSS $((rss_mid / 1024)) MiB, bad $bad, errors $errors, server $server_cores cores, machine $machine_cores cores"
+}
+
+# measure <case> <url> <script>: idle RSS, warm-up, RUNS runs at CONNS connections, RUNS runs at 1.
+measure() {
+  local name="$1" url="$2" script="$3"
+  printf '%s\tidle\t0\t0\t0\t0\t0\t%s\t0\t0\t0\t0\n' "$name" "$(rss_kib "$SERVER_PID")" >>"$RESULTS"
+  log "$name: warm-up ${WARMUP}s"
+  wrk_run "$name" warmup "$CONNS" "$THREADS" "$WARMUP" "$url" "$script"
+  local i
+  for i in $(seq 1 "$RUNS"); do
+    wrk_run "$name" "run$i" "$CONNS" "$THREADS" "$DURATION" "$url" "$script"
+  done
+  for i in $(seq 1 "$RUNS"); do
+    wrk_run "$name" "c1-run$i" 1 1 "$DURATION" "$url" "$script"
+  done
+}
+
+# java_server <case> <dir> [extra JVM flags...]: starts a BenchServer; sets PORT (and SERVER_PID).
+java_server() {
+  local kind="$1" dir="$2"; shift 2
+  PORT="$(pick_free_port)"
+  mkdir -p "$dir"
+  # shellcheck disable=SC2086
+  start_server "$dir/server.log" java $JVM_FLAGS "$@" -cp "$BENCH_JAR" dev.fastmcp.benchmarks.BenchServer \
+    "$kind" "$PORT" "$dir"
+}
+
+# ts_server <none|hs256> <dir>: starts the FastMCP TypeScript peer; sets PORT (and SERVER_PID).
+ts_server() {
+  local mode="$1" dir="$2"
+  PORT="$(pick_free_port)"
+  mkdir -p "$dir"
+  start_server "$dir/server.log" "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "$PORT" "$mode" "$dir"
+}
+
+wants() { [[ " $CASES " == *" $1 "* ]]; }
+
+# ---- throughput cases ----------------------------------------------------------------------------------------
+
+run_tools_call() { # run_tools_call <case> <java|ts> <server kind>
+  local name="$1" impl="$2" kind="$3" dir="$WORK/$1" token="" session
+  if [[ "$impl" == java ]]; then java_server "$kind" "$dir"; else ts_server "$kind" "$dir"; fi
+  if [[ -f "$dir/token" ]]; then token="$(cat "$dir/token")"; fi
+  session="$(initialize "http://127.0.0.1:$PORT/mcp" "$token")"
+  BENCH_SESSION="$session" BENCH_TOKEN="$token" measure "$name" "http://127.0.0.1:$PORT/mcp" mcp.lua
+  stop_server
+}
+
+if wants plain; then
+  java_server plain "$WORK/plain"
+  measure plain "http://127.0.0.1:$PORT/mcp" plain.lua
+  stop_server
+fi
+if wants java-none; then run_tools_call java-none java none; fi
+if wants java-hs256; then run_tools_call java-hs256 java hs256; fi
+if wants java-rs256; then run_tools_call java-rs256 java rs256; fi
+if wants java-stateless; then run_tools_call java-stateless java stateless; fi
+if wants ts-none; then run_tools_call ts-none ts none; fi
+if wants ts-hs256; then run_tools_call ts-hs256 ts hs256; fi
+
+if wants java-token; then
+  # The token endpoint needs the memory store to hold every rotated refresh token until it expires (reuse
+  # detection), so this case gets a larger heap than the recommended flags.
+  dir="$WORK/java-token"
+  java_server hs256 "$dir" -Xmx1g -Dbench.refreshPool=512
+  BENCH_POOL="$dir/refresh-tokens" BENCH_CLIENT_ID="$(cat "$dir/client-id")" \
+    measure java-token "http://127.0.0.1:$PORT/oauth/token" refresh.lua
+  stop_server
+fi
+
+if wants java-init; then
+  # Every initialize opens a session that lives until it idles out (10 s here): a larger heap holds them.
+  java_server sessions "$WORK/java-init" -Xmx512m
+  measure java-init "http://127.0.0.1:$PORT/mcp" initialize.lua
+  stop_server
+fi
+if wants ts-init; then
+  ts_server none "$WORK/ts-init"
+  measure ts-init "http://127.0.0.1:$PORT/mcp" initialize.lua
+  stop_server
+fi
+
+# ---- cold start ----------------------------------------------------------------------------------------------
+
+# cold_start <label> <command...>: COLD_RUNS times, ms from spawn to the first answered initialize (median).
+COLD="$WORK/cold.tsv"
+: >"$COLD"
+cold_start() {
+  local label="$1"; shift
+  local times=() i
+  for i in $(seq 1 "$COLD_RUNS"); do
+    local port start end
+    port="$(pick_free_port)"
+    start="$(date +%s%N)"
+    FASTMCP_PORT="$port" "$@" "$port" >"$WORK/cold.log" 2>&1 &
+    SERVER_PID=$!
+    end=""
+    local _
+    for _ in $(seq 1 6000); do
+      if curl -s -m 5 -o "$WORK/cold-body" "${MCP_HEADERS[@]}" -d "$INIT_BODY" "http://127.0.0.1:$port/mcp" 2>/dev/null \
+          && grep -q '"result"' "$WORK/cold-body"; then
+        end="$(date +%s%N)"; break
+      fi
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.005
+    done
+    local rss; rss="$(rss_kib "$SERVER_PID")"
+    stop_server
+    [[ -n "$end" ]] || { cat "$WORK/cold.log" >&2; die "cold start failed: $label"; }
+    times+=("$(( (end - start) / 1000000 ))")
+    printf '%s\t%s\t%s\n' "$label" "${times[-1]}" "$rss" >>"$COLD"
+  done
+  log "cold start $label: ${times[*]} ms"
+}
+
+# The calculator example ignores its argument list; the port goes in through FASTMCP_PORT.
+log "cold start: training run for the AppCDS archive"
+rm -f "$CDS_ARCHIVE"
+port="$(pick_free_port)"
+FASTMCP_PORT="$port" java -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" calculator >"$WORK/cds-train.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 600); do
+  if curl -s -m 5 -o "$WORK/cold-body" "${MCP_HEADERS[@]}" -d "$INIT_BODY" "http://127.0.0.1:$port/mcp" 2>/dev/null \
+      && grep -q '"result"' "$WORK/cold-body"; then break; fi
+  sleep 0.05
+done
+session="$(initialize "http://127.0.0.1:$port/mcp")"
+curl -s -m 5 -o /dev/null "${MCP_HEADERS[@]}" -H "Mcp-Session-Id: $session" -H 'MCP-Protocol-Version: 2025-06-18' \
+  -d '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}' \
+  "http://127.0.0.1:$port/mcp" || true
+stop_server
+[[ -f "$CDS_ARCHIVE" ]] || die "the AppCDS training run wrote no archive"
+
+cold_start "java-default" sh -c 'exec java -jar "$0" calculator' "$EXAMPLES_JAR"
+cold_start "java-cds" sh -c 'exec java -XX:SharedArchiveFile="$1" -jar "$0" calculator' "$EXAMPLES_JAR" "$CDS_ARCHIVE"
+# shellcheck disable=SC2016
+cold_start "java-cds-flags" sh -c 'exec java -XX:SharedArchiveFile="$1" -Xmx128m -XX:+UseSerialGC -jar "$0" calculator' "$EXAMPLES_JAR" "$CDS_ARCHIVE"
+cold_start "ts" sh -c 'exec "$0" "$1" "$3" none "$2"' "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "$WORK"
+
+# ---- JMH -----------------------------------------------------------------------------------------------------
+
+JMH_CSV="$WORK/jmh.csv"
+if [[ "$RUN_JMH" == 1 ]]; then
+  log "JMH suite (short settings)"
+  java -jar "$BENCH_JAR" -wi 2 -w 1s -i 3 -r 1s -f 1 -rf csv -rff "$JMH_CSV" 'dev.fastmcp.benchmarks.*Benchmark' \
+    >"$WORK/jmh.log" 2>&1 || die "JMH failed: see $WORK/jmh.log"
+fi
+
+# ---- report --------------------------------------------------------------------------------------------------
+
+log "writing $OUT"
+python3 "$BENCH_DIR/report.py" "$WORK" "$OUT" \
+  "DURATION=$DURATION RUNS=$RUNS WARMUP=$WARMUP CONNS=$CONNS THREADS=$THREADS JVM_FLAGS=$JVM_FLAGS"
+log "done: $OUT (raw data in ${WORK#"$ROOT"/})"

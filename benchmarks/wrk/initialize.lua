@@ -1,0 +1,16 @@
+-- POSTs initialize in a loop: every request opens a new session.
+package.path = package.path .. ";" .. os.getenv("BENCH_WRK_DIR") .. "/?.lua"
+local report = require("report")
+setup = report.setup
+done = report.done
+bad = 0
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json, text/event-stream"
+wrk.body = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
+    .. '"capabilities":{},"clientInfo":{"name":"wrk","version":"1.0"}}}'
+
+function response(status, _, body)
+  if status ~= 200 or not body:find('"result"', 1, true) then bad = bad + 1 end
+end

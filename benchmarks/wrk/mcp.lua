@@ -1,0 +1,29 @@
+-- POSTs tools/call of `add` in a loop on one MCP session (BENCH_SESSION, none in stateless mode), with an
+-- optional bearer token (BENCH_TOKEN). A reply counts as good when it is HTTP 200 and carries a "result".
+package.path = package.path .. ";" .. os.getenv("BENCH_WRK_DIR") .. "/?.lua"
+local report = require("report")
+setup = report.setup
+done = report.done
+
+local headers = {
+  ["Content-Type"] = "application/json",
+  ["Accept"] = "application/json, text/event-stream",
+  ["MCP-Protocol-Version"] = "2025-06-18",
+}
+local session = os.getenv("BENCH_SESSION") or ""
+if session ~= "" then headers["Mcp-Session-Id"] = session end
+local token = os.getenv("BENCH_TOKEN") or ""
+if token ~= "" then headers["Authorization"] = "Bearer " .. token end
+
+local n = 0
+bad = 0
+
+function request()
+  n = n + 1
+  return wrk.format("POST", wrk.path, headers, '{"jsonrpc":"2.0","id":' .. (id * 100000000 + n)
+      .. ',"method":"tools/call","params":{"name":"add","arguments":{"a":' .. (n % 1000) .. ',"b":2}}}')
+end
+
+function response(status, _, body)
+  if status ~= 200 or not body:find('"result"', 1, true) then bad = bad + 1 end
+end
