@@ -56,7 +56,7 @@ class EncryptedTokenStorageReadCacheTest {
     @Test
     void sharedValuesCannotBeChanged() {
         storage.save("up:1", new ProxyStore.UpstreamRecord("at", "Bearer", null, null, null, null, "alice",
-                Map.of("groups", List.of("a", "b"))), 60);
+                Map.of("groups", List.of("a", "b")), Map.of("login", "alice")), 60);
         ProxyStore.UpstreamRecord read = storage.get("up:1", ProxyStore.UpstreamRecord.class);
         assertThrows(UnsupportedOperationException.class, () -> read.claims().put("x", 1));
         @SuppressWarnings("unchecked")
@@ -64,5 +64,6 @@ class EncryptedTokenStorageReadCacheTest {
         assertThrows(UnsupportedOperationException.class, () -> groups.add("c"));
         assertThrows(UnsupportedOperationException.class,
                 () -> storage.get("up:1", ProxyStore.UpstreamRecord.class).claims().clear());
+        assertThrows(UnsupportedOperationException.class, () -> read.identityClaims().put("x", 1));
     }
 }

@@ -143,6 +143,8 @@ public final class BenchServer {
                 .scopes("openid")
                 // The flow is scripted here, so there is no one to click: the consent page is not what is measured.
                 .consentRequired(false)
+                // The pool of refresh tokens is minted by hundreds of sign-ins from this one address.
+                .authorizationRateLimit(0)
                 .secret("benchmark-secret-" + UUID.randomUUID())
                 .accessTokenTtl(Duration.ofHours(6))
                 .build();
