@@ -121,25 +121,6 @@ mkdir -p "$OUT_DIR"
 SERVER_PID=""
 TEST_PID=""
 
-# Stops one process: TERM, up to 10 s, then KILL.
-# shellcheck disable=SC2317  # invoked via the trap's cleanup
-stop_pid() {
-  local pid="$1" what="$2" _
-  if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
-    return 0
-  fi
-  echo "stopping the $what (pid $pid)"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "the $what did not stop after 10 s; sending SIGKILL"
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
   local rc=$?

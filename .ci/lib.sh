@@ -29,3 +29,22 @@ s.close()' 2>/dev/null)" && [[ "$p" =~ ^[0-9]+$ ]]; then
   done
   return 1
 }
+
+# Stops one process ($1, described as $2): TERM, up to 10 s, then KILL; nothing when it is not running.
+stop_pid() {
+  local pid="$1" what="$2" _
+  if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+    return 0
+  fi
+  echo "stopping the $what (pid $pid)"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "the $what did not stop after 10 s; sending SIGKILL"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}

@@ -49,10 +49,14 @@ final class AuthorizeEndpoint {
     private final ClientRegistry clients;
     private final RegistrationLimiter perAddress;
     private final RegistrationLimiter perClient;
+    /** This server's origin, normalized as request {@code Origin}s are before comparing. */
+    private final String ownOrigin;
 
     AuthorizeEndpoint(ProxyContext ctx, ClientRegistry clients) {
         this.ctx = ctx;
         this.clients = clients;
+        URI base = URI.create(ctx.baseUrl);
+        this.ownOrigin = ProxyContext.normalize(base.getScheme() + "://" + base.getRawAuthority());
         int perMinute = ctx.settings.authorizationRateLimit();
         this.perAddress = perMinute == 0 ? null : new RegistrationLimiter(perMinute, Duration.ofMinutes(1),
                 RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
@@ -230,12 +234,7 @@ final class AuthorizeEndpoint {
             return false;
         }
         String origin = request.header("origin");
-        if (origin == null) {
-            return true;
-        }
-        URI base = URI.create(ctx.baseUrl);
-        String own = base.getScheme() + "://" + base.getRawAuthority();
-        return ProxyContext.normalize(origin).equals(ProxyContext.normalize(own));
+        return origin == null || ProxyContext.normalize(origin).equals(ownOrigin);
     }
 
     private String providerName() {

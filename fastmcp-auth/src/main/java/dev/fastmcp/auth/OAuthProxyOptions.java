@@ -2,8 +2,6 @@ package dev.fastmcp.auth;
 
 import dev.fastmcp.TokenVerifier;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthProxy.class);
-    private static final byte[] SECRET_SALT = "fastmcp-oauth-proxy".getBytes(StandardCharsets.UTF_8);
 
     private String upstreamAuthorizationEndpoint;
     private String upstreamTokenEndpoint;
@@ -569,39 +566,8 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                     + "consent per client for such proxies; turn it off only for trusted, single-client setups");
         }
 
-        byte[] secretBytes = null;
-        if (secret != null) {
-            if (secret.length() < 32) {
-                throw new IllegalArgumentException("secret must have at least 32 characters (use random ones)");
-            }
-            secretBytes = secret.getBytes(StandardCharsets.UTF_8);
-        }
-        List<String> generated = new ArrayList<>();
-        byte[] signing = key("jwtSigningKey", jwtSigningKey, secretBytes, "jwt signing", generated);
-        byte[] consent = key("consentSigningKey", consentSigningKey, secretBytes, "consent signing", generated);
-        byte[] keyHash = secretBytes != null ? derive(secretBytes, "storage keys")
-                : Hkdf.derive(SECRET_SALT, signing, label("storage keys"), 32);
-
-        TokenStorage storage = tokenStorage != null ? tokenStorage : new MemoryTokenStorage();
-        boolean persistent = storage instanceof DiskStore;
-        if (encryptionDisabled) {
-            if (persistent) {
-                throw new IllegalArgumentException("encryptionKey(false) is refused for a persistent storage ("
-                        + storage.getClass().getSimpleName() + "): tokens and client secrets would sit on disk in "
-                        + "clear. Give an encryptionKey or a secret");
-            }
-            LOG.warn("OAuthProxy: storage encryption is OFF (encryptionKey(false)); upstream tokens are kept in clear."
-                    + " Use this for development only");
-        } else if (!(storage instanceof EncryptedTokenStorage)) {
-            byte[] enc = key("encryptionKey", encryptionKey, secretBytes, "storage encryption", generated);
-            storage = new EncryptedTokenStorage(storage, enc);
-        }
-        if (!generated.isEmpty()) {
-            LOG.warn("OAuthProxy: no {} given, so random ones were generated. A restart, or a second instance, will "
-                    + "not recognize tokens, codes, consent pages and (with a persistent storage) client "
-                    + "registrations made with them: clients must register and sign in again. Set secret(...) or "
-                    + "the keys for production", String.join(", ", generated));
-        }
+        ProxyKeys keys = ProxyKeys.resolve(secret, jwtSigningKey, consentSigningKey, encryptionKey,
+                encryptionDisabled, tokenStorage);
         TokenVerifier idTokenVerifier = presetIdTokenVerifier != null ? presetIdTokenVerifier
                 : upstreamIssuer == null ? null : upstreamJwksUri == null
                 ? new DiscoveredIdTokenVerifier(upstreamIssuer, upstreamClientId, upstreamTimeout)
@@ -609,36 +575,14 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                         .timeout(upstreamTimeout).build();
         return new ProxySettings(upstreamAuthorizationEndpoint, upstreamTokenEndpoint, upstreamClientId,
                 upstreamClientSecret, basic, upstreamRevocationEndpoint, baseUrl, redirectPath, scopes, forwardPkce,
-                consentRequired, signing, consent, keyHash, storage, transactionTtl, authorizationCodeTtl,
+                consentRequired, keys.signing(), keys.consent(), keys.keyHash(), keys.storage(), transactionTtl,
+                authorizationCodeTtl,
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams), refreshGracePeriod,
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource, limitScopesToUpstreamGrant, providerName,
+                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource,
+                limitScopesToUpstreamGrant, providerName,
                 idTokenVerifier, upstreamTokenVerifier, identityResolver, sessionFactory, upstreamScopes);
-    }
-
-    private static byte[] key(String name, byte[] given, byte[] secret, String label, List<String> generated) {
-        if (given != null) {
-            if (given.length < 32) {
-                throw new IllegalArgumentException(name + " must have at least 32 bytes, had " + given.length);
-            }
-            return given.clone();
-        }
-        if (secret != null) {
-            return derive(secret, label);
-        }
-        generated.add(name);
-        byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
-        return k;
-    }
-
-    private static byte[] derive(byte[] secret, String label) {
-        return Hkdf.derive(SECRET_SALT, secret, label(label), 32);
-    }
-
-    private static byte[] label(String purpose) {
-        return ("fastmcp oauth-proxy v1 " + purpose).getBytes(StandardCharsets.UTF_8);
     }
 
     private static void requireText(String name, String value) {

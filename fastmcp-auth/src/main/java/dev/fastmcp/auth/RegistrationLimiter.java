@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The rate limit of dynamic client registration: each client address gets a token bucket of
+ * A per-address token bucket, used for the rate limit of dynamic client registration and (with other settings) of
+ * starting sign-ins at {@code /oauth/authorize}. For registration: each client address gets a token bucket of
  * {@code registrationsPerWindow} registrations that refills evenly over {@code window} (by default 10 per minute),
  * so a flood of registrations cannot fill the storage while a client that registers now and then never notices.
  *

@@ -51,7 +51,7 @@ final class TokenEndpoint {
                 throw OAuthError.invalidTarget("This server only issues tokens for its own resource");
             }
             TokenService.Issued issued = grant.equals("authorization_code") ? codeGrant(client, form)
-                    : refreshGrant(client, form, ctx.store.hash(RegistrationLimiter.key(request.remoteAddress())));
+                    : refreshGrant(client, form, request.remoteAddress());
             return ProxyHttp.noStoreJson(200, issued.body());
         } catch (OAuthError e) {
             return ProxyHttp.error(e);
@@ -110,7 +110,7 @@ final class TokenEndpoint {
     }
 
     private TokenService.Issued refreshGrant(ProxyStore.ClientRecord client, Map<String, String> form,
-            String requester) throws OAuthError {
+            String remoteAddress) throws OAuthError {
         String token = form.get("refresh_token");
         if (token == null || token.isEmpty()) {
             throw OAuthError.invalidRequest("refresh_token is required");
@@ -118,6 +118,8 @@ final class TokenEndpoint {
         if (!ctx.settings.tokenSwap()) {
             return tokens.passRefresh(client, token);
         }
+        // Who asked: the keyed hash of the address's rate-limit key, so a duplicate is recognised by network.
+        String requester = ctx.store.hash(RegistrationLimiter.key(remoteAddress));
         TokenValidationResult verified = ctx.issuer.verifyRefreshToken(token);
         if (!verified.valid()) {
             throw OAuthError.invalidGrant("The refresh token is invalid or expired");
