@@ -29,6 +29,11 @@ final class Components {
         this.invocations = invocations;
     }
 
+    /** The executor that runs user code. */
+    java.util.concurrent.Executor userCodeExecutor() {
+        return invocations.executor();
+    }
+
     synchronized void put(Tool tool) {
         tools.put(tool.name(), tool);
     }

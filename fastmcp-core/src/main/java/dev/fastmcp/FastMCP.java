@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * An MCP server: tools, resources and prompts served over Streamable HTTP (on an embedded Undertow server),
@@ -40,8 +38,7 @@ public final class FastMCP implements AutoCloseable {
         this.settings = b.settings();
         this.ownsExecutor = b.toolExecutor == null;
         this.toolExecutor = ownsExecutor ? ToolExecutors.bounded(b.toolThreads) : b.toolExecutor;
-        Scheduler scheduler = Schedulers.fromExecutorService(toolExecutor, "fastmcp-tools");
-        this.components = new Components(new Invocations(scheduler));
+        this.components = new Components(new Invocations(toolExecutor));
         b.tools.forEach(components::put);
         b.resources.forEach(components::put);
         b.templates.forEach(components::put);

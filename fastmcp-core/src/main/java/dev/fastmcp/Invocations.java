@@ -26,10 +26,40 @@ final class Invocations {
     private static final Logger LOG = LoggerFactory.getLogger(Invocations.class);
     private static final int MAX_COMPLETIONS = 100;
 
+    /** Set while a tool thread handles a request whose user code may run right there, without a hand-off. */
+    private static final ThreadLocal<Boolean> INLINE = new ThreadLocal<>();
+
+    private final java.util.concurrent.ExecutorService executor;
     private final Scheduler scheduler;
 
-    Invocations(Scheduler scheduler) {
-        this.scheduler = scheduler;
+    Invocations(java.util.concurrent.ExecutorService executor) {
+        this.executor = executor;
+        this.scheduler = reactor.core.scheduler.Schedulers.fromExecutorService(executor, "fastmcp-tools");
+    }
+
+    /** The executor of user code (the tool executor). */
+    java.util.concurrent.Executor executor() {
+        return executor;
+    }
+
+    /**
+     * Runs {@code task}, which handles one request on a thread of the tool executor, so that the user code of that
+     * request runs on this same thread instead of being handed to another one: a hand-off costs more than a
+     * trivial tool. Only the first invocation in {@code task} runs here, and only on this thread.
+     */
+    static void handleInline(Runnable task) {
+        INLINE.set(Boolean.TRUE);
+        try {
+            task.run();
+        } finally {
+            INLINE.remove();
+        }
+    }
+
+    /** Whether this request method runs user code (and so is handled on the tool executor from the start). */
+    static boolean runsUserCode(String method) {
+        return McpSchema.METHOD_TOOLS_CALL.equals(method) || McpSchema.METHOD_RESOURCES_READ.equals(method)
+                || McpSchema.METHOD_PROMPT_GET.equals(method) || McpSchema.METHOD_COMPLETION_COMPLETE.equals(method);
     }
 
     /** The full decision of a check for this request's caller; a check that throws refuses. */
@@ -78,11 +108,12 @@ final class Invocations {
                 return Mono.just(Results.toolError("Invalid arguments for tool '" + tool.name() + "': " + invalid));
             }
             CallContext ctx = new CallContext(tctx, exchange, request.meta(), tool.name());
-            Mono<McpSchema.CallToolResult> run = onExecutor(() -> runTool(tool, arguments, ctx));
             Duration timeout = tool.timeout();
             if (timeout == null) {
-                return run;
+                return onExecutor(tctx, () -> runTool(tool, arguments, ctx));
             }
+            // With a timeout the call always gets its own thread: the timer must be able to race it.
+            Mono<McpSchema.CallToolResult> run = handOff(() -> runTool(tool, arguments, ctx));
             // The timer marks the call timed out before the race cancels (and interrupts) it, so the tool
             // already sees isCancelled() when it wakes up.
             return Mono.firstWithSignal(run, Mono.delay(timeout).map(tick -> {
@@ -123,7 +154,7 @@ final class Invocations {
             }
             CallContext ctx = new CallContext(tctx, exchange, request.meta(), resource.uri());
             String mimeType = resource.definition().mimeType();
-            return onExecutor(() -> Results.toReadResult(request.uri(), mimeType,
+            return onExecutor(tctx, () -> Results.toReadResult(request.uri(), mimeType,
                     guarded("Resource '" + request.uri() + "'", () -> resource.reader().read(ctx))));
         });
     }
@@ -138,7 +169,7 @@ final class Invocations {
                     .extractVariableValues(request.uri());
             CallContext ctx = new CallContext(tctx, exchange, request.meta(), template.uriTemplate());
             String mimeType = template.definition().mimeType();
-            return onExecutor(() -> Results.toReadResult(request.uri(), mimeType,
+            return onExecutor(tctx, () -> Results.toReadResult(request.uri(), mimeType,
                     guarded("Resource '" + request.uri() + "'",
                             () -> template.reader().read(request.uri(), variables, ctx))));
         });
@@ -162,7 +193,7 @@ final class Invocations {
                 }
             }
             CallContext ctx = new CallContext(tctx, exchange, request.meta(), prompt.name());
-            return onExecutor(() -> Results.toPromptResult(prompt.definition().description(),
+            return onExecutor(tctx, () -> Results.toPromptResult(prompt.definition().description(),
                     guarded("Prompt '" + prompt.name() + "'", () -> prompt.renderer().render(arguments, ctx))));
         });
     }
@@ -174,7 +205,7 @@ final class Invocations {
         }
         String value = request.argument().value() == null ? "" : request.argument().value();
         CallContext ctx = new CallContext(tctx, null, request.meta(), "completion");
-        return onExecutor(() -> {
+        return onExecutor(tctx, () -> {
             List<String> values = guarded("Completion of '" + request.argument().name() + "'",
                     () -> completer.complete(value, ctx));
             return completion(values == null ? List.of() : values);
@@ -188,7 +219,23 @@ final class Invocations {
                 values.size() > MAX_COMPLETIONS));
     }
 
-    private <T> Mono<T> onExecutor(Callable<T> work) {
+    /**
+     * Runs {@code work} on the tool executor: right here when this thread is the tool thread handling the request
+     * (see {@link #handleInline}), else handed to it.
+     */
+    private <T> Mono<T> onExecutor(McpTransportContext tctx, Callable<T> work) {
+        RequestScope scope = RequestScope.of(tctx);
+        if (INLINE.get() == null || !scope.isRequest()) {
+            return handOff(work);
+        }
+        INLINE.remove();
+        Thread owner = Thread.currentThread();
+        return Mono.defer(() -> Thread.currentThread() == owner
+                ? Mono.fromCallable(() -> scope.runHere(work))
+                : handOff(work));
+    }
+
+    private <T> Mono<T> handOff(Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(scheduler).onErrorMap(RejectedExecutionException.class,
                 e -> McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
                         .message("Server busy: too many calls in progress; retry later").build());

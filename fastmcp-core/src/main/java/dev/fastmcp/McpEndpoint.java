@@ -5,8 +5,12 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.Methods;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,16 +24,20 @@ final class McpEndpoint implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
     private static final String JSON = "application/json";
     private static final String SSE = "text/event-stream";
+    /** Bodies up to this size are parsed on the I/O thread: well under a tenth of a millisecond of JSON. */
+    static final int PARSE_ON_IO_THREAD_BYTES = 16 * 1024;
 
     private final McpBackend backend;
     private final RequestAuthenticator authenticator;
     private final long maxBodyBytes;
     private final boolean streaming;
     private final boolean trustForwarded;
+    private final Executor userCode;
 
     McpEndpoint(McpBackend backend, RequestAuthenticator authenticator, long maxBodyBytes, boolean streaming,
-            boolean trustForwarded) {
+            boolean trustForwarded, Executor userCode) {
         this.trustForwarded = trustForwarded;
+        this.userCode = userCode;
         this.backend = backend;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
@@ -45,9 +53,9 @@ final class McpEndpoint implements HttpHandler {
                 refuse(ex, 406, "Not Acceptable: GET opens an SSE stream, so Accept must allow text/event-stream");
                 return;
             }
-            onWorker(ex, null, backend::get);
+            onWorker(ex, backend::get);
         } else if (ex.getRequestMethod().equals(Methods.DELETE)) {
-            onWorker(ex, null, backend::delete);
+            onWorker(ex, backend::delete);
         } else {
             ex.getResponseHeaders().put(Headers.ALLOW, backend.allowedMethods());
             refuse(ex, 405, "Method Not Allowed: use " + backend.allowedMethods());
@@ -70,8 +78,7 @@ final class McpEndpoint implements HttpHandler {
             return;
         }
         ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes));
-        ex.getRequestReceiver().receiveFullBytes(
-                (exchange, body) -> exchange.dispatch(() -> run(exchange, body, this::postMessage)),
+        ex.getRequestReceiver().receiveFullBytes(this::received,
                 (exchange, error) -> {
                     if (error instanceof RequestTooBigException) {
                         refuse(exchange, 413, "Payload Too Large: the limit is " + maxBodyBytes + " bytes");
@@ -82,8 +89,45 @@ final class McpEndpoint implements HttpHandler {
                 });
     }
 
-    private void postMessage(McpCall call, byte[] body) {
-        McpSchema.JSONRPCMessage message = Json.parseMessage(body);
+    /**
+     * Routes a POSTed body (on the I/O thread). A small body is parsed right here, so that a request running user
+     * code goes straight to the tool executor and runs there whole (one thread hand-off, not two); anything else
+     * goes to Undertow's workers, where a large body is parsed too.
+     */
+    private void received(HttpServerExchange ex, byte[] body) {
+        if (body.length > PARSE_ON_IO_THREAD_BYTES) {
+            ex.dispatch(() -> run(ex, call -> postMessage(call, Json.parseMessage(body))));
+            return;
+        }
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = Json.parseMessage(body);
+        } catch (JsonRpcException e) {
+            ex.dispatch(SameThreadExecutor.INSTANCE, () -> run(ex, call -> {
+                throw e;
+            }));
+            return;
+        }
+        if (message instanceof McpSchema.JSONRPCRequest request && Invocations.runsUserCode(request.method())) {
+            ex.dispatch(task -> toUserCode(ex, request.id(), task),
+                    () -> Invocations.handleInline(() -> run(ex, call -> postMessage(call, message))));
+        } else {
+            ex.dispatch(() -> run(ex, call -> postMessage(call, message)));
+        }
+    }
+
+    private void toUserCode(HttpServerExchange ex, Object requestId, Runnable task) {
+        try {
+            userCode.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("The tool executor is full; answering 503 to request {}", requestId);
+            new HttpChannel(ex).respond(503, JSON, Json.bytes(Json.errorEnvelope(requestId,
+                    McpSchema.ErrorCodes.INTERNAL_ERROR, "Server busy: too many calls in progress; retry later")),
+                    Map.of("Retry-After", "1"));
+        }
+    }
+
+    private void postMessage(McpCall call, McpSchema.JSONRPCMessage message) {
         boolean initialize = message instanceof McpSchema.JSONRPCRequest r
                 && McpSchema.METHOD_INITIALIZE.equals(r.method());
         Object id = message instanceof McpSchema.JSONRPCRequest r ? r.id() : null;
@@ -93,22 +137,18 @@ final class McpEndpoint implements HttpHandler {
         backend.post(call.withAuth(authenticator.authenticate(call.http(), id), authenticator.bearerTokens()), message);
     }
 
-    private void onWorker(HttpServerExchange ex, byte[] body, java.util.function.Consumer<McpCall> action) {
-        ex.dispatch(() -> run(ex, body, (call, b) -> {
+    private void onWorker(HttpServerExchange ex, Consumer<McpCall> action) {
+        ex.dispatch(() -> run(ex, call -> {
             checkProtocolVersion(call.http(), null);
             action.accept(call.withAuth(authenticator.authenticate(call.http(), null), authenticator.bearerTokens()));
         }));
     }
 
-    private interface Step {
-        void run(McpCall call, byte[] body);
-    }
-
-    private void run(HttpServerExchange ex, byte[] body, Step step) {
+    private void run(HttpServerExchange ex, Consumer<McpCall> step) {
         HttpChannel channel = new HttpChannel(ex);
         McpCall call = new McpCall(channel, Exchanges.request(ex, Map.of(), null, trustForwarded), null, false);
         try {
-            step.run(call, body);
+            step.accept(call);
         } catch (JsonRpcException e) {
             channel.respond(e.httpStatus, JSON, e.body(),
                     e.httpStatus == 405 ? Map.of("Allow", backend.allowedMethods()) : e.headers);

@@ -22,6 +22,7 @@ final class RequestScope {
     private volatile Disposable subscription;
     private volatile Runnable onCancel;
     private volatile Runnable streamCloser;
+    private Thread runner; // guarded by this: the thread running the request's user code in place, if any
 
     RequestScope(Object requestId, AuthSession auth, ServerRequest http) {
         this(requestId, auth, http, false);
@@ -41,6 +42,31 @@ final class RequestScope {
     static RequestScope of(McpTransportContext ctx) {
         Object scope = ctx == null ? null : ctx.get(KEY);
         return scope instanceof RequestScope s ? s : NONE;
+    }
+
+    /** Whether this scope belongs to a request (and not to a notification or to no transport at all). */
+    boolean isRequest() {
+        return this != NONE && requestId != null;
+    }
+
+    /**
+     * Runs the request's user code on this thread, so that {@link #cancel} interrupts it here. The interrupt of a
+     * cancellation does not outlive the call: the thread goes back to its pool clear.
+     */
+    <T> T runHere(java.util.concurrent.Callable<T> work) throws Exception {
+        synchronized (this) {
+            runner = Thread.currentThread();
+        }
+        try {
+            return work.call();
+        } finally {
+            synchronized (this) {
+                runner = null;
+                if (cancelled) {
+                    Thread.interrupted();
+                }
+            }
+        }
     }
 
     boolean cancelled() {
@@ -71,7 +97,12 @@ final class RequestScope {
 
     /** Marks the request cancelled and stops its handler (the thread running it is interrupted). */
     void cancel() {
-        cancelled = true;
+        synchronized (this) {
+            cancelled = true;
+            if (runner != null) {
+                runner.interrupt();
+            }
+        }
         Disposable s = subscription;
         if (s != null) {
             s.dispose();

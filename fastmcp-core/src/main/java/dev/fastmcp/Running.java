@@ -38,7 +38,8 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
         Sessions counted = sessions;
         HttpServer http;
         try {
-            http = HttpServer.start(settings, o, backend, !o.stateless(), () -> counted == null ? 0 : counted.size());
+            http = HttpServer.start(settings, o, backend, !o.stateless(), () -> counted == null ? 0 : counted.size(),
+                    components.userCodeExecutor());
         } catch (RuntimeException e) {
             if (sessions != null) {
                 sessions.closeAll();

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import reactor.core.scheduler.Schedulers;
 
 @Timeout(60)
 class TransportHardeningTest {
@@ -129,7 +128,7 @@ class TransportHardeningTest {
     /** stdio: a request whose params the SDK cannot read must still get a response. */
     @Test
     void stdioMalformedArgumentsGetAResponse() throws Exception {
-        Components c = new Components(new Invocations(Schedulers.boundedElastic()));
+        Components c = new Components(new Invocations(java.util.concurrent.Executors.newCachedThreadPool()));
         c.put(Tool.builder("open").execute((a, ctx) -> "o").build());
         PipedOutputStream toServer = new PipedOutputStream();
         PipedInputStream serverIn = new PipedInputStream(toServer, 1 << 16);

@@ -19,10 +19,40 @@ public final class MemoryTokenStorage implements TokenStorage {
     /** The default period of the expired-entry sweep: one minute. */
     public static final long DEFAULT_CLEANUP_INTERVAL_MS = 60_000;
 
-    private record Entry(byte[] json, long expiresAtMillis) {
+    private static final class Entry {
+        final byte[] json;
+        final long expiresAtMillis;
+        /**
+         * The value decoded from {@code json} by the first read, kept only when it is immutable (a string or a
+         * {@link StorageValues.Immutable} record): then every read of these same bytes can share it. Racy by
+         * design: two first reads may both decode, and either result is right.
+         */
+        private volatile Decoded decoded;
+
+        Entry(byte[] json, long expiresAtMillis) {
+            this.json = json;
+            this.expiresAtMillis = expiresAtMillis;
+        }
+
         boolean expiredAt(long nowMillis) {
             return nowMillis >= expiresAtMillis;
         }
+
+        <T> T value(Class<T> type) {
+            Decoded d = decoded;
+            if (d != null && d.type == type) {
+                return type.cast(d.value);
+            }
+            T value = StorageValues.fromJson(json, type);
+            if (value instanceof String || value instanceof StorageValues.Immutable) {
+                decoded = new Decoded(type, value);
+            }
+            return value;
+        }
+    }
+
+    /** A value decoded as {@code type} (the same bytes read as another type can decode differently). */
+    private record Decoded(Class<?> type, Object value) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -87,7 +117,7 @@ public final class MemoryTokenStorage implements TokenStorage {
             entries.remove(key, entry); // only this expired entry, never a newer one saved meanwhile
             return null;
         }
-        return StorageValues.fromJson(entry.json(), type);
+        return entry.value(type);
     }
 
     @Override
@@ -107,7 +137,7 @@ public final class MemoryTokenStorage implements TokenStorage {
         if (removed == null || removed.expiredAt(clock.millis())) {
             return null;
         }
-        return StorageValues.fromJson(removed.json(), type);
+        return removed.value(type);
     }
 
     @Override

@@ -1,0 +1,150 @@
+package dev.fastmcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Where user code runs: a request that runs user code is handled on the tool executor from the start (one thread
+ * hand-off), everything else on Undertow's workers, so the tool executor being full or busy never stops pings,
+ * lists, or the answers a waiting tool needs.
+ */
+@Timeout(30)
+class UserCodeThreadsTest {
+
+    private final CountDownLatch blockerStarted = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private FastMCP server;
+    private McpSyncClient client;
+    private ExecutorService pool;
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (client != null) {
+            client.closeGracefully();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    private FastMCP.Builder builder() {
+        return FastMCP.builder("threads", "1")
+                .addTool(Tool.builder("where").execute((a, ctx) -> Thread.currentThread().getName()).build())
+                .addTool(Tool.builder("interrupted").execute((a, ctx) -> "interrupted=" + Thread.currentThread().isInterrupted())
+                        .build())
+                .addTool(Tool.builder("block").execute((a, ctx) -> {
+                    blockerStarted.countDown();
+                    return release.await(20, TimeUnit.SECONDS) ? "released" : "timed out";
+                }).build())
+                .addTool(Tool.builder("ask").execute((a, ctx) -> ctx.elicit("Name?", Map.of("type", "object",
+                        "properties", Map.of("name", Map.of("type", "string")))).content().get("name")).build())
+                .addResource(Resource.builder("where://resource", "where").read(ctx -> Thread.currentThread().getName())
+                        .build())
+                .addPrompt(Prompt.builder("where").render((a, ctx) -> Thread.currentThread().getName()).build());
+    }
+
+    private static String text(McpSchema.CallToolResult result) {
+        return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
+    @Test
+    void toolsResourcesAndPromptsRunOnTheConfiguredToolExecutor() {
+        pool = java.util.concurrent.Executors.newFixedThreadPool(2, r -> new Thread(r, "custom-tools"));
+        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        client = TestClients.connect(server);
+        assertEquals("custom-tools", text(client.callTool(new McpSchema.CallToolRequest("where", Map.of()))));
+        McpSchema.ReadResourceResult read = client.readResource(new McpSchema.ReadResourceRequest("where://resource"));
+        assertEquals("custom-tools", ((McpSchema.TextResourceContents) read.contents().get(0)).text());
+        McpSchema.GetPromptResult prompt = client.getPrompt(new McpSchema.GetPromptRequest("where", Map.of()));
+        assertEquals("custom-tools", ((McpSchema.TextContent) prompt.messages().get(0).content()).text());
+    }
+
+    @Test
+    void pingAndListsAnswerWhileEveryToolThreadIsBusy() throws Exception {
+        server = builder().toolThreads(1).build().start(StartOptions.http().port(0));
+        client = TestClients.connect(server);
+        CompletableFuture<McpSchema.CallToolResult> blocked = CompletableFuture.supplyAsync(
+                () -> client.callTool(new McpSchema.CallToolRequest("block", Map.of())));
+        assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
+        client.ping();
+        assertEquals(5, client.listTools().tools().size() + client.listPrompts().prompts().size());
+        release.countDown();
+        assertEquals("released", text(blocked.get(10, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    void aCallBeyondAFullToolExecutorGets503ServerBusyAndLaterCallsWork() throws Exception {
+        pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new SynchronousQueue<>());
+        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        RawMcp mcp = new RawMcp(server);
+        mcp.initialize();
+        CompletableFuture<HttpResponse<String>> blocked = mcp.http.sendAsync(mcp.request("Content-Type",
+                "application/json", "Accept", RawMcp.ACCEPT_BOTH).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"block\",\"arguments\":{}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
+
+        HttpResponse<String> refused = mcp.call(2, "tools/call", "{\"name\":\"where\",\"arguments\":{}}");
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+        Map<String, Object> body = Json.parseObject(refused.body(), "reply");
+        assertEquals(2, ((Number) body.get("id")).intValue());
+        assertTrue(String.valueOf(body.get("error")).contains("Server busy"), refused.body());
+        assertEquals(200, mcp.call(3, "ping", "{}").statusCode(), "requests without user code still answer");
+
+        release.countDown();
+        assertTrue(blocked.get(10, TimeUnit.SECONDS).body().contains("released"));
+        HttpResponse<String> after = mcp.call(4, "tools/call", "{\"name\":\"where\",\"arguments\":{}}");
+        assertEquals(200, after.statusCode());
+        assertTrue(after.body().contains("\"result\""), after.body());
+    }
+
+    @Test
+    void elicitationCompletesWhenTheOnlyToolThreadWaitsForTheAnswer() {
+        server = builder().toolThreads(1).build().start(StartOptions.http().port(0));
+        client = TestClients.connect(server, spec -> spec
+                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                .elicitation(request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
+                        Map.of("name", "Ada"))));
+        assertEquals("Ada", text(client.callTool(new McpSchema.CallToolRequest("ask", Map.of()))));
+    }
+
+    @Test
+    void aCancelledCallLeavesItsToolThreadWithoutTheInterrupt() throws Exception {
+        server = builder().toolThreads(1).build().start(StartOptions.http().port(0));
+        RawMcp mcp = new RawMcp(server);
+        mcp.initialize();
+        CompletableFuture<HttpResponse<String>> call = mcp.http.sendAsync(mcp.request("Content-Type",
+                "application/json", "Accept", RawMcp.ACCEPT_BOTH).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"block\",\"arguments\":{}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
+        assertEquals(202, mcp.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                + "\"params\":{\"requestId\":7}}").statusCode());
+        assertFalse(call.get(10, TimeUnit.SECONDS).body().contains("\"result\""));
+        for (int i = 0; i < 3; i++) { // the same single thread serves each of these
+            HttpResponse<String> r = mcp.call(10 + i, "tools/call", "{\"name\":\"interrupted\",\"arguments\":{}}");
+            assertTrue(r.body().contains("interrupted=false"), r.body());
+        }
+    }
+}
