@@ -1,7 +1,9 @@
 package dev.fastmcp;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
+import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Reading Undertow exchanges into our own request type, and media-type checks. */
 final class Exchanges {
@@ -18,13 +21,26 @@ final class Exchanges {
 
     static ServerRequest request(HttpServerExchange ex, Map<String, String> pathParams, byte[] body,
             boolean trustForwarded) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (HeaderValues values : ex.getRequestHeaders()) {
-            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
+        // Built straight into an immutable map (which ServerRequest then keeps as is): this runs for every request.
+        HeaderMap requestHeaders = ex.getRequestHeaders();
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, List<String>>[] entries = new Map.Entry[requestHeaders.size()];
+        int n = 0;
+        for (HeaderValues values : requestHeaders) {
+            if (n == entries.length) {
+                entries = java.util.Arrays.copyOf(entries, n * 2 + 1);
+            }
+            entries[n++] = Map.entry(lowerCase(values.getHeaderName()),
+                    values.size() == 1 ? List.of(values.getFirst()) : List.copyOf(values));
         }
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        for (Map.Entry<String, Deque<String>> e : ex.getQueryParameters().entrySet()) {
-            query.put(e.getKey(), new ArrayList<>(e.getValue()));
+        Map<String, List<String>> headers = Map.ofEntries(n == entries.length ? entries
+                : java.util.Arrays.copyOf(entries, n));
+        Map<String, List<String>> query = Map.of();
+        if (!ex.getQueryParameters().isEmpty()) {
+            query = new LinkedHashMap<>();
+            for (Map.Entry<String, Deque<String>> e : ex.getQueryParameters().entrySet()) {
+                query.put(e.getKey(), new ArrayList<>(e.getValue()));
+            }
         }
         InetSocketAddress peer = ex.getSourceAddress();
         String remote = peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
@@ -40,6 +56,21 @@ final class Exchanges {
         }
         return new ServerRequest(ex.getRequestMethod().toString(), ex.getRelativePath().isEmpty() ? ex.getRequestPath()
                 : ex.getRequestPath(), headers, query, pathParams, remote, body, null);
+    }
+
+    /** Header names seen so far, lower-cased once (bounded: names beyond it are lower-cased each time). */
+    private static final ConcurrentHashMap<HttpString, String> LOWER_CASE = new ConcurrentHashMap<>();
+    private static final int MAX_LOWER_CASE = 512;
+
+    private static String lowerCase(HttpString name) {
+        String lower = LOWER_CASE.get(name); // HttpString's equals and hashCode ignore case
+        if (lower == null) {
+            lower = name.toString().toLowerCase(Locale.ROOT);
+            if (LOWER_CASE.size() < MAX_LOWER_CASE) {
+                LOWER_CASE.putIfAbsent(name, lower);
+            }
+        }
+        return lower;
     }
 
     /** Whether an {@code Accept} header admits {@code type}; a missing header admits anything. */

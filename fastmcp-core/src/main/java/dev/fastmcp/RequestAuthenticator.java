@@ -2,7 +2,6 @@ package dev.fastmcp;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -138,12 +137,23 @@ final class RequestAuthenticator {
         if (authorization == null) {
             return null;
         }
-        String value = authorization.trim();
-        if (value.length() < 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        // Index arithmetic rather than trim/substring/toLowerCase: tokens are long and this runs for every request.
+        int start = 0;
+        int end = authorization.length();
+        while (start < end && authorization.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && authorization.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        if (end - start < 7 || !authorization.regionMatches(true, start, "bearer ", 0, 7)) {
             return null;
         }
-        String token = value.substring(7).trim();
-        return token.isEmpty() ? null : token;
+        start += 7;
+        while (start < end && authorization.charAt(start) <= ' ') {
+            start++;
+        }
+        return start == end ? null : authorization.substring(start, end);
     }
 
     /** {@code e}'s chain of exception classes and stack frames, without the messages. */
