@@ -38,10 +38,26 @@ public class ProxySession implements AuthSession {
         this.subject = Objects.requireNonNull(subject, "subject == null");
         this.clientId = clientId;
         this.scopes = Set.copyOf(scopes);
-        this.claims = claims == null ? Map.of() : Map.copyOf(claims);
+        this.claims = withoutNulls(claims);
         this.expiresAt = expiresAt;
-        this.upstreamClaims = upstreamClaims == null ? Map.of() : Map.copyOf(upstreamClaims);
+        this.upstreamClaims = withoutNulls(upstreamClaims);
         this.upstream = upstream;
+    }
+
+    /** An immutable copy without null values (an upstream token may well carry {@code "name": null}). */
+    private static Map<String, Object> withoutNulls(Map<String, Object> map) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        // Not containsValue(null): immutable maps throw on it.
+        for (Object value : map.values()) {
+            if (value == null) {
+                Map<String, Object> copy = new java.util.LinkedHashMap<>(map);
+                copy.values().removeIf(java.util.Objects::isNull);
+                return Map.copyOf(copy);
+            }
+        }
+        return Map.copyOf(map);
     }
 
     /**

@@ -62,8 +62,34 @@ final class ProxyStore {
         return PREFIX + kind + ":" + hash(secretValue);
     }
 
+    /**
+     * Storage keys of the two records every authenticated request reads (the access mapping by {@code jti}, the
+     * upstream set by its id), kept so the keyed hash is not computed again for each request of the same token.
+     * Their inputs are identifiers, not secrets (a {@code jti} is readable in the token itself), so nothing is
+     * kept here that the storage keys do not already stand for. Bounded: cleared when full.
+     */
+    private final Map<String, String> accessKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> upstreamKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_READ_KEYS = 10_000;
+
+    private String readKey(String kind, String value) {
+        Map<String, String> keys = kind.equals(ACCESS) ? accessKeys : kind.equals(UPSTREAM) ? upstreamKeys : null;
+        if (keys == null) {
+            return key(kind, value);
+        }
+        String key = keys.get(value);
+        if (key == null) {
+            key = key(kind, value);
+            if (keys.size() >= MAX_READ_KEYS) {
+                keys.clear();
+            }
+            keys.put(value, key);
+        }
+        return key;
+    }
+
     <T> T get(String kind, String value, Class<T> type) {
-        return storage.get(key(kind, value), type);
+        return storage.get(readKey(kind, value), type);
     }
 
     <T> T take(String kind, String value, Class<T> type) {

@@ -327,10 +327,29 @@ final class TokenService {
         if (u.refreshToken() == null && u.tokens().isExpired(Instant.now(), 0)) {
             return TokenVerification.invalid("the upstream token behind the token has expired");
         }
+        // The session object depends only on these three (immutable, decoded once per stored value), so the last
+        // one built for this token is reused while none of them changed; the lookups above still run each time.
+        Built last = sessions.get(jti);
+        if (last != null && last.verified == v && last.mapping == m && last.upstream == u) {
+            return last.result;
+        }
         var s = v.session();
         String upstreamId = m.upstreamId();
-        return TokenVerification.valid(ctx.settings.session(new ProxySession(s.subject(), s.clientId(), s.scopes(),
-                s.claims(), s.expiresAt(), u.claims(), () -> upstreamTokens(upstreamId))));
+        TokenVerification result = TokenVerification.valid(ctx.settings.session(new ProxySession(s.subject(),
+                s.clientId(), s.scopes(), s.claims(), s.expiresAt(), u.claims(), () -> upstreamTokens(upstreamId))));
+        if (sessions.size() >= MAX_SESSIONS) {
+            sessions.clear();
+        }
+        sessions.put((String) jti, new Built(v, m, u, result));
+        return result;
+    }
+
+    private static final int MAX_SESSIONS = 10_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Built> sessions =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Built(TokenVerification verified, ProxyStore.AccessMapping mapping, ProxyStore.UpstreamRecord upstream,
+            TokenVerification result) {
     }
 
     /** Ends a grant: its access and refresh mappings and its upstream set (so every token on it stops). */
