@@ -27,7 +27,7 @@ CONNS="${BENCH_CONNECTIONS:-16}"
 THREADS="${BENCH_THREADS:-2}"
 COLD_RUNS="${BENCH_COLD_RUNS:-5}"
 JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx128m -XX:+UseSerialGC}"
-CASES="${BENCH_CASES:-plain java-none java-hs256 java-rs256 java-stateless ts-none ts-hs256 java-token java-init ts-init}"
+CASES="${BENCH_CASES:-plain java-none java-hs256 java-none-bearer java-rs256 java-stateless ts-none ts-hs256 java-token java-init ts-init}"
 RUN_JMH="${BENCH_JMH:-1}"
 OUT="${BENCH_OUT:-$ROOT/BENCHMARKS.md}"
 TOOLS="$BENCH_DIR/.tools"
@@ -214,6 +214,14 @@ if wants plain; then
 fi
 if wants java-none; then run_tools_call java-none java none; fi
 if wants java-hs256; then run_tools_call java-hs256 java hs256; fi
+if wants java-none-bearer && [[ -f "$WORK/java-hs256/token" ]]; then
+  # The no-auth server, sent the HS256 case's token (which it ignores): what the larger request costs by itself.
+  java_server none "$WORK/java-none-bearer"
+  token="$(cat "$WORK/java-hs256/token")"
+  session="$(initialize "http://127.0.0.1:$PORT/mcp" "$token")"
+  BENCH_SESSION="$session" BENCH_TOKEN="$token" measure java-none-bearer "http://127.0.0.1:$PORT/mcp" mcp.lua
+  stop_server
+fi
 if wants java-rs256; then run_tools_call java-rs256 java rs256; fi
 if wants java-stateless; then run_tools_call java-stateless java stateless; fi
 if wants ts-none; then run_tools_call ts-none ts none; fi
