@@ -50,7 +50,6 @@ public final class FastMCP implements AutoCloseable {
 
     /** Starts a server description: its name and version are sent to clients in {@code initialize}. */
     public static Builder builder(String name, String version) {
-        Warmup.early(); // on a second core, while the tools are built
         return new Builder(name, version);
     }
 

@@ -20,6 +20,7 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
             LOG.info("MCP server '{}' serving on stdio", settings.name());
             return new Running(sdk, null, stdio, null, o);
         }
+        Warmup.start();
         Sessions sessions = null;
         SdkServer sdk;
         McpBackend backend;
@@ -34,7 +35,6 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
             sdk = SdkServer.withSessions(settings, components, transport);
             backend = transport;
         }
-        Warmup.http();
         Sessions counted = sessions;
         HttpServer http;
         try {
