@@ -92,7 +92,7 @@ final class RecordSchemas {
         static final SchemaGenerator INSTANCE = new SchemaGenerator(config());
     }
 
-    /** Builds the strict binding mapper now, so that the first tool call does not (see {@link Warmup}). */
+    /** Builds the binding mapper now, so that the first tool call does not: the warm-up calls it. */
     static void prepareBinding() {
         Objects.requireNonNull(Binding.MAPPER);
     }
