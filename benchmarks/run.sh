@@ -251,60 +251,32 @@ fi
 
 # ---- cold start ----------------------------------------------------------------------------------------------
 
-# cold_start <label> <command...>: COLD_RUNS times, ms from spawn to the first answered initialize (median).
+# From spawning the server to its first answered initialize, COLD_RUNS times per line: benchmarks/coldstart.py
+# polls from one process (no curl per attempt eating a core of this machine while the JVM starts), reads VmRSS
+# at that moment and stops the server by PID (TERM, then KILL after 10 s); rows go to cold.tsv.
 COLD="$WORK/cold.tsv"
 : >"$COLD"
-cold_start() {
+cold_start() { # cold_start <label> <command...>; "{port}" in the command becomes the port (also in FASTMCP_PORT)
   local label="$1"; shift
-  local times=() i
-  for i in $(seq 1 "$COLD_RUNS"); do
-    local port start end
-    port="$(pick_free_port)"
-    start="$(date +%s%N)"
-    FASTMCP_PORT="$port" "$@" "$port" >"$WORK/cold.log" 2>&1 &
-    SERVER_PID=$!
-    end=""
-    local _
-    for _ in $(seq 1 6000); do
-      if curl -s -m 5 -o "$WORK/cold-body" "${MCP_HEADERS[@]}" -d "$INIT_BODY" "http://127.0.0.1:$port/mcp" 2>/dev/null \
-          && grep -q '"result"' "$WORK/cold-body"; then
-        end="$(date +%s%N)"; break
-      fi
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.005
-    done
-    local rss; rss="$(rss_kib "$SERVER_PID")"
-    stop_server
-    [[ -n "$end" ]] || { cat "$WORK/cold.log" >&2; die "cold start failed: $label"; }
-    times+=("$(( (end - start) / 1000000 ))")
-    printf '%s\t%s\t%s\n' "$label" "${times[-1]}" "$rss" >>"$COLD"
-  done
-  log "cold start $label: ${times[*]} ms"
+  python3 "$BENCH_DIR/coldstart.py" --label "$label" --runs "$COLD_RUNS" --out "$COLD" --log "$WORK/cold-$label.log" \
+    --timeout 60 -- "$@" || die "cold start failed: $label (see $WORK/cold-$label.log)"
 }
 
-# The calculator example ignores its argument list; the port goes in through FASTMCP_PORT.
-log "cold start: training run for the AppCDS archive"
-rm -f "$CDS_ARCHIVE"
-port="$(pick_free_port)"
-FASTMCP_PORT="$port" java -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" calculator >"$WORK/cds-train.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 600); do
-  if curl -s -m 5 -o "$WORK/cold-body" "${MCP_HEADERS[@]}" -d "$INIT_BODY" "http://127.0.0.1:$port/mcp" 2>/dev/null \
-      && grep -q '"result"' "$WORK/cold-body"; then break; fi
-  sleep 0.05
-done
-session="$(initialize "http://127.0.0.1:$port/mcp")"
-curl -s -m 5 -o /dev/null "${MCP_HEADERS[@]}" -H "Mcp-Session-Id: $session" -H 'MCP-Protocol-Version: 2025-06-18' \
-  -d '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}' \
-  "http://127.0.0.1:$port/mcp" || true
-stop_server
-[[ -f "$CDS_ARCHIVE" ]] || die "the AppCDS training run wrote no archive"
+# The archive the build made (mvn package: a training run of the jar). It fits only that jar and the JDK that
+# wrote it: made again here, in the same way, only when it is missing (-Dcds.skip) or this java refuses it.
+if ! java -Xshare:on -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" help >/dev/null 2>&1; then
+  log "cold start: no usable AppCDS archive from the build; training run"
+  rm -f "$CDS_ARCHIVE"
+  FASTMCP_TRANSPORT=http FASTMCP_HOST=127.0.0.1 FASTMCP_PORT=0 timeout 120 java -Xlog:cds*=error \
+    -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -cp "$EXAMPLES_JAR" dev.fastmcp.examples.CdsTraining \
+    >"$WORK/cds-train.log" 2>&1 || { cat "$WORK/cds-train.log" >&2; die "the AppCDS training run failed"; }
+  [[ -f "$CDS_ARCHIVE" ]] || die "the AppCDS training run wrote no archive"
+fi
 
-cold_start "java-default" sh -c 'exec java -jar "$0" calculator' "$EXAMPLES_JAR"
-cold_start "java-cds" sh -c 'exec java -XX:SharedArchiveFile="$1" -jar "$0" calculator' "$EXAMPLES_JAR" "$CDS_ARCHIVE"
-# shellcheck disable=SC2016
-cold_start "java-cds-flags" sh -c 'exec java -XX:SharedArchiveFile="$1" -Xmx128m -XX:+UseSerialGC -jar "$0" calculator' "$EXAMPLES_JAR" "$CDS_ARCHIVE"
-cold_start "ts" sh -c 'exec "$0" "$1" "$3" none "$2"' "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "$WORK"
+cold_start "java-default" java -jar "$EXAMPLES_JAR" calculator
+cold_start "java-cds" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" calculator
+cold_start "java-cds-flags" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -Xmx128m -XX:+UseSerialGC -jar "$EXAMPLES_JAR" calculator
+cold_start "ts" "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "{port}" none "$WORK"
 
 # ---- JMH -----------------------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import com.github.victools.jsonschema.generator.MemberScope;
 import com.github.victools.jsonschema.generator.Option;
 import com.github.victools.jsonschema.generator.OptionPreset;
 import com.github.victools.jsonschema.generator.SchemaGenerator;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfig;
 import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
 import com.github.victools.jsonschema.generator.SchemaVersion;
 import java.lang.reflect.AnnotatedElement;
@@ -56,11 +57,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class RecordSchemas {
 
     private static final Map<Class<?>, Map<String, Object>> CACHE = new ConcurrentHashMap<>();
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .build();
     private static final Set<Class<?>> INTEGERS = Set.of(int.class, Integer.class, long.class, Long.class,
             short.class, Short.class, byte.class, Byte.class, BigInteger.class);
     private static final Map<Class<?>, String> EXPECTED = Map.of(
@@ -76,6 +72,31 @@ final class RecordSchemas {
 
     private RecordSchemas() {}
 
+    /**
+     * The strict mapper arguments are bound with; built on first use (a tool call, or the warm-up), not when the
+     * first schema is generated at start-up, which does not need it.
+     */
+    private static final class Binding {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .build();
+    }
+
+    /**
+     * The one schema generator, configured once: its configuration (and the object mapper the library makes for
+     * it) used to be built again for every parameter record.
+     */
+    private static final class Generator {
+        static final SchemaGenerator INSTANCE = new SchemaGenerator(config());
+    }
+
+    /** Builds the binding mapper now, so that the first tool call does not: the warm-up calls it. */
+    static void prepareBinding() {
+        Objects.requireNonNull(Binding.MAPPER);
+    }
+
     /** The input schema of a parameter record; generated once per class, deeply unmodifiable. */
     static Map<String, Object> schemaFor(Class<?> type) {
         return CACHE.computeIfAbsent(requireRecord(type), RecordSchemas::generate);
@@ -87,7 +108,7 @@ final class RecordSchemas {
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
         checkPresent(args, type, "");
         try {
-            return MAPPER.convertValue(args, type);
+            return Binding.MAPPER.convertValue(args, type);
         } catch (JacksonException e) {
             throw new InvalidArgumentsException(explain(e, args), e);
         }
@@ -103,6 +124,19 @@ final class RecordSchemas {
     }
 
     private static Map<String, Object> generate(Class<?> type) {
+        ObjectNode schema;
+        synchronized (Generator.INSTANCE) { // one generation at a time: the library does not promise more
+            schema = Generator.INSTANCE.generateSchema(type);
+        }
+        if (!schema.has("properties")) {
+            schema.putObject("properties"); // a record without components: some clients insist on the key
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) plain(schema);
+        return result;
+    }
+
+    private static SchemaGeneratorConfig config() {
         SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
                 .with(Option.SCHEMA_VERSION_INDICATOR, Option.ADDITIONAL_FIXED_TYPES, Option.STANDARD_FORMATS,
                         Option.FLATTENED_ENUMS, Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES, Option.INLINE_NULLABLE_SCHEMAS,
@@ -116,13 +150,7 @@ final class RecordSchemas {
         config.forFields().withDescriptionResolver(field -> text(field.getAnnotationConsideringFieldAndGetter(Description.class)));
         config.forTypesInGeneral().withDescriptionResolver(scope -> text(scope.getType().getErasedType().getAnnotation(Description.class)));
         config.forTypesInGeneral().withPropertySorter(Comparator.comparingInt(RecordSchemas::declarationIndex));
-        ObjectNode schema = new SchemaGenerator(config.build()).generateSchema(type);
-        if (!schema.has("properties")) {
-            schema.putObject("properties"); // a record without components: some clients insist on the key
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> result = (Map<String, Object>) plain(schema);
-        return result;
+        return config.build();
     }
 
     private static String text(Description d) {
@@ -259,7 +287,7 @@ final class RecordSchemas {
         }
         if (value instanceof CharSequence || value instanceof Character) {
             String text = String.valueOf(value);
-            return MAPPER.writeValueAsString(text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "…");
+            return Binding.MAPPER.writeValueAsString(text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "…");
         }
         return String.valueOf(value);
     }

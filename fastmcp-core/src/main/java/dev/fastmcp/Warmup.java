@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * Shortens the cold start of an HTTP server by using a second core: while {@code start()} builds the MCP server on
  * the calling thread, a short-lived daemon thread loads what comes next, which is the JDK's platform MBean server
  * (XNIO registers itself there, and creating it is the single largest step of starting Undertow), Undertow's and
- * XNIO's classes, and the JSON handling of a first {@code initialize}. It only loads and initializes classes;
- * nothing it does is observable, and a failure is ignored. Skipped on a single core, where it would only compete.
+ * XNIO's classes, the JSON handling of a first {@code initialize}, and the mapper that binds the arguments of a
+ * first {@code tools/call}. It only loads and initializes classes; nothing it does is observable, and a failure is
+ * ignored. Skipped on a single core, where it would only compete.
  */
 final class Warmup {
 
@@ -66,6 +67,7 @@ final class Warmup {
                     McpSchema.ServerCapabilities.builder().tools(true).build(),
                     new McpSchema.Implementation("warmup", "0"), null)));
             Json.bytes(Map.of("jsonrpc", "2.0"));
+            RecordSchemas.prepareBinding();
         } catch (Throwable e) {
             LOG.trace("Warm-up stopped early: {}", e.toString());
         }

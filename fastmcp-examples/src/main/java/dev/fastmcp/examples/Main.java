@@ -16,49 +16,53 @@ public final class Main {
     /** The example run when no name is given. */
     static final String DEFAULT_EXAMPLE = "quickstart";
 
-    /** Every example, by name, in the order they are listed. */
+    /**
+     * Every example, by name, in the order they are listed. Lambdas rather than method references, so that only
+     * the example that runs is loaded.
+     */
     static final Map<String, Example> EXAMPLES;
 
     static {
         Map<String, Example> examples = new LinkedHashMap<>();
         examples.put("quickstart", new Example(
                 "OAuth-guarded tools behind the OAuth proxy, signing in through a local development identity "
-                        + "provider (FASTMCP_BASE_URL, FASTMCP_DEV_IDP_PORT)", QuickstartServer::main));
+                        + "provider (FASTMCP_BASE_URL, FASTMCP_DEV_IDP_PORT)", args -> QuickstartServer.main(args)));
         examples.put("hello", new Example(
-                "A small tour: tools, a resource, a resource template and a prompt", HelloServer::main));
+                "A small tour: tools, a resource, a resource template and a prompt", args -> HelloServer.main(args)));
         examples.put("calculator", new Example(
-                "The README's first server: one tool with typed arguments", CalculatorServer::main));
+                "The README's first server: one tool with typed arguments", args -> CalculatorServer.main(args)));
         examples.put("apikey", new Example(
                 "API keys through the authenticate hook, and canAccess guards (FASTMCP_API_KEY, FASTMCP_ADMIN_KEY)",
-                ApiKeyServer::main));
+                args -> ApiKeyServer.main(args)));
         examples.put("jwt", new Example(
                 "Tokens from an external authorization server, verified by JWKS (JWT_ISSUER, JWT_JWKS_URI)",
-                JwtServer::main));
+                args -> JwtServer.main(args)));
         examples.put("google", new Example(
-                "Sign-in with Google (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)", GoogleServer::main));
+                "Sign-in with Google (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)", args -> GoogleServer.main(args)));
         examples.put("github", new Example(
-                "Sign-in with GitHub (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET)", GitHubServer::main));
+                "Sign-in with GitHub (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET)", args -> GitHubServer.main(args)));
         examples.put("azure", new Example(
                 "Sign-in with Microsoft Entra ID (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_TENANT_ID)",
-                AzureServer::main));
+                args -> AzureServer.main(args)));
         examples.put("custom-oauth", new Example(
                 "OAuthProxy in front of any OAuth 2.0 server (OAUTH_AUTHORIZATION_ENDPOINT, OAUTH_TOKEN_ENDPOINT, "
                         + "OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_SCOPES)",
-                CustomOAuthServer::main));
+                args -> CustomOAuthServer.main(args)));
         examples.put("stdio", new Example(
-                "The hello server over stdio, for clients that start it themselves", StdioServer::main));
+                "The hello server over stdio, for clients that start it themselves", args -> StdioServer.main(args)));
         examples.put("stateless", new Example(
-                "Stateless Streamable HTTP: no sessions, any instance answers", StatelessServer::main));
+                "Stateless Streamable HTTP: no sessions, any instance answers", args -> StatelessServer.main(args)));
         examples.put("conformance", new Example(
-                "The fixture for the official MCP conformance suite (everything-server)", ConformanceServer::main));
+                "The fixture for the official MCP conformance suite (everything-server)",
+                args -> ConformanceServer.main(args)));
         examples.put("interop", new Example(
                 "The fixture for the TypeScript SDK interop test (INTEROP_READ_TOKEN, INTEROP_WRITE_TOKEN)",
-                InteropServer::main));
+                args -> InteropServer.main(args)));
         examples.put("oauth-interop", new Example(
                 "The fixture for the OAuth proxy interop test: OAuthProxy in front of an upstream provider "
                         + "(UPSTREAM_AUTHORIZATION_ENDPOINT, UPSTREAM_TOKEN_ENDPOINT, UPSTREAM_CLIENT_ID, "
                         + "UPSTREAM_CLIENT_SECRET, OAUTH_PROXY_SECRET)",
-                OAuthInteropServer::main));
+                args -> OAuthInteropServer.main(args)));
         EXAMPLES = Collections.unmodifiableMap(examples);
     }
 
