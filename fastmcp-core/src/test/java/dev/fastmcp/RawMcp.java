@@ -50,6 +50,13 @@ final class RawMcp {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Sends a request without waiting for its answer (a call that blocks, to be cancelled or released later). */
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> callAsync(int id, String method, String paramsJson) {
+        return http.sendAsync(request("Content-Type", "application/json", "Accept", ACCEPT_BOTH)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\""
+                        + method + "\",\"params\":" + paramsJson + "}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> initialize() throws IOException, InterruptedException {
         HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
                 + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");

@@ -114,10 +114,7 @@ class SseStreamsTest {
     @Test
     void cancellationStopsTheToolAndNoResultIsSent() throws Exception {
         mcp.initialize();
-        CompletableFuture<HttpResponse<String>> call = mcp.http.sendAsync(mcp.request("Content-Type",
-                "application/json", "Accept", RawMcp.ACCEPT_BOTH).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\",\"arguments\":{}}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> call = mcp.callAsync(42, "tools/call", "{\"name\":\"slow\",\"arguments\":{}}");
         assertTrue(slowStarted.await(10, TimeUnit.SECONDS));
         HttpResponse<String> cancel = mcp.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
                 + "\"params\":{\"requestId\":42,\"reason\":\"user\"}}");

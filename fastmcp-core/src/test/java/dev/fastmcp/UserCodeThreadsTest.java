@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -98,10 +97,7 @@ class UserCodeThreadsTest {
         server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
         RawMcp mcp = new RawMcp(server);
         mcp.initialize();
-        CompletableFuture<HttpResponse<String>> blocked = mcp.http.sendAsync(mcp.request("Content-Type",
-                "application/json", "Accept", RawMcp.ACCEPT_BOTH).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"block\",\"arguments\":{}}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> blocked = mcp.callAsync(1, "tools/call", "{\"name\":\"block\",\"arguments\":{}}");
         assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
 
         HttpResponse<String> refused = mcp.call(2, "tools/call", "{\"name\":\"where\",\"arguments\":{}}");
@@ -134,10 +130,7 @@ class UserCodeThreadsTest {
         server = builder().toolThreads(1).build().start(StartOptions.http().port(0));
         RawMcp mcp = new RawMcp(server);
         mcp.initialize();
-        CompletableFuture<HttpResponse<String>> call = mcp.http.sendAsync(mcp.request("Content-Type",
-                "application/json", "Accept", RawMcp.ACCEPT_BOTH).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"block\",\"arguments\":{}}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> call = mcp.callAsync(7, "tools/call", "{\"name\":\"block\",\"arguments\":{}}");
         assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
         assertEquals(202, mcp.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
                 + "\"params\":{\"requestId\":7}}").statusCode());
