@@ -8,7 +8,9 @@
 # Settings (environment): BENCH_DURATION (s per run, 15), BENCH_RUNS (3), BENCH_WARMUP (s, 30),
 # BENCH_CONNECTIONS (16), BENCH_THREADS (wrk threads at BENCH_CONNECTIONS, 2), BENCH_COLD_RUNS (5),
 # BENCH_JVM_FLAGS (the flags the README recommends), BENCH_CASES (space-separated subset of the case names),
-# BENCH_JMH (1: run the JMH suite), BENCH_OUT (the report, default BENCHMARKS.md), BENCH_SKIP_BUILD (1: use the
+# BENCH_JMH (1: run the JMH suite), BENCH_OUT (the report: BENCHMARKS.md for a full run with the default settings,
+# else BENCHMARKS.md in the run's folder under benchmarks/.results, so a quick check never replaces the committed
+# report), BENCH_SKIP_BUILD (1: use the
 # jars as built).
 #
 # Needs: java 17, mvn, node + npm, curl, wrk (installed with apt-get when missing and allowed), python3 or node.
@@ -29,9 +31,15 @@ COLD_RUNS="${BENCH_COLD_RUNS:-5}"
 JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx128m -XX:+UseSerialGC}"
 CASES="${BENCH_CASES:-plain java-none java-hs256 java-none-bearer java-rs256 java-stateless ts-none ts-hs256 java-token java-init ts-init}"
 RUN_JMH="${BENCH_JMH:-1}"
-OUT="${BENCH_OUT:-$ROOT/BENCHMARKS.md}"
 TOOLS="$BENCH_DIR/.tools"
 WORK="$BENCH_DIR/.results/$(date +%Y%m%d-%H%M%S)"
+if [[ -n "${BENCH_OUT:-}" ]]; then
+  OUT="$BENCH_OUT"
+elif [[ "$DURATION/$RUNS/$WARMUP/$CONNS/$THREADS/${BENCH_CASES:-all}/$RUN_JMH" == "15/3/30/16/2/all/1" ]]; then
+  OUT="$ROOT/BENCHMARKS.md"
+else
+  OUT="$WORK/BENCHMARKS.md"
+fi
 BENCH_JAR="$ROOT/fastmcp-benchmarks/target/benchmarks.jar"
 EXAMPLES_JAR="$ROOT/fastmcp-examples/target/fastmcp-examples.jar"
 CDS_ARCHIVE="$ROOT/fastmcp-examples/target/fastmcp-examples.jsa"
