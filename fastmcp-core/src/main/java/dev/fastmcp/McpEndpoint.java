@@ -108,12 +108,22 @@ final class McpEndpoint implements HttpHandler {
             }));
             return;
         }
-        if (message instanceof McpSchema.JSONRPCRequest request && Invocations.runsUserCode(request.method())) {
+        if (message instanceof McpSchema.JSONRPCRequest request && Invocations.runsUserCode(request.method())
+                && mayAuthenticate(ex)) {
             ex.dispatch(task -> toUserCode(ex, request.id(), task),
                     () -> Invocations.handleInline(() -> run(ex, call -> postMessage(call, message))));
         } else {
             ex.dispatch(() -> run(ex, call -> postMessage(call, message)));
         }
+    }
+
+    /**
+     * Whether the request can pass authentication at all: with bearer tokens, only one carrying a token. Others are
+     * answered (401) by Undertow's workers, so a flood of them never takes a place on the tool executor.
+     */
+    private boolean mayAuthenticate(HttpServerExchange ex) {
+        return !authenticator.bearerTokens()
+                || RequestAuthenticator.bearerToken(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION)) != null;
     }
 
     private void toUserCode(HttpServerExchange ex, Object requestId, Runnable task) {

@@ -116,6 +116,44 @@ class UserCodeThreadsTest {
     }
 
     @Test
+    void callsWithoutATokenNeverTakeAPlaceOnTheToolExecutor() throws Exception {
+        pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new SynchronousQueue<>());
+        AuthProvider provider = new AuthProvider() {
+            @Override
+            public TokenVerifier tokenVerifier() {
+                return token -> token.equals("good") ? TokenVerification.valid(new DefaultAuthSession("alice", "c",
+                        java.util.Set.of(), Map.of(), null)) : TokenVerification.invalid("unknown token");
+            }
+
+            @Override
+            public java.util.List<String> authorizationServers() {
+                return java.util.List.of("https://auth.example.com");
+            }
+        };
+        server = builder().toolExecutor(pool).auth(provider).build().start(StartOptions.http().port(0));
+        RawMcp mcp = new RawMcp(server);
+        HttpResponse<String> init = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}",
+                "Authorization", "Bearer good");
+        mcp.sessionId = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        CompletableFuture<HttpResponse<String>> blocked = mcp.http.sendAsync(mcp.request("Content-Type",
+                "application/json", "Accept", RawMcp.ACCEPT_BOTH, "Authorization", "Bearer good")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,"
+                        + "\"method\":\"tools/call\",\"params\":{\"name\":\"block\",\"arguments\":{}}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
+
+        HttpResponse<String> anonymous = mcp.call(2, "tools/call", "{\"name\":\"where\",\"arguments\":{}}");
+        assertEquals(401, anonymous.statusCode(), "refused by the HTTP workers, not queued: " + anonymous.body());
+        HttpResponse<String> authenticated = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"where\",\"arguments\":{}}}", "Authorization", "Bearer good");
+        assertEquals(503, authenticated.statusCode(), "the one tool thread is busy: " + authenticated.body());
+
+        release.countDown();
+        assertTrue(blocked.get(10, TimeUnit.SECONDS).body().contains("released"));
+    }
+
+    @Test
     void elicitationCompletesWhenTheOnlyToolThreadWaitsForTheAnswer() {
         server = builder().toolThreads(1).build().start(StartOptions.http().port(0));
         client = TestClients.connect(server, spec -> spec
