@@ -29,6 +29,25 @@ final class Components {
         this.invocations = invocations;
     }
 
+    /**
+     * Whether {@code request} runs user code that may run on the very thread handling the request (see
+     * {@link Invocations#handleInline}): not a tool with a timeout, which needs a thread of its own to race.
+     */
+    boolean runsInline(McpSchema.JSONRPCRequest request) {
+        if (!Invocations.runsUserCode(request.method())) {
+            return false;
+        }
+        if (!McpSchema.METHOD_TOOLS_CALL.equals(request.method())) {
+            return true;
+        }
+        Object name = request.params() instanceof Map<?, ?> params ? params.get("name") : null;
+        Tool tool;
+        synchronized (this) {
+            tool = name instanceof String n ? tools.get(n) : null;
+        }
+        return tool == null || tool.timeout() == null;
+    }
+
     /** The executor that runs user code. */
     java.util.concurrent.Executor userCodeExecutor() {
         return invocations.executor();

@@ -35,7 +35,8 @@ final class HttpServer {
     }
 
     static HttpServer start(Settings s, StartOptions.Resolved o, McpBackend backend, boolean streaming,
-            IntSupplier sessionCount, java.util.concurrent.Executor userCode) {
+            IntSupplier sessionCount, java.util.concurrent.Executor userCode,
+            java.util.function.Predicate<io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest> runsInline) {
         boolean loopback = isLoopback(o.host());
         boolean secured = s.provider() != null || s.authenticator() != null;
         String configuredBase = s.baseUrl() != null ? s.baseUrl() : o.baseUrl() == null ? null
@@ -87,7 +88,7 @@ final class HttpServer {
             RequestAuthenticator auth = new RequestAuthenticator(s.authenticator(), s.provider(),
                     req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes());
             McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming,
-                    s.trustForwardedHeaders(), userCode);
+                    s.trustForwardedHeaders(), userCode, runsInline);
             List<Routes.Route> all = new ArrayList<>(s.routes());
             java.util.Set<String> publicCors = new java.util.LinkedHashSet<>();
             if (s.provider() != null) {

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.xnio.XnioIoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +35,13 @@ final class McpEndpoint implements HttpHandler {
     private final boolean streaming;
     private final boolean trustForwarded;
     private final Executor userCode;
+    private final Predicate<McpSchema.JSONRPCRequest> runsInline;
 
     McpEndpoint(McpBackend backend, RequestAuthenticator authenticator, long maxBodyBytes, boolean streaming,
-            boolean trustForwarded, Executor userCode) {
+            boolean trustForwarded, Executor userCode, Predicate<McpSchema.JSONRPCRequest> runsInline) {
         this.trustForwarded = trustForwarded;
         this.userCode = userCode;
+        this.runsInline = runsInline;
         this.backend = backend;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
@@ -108,10 +112,16 @@ final class McpEndpoint implements HttpHandler {
             }));
             return;
         }
-        if (message instanceof McpSchema.JSONRPCRequest request && Invocations.runsUserCode(request.method())
-                && mayAuthenticate(ex)) {
-            ex.dispatch(task -> toUserCode(ex, request.id(), task),
-                    () -> Invocations.handleInline(() -> run(ex, call -> postMessage(call, message))));
+        if (message instanceof McpSchema.JSONRPCRequest request && runsInline.test(request) && mayAuthenticate(ex)) {
+            ex.dispatch(task -> toUserCode(ex, request.id(), task), () -> {
+                if (Thread.currentThread() instanceof XnioIoThread) {
+                    // An executor that runs tasks on the caller's thread (direct, or CallerRunsPolicy when full):
+                    // never user code on the I/O thread, so the request goes the way of all others.
+                    ex.getConnection().getWorker().execute(() -> run(ex, call -> postMessage(call, message)));
+                    return;
+                }
+                Invocations.handleInline(() -> run(ex, call -> postMessage(call, message)));
+            });
         } else {
             ex.dispatch(() -> run(ex, call -> postMessage(call, message)));
         }

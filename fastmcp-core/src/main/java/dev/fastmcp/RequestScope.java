@@ -55,6 +55,9 @@ final class RequestScope {
      */
     <T> T runHere(java.util.concurrent.Callable<T> work) throws Exception {
         synchronized (this) {
+            if (cancelled) {
+                throw new java.util.concurrent.CancellationException("request " + requestId + " was cancelled");
+            }
             runner = Thread.currentThread();
         }
         try {

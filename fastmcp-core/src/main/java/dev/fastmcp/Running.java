@@ -39,7 +39,7 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
         HttpServer http;
         try {
             http = HttpServer.start(settings, o, backend, !o.stateless(), () -> counted == null ? 0 : counted.size(),
-                    components.userCodeExecutor());
+                    components.userCodeExecutor(), components::runsInline);
         } catch (RuntimeException e) {
             if (sessions != null) {
                 sessions.closeAll();

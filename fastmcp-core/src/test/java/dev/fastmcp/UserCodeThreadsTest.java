@@ -57,6 +57,7 @@ class UserCodeThreadsTest {
                 }).build())
                 .addTool(Tool.builder("ask").execute((a, ctx) -> ctx.elicit("Name?", Map.of("type", "object",
                         "properties", Map.of("name", Map.of("type", "string")))).content().get("name")).build())
+                .addTool(Tool.builder("timed").timeoutMs(5_000).execute((a, ctx) -> "in time").build())
                 .addResource(Resource.builder("where://resource", "where").read(ctx -> Thread.currentThread().getName())
                         .build())
                 .addPrompt(Prompt.builder("where").render((a, ctx) -> Thread.currentThread().getName()).build());
@@ -86,7 +87,7 @@ class UserCodeThreadsTest {
                 () -> client.callTool(new McpSchema.CallToolRequest("block", Map.of())));
         assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
         client.ping();
-        assertEquals(5, client.listTools().tools().size() + client.listPrompts().prompts().size());
+        assertEquals(6, client.listTools().tools().size() + client.listPrompts().prompts().size());
         release.countDown();
         assertEquals("released", text(blocked.get(10, TimeUnit.SECONDS)));
     }
@@ -151,6 +152,30 @@ class UserCodeThreadsTest {
 
         release.countDown();
         assertTrue(blocked.get(10, TimeUnit.SECONDS).body().contains("released"));
+    }
+
+    @Test
+    void aToolWithATimeoutRunsOnAPoolWithoutAQueue() {
+        pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new SynchronousQueue<>());
+        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        client = TestClients.connect(server);
+        // The call and the timer race, so the call needs a thread of its own; the request is not held on one.
+        assertEquals("in time", text(client.callTool(new McpSchema.CallToolRequest("timed", Map.of()))));
+    }
+
+    @Test
+    void anExecutorThatRunsTasksOnTheCallerNeverRunsToolsOnAnIoThread() throws Exception {
+        pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new SynchronousQueue<>(),
+                r -> new Thread(r, "the-tool-thread"), new ThreadPoolExecutor.CallerRunsPolicy());
+        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        client = TestClients.connect(server);
+        CompletableFuture<McpSchema.CallToolResult> blocked = CompletableFuture.supplyAsync(
+                () -> client.callTool(new McpSchema.CallToolRequest("block", Map.of())));
+        assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
+        String where = text(client.callTool(new McpSchema.CallToolRequest("where", Map.of())));
+        assertFalse(where.contains("I/O"), "ran on " + where);
+        release.countDown();
+        assertEquals("released", text(blocked.get(10, TimeUnit.SECONDS)));
     }
 
     @Test
