@@ -113,11 +113,12 @@ final class McpEndpoint implements HttpHandler {
             return;
         }
         if (message instanceof McpSchema.JSONRPCRequest request && runsInline.test(request) && mayAuthenticate(ex)) {
-            ex.dispatch(task -> toUserCode(ex, request.id(), task), () -> {
+            Runnable onWorkers = () -> run(ex, call -> postMessage(call, message));
+            ex.dispatch(task -> toUserCode(ex, task, onWorkers), () -> {
                 if (Thread.currentThread() instanceof XnioIoThread) {
                     // An executor that runs tasks on the caller's thread (direct, or CallerRunsPolicy when full):
                     // never user code on the I/O thread, so the request goes the way of all others.
-                    ex.getConnection().getWorker().execute(() -> run(ex, call -> postMessage(call, message)));
+                    ex.getConnection().getWorker().execute(onWorkers);
                     return;
                 }
                 Invocations.handleInline(() -> run(ex, call -> postMessage(call, message)));
@@ -136,14 +137,16 @@ final class McpEndpoint implements HttpHandler {
                 || RequestAuthenticator.bearerToken(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION)) != null;
     }
 
-    private void toUserCode(HttpServerExchange ex, Object requestId, Runnable task) {
+    /**
+     * Hands {@code task} to the tool executor; when it refuses, the request goes the way of all others instead, so
+     * that it is still authenticated and matched to its session first (an expired token gets its 401) and the
+     * refusal reaches the client as the JSON-RPC error of a busy server.
+     */
+    private void toUserCode(HttpServerExchange ex, Runnable task, Runnable onWorkers) {
         try {
             userCode.execute(task);
         } catch (RejectedExecutionException e) {
-            LOG.warn("The tool executor is full; answering 503 to request {}", requestId);
-            new HttpChannel(ex).respond(503, JSON, Json.bytes(Json.errorEnvelope(requestId,
-                    McpSchema.ErrorCodes.INTERNAL_ERROR, "Server busy: too many calls in progress; retry later")),
-                    Map.of("Retry-After", "1"));
+            ex.getConnection().getWorker().execute(onWorkers);
         }
     }
 
