@@ -23,18 +23,13 @@ final class Exchanges {
             boolean trustForwarded) {
         // Built straight into an immutable map (which ServerRequest then keeps as is): this runs for every request.
         HeaderMap requestHeaders = ex.getRequestHeaders();
-        @SuppressWarnings("unchecked")
-        Map.Entry<String, List<String>>[] entries = new Map.Entry[requestHeaders.size()];
-        int n = 0;
+        List<Map.Entry<String, List<String>>> entries = new ArrayList<>(requestHeaders.size()); // size() counts values
         for (HeaderValues values : requestHeaders) {
-            if (n == entries.length) {
-                entries = java.util.Arrays.copyOf(entries, n * 2 + 1);
-            }
-            entries[n++] = Map.entry(lowerCase(values.getHeaderName()),
-                    values.size() == 1 ? List.of(values.getFirst()) : List.copyOf(values));
+            entries.add(Map.entry(lowerCase(values.getHeaderName()),
+                    values.size() == 1 ? List.of(values.getFirst()) : List.copyOf(values)));
         }
-        Map<String, List<String>> headers = Map.ofEntries(n == entries.length ? entries
-                : java.util.Arrays.copyOf(entries, n));
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> headers = Map.ofEntries(entries.toArray(Map.Entry[]::new));
         Map<String, List<String>> query = Map.of();
         if (!ex.getQueryParameters().isEmpty()) {
             query = new LinkedHashMap<>();

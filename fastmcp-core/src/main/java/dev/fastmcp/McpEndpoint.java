@@ -27,7 +27,7 @@ final class McpEndpoint implements HttpHandler {
     private static final String JSON = "application/json";
     private static final String SSE = "text/event-stream";
     /** Bodies up to this size are parsed on the I/O thread: well under a tenth of a millisecond of JSON. */
-    static final int PARSE_ON_IO_THREAD_BYTES = 16 * 1024;
+    private static final int PARSE_ON_IO_THREAD_BYTES = 16 * 1024;
 
     private final McpBackend backend;
     private final RequestAuthenticator authenticator;
@@ -112,19 +112,19 @@ final class McpEndpoint implements HttpHandler {
             }));
             return;
         }
+        Runnable handle = () -> run(ex, call -> postMessage(call, message));
         if (message instanceof McpSchema.JSONRPCRequest request && runsInline.test(request) && mayAuthenticate(ex)) {
-            Runnable onWorkers = () -> run(ex, call -> postMessage(call, message));
-            ex.dispatch(task -> toUserCode(ex, task, onWorkers), () -> {
+            ex.dispatch(task -> toUserCode(ex, task, handle), () -> {
                 if (Thread.currentThread() instanceof XnioIoThread) {
                     // An executor that runs tasks on the caller's thread (direct, or CallerRunsPolicy when full):
                     // never user code on the I/O thread, so the request goes the way of all others.
-                    ex.getConnection().getWorker().execute(onWorkers);
+                    ex.getConnection().getWorker().execute(handle);
                     return;
                 }
-                Invocations.handleInline(() -> run(ex, call -> postMessage(call, message)));
+                Invocations.handleInline(handle);
             });
         } else {
-            ex.dispatch(() -> run(ex, call -> postMessage(call, message)));
+            ex.dispatch(handle);
         }
     }
 

@@ -57,6 +57,13 @@ class UserCodeThreadsTest {
                 }).build())
                 .addTool(Tool.builder("ask").execute((a, ctx) -> ctx.elicit("Name?", Map.of("type", "object",
                         "properties", Map.of("name", Map.of("type", "string")))).content().get("name")).build())
+                .addTool(Tool.builder("spin").execute((a, ctx) -> { // stops when cancelled, ignores the interrupt
+                    blockerStarted.countDown();
+                    while (!ctx.isCancelled()) {
+                        Thread.onSpinWait();
+                    }
+                    return "stopped";
+                }).build())
                 .addTool(Tool.builder("timed").timeoutMs(5_000).execute((a, ctx) -> "in time").build())
                 .addResource(Resource.builder("where://resource", "where").read(ctx -> Thread.currentThread().getName())
                         .build())
@@ -87,7 +94,7 @@ class UserCodeThreadsTest {
                 () -> client.callTool(new McpSchema.CallToolRequest("block", Map.of())));
         assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
         client.ping();
-        assertEquals(6, client.listTools().tools().size() + client.listPrompts().prompts().size());
+        assertEquals(7, client.listTools().tools().size() + client.listPrompts().prompts().size());
         release.countDown();
         assertEquals("released", text(blocked.get(10, TimeUnit.SECONDS)));
     }
@@ -193,10 +200,13 @@ class UserCodeThreadsTest {
 
     @Test
     void aCancelledCallLeavesItsToolThreadWithoutTheInterrupt() throws Exception {
-        server = builder().toolThreads(1).build().start(StartOptions.http().port(0));
+        // ThreadPoolExecutor clears interrupts between tasks by itself; this one-thread executor does not, so a
+        // cancellation's interrupt that outlived its call would show in the next one.
+        pool = new NonClearingExecutor();
+        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
         RawMcp mcp = new RawMcp(server);
         mcp.initialize();
-        CompletableFuture<HttpResponse<String>> call = mcp.callAsync(7, "tools/call", "{\"name\":\"block\",\"arguments\":{}}");
+        CompletableFuture<HttpResponse<String>> call = mcp.callAsync(7, "tools/call", "{\"name\":\"spin\",\"arguments\":{}}");
         assertTrue(blockerStarted.await(10, TimeUnit.SECONDS));
         assertEquals(202, mcp.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
                 + "\"params\":{\"requestId\":7}}").statusCode());
@@ -204,6 +214,66 @@ class UserCodeThreadsTest {
         for (int i = 0; i < 3; i++) { // the same single thread serves each of these
             HttpResponse<String> r = mcp.call(10 + i, "tools/call", "{\"name\":\"interrupted\",\"arguments\":{}}");
             assertTrue(r.body().contains("interrupted=false"), r.body());
+        }
+    }
+
+    /** One thread running tasks in order, without touching its interrupt status between them. */
+    private static final class NonClearingExecutor extends java.util.concurrent.AbstractExecutorService {
+        private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> tasks =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private volatile boolean shutdown;
+        private final Thread thread = new Thread(this::loop, "non-clearing-tool-thread");
+
+        NonClearingExecutor() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            while (!shutdown) {
+                Runnable task = tasks.poll();
+                if (task == null) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // leaves the interrupt status as is
+                } else {
+                    try {
+                        task.run();
+                    } catch (RuntimeException ignored) {
+                        // a task's failure is the task's business
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            tasks.add(command);
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public java.util.List<Runnable> shutdownNow() {
+            shutdown = true;
+            return java.util.List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown && !thread.isAlive();
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            thread.join(unit.toMillis(timeout));
+            return !thread.isAlive();
         }
     }
 }
