@@ -32,6 +32,25 @@ import java.util.Map;
  * POST must also come from this origin when the browser says where it comes from ({@code Sec-Fetch-Site},
  * {@code Origin}).
  *
+ * <p><b>Where errors go.</b> Dynamic registration needs no authentication, so a client's redirect URI proves
+ * nothing: anyone can register a phishing page and send victims an authorization request that fails on purpose.
+ * Redirecting such errors at once (RFC 6749 §4.1.2.1) would make this server an open redirector lending its name
+ * to that page (RFC 9700 §4.11.2). So an error goes back to the client's redirect URI only when someone vouched
+ * for that URI:
+ * <ul>
+ *   <li>the operator, for errors of {@code /oauth/authorize} (checked after the redirect URI matched a registered
+ *       one): a loopback URI (a native app on the user's own machine, RFC 8252 §7.3) or one matching
+ *       {@code allowedRedirectUriPatterns}, see {@link ProxyContext#trustsForErrors}. Any other URI gets an error
+ *       page naming the error, the rate limit's {@code temporarily_unavailable} and {@code unauthorized_client}
+ *       included;</li>
+ *   <li>the user, once they interacted with this server: a deny on the consent page, which named the client and
+ *       its redirect URI, returns {@code access_denied} there; errors at the callback come after the sign-in
+ *       upstream, which this server started only after consent (or with consent turned off by the operator, or
+ *       remembered for this client and redirect URI), and a success would have gone to the same URI.</li>
+ * </ul>
+ * Requests whose client or redirect URI cannot be trusted at all (unknown client, unregistered redirect URI)
+ * always get a page.
+ *
  * <p>Every sign-in started stores a pending transaction until it is used or expires, so starting them is
  * rate-limited per client address and capped per client.
  */
@@ -113,7 +132,7 @@ final class AuthorizeEndpoint {
             }
             return consentPage(request, transactionId, pending, client);
         } catch (OAuthError e) {
-            return ctx.errorToClient(redirectUri, e.error, e.description, state);
+            return ctx.authorizationError(redirectUri, e, state);
         }
     }
 
@@ -149,6 +168,10 @@ final class AuthorizeEndpoint {
 
     private ProxyStore.PendingAuthorization check(ServerRequest request, ProxyStore.ClientRecord client,
             String redirectUri, boolean redirectGiven, String state) throws OAuthError {
+        if (!client.mayUseAuthorizationCode()) {
+            throw new OAuthError("unauthorized_client", "This application did not register for the authorization "
+                    + "code flow (grant_types must hold authorization_code and response_types code)", 400);
+        }
         String responseType = ProxyHttp.query(request, "response_type");
         if (!"code".equals(responseType)) {
             throw new OAuthError("unsupported_response_type", "Only response_type=code is supported", 400);
