@@ -32,8 +32,29 @@ import java.util.Map;
  * POST must also come from this origin when the browser says where it comes from ({@code Sec-Fetch-Site},
  * {@code Origin}).
  *
+ * <p><b>Where errors go.</b> Dynamic registration needs no authentication, so a client's redirect URI proves
+ * nothing: anyone can register a phishing page and send victims an authorization request that fails on purpose.
+ * Redirecting such errors at once (RFC 6749 §4.1.2.1) would make this server an open redirector lending its name
+ * to that page (RFC 9700 §4.11.2). So an error goes back to the client's redirect URI only when someone vouched
+ * for that URI:
+ * <ul>
+ *   <li>the operator, for errors of {@code /oauth/authorize} (checked after the redirect URI matched a registered
+ *       one): a loopback URI (a native app on the user's own machine, RFC 8252 §7.3) or one matching
+ *       {@code allowedRedirectUriPatterns}, see {@link ProxyContext#trustsForErrors}. Any other URI gets an error
+ *       page naming the error, the rate limit's {@code temporarily_unavailable} and {@code unauthorized_client}
+ *       included;</li>
+ *   <li>the user, once they interacted with this server: a deny on the consent page, which named the client and
+ *       its redirect URI, returns {@code access_denied} there; errors at the callback come after the sign-in
+ *       upstream, which this server started only after consent (or with consent turned off by the operator, or
+ *       remembered for this client and redirect URI), and a success would have gone to the same URI.</li>
+ * </ul>
+ * Requests whose client or redirect URI cannot be trusted at all (unknown client, unregistered redirect URI)
+ * always get a page.
+ *
  * <p>Every sign-in started stores a pending transaction until it is used or expires, so starting them is
- * rate-limited per client address and capped per client.
+ * rate-limited per client address, and the unfinished ones are bounded by {@link PendingSignIns}, oldest evicted
+ * first. There is no cap per client: a client's id and redirect URI are public, so such a cap would let anyone
+ * spend it from many addresses and lock the client's real users out.
  */
 final class AuthorizeEndpoint {
 
@@ -41,14 +62,12 @@ final class AuthorizeEndpoint {
     static final String CONSENT_COOKIE_PREFIX = "fastmcp_consent_";
     static final String CSRF_COOKIE_PREFIX = "fastmcp_csrf_";
     static final int DEFAULT_AUTHORIZATIONS_PER_MINUTE = 60;
-    /** Sign-ins one client may start within one transaction TTL. */
-    static final int MAX_PENDING_PER_CLIENT = 1000;
     static final int MAX_STATE_LENGTH = 512;
 
     private final ProxyContext ctx;
     private final ClientRegistry clients;
     private final RegistrationLimiter perAddress;
-    private final RegistrationLimiter perClient;
+    private final PendingSignIns signIns;
     /** This server's origin, normalized as request {@code Origin}s are before comparing. */
     private final String ownOrigin;
 
@@ -60,8 +79,8 @@ final class AuthorizeEndpoint {
         int perMinute = ctx.settings.authorizationRateLimit();
         this.perAddress = perMinute == 0 ? null : new RegistrationLimiter(perMinute, Duration.ofMinutes(1),
                 RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
-        this.perClient = new RegistrationLimiter(MAX_PENDING_PER_CLIENT, ctx.settings.transactionTtl(),
-                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
+        this.signIns = new PendingSignIns(ctx.settings.maxPendingAuthorizations(), ctx.settings.transactionTtl(),
+                ctx.store.storage(), Clock.systemUTC());
     }
 
     ServerResponse authorize(ServerRequest request) {
@@ -95,8 +114,7 @@ final class AuthorizeEndpoint {
         try {
             state = ProxyHttp.query(request, "state");
             ProxyStore.PendingAuthorization pending = check(request, client, redirectUri, redirectGiven, state);
-            if (perAddress != null && !perAddress.tryAcquire(request.remoteAddress())
-                    || !perClient.tryAcquire("client " + client.clientId())) {
+            if (perAddress != null && !perAddress.tryAcquire(request.remoteAddress())) {
                 throw new OAuthError("temporarily_unavailable",
                         "Too many sign-ins were started; wait a minute and try again", 429);
             }
@@ -111,9 +129,10 @@ final class AuthorizeEndpoint {
                         ProxyStore.PendingAuthorization.class);
                 return toUpstream(taken);
             }
+            signIns.stored(ctx.store.key(ProxyStore.TRANSACTION, transactionId));
             return consentPage(request, transactionId, pending, client);
         } catch (OAuthError e) {
-            return ctx.errorToClient(redirectUri, e.error, e.description, state);
+            return ctx.authorizationError(redirectUri, e, state);
         }
     }
 
@@ -149,6 +168,10 @@ final class AuthorizeEndpoint {
 
     private ProxyStore.PendingAuthorization check(ServerRequest request, ProxyStore.ClientRecord client,
             String redirectUri, boolean redirectGiven, String state) throws OAuthError {
+        if (!client.mayUseAuthorizationCode()) {
+            throw new OAuthError("unauthorized_client", "This application did not register for the authorization "
+                    + "code flow (grant_types must hold authorization_code and response_types code)", 400);
+        }
         String responseType = ProxyHttp.query(request, "response_type");
         if (!"code".equals(responseType)) {
             throw new OAuthError("unsupported_response_type", "Only response_type=code is supported", 400);
@@ -287,6 +310,7 @@ final class AuthorizeEndpoint {
         }
         ProxyStore.PendingAuthorization pending = ctx.store.take(ProxyStore.TRANSACTION, id,
                 ProxyStore.PendingAuthorization.class);
+        signIns.ended(ctx.store.key(ProxyStore.TRANSACTION, id));
         if (pending == null) {
             return expired();
         }
@@ -322,6 +346,7 @@ final class AuthorizeEndpoint {
                 new ProxyStore.UpstreamTransaction(pending, pkce == null ? null : pkce.verifier(),
                         ctx.store.hash(binding), nonce),
                 ProxyContext.seconds(ctx.settings.transactionTtl()));
+        signIns.stored(ctx.store.key(ProxyStore.UPSTREAM_STATE, upstreamState));
         Map<String, String> params = new LinkedHashMap<>();
         ctx.settings.extraAuthorizationParams().forEach(params::put);
         params.put("response_type", "code");
@@ -343,6 +368,11 @@ final class AuthorizeEndpoint {
         return ProxyHttp.redirect(location).withHeader("Set-Cookie", ProxyHttp.setCookie(
                 bindingCookieName(upstreamState), binding, ProxyContext.seconds(ctx.settings.transactionTtl()),
                 ctx.secure));
+    }
+
+    /** The callback took the upstream transaction of {@code upstreamState}: that sign-in is no longer pending. */
+    void upstreamReturned(String upstreamState) {
+        signIns.ended(ctx.store.key(ProxyStore.UPSTREAM_STATE, upstreamState));
     }
 
     /** One cookie per flow, so two sign-ins in one browser do not overwrite each other's binding. */

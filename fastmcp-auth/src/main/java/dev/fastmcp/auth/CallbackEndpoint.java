@@ -50,6 +50,7 @@ final class CallbackEndpoint {
         }
         ProxyStore.UpstreamTransaction txn = ctx.store.take(ProxyStore.UPSTREAM_STATE, state,
                 ProxyStore.UpstreamTransaction.class);
+        authorize.upstreamReturned(state);
         if (txn == null) {
             return ProxyHttp.errorPage(400, "Sign-in expired",
                     "This sign-in response is unknown, expired or was already used. Start again from your application.");

@@ -112,7 +112,7 @@ final class ClientRegistry {
         long issuedAt = Instant.now().getEpochSecond();
         ProxyStore.ClientRecord client = new ProxyStore.ClientRecord(clientId,
                 secret == null ? null : ctx.store.hash(secret), method, redirectUris, grants, scope, name, issuedAt,
-                false);
+                false, responseTypes);
         ctx.store.save(ProxyStore.CLIENT, clientId, client, ProxyContext.seconds(ctx.settings.registrationTtl()));
         echo.remove("client_secret");
         echo.remove("client_secret_expires_at");

@@ -67,6 +67,7 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private ClaimsPassthrough customClaimsPassthrough = ClaimsPassthrough.defaults();
     private int registrationRateLimit = RegistrationLimiter.DEFAULT_REGISTRATIONS_PER_WINDOW;
     private int authorizationRateLimit = AuthorizeEndpoint.DEFAULT_AUTHORIZATIONS_PER_MINUTE;
+    private int maxPendingAuthorizations = PendingSignIns.DEFAULT_MAX;
     private boolean forwardResource;
     private boolean limitScopesToUpstreamGrant = true;
     private String providerName;
@@ -357,12 +358,24 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
      * How many sign-ins ({@code GET /oauth/authorize} requests that create a pending authorization) one client
      * address may start per minute; more get a 429 page. Default 60. Each pending authorization is stored until
      * it is used or {@link #transactionTtl(Duration) expires}, so without a limit anyone could fill the storage
-     * with unauthenticated requests. Independently, one client can hold at most
-     * {@value AuthorizeEndpoint#MAX_PENDING_PER_CLIENT} sign-ins started within one transaction TTL. {@code 0} turns
+     * with unauthenticated requests; {@link #maxPendingAuthorizations(int)} bounds them in any case. {@code 0} turns
      * the per-address limit off. Addresses are read as for {@link #registrationRateLimit(int)}.
      */
     public B authorizationRateLimit(int perMinute) {
         this.authorizationRateLimit = perMinute;
+        return self();
+    }
+
+    /**
+     * How many started but unfinished sign-ins (waiting for consent, or for the provider to send the browser back)
+     * this server instance keeps; default 10,000. When a new sign-in would pass the bound, the oldest unfinished
+     * ones are dropped: nobody is ever refused a new sign-in, and a flood of sign-ins (which anyone can start for
+     * any client, its id being public) evicts its own entries first. A user who has not finished a sign-in while
+     * this many newer ones were started must start again: at the default 60 sign-ins per minute and address,
+     * that takes a flood from 100 addresses 100 seconds. Raise it when many users sign in at once.
+     */
+    public B maxPendingAuthorizations(int max) {
+        this.maxPendingAuthorizations = max;
         return self();
     }
 
@@ -559,6 +572,10 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
             throw new IllegalArgumentException("authorizationRateLimit must be a number of sign-ins per minute and "
                     + "client address (0 turns the limit off), was " + authorizationRateLimit);
         }
+        if (maxPendingAuthorizations < 1) {
+            throw new IllegalArgumentException("maxPendingAuthorizations must be at least 1 (the number of unfinished "
+                    + "sign-ins kept, default " + PendingSignIns.DEFAULT_MAX + "), was " + maxPendingAuthorizations);
+        }
         if (!consentRequired) {
             LOG.warn("OAuthProxy: consentRequired(false). Any client that registers here can now get a user's "
                     + "authorization at the provider without the user seeing which client asks (the confused-deputy "
@@ -580,7 +597,8 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams), refreshGracePeriod,
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, forwardResource,
+                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, maxPendingAuthorizations,
+                forwardResource,
                 limitScopesToUpstreamGrant, providerName,
                 idTokenVerifier, upstreamTokenVerifier, identityResolver, sessionFactory, upstreamScopes);
     }

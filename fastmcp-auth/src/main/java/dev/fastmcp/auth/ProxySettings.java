@@ -37,6 +37,7 @@ record ProxySettings(
         ClaimsPassthrough claimsPassthrough,
         int registrationRateLimit,
         int authorizationRateLimit,
+        int maxPendingAuthorizations,
         boolean forwardResource,
         boolean limitScopesToUpstreamGrant,
         String providerName,

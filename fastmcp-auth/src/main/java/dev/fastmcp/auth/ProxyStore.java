@@ -123,17 +123,28 @@ final class ProxyStore {
     /** With token swap off: our opaque refresh token (by keyed hash) to the upstream set it refreshes. */
     static final String PASS_REFRESH = "prt";
 
-    /** A registered client; the secret only as its keyed hash. {@code used} once a token was issued to it. */
+    /**
+     * A registered client; the secret only as its keyed hash. {@code used} once a token was issued to it.
+     * {@code responseTypes} is null in records stored before it was kept, which registration restricted to
+     * {@code code} already.
+     */
     record ClientRecord(String clientId, String secretHash, String authMethod, List<String> redirectUris,
-            List<String> grantTypes, String scope, String clientName, long issuedAt, boolean used) {
+            List<String> grantTypes, String scope, String clientName, long issuedAt, boolean used,
+            List<String> responseTypes) {
 
         boolean isPublic() {
             return "none".equals(authMethod);
         }
 
+        /** Whether it registered for the authorization code flow: the grant and the {@code code} response type. */
+        boolean mayUseAuthorizationCode() {
+            return (grantTypes == null || grantTypes.contains("authorization_code"))
+                    && (responseTypes == null || responseTypes.contains("code"));
+        }
+
         ClientRecord markUsed() {
             return new ClientRecord(clientId, secretHash, authMethod, redirectUris, grantTypes, scope, clientName,
-                    issuedAt, true);
+                    issuedAt, true, responseTypes);
         }
     }
 
