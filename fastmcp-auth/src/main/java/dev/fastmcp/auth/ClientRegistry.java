@@ -135,30 +135,24 @@ final class ClientRegistry {
     }
 
     /**
-     * Authenticates the client of a token or revocation request: HTTP Basic or form credentials for
-     * confidential clients (secret compared in constant time), {@code client_id} alone for public ones.
+     * Authenticates the client of a token or revocation request: a confidential client with the method it
+     * registered ({@code client_secret_basic}: the {@code Authorization} header only; {@code client_secret_post}:
+     * the form only), its secret compared in constant time; a public client by {@code client_id} alone. Malformed
+     * credentials are {@code invalid_client} like wrong ones, and no part of them goes into the answer or a log.
      */
     ProxyStore.ClientRecord authenticate(ServerRequest request, Map<String, String> form) throws OAuthError {
         String id = form.get("client_id");
         String secret = form.get("client_secret");
+        String method = secret != null ? "client_secret_post" : "none";
         String authorization = request.header("authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw OAuthError.invalidClient("Malformed Basic credentials");
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw OAuthError.invalidClient("Malformed Basic credentials");
-            }
-            String basicId = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
-            if (id != null && !id.equals(basicId) || secret != null) {
+            BasicCredentials basic = BasicCredentials.parse(authorization.substring(6));
+            if (id != null && !id.equals(basic.clientId()) || secret != null) {
                 throw OAuthError.invalidRequest("Use one client authentication method only");
             }
-            id = basicId;
-            secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            id = basic.clientId();
+            secret = basic.secret();
+            method = "client_secret_basic";
         }
         ProxyStore.ClientRecord client = find(id);
         if (client == null) {
@@ -166,6 +160,12 @@ final class ClientRegistry {
         }
         if (client.isPublic()) {
             return client;
+        }
+        if (!method.equals(client.authMethod())) {
+            throw OAuthError.invalidClient("Client authentication failed: this client registered "
+                    + client.authMethod() + (client.authMethod().equals("client_secret_basic")
+                    ? ", so its credentials go in the Authorization header (HTTP Basic)"
+                    : ", so its client_id and client_secret go in the form body"));
         }
         if (secret == null || secret.isEmpty()) {
             throw OAuthError.invalidClient("Client authentication failed");
@@ -176,5 +176,28 @@ final class ClientRegistry {
             throw OAuthError.invalidClient("Client authentication failed");
         }
         return client;
+    }
+
+    /** The client id and secret of an HTTP Basic {@code Authorization} header (RFC 6749 §2.3.1). */
+    private record BasicCredentials(String clientId, String secret) {
+
+        /**
+         * Decodes the credentials: base64, then each part form-urlencoded. Whatever fails to decode is
+         * {@code invalid_client}; the exception, which could quote the bytes, is dropped.
+         */
+        static BasicCredentials parse(String encoded) throws OAuthError {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(encoded.trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon >= 0) {
+                    return new BasicCredentials(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                            URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
+                }
+            } catch (IllegalArgumentException e) {
+                // below: the same answer as for a missing colon
+            }
+            throw OAuthError.invalidClient("Malformed Basic credentials: send base64(client_id:client_secret), each "
+                    + "form-urlencoded first");
+        }
     }
 }

@@ -11,8 +11,10 @@ import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +29,13 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Abuse of open dynamic client registration (RFC 7591) and of client authentication: what one registration may
  * cost, how many unused ones are kept whatever the number of addresses they come from, what the response echoes,
- * and what it accepts as a registration request.
+ * and how malformed or misplaced client credentials are answered.
  */
 @Timeout(120)
 class OAuthProxyRegistrationAbuseTest {
+
+    private static final String[] SERVER_LOGGERS = {"dev.fastmcp", "io.modelcontextprotocol", "io.undertow",
+        "org.xnio"};
 
     private static void assertOAuthError(HttpResponse<String> r, int status, String error, String mentions) {
         assertEquals(status, r.statusCode(), r.body());
@@ -143,6 +148,84 @@ class OAuthProxyRegistrationAbuseTest {
             assertEquals(201, withCharset.statusCode(), withCharset.body());
             // browser clients (MCP Inspector) register from their own origin: CORS stays open here
             assertEquals("*", withCharset.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        }
+    }
+
+    @Test
+    void malformedBasicCredentialsAreInvalidClientAndNeverLogged() throws Exception {
+        String secretPart = "Zq7-very-secret-" + System.nanoTime();
+        List<String> credentials = List.of("abc%zz:" + secretPart, "client:" + secretPart + "%zz", "%:" + secretPart,
+                "client:" + secretPart + "%", "%E0%A4%A:" + secretPart);
+        try (LogCapture logs = new LogCapture(SERVER_LOGGERS)) {
+            try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+                for (String path : List.of("/oauth/token", "/oauth/revoke")) {
+                    for (String c : credentials) {
+                        String basic = Base64.getEncoder().encodeToString(c.getBytes(StandardCharsets.UTF_8));
+                        HttpResponse<String> r = h.postForm(path, Map.of("grant_type", "refresh_token",
+                                "refresh_token", "x", "token", "x"), "Authorization", "Basic " + basic);
+                        assertEquals(401, r.statusCode(), path + " " + r.body());
+                        assertEquals("invalid_client", json(r).get("error"), r.body());
+                        assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+                        assertFalse(r.body().contains(secretPart) || r.body().contains("zz"), r.body());
+                    }
+                }
+            }
+            String log = logs.text();
+            assertTrue(log.contains("INFO dev.fastmcp.FastMCP"), "the capture sees the server's output:\n" + log);
+            assertFalse(log.contains(secretPart.substring(0, 8)), "a byte of the secret reached the log:\n" + log);
+            assertFalse(log.contains("%zz") || log.contains("abc%"), "the client id reached the log:\n" + log);
+            assertFalse(log.contains("Exception") || log.contains("\tat "), "a stack trace was logged:\n" + log);
+        }
+    }
+
+    @Test
+    void aClientRegisteredForBasicAuthCannotAuthenticateWithThePostMethod() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+            Map<String, Object> reg = h.register("client_secret_basic", CLIENT_REDIRECT);
+            String clientId = (String) reg.get("client_id");
+            String secret = (String) reg.get("client_secret");
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            ProxyHarness.ClientCallback cb = h.signIn(clientId, CLIENT_REDIRECT, pkce, "basic-user");
+            Map<String, String> exchange = Map.of("grant_type", "authorization_code", "code", cb.code(),
+                    "redirect_uri", CLIENT_REDIRECT, "code_verifier", pkce.verifier());
+            Map<String, String> viaPost = new LinkedHashMap<>(exchange);
+            viaPost.put("client_id", clientId);
+            viaPost.put("client_secret", secret);
+            HttpResponse<String> refused = h.postForm("/oauth/token", viaPost);
+            assertOAuthError(refused, 401, "invalid_client", "Authorization header");
+            assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+            HttpResponse<String> revoke = h.postForm("/oauth/revoke", Map.of("token", "x", "client_id", clientId,
+                    "client_secret", secret));
+            assertOAuthError(revoke, 401, "invalid_client", "Authorization header");
+            // the refused attempt spent nothing: the registered method still works
+            String basic = Base64.getEncoder().encodeToString((clientId + ":" + secret)
+                    .getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> ok = h.postForm("/oauth/token", exchange, "Authorization", "Basic " + basic);
+            assertEquals(200, ok.statusCode(), ok.body());
+        }
+    }
+
+    @Test
+    void aClientRegisteredForPostAuthCannotAuthenticateWithTheBasicMethod() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+            Map<String, Object> reg = h.register("client_secret_post", CLIENT_REDIRECT);
+            String clientId = (String) reg.get("client_id");
+            String secret = (String) reg.get("client_secret");
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            ProxyHarness.ClientCallback cb = h.signIn(clientId, CLIENT_REDIRECT, pkce, "post-user");
+            Map<String, String> exchange = Map.of("grant_type", "authorization_code", "code", cb.code(),
+                    "redirect_uri", CLIENT_REDIRECT, "code_verifier", pkce.verifier());
+            String basic = Base64.getEncoder().encodeToString((clientId + ":" + secret)
+                    .getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> refused = h.postForm("/oauth/token", exchange, "Authorization", "Basic " + basic);
+            assertOAuthError(refused, 401, "invalid_client", "form body");
+            assertOAuthError(h.postForm("/oauth/revoke", Map.of("token", "x"), "Authorization", "Basic " + basic),
+                    401, "invalid_client", "form body");
+            Map<String, String> viaPost = new LinkedHashMap<>(exchange);
+            viaPost.put("client_id", clientId);
+            viaPost.put("client_secret", secret);
+            HttpResponse<String> ok = h.postForm("/oauth/token", viaPost);
+            assertEquals(200, ok.statusCode(), ok.body());
         }
     }
 
