@@ -6,35 +6,48 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import tools.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dynamic client registration (RFC 7591) and client authentication at the token and revocation endpoints.
  * Public clients register with {@code none} and prove possession with PKCE; confidential clients get a secret,
  * shown once and stored only as its keyed hash, and verified in constant time.
+ *
+ * <p>Registration is open (MCP clients register themselves), so what it can cost is bounded three ways: the
+ * metadata of one registration ({@link ClientMetadata}), the registrations per client address
+ * ({@link RegistrationLimiter}), and the registrations that never obtained a token, whatever the number of
+ * addresses: they expire after {@code registrationTtl} (one hour by default), and beyond
+ * {@code maxUnusedRegistrations} the least recently used is deleted ({@link UnusedRegistrations}). A client that
+ * obtained a token is kept for as long as its refresh tokens live and is never evicted.
+ *
+ * <p>{@code POST /oauth/register} answers CORS requests from any origin: browser-based clients (MCP Inspector,
+ * web apps) register from a page of their own origin, and the request carries no cookie or other ambient
+ * authority, so another origin gains nothing by it that a plain HTTP client does not have. That also lets any web
+ * page make its visitors' browsers register clients; the bounds above are what make such a flood harmless.
  */
 final class ClientRegistry {
 
-    static final int MAX_BODY_BYTES = 64 * 1024;
-    static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
-    private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
+    private static final Logger LOG = LoggerFactory.getLogger(ClientRegistry.class);
+    private static final long EVICTION_WARNING_INTERVAL_MILLIS = 10 * 60_000;
 
     private final ProxyContext ctx;
     /** Registrations per client address; null when the limit is off. */
     private final RegistrationLimiter limiter;
+    /** The bound on registrations that never obtained a token, whatever number of addresses they come from. */
+    private final UnusedRegistrations unused;
+    private final Clock clock;
+    private volatile long nextEvictionWarning;
 
     ClientRegistry(ProxyContext ctx) {
         this.ctx = ctx;
+        this.clock = Clock.systemUTC();
+        this.unused = new UnusedRegistrations(ctx.settings.maxUnusedRegistrations());
         int perMinute = ctx.settings.registrationRateLimit();
         this.limiter = perMinute == 0 ? null : new RegistrationLimiter(perMinute, RegistrationLimiter.DEFAULT_WINDOW,
-                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
+                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, clock);
     }
 
     ServerResponse register(ServerRequest request) {
@@ -52,122 +65,95 @@ final class ClientRegistry {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> registerOrThrow(ServerRequest request) throws OAuthError {
-        if (request.body().length > MAX_BODY_BYTES) {
-            throw new OAuthError("invalid_client_metadata", "The registration request is larger than 64 KiB", 413);
-        }
-        JsonNode body;
-        try {
-            body = ProxyHttp.JSON.readTree(request.body());
-        } catch (RuntimeException e) {
-            throw metadata("The body must be a JSON object");
-        }
-        if (body == null || !body.isObject()) {
-            throw metadata("The body must be a JSON object");
-        }
-        Map<String, Object> echo = ProxyHttp.JSON.convertValue(body, LinkedHashMap.class);
-        List<String> redirectUris = strings(body.get("redirect_uris"), "redirect_uris");
-        if (redirectUris.isEmpty()) {
-            throw metadata("redirect_uris is required: list the URIs that receive the authorization code");
-        }
-        for (String uri : redirectUris) {
-            String problem = RedirectUris.registrationError(uri);
-            if (problem != null) {
-                throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' " + problem,
-                        400);
-            }
-            List<String> patterns = ctx.settings.allowedRedirectUriPatterns();
-            if (patterns != null && !RedirectUris.matchesPattern(uri, patterns)) {
-                throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' is not "
-                        + "allowed by this server (allowedRedirectUriPatterns)", 400);
-            }
-        }
-        String method = text(body.get("token_endpoint_auth_method"), "token_endpoint_auth_method");
-        method = method == null ? "client_secret_basic" : method;
-        if (!AUTH_METHODS.contains(method)) {
-            throw metadata("token_endpoint_auth_method must be none, client_secret_basic or client_secret_post");
-        }
-        List<String> grants = body.has("grant_types") ? strings(body.get("grant_types"), "grant_types")
-                : List.of("authorization_code", "refresh_token");
-        if (grants.isEmpty() || !GRANT_TYPES.containsAll(grants)) {
-            throw metadata("grant_types may hold only authorization_code and refresh_token");
-        }
-        List<String> responseTypes = body.has("response_types") ? strings(body.get("response_types"), "response_types")
-                : List.of("code");
-        if (!List.of("code").containsAll(responseTypes)) {
-            throw metadata("response_types may hold only code");
-        }
-        String scope = text(body.get("scope"), "scope");
-        if (scope != null && !ctx.settings.scopes().isEmpty()) {
-            for (String s : scope.trim().split("\\s+")) {
-                if (!s.isEmpty() && !ctx.settings.scopes().contains(s)) {
-                    throw metadata("scope '" + ProxyHttp.safe(s) + "' is not offered by this server");
-                }
-            }
-        }
-        String name = text(body.get("client_name"), "client_name");
+        ClientMetadata metadata = ClientMetadata.read(request, ctx.settings);
         String clientId = ProxyStore.randomValue(16);
-        String secret = method.equals("none") ? null : ProxyStore.randomValue(32);
-        long issuedAt = Instant.now().getEpochSecond();
+        String secret = metadata.authMethod().equals("none") ? null : ProxyStore.randomValue(32);
+        long now = clock.millis();
+        long issuedAt = now / 1000;
         ProxyStore.ClientRecord client = new ProxyStore.ClientRecord(clientId,
-                secret == null ? null : ctx.store.hash(secret), method, redirectUris, grants, scope, name, issuedAt,
-                false, responseTypes);
-        ctx.store.save(ProxyStore.CLIENT, clientId, client, ProxyContext.seconds(ctx.settings.registrationTtl()));
-        echo.remove("client_secret");
-        echo.remove("client_secret_expires_at");
-        echo.put("client_id", clientId);
-        echo.put("client_id_issued_at", issuedAt);
-        echo.put("token_endpoint_auth_method", method);
-        echo.put("grant_types", grants);
-        echo.put("response_types", responseTypes);
-        echo.put("redirect_uris", redirectUris);
-        if (secret != null) {
-            echo.put("client_secret", secret);
-            echo.put("client_secret_expires_at", 0);
+                secret == null ? null : ctx.store.hash(secret), metadata.authMethod(), metadata.redirectUris(),
+                metadata.grantTypes(), metadata.scope(), metadata.clientName(), issuedAt, false,
+                metadata.responseTypes());
+        long ttl = unusedTtlSeconds();
+        ctx.store.save(ProxyStore.CLIENT, clientId, client, ttl);
+        for (String oldest : unused.add(clientId, now + ttl * 1000, now)) {
+            evict(oldest, now);
         }
-        return echo;
+        return metadata.response(clientId, secret, issuedAt);
     }
 
-    /** The registered client, or null. */
+    /**
+     * How long a registration that obtained no token is stored: {@code registrationTtl}, plus the longest a
+     * sign-in can take (consent page, provider, callback, code exchange), so that a sign-in started within
+     * {@code registrationTtl} of registering still gets its token.
+     */
+    private long unusedTtlSeconds() {
+        ProxySettings s = ctx.settings;
+        return ProxyContext.seconds(s.registrationTtl()) + 2 * ProxyContext.seconds(s.transactionTtl())
+                + ProxyContext.seconds(s.authorizationCodeTtl());
+    }
+
+    /**
+     * Deletes an unused registration pushed out of the bound. It is taken, not just deleted, so that one which
+     * obtained a token meanwhile (through another instance sharing the storage) is put back: used registrations
+     * are never evicted. Should its first token be issued while it is out, that exchange saves it again.
+     */
+    private void evict(String clientId, long now) {
+        ProxyStore.ClientRecord taken = ctx.store.take(ProxyStore.CLIENT, clientId, ProxyStore.ClientRecord.class);
+        if (taken != null && taken.used()) {
+            ctx.store.saveIfAbsent(ProxyStore.CLIENT, clientId, taken, usedTtlSeconds());
+        }
+        long next = nextEvictionWarning;
+        if (now >= next) {
+            nextEvictionWarning = now + EVICTION_WARNING_INTERVAL_MILLIS;
+            LOG.warn("OAuthProxy: more than {} client registrations without a token; the least recently used are "
+                    + "deleted (maxUnusedRegistrations). Many registrations are coming in: a flood, or many new "
+                    + "clients at once", ctx.settings.maxUnusedRegistrations());
+        }
+    }
+
+    /** The registered client, or null. A client not yet used counts as seen now (see {@link UnusedRegistrations}). */
     ProxyStore.ClientRecord find(String clientId) {
         if (clientId == null || clientId.isEmpty() || clientId.length() > 200) {
             return null;
         }
-        return ctx.store.get(ProxyStore.CLIENT, clientId, ProxyStore.ClientRecord.class);
+        ProxyStore.ClientRecord client = ctx.store.get(ProxyStore.CLIENT, clientId, ProxyStore.ClientRecord.class);
+        if (client != null && !client.used()) {
+            unused.touch(clientId);
+        }
+        return client;
     }
 
     /** After a first token: the registration no longer expires with the unused-registration TTL. */
     void markUsed(ProxyStore.ClientRecord client) {
-        ctx.store.save(ProxyStore.CLIENT, client.clientId(), client.markUsed(),
-                ProxyContext.seconds(ctx.settings.refreshTokenTtl()) + 86_400);
+        ctx.store.save(ProxyStore.CLIENT, client.clientId(), client.markUsed(), usedTtlSeconds());
+        unused.remove(client.clientId());
+    }
+
+    private long usedTtlSeconds() {
+        return ProxyContext.seconds(ctx.settings.refreshTokenTtl()) + 86_400;
     }
 
     /**
-     * Authenticates the client of a token or revocation request: HTTP Basic or form credentials for
-     * confidential clients (secret compared in constant time), {@code client_id} alone for public ones.
+     * Authenticates the client of a token or revocation request: a confidential client with the method it
+     * registered ({@code client_secret_basic}: the {@code Authorization} header only; {@code client_secret_post}:
+     * the form only), its secret compared in constant time; a public client by {@code client_id} alone. Malformed
+     * credentials are {@code invalid_client} like wrong ones, and no part of them goes into the answer or a log.
      */
     ProxyStore.ClientRecord authenticate(ServerRequest request, Map<String, String> form) throws OAuthError {
         String id = form.get("client_id");
         String secret = form.get("client_secret");
+        String method = secret != null ? "client_secret_post" : "none";
         String authorization = request.header("authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw OAuthError.invalidClient("Malformed Basic credentials");
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw OAuthError.invalidClient("Malformed Basic credentials");
-            }
-            String basicId = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
-            if (id != null && !id.equals(basicId) || secret != null) {
+            BasicCredentials basic = BasicCredentials.parse(authorization.substring(6));
+            if (id != null && !id.equals(basic.clientId()) || secret != null) {
                 throw OAuthError.invalidRequest("Use one client authentication method only");
             }
-            id = basicId;
-            secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            id = basic.clientId();
+            secret = basic.secret();
+            method = "client_secret_basic";
         }
         ProxyStore.ClientRecord client = find(id);
         if (client == null) {
@@ -175,6 +161,12 @@ final class ClientRegistry {
         }
         if (client.isPublic()) {
             return client;
+        }
+        if (!method.equals(client.authMethod())) {
+            throw OAuthError.invalidClient("Client authentication failed: this client registered "
+                    + client.authMethod() + (client.authMethod().equals("client_secret_basic")
+                    ? ", so its credentials go in the Authorization header (HTTP Basic)"
+                    : ", so its client_id and client_secret go in the form body"));
         }
         if (secret == null || secret.isEmpty()) {
             throw OAuthError.invalidClient("Client authentication failed");
@@ -187,34 +179,26 @@ final class ClientRegistry {
         return client;
     }
 
-    private static OAuthError metadata(String description) {
-        return new OAuthError("invalid_client_metadata", description, 400);
-    }
+    /** The client id and secret of an HTTP Basic {@code Authorization} header (RFC 6749 §2.3.1). */
+    private record BasicCredentials(String clientId, String secret) {
 
-    private static String text(JsonNode node, String field) throws OAuthError {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw metadata(field + " must be a string");
-        }
-        return node.asString();
-    }
-
-    private static List<String> strings(JsonNode node, String field) throws OAuthError {
-        List<String> out = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            return out;
-        }
-        if (!node.isArray() || node.size() > 20) {
-            throw metadata(field + " must be an array of at most 20 strings");
-        }
-        for (JsonNode n : node) {
-            if (!n.isString()) {
-                throw metadata(field + " must be an array of strings");
+        /**
+         * Decodes the credentials: base64, then each part form-urlencoded. Whatever fails to decode is
+         * {@code invalid_client}; the exception, which could quote the bytes, is dropped.
+         */
+        static BasicCredentials parse(String encoded) throws OAuthError {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(encoded.trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon >= 0) {
+                    return new BasicCredentials(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                            URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
+                }
+            } catch (IllegalArgumentException e) {
+                // below: the same answer as for a missing colon
             }
-            out.add(n.asString());
+            throw OAuthError.invalidClient("Malformed Basic credentials: send base64(client_id:client_secret), each "
+                    + "form-urlencoded first");
         }
-        return out;
     }
 }

@@ -55,7 +55,7 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private Duration authorizationCodeTtl = Duration.ofSeconds(300);
     private Duration accessTokenTtl = JWTIssuer.DEFAULT_ACCESS_TOKEN_TTL;
     private Duration refreshTokenTtl = JWTIssuer.DEFAULT_REFRESH_TOKEN_TTL;
-    private Duration registrationTtl = Duration.ofHours(24);
+    private Duration registrationTtl = Duration.ofHours(1);
     private Duration upstreamTimeout = Duration.ofSeconds(10);
     private Duration refreshGracePeriod = Duration.ofSeconds(30);
     private String upstreamIssuer;
@@ -66,6 +66,7 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
     private List<String> allowedRedirectUriPatterns;
     private ClaimsPassthrough customClaimsPassthrough = ClaimsPassthrough.defaults();
     private int registrationRateLimit = RegistrationLimiter.DEFAULT_REGISTRATIONS_PER_WINDOW;
+    private int maxUnusedRegistrations = UnusedRegistrations.DEFAULT_MAX;
     private int authorizationRateLimit = AuthorizeEndpoint.DEFAULT_AUTHORIZATIONS_PER_MINUTE;
     private int maxPendingAuthorizations = PendingSignIns.DEFAULT_MAX;
     private boolean forwardResource;
@@ -253,7 +254,14 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
         return self();
     }
 
-    /** How long a registered client that never obtained a token is kept; default 24 h. */
+    /**
+     * How long a registered client that never obtained a token is kept; default 1 hour. MCP clients register
+     * right before signing in, and a sign-in started within this time completes (the registration is kept for
+     * the longest sign-in beyond it: twice {@link #transactionTtl} plus {@link #authorizationCodeTtl}). At its
+     * first token a client is kept for {@link #refreshTokenTtl} plus a day instead. Registration is open to
+     * anyone, so a short lifetime keeps abandoned and abusive registrations from piling up; see also
+     * {@link #maxUnusedRegistrations(int)}.
+     */
     public B registrationTtl(Duration ttl) {
         this.registrationTtl = ttl;
         return self();
@@ -351,6 +359,18 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
      */
     public B registrationRateLimit(int perMinute) {
         this.registrationRateLimit = perMinute;
+        return self();
+    }
+
+    /**
+     * The most registered clients that never obtained a token kept at once; default 10,000. One more registration deletes the least recently used of them
+     * (a client whose sign-in is under way was used recently), so a flood of registrations from any number of
+     * addresses cannot grow the storage past this bound. Clients that obtained a token are never deleted for
+     * it. The bound is kept by each server instance for the registrations it received: instances sharing a
+     * storage hold at most their number times this.
+     */
+    public B maxUnusedRegistrations(int max) {
+        this.maxUnusedRegistrations = max;
         return self();
     }
 
@@ -568,6 +588,10 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
             throw new IllegalArgumentException("registrationRateLimit must be a number of registrations per minute "
                     + "(0 turns the limit off), was " + registrationRateLimit);
         }
+        if (maxUnusedRegistrations < 1) {
+            throw new IllegalArgumentException("maxUnusedRegistrations must be at least 1 (the default is "
+                    + UnusedRegistrations.DEFAULT_MAX + "), was " + maxUnusedRegistrations);
+        }
         if (authorizationRateLimit < 0) {
             throw new IllegalArgumentException("authorizationRateLimit must be a number of sign-ins per minute and "
                     + "client address (0 turns the limit off), was " + authorizationRateLimit);
@@ -597,8 +621,8 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
                 accessTokenTtl, refreshTokenTtl, registrationTtl, upstreamTimeout, Map.copyOf(extraAuthorizationParams),
                 Map.copyOf(extraTokenParams), refreshGracePeriod,
                 allowedRedirectUriPatterns == null ? null : List.copyOf(allowedRedirectUriPatterns),
-                customClaimsPassthrough, registrationRateLimit, authorizationRateLimit, maxPendingAuthorizations,
-                forwardResource,
+                customClaimsPassthrough, registrationRateLimit, maxUnusedRegistrations, authorizationRateLimit,
+                maxPendingAuthorizations, forwardResource,
                 limitScopesToUpstreamGrant, providerName,
                 idTokenVerifier, upstreamTokenVerifier, identityResolver, sessionFactory, upstreamScopes);
     }

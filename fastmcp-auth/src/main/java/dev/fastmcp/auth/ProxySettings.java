@@ -36,6 +36,7 @@ record ProxySettings(
         List<String> allowedRedirectUriPatterns,
         ClaimsPassthrough claimsPassthrough,
         int registrationRateLimit,
+        int maxUnusedRegistrations,
         int authorizationRateLimit,
         int maxPendingAuthorizations,
         boolean forwardResource,

@@ -211,8 +211,17 @@ class OAuthProxyFlowTest {
         HttpResponse<String> r = h.exchange(null, cb.code(), pkce.verifier(), CLIENT_REDIRECT,
                 "Authorization", "Basic " + basic);
         assertEquals(200, r.statusCode(), r.body());
-        HttpResponse<String> viaPost = h.postForm("/oauth/token", Map.of("grant_type", "refresh_token",
-                "refresh_token", (String) json(r).get("refresh_token"), "client_id", clientId, "client_secret", secret));
+        HttpResponse<String> refreshed = h.postForm("/oauth/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", (String) json(r).get("refresh_token")), "Authorization", "Basic " + basic);
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+
+        Map<String, Object> postReg = h.register("client_secret_post", CLIENT_REDIRECT);
+        String postId = (String) postReg.get("client_id");
+        PKCEUtils.PKCEPair postPkce = PKCEUtils.generatePair();
+        ProxyHarness.ClientCallback postCb = h.signIn(postId, CLIENT_REDIRECT, postPkce, "dave");
+        HttpResponse<String> viaPost = h.postForm("/oauth/token", Map.of("grant_type", "authorization_code",
+                "code", postCb.code(), "redirect_uri", CLIENT_REDIRECT, "code_verifier", postPkce.verifier(),
+                "client_id", postId, "client_secret", (String) postReg.get("client_secret")));
         assertEquals(200, viaPost.statusCode(), viaPost.body());
     }
 
