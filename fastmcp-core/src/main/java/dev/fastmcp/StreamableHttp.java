@@ -1,6 +1,7 @@
 package dev.fastmcp;
 
 import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
@@ -21,7 +22,6 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttp.class);
     static final List<String> PROTOCOL_VERSIONS = List.of("2025-03-26", "2025-06-18", "2025-11-25");
-    private static final String CANCELLED = "notifications/cancelled";
 
     private final Sessions sessions;
     private final Components components;
@@ -78,17 +78,22 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         }
         SessionEntry entry = session(call, message instanceof McpSchema.JSONRPCRequest r ? r.id() : null);
         if (message instanceof McpSchema.JSONRPCResponse response) {
-            entry.sdk.accept(response).subscribe(null,
-                    e -> LOG.debug("Session {}: response {} matched no request", entry.id(), response.id()));
+            if (ClientMessages.answersServerRequest(response.id(), entry.id())) {
+                entry.sdk.accept(response).subscribe(null, e -> unmatched(entry, response));
+            } else {
+                unmatched(entry, response);
+            }
             call.accepted();
         } else if (message instanceof McpSchema.JSONRPCNotification notification) {
-            if (CANCELLED.equals(notification.method())) {
+            if (ClientMessages.CANCELLED.equals(notification.method())) {
                 cancel(entry, notification.params());
-            } else {
+            } else if (ClientMessages.forSdk(notification.method())) {
                 entry.sdk.accept(notification)
                         .contextWrite(c -> c.put(McpTransportContext.KEY, call.scope(null).transportContext()))
-                        .subscribe(null, e -> LOG.warn("Session {}: notification {} failed", entry.id(),
-                                notification.method(), e));
+                        .subscribe(null, e -> LOG.debug("Session {}: notification {} failed: {}", entry.id(),
+                                LogValues.safe(notification.method()), e.toString()));
+            } else {
+                ClientMessages.ignored(LOG, notification.method());
             }
             call.accepted();
         } else {
@@ -156,18 +161,17 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         scope.onSubscribe(subscription);
     }
 
-    private static void cancel(SessionEntry entry, Object params) {
-        if (params instanceof Map<?, ?> map) {
-            RequestScope scope = entry.inflight.get(normalizeId(map.get("requestId")));
-            if (scope != null) {
-                LOG.debug("Session {}: request {} cancelled by the client", entry.id(), scope.requestId);
-                scope.cancel();
-            }
-        }
+    private static void unmatched(SessionEntry entry, McpSchema.JSONRPCResponse response) {
+        LOG.debug("Session {}: response {} matched no request", entry.id(), LogValues.safe(response.id()));
     }
 
-    private static Object normalizeId(Object id) {
-        return id instanceof Long l && l == l.intValue() ? Integer.valueOf(l.intValue()) : id;
+    private static void cancel(SessionEntry entry, Object params) {
+        Object requestId = ClientMessages.cancelledRequestId(params);
+        RequestScope scope = requestId == null ? null : entry.inflight.get(requestId);
+        if (scope != null) {
+            LOG.debug("Session {}: request {} cancelled by the client", entry.id(), LogValues.safe(scope.requestId));
+            scope.cancel();
+        }
     }
 
     @Override
