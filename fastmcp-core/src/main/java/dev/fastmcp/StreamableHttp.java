@@ -102,28 +102,15 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
     }
 
     private void initialize(McpCall call, McpSchema.JSONRPCRequest request) {
-        if (!sessions.hasRoom()) {
-            throw new JsonRpcException(503, request.id(), -32000,
-                    "Server has too many open sessions; close unused sessions or retry later");
-        }
-        McpSchema.InitializeRequest init;
-        try {
-            init = Json.MAPPER.convertValue(request.params(), McpSchema.InitializeRequest.class);
-        } catch (RuntimeException e) {
-            throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_PARAMS,
-                    "Invalid initialize params: expected protocolVersion, capabilities and clientInfo");
-        }
-        if (init == null || init.protocolVersion() == null) {
-            throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_PARAMS,
-                    "Invalid initialize params: protocolVersion is required");
-        }
+        McpSchema.InitializeRequest init = RequestParams.initialize(request.id(), request.params());
         McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
-        SessionEntry entry = new SessionEntry(started.session(),
-                call.auth() == null ? null : call.auth().subject(), eventLogSize);
-        if (!sessions.add(entry)) {
+        AuthSession auth = call.auth();
+        SessionEntry entry = new SessionEntry(started.session(), auth == null ? null : auth.subject(),
+                auth == null ? null : auth.clientId(), eventLogSize);
+        Sessions.Refusal refusal = sessions.add(entry);
+        if (refusal != null) {
             Sessions.close(entry);
-            throw new JsonRpcException(503, request.id(), -32000,
-                    "Server has too many open sessions; close unused sessions or retry later");
+            throw tooManySessions(request.id(), refusal);
         }
         RequestScope scope = call.scope(request.id());
         started.initResult()
@@ -140,7 +127,22 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
                         });
     }
 
+    /** The refusal of a session beyond the cap or a share, in one shape (503, -32000) whichever it is. */
+    private static JsonRpcException tooManySessions(Object id, Sessions.Refusal refusal) {
+        String whose = switch (refusal) {
+            case SERVER_FULL -> "Server has too many open sessions";
+            case SUBJECT_FULL -> "Server has too many open sessions for this user, all of them busy";
+            case CLIENT_FULL -> "Server has too many open sessions for this client, all of them busy";
+        };
+        return new JsonRpcException(503, id, -32000, whose + "; close unused sessions or retry later");
+    }
+
     private void request(McpCall call, SessionEntry entry, McpSchema.JSONRPCRequest request) {
+        McpError invalid = RequestParams.check(request.method(), request.params());
+        if (invalid != null) {
+            call.respond(request.id(), Mono.error(invalid));
+            return;
+        }
         RequestScope scope = call.scope(request.id());
         Mono<Object> intercepted = components.intercept(request.method(), request.params(),
                 scope.transportContext());
