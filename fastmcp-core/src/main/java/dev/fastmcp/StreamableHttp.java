@@ -181,6 +181,9 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         SessionEntry entry = session(call, null);
         HttpChannel channel = call.channel();
         channel.startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
+        // Status and headers go out now, not with the first event (which may be minutes away): proxies with a
+        // first-byte timeout would cut the stream, and clients would not know it is open.
+        channel.write(SseStream.OPENED);
         String lastEventId = call.http().header("last-event-id");
         SseStream live = lastEventId == null ? null
                 : entry.streams.get(Objects.requireNonNullElse(EventLog.streamOf(lastEventId), ""));
