@@ -217,6 +217,8 @@ public final class FastMCP implements AutoCloseable {
         private ExecutorService toolExecutor;
         private int toolThreads = 64;
         private int maxSessions = 10_000;
+        private int maxSessionsPerSubject; // 0: derived from maxSessions, see build()
+        private int maxSessionsPerClient;
         private Duration sessionIdleTimeout = Duration.ofMinutes(30);
         private long maxRequestBytes = 4L * 1024 * 1024;
         private int eventLogSize = 256;
@@ -378,6 +380,36 @@ public final class FastMCP implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most sessions one subject (the authenticated user) holds at once; default a tenth of
+         * {@link #maxSessions}, at most 100. A user at this share who opens one more session loses the least
+         * recently used of its idle sessions (whose client then gets 404 and initializes again, as clients do);
+         * only when all of them are busy (a request in progress or a stream open) is {@code initialize} refused
+         * with 503. So no user can take every session and lock the others out. Must be below {@code maxSessions}.
+         * Sessions without authentication have no subject and count against {@code maxSessions} only.
+         */
+        public Builder maxSessionsPerSubject(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxSessionsPerSubject must be at least 1, was " + max);
+            }
+            this.maxSessionsPerSubject = max;
+            return this;
+        }
+
+        /**
+         * The most sessions one OAuth client (the {@code client_id} of the tokens) holds at once, across all its
+         * users; default half of {@link #maxSessions}. Past it, the client's least recently used idle session is
+         * closed as for {@link #maxSessionsPerSubject}, and {@code initialize} is refused with 503 when all are
+         * busy. Must be below {@code maxSessions}. Tokens without a client id are not counted here.
+         */
+        public Builder maxSessionsPerClient(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxSessionsPerClient must be at least 1, was " + max);
+            }
+            this.maxSessionsPerClient = max;
+            return this;
+        }
+
         /** How long a session without requests or open streams lives (default 30 minutes). */
         public Builder sessionIdleTimeout(Duration timeout) {
             this.sessionIdleTimeout = positive(timeout, "sessionIdleTimeout");
@@ -441,16 +473,32 @@ public final class FastMCP implements AutoCloseable {
             requireUnique(resources.stream().map(Resource::uri).toList(), "resource");
             requireUnique(templates.stream().map(ResourceTemplate::uriTemplate).toList(), "resource template");
             requireUnique(prompts.stream().map(Prompt::name).toList(), "prompt");
+            requireShare(maxSessionsPerSubject, "maxSessionsPerSubject");
+            requireShare(maxSessionsPerClient, "maxSessionsPerClient");
             return new FastMCP(this);
         }
 
         Settings settings() {
             return new Settings(name, version, instructions, authenticator, List.copyOf(routes), clientRequestTimeout,
-                    toolExecutor, toolThreads, maxSessions, sessionIdleTimeout, maxRequestBytes, eventLogSize,
+                    toolExecutor, toolThreads, maxSessions,
+                    share(maxSessionsPerSubject, Math.min(100, maxSessions / 10)),
+                    share(maxSessionsPerClient, maxSessions / 2), sessionIdleTimeout, maxRequestBytes, eventLogSize,
                     keepAliveInterval, Set.copyOf(allowedOrigins), Set.copyOf(allowedHosts), dnsRebindingProtection,
                     cors, provider, baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl,
                             allowInsecureHttpBaseUrl), allowInsecureHttpBaseUrl, trustForwardedHeaders,
                     List.copyOf(requiredScopes));
+        }
+
+        /** A share of the sessions must leave room for others: below the cap (unless the cap is a single one). */
+        private void requireShare(int share, String what) {
+            if (share != 0 && share >= maxSessions && maxSessions > 1) {
+                throw new IllegalArgumentException(what + " (" + share + ") must be below maxSessions (" + maxSessions
+                        + "), so that one user or client cannot take every session; lower it or raise maxSessions");
+            }
+        }
+
+        private static int share(int configured, int derived) {
+            return configured != 0 ? configured : Math.max(1, derived);
         }
 
         private static void requireUnique(List<String> names, String kind) {

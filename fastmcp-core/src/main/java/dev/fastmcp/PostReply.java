@@ -102,9 +102,9 @@ final class PostReply implements McpStreamableServerTransport {
     /** The handling failed before answering (for example, params the SDK could not read): answer with an error. */
     void fail(Throwable error) {
         if (Json.isInvalidParams(error)) {
-            LOG.debug("Request {} had invalid params: {}", scope.requestId, error.toString());
+            LOG.debug("Request {} had invalid params: {}", LogValues.safe(scope.requestId), error.toString());
         } else {
-            LOG.warn("Request {} failed in the MCP session", scope.requestId, error);
+            LOG.warn("Request {} failed in the MCP session", LogValues.safe(scope.requestId), error);
         }
         boolean owed;
         synchronized (this) {

@@ -97,8 +97,8 @@ final class RequestAuthenticator {
         } catch (HttpResponseException e) {
             throw e;
         } catch (Exception e) {
-            LOG.warn("authenticate failed for {} {}; answering 401 ({})", request.method(), request.path(),
-                    e.getClass().getName());
+            LOG.warn("authenticate failed for {} {}; answering 401 ({})", request.method(),
+                    LogValues.safe(request.path()), e.getClass().getName());
             // Messages can quote what the hook was parsing (UUID.fromString and Integer.parseInt do), so only
             // the classes and stack frames are logged.
             LOG.debug("authenticate failure (exception messages withheld: they may quote credentials)",

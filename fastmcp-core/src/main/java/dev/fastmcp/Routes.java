@@ -65,8 +65,7 @@ final class Routes implements HttpHandler {
         } else if (path.equals("/health") && isGetOrHead(ex)) {
             send(ex, 200, Map.of("status", "ok"));
         } else if (path.equals("/ready") && isGetOrHead(ex)) {
-            send(ex, ready ? 200 : 503, Map.of("status", ready ? "ready" : "stopping", "sessions",
-                    sessions.getAsInt()));
+            send(ex, ready ? 200 : 503, Map.of("status", ready ? "ready" : "stopping"));
         } else {
             send(ex, 404, Map.of("error", "not_found", "error_description", "No route for " + method + " " + path));
         }

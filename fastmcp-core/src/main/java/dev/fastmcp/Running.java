@@ -29,7 +29,8 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
             sdk = SdkServer.stateless(settings, components, transport);
             backend = transport;
         } else {
-            sessions = new Sessions(settings.maxSessions(), settings.sessionIdleTimeout());
+            sessions = new Sessions(settings.maxSessions(), settings.maxSessionsPerSubject(),
+                    settings.maxSessionsPerClient(), settings.sessionIdleTimeout());
             StreamableHttp transport = new StreamableHttp(sessions, components, settings.eventLogSize(),
                     settings.keepAliveInterval().toSeconds());
             sdk = SdkServer.withSessions(settings, components, transport);

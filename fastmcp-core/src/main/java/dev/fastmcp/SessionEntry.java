@@ -5,11 +5,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Our side of one MCP session: the SDK session, its owner, its event log, live streams and requests. */
+/**
+ * Our side of one MCP session: the SDK session, its owner (subject, and the OAuth client it came through), its
+ * event log, live streams and requests.
+ */
 final class SessionEntry {
 
     final McpStreamableServerSession sdk;
     final String subject;
+    final String clientId;
     final EventLog events;
     final Map<String, SseStream> streams = new ConcurrentHashMap<>();
     final Map<Object, RequestScope> inflight = new ConcurrentHashMap<>();
@@ -17,9 +21,10 @@ final class SessionEntry {
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile String protocolVersion = "2025-03-26";
 
-    SessionEntry(McpStreamableServerSession sdk, String subject, int eventLogSize) {
+    SessionEntry(McpStreamableServerSession sdk, String subject, String clientId, int eventLogSize) {
         this.sdk = sdk;
         this.subject = subject;
+        this.clientId = clientId;
         this.events = new EventLog(eventLogSize);
     }
 

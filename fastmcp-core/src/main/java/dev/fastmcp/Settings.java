@@ -8,8 +8,8 @@ import java.util.concurrent.ExecutorService;
 /** Everything {@link FastMCP.Builder} collected besides the components, fixed at {@code build()}. */
 record Settings(String name, String version, String instructions, Authenticator authenticator,
         List<Routes.Route> routes, Duration clientRequestTimeout, ExecutorService toolExecutor, int toolThreads,
-        int maxSessions, Duration sessionIdleTimeout, long maxRequestBytes, int eventLogSize,
-        Duration keepAliveInterval, Set<String> allowedOrigins, Set<String> allowedHosts,
-        boolean dnsRebindingProtection, boolean cors, AuthProvider provider, String baseUrl,
+        int maxSessions, int maxSessionsPerSubject, int maxSessionsPerClient, Duration sessionIdleTimeout,
+        long maxRequestBytes, int eventLogSize, Duration keepAliveInterval, Set<String> allowedOrigins,
+        Set<String> allowedHosts, boolean dnsRebindingProtection, boolean cors, AuthProvider provider, String baseUrl,
         boolean allowInsecureHttpBaseUrl, boolean trustForwardedHeaders, List<String> requiredScopes) {
 }

@@ -10,6 +10,8 @@ final class SseStream {
 
     /** How long a client waits before reconnecting a closed stream, sent with the priming event. */
     static final int RETRY_MILLIS = 2000;
+    /** An SSE comment that carries a stream's status and headers to the client as soon as it opens. */
+    static final byte[] OPENED = ": open\n\n".getBytes(StandardCharsets.US_ASCII);
 
     final String id;
     private final SessionEntry session;

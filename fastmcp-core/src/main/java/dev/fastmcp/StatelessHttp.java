@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
@@ -46,6 +47,11 @@ final class StatelessHttp implements McpStatelessServerTransport, McpBackend {
     @Override
     public void post(McpCall call, McpSchema.JSONRPCMessage message) {
         if (message instanceof McpSchema.JSONRPCRequest request) {
+            McpError invalid = RequestParams.check(request.method(), request.params());
+            if (invalid != null) {
+                call.respond(request.id(), Mono.error(invalid));
+                return;
+            }
             RequestScope scope = call.scope(request.id());
             Mono<Object> intercepted = components.intercept(request.method(), request.params(),
                     scope.transportContext());
@@ -60,13 +66,13 @@ final class StatelessHttp implements McpStatelessServerTransport, McpBackend {
                             : response),
                     e -> {
                         if (!Json.isInvalidParams(e)) {
-                            LOG.warn("Request {} failed", request.id(), e);
+                            LOG.warn("Request {} failed", LogValues.safe(request.id()), e);
                         }
                         call.respondJson(200, McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e)));
                     });
         } else if (message instanceof McpSchema.JSONRPCNotification notification) {
-            handler.handleNotification(call.scope(null).transportContext(), notification)
-                    .subscribe(null, e -> LOG.debug("Notification {} failed: {}", notification.method(), e.toString()));
+            // Nothing to cancel or initialize without sessions: every notification is accepted and ignored.
+            ClientMessages.ignored(LOG, notification.method());
             call.accepted();
         } else {
             throw new JsonRpcException(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,

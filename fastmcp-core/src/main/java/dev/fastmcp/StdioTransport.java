@@ -118,9 +118,13 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
                 request(request);
             } else if (message instanceof McpSchema.JSONRPCNotification notification) {
                 notification(notification);
-            } else if (session != null) {
+            } else if (session != null && ClientMessages.answersServerRequest(
+                    ((McpSchema.JSONRPCResponse) message).id(), session.getId())) {
                 session.accept((McpSchema.JSONRPCResponse) message).subscribe(null,
                         e -> LOG.debug("A response matched no request: {}", e.toString()));
+            } else {
+                LOG.debug("A response matched no request: {}",
+                        LogValues.safe(((McpSchema.JSONRPCResponse) message).id()));
             }
         } catch (RuntimeException e) {
             LOG.error("Failed to handle a message", e);
@@ -138,8 +142,14 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
                         "The session is already initialized; stdio serves one session"));
                 return;
             }
-            McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(
-                    Json.MAPPER.convertValue(request.params(), McpSchema.InitializeRequest.class));
+            McpSchema.InitializeRequest params;
+            try {
+                params = RequestParams.initialize(request.id(), request.params());
+            } catch (JsonRpcException e) {
+                write(Json.errorEnvelope(e.id, e.code, e.getMessage()));
+                return;
+            }
+            McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(params);
             session = init.session();
             session.listeningStream(new Line(null));
             init.initResult().contextWrite(c -> c.put(McpTransportContext.KEY, ctx)).subscribe(
@@ -152,14 +162,15 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
                     "The session is not initialized; send initialize first"));
             return;
         }
+        io.modelcontextprotocol.spec.McpError invalid = RequestParams.check(request.method(), request.params());
+        if (invalid != null) {
+            write(McpSchema.JSONRPCResponse.error(request.id(), invalid.getJsonRpcError()));
+            return;
+        }
         Mono<Object> intercepted = components.intercept(request.method(), request.params(), ctx);
         if (intercepted != null) {
             intercepted.subscribe(value -> write(McpSchema.JSONRPCResponse.result(request.id(), value)),
-                    e -> write(McpSchema.JSONRPCResponse.error(request.id(),
-                            e instanceof io.modelcontextprotocol.spec.McpError m && m.getJsonRpcError() != null
-                                    ? m.getJsonRpcError()
-                                    : new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
-                                            "Internal error", null))));
+                    e -> write(McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e))));
             return;
         }
         if (inflight.putIfAbsent(request.id(), scope) != null) {
@@ -182,16 +193,19 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     }
 
     private void notification(McpSchema.JSONRPCNotification notification) {
-        if ("notifications/cancelled".equals(notification.method())) {
-            if (notification.params() instanceof Map<?, ?> params) {
-                RequestScope scope = inflight.get(params.get("requestId"));
-                if (scope != null) {
-                    scope.cancel();
-                }
+        if (ClientMessages.CANCELLED.equals(notification.method())) {
+            Object requestId = ClientMessages.cancelledRequestId(notification.params());
+            RequestScope scope = requestId == null ? null : inflight.get(requestId);
+            if (scope != null) {
+                scope.cancel();
             }
-        } else if (session != null) {
-            session.accept(notification).subscribe(null,
-                    e -> LOG.warn("Notification {} failed", notification.method(), e));
+        } else if (ClientMessages.forSdk(notification.method())) {
+            if (session != null) {
+                session.accept(notification).subscribe(null, e -> LOG.debug("Notification {} failed: {}",
+                        LogValues.safe(notification.method()), e.toString()));
+            }
+        } else {
+            ClientMessages.ignored(LOG, notification.method());
         }
     }
 

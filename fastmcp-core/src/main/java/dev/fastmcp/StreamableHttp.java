@@ -1,6 +1,7 @@
 package dev.fastmcp;
 
 import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
@@ -21,7 +22,6 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttp.class);
     static final List<String> PROTOCOL_VERSIONS = List.of("2025-03-26", "2025-06-18", "2025-11-25");
-    private static final String CANCELLED = "notifications/cancelled";
 
     private final Sessions sessions;
     private final Components components;
@@ -78,17 +78,22 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         }
         SessionEntry entry = session(call, message instanceof McpSchema.JSONRPCRequest r ? r.id() : null);
         if (message instanceof McpSchema.JSONRPCResponse response) {
-            entry.sdk.accept(response).subscribe(null,
-                    e -> LOG.debug("Session {}: response {} matched no request", entry.id(), response.id()));
+            if (ClientMessages.answersServerRequest(response.id(), entry.id())) {
+                entry.sdk.accept(response).subscribe(null, e -> unmatched(entry, response));
+            } else {
+                unmatched(entry, response);
+            }
             call.accepted();
         } else if (message instanceof McpSchema.JSONRPCNotification notification) {
-            if (CANCELLED.equals(notification.method())) {
+            if (ClientMessages.CANCELLED.equals(notification.method())) {
                 cancel(entry, notification.params());
-            } else {
+            } else if (ClientMessages.forSdk(notification.method())) {
                 entry.sdk.accept(notification)
                         .contextWrite(c -> c.put(McpTransportContext.KEY, call.scope(null).transportContext()))
-                        .subscribe(null, e -> LOG.warn("Session {}: notification {} failed", entry.id(),
-                                notification.method(), e));
+                        .subscribe(null, e -> LOG.debug("Session {}: notification {} failed: {}", entry.id(),
+                                LogValues.safe(notification.method()), e.toString()));
+            } else {
+                ClientMessages.ignored(LOG, notification.method());
             }
             call.accepted();
         } else {
@@ -97,28 +102,15 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
     }
 
     private void initialize(McpCall call, McpSchema.JSONRPCRequest request) {
-        if (!sessions.hasRoom()) {
-            throw new JsonRpcException(503, request.id(), -32000,
-                    "Server has too many open sessions; close unused sessions or retry later");
-        }
-        McpSchema.InitializeRequest init;
-        try {
-            init = Json.MAPPER.convertValue(request.params(), McpSchema.InitializeRequest.class);
-        } catch (RuntimeException e) {
-            throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_PARAMS,
-                    "Invalid initialize params: expected protocolVersion, capabilities and clientInfo");
-        }
-        if (init == null || init.protocolVersion() == null) {
-            throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_PARAMS,
-                    "Invalid initialize params: protocolVersion is required");
-        }
+        McpSchema.InitializeRequest init = RequestParams.initialize(request.id(), request.params());
         McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
-        SessionEntry entry = new SessionEntry(started.session(),
-                call.auth() == null ? null : call.auth().subject(), eventLogSize);
-        if (!sessions.add(entry)) {
+        AuthSession auth = call.auth();
+        SessionEntry entry = new SessionEntry(started.session(), auth == null ? null : auth.subject(),
+                auth == null ? null : auth.clientId(), eventLogSize);
+        Sessions.Refusal refusal = sessions.add(entry);
+        if (refusal != null) {
             Sessions.close(entry);
-            throw new JsonRpcException(503, request.id(), -32000,
-                    "Server has too many open sessions; close unused sessions or retry later");
+            throw tooManySessions(request.id(), refusal);
         }
         RequestScope scope = call.scope(request.id());
         started.initResult()
@@ -135,7 +127,22 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
                         });
     }
 
+    /** The refusal of a session beyond the cap or a share, in one shape (503, -32000) whichever it is. */
+    private static JsonRpcException tooManySessions(Object id, Sessions.Refusal refusal) {
+        String whose = switch (refusal) {
+            case SERVER_FULL -> "Server has too many open sessions";
+            case SUBJECT_FULL -> "Server has too many open sessions for this user, all of them busy";
+            case CLIENT_FULL -> "Server has too many open sessions for this client, all of them busy";
+        };
+        return new JsonRpcException(503, id, -32000, whose + "; close unused sessions or retry later");
+    }
+
     private void request(McpCall call, SessionEntry entry, McpSchema.JSONRPCRequest request) {
+        McpError invalid = RequestParams.check(request.method(), request.params());
+        if (invalid != null) {
+            call.respond(request.id(), Mono.error(invalid));
+            return;
+        }
         RequestScope scope = call.scope(request.id());
         Mono<Object> intercepted = components.intercept(request.method(), request.params(),
                 scope.transportContext());
@@ -156,18 +163,17 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         scope.onSubscribe(subscription);
     }
 
-    private static void cancel(SessionEntry entry, Object params) {
-        if (params instanceof Map<?, ?> map) {
-            RequestScope scope = entry.inflight.get(normalizeId(map.get("requestId")));
-            if (scope != null) {
-                LOG.debug("Session {}: request {} cancelled by the client", entry.id(), scope.requestId);
-                scope.cancel();
-            }
-        }
+    private static void unmatched(SessionEntry entry, McpSchema.JSONRPCResponse response) {
+        LOG.debug("Session {}: response {} matched no request", entry.id(), LogValues.safe(response.id()));
     }
 
-    private static Object normalizeId(Object id) {
-        return id instanceof Long l && l == l.intValue() ? Integer.valueOf(l.intValue()) : id;
+    private static void cancel(SessionEntry entry, Object params) {
+        Object requestId = ClientMessages.cancelledRequestId(params);
+        RequestScope scope = requestId == null ? null : entry.inflight.get(requestId);
+        if (scope != null) {
+            LOG.debug("Session {}: request {} cancelled by the client", entry.id(), LogValues.safe(scope.requestId));
+            scope.cancel();
+        }
     }
 
     @Override
@@ -175,6 +181,9 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         SessionEntry entry = session(call, null);
         HttpChannel channel = call.channel();
         channel.startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
+        // Status and headers go out now, not with the first event (which may be minutes away): proxies with a
+        // first-byte timeout would cut the stream, and clients would not know it is open.
+        channel.write(SseStream.OPENED);
         String lastEventId = call.http().header("last-event-id");
         SseStream live = lastEventId == null ? null
                 : entry.streams.get(Objects.requireNonNullElse(EventLog.streamOf(lastEventId), ""));

@@ -25,18 +25,10 @@ class SessionLimitsTest {
             RawMcp mcp = new RawMcp(server);
             mcp.initialize();
             assertEquals(200, mcp.call(1, "ping", "{}").statusCode());
-            // Wait, without touching the session, until the sweeper has removed it (/ready counts sessions).
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!ready(mcp).contains("\"sessions\":0") && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            // The idle timeout itself is what is tested: let it pass without touching the session.
+            Thread.sleep(1500);
             assertEquals(404, mcp.call(2, "ping", "{}").statusCode(), "the expired session is gone");
         }
-    }
-
-    private static String ready(RawMcp mcp) throws Exception {
-        return mcp.http.send(java.net.http.HttpRequest.newBuilder(mcp.uri.resolve("/ready")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

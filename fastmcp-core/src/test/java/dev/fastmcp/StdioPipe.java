@@ -1,0 +1,87 @@
+package dev.fastmcp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A stdio server in this JVM (so that its log can be captured), with lines written to and read from it by hand. */
+final class StdioPipe implements AutoCloseable {
+
+    private final PipedOutputStream toServer = new PipedOutputStream();
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final StdioTransport transport;
+    private final SdkServer sdk;
+    private final java.util.concurrent.ExecutorService executor = ToolExecutors.bounded(4);
+
+    StdioPipe(FastMCP.Builder builder) throws IOException {
+        PipedInputStream in = new PipedInputStream(toServer, 1 << 16);
+        OutputStream out = new OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    lines.add(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+        };
+        Components components = new Components(new Invocations(executor));
+        builder.build(); // validates
+        Settings settings = builder.settings();
+        transport = new StdioTransport(components, in, out);
+        sdk = SdkServer.withSessions(settings, components, transport);
+        transport.start();
+    }
+
+    void send(String json) throws IOException {
+        toServer.write((json + "\n").getBytes(StandardCharsets.UTF_8));
+        toServer.flush();
+    }
+
+    /** The next line the server writes, within {@code seconds}. */
+    Map<String, Object> next(int seconds) throws InterruptedException {
+        String line = lines.poll(seconds, TimeUnit.SECONDS);
+        if (line == null) {
+            throw new AssertionError("the server wrote nothing within " + seconds + " s");
+        }
+        return Json.parseObject(line, "a line from the server");
+    }
+
+    /** Sends a request and returns the server's answer to it (lines before it are skipped). */
+    Map<String, Object> call(int id, String method, String paramsJson) throws IOException, InterruptedException {
+        send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\""
+                + (paramsJson == null ? "" : ",\"params\":" + paramsJson) + "}");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> m = next(15);
+            if (m.containsKey("id") && String.valueOf(id).equals(String.valueOf(m.get("id")))) {
+                return m;
+            }
+        }
+        throw new AssertionError("no answer to request " + id);
+    }
+
+    Map<String, Object> initialize() throws IOException, InterruptedException {
+        Map<String, Object> r = call(0, "initialize", "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"pipe\",\"version\":\"1\"}}");
+        send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return r;
+    }
+
+    @Override
+    public void close() throws IOException {
+        toServer.close();
+        transport.stop();
+        sdk.close();
+        executor.shutdownNow();
+    }
+}
