@@ -94,7 +94,7 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
         }
         String name = text(body.get("client_name"), "client_name", MAX_CLIENT_NAME_CHARS);
         return new ClientMetadata(List.copyOf(redirectUris), method, List.copyOf(grants),
-                List.copyOf(responseTypes.isEmpty() ? List.of("code") : responseTypes), scope, name);
+                List.copyOf(responseTypes), scope, name);
     }
 
     private static void checkRedirectUri(String uri, ProxySettings settings) throws OAuthError {
