@@ -38,7 +38,7 @@ final class ProxyHarness implements AutoCloseable {
     static final String USER = "alice-123";
     static final String CLIENT_REDIRECT = "http://127.0.0.1:47123/callback";
     /** The proxy's secret: random key material, as {@code openssl rand -base64 32} gives. */
-    static final String SECRET = "a-test-secret-of-at-least-32-characters!";
+    static final String SECRET = "lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern HIDDEN = Pattern.compile("name=\"([a-z_]+)\" value=\"([^\"]*)\"");
 
