@@ -1,5 +1,10 @@
 package dev.fastmcp.auth;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntPredicate;
+
 /**
  * The rule for a secret that keys are derived from. Keys derived with a fast KDF (HKDF) are only as strong as the
  * secret: anyone holding one issued token can test guesses offline at billions per second, so the secret must be
@@ -36,7 +41,8 @@ final class SecretStrength {
     private static final int MIN_REPEAT = 3;
     private static final int MIN_WORD = 3;
     /** The 150 most common letter pairs of English words, each between spaces. */
-    private static final String COMMON_PAIRS = " th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co"
+    private static final String COMMON_PAIRS =
+            " th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co"
             + " me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns di fo ho pe ec pr no ct us"
             + " ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni ts mo ow pa"
             + " im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke"
@@ -50,9 +56,10 @@ final class SecretStrength {
     /**
      * What was measured of a secret; it never holds the secret.
      *
-     * @param characters its length in characters (code points)
-     * @param alphabet   the alphabet each character was counted from, and its description
-     * @param bits       the estimated strength
+     * @param characters   its length in characters (code points)
+     * @param alphabet     the size of the alphabet each character was counted from
+     * @param alphabetName what that alphabet is ("base64", "hex digits", or the character classes used)
+     * @param bits         the estimated strength
      */
     record Estimate(int characters, int alphabet, String alphabetName, int bits) {
     }
@@ -130,7 +137,7 @@ final class SecretStrength {
         }
 
         String names() {
-            java.util.List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             if (lower) {
                 names.add("lower-case letters");
             }
@@ -224,7 +231,7 @@ final class SecretStrength {
             boolean alone = (i == 0 || !Character.isLetter(cps[i - 1]))
                     && (end == cps.length || !Character.isLetter(cps[end]));
             if ((length >= MIN_WORD || length == 2 && alone) && 3 * commonPairs(cps, i, end) >= 2 * (length - 1)) {
-                java.util.Arrays.fill(word, i, end, true);
+                Arrays.fill(word, i, end, true);
             }
             i = end;
         }
@@ -277,7 +284,7 @@ final class SecretStrength {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
-    private static boolean all(int[] cps, java.util.function.IntPredicate p) {
+    private static boolean all(int[] cps, IntPredicate p) {
         for (int c : cps) {
             if (!p.test(c)) {
                 return false;
