@@ -208,8 +208,10 @@ public final class JWTIssuer {
      * Turns a secret (a passphrase, a client secret) into a 32-byte HS256 key: PBKDF2-HMAC-SHA256 over the
      * secret's UTF-8 bytes with the salt {@value #KDF_SALT} (UTF-8) and {@code iterations} rounds. The result is
      * the 32 raw bytes, to pass as the signing key as they are. The same secret always gives the same key, so
-     * every instance sharing the secret can verify every other's tokens. Logs a warning when the secret has
-     * fewer than 12 characters.
+     * every instance sharing the secret can verify every other's tokens. Logs a warning when the secret is
+     * weaker than random key material: fewer than 32 characters or an estimated strength under 128 bits (the
+     * measure {@code OAuthProxy}'s {@code secret(...)} is held to; a passphrase is guessable offline from any
+     * issued token even through PBKDF2). Generate a secret with {@code openssl rand -base64 32}.
      *
      * @throws IllegalArgumentException when the secret is null or blank, or {@code iterations} is below 10,000
      */

@@ -31,7 +31,6 @@ final class JwtKeys implements VerificationKeyResolver {
     /** HS256 keys must be at least as long as the hash output (RFC 7518 §3.2). */
     static final int MIN_KEY_BYTES = 32;
     static final int MIN_KDF_ITERATIONS = 10_000;
-    static final int SHORT_SECRET_CHARS = 12;
     static final String NO_KID = "token has no key id (kid) header; it was not issued by this issuer";
     static final String UNKNOWN_KID = "token was signed with an unknown key (kid); it was issued by another issuer"
             + " or with a key that has since been retired";
@@ -102,18 +101,21 @@ final class JwtKeys implements VerificationKeyResolver {
     static byte[] derive(String secret, int iterations) {
         if (secret == null || secret.isBlank()) {
             throw new IllegalArgumentException("secret is " + (secret == null ? "null" : "blank")
-                    + "; pass a real secret (at least 12 characters, better 32 random bytes used directly as the key)");
+                    + "; pass a real secret: " + SecretStrength.FIX);
         }
         if (iterations < MIN_KDF_ITERATIONS) {
             throw new IllegalArgumentException("iterations is " + iterations + " but must be at least "
                     + MIN_KDF_ITERATIONS + "; use deriveKey(secret) for the default of "
                     + JWTIssuer.DEFAULT_KDF_ITERATIONS + " (OWASP's figure for PBKDF2-HMAC-SHA256)");
         }
-        int length = secret.codePointCount(0, secret.length());
-        if (length < SHORT_SECRET_CHARS) {
-            LOG.warn("deriveKey: the secret is only {} characters long; a short secret can be guessed from any"
-                    + " issued token. Use at least {} characters, better 32 random bytes as the key itself",
-                    length, SHORT_SECRET_CHARS);
+        // PBKDF2 slows each guess down (about 19 bits of work at the default count), so a weak secret is only
+        // warned about here; the proxy's secret(...), derived with fast HKDF, is refused by the same measure.
+        SecretStrength.Estimate strength = SecretStrength.estimate(secret);
+        if (strength.characters() < SecretStrength.MIN_CHARS || strength.bits() < SecretStrength.MIN_BITS) {
+            LOG.warn("deriveKey: the secret has {} characters and an estimated strength of {} bits, but a key needs"
+                    + " at least {} characters and {} bits; a weaker secret can be guessed offline from any issued"
+                    + " token. Better: {}, or 32 random bytes as the key itself", strength.characters(),
+                    strength.bits(), SecretStrength.MIN_CHARS, SecretStrength.MIN_BITS, SecretStrength.FIX);
         }
         char[] chars = secret.toCharArray();
         PBEKeySpec spec = new PBEKeySpec(chars, JWTIssuer.KDF_SALT.getBytes(StandardCharsets.UTF_8), iterations,

@@ -216,8 +216,14 @@ public abstract class OAuthProxyOptions<B extends OAuthProxyOptions<B>> {
 
     /**
      * One secret standing for all keys: signing, storage-encryption, storage-key and consent keys are derived
-     * from it with HKDF-SHA256 and distinct labels, so every instance configured with it agrees. Use at least 32
-     * random characters. Explicit keys win over derived ones.
+     * from it with HKDF-SHA256 and distinct labels, so every instance configured with it agrees. Explicit keys win
+     * over derived ones.
+     *
+     * <p>It must be random key material, not a passphrase: anyone holding one issued token could test guesses at
+     * it offline. Generate it with {@code openssl rand -base64 32} (or {@code openssl rand -hex 32}) and keep it in
+     * a secret store. {@code build()} refuses a secret shorter than 32 characters or with an estimated strength
+     * under 128 bits (each character counts the bits of its alphabet; repeats, sequences and English words count
+     * little), saying what it measured, never the secret.
      */
     public B secret(String secret) {
         this.secret = secret;

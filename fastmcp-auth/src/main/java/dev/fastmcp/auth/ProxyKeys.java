@@ -24,15 +24,13 @@ record ProxyKeys(byte[] signing, byte[] consent, byte[] keyHash, TokenStorage st
 
     /**
      * Resolves the keys; {@code encryptionKey} is ignored when {@code encryptionDisabled}, which is refused for a
-     * persistent storage.
+     * persistent storage. A secret too weak to derive keys from ({@link SecretStrength}) is refused.
      */
     static ProxyKeys resolve(String secret, byte[] jwtSigningKey, byte[] consentSigningKey, byte[] encryptionKey,
             boolean encryptionDisabled, TokenStorage tokenStorage) {
         byte[] secretBytes = null;
         if (secret != null) {
-            if (secret.length() < 32) {
-                throw new IllegalArgumentException("secret must have at least 32 characters (use random ones)");
-            }
+            SecretStrength.require("secret", secret);
             secretBytes = secret.getBytes(StandardCharsets.UTF_8);
         }
         List<String> generated = new ArrayList<>();

@@ -190,8 +190,11 @@ final class ProxyStore {
         }
     }
 
-    /** What one of our access tokens (by jti) stands for. */
-    record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes)
+    /**
+     * What one of our access tokens (by jti) stands for; {@code tokenHash} is the keyed hash of the token as issued
+     * (see {@link TokenBinding}), null in mappings stored before it was kept.
+     */
+    record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes, String tokenHash)
             implements StorageValues.Immutable {
 
         AccessMapping {

@@ -128,6 +128,10 @@ final class TokenEndpoint {
             throw OAuthError.invalidGrant("The refresh token was issued to another client");
         }
         String jti = String.valueOf(verified.claims().get("jti"));
+        ProxyStore.RefreshMapping bound = ctx.store.get(ProxyStore.REFRESH, jti, ProxyStore.RefreshMapping.class);
+        if (bound != null) {
+            requireBound(verified.claims(), bound); // before a duplicate could be answered from the rotation
+        }
         long remaining = verified.claims().get("exp") instanceof Number exp
                 ? Math.max(1, exp.longValue() - Instant.now().getEpochSecond() + 60) : 60;
         String requestedScope = form.get("scope");
@@ -157,7 +161,7 @@ final class TokenEndpoint {
             }
         }
         try {
-            return rotate(client, jti, requestedScope, remaining, claimed, requester);
+            return rotate(client, verified.claims(), jti, requestedScope, remaining, claimed, requester);
         } catch (OAuthError | RuntimeException e) {
             if (claimed) {
                 ctx.store.delete(ProxyStore.ROTATION, jti);
@@ -188,11 +192,17 @@ final class TokenEndpoint {
         return new TokenService.Issued(rotation.body(), null, null);
     }
 
-    private TokenService.Issued rotate(ProxyStore.ClientRecord client, String jti, String requestedScope,
-            long remaining, boolean claimed, String requester) throws OAuthError {
+    private TokenService.Issued rotate(ProxyStore.ClientRecord client, Map<String, Object> claims, String jti,
+            String requestedScope, long remaining, boolean claimed, String requester) throws OAuthError {
         ProxyStore.RefreshMapping m = ctx.store.take(ProxyStore.REFRESH, jti, ProxyStore.RefreshMapping.class);
         if (m == null) {
             throw OAuthError.invalidGrant("The refresh token was revoked or already used");
+        }
+        try {
+            requireBound(claims, m);
+        } catch (OAuthError e) {
+            ctx.store.save(ProxyStore.REFRESH, jti, m, remaining); // the real token keeps its grant
+            throw e;
         }
         if (m.used()) {
             ctx.store.save(ProxyStore.REFRESH, jti, m, remaining);
@@ -233,6 +243,18 @@ final class TokenEndpoint {
             ctx.store.delete(ProxyStore.ROTATION, jti);
         }
         return issued;
+    }
+
+    /**
+     * Refuses a refresh token that is not the one issued under its jti ({@link TokenBinding}), like a token this
+     * server never issued; nothing is revoked, since the holder of the real token did nothing wrong.
+     */
+    private static void requireBound(Map<String, Object> claims, ProxyStore.RefreshMapping m) throws OAuthError {
+        if (!TokenBinding.matches(claims, m)) {
+            LOG.warn("A refresh token signed with our key but not matching what was issued under its id was refused; "
+                    + "the signing key (or the secret it is derived from) may be known outside this server");
+            throw OAuthError.invalidGrant("The refresh token is invalid or expired");
+        }
     }
 
     private static List<String> downscope(String requested, List<String> granted) throws OAuthError {

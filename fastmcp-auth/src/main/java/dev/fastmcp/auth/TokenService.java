@@ -198,7 +198,8 @@ final class TokenService {
                 .withClaims(passedClaims(upstreamId));
         IssuedToken access = ctx.issuer.issueAccessTokenWithInfo(request);
         ctx.store.save(ProxyStore.ACCESS, access.jti(),
-                new ProxyStore.AccessMapping(client.clientId(), upstreamId, subject, scopes),
+                new ProxyStore.AccessMapping(client.clientId(), upstreamId, subject, scopes,
+                        TokenBinding.hash(ctx.store, access.token())),
                 ProxyContext.seconds(ctx.settings.accessTokenTtl()) + 60);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", access.token());
@@ -308,7 +309,10 @@ final class TokenService {
         }
     }
 
-    /** Verifies one of our access tokens for {@code /mcp}: signature, audience, expiry, then its live mapping. */
+    /**
+     * Verifies one of our access tokens for {@code /mcp}: signature, audience, expiry, then its live mapping, which
+     * it must match ({@link TokenBinding}): a token re-signed with other claims is refused like an unknown one.
+     */
     TokenVerification verifyAccess(String token) {
         TokenVerification v = ctx.issuer.accessTokenVerifier().verify(token);
         if (!v.isValid()) {
@@ -318,7 +322,17 @@ final class TokenService {
         ProxyStore.AccessMapping m = jti instanceof String s
                 ? ctx.store.get(ProxyStore.ACCESS, s, ProxyStore.AccessMapping.class) : null;
         if (m == null) {
-            return TokenVerification.invalid("access token revoked or unknown");
+            return TokenVerification.invalid(UNKNOWN_ACCESS_TOKEN);
+        }
+        // The verifier returns the same (cached) verification for the same token only, so a session built from this
+        // verification and mapping was built after they matched; anything else (a forged token on a cached jti
+        // verifies as another object) is compared here.
+        Built last = sessions.get(jti);
+        boolean compared = last != null && last.verified == v && last.mapping == m;
+        if (!compared && !TokenBinding.matches(ctx.store, token, v.session().claims(), m)) {
+            LOG.warn("An access token signed with our key but not matching what was issued under its id was refused; "
+                    + "the signing key (or the secret it is derived from) may be known outside this server");
+            return TokenVerification.invalid(UNKNOWN_ACCESS_TOKEN);
         }
         ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, m.upstreamId(), ProxyStore.UpstreamRecord.class);
         if (u == null) {
@@ -329,8 +343,7 @@ final class TokenService {
         }
         // The session object depends only on these three (immutable, decoded once per stored value), so the last
         // one built for this token is reused while none of them changed; the lookups above still run each time.
-        Built last = sessions.get(jti);
-        if (last != null && last.verified == v && last.mapping == m && last.upstream == u) {
+        if (compared && last.upstream == u) {
             return last.result;
         }
         var s = v.session();
@@ -344,6 +357,7 @@ final class TokenService {
         return result;
     }
 
+    private static final String UNKNOWN_ACCESS_TOKEN = "access token revoked or unknown";
     private static final int MAX_SESSIONS = 10_000;
     private final java.util.concurrent.ConcurrentHashMap<String, Built> sessions =
             new java.util.concurrent.ConcurrentHashMap<>();

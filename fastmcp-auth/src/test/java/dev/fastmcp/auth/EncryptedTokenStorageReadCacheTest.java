@@ -19,7 +19,7 @@ class EncryptedTokenStorageReadCacheTest {
     private final EncryptedTokenStorage storage = new EncryptedTokenStorage(backend, KEY);
 
     private static ProxyStore.AccessMapping mapping(String upstreamId) {
-        return new ProxyStore.AccessMapping("client", upstreamId, "alice", List.of("read"));
+        return new ProxyStore.AccessMapping("client", upstreamId, "alice", List.of("read"), "token-hash");
     }
 
     @Test

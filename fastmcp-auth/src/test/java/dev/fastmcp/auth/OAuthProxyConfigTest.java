@@ -52,7 +52,7 @@ class OAuthProxyConfigTest {
             assertTrue(logs.text().contains("restart"), logs.text());
         }
         try (LogCapture logs = new LogCapture("dev.fastmcp.auth")) {
-            minimal().secret("a-test-secret-of-at-least-32-characters!").build();
+            minimal().secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=").build();
             assertFalse(logs.text().contains("generated"), logs.text());
         }
     }

@@ -307,7 +307,7 @@ class OAuthProxyOptionsTest {
                 .upstreamTokenEndpoint("https://idp.example.com/token")
                 .upstreamClientId("id")
                 .upstreamClientSecret("secret")
-                .secret("a-test-secret-of-at-least-32-characters!");
+                .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=");
     }
 
     @Test

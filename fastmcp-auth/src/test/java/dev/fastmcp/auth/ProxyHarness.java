@@ -37,6 +37,8 @@ final class ProxyHarness implements AutoCloseable {
     static final String ISSUER_ID = "idp";
     static final String USER = "alice-123";
     static final String CLIENT_REDIRECT = "http://127.0.0.1:47123/callback";
+    /** The proxy's secret: random key material, as {@code openssl rand -base64 32} gives. */
+    static final String SECRET = "lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern HIDDEN = Pattern.compile("name=\"([a-z_]+)\" value=\"([^\"]*)\"");
 
@@ -78,7 +80,7 @@ final class ProxyHarness implements AutoCloseable {
                 .upstreamClientId("proxy-client")
                 .upstreamClientSecret("proxy-client-secret")
                 .scopes("openid", "profile")
-                .secret("a-test-secret-of-at-least-32-characters!");
+                .secret(SECRET);
         try {
             proxy = customize.apply(idp, b).build();
         } catch (RuntimeException e) {

@@ -23,8 +23,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +147,8 @@ public final class BenchServer {
                 .consentRequired(false)
                 // The pool of refresh tokens is minted by hundreds of sign-ins from this one address.
                 .authorizationRateLimit(0)
-                .secret("benchmark-secret-" + UUID.randomUUID())
+                // Random key material, as `openssl rand -base64 32` gives: a fresh one for every run.
+                .secret(randomSecret())
                 .accessTokenTtl(Duration.ofHours(6))
                 .build();
         FastMCP server = mcp("hs256").auth(proxy).build().start(StartOptions.http().port(port));
@@ -286,5 +289,12 @@ public final class BenchServer {
             }
             return m.group(group);
         }
+    }
+
+    /** 32 random bytes, base64: what {@code openssl rand -base64 32} prints. */
+    private static String randomSecret() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 }

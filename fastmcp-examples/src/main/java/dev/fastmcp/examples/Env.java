@@ -41,7 +41,8 @@ final class Env {
 
     /**
      * The production settings of an OAuth proxy or provider from the environment: {@code OAUTH_PROXY_SECRET} (keys
-     * that survive a restart and agree across instances) and {@code OAUTH_STORAGE_DIR} (state on disk).
+     * that survive a restart and agree across instances; random key material from {@code openssl rand -base64 32},
+     * a passphrase is refused) and {@code OAUTH_STORAGE_DIR} (state on disk).
      */
     static void configure(OAuthProxyOptions<?> proxy) {
         String secret = System.getenv("OAUTH_PROXY_SECRET");

@@ -16,7 +16,8 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code UPSTREAM_AUTHORIZATION_ENDPOINT}, {@code UPSTREAM_TOKEN_ENDPOINT}: the upstream provider's endpoints;
  *   <li>{@code UPSTREAM_CLIENT_ID}, {@code UPSTREAM_CLIENT_SECRET}: this server's client at the upstream provider;
- *   <li>{@code OAUTH_PROXY_SECRET}: the secret the proxy's signing, storage and consent keys are derived from;
+ *   <li>{@code OAUTH_PROXY_SECRET}: the secret the proxy's signing, storage and consent keys are derived from,
+ *       random key material ({@code openssl rand -hex 32});
  *   <li>{@code UPSTREAM_SCOPES} (optional): the upstream scopes, space-separated (default {@value #DEFAULT_SCOPES}).
  * </ul>
  *

@@ -57,7 +57,7 @@ class MoreExamplesTest {
                 .upstreamClientId("client")
                 .upstreamClientSecret("secret")
                 .scopes("openid", "notes:write")
-                .secret("a-test-secret-of-at-least-32-characters!")
+                .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=")
                 .build();
         try (FastMCP server = CustomOAuthServer.create(proxy).start(StartOptions.http().port(0))) {
             HttpResponse<String> r = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","

@@ -55,7 +55,7 @@ class AzureProviderTest {
                 .upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(issuerId).toString())
                 .upstreamTokenEndpoint(idp.tokenEndpointUrl(issuerId).toString())
                 .upstreamJwksUri(idp.jwksUrl(issuerId).toString())
-                .secret("a-test-secret-of-at-least-32-characters!");
+                .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=");
     }
 
     private void enqueueUser(String issuedByTid, String claimedTid) {

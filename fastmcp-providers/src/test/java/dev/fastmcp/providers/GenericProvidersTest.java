@@ -56,7 +56,7 @@ class GenericProvidersTest {
                         idp.tokenEndpointUrl("sso").toString(), "sso-client", "sso-secret")
                 .userInfoEndpoint(idp.userInfoUrl("sso").toString())
                 .scopes("openid", "profile")
-                .secret("a-test-secret-of-at-least-32-characters!")
+                .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=")
                 .build();
         try (SignInHarness h = new SignInHarness(provider, whoami())) {
             enqueueUser("sso", "sso-client");
@@ -76,7 +76,7 @@ class GenericProvidersTest {
     void oidcProviderIsConfiguredFromDiscoveryAndVerifiesTheIdToken() throws Exception {
         String issuer = idp.issuerUrl("oidc").toString();
         OIDCProvider provider = OIDCProvider.builder(issuer, "oidc-client", "oidc-secret")
-                .secret("a-test-secret-of-at-least-32-characters!")
+                .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=")
                 .build();
         try (SignInHarness h = new SignInHarness(provider, whoami())) {
             enqueueUser("oidc", "oidc-client");

@@ -29,7 +29,7 @@ class GitHubProviderTest {
                 .upstreamAuthorizationEndpoint(github.base() + "/login/oauth/authorize")
                 .upstreamTokenEndpoint(github.base() + "/login/oauth/access_token")
                 .apiBaseUrl(github.base() + "/api/v3")
-                .secret("a-test-secret-of-at-least-32-characters!")
+                .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=")
                 .build();
         h = new SignInHarness(provider, Tool.builder("github").description("The caller on GitHub")
                 .canAccess(requireAuth())

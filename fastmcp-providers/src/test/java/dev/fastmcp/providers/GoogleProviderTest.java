@@ -46,7 +46,7 @@ class GoogleProviderTest {
                 .upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString())
                 .upstreamJwksUri(idp.jwksUrl(ISSUER_ID).toString())
                 .userInfoEndpoint(idp.userInfoUrl(ISSUER_ID).toString())
-                .secret("a-test-secret-of-at-least-32-characters!");
+                .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=");
     }
 
     private static Tool profileTool() {
