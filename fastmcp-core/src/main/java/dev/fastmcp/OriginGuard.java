@@ -56,9 +56,7 @@ final class OriginGuard implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
-        String forwardedHost = trustForwarded ? ex.getRequestHeaders().getFirst("X-Forwarded-Host") : null;
-        String host = hostName(forwardedHost != null ? forwardedHost.split(",")[0] : ex.getRequestHeaders()
-                .getFirst(Headers.HOST));
+        String host = hostName(ForwardedHeaders.host(ex, trustForwarded));
         String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (protect && !hostAllowed(host)) {
             forbid(ex, "Forbidden: Host '" + host + "' is not allowed (DNS rebinding protection)");
