@@ -4,7 +4,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -37,18 +36,7 @@ final class Exchanges {
                 query.put(e.getKey(), new ArrayList<>(e.getValue()));
             }
         }
-        InetSocketAddress peer = ex.getSourceAddress();
-        String remote = peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
-        String forwarded = ex.getRequestHeaders().getFirst("X-Forwarded-For");
-        if (trustForwarded && forwarded != null && !forwarded.isBlank()) {
-            // The last entry is the one our proxy appended; earlier ones are whatever the client sent, so taking
-            // the first would let anyone choose their address (and escape every per-address rate limit).
-            String[] hops = forwarded.split(",");
-            String last = hops[hops.length - 1].trim();
-            if (!last.isEmpty()) {
-                remote = last;
-            }
-        }
+        String remote = ForwardedHeaders.clientAddress(ex, trustForwarded);
         return new ServerRequest(ex.getRequestMethod().toString(), ex.getRelativePath().isEmpty() ? ex.getRequestPath()
                 : ex.getRequestPath(), headers, query, pathParams, remote, body, null);
     }

@@ -93,13 +93,14 @@ final class HttpServer {
             java.util.Set<String> publicCors = new java.util.LinkedHashSet<>();
             if (s.provider() != null) {
                 for (HttpRoute r : Metadata.routes(s.name(), s.provider(), urls, urlsFor)) {
-                    all.add(new Routes.Route(r.method(), r.path(), r.handler(), false));
+                    all.add(new Routes.Route(r.method(), r.path(), r.handler(), false, r.maxBodyBytes()));
                     if (r.publicCors()) {
                         publicCors.add(r.path());
                     }
                 }
                 for (HttpRoute r : s.provider().routes()) {
-                    all.add(new Routes.Route(r.method(), urls.basePath() + r.path(), r.handler(), false));
+                    all.add(new Routes.Route(r.method(), urls.basePath() + r.path(), r.handler(), false,
+                            r.maxBodyBytes()));
                     if (r.publicCors()) {
                         publicCors.add(urls.basePath() + r.path());
                     }

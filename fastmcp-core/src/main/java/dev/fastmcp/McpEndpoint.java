@@ -3,7 +3,6 @@ package dev.fastmcp;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.Methods;
@@ -17,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MCP endpoint's front: the checks every request passes before a transport sees it. Media types,
- * size and protocol version are checked on the I/O thread; the body is read without blocking; the rest runs
+ * The MCP endpoint's front: the checks every request passes before a transport sees it. Media types, the
+ * presence of a bearer token (when the server takes them) and the declared size are checked on the I/O thread
+ * before the body is read; the body is read without blocking, no further than the size limit; the rest runs
  * on a worker. Every refusal is a JSON-RPC error envelope with the right HTTP status.
  */
 final class McpEndpoint implements HttpHandler {
@@ -77,20 +77,33 @@ final class McpEndpoint implements HttpHandler {
                     + (streaming ? " and text/event-stream" : ""));
             return;
         }
+        if (authenticator.refusesWithoutToken(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
+            // Answered before the body is read: a client without credentials never makes the server buffer it.
+            try {
+                authenticator.authenticate(Exchanges.request(ex, Map.of(), null, trustForwarded), null);
+            } catch (JsonRpcException e) {
+                EarlyAnswer.send(ex, e.httpStatus, JSON, e.body(), e.headers);
+                return;
+            }
+        }
         if (ex.getRequestContentLength() > maxBodyBytes) {
-            refuse(ex, 413, "Payload Too Large: the limit is " + maxBodyBytes + " bytes");
+            refuse(ex, 413, tooLarge());
             return;
         }
         ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes));
         ex.getRequestReceiver().receiveFullBytes(this::received,
                 (exchange, error) -> {
-                    if (error instanceof RequestTooBigException) {
-                        refuse(exchange, 413, "Payload Too Large: the limit is " + maxBodyBytes + " bytes");
+                    if (EarlyAnswer.tooBig(error)) {
+                        refuse(exchange, 413, tooLarge());
                     } else {
                         LOG.debug("Could not read a request body: {}", error.toString());
-                        exchange.endExchange();
+                        EarlyAnswer.abandon(exchange);
                     }
                 });
+    }
+
+    private String tooLarge() {
+        return "Payload Too Large: the request body is limited to " + maxBodyBytes + " bytes";
     }
 
     /**
@@ -113,7 +126,7 @@ final class McpEndpoint implements HttpHandler {
             return;
         }
         Runnable handle = () -> run(ex, call -> postMessage(call, message));
-        if (message instanceof McpSchema.JSONRPCRequest request && runsInline.test(request) && mayAuthenticate(ex)) {
+        if (message instanceof McpSchema.JSONRPCRequest request && runsInline.test(request)) {
             ex.dispatch(task -> toUserCode(ex, task, handle), () -> {
                 if (Thread.currentThread() instanceof XnioIoThread) {
                     // An executor that runs tasks on the caller's thread (direct, or CallerRunsPolicy when full):
@@ -126,15 +139,6 @@ final class McpEndpoint implements HttpHandler {
         } else {
             ex.dispatch(handle);
         }
-    }
-
-    /**
-     * Whether the request can pass authentication at all: with bearer tokens, only one carrying a token. Others are
-     * answered (401) by Undertow's workers, so a flood of them never takes a place on the tool executor.
-     */
-    private boolean mayAuthenticate(HttpServerExchange ex) {
-        return !authenticator.bearerTokens()
-                || RequestAuthenticator.bearerToken(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION)) != null;
     }
 
     /**
@@ -196,10 +200,9 @@ final class McpEndpoint implements HttpHandler {
         }
     }
 
+    /** Refuses a request before (or while) its body is read. */
     private static void refuse(HttpServerExchange ex, int status, String message) {
-        ex.setStatusCode(status);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
-        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(
-                Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message))));
+        EarlyAnswer.send(ex, status, JSON,
+                Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message)), Map.of());
     }
 }

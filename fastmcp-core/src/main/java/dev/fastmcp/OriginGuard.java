@@ -8,8 +8,8 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.PathTemplateMatcher;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,9 +56,7 @@ final class OriginGuard implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
-        String forwardedHost = trustForwarded ? ex.getRequestHeaders().getFirst("X-Forwarded-Host") : null;
-        String host = hostName(forwardedHost != null ? forwardedHost.split(",")[0] : ex.getRequestHeaders()
-                .getFirst(Headers.HOST));
+        String host = hostName(ForwardedHeaders.host(ex, trustForwarded));
         String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (protect && !hostAllowed(host)) {
             forbid(ex, "Forbidden: Host '" + host + "' is not allowed (DNS rebinding protection)");
@@ -170,9 +168,7 @@ final class OriginGuard implements HttpHandler {
     }
 
     private static void forbid(HttpServerExchange ex, String message) {
-        ex.setStatusCode(403);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send(ByteBuffer.wrap(
-                Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message))));
+        EarlyAnswer.send(ex, 403, "application/json",
+                Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message)), Map.of());
     }
 }

@@ -39,6 +39,14 @@ final class RequestAuthenticator {
         return authenticator == null && provider != null;
     }
 
+    /**
+     * Whether a request with this {@code Authorization} header is refused whatever else it carries: the server
+     * takes bearer tokens and it has none. Such a request is answered before its body is read.
+     */
+    boolean refusesWithoutToken(String authorization) {
+        return bearerTokens() && bearerToken(authorization) == null;
+    }
+
     boolean enabled() {
         return authenticator != null || provider != null;
     }

@@ -2,11 +2,9 @@ package dev.fastmcp;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.PathTemplateMatcher;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +21,16 @@ final class Routes implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
 
-    record Route(String method, String path, RouteHandler handler, boolean authenticated) {
+    /** A custom route; {@code maxBodyBytes} is {@link HttpRoute#SERVER_LIMIT} for the server's limit. */
+    record Route(String method, String path, RouteHandler handler, boolean authenticated, long maxBodyBytes) {
+
+        Route(String method, String path, RouteHandler handler, boolean authenticated) {
+            this(method, path, handler, authenticated, HttpRoute.SERVER_LIMIT);
+        }
     }
+
+    /** Read beyond a route's own limit before the connection is cut, so that the route answers 413 first. */
+    private static final long ENTITY_SLACK = 64 * 1024;
 
     private final String mcpPath;
     private final HttpHandler mcp;
@@ -71,17 +77,62 @@ final class Routes implements HttpHandler {
         }
     }
 
+    /**
+     * Receives a custom route's body, checked while it arrives: a route needing credentials is refused before
+     * its body is read when it has none, a declared length over the route's limit is refused unread, and a
+     * chunked body is read no further than the limit.
+     */
     private void custom(HttpServerExchange ex, Route route, Map<String, String> params) {
-        ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes));
+        if (route.authenticated()
+                && authenticator.refusesWithoutToken(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
+            try {
+                authenticator.authenticate(Exchanges.request(ex, params, null, trustForwarded), null);
+            } catch (JsonRpcException e) {
+                answerEarly(ex, refusal(e));
+                return;
+            }
+        }
+        long limit = route.maxBodyBytes() == HttpRoute.SERVER_LIMIT ? maxBodyBytes : route.maxBodyBytes();
+        if (ex.getRequestContentLength() > limit) {
+            answerEarly(ex, tooLarge(route, limit));
+            return;
+        }
+        if (limit > maxBodyBytes) {
+            ex.setMaxEntitySize(limit + ENTITY_SLACK); // the server's own entity limit is below this route's
+        }
+        ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, limit));
         ex.getRequestReceiver().receiveFullBytes(
                 (exchange, body) -> exchange.dispatch(() -> runRoute(exchange, route, params, body)),
                 (exchange, error) -> {
-                    if (error instanceof RequestTooBigException) {
-                        send(exchange, 413, Map.of("error", "payload_too_large"));
+                    if (EarlyAnswer.tooBig(error)) {
+                        answerEarly(exchange, tooLarge(route, limit));
                     } else {
-                        exchange.endExchange();
+                        LOG.debug("Could not read the body of {} {}: {}", route.method(), route.path(),
+                                error.toString());
+                        EarlyAnswer.abandon(exchange);
                     }
                 });
+    }
+
+    /** The 413 of a route, in the shape of the other route errors (RFC 6749's, which the OAuth endpoints need). */
+    private static ServerResponse tooLarge(Route route, long limit) {
+        return ServerResponse.json(413, Map.of("error", "invalid_request", "error_description",
+                "The request body is too large: " + route.method() + " " + route.path() + " accepts at most "
+                        + limit + " bytes")).withHeader("Cache-Control", "no-store");
+    }
+
+    /** The answer to a refused authentication: 401 or 403, with the challenge headers. */
+    private static ServerResponse refusal(JsonRpcException e) {
+        ServerResponse response = ServerResponse.json(e.httpStatus, Map.of("error", e.httpStatus == 403
+                ? "insufficient_scope" : "unauthorized", "error_description", e.getMessage()));
+        for (Map.Entry<String, String> h : e.headers.entrySet()) {
+            response = response.withHeader(h.getKey(), h.getValue());
+        }
+        return response;
+    }
+
+    private static void answerEarly(HttpServerExchange ex, ServerResponse response) {
+        EarlyAnswer.send(ex, response.status(), contentType(response), response.body(), otherHeaders(response));
     }
 
     private void runRoute(HttpServerExchange ex, Route route, Map<String, String> params, byte[] body) {
@@ -97,11 +148,7 @@ final class Routes implements HttpHandler {
                 throw new IllegalStateException("Route " + route.method() + " " + route.path() + " returned null");
             }
         } catch (JsonRpcException e) {
-            response = ServerResponse.json(e.httpStatus, Map.of("error", e.httpStatus == 403 ? "insufficient_scope"
-                    : "unauthorized", "error_description", e.getMessage()));
-            for (Map.Entry<String, String> h : e.headers.entrySet()) {
-                response = response.withHeader(h.getKey(), h.getValue());
-            }
+            response = refusal(e);
         } catch (HttpResponseException e) {
             response = new ServerResponse(e.status(), e.headers(), e.body());
         } catch (Exception e) {
@@ -109,21 +156,27 @@ final class Routes implements HttpHandler {
             response = ServerResponse.json(500, Map.of("error", "server_error",
                     "error_description", "Internal error"));
         }
-        String type = response.headers().entrySet().stream()
+        channel.respond(response.status(), contentType(response), response.body(), otherHeaders(response));
+    }
+
+    private static String contentType(ServerResponse response) {
+        return response.headers().entrySet().stream()
                 .filter(h -> h.getKey().toLowerCase(Locale.ROOT).equals("content-type"))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    private static Map<String, String> otherHeaders(ServerResponse response) {
         Map<String, String> headers = new HashMap<>(response.headers());
         headers.keySet().removeIf(k -> k.equalsIgnoreCase("content-type"));
-        channel.respond(response.status(), type, response.body(), headers);
+        return headers;
     }
 
     private static boolean isGetOrHead(HttpServerExchange ex) {
         return ex.getRequestMethod().equals(Methods.GET) || ex.getRequestMethod().equals(Methods.HEAD);
     }
 
+    /** Answers without reading any body the request may have. */
     private static void send(HttpServerExchange ex, int status, Object body) {
-        ex.setStatusCode(status);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send(ByteBuffer.wrap(Json.bytes(body)));
+        EarlyAnswer.send(ex, status, "application/json", Json.bytes(body), Map.of());
     }
 }

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,9 @@ import org.slf4j.spi.LocationAwareLogger;
  * in the same JVM may have created the loggers already; so the levels of existing loggers are set through
  * reflection, and those created meanwhile get theirs from the {@code org.slf4j.simpleLogger.log.<name>} system
  * properties, which it reads at creation. Its default target, {@code System.err}, is looked up at each write,
- * so replacing {@code System.err} captures the output. Other tests' log levels are untouched.
+ * so replacing {@code System.err} captures the output. Other tests' log levels are untouched. What reaches
+ * {@code java.util.logging} (where Undertow may log, depending on which backend JBoss Logging picked first) is
+ * captured too.
  */
 final class LogCapture implements AutoCloseable {
 
@@ -34,6 +38,25 @@ final class LogCapture implements AutoCloseable {
     private final Set<String> existing;
     private final PrintStream originalErr;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    private final Handler julHandler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            capture.println(record.getLevel() + " " + record.getLoggerName() + " " + record.getMessage());
+            if (record.getThrown() != null) {
+                record.getThrown().printStackTrace(capture);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        java.util.logging.Logger.getLogger("").removeHandler(julHandler);
+        }
+    };
 
     /** Starts capturing, with loggers under {@code prefixes} at debug. */
     LogCapture(String... prefixes) {
@@ -50,8 +73,10 @@ final class LogCapture implements AutoCloseable {
                 setLevel(e.getValue(), LocationAwareLogger.DEBUG_INT);
             }
         }
+        java.util.logging.Logger.getLogger("").getHandlers(); // its console handler, if not yet made, takes the real System.err
         originalErr = System.err;
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        System.setErr(capture);
+        java.util.logging.Logger.getLogger("").addHandler(julHandler);
     }
 
     /** Everything written so far. */

@@ -166,14 +166,18 @@ public final class OAuthProxy implements AuthProvider {
     @Override
     public List<HttpRoute> routes() {
         Runtime r = runtime();
+        // Each endpoint declares the most it will ever accept, so that the server refuses anything larger while
+        // receiving it rather than buffering up to its own (much larger) request limit first.
+        long form = ProxyHttp.MAX_FORM_BYTES;
         return List.of(
-                HttpRoute.publicCors("POST", "/oauth/register", r.clients()::register),
-                new HttpRoute("GET", "/oauth/authorize", r.authorize()::authorize),
-                new HttpRoute("GET", "/oauth/consent", r.authorize()::showConsent),
-                new HttpRoute("POST", "/oauth/consent", r.authorize()::decide),
-                new HttpRoute("GET", settings.redirectPath(), r.callback()::callback),
-                HttpRoute.publicCors("POST", "/oauth/token", r.token()::token),
-                HttpRoute.publicCors("POST", "/oauth/revoke", r.token()::revoke));
+                HttpRoute.publicCors("POST", "/oauth/register", r.clients()::register)
+                        .withMaxBodyBytes(ClientRegistry.MAX_BODY_BYTES),
+                new HttpRoute("GET", "/oauth/authorize", r.authorize()::authorize).withMaxBodyBytes(form),
+                new HttpRoute("GET", "/oauth/consent", r.authorize()::showConsent).withMaxBodyBytes(form),
+                new HttpRoute("POST", "/oauth/consent", r.authorize()::decide).withMaxBodyBytes(form),
+                new HttpRoute("GET", settings.redirectPath(), r.callback()::callback).withMaxBodyBytes(form),
+                HttpRoute.publicCors("POST", "/oauth/token", r.token()::token).withMaxBodyBytes(form),
+                HttpRoute.publicCors("POST", "/oauth/revoke", r.token()::revoke).withMaxBodyBytes(form));
     }
 
     /**

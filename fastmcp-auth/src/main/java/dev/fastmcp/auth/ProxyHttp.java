@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class ProxyHttp {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The largest form body the endpoints accept; their routes declare it, so larger ones are never received. */
     static final int MAX_FORM_BYTES = 64 * 1024;
 
     private ProxyHttp() {
@@ -51,8 +52,9 @@ final class ProxyHttp {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded");
         }
-        if (request.body().length > MAX_FORM_BYTES) {
-            throw new OAuthError("invalid_request", "The request body is too large", 413);
+        if (request.body().length > MAX_FORM_BYTES) { // a route declaring a larger limit, or none
+            throw new OAuthError("invalid_request", "The request body is too large: the form accepts at most "
+                    + MAX_FORM_BYTES + " bytes", 413);
         }
         return parseForm(request.bodyAsString());
     }

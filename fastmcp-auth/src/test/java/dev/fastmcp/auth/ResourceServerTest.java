@@ -378,9 +378,10 @@ class ResourceServerTest {
     // The rest of the behaviour a protected server promises.
 
     @Test
-    void theUnauthorizedBodyIsAJsonRpcErrorEchoingTheRequestId() throws Exception {
+    void theUnauthorizedBodyIsAJsonRpcErrorEchoingTheRequestIdOnceTheBodyIsRead() throws Exception {
         McpHttp mcp = McpHttp.to(server);
-        HttpResponse<String> byString = mcp.post(null, McpHttp.initializeJson("\"init-42\""));
+        HttpResponse<String> withoutToken = mcp.post(null, McpHttp.initializeJson("\"init-42\""));
+        HttpResponse<String> byString = mcp.post("bad", McpHttp.initializeJson("\"init-42\""));
         HttpResponse<String> byNumber = mcp.post("bad", McpHttp.initializeJson(17));
 
         assertTrue(byString.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
@@ -390,6 +391,11 @@ class ResourceServerTest {
         assertTrue(s.get("error") instanceof Map<?, ?> e && e.get("code") instanceof Integer
                 && e.get("message") instanceof String, byString.body());
         assertEquals(17, McpHttp.json(byNumber.body()).get("id"));
+        // without a token the request is refused before its body is read: no id to echo
+        Map<String, Object> none = McpHttp.json(withoutToken.body());
+        assertEquals(401, withoutToken.statusCode());
+        assertTrue(none.containsKey("id") && none.get("id") == null, withoutToken.body());
+        assertTrue(none.get("error") instanceof Map<?, ?>, withoutToken.body());
     }
 
     @Test

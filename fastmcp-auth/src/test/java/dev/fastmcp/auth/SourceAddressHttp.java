@@ -63,12 +63,24 @@ final class SourceAddressHttp {
             head.append("Content-Length: ").append(payload.length).append("\r\n");
         }
         head.append("\r\n");
+        return exchange(source, uri, head.toString().getBytes(StandardCharsets.ISO_8859_1), payload);
+    }
+
+    /**
+     * Sends {@code request} exactly as given (a head with {@code Connection: close}, and whatever body, however
+     * framed, or none at all) and reads the answer to the end of the stream.
+     */
+    static Response raw(String source, String url, String request) throws IOException {
+        return exchange(source, URI.create(url), request.getBytes(StandardCharsets.ISO_8859_1), null);
+    }
+
+    private static Response exchange(String source, URI uri, byte[] head, byte[] payload) throws IOException {
         try (Socket socket = new Socket()) {
             socket.setSoTimeout(5_000);
             socket.bind(new InetSocketAddress(source, 0));
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
             OutputStream out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(head);
             if (payload != null) {
                 out.write(payload);
             }
