@@ -54,7 +54,6 @@ final class LogCapture implements AutoCloseable {
 
         @Override
         public void close() {
-        java.util.logging.Logger.getLogger("").removeHandler(julHandler);
         }
     };
 
@@ -89,6 +88,7 @@ final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
+        java.util.logging.Logger.getLogger("").removeHandler(julHandler);
         System.setErr(originalErr);
         previousProperties.forEach((prefix, value) -> {
             if (value == null) {

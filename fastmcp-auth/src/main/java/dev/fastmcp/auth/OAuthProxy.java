@@ -171,7 +171,7 @@ public final class OAuthProxy implements AuthProvider {
         long form = ProxyHttp.MAX_FORM_BYTES;
         return List.of(
                 HttpRoute.publicCors("POST", "/oauth/register", r.clients()::register)
-                        .withMaxBodyBytes(ClientRegistry.MAX_BODY_BYTES),
+                        .withMaxBodyBytes(ClientMetadata.MAX_BODY_BYTES),
                 new HttpRoute("GET", "/oauth/authorize", r.authorize()::authorize).withMaxBodyBytes(form),
                 new HttpRoute("GET", "/oauth/consent", r.authorize()::showConsent).withMaxBodyBytes(form),
                 new HttpRoute("POST", "/oauth/consent", r.authorize()::decide).withMaxBodyBytes(form),

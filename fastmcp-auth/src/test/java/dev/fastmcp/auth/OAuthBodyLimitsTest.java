@@ -49,11 +49,17 @@ class OAuthBodyLimitsTest {
         return Integer.toHexString(size) + "\r\n" + "a".repeat(size) + "\r\n";
     }
 
-    private static void assertRefusedAsTooLarge(String what, SourceAddressHttp.Response r) throws Exception {
+    /** Registration declares its own, smaller limit (client metadata is small); the others take forms. */
+    private static int limit(String path) {
+        return path.endsWith("/register") ? ClientMetadata.MAX_BODY_BYTES : LIMIT;
+    }
+
+    private static void assertRefusedAsTooLarge(String path, String what, SourceAddressHttp.Response r)
+            throws Exception {
         assertEquals(413, r.status(), what + ": " + r.body());
         Map<String, Object> error = ProxyHttp.JSON.readValue(r.body(), Map.class);
         assertEquals("invalid_request", error.get("error"), what + ": " + r.body());
-        assertTrue(String.valueOf(error.get("error_description")).contains(String.valueOf(LIMIT)), r.body());
+        assertTrue(String.valueOf(error.get("error_description")).contains(String.valueOf(limit(path))), r.body());
         assertEquals("no-store", r.header("Cache-Control"), what);
     }
 
@@ -63,10 +69,10 @@ class OAuthBodyLimitsTest {
             for (String path : ENDPOINTS) {
                 // just over the limit, and no last chunk: the answer must come without the rest of the body
                 StringBuilder request = new StringBuilder(head(path, "Transfer-Encoding: chunked"));
-                for (int sent = 0; sent <= LIMIT; sent += 8192) {
+                for (int sent = 0; sent <= limit(path); sent += 8192) {
                     request.append(chunk(8192));
                 }
-                assertRefusedAsTooLarge(path, SourceAddressHttp.raw("127.0.0.1", h.base() + path, request.toString()));
+                assertRefusedAsTooLarge(path, path, SourceAddressHttp.raw("127.0.0.1", h.base() + path, request.toString()));
             }
             assertFalse(log.text().contains("\tat "), "no stack trace in the log: " + log.text());
         }
@@ -76,9 +82,9 @@ class OAuthBodyLimitsTest {
     void oversizedContentLengthOnOAuthEndpointsIsRefusedUnread() throws Exception {
         try (LogCapture log = new LogCapture("dev.fastmcp")) {
             for (String path : ENDPOINTS) {
-                for (long length : new long[] {LIMIT + 1, 10_000_000}) {
+                for (long length : new long[] {limit(path) + 1, 10_000_000}) {
                     // the head only: the 413 must come without the client sending the body
-                    assertRefusedAsTooLarge(path + " " + length, SourceAddressHttp.raw("127.0.0.1", h.base() + path,
+                    assertRefusedAsTooLarge(path, path + " " + length, SourceAddressHttp.raw("127.0.0.1", h.base() + path,
                             head(path, "Content-Length: " + length)));
                 }
             }
