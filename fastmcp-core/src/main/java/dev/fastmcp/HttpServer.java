@@ -108,7 +108,7 @@ final class HttpServer {
             }
             Routes routes = new Routes(mcpPath, endpoint, all, auth, sessionCount, s.maxRequestBytes(),
                     s.trustForwardedHeaders());
-            late.next = new OriginGuard(routes, s.dnsRebindingProtection(), loopback, s.allowedHosts(),
+            late.next = new OriginGuard(routes, mcpPath, s.dnsRebindingProtection(), loopback, s.allowedHosts(),
                     s.allowedOrigins(), s.cors(), s.trustForwardedHeaders(), publicCors);
             return new HttpServer(undertow, routes, port, urls);
         } catch (RuntimeException e) {

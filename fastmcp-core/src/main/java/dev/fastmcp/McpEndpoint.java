@@ -52,6 +52,9 @@ final class McpEndpoint implements HttpHandler {
     public void handleRequest(HttpServerExchange ex) {
         if (ex.getRequestMethod().equals(Methods.POST)) {
             post(ex);
+        } else if (ex.getRequestContentLength() > maxBodyBytes) {
+            // a GET or DELETE has no use for a body; one declared over the limit is refused like a POST's
+            refuse(ex, 413, tooLarge());
         } else if (ex.getRequestMethod().equals(Methods.GET)) {
             if (!Exchanges.accepts(ex.getRequestHeaders().getFirst(Headers.ACCEPT), SSE)) {
                 refuse(ex, 406, "Not Acceptable: GET opens an SSE stream, so Accept must allow text/event-stream");

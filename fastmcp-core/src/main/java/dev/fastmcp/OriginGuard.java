@@ -38,11 +38,14 @@ final class OriginGuard implements HttpHandler {
     private final Set<String> allowedOrigins;
     private final boolean cors;
     private final boolean trustForwarded;
+    /** The MCP endpoint's path: its refusals are JSON-RPC envelopes, every other route's are route errors. */
+    private final String mcpPath;
     private final PathTemplateMatcher<Boolean> publicPaths = new PathTemplateMatcher<>();
 
-    OriginGuard(HttpHandler next, boolean protect, boolean loopbackBind, Set<String> allowedHosts,
+    OriginGuard(HttpHandler next, String mcpPath, boolean protect, boolean loopbackBind, Set<String> allowedHosts,
             Set<String> allowedOrigins, boolean cors, boolean trustForwarded, Set<String> publicCorsPaths) {
         this.trustForwarded = trustForwarded;
+        this.mcpPath = mcpPath;
         for (String path : publicCorsPaths) {
             publicPaths.add(path, Boolean.TRUE);
         }
@@ -59,7 +62,7 @@ final class OriginGuard implements HttpHandler {
         String host = hostName(ForwardedHeaders.host(ex, trustForwarded));
         String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (protect && !hostAllowed(host)) {
-            forbid(ex, "Forbidden: Host '" + host + "' is not allowed (DNS rebinding protection)");
+            forbid(ex, "Forbidden: Host '" + LogValues.safe(host) + "' is not allowed (DNS rebinding protection)");
             return;
         }
         if (publicPaths.match(ex.getRequestPath()) != null) {
@@ -68,7 +71,7 @@ final class OriginGuard implements HttpHandler {
         }
         boolean originOk = origin == null || originAllowed(origin, host);
         if (protect && !originOk) {
-            forbid(ex, "Forbidden: Origin '" + origin + "' is not allowed");
+            forbid(ex, "Forbidden: Origin '" + LogValues.safe(origin) + "' is not allowed");
             return;
         }
         if (cors && origin != null && originOk) {
@@ -167,8 +170,16 @@ final class OriginGuard implements HttpHandler {
         return Set.copyOf(values.stream().map(v -> stripSlash(v.toLowerCase(Locale.ROOT))).toList());
     }
 
-    private static void forbid(HttpServerExchange ex, String message) {
-        EarlyAnswer.send(ex, 403, "application/json",
-                Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message)), Map.of());
+    /**
+     * A 403 in the shape of the route refused: a JSON-RPC envelope at the MCP endpoint, the route error
+     * ({@code error}, {@code error_description}, as RFC 6749 has it) elsewhere. The refused value is echoed only
+     * escaped and cut short.
+     */
+    private void forbid(HttpServerExchange ex, String message) {
+        String path = ex.getRequestPath();
+        byte[] body = path.equals(mcpPath) || path.equals(mcpPath + "/")
+                ? Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message))
+                : Json.bytes(Map.of("error", "forbidden", "error_description", message));
+        EarlyAnswer.send(ex, 403, "application/json", body, Map.of("Cache-Control", "no-store"));
     }
 }

@@ -81,6 +81,41 @@ class BodyLimitsTest {
     }
 
     @Test
+    void aGetOrDeleteDeclaringABodyOverTheLimitIsRefusedLikeAPost() throws Exception {
+        for (String method : List.of("GET", "DELETE")) {
+            try (RawHttp http = new RawHttp(open.port())) {
+                http.send(RawHttp.head(method + " /mcp HTTP/1.1", open.port(), MCP_HEADERS,
+                        "Content-Length: 10000000"));
+                RawHttp.Response r = http.response();
+                assertEquals(413, r.status(), method + ": " + r.body());
+                assertTrue(r.body().contains(String.valueOf(LIMIT)), "the answer names the limit: " + r.body());
+            }
+        }
+    }
+
+    @Test
+    void aRefusedOriginIsAnsweredInTheRoutesShapeAndNeverEchoedRaw() throws Exception {
+        String hostile = "https://evil.example\u0085\u009b31m" + "x".repeat(5_000); // C1 controls pass the HTTP parser
+        for (String path : List.of("/mcp", "/echo")) {
+            try (RawHttp http = new RawHttp(open.port())) {
+                http.send(RawHttp.head("POST " + path + " HTTP/1.1", open.port(), MCP_HEADERS,
+                        "Origin: " + hostile, "Content-Length: 2") + "{}");
+                RawHttp.Response r = http.response();
+                assertEquals(403, r.status(), path + ": " + r.body());
+                assertFalse(r.body().contains("\u0085") || r.body().contains("\u009b"),
+                        "no raw control character: " + r.body());
+                assertTrue(r.body().length() < 1_000, "the refused value is cut short: " + r.body().length());
+                if (path.equals("/mcp")) {
+                    assertTrue(r.body().contains("\"jsonrpc\""), "a JSON-RPC envelope at /mcp: " + r.body());
+                } else {
+                    assertTrue(r.body().contains("\"error\":\"forbidden\""), "a route error elsewhere: " + r.body());
+                    assertFalse(r.body().contains("jsonrpc"), r.body());
+                }
+            }
+        }
+    }
+
+    @Test
     void chunkedBodyOverTheLimitGets413NotAReset() throws Exception {
         for (String path : List.of("/mcp", "/echo")) {
             try (RawHttp http = new RawHttp(open.port())) {
