@@ -179,7 +179,7 @@ final class OriginGuard implements HttpHandler {
         String path = ex.getRequestPath();
         byte[] body = path.equals(mcpPath) || path.equals(mcpPath + "/")
                 ? Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message))
-                : Json.bytes(Map.of("error", "forbidden", "error_description", message));
+                : Json.bytes(Map.of("error", "access_denied", "error_description", message));
         EarlyAnswer.send(ex, 403, "application/json", body, Map.of("Cache-Control", "no-store"));
     }
 }

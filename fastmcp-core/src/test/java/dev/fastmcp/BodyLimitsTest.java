@@ -108,7 +108,7 @@ class BodyLimitsTest {
                 if (path.equals("/mcp")) {
                     assertTrue(r.body().contains("\"jsonrpc\""), "a JSON-RPC envelope at /mcp: " + r.body());
                 } else {
-                    assertTrue(r.body().contains("\"error\":\"forbidden\""), "a route error elsewhere: " + r.body());
+                    assertTrue(r.body().contains("\"error\":\"access_denied\""), "a route error elsewhere: " + r.body());
                     assertFalse(r.body().contains("jsonrpc"), r.body());
                 }
             }
