@@ -102,6 +102,10 @@ final class OAuthFuzzer {
         if (v.chance(0.03)) {
             headers.add(Map.entry("Accept", v.headerSafe()));
         }
+        if (which <= 6 && v.chance(0.03)) {
+            headers.add(Map.entry("Origin", v.pick("http://evil.example", "null", "http://127.0.0.1:" + t.port(),
+                    v.headerSafe())));
+        }
         if (method.equals("GET") || method.equals("HEAD")) {
             body = null;
         } else if (body == null) {
