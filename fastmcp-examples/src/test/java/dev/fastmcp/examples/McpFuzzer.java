@@ -79,10 +79,10 @@ final class McpFuzzer {
         if (v.chance(0.02)) {
             headers.add(Map.entry("Last-Event-ID", v.headerSafe()));
         }
-        boolean overLimit = body.length > FuzzCampaignTest.MAX_REQUEST_BYTES;
+        byte[] sent = method.equals("GET") || method.equals("HEAD") ? null : body;
+        boolean overLimit = sent != null && sent.length > FuzzCampaignTest.MAX_REQUEST_BYTES;
         return FuzzCase.of(t.name(), seed, n, method, v.chance(0.02) ? v.pick("/mcp/", "/mcp?x=%zz", "/mcp?a=1&a=2")
-                : "/mcp", headers, method.equals("GET") || method.equals("HEAD") ? null : body, 2 + n % 250,
-                rpcMethod, overLimit);
+                : "/mcp", headers, sent, 2 + n % 250, rpcMethod, overLimit);
     }
 
     private Map<String, Object> message(FuzzValues v, Target t) {
