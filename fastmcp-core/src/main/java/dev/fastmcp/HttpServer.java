@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
 import org.xnio.Options;
 
 /** The embedded Undertow server: the only class that builds one. */
@@ -35,7 +34,7 @@ final class HttpServer {
     }
 
     static HttpServer start(Settings s, StartOptions.Resolved o, McpBackend backend, boolean streaming,
-            IntSupplier sessionCount, java.util.concurrent.Executor userCode,
+            java.util.concurrent.Executor userCode,
             java.util.function.Predicate<io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest> runsInline) {
         boolean loopback = isLoopback(o.host());
         boolean secured = s.provider() != null || s.authenticator() != null;
@@ -106,7 +105,7 @@ final class HttpServer {
                     }
                 }
             }
-            Routes routes = new Routes(mcpPath, endpoint, all, auth, sessionCount, s.maxRequestBytes(),
+            Routes routes = new Routes(mcpPath, endpoint, all, auth, s.maxRequestBytes(),
                     s.trustForwardedHeaders());
             late.next = new OriginGuard(routes, mcpPath, s.dnsRebindingProtection(), loopback, s.allowedHosts(),
                     s.allowedOrigins(), s.cors(), s.trustForwardedHeaders(), publicCors);

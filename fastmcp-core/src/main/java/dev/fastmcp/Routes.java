@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,18 +35,16 @@ final class Routes implements HttpHandler {
     private final HttpHandler mcp;
     private final Map<String, PathTemplateMatcher<Route>> routes = new HashMap<>();
     private final RequestAuthenticator authenticator;
-    private final IntSupplier sessions;
     private final long maxBodyBytes;
     private final boolean trustForwarded;
     private volatile boolean ready = true;
 
     Routes(String mcpPath, HttpHandler mcp, List<Route> custom, RequestAuthenticator authenticator,
-            IntSupplier sessions, long maxBodyBytes, boolean trustForwarded) {
+            long maxBodyBytes, boolean trustForwarded) {
         this.trustForwarded = trustForwarded;
         this.mcpPath = mcpPath;
         this.mcp = mcp;
         this.authenticator = authenticator;
-        this.sessions = sessions;
         this.maxBodyBytes = maxBodyBytes;
         for (Route r : custom) {
             routes.computeIfAbsent(r.method(), m -> new PathTemplateMatcher<>()).add(r.path(), r);

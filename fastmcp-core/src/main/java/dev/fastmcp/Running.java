@@ -36,11 +36,10 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
             sdk = SdkServer.withSessions(settings, components, transport);
             backend = transport;
         }
-        Sessions counted = sessions;
         HttpServer http;
         try {
-            http = HttpServer.start(settings, o, backend, !o.stateless(), () -> counted == null ? 0 : counted.size(),
-                    components.userCodeExecutor(), components::runsInline);
+            http = HttpServer.start(settings, o, backend, !o.stateless(), components.userCodeExecutor(),
+                    components::runsInline);
         } catch (RuntimeException e) {
             if (sessions != null) {
                 sessions.closeAll();

@@ -90,7 +90,9 @@ final class AuthorizeEndpoint {
             client = clients.find(ProxyHttp.query(request, "client_id"));
             if (client == null) {
                 return ProxyHttp.errorPage(400, "Unknown client",
-                        "The application asking for access is not registered with this server.");
+                        "The application asking for access is not registered with this server. Registrations "
+                                + "that are never used expire: start again from the application, so that it "
+                                + "registers anew.");
             }
             redirectUri = ProxyHttp.query(request, "redirect_uri");
         } catch (OAuthError e) {
