@@ -115,8 +115,12 @@ final class HttpChannel {
     void keepAlive(long seconds) {
         onIoThread(() -> {
             if (!closed && keepAlive == null && seconds > 0) {
-                keepAlive = exchange.getIoThread().executeAtInterval(() -> write(KEEP_ALIVE), seconds,
-                        TimeUnit.SECONDS);
+                try {
+                    keepAlive = exchange.getIoThread().executeAtInterval(() -> write(KEEP_ALIVE), seconds,
+                            TimeUnit.SECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the server is stopping: its I/O thread takes no more tasks, and the stream ends with it
+                }
             }
         });
     }
