@@ -181,9 +181,6 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         SessionEntry entry = session(call, null);
         HttpChannel channel = call.channel();
         channel.startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
-        // Status and headers go out now, not with the first event (which may be minutes away): proxies with a
-        // first-byte timeout would cut the stream, and clients would not know it is open.
-        channel.write(SseStream.OPENED);
         String lastEventId = call.http().header("last-event-id");
         SseStream live = lastEventId == null ? null
                 : entry.streams.get(Objects.requireNonNullElse(EventLog.streamOf(lastEventId), ""));
@@ -203,6 +200,10 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
             stream.attach(channel);
             entry.sdk.listeningStream(new ListeningStream(stream));
         }
+        // Status and headers go out now, not with the first event (which may be minutes away): proxies with a
+        // first-byte timeout would cut the stream, and clients would not know it is open. Only now: a client that
+        // sees them may expect every later notification on this stream, so it must already be attached.
+        channel.write(SseStream.OPENED);
         channel.keepAlive(keepAliveSeconds);
         channel.onClose(entry::touch);
     }
