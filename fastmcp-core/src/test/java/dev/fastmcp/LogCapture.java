@@ -27,8 +27,10 @@ import org.slf4j.spi.LocationAwareLogger;
  * so replacing {@code System.err} captures the output. Other tests' log levels are untouched. What reaches
  * {@code java.util.logging} (where Undertow may log, depending on which backend JBoss Logging picked first) is
  * captured too.
+ *
+ * <p>Shared with the other modules' tests through this module's test jar.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private static final String PROPERTY = "org.slf4j.simpleLogger.log.";
 
@@ -37,7 +39,7 @@ final class LogCapture implements AutoCloseable {
     private final Map<Logger, Integer> previousLevels = new HashMap<>();
     private final Set<String> existing;
     private final PrintStream originalErr;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final Buffer buffer = new Buffer();
     private final PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     private final Handler julHandler = new Handler() {
         @Override
@@ -58,18 +60,27 @@ final class LogCapture implements AutoCloseable {
     };
 
     /** Starts capturing, with loggers under {@code prefixes} at debug. */
-    LogCapture(String... prefixes) {
+    public LogCapture(String... prefixes) {
+        this("debug", LocationAwareLogger.DEBUG_INT, prefixes);
+    }
+
+    /** Starts capturing, with loggers under {@code prefixes} at info: what a deployment logs by default. */
+    public static LogCapture atInfo(String... prefixes) {
+        return new LogCapture("info", LocationAwareLogger.INFO_INT, prefixes);
+    }
+
+    private LogCapture(String levelName, int level, String... prefixes) {
         this.prefixes = List.of(prefixes);
         Map<String, Logger> loggers = loggers();
         this.existing = Set.copyOf(loggers.keySet());
         for (String prefix : this.prefixes) {
             previousProperties.put(prefix, System.getProperty(PROPERTY + prefix));
-            System.setProperty(PROPERTY + prefix, "debug");
+            System.setProperty(PROPERTY + prefix, levelName);
         }
         for (Map.Entry<String, Logger> e : loggers.entrySet()) {
             if (matches(e.getKey())) {
                 previousLevels.put(e.getValue(), level(e.getValue()));
-                setLevel(e.getValue(), LocationAwareLogger.DEBUG_INT);
+                setLevel(e.getValue(), level);
             }
         }
         java.util.logging.Logger.getLogger("").getHandlers(); // its console handler, if not yet made, takes the real System.err
@@ -79,10 +90,23 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Everything written so far. */
-    String text() {
+    public String text() {
+        return since(0);
+    }
+
+    /** Where the captured text ends now, for {@link #since}. */
+    public int mark() {
         System.err.flush();
         synchronized (buffer) {
-            return buffer.toString(StandardCharsets.UTF_8);
+            return buffer.size();
+        }
+    }
+
+    /** What was written since {@code mark}, without copying what came before. */
+    public String since(int mark) {
+        System.err.flush();
+        synchronized (buffer) {
+            return buffer.since(mark);
         }
     }
 
@@ -98,7 +122,7 @@ final class LogCapture implements AutoCloseable {
             }
         });
         previousLevels.forEach(LogCapture::setLevel);
-        // Loggers created while capturing took the debug level: give them the one they would have had.
+        // Loggers created while capturing took the capture's level: give them the one they would have had.
         for (Map.Entry<String, Logger> e : loggers().entrySet()) {
             if (!existing.contains(e.getKey()) && matches(e.getKey())) {
                 setLevel(e.getValue(), level(fresh(e.getKey())));
@@ -161,6 +185,14 @@ final class LogCapture implements AutoCloseable {
             return (Logger) c.newInstance(name);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create a slf4j-simple logger", e);
+        }
+    }
+
+    /** The capture's bytes, readable from any offset. */
+    private static final class Buffer extends ByteArrayOutputStream {
+
+        String since(int mark) {
+            return new String(buf, mark, count - mark, StandardCharsets.UTF_8);
         }
     }
 }

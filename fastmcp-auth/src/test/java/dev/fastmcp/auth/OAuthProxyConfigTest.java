@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastmcp.LogCapture;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

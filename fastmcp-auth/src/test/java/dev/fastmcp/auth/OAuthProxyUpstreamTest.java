@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.fastmcp.LogCapture;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastmcp.LogCapture;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.AuthSession;
 import dev.fastmcp.FastMCP;
+import dev.fastmcp.LogCapture;
 import dev.fastmcp.StartOptions;
 import java.net.URI;
 import java.net.http.HttpResponse;

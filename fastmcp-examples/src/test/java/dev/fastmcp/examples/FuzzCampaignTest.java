@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.FastMCP;
+import dev.fastmcp.LogCapture;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.devidp.DevIdentityProvider;
@@ -179,7 +180,7 @@ class FuzzCampaignTest {
         FuzzHttp http = new FuzzHttp(port, TIMEOUT_MILLIS);
         long started = System.nanoTime();
         int timeouts = 0;
-        try (FuzzLog log = new FuzzLog()) {
+        try (LogCapture log = FuzzLog.capture()) {
             for (int n = ONLY_CASE == null ? 0 : ONLY_CASE; n < (ONLY_CASE == null ? count : ONLY_CASE + 1); n++) {
                 FuzzCase c = generator.apply(n);
                 int mark = log.mark();

@@ -1,84 +1,33 @@
 package dev.fastmcp.examples;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
+import dev.fastmcp.LogCapture;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.slf4j.ILoggerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LocationAwareLogger;
 
 /**
  * The server log while a campaign runs, at the level a deployment logs by default (info) for the server's own
  * loggers and the libraries under it, and the invariants a client must not be able to break in it: no stack trace,
  * no line a client forged with CR/LF, no raw control character, and only a bounded number of WARN and ERROR lines.
- *
- * <p>slf4j-simple (the test backend) writes to {@code System.err}, looked up at each write, so replacing it
- * captures the output; it fixes a logger's level when the logger is created, so existing loggers get theirs
- * through reflection and new ones from the {@code org.slf4j.simpleLogger.log.<name>} properties. All is put back
- * on close.
  */
-final class FuzzLog extends OutputStream implements AutoCloseable {
+final class FuzzLog {
 
-    private static final List<String> PREFIXES = List.of("dev.fastmcp", "io.modelcontextprotocol", "io.undertow",
-            "org.xnio", "reactor", "org.jboss");
-    private static final String PROPERTY = "org.slf4j.simpleLogger.log.";
+    private static final String[] PREFIXES = {"dev.fastmcp", "io.modelcontextprotocol", "io.undertow", "org.xnio",
+            "reactor", "org.jboss"};
     private static final Pattern STACK_FRAME = Pattern.compile("^\\s+at [\\w$.<>/]+\\(.*\\)\\s*$"
             + "|^\\s*Caused by: |^\\s*Suppressed: |^\\s*\\.\\.\\. \\d+ more\\s*$"
             + "|^[a-z][\\w$]*(\\.[\\w$]+)+(Exception|Error)(: .*)?$");
     private static final Pattern HEADER = Pattern.compile("^\\[[^\\]]*\\] (TRACE|DEBUG|INFO|WARN|ERROR) (\\S+) - (.*)");
     private static final Pattern WARN_OR_ERROR = Pattern.compile("^\\[[^\\]]*\\] (WARN|ERROR) ");
 
-    private final Map<String, String> previousProperties = new HashMap<>();
-    private final Map<Logger, Integer> previousLevels = new HashMap<>();
-    private final PrintStream originalErr;
-    private byte[] buffer = new byte[64 * 1024];
-    private int size;
-
-    FuzzLog() {
-        for (String prefix : PREFIXES) {
-            previousProperties.put(prefix, System.getProperty(PROPERTY + prefix));
-            System.setProperty(PROPERTY + prefix, "info");
-        }
-        for (Map.Entry<String, Logger> e : loggers().entrySet()) {
-            if (PREFIXES.stream().anyMatch(p -> e.getKey().equals(p) || e.getKey().startsWith(p + "."))) {
-                previousLevels.put(e.getValue(), level(e.getValue()));
-                setLevel(e.getValue(), LocationAwareLogger.INFO_INT);
-            }
-        }
-        originalErr = System.err;
-        System.setErr(new PrintStream(this, true, StandardCharsets.UTF_8));
+    private FuzzLog() {
     }
 
-    @Override
-    public synchronized void write(int b) {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public synchronized void write(byte[] b, int off, int len) {
-        if (size + len > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + len));
-        }
-        System.arraycopy(b, off, buffer, size, len);
-        size += len;
-    }
-
-    /** Where the log ends now. */
-    synchronized int mark() {
-        return size;
-    }
-
-    /** What was logged since {@code mark}. */
-    synchronized String since(int mark) {
-        return new String(buffer, mark, size - mark, StandardCharsets.UTF_8);
+    /** Captures the server log at info until closed. */
+    static LogCapture capture() {
+        return LogCapture.atInfo(PREFIXES);
     }
 
     /**
@@ -132,68 +81,5 @@ final class FuzzLog extends OutputStream implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    @Override
-    public void close() {
-        System.err.flush();
-        System.setErr(originalErr);
-        previousProperties.forEach((prefix, value) -> {
-            if (value == null) {
-                System.clearProperty(PROPERTY + prefix);
-            } else {
-                System.setProperty(PROPERTY + prefix, value);
-            }
-        });
-        previousLevels.forEach(FuzzLog::setLevel);
-        // Loggers created meanwhile took info: give them the tests' default (warn), as if created now.
-        for (Map.Entry<String, Logger> e : loggers().entrySet()) {
-            if (!previousLevels.containsKey(e.getValue())
-                    && PREFIXES.stream().anyMatch(p -> e.getKey().equals(p) || e.getKey().startsWith(p + "."))) {
-                setLevel(e.getValue(), LocationAwareLogger.WARN_INT);
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Logger> loggers() {
-        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        try {
-            Field map = factory.getClass().getDeclaredField("loggerMap");
-            map.setAccessible(true);
-            return Map.copyOf((Map<String, Logger>) map.get(factory));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("FuzzLog needs slf4j-simple as the test backend, found "
-                    + factory.getClass().getName(), e);
-        }
-    }
-
-    private static Field levelField(Logger logger) throws NoSuchFieldException {
-        for (Class<?> c = logger.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField("currentLogLevel");
-                f.setAccessible(true);
-                return f;
-            } catch (NoSuchFieldException e) {
-                // look further up
-            }
-        }
-        throw new NoSuchFieldException("currentLogLevel in " + logger.getClass().getName());
-    }
-
-    private static int level(Logger logger) {
-        try {
-            return levelField(logger).getInt(logger);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the level of " + logger.getName(), e);
-        }
-    }
-
-    private static void setLevel(Logger logger, int level) {
-        try {
-            levelField(logger).setInt(logger, level);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot set the level of " + logger.getName(), e);
-        }
     }
 }
