@@ -120,6 +120,7 @@ final class AuthorizeEndpoint {
                 throw new OAuthError("temporarily_unavailable",
                         "Too many sign-ins were started; wait a minute and try again", 429);
             }
+            clients.signInStarted(client);
             if (ctx.settings.consentRequired() && consentRemembered(request, pending)) {
                 return toUpstream(pending);
             }
@@ -202,6 +203,12 @@ final class AuthorizeEndpoint {
 
     /** The requested scopes (else the client's registered ones, else all offered), each one offered. */
     private List<String> scopes(String requested, ProxyStore.ClientRecord client) throws OAuthError {
+        if (requested != null && requested.length() > ClientMetadata.MAX_SCOPE_CHARS) {
+            // every pending sign-in stores its scopes: without a cap, a server offering any scope would store
+            // up to the size of a request line per sign-in
+            throw new OAuthError("invalid_scope", "scope is too long (at most " + ClientMetadata.MAX_SCOPE_CHARS
+                    + " characters)", 400);
+        }
         String source = requested != null ? requested : client.scope();
         List<String> offered = ctx.settings.scopes();
         if (source == null || source.isBlank()) {

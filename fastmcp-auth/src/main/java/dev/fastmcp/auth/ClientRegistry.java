@@ -113,16 +113,22 @@ final class ClientRegistry {
         }
     }
 
-    /** The registered client, or null. A client not yet used counts as seen now (see {@link UnusedRegistrations}). */
+    /** The registered client, or null. */
     ProxyStore.ClientRecord find(String clientId) {
         if (clientId == null || clientId.isEmpty() || clientId.length() > 200) {
             return null;
         }
-        ProxyStore.ClientRecord client = ctx.store.get(ProxyStore.CLIENT, clientId, ProxyStore.ClientRecord.class);
-        if (client != null && !client.used()) {
-            unused.touch(clientId);
+        return ctx.store.get(ProxyStore.CLIENT, clientId, ProxyStore.ClientRecord.class);
+    }
+
+    /**
+     * A sign-in was started for {@code client} (past the per-address limit): a registration not yet used counts
+     * as seen now, so a flood of new registrations evicts abandoned ones first (see {@link UnusedRegistrations}).
+     */
+    void signInStarted(ProxyStore.ClientRecord client) {
+        if (!client.used()) {
+            unused.touch(client.clientId());
         }
-        return client;
     }
 
     /** After a first token: the registration no longer expires with the unused-registration TTL. */

@@ -287,10 +287,14 @@ final class TokenEndpoint {
             }
             TokenValidationResult verified = ctx.issuer.verify(token);
             if (verified.valid() && client.clientId().equals(verified.claims().get("client_id"))) {
+                // A token re-signed on someone else's jti (a known key) must not revoke their grant: it revokes
+                // only when it is the token its mapping was issued with, and is otherwise ignored (RFC 7009).
                 String jti = String.valueOf(verified.claims().get("jti"));
                 if ("refresh".equals(verified.claims().get(JWTIssuer.TOKEN_USE_CLAIM))) {
-                    ProxyStore.RefreshMapping m = ctx.store.take(ProxyStore.REFRESH, jti,
+                    ProxyStore.RefreshMapping bound = ctx.store.get(ProxyStore.REFRESH, jti,
                             ProxyStore.RefreshMapping.class);
+                    ProxyStore.RefreshMapping m = bound == null || !TokenBinding.matches(verified.claims(), bound)
+                            ? null : ctx.store.take(ProxyStore.REFRESH, jti, ProxyStore.RefreshMapping.class);
                     if (m != null) {
                         ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, m.upstreamId(),
                                 ProxyStore.UpstreamRecord.class);
@@ -302,7 +306,10 @@ final class TokenEndpoint {
                         }
                     }
                 } else {
-                    ctx.store.delete(ProxyStore.ACCESS, jti);
+                    ProxyStore.AccessMapping m = ctx.store.get(ProxyStore.ACCESS, jti, ProxyStore.AccessMapping.class);
+                    if (m != null && TokenBinding.matches(ctx.store, token, verified.claims(), m)) {
+                        ctx.store.delete(ProxyStore.ACCESS, jti);
+                    }
                 }
             }
             return ProxyHttp.noStoreJson(200, Map.of());

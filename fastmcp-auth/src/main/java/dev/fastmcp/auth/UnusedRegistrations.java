@@ -8,9 +8,11 @@ import java.util.Map;
 
 /**
  * The client ids this instance registered that have not obtained a token yet, least recently seen first, at most
- * {@code max} of them: adding one more names the least recently seen to evict. A sign-in looking a client up
+ * {@code max} of them: adding one more names the least recently seen to evict. A sign-in started for a client
  * ({@link #touch}) moves it to the young end, so a flood of new registrations evicts abandoned ones before one
- * whose user is signing in.
+ * whose user is signing in. Only a started sign-in counts, which the per-address sign-in limit meters: a mere
+ * lookup, which anyone can make for any client id as often as they like, would let a flood keep its own
+ * registrations young and push out a chosen victim's.
  *
  * <p>The index is in this process only: each instance bounds the registrations it made itself, so instances
  * sharing a storage hold at most their number times {@code max} unused registrations. Entries are ids and

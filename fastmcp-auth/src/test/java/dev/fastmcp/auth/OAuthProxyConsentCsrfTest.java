@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,5 +135,20 @@ class OAuthProxyConsentCsrfTest {
         HttpResponse<String> r = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
                 PKCEUtils.generatePair().challenge(), "x".repeat(AuthorizeEndpoint.MAX_STATE_LENGTH + 1)));
         assertEquals("invalid_request", ProxyHarness.query(ProxyHarness.location(r)).get("error"));
+    }
+
+    @Test
+    void anOverlongScopeCannotMakeEachPendingSignInLarge() throws Exception {
+        // a server that offers no fixed list takes any scope a client asks for: its length is still capped
+        try (ProxyHarness open = new ProxyHarness(b -> b.scopes(List.of()))) {
+            String clientId = open.registerPublic();
+            String challenge = PKCEUtils.generatePair().challenge();
+            HttpResponse<String> r = open.get(open.authorizeUrl(clientId, CLIENT_REDIRECT, challenge, "s",
+                    "scope", "s".repeat(ClientMetadata.MAX_SCOPE_CHARS + 1)));
+            assertEquals("invalid_scope", ProxyHarness.query(ProxyHarness.location(r)).get("error"));
+            HttpResponse<String> within = open.get(open.authorizeUrl(clientId, CLIENT_REDIRECT, challenge, "s",
+                    "scope", "s".repeat(ClientMetadata.MAX_SCOPE_CHARS)));
+            assertEquals(200, within.statusCode(), "a scope within the cap gets the consent page");
+        }
     }
 }

@@ -271,6 +271,30 @@ class OAuthProxyRegistrationAbuseTest {
     }
 
     @Test
+    void aFloodCannotKeepItsOwnRegistrationsYoungByLookingThemUpToPushOutAVictims() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0).maxUnusedRegistrations(4))) {
+            List<String> flood = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                flood.add(h.registerPublic());
+            }
+            String victim = h.registerPublic(); // pushes out the flood's oldest
+            // the attacker looks its own clients up, as often as it likes: token requests need no sign-in
+            for (String own : flood.subList(1, 4)) {
+                for (int i = 0; i < 3; i++) {
+                    h.postForm("/oauth/token", Map.of("grant_type", "refresh_token", "refresh_token", "x",
+                            "client_id", own));
+                }
+            }
+            flood.add(h.registerPublic()); // one more: the least recently started sign-in goes, not the victim
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            assertEquals(200, h.get(h.authorizeUrl(victim, CLIENT_REDIRECT, pkce.challenge(), "v")).statusCode(),
+                    "the victim's registration survives lookups of the flood's own");
+            assertEquals(400, h.get(h.authorizeUrl(flood.get(1), CLIENT_REDIRECT, pkce.challenge(), "f"))
+                    .statusCode(), "the flood's oldest registration was the one deleted");
+        }
+    }
+
+    @Test
     void anUnusedRegistrationExpiresAfterAnHourButASignInStartedWithinItCompletes() throws Exception {
         StorageTestClock clock = new StorageTestClock();
         MemoryTokenStorage storage = new MemoryTokenStorage(0, clock);

@@ -136,6 +136,23 @@ class OAuthProxyTokenBindingTest {
         assertEquals(200, h.refresh(clientId, refresh).statusCode());
     }
 
+    @Test
+    void aTokenReSignedWithTheKeyForAnotherClientCannotRevokeTheGrant() throws Exception {
+        String clientId = h.registerPublic();
+        String attacker = h.registerPublic();
+        Map<String, Object> tokens = h.tokensFor(clientId, "alice-123");
+        String refresh = (String) tokens.get("refresh_token");
+        String access = (String) tokens.get("access_token");
+        for (String token : List.of(refresh, access)) {
+            HttpResponse<String> revoked = h.postForm("/oauth/revoke", Map.of("client_id", attacker,
+                    "token", resign(token, c -> c.setStringClaim("client_id", attacker))));
+            assertEquals(200, revoked.statusCode(), "RFC 7009: an unknown token is no error: " + revoked.body());
+        }
+        McpHttp mcp = new McpHttp(URI.create(h.mcpUrl()));
+        assertEquals(200, mcp.initialize(access).statusCode(), "the real access token still works");
+        assertEquals(200, h.refresh(clientId, refresh).statusCode(), "the real grant still refreshes");
+    }
+
     /**
      * A forged token is refused with the same answer as a token this server never issued: for a new session, and
      * in the session of the real token, whose jti it carries (and whose verified session is cached).
