@@ -118,8 +118,10 @@ final class TokenEndpoint {
         if (!ctx.settings.tokenSwap()) {
             return tokens.passRefresh(client, token);
         }
-        // Who asked: the keyed hash of the address's rate-limit key, so a duplicate is recognised by network.
-        String requester = ctx.store.hash(RegistrationLimiter.key(remoteAddress));
+        // Who asked, with what: the keyed hash of the address's rate-limit key (a duplicate is recognised by
+        // network) and of the very token presented, so that only a retry of this token, never another token signed
+        // on the same jti, can be answered with the pair its rotation issued.
+        String requester = ctx.store.hash(RegistrationLimiter.key(remoteAddress) + "\n" + token);
         TokenValidationResult verified = ctx.issuer.verifyRefreshToken(token);
         if (!verified.valid()) {
             throw OAuthError.invalidGrant("The refresh token is invalid or expired");
@@ -130,7 +132,7 @@ final class TokenEndpoint {
         String jti = String.valueOf(verified.claims().get("jti"));
         ProxyStore.RefreshMapping bound = ctx.store.get(ProxyStore.REFRESH, jti, ProxyStore.RefreshMapping.class);
         if (bound != null) {
-            requireBound(verified.claims(), bound); // before a duplicate could be answered from the rotation
+            requireBound(verified.claims(), bound); // checked again once the rotation takes the mapping
         }
         long remaining = verified.claims().get("exp") instanceof Number exp
                 ? Math.max(1, exp.longValue() - Instant.now().getEpochSecond() + 60) : 60;
