@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.LogCapture;
+import dev.fastmcp.RawHttp;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +56,7 @@ class OAuthBodyLimitsTest {
         return path.endsWith("/register") ? ClientMetadata.MAX_BODY_BYTES : LIMIT;
     }
 
-    private static void assertRefusedAsTooLarge(String path, String what, SourceAddressHttp.Response r)
+    private static void assertRefusedAsTooLarge(String path, String what, RawHttp.Response r)
             throws Exception {
         assertEquals(413, r.status(), what + ": " + r.body());
         Map<String, Object> error = ProxyHttp.JSON.readValue(r.body(), Map.class);
@@ -97,7 +98,7 @@ class OAuthBodyLimitsTest {
     void formsWithinTheLimitAreStillRead() throws Exception {
         String form = "grant_type=refresh_token&refresh_token=" + "a".repeat(LIMIT - 39);
         assertEquals(LIMIT, form.length());
-        SourceAddressHttp.Response r = SourceAddressHttp.raw("127.0.0.1", h.base() + "/oauth/token",
+        RawHttp.Response r = SourceAddressHttp.raw("127.0.0.1", h.base() + "/oauth/token",
                 head("/oauth/token", "Content-Length: " + form.length()) + form);
         assertEquals(401, r.status(), r.body()); // read and judged: no client authenticated
         assertEquals("invalid_client", ProxyHttp.JSON.readValue(r.body(), Map.class).get("error"), r.body());

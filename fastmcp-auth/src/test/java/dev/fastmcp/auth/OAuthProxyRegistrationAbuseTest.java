@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.LogCapture;
+import dev.fastmcp.RawHttp;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
@@ -368,7 +369,7 @@ class OAuthProxyRegistrationAbuseTest {
                     done.add(pool.submit(() -> {
                         int created = 0;
                         for (int i = 0; i < perAddress; i++) {
-                            SourceAddressHttp.Response r = SourceAddressHttp.post(source, url, headers,
+                            RawHttp.Response r = SourceAddressHttp.post(source, url, headers,
                                     largestRegistration(first + i));
                             created += r.status() == 201 ? 1 : 0;
                         }
