@@ -6,7 +6,7 @@ import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.devidp.DevIdentityProvider;
+import dev.fastmcp.devidp.DevIdentityProvider;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;

@@ -8,7 +8,7 @@ import dev.fastmcp.FastMCP;
 import dev.fastmcp.LogCapture;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.PKCEUtils;
-import dev.fastmcp.auth.devidp.DevIdentityProvider;
+import dev.fastmcp.devidp.DevIdentityProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;

@@ -1,10 +1,10 @@
-package dev.fastmcp.auth.devidp;
+package dev.fastmcp.devidp;
 
-import static dev.fastmcp.auth.devidp.DevIdpBrowser.cookie;
-import static dev.fastmcp.auth.devidp.DevIdpBrowser.hiddenFields;
-import static dev.fastmcp.auth.devidp.DevIdpBrowser.json;
-import static dev.fastmcp.auth.devidp.DevIdpBrowser.location;
-import static dev.fastmcp.auth.devidp.DevIdpBrowser.query;
+import static dev.fastmcp.devidp.DevIdpBrowser.cookie;
+import static dev.fastmcp.devidp.DevIdpBrowser.hiddenFields;
+import static dev.fastmcp.devidp.DevIdpBrowser.json;
+import static dev.fastmcp.devidp.DevIdpBrowser.location;
+import static dev.fastmcp.devidp.DevIdpBrowser.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

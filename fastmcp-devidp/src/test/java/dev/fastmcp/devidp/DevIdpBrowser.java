@@ -1,4 +1,4 @@
-package dev.fastmcp.auth.devidp;
+package dev.fastmcp.devidp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

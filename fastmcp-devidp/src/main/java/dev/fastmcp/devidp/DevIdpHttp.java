@@ -1,4 +1,4 @@
-package dev.fastmcp.auth.devidp;
+package dev.fastmcp.devidp;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;

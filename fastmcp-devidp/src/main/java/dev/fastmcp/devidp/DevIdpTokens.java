@@ -1,4 +1,4 @@
-package dev.fastmcp.auth.devidp;
+package dev.fastmcp.devidp;
 
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.RSAKeyPair;

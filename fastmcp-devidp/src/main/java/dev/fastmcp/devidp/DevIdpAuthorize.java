@@ -1,8 +1,8 @@
-package dev.fastmcp.auth.devidp;
+package dev.fastmcp.devidp;
 
-import dev.fastmcp.auth.devidp.DevIdpHttp.Failure;
-import dev.fastmcp.auth.devidp.DevIdpHttp.Request;
-import dev.fastmcp.auth.devidp.DevIdpHttp.Response;
+import dev.fastmcp.devidp.DevIdpHttp.Failure;
+import dev.fastmcp.devidp.DevIdpHttp.Request;
+import dev.fastmcp.devidp.DevIdpHttp.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.fastmcp.auth.devidp;
+package dev.fastmcp.devidp;
 
 import java.time.Duration;
 import java.util.List;
