@@ -22,6 +22,12 @@ public final class Main {
      */
     static final Map<String, Example> EXAMPLES;
 
+    /**
+     * The servers our acceptance tests start by name (the conformance suite, the interop tests): runnable like the
+     * examples, but not listed, since they show nothing a user should copy.
+     */
+    static final Map<String, Example> FIXTURES;
+
     static {
         Map<String, Example> examples = new LinkedHashMap<>();
         examples.put("quickstart", new Example(
@@ -52,18 +58,21 @@ public final class Main {
                 "The hello server over stdio, for clients that start it themselves", args -> StdioServer.main(args)));
         examples.put("stateless", new Example(
                 "Stateless Streamable HTTP: no sessions, any instance answers", args -> StatelessServer.main(args)));
-        examples.put("conformance", new Example(
+        EXAMPLES = Collections.unmodifiableMap(examples);
+
+        Map<String, Example> fixtures = new LinkedHashMap<>();
+        fixtures.put("conformance", new Example(
                 "The fixture for the official MCP conformance suite (everything-server)",
                 args -> ConformanceServer.main(args)));
-        examples.put("interop", new Example(
+        fixtures.put("interop", new Example(
                 "The fixture for the TypeScript SDK interop test (INTEROP_READ_TOKEN, INTEROP_WRITE_TOKEN)",
                 args -> InteropServer.main(args)));
-        examples.put("oauth-interop", new Example(
+        fixtures.put("oauth-interop", new Example(
                 "The fixture for the OAuth proxy interop test: OAuthProxy in front of an upstream provider "
                         + "(UPSTREAM_AUTHORIZATION_ENDPOINT, UPSTREAM_TOKEN_ENDPOINT, UPSTREAM_CLIENT_ID, "
                         + "UPSTREAM_CLIENT_SECRET, OAUTH_PROXY_SECRET)",
                 args -> OAuthInteropServer.main(args)));
-        EXAMPLES = Collections.unmodifiableMap(examples);
+        FIXTURES = Collections.unmodifiableMap(fixtures);
     }
 
     private Main() {
@@ -85,7 +94,7 @@ public final class Main {
             System.out.print(usage());
             return;
         }
-        Example example = EXAMPLES.get(name);
+        Example example = EXAMPLES.containsKey(name) ? EXAMPLES.get(name) : FIXTURES.get(name);
         if (example == null) {
             System.err.println("Unknown example '" + name + "'.");
             System.err.print(usage());

@@ -1,6 +1,7 @@
 package dev.fastmcp.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -192,5 +193,14 @@ class QuickstartServerTest {
         assertEquals("quickstart", Main.DEFAULT_EXAMPLE);
         assertTrue(Main.usage().contains("  quickstart"), Main.usage());
         assertTrue(Main.usage().contains("(default)"), Main.usage());
+    }
+
+    @Test
+    void testFixturesStayRunnableByNameButAreNotListedAsExamples() {
+        for (String fixture : List.of("conformance", "interop", "oauth-interop")) {
+            assertTrue(Main.FIXTURES.containsKey(fixture), fixture);
+            assertFalse(Main.EXAMPLES.containsKey(fixture), fixture);
+            assertFalse(Main.usage().contains("  " + fixture + " "), Main.usage());
+        }
     }
 }
