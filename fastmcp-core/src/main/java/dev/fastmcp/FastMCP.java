@@ -285,9 +285,9 @@ public final class FastMCP implements AutoCloseable {
         }
 
         /**
-         * The seed's {@code oauth} form: the same as {@link #auth}. The MCP endpoint is always protected by the
-         * provider's tokens; there is no configuration in which the OAuth routes are served and {@code /mcp}
-         * stays open.
+         * The same as {@link #auth}, under the name of FastMCP's {@code oauth} option. The MCP endpoint is always
+         * protected by the provider's tokens; there is no configuration in which the OAuth routes are served and
+         * {@code /mcp} stays open.
          */
         public Builder oauth(AuthProvider provider) {
             return auth(provider);

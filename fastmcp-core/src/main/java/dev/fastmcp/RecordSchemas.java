@@ -85,8 +85,8 @@ final class RecordSchemas {
     }
 
     /**
-     * The one schema generator, configured once: its configuration (and the object mapper the library makes for
-     * it) used to be built again for every parameter record.
+     * The one schema generator, configured once: its configuration, and the object mapper the library makes for
+     * it, are too costly to build for every parameter record.
      */
     private static final class Generator {
         static final SchemaGenerator INSTANCE = new SchemaGenerator(config());
