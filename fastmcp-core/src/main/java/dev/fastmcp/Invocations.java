@@ -119,7 +119,7 @@ final class Invocations {
             return Mono.firstWithSignal(run, Mono.delay(timeout).map(tick -> {
                 ctx.markTimedOut();
                 return Results.toolError("Tool '" + tool.name() + "' timed out after " + timeout.toMillis()
-                        + "ms. Consider increasing timeoutMs or optimizing the tool implementation.");
+                        + "ms. Consider increasing the tool's timeout or optimizing the tool implementation.");
             }));
         });
     }

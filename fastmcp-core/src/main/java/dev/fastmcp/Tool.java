@@ -197,13 +197,28 @@ public final class Tool {
             return this;
         }
 
-        /** Fails the call with a clear message when the tool runs longer than {@code millis}. */
-        public Builder<A> timeoutMs(long millis) {
-            if (millis <= 0) {
-                throw new IllegalArgumentException("timeoutMs must be positive, was " + millis);
+        /**
+         * Fails the call with a clear message when the tool runs longer than {@code timeout}, and interrupts it.
+         * By default a tool may run as long as it likes.
+         */
+        public Builder<A> timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout == null; leave it unset for no limit");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("The timeout of tool '" + name + "' must be positive, was "
+                        + timeout + "; leave it unset for no limit");
             }
-            this.timeout = Duration.ofMillis(millis);
+            this.timeout = timeout;
             return this;
+        }
+
+        /**
+         * The timeout in milliseconds.
+         *
+         * @deprecated use {@link #timeout(Duration)}, for example {@code timeout(Duration.ofSeconds(30))}
+         */
+        @Deprecated
+        public Builder<A> timeoutMs(long millis) {
+            return timeout(Duration.ofMillis(millis));
         }
 
         /** The code of the tool. */

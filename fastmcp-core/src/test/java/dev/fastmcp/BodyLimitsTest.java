@@ -240,11 +240,12 @@ class BodyLimitsTest {
             assertEquals(401, http.response().status());
             // the body comes after its answer: it is drained as a body, never read as a request
             http.send(smuggled + RawHttp.head("GET /health HTTP/1.1", secured.port()));
+            // A body of declared length within the limit is drained and the connection kept (see EarlyAnswer):
+            // the next answer is the health check's, not the smuggled request's.
             RawHttp.Response next = http.responseUnlessClosed();
-            if (next != null) { // or the server closed the connection: nothing was read as a request either
-                assertEquals(200, next.status(), "the body was read as a request: " + next.body());
-                assertTrue(next.body().contains("\"status\":\"ok\""), next.body());
-            }
+            assertNotNull(next, "the connection was closed instead of draining the declared body");
+            assertEquals(200, next.status(), "the body was read as a request: " + next.body());
+            assertTrue(next.body().contains("\"status\":\"ok\""), next.body());
         }
     }
 

@@ -4,8 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -57,12 +67,41 @@ class SessionLimitsTest {
     void stopReleasesThePortAndEndsSessions() throws Exception {
         FastMCP server = base().build().start(StartOptions.http().port(0));
         RawMcp mcp = new RawMcp(server);
-        mcp.initialize();
+        assertEquals(200, mcp.initialize().statusCode());
+        HttpResponse<InputStream> listening = mcp.http.sendAsync(mcp.request("Accept", "text/event-stream",
+                "MCP-Protocol-Version", "2025-11-25").GET().build(), HttpResponse.BodyHandlers.ofInputStream())
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(200, listening.statusCode(), "the session's listening stream is open");
+        BufferedReader stream = new BufferedReader(new InputStreamReader(listening.body(), StandardCharsets.UTF_8));
+        String opened = stream.readLine();
+        for (int i = 0; i < 5 && opened != null && !opened.equals(": open"); i++) {
+            opened = stream.readLine(); // the priming event comes first
+        }
+        assertEquals(": open", opened, "the stream is attached to the session");
+        // Read to the end on another thread, so that a stream left open fails in bounded time; a connection cut
+        // instead of ended (the session never closed) is an IOException.
+        CompletableFuture<List<String>> rest = CompletableFuture.supplyAsync(() -> {
+            List<String> lines = new ArrayList<>();
+            try {
+                for (String line = stream.readLine(); line != null; line = stream.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return lines;
+        });
+
         server.stop();
         assertFalse(server.isRunning());
-        try (java.net.ServerSocket reuse = new java.net.ServerSocket(mcp.port, 50,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
-            assertEquals(mcp.port, reuse.getLocalPort());
+        List<String> tail = rest.get(10, TimeUnit.SECONDS);
+        assertTrue(tail.stream().allMatch(l -> l.isEmpty() || l.startsWith(":")),
+                "the stream ends without an event: " + tail);
+
+        try (FastMCP next = base().build().start(StartOptions.http().port(mcp.port))) {
+            assertEquals(mcp.port, next.port(), "the port is free again");
+            assertEquals(404, mcp.call(1, "ping", "{}").statusCode(),
+                    "the session did not outlive its server: " + mcp.sessionId);
         }
         server.close();
     }

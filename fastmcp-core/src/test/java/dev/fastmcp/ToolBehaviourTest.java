@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +69,7 @@ class ToolBehaviourTest {
                 .addTool(Tool.builder("explode_nested").execute((args, ctx) -> {
                     throw new RuntimeException("outer failure", new java.io.IOException("inner secret detail"));
                 }).build())
-                .addTool(Tool.builder("slow").timeoutMs(300).execute((args, ctx) -> {
+                .addTool(Tool.builder("slow").timeout(Duration.ofMillis(300)).execute((args, ctx) -> {
                     slowStarted.countDown();
                     try {
                         Thread.sleep(20_000);
@@ -80,7 +81,7 @@ class ToolBehaviourTest {
                     slowFinished.set(true);
                     return "too late";
                 }).build())
-                .addTool(Tool.builder("quick_with_timeout").timeoutMs(5_000).execute((args, ctx) -> "in time").build())
+                .addTool(Tool.builder("quick_with_timeout").timeout(Duration.ofSeconds(5)).execute((args, ctx) -> "in time").build())
                 .addTool(Tool.builder("weather").outputType(Weather.class)
                         .execute((args, ctx) -> new Weather("Oslo", 3.5)).build())
                 .addTool(Tool.builder("bad_output")
@@ -224,6 +225,23 @@ class ToolBehaviourTest {
         assertTrue(slowInterrupted.await(5, TimeUnit.SECONDS),
                 "the timed-out tool's thread was not interrupted; it would keep running for 20 s");
         assertFalse(slowFinished.get());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void aTimeoutIsAPositiveDurationAndTheMillisecondFormStillSetsIt() {
+        assertEquals(Duration.ofMillis(1500), Tool.builder("t").timeout(Duration.ofMillis(1500))
+                .execute((a, ctx) -> "t").build().timeout());
+        assertEquals(Duration.ofMillis(1500), Tool.builder("t").timeoutMs(1500).execute((a, ctx) -> "t").build()
+                .timeout());
+        assertNull(Tool.builder("t").execute((a, ctx) -> "t").build().timeout(), "no limit by default");
+        IllegalArgumentException zero = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Tool.builder("t").timeout(Duration.ZERO));
+        assertEquals("The timeout of tool 't' must be positive, was PT0S; leave it unset for no limit",
+                zero.getMessage());
+        IllegalArgumentException negative = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Tool.builder("t").timeoutMs(-5));
+        assertTrue(negative.getMessage().contains("was PT-0.005S"), negative.getMessage());
     }
 
     /**

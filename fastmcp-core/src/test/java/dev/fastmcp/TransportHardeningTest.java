@@ -81,8 +81,11 @@ class TransportHardeningTest {
         RawMcp raw = new RawMcp(build(true));
         HttpResponse<String> init = raw.initialize();
         HttpResponse<String> level = raw.call(5, "logging/setLevel", "{\"level\":\"debug\"}");
-        assertFalse(init.body().contains("\"logging\"") && level.body().contains("-32601"),
-                "logging advertised but logging/setLevel is 'Method not found'");
+        // A stateless server cannot send log messages, so it does not advertise logging, and setLevel is unknown.
+        Object result = Json.parseObject(init.body(), "initialize").get("result");
+        assertTrue(result instanceof Map<?, ?> r && r.get("capabilities") instanceof Map<?, ?> c
+                && c.containsKey("tools") && !c.containsKey("logging"), init.body());
+        assertTrue(level.body().contains("\"code\":-32601"), level.body());
     }
 
     /** Bodies under the configured limit (4 MiB by default) must be accepted. */
@@ -95,34 +98,50 @@ class TransportHardeningTest {
         assertEquals(200, r.statusCode());
     }
 
-    /** canAccess on a resource: a caller who may not read it must not subscribe to it either. */
+    /**
+     * canAccess on a resource: a caller who may not read it must not subscribe to it either. The open resource is
+     * the control: its update proves that updates reach this stream, and, sent after the refused one's on the same
+     * stream, that the refused one's would have arrived first.
+     */
     @Test
     void refusedResourceCannotBeSubscribed() throws Exception {
-        RawMcp raw = new RawMcp(build(false));
+        server = FastMCP.builder("probe", "1.0.0")
+                .keepAliveInterval(Duration.ofSeconds(1)) // so that the reads below see the deadline
+                .addResource(Resource.builder("secret://r", "r").canAccess(Auth.requireAuth())
+                        .read(c -> "hidden").build())
+                .addResource(Resource.builder("open://r", "o").read(c -> "shown").build())
+                .build().start(StartOptions.http().port(0));
+        RawMcp raw = new RawMcp(server);
         raw.initialize();
         HttpResponse<String> read = raw.call(6, "resources/read", "{\"uri\":\"secret://r\"}");
         HttpResponse<String> sub = raw.call(7, "resources/subscribe", "{\"uri\":\"secret://r\"}");
         assertTrue(sub.body().contains("-32002"), "refused like a missing resource: " + sub.body());
         assertEquals(read.body().replace("\"id\":6", ""), sub.body().replace("\"id\":7", ""));
-        // listen, then publish an update
-        CompletableFuture<HttpResponse<java.io.InputStream>> get = raw.http.sendAsync(
+        HttpResponse<String> control = raw.call(8, "resources/subscribe", "{\"uri\":\"open://r\"}");
+        assertTrue(control.body().contains("\"result\""), "the open resource can be subscribed: " + control.body());
+
+        HttpResponse<java.io.InputStream> get = raw.http.sendAsync(
                 raw.request("Accept", "text/event-stream", "MCP-Protocol-Version", "2025-11-25").GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        BufferedReader lines = new BufferedReader(new InputStreamReader(get.get(5, TimeUnit.SECONDS).body(),
-                StandardCharsets.UTF_8));
-        lines.readLine(); // priming
-        Thread.sleep(300);
+                HttpResponse.BodyHandlers.ofInputStream()).get(5, TimeUnit.SECONDS);
+        assertEquals(200, get.statusCode());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(get.body(), StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); !": open".equals(line); line = lines.readLine()) {
+            assertTrue(line != null, "the listening stream ended before it opened");
+        }
         server.notifyResourceUpdated("secret://r");
-        String seen = "";
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        String line;
-        while (System.nanoTime() < end && (line = lines.readLine()) != null) {
+        server.notifyResourceUpdated("open://r");
+        List<String> updates = new java.util.ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (String line = lines.readLine(); line != null && System.nanoTime() < end; line = lines.readLine()) {
             if (line.contains("resources/updated")) {
-                seen = line;
-                break;
+                updates.add(line);
+                if (line.contains("open://r")) {
+                    break;
+                }
             }
         }
-        assertFalse(seen.contains("secret://r"), "refused caller got " + seen);
+        assertEquals(1, updates.size(), "only the open resource's update arrives: " + updates);
+        assertTrue(updates.get(0).contains("open://r"), updates.get(0));
     }
 
     /** stdio: a request whose params the SDK cannot read must still get a response. */

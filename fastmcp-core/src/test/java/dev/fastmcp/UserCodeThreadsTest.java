@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -64,7 +65,7 @@ class UserCodeThreadsTest {
                     }
                     return "stopped";
                 }).build())
-                .addTool(Tool.builder("timed").timeoutMs(5_000).execute((a, ctx) -> "in time").build())
+                .addTool(Tool.builder("timed").timeout(Duration.ofSeconds(5)).execute((a, ctx) -> "in time").build())
                 .addResource(Resource.builder("where://resource", "where").read(ctx -> Thread.currentThread().getName())
                         .build())
                 .addPrompt(Prompt.builder("where").render((a, ctx) -> Thread.currentThread().getName()).build());

@@ -265,7 +265,12 @@ class OAuthProxyOptionsTest {
             HttpResponse<String> token = h.postForm("/oauth/token", Map.of("grant_type", "authorization_code",
                     "code", "unknown", "client_id", "unknown", "code_verifier", "x",
                     "redirect_uri", CLIENT_REDIRECT), "Origin", inspector);
-            assertTrue(token.statusCode() == 400 || token.statusCode() == 401, token.body());
+            // An unknown client fails client authentication, which comes before the code is looked at: RFC 6749
+            // section 5.2 invalid_client, answered 401 with the Basic challenge.
+            assertEquals(401, token.statusCode(), token.body());
+            assertTrue(token.body().contains("\"error\":\"invalid_client\""), token.body());
+            assertTrue(token.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic "),
+                    token.headers().map().toString());
             assertEquals("*", token.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
 
             for (String path : List.of("/.well-known/oauth-authorization-server",

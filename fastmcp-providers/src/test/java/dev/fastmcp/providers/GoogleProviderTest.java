@@ -134,7 +134,13 @@ class GoogleProviderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> google().accessTokenTtl(java.time.Duration.ZERO).build());
         assertTrue(e.getMessage().contains("accessTokenTtl"), e.getMessage());
-        assertFalse(google().consentRequired(true).registrationRateLimit(0).build().toString().isEmpty());
+        String described = google().consentRequired(true).registrationRateLimit(0).build().toString();
+        assertTrue(described.startsWith("GoogleProvider["), described);
+        assertTrue(described.contains("upstream=" + idp.authorizationEndpointUrl(ISSUER_ID)), described);
+        assertTrue(described.contains("redirectPath=/oauth/callback"), described);
+        assertFalse(described.contains("google-secret"), "the client secret is never printed: " + described);
+        assertFalse(described.contains("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA="),
+                "the proxy's secret is never printed: " + described);
     }
 
     private RecordedRequest takeRequestTo(String pathEnd) throws InterruptedException {
