@@ -33,21 +33,13 @@ public final class Auth {
         if (required.isEmpty()) {
             throw new IllegalArgumentException("requireScopes() needs at least one scope");
         }
-        return new AccessCheck() {
-            @Override
-            public boolean test(AuthSession auth) {
-                return evaluate(auth).allowed();
+        return (Evaluating) auth -> {
+            if (auth == null) {
+                return AccessCheck.Decision.DENIED;
             }
-
-            @Override
-            public Decision evaluate(AuthSession auth) {
-                if (auth == null) {
-                    return Decision.DENIED;
-                }
-                Set<String> missing = new LinkedHashSet<>(required);
-                missing.removeAll(auth.scopes());
-                return missing.isEmpty() ? Decision.ALLOWED : Decision.missingScopes(missing);
-            }
+            Set<String> missing = new LinkedHashSet<>(required);
+            missing.removeAll(auth.scopes());
+            return missing.isEmpty() ? AccessCheck.Decision.ALLOWED : AccessCheck.Decision.missingScopes(missing);
         };
     }
 
@@ -63,26 +55,18 @@ public final class Auth {
     /** Allows the caller only if every check allows; a scope-only refusal reports the union of missing scopes. */
     public static AccessCheck requireAll(AccessCheck... checks) {
         List<AccessCheck> all = List.of(checks);
-        return new AccessCheck() {
-            @Override
-            public boolean test(AuthSession auth) {
-                return evaluate(auth).allowed();
-            }
-
-            @Override
-            public Decision evaluate(AuthSession auth) {
-                Set<String> missing = new LinkedHashSet<>();
-                for (AccessCheck check : all) {
-                    Decision d = check.evaluate(auth);
-                    if (!d.allowed()) {
-                        if (!d.scopeOnly()) {
-                            return Decision.DENIED;
-                        }
-                        missing.addAll(d.missingScopes());
+        return (Evaluating) auth -> {
+            Set<String> missing = new LinkedHashSet<>();
+            for (AccessCheck check : all) {
+                AccessCheck.Decision d = check.evaluate(auth);
+                if (!d.allowed()) {
+                    if (!d.scopeOnly()) {
+                        return AccessCheck.Decision.DENIED;
                     }
+                    missing.addAll(d.missingScopes());
                 }
-                return missing.isEmpty() ? Decision.ALLOWED : Decision.missingScopes(missing);
             }
+            return missing.isEmpty() ? AccessCheck.Decision.ALLOWED : AccessCheck.Decision.missingScopes(missing);
         };
     }
 
@@ -92,27 +76,32 @@ public final class Auth {
      */
     public static AccessCheck requireAny(AccessCheck... checks) {
         List<AccessCheck> any = List.of(checks);
-        return new AccessCheck() {
-            @Override
-            public boolean test(AuthSession auth) {
-                return evaluate(auth).allowed();
-            }
-
-            @Override
-            public Decision evaluate(AuthSession auth) {
-                Set<String> best = null;
-                for (AccessCheck check : any) {
-                    Decision d = check.evaluate(auth);
-                    if (d.allowed()) {
-                        return Decision.ALLOWED;
-                    }
-                    if (d.scopeOnly() && (best == null || d.missingScopes().size() < best.size())) {
-                        best = d.missingScopes();
-                    }
+        return (Evaluating) auth -> {
+            Set<String> best = null;
+            for (AccessCheck check : any) {
+                AccessCheck.Decision d = check.evaluate(auth);
+                if (d.allowed()) {
+                    return AccessCheck.Decision.ALLOWED;
                 }
-                return best == null ? Decision.DENIED : Decision.missingScopes(best);
+                if (d.scopeOnly() && (best == null || d.missingScopes().size() < best.size())) {
+                    best = d.missingScopes();
+                }
             }
+            return best == null ? AccessCheck.Decision.DENIED : AccessCheck.Decision.missingScopes(best);
         };
+    }
+
+    /** A check written as its full decision (which knows the missing scopes); its yes or no follows from it. */
+    @FunctionalInterface
+    private interface Evaluating extends AccessCheck {
+
+        @Override
+        AccessCheck.Decision evaluate(AuthSession auth);
+
+        @Override
+        default boolean test(AuthSession auth) {
+            return evaluate(auth).allowed();
+        }
     }
 
     /**

@@ -35,7 +35,7 @@ final class CallContext implements Context, Context.Log {
 
     @Override
     public AuthSession auth() {
-        return scope.auth;
+        return scope.caller.session();
     }
 
     @Override

@@ -24,6 +24,7 @@ final class Components {
     private final Map<String, ResourceTemplate> templates = new LinkedHashMap<>();
     private final Map<String, Prompt> prompts = new LinkedHashMap<>();
     private final Invocations invocations;
+    private final Access access = new Access(this);
 
     Components(Invocations invocations) {
         this.invocations = invocations;
@@ -101,56 +102,98 @@ final class Components {
         return List.copyOf(prompts.values());
     }
 
+    /** How {@link #intercept} handled a request; null means not at all: the SDK handles it. */
+    sealed interface Intercepted {
+    }
+
+    /** Answered here, with this result or JSON-RPC error. */
+    record Answer(Mono<Object> result) implements Intercepted {
+    }
+
+    /**
+     * A call of a tool refused only for missing scopes, by a caller who can step up: over HTTP, a 403 with the
+     * {@code insufficient_scope} challenge; a transport without one answers as for an unknown tool.
+     */
+    record StepUp(String tool, Access.MissingScopes refusal) implements Intercepted {
+    }
+
+    /** The owner of the access decision, which looks components up here. */
+    Access access() {
+        return access;
+    }
+
+    /**
+     * The component of this kind and name, or null: for {@link Access.Kind#RESOURCE}, the resource with this URI,
+     * else the first template matching it.
+     */
+    Object find(Access.Kind kind, String name) {
+        List<ResourceTemplate> candidates;
+        synchronized (this) {
+            switch (kind) {
+                case TOOL:
+                    return tools.get(name);
+                case PROMPT:
+                    return prompts.get(name);
+                default:
+                    Resource resource = resources.get(name);
+                    if (resource != null) {
+                        return resource;
+                    }
+                    candidates = List.copyOf(templates.values());
+            }
+        }
+        for (ResourceTemplate t : candidates) {
+            if (new io.modelcontextprotocol.util.DefaultMcpUriTemplateManager(t.uriTemplate()).matches(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /**
      * Requests the transports answer from here instead of the SDK: the four lists, filtered by
      * {@code canAccess} for this caller; completions (whose SDK registry cannot change at run time); and
-     * calls of unknown tools and prompts. Returns null for every other request.
+     * calls of unknown or refused tools and prompts. Returns null for every other request, and for a call the
+     * caller may make, whose access decision it records in the request's scope for the handler.
      */
-    Mono<Object> intercept(String method, Object params, McpTransportContext ctx) {
+    Intercepted intercept(String method, Object params, McpTransportContext ctx) {
         if (McpSchema.METHOD_COMPLETION_COMPLETE.equals(method)) {
-            return Mono.defer(() -> complete(params, ctx)).cast(Object.class);
+            return new Answer(Mono.defer(() -> complete(params, ctx)).cast(Object.class));
         }
         // Authorize before dispatch: unknown and refused tools and prompts get one answer, before the shape of
-        // the params is even looked at, so nothing about a refused component leaks (see also Invocations).
+        // the params is even looked at, so nothing about a refused component leaks. The decision is made once,
+        // here; the handler only checks that it runs the component decided on (see Invocations).
         if (McpSchema.METHOD_TOOLS_CALL.equals(method) || McpSchema.METHOD_PROMPT_GET.equals(method)) {
-            boolean isTool = McpSchema.METHOD_TOOLS_CALL.equals(method);
+            Access.Kind kind = McpSchema.METHOD_TOOLS_CALL.equals(method) ? Access.Kind.TOOL : Access.Kind.PROMPT;
             Map<?, ?> map = params instanceof Map<?, ?> m ? m : Map.of();
             if (!(map.get("name") instanceof String name)) {
-                return Mono.error(invalidParams("Invalid params: \"name\" is required"));
+                return new Answer(Mono.error(invalidParams("Invalid params: \"name\" is required")));
             }
-            AccessCheck check;
-            synchronized (this) {
-                Object component = isTool ? tools.get(name) : prompts.get(name);
-                if (component == null) {
-                    return Mono.error(isTool ? Invocations.unknownTool(name) : Invocations.unknownPrompt(name));
-                }
-                check = component instanceof Tool t ? t.canAccess() : ((Prompt) component).canAccess();
+            RequestScope scope = RequestScope.of(ctx);
+            Access.Decision decision = access.decide(kind, name, scope.caller);
+            if (decision instanceof Access.MissingScopes refusal) {
+                return new StepUp(name, refusal);
             }
-            AccessCheck.Decision decision = Invocations.decide(check, ctx);
-            if (!decision.allowed()) {
-                RequestScope scope = RequestScope.of(ctx);
-                if (isTool && decision.scopeOnly() && scope.canStepUp) {
-                    // Step-up: the caller may get this tool by granting more scopes (HTTP 403 challenge).
-                    java.util.Set<String> wanted = new java.util.LinkedHashSet<>(scope.auth.scopes());
-                    wanted.addAll(decision.missingScopes());
-                    throw new AccessDenied(scope.requestId, wanted);
-                }
-                return Mono.error(isTool ? Invocations.unknownTool(name) : Invocations.unknownPrompt(name));
+            if (!(decision instanceof Access.Allowed allowed)) {
+                return new Answer(Mono.error(Access.unknown(kind, name)));
             }
             if (!optionalObject(map.get("arguments")) || !optionalObject(map.get("_meta"))) {
-                return Mono.error(invalidParams("Invalid params: \"arguments\" and \"_meta\" must be objects"));
+                return new Answer(Mono.error(
+                        invalidParams("Invalid params: \"arguments\" and \"_meta\" must be objects")));
             }
+            scope.grant(allowed.component());
             return null;
         }
         if (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)) {
             String uri = params instanceof Map<?, ?> m && m.get("uri") instanceof String u ? u : null;
             if (uri == null) {
-                return Mono.error(invalidParams("Invalid params: \"uri\" is required"));
+                return new Answer(Mono.error(invalidParams("Invalid params: \"uri\" is required")));
             }
-            return readable(uri, ctx) ? null : Mono.error(McpError.RESOURCE_NOT_FOUND.apply(uri));
+            return access.decide(Access.Kind.RESOURCE, uri, RequestScope.of(ctx).caller) instanceof Access.Allowed
+                    ? null : new Answer(Mono.error(Access.unknown(Access.Kind.RESOURCE, uri)));
         }
         Object listed = list(method, ctx);
-        return listed == null ? null : Mono.just(listed);
+        return listed == null ? null : new Answer(Mono.just(listed));
     }
 
     private Mono<McpSchema.CompleteResult> complete(Object params, McpTransportContext ctx) {
@@ -170,7 +213,7 @@ final class Components {
             synchronized (this) {
                 prompt = prompts.get(ref.name());
             }
-            if (prompt == null || !Invocations.allowed(prompt.canAccess(), ctx)) {
+            if (prompt == null || !allowed(prompt, ctx)) {
                 return Mono.error(invalidParams("Prompt not found: " + ref.name()));
             }
             return invocations.complete(prompt.completers().get(argument), request, ctx);
@@ -182,10 +225,10 @@ final class Components {
                 template = templates.get(ref.uri());
                 resource = resources.get(ref.uri());
             }
-            if (template != null && Invocations.allowed(template.canAccess(), ctx)) {
+            if (template != null && allowed(template, ctx)) {
                 return invocations.complete(template.completers().get(argument), request, ctx);
             }
-            if (resource != null && Invocations.allowed(resource.canAccess(), ctx)) {
+            if (resource != null && allowed(resource, ctx)) {
                 return invocations.complete(null, request, ctx);
             }
             return Mono.error(McpError.RESOURCE_NOT_FOUND.apply(ref.uri()));
@@ -197,23 +240,9 @@ final class Components {
         return value == null || value instanceof Map;
     }
 
-    /** Whether {@code uri} names a resource, or matches a template, that this caller may read. */
-    private boolean readable(String uri, McpTransportContext ctx) {
-        Resource resource;
-        List<ResourceTemplate> candidates;
-        synchronized (this) {
-            resource = resources.get(uri);
-            candidates = List.copyOf(templates.values());
-        }
-        if (resource != null) {
-            return Invocations.allowed(resource.canAccess(), ctx);
-        }
-        for (ResourceTemplate t : candidates) {
-            if (new io.modelcontextprotocol.util.DefaultMcpUriTemplateManager(t.uriTemplate()).matches(uri)) {
-                return Invocations.allowed(t.canAccess(), ctx);
-            }
-        }
-        return false;
+    /** Whether this request's caller may use {@code component}. */
+    private static boolean allowed(Object component, McpTransportContext ctx) {
+        return Access.decide(component, RequestScope.of(ctx).caller) instanceof Access.Allowed;
     }
 
     private static McpError invalidParams(String message) {
@@ -224,33 +253,32 @@ final class Components {
         return switch (method) {
             case McpSchema.METHOD_TOOLS_LIST -> McpSchema.ListToolsResult.builder(visibleTools(ctx)).build();
             case McpSchema.METHOD_RESOURCES_LIST -> McpSchema.ListResourcesResult.builder(
-                    visible(resources(), Resource::canAccess, Resource::definition, ctx)).build();
+                    visible(resources(), Resource::definition, ctx)).build();
             case McpSchema.METHOD_RESOURCES_TEMPLATES_LIST -> McpSchema.ListResourceTemplatesResult.builder(
-                    visible(templates(), ResourceTemplate::canAccess, ResourceTemplate::definition, ctx)).build();
+                    visible(templates(), ResourceTemplate::definition, ctx)).build();
             case McpSchema.METHOD_PROMPT_LIST -> McpSchema.ListPromptsResult.builder(
-                    visible(prompts(), Prompt::canAccess, Prompt::definition, ctx)).build();
+                    visible(prompts(), Prompt::definition, ctx)).build();
             default -> null;
         };
     }
 
     /** Tools refused only for missing scopes stay listed (the caller can step up), unless they ask to be hidden. */
     private List<McpSchema.Tool> visibleTools(McpTransportContext ctx) {
-        boolean canStepUp = RequestScope.of(ctx).canStepUp;
+        Access.Caller caller = RequestScope.of(ctx).caller;
         List<McpSchema.Tool> out = new ArrayList<>();
         for (Tool tool : tools()) {
-            AccessCheck.Decision d = Invocations.decide(tool.canAccess(), ctx);
-            if (d.allowed() || (d.scopeOnly() && canStepUp && !tool.hiddenWhenScopesMissing())) {
+            if (Access.listed(Access.decide(tool, caller), tool.hiddenWhenScopesMissing())) {
                 out.add(tool.definition());
             }
         }
         return out;
     }
 
-    private static <C, D> List<D> visible(List<C> items, Function<C, AccessCheck> check, Function<C, D> definition,
-            McpTransportContext ctx) {
+    private static <C, D> List<D> visible(List<C> items, Function<C, D> definition, McpTransportContext ctx) {
+        Access.Caller caller = RequestScope.of(ctx).caller;
         List<D> out = new ArrayList<>(items.size());
         for (C item : items) {
-            if (Invocations.allowed(check.apply(item), ctx)) {
+            if (Access.listed(Access.decide(item, caller), false)) {
                 out.add(definition.apply(item));
             }
         }

@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Runs user code for tools, resources, prompts and completions: the access check first, then argument
+ * Runs user code for tools, resources, prompts and completions: the access decision first, then argument
  * validation, then the handler on the tool executor (never an I/O thread), then result mapping. Failures
  * become results or JSON-RPC errors; no stack trace reaches the client.
  */
@@ -62,45 +62,21 @@ final class Invocations {
                 || McpSchema.METHOD_PROMPT_GET.equals(method) || McpSchema.METHOD_COMPLETION_COMPLETE.equals(method);
     }
 
-    /** The full decision of a check for this request's caller; a check that throws refuses. */
-    static AccessCheck.Decision decide(AccessCheck check, McpTransportContext ctx) {
-        if (check == null) {
-            return AccessCheck.Decision.ALLOWED;
-        }
-        try {
-            return check.evaluate(RequestScope.of(ctx).auth);
-        } catch (RuntimeException e) {
-            LOG.warn("A canAccess check threw; access refused", e);
-            return AccessCheck.Decision.DENIED;
-        }
-    }
-
-    static boolean allowed(AccessCheck check, McpTransportContext ctx) {
-        if (check == null) {
-            return true;
-        }
-        try {
-            return check.test(RequestScope.of(ctx).auth);
-        } catch (RuntimeException e) {
-            LOG.warn("A canAccess check threw; access refused", e);
-            return false;
-        }
-    }
-
-    // One error for a tool that does not exist and one the caller may not use, so a refusal reveals nothing.
-    static McpError unknownTool(String name) {
-        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + name).build();
-    }
-
-    static McpError unknownPrompt(String name) {
-        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + name).build();
+    /**
+     * Whether this request's caller may use {@code component}. Tools and prompts were decided before dispatch
+     * (see {@link Components#intercept}), so they are decided here only if replaced in between; resources are
+     * decided here, once the SDK has matched the URI to one.
+     */
+    private static boolean allowed(Object component, McpTransportContext tctx) {
+        RequestScope scope = RequestScope.of(tctx);
+        return scope.granted(component) || Access.decide(component, scope.caller) instanceof Access.Allowed;
     }
 
     Mono<McpSchema.CallToolResult> callTool(Tool tool, McpTransportContext tctx, McpAsyncServerExchange exchange,
             McpSchema.CallToolRequest request) {
         return Mono.defer(() -> {
-            if (!allowed(tool.canAccess(), tctx)) {
-                return Mono.error(unknownTool(tool.name()));
+            if (!allowed(tool, tctx)) {
+                return Mono.error(Access.unknown(Access.Kind.TOOL, tool.name()));
             }
             Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
             String invalid = tool.inputSchema().problems(arguments);
@@ -149,8 +125,8 @@ final class Invocations {
     Mono<McpSchema.ReadResourceResult> readResource(Resource resource, McpTransportContext tctx,
             McpAsyncServerExchange exchange, McpSchema.ReadResourceRequest request) {
         return Mono.defer(() -> {
-            if (!allowed(resource.canAccess(), tctx)) {
-                return Mono.error(McpError.RESOURCE_NOT_FOUND.apply(request.uri()));
+            if (!allowed(resource, tctx)) {
+                return Mono.error(Access.unknown(Access.Kind.RESOURCE, request.uri()));
             }
             CallContext ctx = new CallContext(tctx, exchange, request.meta(), resource.uri());
             String mimeType = resource.definition().mimeType();
@@ -162,8 +138,8 @@ final class Invocations {
     Mono<McpSchema.ReadResourceResult> readTemplate(ResourceTemplate template, McpTransportContext tctx,
             McpAsyncServerExchange exchange, McpSchema.ReadResourceRequest request) {
         return Mono.defer(() -> {
-            if (!allowed(template.canAccess(), tctx)) {
-                return Mono.error(McpError.RESOURCE_NOT_FOUND.apply(request.uri()));
+            if (!allowed(template, tctx)) {
+                return Mono.error(Access.unknown(Access.Kind.RESOURCE, request.uri()));
             }
             Map<String, String> variables = new DefaultMcpUriTemplateManager(template.uriTemplate())
                     .extractVariableValues(request.uri());
@@ -178,8 +154,8 @@ final class Invocations {
     Mono<McpSchema.GetPromptResult> getPrompt(Prompt prompt, McpTransportContext tctx,
             McpAsyncServerExchange exchange, McpSchema.GetPromptRequest request) {
         return Mono.defer(() -> {
-            if (!allowed(prompt.canAccess(), tctx)) {
-                return Mono.error(unknownPrompt(prompt.name()));
+            if (!allowed(prompt, tctx)) {
+                return Mono.error(Access.unknown(Access.Kind.PROMPT, prompt.name()));
             }
             Map<String, String> arguments = new java.util.LinkedHashMap<>();
             if (request.arguments() != null) {

@@ -8,15 +8,23 @@ import reactor.core.publisher.Mono;
 /**
  * One HTTP request to the MCP endpoint after the checks every request passes (origin, protocol version,
  * media types, size, authentication), handed to a transport.
+ *
+ * @param caller    who is calling: the one place the request's identity is held
+ * @param challenge the challenges of the server, for the 403 of a step-up
  */
-record McpCall(HttpChannel channel, ServerRequest http, AuthSession auth, boolean bearer) {
+record McpCall(HttpChannel channel, ServerRequest http, Access.Caller caller, BearerChallenge challenge) {
 
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final Map<String, String> SSE_HEADERS = Map.of("Cache-Control", "no-cache, no-transform",
             "X-Accel-Buffering", "no");
 
-    McpCall withAuth(AuthSession session, boolean bearer) {
-        return session == null ? this : new McpCall(channel, http.withAuth(session), session, bearer);
+    McpCall withCaller(Access.Caller authenticated) {
+        return new McpCall(channel, http, authenticated, challenge);
+    }
+
+    /** The caller's session, or null. */
+    AuthSession auth() {
+        return caller.session();
     }
 
     String sessionId() {
@@ -24,7 +32,7 @@ record McpCall(HttpChannel channel, ServerRequest http, AuthSession auth, boolea
     }
 
     RequestScope scope(Object requestId) {
-        return new RequestScope(requestId, auth, http, bearer);
+        return new RequestScope(requestId, caller);
     }
 
     void respondJson(int status, Object body) {
@@ -44,6 +52,12 @@ record McpCall(HttpChannel channel, ServerRequest http, AuthSession auth, boolea
                             null);
             respondJson(200, McpSchema.JSONRPCResponse.error(requestId, e));
         });
+    }
+
+    /** Answers a call refused for missing scopes: HTTP 403 with the {@code insufficient_scope} challenge. */
+    void refuse(Object requestId, Access.MissingScopes refusal) {
+        JsonRpcException e = challenge.insufficientScope(http, requestId, refusal.scopes());
+        channel.respond(e.httpStatus, "application/json", e.body(), e.headers);
     }
 
     void accepted() {

@@ -164,27 +164,25 @@ final class McpEndpoint implements HttpHandler {
         if (!initialize) {
             checkProtocolVersion(call.http(), id);
         }
-        backend.post(call.withAuth(authenticator.authenticate(call.http(), id), authenticator.bearerTokens()), message);
+        backend.post(call.withCaller(authenticator.caller(call.http(), id)), message);
     }
 
     private void onWorker(HttpServerExchange ex, Consumer<McpCall> action) {
         ex.dispatch(() -> run(ex, call -> {
             checkProtocolVersion(call.http(), null);
-            action.accept(call.withAuth(authenticator.authenticate(call.http(), null), authenticator.bearerTokens()));
+            action.accept(call.withCaller(authenticator.caller(call.http(), null)));
         }));
     }
 
     private void run(HttpServerExchange ex, Consumer<McpCall> step) {
         HttpChannel channel = new HttpChannel(ex);
-        McpCall call = new McpCall(channel, Exchanges.request(ex, Map.of(), null, trustForwarded), null, false);
+        McpCall call = new McpCall(channel, Exchanges.request(ex, Map.of(), null, trustForwarded),
+                Access.Caller.ANONYMOUS, authenticator.challenge());
         try {
             step.accept(call);
         } catch (JsonRpcException e) {
             channel.respond(e.httpStatus, JSON, e.body(),
                     e.httpStatus == 405 ? Map.of("Allow", backend.allowedMethods()) : e.headers);
-        } catch (AccessDenied e) {
-            JsonRpcException refusal = authenticator.insufficientScope(call.http(), e.requestId, e.scopes);
-            channel.respond(refusal.httpStatus, JSON, refusal.body(), refusal.headers);
         } catch (HttpResponseException e) {
             channel.respond(e.status(), null, e.body(), e.headers());
         } catch (RuntimeException e) {

@@ -2,7 +2,6 @@ package dev.fastmcp;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,22 +15,32 @@ import org.slf4j.LoggerFactory;
 final class RequestAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestAuthenticator.class);
-    static final RequestAuthenticator NONE = new RequestAuthenticator(null, null, null, List.of());
 
     private final Authenticator authenticator;
     private final AuthProvider provider;
-    private final java.util.function.Function<ServerRequest, String> resourceMetadataUrl;
-    private final List<String> challengeScopes;
+    private final BearerChallenge challenge;
     private final Set<String> requiredScopes;
 
     RequestAuthenticator(Authenticator authenticator, AuthProvider provider,
             java.util.function.Function<ServerRequest, String> resourceMetadataUrl, List<String> requiredScopes) {
         this.authenticator = authenticator;
         this.provider = provider;
-        this.resourceMetadataUrl = resourceMetadataUrl;
         this.requiredScopes = Set.copyOf(requiredScopes);
-        this.challengeScopes = !requiredScopes.isEmpty() ? List.copyOf(requiredScopes)
-                : provider == null ? List.of() : List.copyOf(provider.scopesSupported());
+        this.challenge = new BearerChallenge(resourceMetadataUrl, !requiredScopes.isEmpty() ? requiredScopes
+                : provider == null ? List.of() : provider.scopesSupported());
+    }
+
+    /** The challenges this server answers refusals with. */
+    BearerChallenge challenge() {
+        return challenge;
+    }
+
+    /**
+     * The caller of a request to the MCP endpoint: {@link #authenticate}, with whether its session came from a
+     * bearer token (and so may step up to more scopes).
+     */
+    Access.Caller caller(ServerRequest request, Object requestId) {
+        return Access.Caller.of(authenticate(request, requestId), bearerTokens());
     }
 
     /** Whether sessions come from OAuth bearer tokens (so a scope refusal can be answered with a step-up). */
@@ -66,7 +75,7 @@ final class RequestAuthenticator {
         }
         String token = bearerToken(request.header("authorization"));
         if (token == null) {
-            throw challenge(request, requestId, null, null, "Unauthorized: a bearer token is required");
+            throw challenge.unauthorized(request, requestId, null, null, "Unauthorized: a bearer token is required");
         }
         TokenVerification verification;
         try {
@@ -77,25 +86,16 @@ final class RequestAuthenticator {
         }
         if (!verification.isValid()) {
             LOG.debug("Bearer token refused: {}", verification.error());
-            throw challenge(request, requestId, "invalid_token", verification.error(),
+            throw challenge.unauthorized(request, requestId, "invalid_token", verification.error(),
                     "Unauthorized: the access token is invalid or expired");
         }
         AuthSession session = verification.session();
         if (!session.scopes().containsAll(requiredScopes)) {
             Set<String> wanted = new LinkedHashSet<>(session.scopes());
             wanted.addAll(requiredScopes);
-            throw insufficientScope(request, requestId, wanted);
+            throw challenge.insufficientScope(request, requestId, wanted);
         }
         return session;
-    }
-
-    /** The 403 for a call that needs more scopes; {@code scopes} are all the client should ask for. */
-    JsonRpcException insufficientScope(ServerRequest request, Object requestId, Set<String> scopes) {
-        String needed = String.join(" ", scopes);
-        return new JsonRpcException(403, requestId, -32001, "Forbidden (insufficient_scope): the access token "
-                + "lacks required scopes; authorize again with scope \"" + quote(needed) + "\"",
-                Map.of("WWW-Authenticate", header(request, "insufficient_scope",
-                        "the access token lacks required scopes", List.copyOf(scopes))));
     }
 
     private AuthSession hook(ServerRequest request, Object requestId) {
@@ -117,27 +117,6 @@ final class RequestAuthenticator {
             throw new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
         }
         return session;
-    }
-
-    private JsonRpcException challenge(ServerRequest request, Object requestId, String error, String description,
-            String message) {
-        return new JsonRpcException(401, requestId, -32001, message,
-                Map.of("WWW-Authenticate", header(request, error, description, challengeScopes)));
-    }
-
-    private String header(ServerRequest request, String error, String description, List<String> scopes) {
-        StringBuilder h = new StringBuilder("Bearer resource_metadata=\"")
-                .append(resourceMetadataUrl.apply(request)).append('"');
-        if (!scopes.isEmpty()) {
-            h.append(", scope=\"").append(quote(String.join(" ", scopes))).append('"');
-        }
-        if (error != null) {
-            h.append(", error=\"").append(error).append('"');
-        }
-        if (description != null) {
-            h.append(", error_description=\"").append(quote(description)).append('"');
-        }
-        return h.toString();
     }
 
     /** The token of an {@code Authorization: Bearer} header; null when absent or another scheme. */
@@ -184,16 +163,5 @@ final class RequestAuthenticator {
         public String toString() {
             return type;
         }
-    }
-
-    // RFC 6750 quoted-string values: drop quotes, backslashes and control characters rather than escape them.
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -6,33 +6,26 @@ import reactor.core.Disposable;
 
 /**
  * What the transport knows of one JSON-RPC request and hands down to the handlers through the SDK's
- * {@link McpTransportContext}: the caller, the request id, and its cancellation.
+ * {@link McpTransportContext}: the caller, the request id, the component the access decision allowed, and its
+ * cancellation.
  */
 final class RequestScope {
 
     private static final String KEY = "dev.fastmcp.request";
-    private static final RequestScope NONE = new RequestScope(null, null, null, false);
+    private static final RequestScope NONE = new RequestScope(null, Access.Caller.ANONYMOUS);
 
     final Object requestId;
-    final AuthSession auth;
-    final ServerRequest http;
-    /** Whether the caller authenticated with an OAuth bearer token, so it can step up to more scopes. */
-    final boolean canStepUp;
+    final Access.Caller caller;
+    private volatile Object granted;
     private volatile boolean cancelled;
     private volatile Disposable subscription;
     private volatile Runnable onCancel;
     private volatile Runnable streamCloser;
     private Thread runner; // guarded by this: the thread running the request's user code in place, if any
 
-    RequestScope(Object requestId, AuthSession auth, ServerRequest http) {
-        this(requestId, auth, http, false);
-    }
-
-    RequestScope(Object requestId, AuthSession auth, ServerRequest http, boolean canStepUp) {
+    RequestScope(Object requestId, Access.Caller caller) {
         this.requestId = requestId;
-        this.auth = auth;
-        this.http = http;
-        this.canStepUp = canStepUp && auth != null;
+        this.caller = caller;
     }
 
     McpTransportContext transportContext() {
@@ -42,6 +35,21 @@ final class RequestScope {
     static RequestScope of(McpTransportContext ctx) {
         Object scope = ctx == null ? null : ctx.get(KEY);
         return scope instanceof RequestScope s ? s : NONE;
+    }
+
+    /** Records the component the access decision allowed this request, before the SDK dispatches it. */
+    void grant(Object component) {
+        if (this != NONE) {
+            granted = component;
+        }
+    }
+
+    /**
+     * Whether the access decision of this request allowed this very component; false when it was replaced
+     * between the decision and the dispatch (or the request was not decided, which no transport does).
+     */
+    boolean granted(Object component) {
+        return component != null && granted == component;
     }
 
     /** Whether this scope belongs to a request (and not to a notification or to no transport at all). */

@@ -53,10 +53,14 @@ final class StatelessHttp implements McpStatelessServerTransport, McpBackend {
                 return;
             }
             RequestScope scope = call.scope(request.id());
-            Mono<Object> intercepted = components.intercept(request.method(), request.params(),
+            Components.Intercepted intercepted = components.intercept(request.method(), request.params(),
                     scope.transportContext());
-            if (intercepted != null) {
-                call.respond(request.id(), intercepted);
+            if (intercepted instanceof Components.Answer answer) {
+                call.respond(request.id(), answer.result());
+                return;
+            }
+            if (intercepted instanceof Components.StepUp stepUp) {
+                call.refuse(request.id(), stepUp.refusal());
                 return;
             }
             handler.handleRequest(scope.transportContext(), request).subscribe(

@@ -134,7 +134,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     }
 
     private void request(McpSchema.JSONRPCRequest request) {
-        RequestScope scope = new RequestScope(request.id(), null, null);
+        RequestScope scope = new RequestScope(request.id(), Access.Caller.ANONYMOUS);
         McpTransportContext ctx = scope.transportContext();
         if (McpSchema.METHOD_INITIALIZE.equals(request.method())) {
             if (session != null) {
@@ -167,9 +167,13 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
             write(McpSchema.JSONRPCResponse.error(request.id(), invalid.getJsonRpcError()));
             return;
         }
-        Mono<Object> intercepted = components.intercept(request.method(), request.params(), ctx);
-        if (intercepted != null) {
-            intercepted.subscribe(value -> write(McpSchema.JSONRPCResponse.result(request.id(), value)),
+        Components.Intercepted intercepted = components.intercept(request.method(), request.params(), ctx);
+        if (intercepted instanceof Components.StepUp stepUp) {
+            // No bearer tokens on stdio, so no step-up: the refused tool is unknown, as to any such caller.
+            intercepted = new Components.Answer(Mono.error(Access.unknown(Access.Kind.TOOL, stepUp.tool())));
+        }
+        if (intercepted instanceof Components.Answer answer) {
+            answer.result().subscribe(value -> write(McpSchema.JSONRPCResponse.result(request.id(), value)),
                     e -> write(McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e))));
             return;
         }
