@@ -114,10 +114,11 @@ public record Limits(int registrationRateLimit, int maxUnusedRegistrations, int 
     /**
      * Restricts the redirect URIs clients may register: each must then match one of these patterns as well as
      * pass the usual rules (https, http on loopback, or a native app's private-use scheme). Not called (the
-     * default): any URI passing the usual rules is accepted. Given an empty list ({@code List.of()}): every registration is
-     * refused (a way to close dynamic registration). Patterns are matched component by component, never as
-     * strings, so {@code https://*.example.com/*} does not match {@code https://evil.com/.example.com/}; examples:
-     * {@code https://*.example.com/callback}, {@code http://localhost:*}, {@code cursor://anysphere.cursor-retrieval/*}.
+     * default): any URI passing the usual rules is accepted. Given an empty list ({@code List.of()}): every
+     * registration is refused (a way to close dynamic registration). Patterns are matched component by component,
+     * never as strings, so {@code https://*.example.com/*} does not match {@code https://evil.com/.example.com/};
+     * examples: {@code https://*.example.com/callback}, {@code http://localhost:*},
+     * {@code cursor://anysphere.cursor-retrieval/*}.
      * The full grammar is on {@code RedirectUris.matchesPattern}; an invalid pattern is refused here.
      */
     public Limits allowedRedirectUriPatterns(String... patterns) {

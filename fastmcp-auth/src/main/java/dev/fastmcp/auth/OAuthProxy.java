@@ -207,7 +207,8 @@ public final class OAuthProxy implements AuthProvider {
         private UnaryOperator<List<String>> upstreamScopes;
 
         Builder(Upstream upstream) {
-            this.upstream = Objects.requireNonNull(upstream, "upstream == null; pass Upstream.of(authorizationEndpoint, "
+            this.upstream = Objects.requireNonNull(upstream,
+                    "upstream == null; pass Upstream.of(authorizationEndpoint, "
                     + "tokenEndpoint, clientId, clientSecret)");
         }
 

@@ -78,14 +78,16 @@ public record Upstream(String upstreamAuthorizationEndpoint, String upstreamToke
     public Upstream upstreamAuthorizationEndpoint(String url) {
         return new Upstream(url, upstreamTokenEndpoint, upstreamClientId, upstreamClientSecret,
                 upstreamTokenEndpointAuthMethod, upstreamRevocationEndpoint, upstreamIssuer, upstreamJwksUri,
-                upstreamTimeout, extraAuthorizationParams, extraTokenParams, forwardPkce, forwardResource, providerName);
+                upstreamTimeout, extraAuthorizationParams, extraTokenParams, forwardPkce, forwardResource,
+                        providerName);
     }
 
     /** The provider's token endpoint (https, or http on loopback). */
     public Upstream upstreamTokenEndpoint(String url) {
         return new Upstream(upstreamAuthorizationEndpoint, url, upstreamClientId, upstreamClientSecret,
                 upstreamTokenEndpointAuthMethod, upstreamRevocationEndpoint, upstreamIssuer, upstreamJwksUri,
-                upstreamTimeout, extraAuthorizationParams, extraTokenParams, forwardPkce, forwardResource, providerName);
+                upstreamTimeout, extraAuthorizationParams, extraTokenParams, forwardPkce, forwardResource,
+                        providerName);
     }
 
     /**
@@ -95,14 +97,16 @@ public record Upstream(String upstreamAuthorizationEndpoint, String upstreamToke
     public Upstream upstreamTokenEndpointAuthMethod(String method) {
         return new Upstream(upstreamAuthorizationEndpoint, upstreamTokenEndpoint, upstreamClientId,
                 upstreamClientSecret, method, upstreamRevocationEndpoint, upstreamIssuer, upstreamJwksUri,
-                upstreamTimeout, extraAuthorizationParams, extraTokenParams, forwardPkce, forwardResource, providerName);
+                upstreamTimeout, extraAuthorizationParams, extraTokenParams, forwardPkce, forwardResource,
+                        providerName);
     }
 
     /** The provider's RFC 7009 revocation endpoint; revoking our refresh token then revokes upstream too. */
     public Upstream upstreamRevocationEndpoint(String url) {
         return new Upstream(upstreamAuthorizationEndpoint, upstreamTokenEndpoint, upstreamClientId,
                 upstreamClientSecret, upstreamTokenEndpointAuthMethod, url, upstreamIssuer, upstreamJwksUri,
-                upstreamTimeout, extraAuthorizationParams, extraTokenParams, forwardPkce, forwardResource, providerName);
+                upstreamTimeout, extraAuthorizationParams, extraTokenParams, forwardPkce, forwardResource,
+                        providerName);
     }
 
     /**
@@ -241,7 +245,8 @@ public record Upstream(String upstreamAuthorizationEndpoint, String upstreamToke
             throw new IllegalArgumentException(name + " '" + url + "' is not a valid URL");
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        if (u.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && Loopback.isLoopbackHost(u.getHost()))) {
+        boolean loopbackHttp = scheme.equals("http") && Loopback.isLoopbackHost(u.getHost());
+        if (u.getHost() == null || !(scheme.equals("https") || loopbackHttp)) {
             throw new IllegalArgumentException(name + " '" + url + "' must be an https URL (http only on loopback)");
         }
     }

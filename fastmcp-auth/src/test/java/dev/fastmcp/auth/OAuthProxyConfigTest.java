@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OAuthProxyConfigTest {
 
     private static OAuthProxy.Builder minimal() {
-        return OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "id", "secret"));
+        return OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "id",
+                "secret"));
     }
 
     @Test
@@ -37,7 +38,7 @@ class OAuthProxyConfigTest {
     void encryptionOffIsRefusedForAPersistentStorage(@TempDir Path dir) {
         try (DiskStore disk = new DiskStore(dir)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> minimal().keysAndStorage(k -> k.tokenStorage(disk)).keysAndStorage(k -> k.encryptionKey(false)).build());
+                    () -> minimal().keysAndStorage(k -> k.tokenStorage(disk).encryptionKey(false)).build());
             assertTrue(e.getMessage().contains("persistent"), e.getMessage());
         }
     }
@@ -56,10 +57,13 @@ class OAuthProxyConfigTest {
 
     @Test
     void badOptionsSayWhatToChange() {
-        assertThrows(IllegalArgumentException.class, () -> minimal().upstream(u -> u.upstreamTokenEndpoint("http://idp.example/t")).build());
-        assertThrows(IllegalArgumentException.class, () -> minimal().upstream(u -> u.upstreamTokenEndpointAuthMethod("jwt")).build());
+        assertThrows(IllegalArgumentException.class, () -> minimal()
+                .upstream(u -> u.upstreamTokenEndpoint("http://idp.example/t")).build());
+        assertThrows(IllegalArgumentException.class, () -> minimal()
+                .upstream(u -> u.upstreamTokenEndpointAuthMethod("jwt")).build());
         assertThrows(IllegalArgumentException.class, () -> minimal().options(o -> o.redirectPath("callback")).build());
-        assertThrows(IllegalArgumentException.class, () -> minimal().keysAndStorage(k -> k.jwtSigningKey(new byte[8])).build());
+        assertThrows(IllegalArgumentException.class, () -> minimal().keysAndStorage(k -> k.jwtSigningKey(new byte[8]))
+                .build());
         assertThrows(IllegalArgumentException.class,
                 () -> minimal().upstream(u -> u.extraAuthorizationParams(Map.of("state", "x"))).build());
     }
@@ -156,7 +160,8 @@ class OAuthProxyConfigTest {
         String base;
         String clientId;
         Map<String, Object> tokens;
-        try (DiskStore disk = new DiskStore(dir); ProxyHarness before = new ProxyHarness(b -> b.keysAndStorage(k -> k.tokenStorage(disk)))) {
+        try (DiskStore disk = new DiskStore(dir); ProxyHarness before = new ProxyHarness(b -> b
+                .keysAndStorage(k -> k.tokenStorage(disk)))) {
             base = before.base();
             clientId = before.registerPublic();
             tokens = before.tokensFor(clientId, "judy");

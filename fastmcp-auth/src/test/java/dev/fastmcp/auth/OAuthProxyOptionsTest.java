@@ -41,7 +41,8 @@ class OAuthProxyOptionsTest {
 
     @Test
     void redirectUriPatternsRefuseTheWildcardBypassAndAcceptAMatch() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.allowedRedirectUriPatterns("https://*.example.com/*")))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .limits(l -> l.allowedRedirectUriPatterns("https://*.example.com/*")))) {
             HttpResponse<String> bypass = h.postJson("/oauth/register", registrationJson("https://evil.com/.example.com/"));
             assertEquals(400, bypass.statusCode(), bypass.body());
             assertEquals("invalid_redirect_uri", json(bypass).get("error"));
@@ -157,14 +158,16 @@ class OAuthProxyOptionsTest {
 
     @Test
     void disabledPassthroughCopiesNoClaims() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.claimsAndConsent(c -> c.customClaimsPassthrough(ClaimsPassthrough.disabled())))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .claimsAndConsent(c -> c.customClaimsPassthrough(ClaimsPassthrough.disabled())))) {
             addAdminTool(h);
             String access = (String) tokensWithUpstreamClaims(h, "root-1", Map.of("roles", List.of("admin")))
                     .get("access_token");
             assertFalse(TokenService.jwtPayload(access).containsKey("roles"));
             assertNull(callWithSdk(h, access, "admin_report"));
         }
-        assertThrows(NullPointerException.class, () -> minimal().claimsAndConsent(c -> c.customClaimsPassthrough(null)));
+        assertThrows(NullPointerException.class, () -> minimal()
+                .claimsAndConsent(c -> c.customClaimsPassthrough(null)));
     }
 
     // ---- registrationRateLimit ------------------------------------------------------------------------------
@@ -302,7 +305,8 @@ class OAuthProxyOptionsTest {
     // ---- metadata before start ------------------------------------------------------------------------------
 
     private static OAuthProxy.Builder minimal() {
-        return OAuthProxy.builder(Upstream.of("https://idp.example.com/authorize", "https://idp.example.com/token", "id", "secret"))
+        return OAuthProxy.builder(Upstream.of("https://idp.example.com/authorize", "https://idp.example.com/token",
+                "id", "secret"))
                 .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=");
     }
 

@@ -192,7 +192,9 @@ class OAuthProxyRefreshTest {
         }
 
         UnaryOperator<OAuthProxy.Builder> endpoint() {
-            return b -> b.upstream(u -> u.upstreamTokenEndpoint("http://127.0.0.1:" + server.getAddress().getPort() + "/token"));
+            return b -> b
+                    .upstream(u -> u.upstreamTokenEndpoint(
+                            "http://127.0.0.1:" + server.getAddress().getPort() + "/token"));
         }
 
         void answerRefresh(int status, String contentType, String body) {

@@ -234,7 +234,8 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void aFloodEvictsAbandonedRegistrationsBeforeOneWhoseSignInIsUnderWayAndNeverAUsedClient() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)).limits(l -> l.maxUnusedRegistrations(3)))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .limits(l -> l.registrationRateLimit(0).maxUnusedRegistrations(3)))) {
             String used = h.registerPublic();
             Map<String, Object> tokens = h.tokensFor(used, "early-user");
             String signingIn = h.registerPublic();
@@ -273,7 +274,8 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void aFloodCannotKeepItsOwnRegistrationsYoungByLookingThemUpToPushOutAVictims() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)).limits(l -> l.maxUnusedRegistrations(4)))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .limits(l -> l.registrationRateLimit(0).maxUnusedRegistrations(4)))) {
             List<String> flood = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 flood.add(h.registerPublic());
@@ -299,7 +301,8 @@ class OAuthProxyRegistrationAbuseTest {
     void anUnusedRegistrationExpiresAfterAnHourButASignInStartedWithinItCompletes() throws Exception {
         StorageTestClock clock = new StorageTestClock();
         MemoryTokenStorage storage = new MemoryTokenStorage(0, clock);
-        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)).keysAndStorage(k -> k.tokenStorage(storage)))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0))
+                .keysAndStorage(k -> k.tokenStorage(storage)))) {
             String idle = h.registerPublic();
             String late = h.registerPublic();
             PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
@@ -347,7 +350,8 @@ class OAuthProxyRegistrationAbuseTest {
         int bound = 500;
         int addresses = 100;
         int perAddress = 150;
-        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.maxUnusedRegistrations(bound)).limits(l -> l.registrationRateLimit(perAddress)))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .limits(l -> l.maxUnusedRegistrations(bound).registrationRateLimit(perAddress)))) {
             String used = h.registerPublic();
             Map<String, Object> tokens = h.tokensFor(used, "before-the-flood");
             String url = h.base() + "/oauth/register";

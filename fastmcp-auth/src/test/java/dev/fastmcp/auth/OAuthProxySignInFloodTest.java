@@ -80,7 +80,8 @@ class OAuthProxySignInFloodTest {
     void unfinishedSignInsNeverExceedTheBoundAndTheOldestGoFirst() throws Exception {
         int bound = 20;
         MemoryTokenStorage storage = new MemoryTokenStorage();
-        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.maxPendingAuthorizations(bound)).keysAndStorage(k -> k.tokenStorage(storage))
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.maxPendingAuthorizations(bound))
+                .keysAndStorage(k -> k.tokenStorage(storage))
                 .limits(l -> l.authorizationRateLimit(0)))) {
             String clientId = h.registerPublic();
             int baseline = storage.size();
@@ -121,7 +122,8 @@ class OAuthProxySignInFloodTest {
     void unfinishedSignInsWithoutConsentAreBoundedToo() throws Exception {
         int bound = 10;
         MemoryTokenStorage storage = new MemoryTokenStorage();
-        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.maxPendingAuthorizations(bound)).keysAndStorage(k -> k.tokenStorage(storage))
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.maxPendingAuthorizations(bound))
+                .keysAndStorage(k -> k.tokenStorage(storage))
                 .claimsAndConsent(c -> c.consentRequired(false)).limits(l -> l.authorizationRateLimit(0)))) {
             String clientId = h.registerPublic();
             int baseline = storage.size();
@@ -137,7 +139,9 @@ class OAuthProxySignInFloodTest {
 
     @Test
     void theBoundMustBePositive() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "c", "s"))
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token",
+                        "c", "s"))
                 .limits(l -> l.maxPendingAuthorizations(0)).build());
         assertTrue(e.getMessage().contains("maxPendingAuthorizations") && e.getMessage().contains("was 0"),
                 e.getMessage());

@@ -305,7 +305,8 @@ class OAuthProxyThreatTest {
         try {
             long t0 = System.nanoTime();
             Map<String, String> q = signInAgainst(b -> b
-                    .upstream(u -> u.upstreamTokenEndpoint("http://127.0.0.1:" + stub.getAddress().getPort() + "/token"))
+                    .upstream(u -> u.upstreamTokenEndpoint(
+                            "http://127.0.0.1:" + stub.getAddress().getPort() + "/token"))
                     .upstream(u -> u.upstreamTimeout(Duration.ofMillis(500))));
             assertEquals("temporarily_unavailable", q.get("error"));
             assertEquals("s-up", q.get("state"));
@@ -322,7 +323,8 @@ class OAuthProxyThreatTest {
                 "<html><body>Internal upstream detail: db-password=hunter2</body></html>");
         try {
             Map<String, String> q = signInAgainst(b -> b
-                    .upstream(u -> u.upstreamTokenEndpoint("http://127.0.0.1:" + stub.getAddress().getPort() + "/token")));
+                    .upstream(u -> u.upstreamTokenEndpoint(
+                            "http://127.0.0.1:" + stub.getAddress().getPort() + "/token")));
             assertEquals("temporarily_unavailable", q.get("error"));
             assertFalse(q.toString().contains("hunter2") || q.toString().contains("<html"), q.toString());
         } finally {

@@ -36,7 +36,7 @@ class OAuthProxyTokenBindingTest {
 
     @BeforeAll
     void start() {
-        h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)).limits(l -> l.authorizationRateLimit(0)));
+        h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0).authorizationRateLimit(0)));
         key = ProxyKeys.resolve(KeysAndStorage.defaults().secret(ProxyHarness.SECRET)).signing();
     }
 

@@ -146,7 +146,8 @@ class OAuthProxyUpstreamTest {
     void forgedOrWrongNonceIdTokenRefusesTheSignIn() throws Exception {
         RSAKeyPair attacker = RSAKeyPair.generate();
         try (StubTokenEndpoint stub = new StubTokenEndpoint();
-                ProxyHarness h = new ProxyHarness((idp, b) -> oidc().apply(idp, b).upstream(u -> u.upstreamTokenEndpoint(stub.url())))) {
+                ProxyHarness h = new ProxyHarness((idp, b) -> oidc().apply(idp, b)
+                        .upstream(u -> u.upstreamTokenEndpoint(stub.url())))) {
             String issuer = h.idp.issuerUrl(ISSUER_ID).toString();
             String clientId = h.registerPublic();
 
@@ -212,20 +213,25 @@ class OAuthProxyUpstreamTest {
 
     @Test
     void oidcOptions() {
-        OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "id", "s"));
-        assertThrows(IllegalArgumentException.class, () -> b.upstream(u -> u.upstreamJwksUri("https://idp.example/jwks")).build(),
+        OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of("https://idp.example/authorize",
+                "https://idp.example/token", "id", "s"));
+        assertThrows(IllegalArgumentException.class, () -> b
+                .upstream(u -> u.upstreamJwksUri("https://idp.example/jwks")).build(),
                 "a JWKS without an issuer");
         b.upstream(u -> u.upstreamJwksUri(null));
-        assertNotNull(b.upstream(u -> u.upstreamIssuer("https://idp.example")).build(), "the issuer alone: its JWKS is discovered");
+        assertNotNull(b.upstream(u -> u.upstreamIssuer("https://idp.example")).build(),
+                "the issuer alone: its JWKS is discovered");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> b.upstream(u -> u.upstreamIssuer("idp.example")).build());
         assertTrue(e.getMessage().contains("upstreamIssuer"), e.getMessage());
-        assertNotNull(b.upstream(u -> u.upstreamJwksUri("https://idp.example/jwks")).build(), "any issuer string with a JWKS URL");
+        assertNotNull(b.upstream(u -> u.upstreamJwksUri("https://idp.example/jwks")).build(),
+                "any issuer string with a JWKS URL");
     }
 
     @Test
     void withOnlyTheIssuerTheJwksIsDiscoveredAndTheIdTokenVerified() throws Exception {
-        try (ProxyHarness h = new ProxyHarness((idp, b) -> b.upstream(u -> u.upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString())))) {
+        try (ProxyHarness h = new ProxyHarness((idp, b) -> b
+                .upstream(u -> u.upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString())))) {
             for (String user : List.of("discovered-1", "discovered-2")) {
                 String clientId = h.registerPublic();
                 PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
@@ -248,7 +254,8 @@ class OAuthProxyUpstreamTest {
     @Test
     void aDiscoveryDocumentNamingAnotherIssuerRefusesTheSignIn() throws Exception {
         // OpenID Connect issuers compare exactly: with a trailing slash the provider's document names another one
-        try (ProxyHarness h = new ProxyHarness((idp, b) -> b.upstream(u -> u.upstreamIssuer(idp.issuerUrl(ISSUER_ID) + "/")));
+        try (ProxyHarness h = new ProxyHarness((idp, b) -> b
+                .upstream(u -> u.upstreamIssuer(idp.issuerUrl(ISSUER_ID) + "/")));
                 LogCapture logs = new LogCapture("dev.fastmcp.auth")) {
             String clientId = h.registerPublic();
             h.enqueueUser("someone");
@@ -265,7 +272,8 @@ class OAuthProxyUpstreamTest {
 
     @Test
     void tokenSwapOffNeedsAVerifierAndOnlyThen() {
-        OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "id", "s"));
+        OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of("https://idp.example/authorize",
+                "https://idp.example/token", "id", "s"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> b.enableTokenSwap(false).upstreamTokenVerifier(null).build());
         assertTrue(e.getMessage().contains("passthrough"), e.getMessage());

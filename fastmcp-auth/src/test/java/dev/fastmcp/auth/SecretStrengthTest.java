@@ -35,7 +35,8 @@ class SecretStrengthTest {
             "01234567890123456789012345678901234567890123456789");
 
     private static OAuthProxy.Builder proxy() {
-        return OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "id", "secret"));
+        return OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "id",
+                "secret"));
     }
 
     @Test

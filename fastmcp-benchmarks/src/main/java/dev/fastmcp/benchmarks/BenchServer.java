@@ -138,7 +138,8 @@ public final class BenchServer {
     private static void hs256(int port, Path dir, int pool) throws Exception {
         int upstreamPort = loopbackServer(BenchServer::upstream);
         String upstream = "http://127.0.0.1:" + upstreamPort;
-        OAuthProxy proxy = OAuthProxy.builder(Upstream.of(upstream + "/authorize", upstream + "/token", "bench-proxy", "bench-proxy-secret"))
+        OAuthProxy proxy = OAuthProxy.builder(Upstream.of(upstream + "/authorize", upstream + "/token",
+                "bench-proxy", "bench-proxy-secret"))
                 .scopes("openid")
                 // The flow is scripted here, so there is no one to click: the consent page is not what is measured.
                 .claimsAndConsent(c -> c.consentRequired(false))

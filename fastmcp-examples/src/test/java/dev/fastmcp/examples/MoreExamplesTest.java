@@ -52,7 +52,8 @@ class MoreExamplesTest {
 
     @Test
     void theCustomOAuthExampleIsClosedAndAdvertisesItsAuthorizationServer() throws Exception {
-        OAuthProxy proxy = OAuthProxy.builder(Upstream.of("https://login.example.com/oauth2/authorize", "https://login.example.com/oauth2/token", "client", "secret"))
+        OAuthProxy proxy = OAuthProxy.builder(Upstream.of("https://login.example.com/oauth2/authorize",
+                "https://login.example.com/oauth2/token", "client", "secret"))
                 .scopes("openid", "notes:write")
                 .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=")
                 .build();

@@ -39,7 +39,7 @@ public final class OIDCProvider extends ProxyPreset {
         return new Builder(issuer, clientId, clientSecret);
     }
 
-    /** Configures an {@link OIDCProvider}: discovered endpoints, and the proxy's options through {@code proxyOptions}. */
+    /** Configures an {@link OIDCProvider}: discovered endpoints, the proxy's options through {@code proxyOptions}. */
     public static final class Builder extends PresetBuilder<Builder> {
 
         private final String issuer;

@@ -107,7 +107,8 @@ class GoogleProviderTest {
 
     @Test
     void anIdTokenFromAnotherIssuerIsRefused() throws Exception {
-        GoogleProvider provider = google().upstream(u -> u.upstreamIssuer(idp.issuerUrl("not-google").toString())).build();
+        GoogleProvider provider = google().upstream(u -> u.upstreamIssuer(idp.issuerUrl("not-google").toString()))
+                .build();
         try (SignInHarness h = harness(provider)) {
             enqueueUser(Map.of("email", "x@example.com"));
             SignInHarness.SignIn s = h.signIn(h.register(), "openid email profile");
@@ -134,7 +135,8 @@ class GoogleProviderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> google().proxyOptions(o -> o.lifetimes(l -> l.accessTokenTtl(java.time.Duration.ZERO))).build());
         assertTrue(e.getMessage().contains("accessTokenTtl"), e.getMessage());
-        assertFalse(google().proxyOptions(o -> o.claimsAndConsent(c -> c.consentRequired(true)).limits(l -> l.registrationRateLimit(0))).build().toString().isEmpty());
+        assertFalse(google().proxyOptions(o -> o.claimsAndConsent(c -> c.consentRequired(true))
+                .limits(l -> l.registrationRateLimit(0))).build().toString().isEmpty());
     }
 
     private RecordedRequest takeRequestTo(String pathEnd) throws InterruptedException {
