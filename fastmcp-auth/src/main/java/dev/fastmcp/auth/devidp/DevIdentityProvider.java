@@ -1,8 +1,8 @@
 package dev.fastmcp.auth.devidp;
 
 import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.Upstream;
 import dev.fastmcp.auth.RSAKeyPair;
+import dev.fastmcp.auth.Upstream;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
