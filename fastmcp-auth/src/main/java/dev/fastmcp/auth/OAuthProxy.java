@@ -4,9 +4,11 @@ import dev.fastmcp.AuthProvider;
 import dev.fastmcp.HttpRoute;
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.TokenVerifier;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * An OAuth 2.1 authorization server for MCP clients in front of an upstream identity provider (Google, GitHub,
@@ -16,19 +18,18 @@ import java.util.Map;
  * {@link #loadUpstreamTokens}.
  *
  * <pre>{@code
- * OAuthProxy proxy = OAuthProxy.builder()
- *         .upstreamAuthorizationEndpoint("https://provider.example/oauth/authorize")
- *         .upstreamTokenEndpoint("https://provider.example/oauth/token")
- *         .upstreamClientId(System.getenv("OAUTH_CLIENT_ID"))
- *         .upstreamClientSecret(System.getenv("OAUTH_CLIENT_SECRET"))
+ * OAuthProxy proxy = OAuthProxy.builder(Upstream.of("https://provider.example/oauth/authorize",
+ *                 "https://provider.example/oauth/token",
+ *                 System.getenv("OAUTH_CLIENT_ID"), System.getenv("OAUTH_CLIENT_SECRET")))
  *         .scopes("openid", "profile")
  *         .secret(System.getenv("FASTMCP_SECRET"))   // signing, storage and consent keys, the same on every instance
+ *         .lifetimes(l -> l.accessTokenTtl(Duration.ofMinutes(15)))
  *         .build();
  * FastMCP.builder("notes", "1.0.0").auth(proxy).baseUrl("https://mcp.example.com").build().start();
  * }</pre>
  *
  * <p>Endpoints, under the server's base path: {@code POST /oauth/register}, {@code GET /oauth/authorize},
- * {@code GET|POST /oauth/consent}, {@code GET /oauth/callback} (see {@link Builder#redirectPath}),
+ * {@code GET|POST /oauth/consent}, {@code GET /oauth/callback} (see {@link ProxyOptions#redirectPath}),
  * {@code POST /oauth/token} and {@code POST /oauth/revoke}; the server adds the RFC 8414 and RFC 9728 metadata.
  * Register {@code <baseUrl>/oauth/callback} as the redirect URI of the upstream OAuth application.
  *
@@ -54,9 +55,9 @@ public final class OAuthProxy implements AuthProvider {
         this.store = new ProxyStore(settings.storage(), settings.storageKeyHashKey());
     }
 
-    /** Starts a configuration; see {@link Builder} for every option. */
-    public static Builder builder() {
-        return new Builder();
+    /** Starts a configuration with the provider's endpoints and credentials; see {@link Builder} for the rest. */
+    public static Builder builder(Upstream upstream) {
+        return new Builder(upstream);
     }
 
     @Override
@@ -117,7 +118,8 @@ public final class OAuthProxy implements AuthProvider {
         String base = settings.baseUrl();
         if (base == null) {
             throw new IllegalStateException("OAuthProxy metadata needs the server's public URL: give baseUrl(...) to "
-                    + "OAuthProxy.builder() to read it before the server starts, or start the server first");
+                    + "the proxy's options (options(o -> o.baseUrl(url))) to read it before the server starts, or "
+                    + "start the server first");
         }
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
@@ -138,24 +140,7 @@ public final class OAuthProxy implements AuthProvider {
      */
     @Override
     public Map<String, Object> authorizationServerMetadata() {
-        String issuer = issuerUrl();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("issuer", issuer);
-        m.put("authorization_endpoint", issuer + "/oauth/authorize");
-        m.put("token_endpoint", issuer + "/oauth/token");
-        m.put("registration_endpoint", issuer + "/oauth/register");
-        m.put("revocation_endpoint", issuer + "/oauth/revoke");
-        if (!settings.scopes().isEmpty()) {
-            m.put("scopes_supported", settings.scopes());
-        }
-        m.put("response_types_supported", List.of("code"));
-        m.put("response_modes_supported", List.of("query"));
-        m.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
-        m.put("code_challenge_methods_supported", List.of("S256"));
-        m.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
-        m.put("revocation_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
-        m.put("authorization_response_iss_parameter_supported", true);
-        return m;
+        return ProxyMetadata.document(issuerUrl(), settings.scopes());
     }
 
     /** The seed's name for {@link #authorizationServerMetadata()}. */
@@ -205,15 +190,148 @@ public final class OAuthProxy implements AuthProvider {
                 + settings.redirectPath() + "]";
     }
 
-    /** Configures an {@link OAuthProxy}; the option names follow the OAuth proxy documentation. */
-    public static final class Builder extends OAuthProxyOptions<Builder> {
+    /**
+     * Configures an {@link OAuthProxy}: the {@link Upstream} given to {@link OAuthProxy#builder(Upstream)}, the
+     * {@link ProxyOptions} (each group with its defaults), token swap, and the hooks through which provider presets
+     * adapt the proxy to their provider.
+     */
+    public static final class Builder {
 
-        Builder() {
+        private Upstream upstream;
+        private ProxyOptions options = ProxyOptions.defaults();
+        private boolean enableTokenSwap = true;
+        private TokenVerifier upstreamTokenVerifier;
+        private UpstreamIdentityResolver identityResolver;
+        private Function<ProxySession, ? extends ProxySession> sessionFactory;
+        private TokenVerifier idTokenVerifier;
+        private UnaryOperator<List<String>> upstreamScopes;
+
+        Builder(Upstream upstream) {
+            this.upstream = Objects.requireNonNull(upstream,
+                    "upstream == null; pass Upstream.of(authorizationEndpoint, "
+                    + "tokenEndpoint, clientId, clientSecret)");
         }
 
-        /** Checks the configuration (each error says what to change), resolves the keys and builds the proxy. */
+        /** Changes the upstream's settings: {@code .upstream(u -> u.upstreamRevocationEndpoint(url))}. */
+        public Builder upstream(UnaryOperator<Upstream> change) {
+            this.upstream = Objects.requireNonNull(change.apply(upstream), "upstream == null");
+            return this;
+        }
+
+        /** Replaces the proxy's options (default {@link ProxyOptions#defaults()}). */
+        public Builder options(ProxyOptions options) {
+            this.options = Objects.requireNonNull(options, "options == null");
+            return this;
+        }
+
+        /** Changes the proxy's options: {@code .options(o -> o.baseUrl(url).scopes("openid"))}. */
+        public Builder options(UnaryOperator<ProxyOptions> change) {
+            return options(change.apply(options));
+        }
+
+        /** The scopes offered to clients and requested upstream; see {@link ProxyOptions#scopes(List)}. */
+        public Builder scopes(String... scopes) {
+            return options(options.scopes(scopes));
+        }
+
+        /** The scopes offered to clients and requested upstream; see {@link ProxyOptions#scopes(List)}. */
+        public Builder scopes(List<String> scopes) {
+            return options(options.scopes(scopes));
+        }
+
+        /** The one secret all keys derive from; see {@link KeysAndStorage#secret(String)}. */
+        public Builder secret(String secret) {
+            return options(options.keysAndStorage(k -> k.secret(secret)));
+        }
+
+        /** Changes the keys and the storage: {@code .keysAndStorage(k -> k.tokenStorage(new DiskStore(dir)))}. */
+        public Builder keysAndStorage(UnaryOperator<KeysAndStorage> change) {
+            return options(options.keysAndStorage(change));
+        }
+
+        /** Changes the lifetimes: {@code .lifetimes(l -> l.accessTokenTtl(Duration.ofMinutes(15)))}. */
+        public Builder lifetimes(UnaryOperator<Lifetimes> change) {
+            return options(options.lifetimes(change));
+        }
+
+        /** Changes the limits and hardening: {@code .limits(l -> l.registrationRateLimit(20))}. */
+        public Builder limits(UnaryOperator<Limits> change) {
+            return options(options.limits(change));
+        }
+
+        /** Changes the consent page and the claims: {@code .claimsAndConsent(c -> c.consentRequired(true))}. */
+        public Builder claimsAndConsent(UnaryOperator<ClaimsAndConsent> change) {
+            return options(options.claimsAndConsent(change));
+        }
+
+        /**
+         * Whether clients get this proxy's tokens instead of the provider's; default true. Passing provider tokens
+         * through to clients is forbidden by the MCP specification unless they were issued for this server, so
+         * false is refused at build unless {@link #upstreamTokenVerifier} is set (see there): clients then get the
+         * provider's access token from our token endpoint, with an opaque single-use refresh token of ours when the
+         * provider gave one (the provider's refresh token stays here, since refreshing needs this server's
+         * credentials), and {@code /mcp} accepts what that verifier accepts.
+         */
+        public Builder enableTokenSwap(boolean enableTokenSwap) {
+            this.enableTokenSwap = enableTokenSwap;
+            return this;
+        }
+
+        /**
+         * The verifier of the provider's access tokens, required by {@code enableTokenSwap(false)}: clients then
+         * receive the provider's tokens and {@code /mcp} accepts exactly what this verifier accepts. It MUST require
+         * the token's audience to be this server's MCP resource URL (for example
+         * {@code JWKSVerifier.builder(jwks).issuer(iss).audience("https://mcp.example.com/mcp")}); the proxy cannot
+         * check that for you, and a verifier accepting tokens issued for other applications is the token
+         * passthrough the MCP specification forbids.
+         */
+        public Builder upstreamTokenVerifier(TokenVerifier verifier) {
+            this.upstreamTokenVerifier = verifier;
+            return this;
+        }
+
+        /**
+         * How the upstream tokens of a sign-in become an identity (see {@link UpstreamIdentityResolver}). Without
+         * one, the subject and claims come from the verified ID token, else from the payloads of the provider's JWTs.
+         */
+        public Builder upstreamIdentity(UpstreamIdentityResolver resolver) {
+            this.identityResolver = Objects.requireNonNull(resolver, "resolver == null");
+            return this;
+        }
+
+        /**
+         * The session tools receive: {@code factory} wraps each verified {@link ProxySession} into a typed session
+         * (a subclass built with {@link ProxySession#ProxySession(ProxySession)}).
+         */
+        public Builder sessionType(Function<ProxySession, ? extends ProxySession> factory) {
+            this.sessionFactory = Objects.requireNonNull(factory, "factory == null");
+            return this;
+        }
+
+        /**
+         * The verifier of the provider's ID tokens, for providers whose issuer is not one fixed string (Azure's
+         * multi-tenant endpoints name the user's tenant in it). It must check the signature, the audience (our
+         * upstream client id) and the expiry; the proxy adds the {@code nonce}. It replaces the upstream's
+         * {@code upstreamIssuer}, which may then not be set.
+         */
+        public Builder upstreamIdTokenVerifier(TokenVerifier verifier) {
+            this.idTokenVerifier = Objects.requireNonNull(verifier, "verifier == null");
+            return this;
+        }
+
+        /**
+         * How the scopes granted to a client are spelled in the upstream authorization request (Azure prefixes its
+         * API scopes with {@code api://<client id>/} and adds {@code offline_access}). Default: unchanged.
+         */
+        public Builder upstreamScopes(UnaryOperator<List<String>> mapping) {
+            this.upstreamScopes = Objects.requireNonNull(mapping, "mapping == null");
+            return this;
+        }
+
+        /** Checks how the options combine (each error says what to change), resolves the keys, builds the proxy. */
         public OAuthProxy build() {
-            return new OAuthProxy(resolve());
+            return new OAuthProxy(ProxySettings.resolve(upstream, options, enableTokenSwap, upstreamTokenVerifier,
+                    new PresetHooks(identityResolver, sessionFactory, idTokenVerifier, upstreamScopes)));
         }
     }
 }

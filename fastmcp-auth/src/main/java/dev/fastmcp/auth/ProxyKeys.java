@@ -23,16 +23,16 @@ record ProxyKeys(byte[] signing, byte[] consent, byte[] keyHash, TokenStorage st
     private static final byte[] SECRET_SALT = "fastmcp-oauth-proxy".getBytes(StandardCharsets.UTF_8);
 
     /**
-     * Resolves the keys; {@code encryptionKey} is ignored when {@code encryptionDisabled}, which is refused for a
-     * persistent storage. A secret too weak to derive keys from ({@link SecretStrength}) is refused.
+     * Resolves the keys of checked options (the secret's strength, the keys' lengths and encryption with a
+     * persistent storage were checked where they were set).
      */
-    static ProxyKeys resolve(String secret, byte[] jwtSigningKey, byte[] consentSigningKey, byte[] encryptionKey,
-            boolean encryptionDisabled, TokenStorage tokenStorage) {
-        byte[] secretBytes = null;
-        if (secret != null) {
-            SecretStrength.require("secret", secret);
-            secretBytes = secret.getBytes(StandardCharsets.UTF_8);
-        }
+    static ProxyKeys resolve(KeysAndStorage options) {
+        String secret = options.secret();
+        byte[] secretBytes = secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
+        byte[] jwtSigningKey = options.jwtSigningKey();
+        byte[] consentSigningKey = options.consentSigningKey();
+        byte[] encryptionKey = options.encryptionKey();
+        TokenStorage tokenStorage = options.tokenStorage();
         List<String> generated = new ArrayList<>();
         byte[] signing = key("jwtSigningKey", jwtSigningKey, secretBytes, "jwt signing", generated);
         byte[] consent = key("consentSigningKey", consentSigningKey, secretBytes, "consent signing", generated);
@@ -40,12 +40,7 @@ record ProxyKeys(byte[] signing, byte[] consent, byte[] keyHash, TokenStorage st
                 : Hkdf.derive(SECRET_SALT, signing, label("storage keys"), 32);
 
         TokenStorage storage = tokenStorage != null ? tokenStorage : new MemoryTokenStorage();
-        if (encryptionDisabled) {
-            if (storage instanceof DiskStore) {
-                throw new IllegalArgumentException("encryptionKey(false) is refused for a persistent storage ("
-                        + storage.getClass().getSimpleName() + "): tokens and client secrets would sit on disk in "
-                        + "clear. Give an encryptionKey or a secret");
-            }
+        if (!options.encryption()) {
             LOG.warn("OAuthProxy: storage encryption is OFF (encryptionKey(false)); upstream tokens are kept in clear."
                     + " Use this for development only");
         } else if (!(storage instanceof EncryptedTokenStorage)) {

@@ -110,7 +110,7 @@ class OAuthProxyAuthorizeAbuseTest {
 
     @Test
     void openRedirectThroughTheSignInRateLimitShowsAPageInstead() throws Exception {
-        start(b -> b.authorizationRateLimit(1));
+        start(b -> b.limits(l -> l.authorizationRateLimit(1)));
         String clientId = phishingClient();
         assertEquals(200, authorize(clientId).statusCode());
         assertPageNotRedirect(authorize(clientId), 429, "temporarily_unavailable");
@@ -144,7 +144,7 @@ class OAuthProxyAuthorizeAbuseTest {
 
     @Test
     void aRedirectUriTheOperatorAllowsStillGetsTheRfc6749ErrorRedirect() throws Exception {
-        start(b -> b.allowedRedirectUriPatterns("https://*.example.com/*"));
+        start(b -> b.limits(l -> l.allowedRedirectUriPatterns("https://*.example.com/*")));
         String allowed = "https://app.example.com/cb";
         String clientId = (String) h.register("none", allowed).get("client_id");
         String location = ProxyHarness.location(h.get(h.authorizeUrl(clientId, allowed,

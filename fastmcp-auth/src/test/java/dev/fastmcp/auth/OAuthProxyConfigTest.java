@@ -23,11 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OAuthProxyConfigTest {
 
     private static OAuthProxy.Builder minimal() {
-        return OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint("https://idp.example/authorize")
-                .upstreamTokenEndpoint("https://idp.example/token")
-                .upstreamClientId("id")
-                .upstreamClientSecret("secret");
+        return OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "id",
+                "secret"));
     }
 
     @Test
@@ -41,7 +38,7 @@ class OAuthProxyConfigTest {
     void encryptionOffIsRefusedForAPersistentStorage(@TempDir Path dir) {
         try (DiskStore disk = new DiskStore(dir)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> minimal().tokenStorage(disk).encryptionKey(false).build());
+                    () -> minimal().keysAndStorage(k -> k.tokenStorage(disk).encryptionKey(false)).build());
             assertTrue(e.getMessage().contains("persistent"), e.getMessage());
         }
     }
@@ -60,18 +57,21 @@ class OAuthProxyConfigTest {
 
     @Test
     void badOptionsSayWhatToChange() {
-        assertThrows(IllegalArgumentException.class, () -> minimal().upstreamTokenEndpoint("http://idp.example/t").build());
-        assertThrows(IllegalArgumentException.class, () -> minimal().upstreamTokenEndpointAuthMethod("jwt").build());
-        assertThrows(IllegalArgumentException.class, () -> minimal().redirectPath("callback").build());
-        assertThrows(IllegalArgumentException.class, () -> minimal().jwtSigningKey(new byte[8]).build());
+        assertThrows(IllegalArgumentException.class, () -> minimal()
+                .upstream(u -> u.upstreamTokenEndpoint("http://idp.example/t")).build());
+        assertThrows(IllegalArgumentException.class, () -> minimal()
+                .upstream(u -> u.upstreamTokenEndpointAuthMethod("jwt")).build());
+        assertThrows(IllegalArgumentException.class, () -> minimal().options(o -> o.redirectPath("callback")).build());
+        assertThrows(IllegalArgumentException.class, () -> minimal().keysAndStorage(k -> k.jwtSigningKey(new byte[8]))
+                .build());
         assertThrows(IllegalArgumentException.class,
-                () -> minimal().extraAuthorizationParams(Map.of("state", "x")).build());
+                () -> minimal().upstream(u -> u.extraAuthorizationParams(Map.of("state", "x"))).build());
     }
 
     @Test
     void consentOffWarnsAndGoesStraightUpstream() throws Exception {
         try (LogCapture logs = new LogCapture("dev.fastmcp.auth");
-                ProxyHarness h = new ProxyHarness(b -> b.consentRequired(false))) {
+                ProxyHarness h = new ProxyHarness(b -> b.claimsAndConsent(c -> c.consentRequired(false)))) {
             assertTrue(logs.text().contains("confused-deputy"), logs.text());
             String clientId = h.registerPublic();
             PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
@@ -86,7 +86,7 @@ class OAuthProxyConfigTest {
 
     @Test
     void redirectPathMovesTheCallbackRoute() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.redirectPath("/auth/idp-return"))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.options(o -> o.redirectPath("/auth/idp-return")))) {
             String clientId = h.registerPublic();
             PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
             h.enqueueUser("frank");
@@ -104,8 +104,8 @@ class OAuthProxyConfigTest {
     @Test
     void twoInstancesSharingStorageAndSecretFinishEachOthersFlows() throws Exception {
         MemoryTokenStorage shared = new MemoryTokenStorage();
-        try (ProxyHarness a = new ProxyHarness(b -> b.tokenStorage(shared));
-                ProxyHarness b = new ProxyHarness(x -> x.tokenStorage(shared))) {
+        try (ProxyHarness a = new ProxyHarness(b -> b.keysAndStorage(k -> k.tokenStorage(shared)));
+                ProxyHarness b = new ProxyHarness(x -> x.keysAndStorage(k -> k.tokenStorage(shared)))) {
             String clientId = a.registerPublic();
             PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
             ProxyHarness.ClientCallback cb = a.signIn(clientId, CLIENT_REDIRECT, pkce, "gina");
@@ -121,9 +121,9 @@ class OAuthProxyConfigTest {
     @Test
     void aClientRegisteredBeforeThePatternsWereNarrowedCannotUseItsNowForbiddenRedirectUri() throws Exception {
         MemoryTokenStorage shared = new MemoryTokenStorage();
-        try (ProxyHarness before = new ProxyHarness(b -> b.tokenStorage(shared));
-                ProxyHarness after = new ProxyHarness(x -> x.tokenStorage(shared)
-                        .allowedRedirectUriPatterns("https://*.example.com/callback"))) {
+        try (ProxyHarness before = new ProxyHarness(b -> b.keysAndStorage(k -> k.tokenStorage(shared)));
+                ProxyHarness after = new ProxyHarness(x -> x.keysAndStorage(k -> k.tokenStorage(shared))
+                        .limits(l -> l.allowedRedirectUriPatterns("https://*.example.com/callback")))) {
             String clientId = before.registerPublic();
             HttpResponse<String> r = after.get(after.authorizeUrl(clientId, CLIENT_REDIRECT,
                     PKCEUtils.generatePair().challenge(), "s"));
@@ -139,8 +139,8 @@ class OAuthProxyConfigTest {
     @Test
     void refreshStartedOnOneInstanceFinishesOnTheOther() throws Exception {
         MemoryTokenStorage shared = new MemoryTokenStorage();
-        try (ProxyHarness a = new ProxyHarness(b -> b.tokenStorage(shared));
-                ProxyHarness b = new ProxyHarness(a.base(), x -> x.tokenStorage(shared))) {
+        try (ProxyHarness a = new ProxyHarness(b -> b.keysAndStorage(k -> k.tokenStorage(shared)));
+                ProxyHarness b = new ProxyHarness(a.base(), x -> x.keysAndStorage(k -> k.tokenStorage(shared)))) {
             String clientId = a.registerPublic();
             Map<String, Object> tokens = a.tokensFor(clientId, "ivan");
             HttpResponse<String> r = b.refresh(clientId, (String) tokens.get("refresh_token"));
@@ -160,13 +160,14 @@ class OAuthProxyConfigTest {
         String base;
         String clientId;
         Map<String, Object> tokens;
-        try (DiskStore disk = new DiskStore(dir); ProxyHarness before = new ProxyHarness(b -> b.tokenStorage(disk))) {
+        try (DiskStore disk = new DiskStore(dir); ProxyHarness before = new ProxyHarness(b -> b
+                .keysAndStorage(k -> k.tokenStorage(disk)))) {
             base = before.base();
             clientId = before.registerPublic();
             tokens = before.tokensFor(clientId, "judy");
         }
         try (DiskStore disk = new DiskStore(dir);
-                ProxyHarness after = new ProxyHarness(base, b -> b.tokenStorage(disk))) {
+                ProxyHarness after = new ProxyHarness(base, b -> b.keysAndStorage(k -> k.tokenStorage(disk)))) {
             String access = (String) tokens.get("access_token");
             McpHttp mcp = new McpHttp(URI.create(after.mcpUrl()));
             assertEquals(200, mcp.initialize(access).statusCode(), "the access token survives the restart");
@@ -187,7 +188,7 @@ class OAuthProxyConfigTest {
         List<String> keys = new CopyOnWriteArrayList<>();
         MemoryTokenStorage memory = new MemoryTokenStorage();
         TokenStorage recording = new RecordingStorage(memory, keys);
-        try (ProxyHarness h = new ProxyHarness(b -> b.tokenStorage(recording))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.keysAndStorage(k -> k.tokenStorage(recording)))) {
             String clientId = h.registerPublic();
             PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
             ProxyHarness.ClientCallback cb = h.signIn(clientId, CLIENT_REDIRECT, pkce, "hank");

@@ -27,7 +27,7 @@ class OAuthProxyConsentCsrfTest {
 
     @BeforeEach
     void start() {
-        h = new ProxyHarness(b -> b.authorizationRateLimit(5));
+        h = new ProxyHarness(b -> b.limits(l -> l.authorizationRateLimit(5)));
     }
 
     @AfterEach

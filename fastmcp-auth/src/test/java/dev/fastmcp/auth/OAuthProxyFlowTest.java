@@ -34,7 +34,7 @@ class OAuthProxyFlowTest {
     @BeforeAll
     void start() {
         // One server serves every test here, registering more clients than the per-address limit allows.
-        h = new ProxyHarness(b -> b.registrationRateLimit(0));
+        h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)));
     }
 
     @AfterAll

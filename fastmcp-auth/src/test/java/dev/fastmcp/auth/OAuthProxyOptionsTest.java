@@ -41,7 +41,8 @@ class OAuthProxyOptionsTest {
 
     @Test
     void redirectUriPatternsRefuseTheWildcardBypassAndAcceptAMatch() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.allowedRedirectUriPatterns("https://*.example.com/*"))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .limits(l -> l.allowedRedirectUriPatterns("https://*.example.com/*")))) {
             HttpResponse<String> bypass = h.postJson("/oauth/register", registrationJson("https://evil.com/.example.com/"));
             assertEquals(400, bypass.statusCode(), bypass.body());
             assertEquals("invalid_redirect_uri", json(bypass).get("error"));
@@ -58,7 +59,7 @@ class OAuthProxyOptionsTest {
 
     @Test
     void anEmptyPatternListRefusesEveryRegistration() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.allowedRedirectUriPatterns())) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.allowedRedirectUriPatterns(List.of())))) {
             HttpResponse<String> r = h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT));
             assertEquals(400, r.statusCode(), r.body());
             assertEquals("invalid_redirect_uri", json(r).get("error"));
@@ -70,11 +71,11 @@ class OAuthProxyOptionsTest {
         for (String bad : new String[] {"https://exa*mple.com/cb", "https://*.example.com/cb#frag",
                 "https://user@*.example.com/", "not a pattern", ""}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> minimal().allowedRedirectUriPatterns(bad).build(), bad);
+                    () -> minimal().limits(l -> l.allowedRedirectUriPatterns(bad)).build(), bad);
             assertTrue(e.getMessage().contains("allowedRedirectUriPatterns") && e.getMessage().contains("'" + bad + "'"),
                     e.getMessage());
         }
-        minimal().allowedRedirectUriPatterns("https://*.example.com/*", "http://localhost:*").build();
+        minimal().limits(l -> l.allowedRedirectUriPatterns("https://*.example.com/*", "http://localhost:*")).build();
     }
 
     // ---- customClaimsPassthrough ----------------------------------------------------------------------------
@@ -157,14 +158,16 @@ class OAuthProxyOptionsTest {
 
     @Test
     void disabledPassthroughCopiesNoClaims() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.customClaimsPassthrough(ClaimsPassthrough.disabled()))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .claimsAndConsent(c -> c.customClaimsPassthrough(ClaimsPassthrough.disabled())))) {
             addAdminTool(h);
             String access = (String) tokensWithUpstreamClaims(h, "root-1", Map.of("roles", List.of("admin")))
                     .get("access_token");
             assertFalse(TokenService.jwtPayload(access).containsKey("roles"));
             assertNull(callWithSdk(h, access, "admin_report"));
         }
-        assertThrows(NullPointerException.class, () -> minimal().customClaimsPassthrough(null));
+        assertThrows(NullPointerException.class, () -> minimal()
+                .claimsAndConsent(c -> c.customClaimsPassthrough(null)));
     }
 
     // ---- registrationRateLimit ------------------------------------------------------------------------------
@@ -187,20 +190,20 @@ class OAuthProxyOptionsTest {
 
     @Test
     void theRegistrationRateLimitIsConfigurable() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(2))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(2)))) {
             assertEquals(201, h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT)).statusCode());
             assertEquals(201, h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT)).statusCode());
             HttpResponse<String> limited = h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT));
             assertEquals(429, limited.statusCode());
             assertEquals("30", limited.headers().firstValue("Retry-After").orElse(null));
         }
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)))) {
             for (int i = 0; i < 15; i++) {
                 assertEquals(201, h.postJson("/oauth/register", registrationJson(CLIENT_REDIRECT)).statusCode());
             }
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> minimal().registrationRateLimit(-1).build());
+                () -> minimal().limits(l -> l.registrationRateLimit(-1)).build());
         assertTrue(e.getMessage().contains("registrationRateLimit"), e.getMessage());
     }
 
@@ -307,17 +310,14 @@ class OAuthProxyOptionsTest {
     // ---- metadata before start ------------------------------------------------------------------------------
 
     private static OAuthProxy.Builder minimal() {
-        return OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint("https://idp.example.com/authorize")
-                .upstreamTokenEndpoint("https://idp.example.com/token")
-                .upstreamClientId("id")
-                .upstreamClientSecret("secret")
+        return OAuthProxy.builder(Upstream.of("https://idp.example.com/authorize", "https://idp.example.com/token",
+                "id", "secret"))
                 .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=");
     }
 
     @Test
     void metadataIsAvailableBeforeStartWhenBaseUrlIsGiven() {
-        Map<String, Object> m = minimal().baseUrl("https://mcp.example.com/").scopes("openid").build()
+        Map<String, Object> m = minimal().options(o -> o.baseUrl("https://mcp.example.com/")).scopes("openid").build()
                 .getAuthorizationServerMetadata();
         assertEquals("https://mcp.example.com", m.get("issuer"));
         assertEquals("https://mcp.example.com/oauth/authorize", m.get("authorization_endpoint"));

@@ -76,7 +76,7 @@ class OAuthProxyRefreshTest {
 
     @Test
     void refreshTokenReusedAfterTheGracePeriodIsTheftAndRevokesTheSuccessors() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.refreshGracePeriod(Duration.ofSeconds(1)))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.lifetimes(l -> l.refreshGracePeriod(Duration.ofSeconds(1))))) {
             String clientId = h.registerPublic();
             String refresh = (String) h.tokensFor(clientId, "thief").get("refresh_token");
             Map<String, Object> rotated = json(h.refresh(clientId, refresh));
@@ -93,7 +93,7 @@ class OAuthProxyRefreshTest {
 
     @Test
     void gracePeriodZeroTreatsAnyReuseAsTheft() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.refreshGracePeriod(Duration.ZERO))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.lifetimes(l -> l.refreshGracePeriod(Duration.ZERO)))) {
             String clientId = h.registerPublic();
             String refresh = (String) h.tokensFor(clientId, "strict").get("refresh_token");
             String access2 = (String) json(h.refresh(clientId, refresh)).get("access_token");
@@ -117,9 +117,9 @@ class OAuthProxyRefreshTest {
     @Test
     void twoProxiesSharingOneStorageRaceTheSameRefreshTokenAndBothGetTheSamePair() throws Exception {
         MemoryTokenStorage shared = new MemoryTokenStorage();
-        try (ProxyHarness a = new ProxyHarness(b -> b.tokenStorage(shared));
+        try (ProxyHarness a = new ProxyHarness(b -> b.keysAndStorage(k -> k.tokenStorage(shared)));
                 // behind one load balancer both instances have the same public URL, the issuer of our tokens
-                ProxyHarness b = new ProxyHarness(a.base(), x -> x.tokenStorage(shared))) {
+                ProxyHarness b = new ProxyHarness(a.base(), x -> x.keysAndStorage(k -> k.tokenStorage(shared)))) {
             String clientId = a.registerPublic();
             String refresh = (String) a.tokensFor(clientId, "racer").get("refresh_token");
             for (int round = 0; round < 3; round++) {
@@ -192,7 +192,9 @@ class OAuthProxyRefreshTest {
         }
 
         UnaryOperator<OAuthProxy.Builder> endpoint() {
-            return b -> b.upstreamTokenEndpoint("http://127.0.0.1:" + server.getAddress().getPort() + "/token");
+            return b -> b
+                    .upstream(u -> u.upstreamTokenEndpoint(
+                            "http://127.0.0.1:" + server.getAddress().getPort() + "/token"));
         }
 
         void answerRefresh(int status, String contentType, String body) {

@@ -77,7 +77,7 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void oversizedRegistrationMetadataIsRefusedWithTheLimitNamed() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)))) {
             String largest = largestRegistration(1);
             assertTrue(largest.length() <= ClientMetadata.MAX_BODY_BYTES, "the largest registration fits the body "
                     + "limit: " + largest.length());
@@ -104,7 +104,7 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void ignoredRegistrationFieldsAreNeverEchoedBack() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)))) {
             HttpResponse<String> r = h.postJson("/oauth/register", "{\"client_name\":\"Echo\",\"redirect_uris\":[\""
                     + CLIENT_REDIRECT + "\"],\"token_endpoint_auth_method\":\"client_secret_basic\","
                     + "\"scope\":\"openid\",\"registration_access_token\":\"rat-123\","
@@ -131,7 +131,7 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void registrationWithoutJsonContentTypeIsRefused() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)))) {
             String body = registration("Typed", List.of(CLIENT_REDIRECT), null);
             // text/plain is what a page can send cross-origin without a CORS preflight
             for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", null}) {
@@ -160,7 +160,7 @@ class OAuthProxyRegistrationAbuseTest {
         List<String> credentials = List.of("abc%zz:" + secretPart, "client:" + secretPart + "%zz", "%:" + secretPart,
                 "client:" + secretPart + "%", "%E0%A4%A:" + secretPart);
         try (LogCapture logs = new LogCapture(SERVER_LOGGERS)) {
-            try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+            try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)))) {
                 for (String path : List.of("/oauth/token", "/oauth/revoke")) {
                     for (String c : credentials) {
                         String basic = Base64.getEncoder().encodeToString(c.getBytes(StandardCharsets.UTF_8));
@@ -183,7 +183,7 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void aClientRegisteredForBasicAuthCannotAuthenticateWithThePostMethod() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)))) {
             Map<String, Object> reg = h.register("client_secret_basic", CLIENT_REDIRECT);
             String clientId = (String) reg.get("client_id");
             String secret = (String) reg.get("client_secret");
@@ -210,7 +210,7 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void aClientRegisteredForPostAuthCannotAuthenticateWithTheBasicMethod() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)))) {
             Map<String, Object> reg = h.register("client_secret_post", CLIENT_REDIRECT);
             String clientId = (String) reg.get("client_id");
             String secret = (String) reg.get("client_secret");
@@ -234,7 +234,8 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void aFloodEvictsAbandonedRegistrationsBeforeOneWhoseSignInIsUnderWayAndNeverAUsedClient() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0).maxUnusedRegistrations(3))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .limits(l -> l.registrationRateLimit(0).maxUnusedRegistrations(3)))) {
             String used = h.registerPublic();
             Map<String, Object> tokens = h.tokensFor(used, "early-user");
             String signingIn = h.registerPublic();
@@ -273,7 +274,8 @@ class OAuthProxyRegistrationAbuseTest {
 
     @Test
     void aFloodCannotKeepItsOwnRegistrationsYoungByLookingThemUpToPushOutAVictims() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0).maxUnusedRegistrations(4))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .limits(l -> l.registrationRateLimit(0).maxUnusedRegistrations(4)))) {
             List<String> flood = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 flood.add(h.registerPublic());
@@ -299,7 +301,8 @@ class OAuthProxyRegistrationAbuseTest {
     void anUnusedRegistrationExpiresAfterAnHourButASignInStartedWithinItCompletes() throws Exception {
         StorageTestClock clock = new StorageTestClock();
         MemoryTokenStorage storage = new MemoryTokenStorage(0, clock);
-        try (ProxyHarness h = new ProxyHarness(b -> b.registrationRateLimit(0).tokenStorage(storage))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0))
+                .keysAndStorage(k -> k.tokenStorage(storage)))) {
             String idle = h.registerPublic();
             String late = h.registerPublic();
             PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
@@ -332,7 +335,7 @@ class OAuthProxyRegistrationAbuseTest {
     @Test
     void aNonPositiveBoundOnUnusedRegistrationsIsRefusedAtBuild() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new ProxyHarness(b -> b.maxUnusedRegistrations(0)));
+                () -> new ProxyHarness(b -> b.limits(l -> l.maxUnusedRegistrations(0))));
         assertTrue(e.getMessage().contains("maxUnusedRegistrations must be at least 1"), e.getMessage());
     }
 
@@ -347,7 +350,8 @@ class OAuthProxyRegistrationAbuseTest {
         int bound = 500;
         int addresses = 100;
         int perAddress = 150;
-        try (ProxyHarness h = new ProxyHarness(b -> b.maxUnusedRegistrations(bound).registrationRateLimit(perAddress))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b
+                .limits(l -> l.maxUnusedRegistrations(bound).registrationRateLimit(perAddress)))) {
             String used = h.registerPublic();
             Map<String, Object> tokens = h.tokensFor(used, "before-the-flood");
             String url = h.base() + "/oauth/register";

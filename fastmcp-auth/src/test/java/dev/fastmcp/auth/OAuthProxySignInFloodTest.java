@@ -57,7 +57,7 @@ class OAuthProxySignInFloodTest {
 
     @Test
     void signInFloodForOneClientFromManyAddressesCannotLockOutItsUsers() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(b -> b.maxPendingAuthorizations(50))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.maxPendingAuthorizations(50)))) {
             String clientId = h.registerPublic();
             // 39 addresses x 26 = 1014 sign-ins, each address under its limit of 60 per minute
             List<Integer> statuses = flood(h, clientId, 26);
@@ -80,8 +80,9 @@ class OAuthProxySignInFloodTest {
     void unfinishedSignInsNeverExceedTheBoundAndTheOldestGoFirst() throws Exception {
         int bound = 20;
         MemoryTokenStorage storage = new MemoryTokenStorage();
-        try (ProxyHarness h = new ProxyHarness(b -> b.maxPendingAuthorizations(bound).tokenStorage(storage)
-                .authorizationRateLimit(0))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.maxPendingAuthorizations(bound))
+                .keysAndStorage(k -> k.tokenStorage(storage))
+                .limits(l -> l.authorizationRateLimit(0)))) {
             String clientId = h.registerPublic();
             int baseline = storage.size();
             List<Map<String, String>> pages = new ArrayList<>();
@@ -121,8 +122,9 @@ class OAuthProxySignInFloodTest {
     void unfinishedSignInsWithoutConsentAreBoundedToo() throws Exception {
         int bound = 10;
         MemoryTokenStorage storage = new MemoryTokenStorage();
-        try (ProxyHarness h = new ProxyHarness(b -> b.maxPendingAuthorizations(bound).tokenStorage(storage)
-                .consentRequired(false).authorizationRateLimit(0))) {
+        try (ProxyHarness h = new ProxyHarness(b -> b.limits(l -> l.maxPendingAuthorizations(bound))
+                .keysAndStorage(k -> k.tokenStorage(storage))
+                .claimsAndConsent(c -> c.consentRequired(false)).limits(l -> l.authorizationRateLimit(0)))) {
             String clientId = h.registerPublic();
             int baseline = storage.size();
             for (int i = 0; i < 3 * bound; i++) {
@@ -137,10 +139,10 @@ class OAuthProxySignInFloodTest {
 
     @Test
     void theBoundMustBePositive() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint("https://idp.example/authorize")
-                .upstreamTokenEndpoint("https://idp.example/token").upstreamClientId("c").upstreamClientSecret("s")
-                .secret("a-test-secret-of-at-least-32-characters!").maxPendingAuthorizations(0).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token",
+                        "c", "s"))
+                .limits(l -> l.maxPendingAuthorizations(0)).build());
         assertTrue(e.getMessage().contains("maxPendingAuthorizations") && e.getMessage().contains("was 0"),
                 e.getMessage());
     }

@@ -31,7 +31,7 @@ class OAuthProxyThreatTest {
     @BeforeAll
     void start() {
         // One server serves every test here, registering more clients than the per-address limit allows.
-        h = new ProxyHarness(b -> b.registrationRateLimit(0));
+        h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0)));
     }
 
     @AfterAll
@@ -308,8 +308,9 @@ class OAuthProxyThreatTest {
         try {
             long t0 = System.nanoTime();
             Map<String, String> q = signInAgainst(b -> b
-                    .upstreamTokenEndpoint("http://127.0.0.1:" + stub.getAddress().getPort() + "/token")
-                    .upstreamTimeout(Duration.ofMillis(500)));
+                    .upstream(u -> u.upstreamTokenEndpoint(
+                            "http://127.0.0.1:" + stub.getAddress().getPort() + "/token"))
+                    .upstream(u -> u.upstreamTimeout(Duration.ofMillis(500))));
             assertEquals("temporarily_unavailable", q.get("error"));
             assertEquals("s-up", q.get("state"));
             assertFalse(q.toString().contains("late"));
@@ -325,7 +326,8 @@ class OAuthProxyThreatTest {
                 "<html><body>Internal upstream detail: db-password=hunter2</body></html>");
         try {
             Map<String, String> q = signInAgainst(b -> b
-                    .upstreamTokenEndpoint("http://127.0.0.1:" + stub.getAddress().getPort() + "/token"));
+                    .upstream(u -> u.upstreamTokenEndpoint(
+                            "http://127.0.0.1:" + stub.getAddress().getPort() + "/token")));
             assertEquals("temporarily_unavailable", q.get("error"));
             assertFalse(q.toString().contains("hunter2") || q.toString().contains("<html"), q.toString());
         } finally {

@@ -36,8 +36,8 @@ class OAuthProxyTokenBindingTest {
 
     @BeforeAll
     void start() {
-        h = new ProxyHarness(b -> b.registrationRateLimit(0).authorizationRateLimit(0));
-        key = ProxyKeys.resolve(ProxyHarness.SECRET, null, null, null, false, null).signing();
+        h = new ProxyHarness(b -> b.limits(l -> l.registrationRateLimit(0).authorizationRateLimit(0)));
+        key = ProxyKeys.resolve(KeysAndStorage.defaults().secret(ProxyHarness.SECRET)).signing();
     }
 
     @AfterAll

@@ -75,8 +75,8 @@ class OAuthProxyUpstreamTest {
     }
 
     private static BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> oidc() {
-        return (idp, b) -> b.upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString())
-                .upstreamJwksUri(idp.jwksUrl(ISSUER_ID).toString());
+        return (idp, b) -> b.upstream(u -> u.upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString()))
+                .upstream(u -> u.upstreamJwksUri(idp.jwksUrl(ISSUER_ID).toString()));
     }
 
     /** A browser sign-in up to the consent approval: the response sending the browser upstream. */
@@ -121,7 +121,7 @@ class OAuthProxyUpstreamTest {
     @Test
     void theResourceIsForwardedUpstreamOnlyWhenConfigured() throws Exception {
         for (boolean forward : new boolean[] {false, true}) {
-            try (ProxyHarness h = new ProxyHarness(b -> b.forwardResource(forward))) {
+            try (ProxyHarness h = new ProxyHarness(b -> b.upstream(u -> u.forwardResource(forward)))) {
                 String clientId = h.registerPublic();
                 HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
                         ProxyHarness.CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "s",
@@ -146,7 +146,8 @@ class OAuthProxyUpstreamTest {
     void forgedOrWrongNonceIdTokenRefusesTheSignIn() throws Exception {
         RSAKeyPair attacker = RSAKeyPair.generate();
         try (StubTokenEndpoint stub = new StubTokenEndpoint();
-                ProxyHarness h = new ProxyHarness((idp, b) -> oidc().apply(idp, b).upstreamTokenEndpoint(stub.url()))) {
+                ProxyHarness h = new ProxyHarness((idp, b) -> oidc().apply(idp, b)
+                        .upstream(u -> u.upstreamTokenEndpoint(stub.url())))) {
             String issuer = h.idp.issuerUrl(ISSUER_ID).toString();
             String clientId = h.registerPublic();
 
@@ -212,22 +213,25 @@ class OAuthProxyUpstreamTest {
 
     @Test
     void oidcOptions() {
-        OAuthProxy.Builder b = OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint("https://idp.example/authorize")
-                .upstreamTokenEndpoint("https://idp.example/token").upstreamClientId("id").upstreamClientSecret("s");
-        assertThrows(IllegalArgumentException.class, () -> b.upstreamJwksUri("https://idp.example/jwks").build(),
+        OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of("https://idp.example/authorize",
+                "https://idp.example/token", "id", "s"));
+        assertThrows(IllegalArgumentException.class, () -> b
+                .upstream(u -> u.upstreamJwksUri("https://idp.example/jwks")).build(),
                 "a JWKS without an issuer");
-        b.upstreamJwksUri(null);
-        assertNotNull(b.upstreamIssuer("https://idp.example").build(), "the issuer alone: its JWKS is discovered");
+        b.upstream(u -> u.upstreamJwksUri(null));
+        assertNotNull(b.upstream(u -> u.upstreamIssuer("https://idp.example")).build(),
+                "the issuer alone: its JWKS is discovered");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> b.upstreamIssuer("idp.example").build());
+                () -> b.upstream(u -> u.upstreamIssuer("idp.example")).build());
         assertTrue(e.getMessage().contains("upstreamIssuer"), e.getMessage());
-        assertNotNull(b.upstreamJwksUri("https://idp.example/jwks").build(), "any issuer string with a JWKS URL");
+        assertNotNull(b.upstream(u -> u.upstreamJwksUri("https://idp.example/jwks")).build(),
+                "any issuer string with a JWKS URL");
     }
 
     @Test
     void withOnlyTheIssuerTheJwksIsDiscoveredAndTheIdTokenVerified() throws Exception {
-        try (ProxyHarness h = new ProxyHarness((idp, b) -> b.upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString()))) {
+        try (ProxyHarness h = new ProxyHarness((idp, b) -> b
+                .upstream(u -> u.upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString())))) {
             for (String user : List.of("discovered-1", "discovered-2")) {
                 String clientId = h.registerPublic();
                 PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
@@ -250,7 +254,8 @@ class OAuthProxyUpstreamTest {
     @Test
     void aDiscoveryDocumentNamingAnotherIssuerRefusesTheSignIn() throws Exception {
         // OpenID Connect issuers compare exactly: with a trailing slash the provider's document names another one
-        try (ProxyHarness h = new ProxyHarness((idp, b) -> b.upstreamIssuer(idp.issuerUrl(ISSUER_ID) + "/"));
+        try (ProxyHarness h = new ProxyHarness((idp, b) -> b
+                .upstream(u -> u.upstreamIssuer(idp.issuerUrl(ISSUER_ID) + "/")));
                 LogCapture logs = new LogCapture("dev.fastmcp.auth")) {
             String clientId = h.registerPublic();
             h.enqueueUser("someone");
@@ -267,9 +272,8 @@ class OAuthProxyUpstreamTest {
 
     @Test
     void tokenSwapOffNeedsAVerifierAndOnlyThen() {
-        OAuthProxy.Builder b = OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint("https://idp.example/authorize")
-                .upstreamTokenEndpoint("https://idp.example/token").upstreamClientId("id").upstreamClientSecret("s");
+        OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of("https://idp.example/authorize",
+                "https://idp.example/token", "id", "s"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> b.enableTokenSwap(false).upstreamTokenVerifier(null).build());
         assertTrue(e.getMessage().contains("passthrough"), e.getMessage());
@@ -359,7 +363,7 @@ class OAuthProxyUpstreamTest {
     @Test
     void formEncodedUpstreamTokenResponseAsGitHubSendsIt() throws Exception {
         try (StubTokenEndpoint stub = new StubTokenEndpoint();
-                ProxyHarness h = new ProxyHarness(b -> b.upstreamTokenEndpoint(stub.url()))) {
+                ProxyHarness h = new ProxyHarness(b -> b.upstream(u -> u.upstreamTokenEndpoint(stub.url())))) {
             stub.answer("application/x-www-form-urlencoded; charset=utf-8",
                     "access_token=gho_16C7e42F292c6912E7710c838347Ae178B4a&scope=repo%2Cgist&token_type=bearer");
             String clientId = h.registerPublic();
@@ -384,7 +388,7 @@ class OAuthProxyUpstreamTest {
     @Test
     void oversizedUpstreamTokenResponseIsRefused() throws Exception {
         try (StubTokenEndpoint stub = new StubTokenEndpoint();
-                ProxyHarness h = new ProxyHarness(b -> b.upstreamTokenEndpoint(stub.url()))) {
+                ProxyHarness h = new ProxyHarness(b -> b.upstream(u -> u.upstreamTokenEndpoint(stub.url())))) {
             String padding = "x".repeat(UpstreamClient.MAX_BODY_BYTES + 10);
             stub.answer("application/json", "{\"access_token\":\"big\",\"token_type\":\"Bearer\",\"pad\":\""
                     + padding + "\"}");

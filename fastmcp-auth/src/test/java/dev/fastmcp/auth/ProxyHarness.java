@@ -74,11 +74,8 @@ final class ProxyHarness implements AutoCloseable {
     ProxyHarness(String serverBaseUrl, BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize,
             UnaryOperator<FastMCP.Builder> serverOptions) {
         idp.start();
-        OAuthProxy.Builder b = OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(ISSUER_ID).toString())
-                .upstreamTokenEndpoint(idp.tokenEndpointUrl(ISSUER_ID).toString())
-                .upstreamClientId("proxy-client")
-                .upstreamClientSecret("proxy-client-secret")
+        OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of(idp.authorizationEndpointUrl(ISSUER_ID).toString(),
+                idp.tokenEndpointUrl(ISSUER_ID).toString(), "proxy-client", "proxy-client-secret"))
                 .scopes("openid", "profile")
                 .secret(SECRET);
         try {

@@ -35,11 +35,8 @@ class SecretStrengthTest {
             "01234567890123456789012345678901234567890123456789");
 
     private static OAuthProxy.Builder proxy() {
-        return OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint("https://idp.example/authorize")
-                .upstreamTokenEndpoint("https://idp.example/token")
-                .upstreamClientId("id")
-                .upstreamClientSecret("secret");
+        return OAuthProxy.builder(Upstream.of("https://idp.example/authorize", "https://idp.example/token", "id",
+                "secret"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.fastmcp.auth.OAuthProxy;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.RSAKeyPair;
 import dev.fastmcp.auth.RemoteAuthProvider;
+import dev.fastmcp.auth.Upstream;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -137,19 +138,16 @@ public final class BenchServer {
     private static void hs256(int port, Path dir, int pool) throws Exception {
         int upstreamPort = loopbackServer(BenchServer::upstream);
         String upstream = "http://127.0.0.1:" + upstreamPort;
-        OAuthProxy proxy = OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint(upstream + "/authorize")
-                .upstreamTokenEndpoint(upstream + "/token")
-                .upstreamClientId("bench-proxy")
-                .upstreamClientSecret("bench-proxy-secret")
+        OAuthProxy proxy = OAuthProxy.builder(Upstream.of(upstream + "/authorize", upstream + "/token",
+                "bench-proxy", "bench-proxy-secret"))
                 .scopes("openid")
                 // The flow is scripted here, so there is no one to click: the consent page is not what is measured.
-                .consentRequired(false)
+                .claimsAndConsent(c -> c.consentRequired(false))
                 // The pool of refresh tokens is minted by hundreds of sign-ins from this one address.
-                .authorizationRateLimit(0)
+                .limits(l -> l.authorizationRateLimit(0))
                 // Random key material, as `openssl rand -base64 32` gives: a fresh one for every run.
                 .secret(randomSecret())
-                .accessTokenTtl(Duration.ofHours(6))
+                .lifetimes(l -> l.accessTokenTtl(Duration.ofHours(6)))
                 .build();
         FastMCP server = mcp("hs256").auth(proxy).build().start(StartOptions.http().port(port));
         SignIn signIn = new SignIn("http://127.0.0.1:" + server.port());

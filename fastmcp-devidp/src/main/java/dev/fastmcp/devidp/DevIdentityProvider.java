@@ -2,6 +2,7 @@ package dev.fastmcp.devidp;
 
 import dev.fastmcp.auth.OAuthProxy;
 import dev.fastmcp.auth.RSAKeyPair;
+import dev.fastmcp.auth.Upstream;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
@@ -194,15 +195,11 @@ public final class DevIdentityProvider implements AutoCloseable {
      * ({@code <server base URL>/oauth/callback}) must be one of this provider's redirect URIs.
      */
     public OAuthProxy.Builder proxyBuilder() {
-        return OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint(authorizationEndpoint())
-                .upstreamTokenEndpoint(tokenEndpoint())
-                .upstreamClientId(clientId())
-                .upstreamClientSecret(clientSecret())
-                .upstreamIssuer(issuer())
-                .upstreamJwksUri(jwksUri())
-                .scopes(scopes())
-                .providerName("the development identity provider");
+        return OAuthProxy.builder(Upstream.of(authorizationEndpoint(), tokenEndpoint(), clientId(), clientSecret())
+                        .upstreamIssuer(issuer())
+                        .upstreamJwksUri(jwksUri())
+                        .providerName("the development identity provider"))
+                .options(o -> o.scopes(scopes()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.fastmcp.AuthSession;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.Upstream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -53,13 +54,11 @@ public final class CustomOAuthServer {
     }
 
     public static void main(String[] args) {
-        OAuthProxy.Builder proxy = OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint(Env.require("OAUTH_AUTHORIZATION_ENDPOINT"))
-                .upstreamTokenEndpoint(Env.require("OAUTH_TOKEN_ENDPOINT"))
-                .upstreamClientId(Env.require("OAUTH_CLIENT_ID"))
-                .upstreamClientSecret(Env.require("OAUTH_CLIENT_SECRET"))
-                .scopes(Env.list("OAUTH_SCOPES"));
-        Env.configure(proxy);
+        OAuthProxy.Builder proxy = OAuthProxy.builder(Upstream.of(Env.require("OAUTH_AUTHORIZATION_ENDPOINT"),
+                        Env.require("OAUTH_TOKEN_ENDPOINT"), Env.require("OAUTH_CLIENT_ID"),
+                        Env.require("OAUTH_CLIENT_SECRET")))
+                .scopes(Env.list("OAUTH_SCOPES"))
+                .keysAndStorage(Env::configure);
         FastMCP server = create(proxy.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "custom-oauth-shutdown"));
         Env.printCallback("custom-oauth", server);

@@ -2,7 +2,7 @@ package dev.fastmcp.examples;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.auth.DiskStore;
-import dev.fastmcp.auth.OAuthProxyOptions;
+import dev.fastmcp.auth.KeysAndStorage;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -44,17 +44,18 @@ final class Env {
      * that survive a restart and agree across instances; random key material from {@code openssl rand -base64 32},
      * a passphrase is refused) and {@code OAUTH_STORAGE_DIR} (state on disk).
      */
-    static void configure(OAuthProxyOptions<?> proxy) {
+    static KeysAndStorage configure(KeysAndStorage keys) {
         String secret = System.getenv("OAUTH_PROXY_SECRET");
         String storageDir = System.getenv("OAUTH_STORAGE_DIR");
         if (secret != null && !secret.isBlank()) {
             // One secret for the signing, storage and consent keys: restarts and other instances agree.
-            proxy.secret(secret);
+            keys = keys.secret(secret);
         }
         if (storageDir != null && !storageDir.isBlank()) {
             // Clients, codes and token mappings on disk, encrypted with the key derived from the secret.
-            proxy.tokenStorage(new DiskStore(Path.of(storageDir)));
+            keys = keys.tokenStorage(new DiskStore(Path.of(storageDir)));
         }
+        return keys;
     }
 
     /** Prints where an OAuth-protected example listens and the callback URL to register at the provider. */

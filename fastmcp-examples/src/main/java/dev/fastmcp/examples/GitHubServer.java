@@ -34,7 +34,7 @@ public final class GitHubServer {
     public static void main(String[] args) {
         GitHubProvider.Builder github = GitHubProvider.builder(
                 Env.require("GITHUB_CLIENT_ID"), Env.require("GITHUB_CLIENT_SECRET"));
-        Env.configure(github);
+        github.proxyOptions(o -> o.keysAndStorage(Env::configure));
         FastMCP server = create(github.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "github-shutdown"));
         Env.printCallback("github", server);

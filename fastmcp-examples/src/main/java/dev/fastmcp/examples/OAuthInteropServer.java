@@ -5,6 +5,7 @@ import static dev.fastmcp.Auth.*;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.Upstream;
 import java.util.Arrays;
 
 /**
@@ -42,13 +43,9 @@ public final class OAuthInteropServer {
     /** Describes the fixture (not started) in front of the given upstream provider. */
     public static FastMCP create(String authorizationEndpoint, String tokenEndpoint, String clientId,
             String clientSecret, String secret, String... scopes) {
-        OAuthProxy proxy = OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint(authorizationEndpoint)
-                .upstreamTokenEndpoint(tokenEndpoint)
-                .upstreamClientId(clientId)
-                .upstreamClientSecret(clientSecret)
+        OAuthProxy proxy = OAuthProxy.builder(Upstream.of(authorizationEndpoint, tokenEndpoint, clientId, clientSecret))
                 .scopes(scopes)
-                .consentRequired(true)
+                .claimsAndConsent(c -> c.consentRequired(true))
                 .secret(secret)
                 .build();
 

@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.Upstream;
 import dev.fastmcp.providers.AzureProvider;
 import dev.fastmcp.providers.GitHubProvider;
 import dev.fastmcp.providers.GoogleProvider;
-import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,11 +52,8 @@ class MoreExamplesTest {
 
     @Test
     void theCustomOAuthExampleIsClosedAndAdvertisesItsAuthorizationServer() throws Exception {
-        OAuthProxy proxy = OAuthProxy.builder()
-                .upstreamAuthorizationEndpoint("https://login.example.com/oauth2/authorize")
-                .upstreamTokenEndpoint("https://login.example.com/oauth2/token")
-                .upstreamClientId("client")
-                .upstreamClientSecret("secret")
+        OAuthProxy proxy = OAuthProxy.builder(Upstream.of("https://login.example.com/oauth2/authorize",
+                "https://login.example.com/oauth2/token", "client", "secret"))
                 .scopes("openid", "notes:write")
                 .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=")
                 .build();

@@ -1,11 +1,11 @@
 package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.Upstream;
 import dev.fastmcp.auth.UpstreamApi;
 import dev.fastmcp.auth.UpstreamApiException;
 import dev.fastmcp.auth.UpstreamIdentity;
 import dev.fastmcp.auth.UpstreamTokens;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,7 +31,7 @@ import java.util.Set;
  * ({@code notes.read}) is sent as {@code <identifierUri>/notes.read} (default identifier URI
  * {@code api://<client id>}), OpenID scopes and full URIs as they are, plus {@code offline_access} (for a refresh
  * token) and any {@link Builder#additionalAuthorizeScopes}. No {@code resource} parameter is ever sent: the v2.0
- * endpoints refuse it (AADSTS901002), and {@code extraAuthorizationParams}/{@code extraTokenParams} may not set it.
+ * endpoints refuse it (AADSTS901002).
  *
  * <p><b>Identity.</b> From the ID token, verified against the tenant's keys; its issuer is checked against the
  * token's own tenant ({@code <authority>/<tid>/v2.0}), so multi-tenant apps work, and the tenant against the
@@ -41,7 +41,14 @@ import java.util.Set;
  * token itself is never verified here: a token for Graph is not meant to be verified by anyone but Graph.
  *
  * <p>Register the application in the Entra admin center with {@code <baseUrl>/oauth/callback} as a Web redirect
- * URI. Every option of {@link OAuthProxy} is available; {@link Builder#authorityBaseUrl} serves national clouds.
+ * URI.
+ *
+ * <p><b>What it sets.</b> The tenant's v2.0 authorization and token endpoints, its ID-token verifier, the
+ * upstream spelling of scopes, the provider name "Microsoft", the scopes {@code openid profile email} and
+ * {@code limitScopesToUpstreamGrant(false)}. The builder offers {@code scopes}, {@code secret},
+ * {@link Builder#tenant}, {@link Builder#authorityBaseUrl} (national clouds), {@link Builder#graphBaseUrl},
+ * {@link Builder#identifierUri} and {@link Builder#additionalAuthorizeScopes}; any other option of the proxy
+ * through {@code proxyOptions(o -> ...)}.
  */
 public final class AzureProvider extends ProxyPreset {
 
@@ -86,7 +93,7 @@ public final class AzureProvider extends ProxyPreset {
         return new UpstreamIdentity(UpstreamApi.requireString(me, "id"), claims);
     }
 
-    /** Configures an {@link AzureProvider}: every {@link OAuthProxy} option, with Entra's defaults. */
+    /** Configures an {@link AzureProvider}: Entra's settings, and the proxy's through {@code proxyOptions}. */
     public static final class Builder extends PresetBuilder<Builder> {
 
         private String tenant;
@@ -95,13 +102,12 @@ public final class AzureProvider extends ProxyPreset {
         private String identifierUri;
         private String jwksUri;
         private List<String> additionalAuthorizeScopes = List.of();
-        private Duration timeout = Duration.ofSeconds(10);
 
         private Builder(String clientId, String clientSecret) {
             super("AzureProvider", clientId, clientSecret);
-            providerName("Microsoft");
             scopes("openid", "profile", "email");
-            limitScopesToUpstreamGrant(false); // Azure answers with api:// names, and only its resource's scopes
+            // Azure answers with api:// names, and only its resource's scopes
+            proxyOptions(o -> o.claimsAndConsent(c -> c.limitScopesToUpstreamGrant(false)));
         }
 
         /**
@@ -137,47 +143,10 @@ public final class AzureProvider extends ProxyPreset {
             return this;
         }
 
-        /** The keys of the ID tokens; default {@code <authority>/<tenant>/discovery/v2.0/keys}. */
-        @Override
-        public Builder upstreamJwksUri(String url) {
+        /** The keys of the ID tokens; default {@code <authority>/<tenant>/discovery/v2.0/keys}. For tests. */
+        Builder jwksUri(String url) {
             this.jwksUri = url;
             return this;
-        }
-
-        @Override
-        public Builder upstreamTimeout(Duration timeout) {
-            this.timeout = timeout;
-            return super.upstreamTimeout(timeout);
-        }
-
-        @Override
-        public Builder extraAuthorizationParams(Map<String, String> params) {
-            return super.extraAuthorizationParams(withoutResource(params, "extraAuthorizationParams"));
-        }
-
-        @Override
-        public Builder extraTokenParams(Map<String, String> params) {
-            return super.extraTokenParams(withoutResource(params, "extraTokenParams"));
-        }
-
-        /** Refused: the v2.0 endpoints reject the {@code resource} parameter. */
-        @Override
-        public Builder forwardResource(boolean forward) {
-            if (forward) {
-                throw new IllegalArgumentException("AzureProvider: forwardResource(true) would send 'resource' "
-                        + "upstream, which the v2.0 endpoints refuse (AADSTS901002). Request the API's scopes "
-                        + "instead, for example scopes(\"notes.read\")");
-            }
-            return super.forwardResource(false);
-        }
-
-        private static Map<String, String> withoutResource(Map<String, String> params, String option) {
-            if (params.containsKey("resource")) {
-                throw new IllegalArgumentException("AzureProvider: " + option + " cannot set 'resource': the v2.0 "
-                        + "endpoints refuse it (AADSTS901002). Request the API's scopes instead, for example "
-                        + "scopes(\"notes.read\") or additionalAuthorizeScopes(\"api://<app>/.default\")");
-            }
-            return params;
         }
 
         /** Checks the configuration (each error says what to change) and builds the provider. */
@@ -188,15 +157,18 @@ public final class AzureProvider extends ProxyPreset {
             String authority = requireUrl("authorityBaseUrl", authorityBaseUrl);
             String graph = requireUrl("graphBaseUrl", graphBaseUrl);
             String base = authority + "/" + t.value();
-            endpointsUnlessSet(base + "/oauth2/v2.0/authorize", base + "/oauth2/v2.0/token");
+            Upstream azure = Upstream.of(base + "/oauth2/v2.0/authorize", base + "/oauth2/v2.0/token", clientId(),
+                    clientSecret()).providerName("Microsoft");
             String keys = requireUrl("upstreamJwksUri", jwksUri != null ? jwksUri : base + "/discovery/v2.0/keys");
             String apiUri = identifierUri != null ? identifierUri : "api://" + clientId();
             List<String> additional = additionalAuthorizeScopes;
-            upstreamScopes(granted -> azureScopes(granted, apiUri, additional));
-            upstreamIdTokenVerifier(new AzureIdTokenVerifier(keys, authority, t, clientId(), timeout));
-            upstreamIdentity((tokens, idClaims, api) -> identity(graph, tokens, idClaims, api));
-            sessionType(AzureSession::new);
-            return new AzureProvider(buildProxy());
+            return new AzureProvider(proxy(azure)
+                    .upstreamScopes(granted -> azureScopes(granted, apiUri, additional))
+                    .upstreamIdTokenVerifier(new AzureIdTokenVerifier(keys, authority, t, clientId(),
+                            azure.upstreamTimeout()))
+                    .upstreamIdentity((tokens, idClaims, api) -> identity(graph, tokens, idClaims, api))
+                    .sessionType(AzureSession::new)
+                    .build());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.Upstream;
 import dev.fastmcp.auth.UpstreamApi;
 import dev.fastmcp.auth.UpstreamApiException;
 import dev.fastmcp.auth.UpstreamIdentity;
@@ -32,14 +33,16 @@ import java.util.Map;
  * default 30 days) bounds how long a sign-in lasts without the user coming back.
  *
  * <p>In GitHub (Settings, Developer settings, OAuth Apps) register the application with
- * {@code <baseUrl>/oauth/callback} as its callback URL. Every option of {@link OAuthProxy} is available on the
- * builder; the endpoints can be replaced for GitHub Enterprise Server ({@code upstreamAuthorizationEndpoint},
- * {@code upstreamTokenEndpoint}, {@link Builder#apiBaseUrl}).
+ * {@code <baseUrl>/oauth/callback} as its callback URL.
+ *
+ * <p><b>What it sets.</b> GitHub's authorization and token endpoints (under {@link Builder#webBaseUrl}), client
+ * credentials in the form ({@code post}), the provider name "GitHub" and the scopes {@code read:user user:email}.
+ * The builder offers {@code scopes}, {@code secret}, {@link Builder#webBaseUrl} and {@link Builder#apiBaseUrl}
+ * (both for GitHub Enterprise Server); any other option of the proxy through {@code proxyOptions(o -> ...)}.
  */
 public final class GitHubProvider extends ProxyPreset {
 
-    static final String AUTHORIZATION_ENDPOINT = "https://github.com/login/oauth/authorize";
-    static final String TOKEN_ENDPOINT = "https://github.com/login/oauth/access_token";
+    static final String WEB_BASE_URL = "https://github.com";
     static final String API_BASE_URL = "https://api.github.com";
     private static final Map<String, String> API_HEADERS = Map.of("Accept", "application/vnd.github+json",
             "X-GitHub-Api-Version", "2022-11-28");
@@ -82,18 +85,24 @@ public final class GitHubProvider extends ProxyPreset {
         return null;
     }
 
-    /** Configures a {@link GitHubProvider}: every {@link OAuthProxy} option, with GitHub's defaults. */
+    /** Configures a {@link GitHubProvider}: GitHub's settings, and the proxy's through {@code proxyOptions}. */
     public static final class Builder extends PresetBuilder<Builder> {
 
         private String apiBaseUrl = API_BASE_URL;
+        private String webBaseUrl = WEB_BASE_URL;
 
         private Builder(String clientId, String clientSecret) {
             super("GitHubProvider", clientId, clientSecret);
-            providerName("GitHub");
-            upstreamAuthorizationEndpoint(AUTHORIZATION_ENDPOINT);
-            upstreamTokenEndpoint(TOKEN_ENDPOINT);
-            upstreamTokenEndpointAuthMethod("post");
             scopes("read:user", "user:email");
+        }
+
+        /**
+         * The web base URL of the sign-in pages, default {@code https://github.com}; for GitHub Enterprise Server
+         * {@code https://<host>}. The authorization and token endpoints are under it.
+         */
+        public Builder webBaseUrl(String url) {
+            this.webBaseUrl = url;
+            return this;
         }
 
         /**
@@ -109,9 +118,15 @@ public final class GitHubProvider extends ProxyPreset {
         public GitHubProvider build() {
             requireCredentials("GitHub Settings > Developer settings > OAuth Apps");
             String api = requireUrl("apiBaseUrl", apiBaseUrl);
-            upstreamIdentity((tokens, idClaims, http) -> user(api, tokens, http));
-            sessionType(GitHubSession::new);
-            return new GitHubProvider(buildProxy());
+            String web = requireUrl("webBaseUrl", webBaseUrl);
+            Upstream github = Upstream.of(web + "/login/oauth/authorize", web + "/login/oauth/access_token",
+                    clientId(), clientSecret())
+                    .upstreamTokenEndpointAuthMethod("post")
+                    .providerName("GitHub");
+            return new GitHubProvider(proxy(github)
+                    .upstreamIdentity((tokens, idClaims, http) -> user(api, tokens, http))
+                    .sessionType(GitHubSession::new)
+                    .build());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.Upstream;
 import java.util.Map;
 
 /**
@@ -24,9 +25,13 @@ import java.util.Map;
  * audience = the client id, expiry, nonce); without the {@code openid} scope, by Google's userinfo endpoint.
  *
  * <p>In Google Cloud Console (APIs &amp; Services, Credentials) create an OAuth client of type "Web application"
- * and add {@code <baseUrl>/oauth/callback} as an authorized redirect URI. Every option of {@link OAuthProxy} is
- * available on the builder; the Google endpoints can be replaced ({@code upstreamAuthorizationEndpoint},
- * {@code upstreamTokenEndpoint}, {@code upstreamIssuer}, {@code upstreamJwksUri}, {@link Builder#userInfoEndpoint}).
+ * and add {@code <baseUrl>/oauth/callback} as an authorized redirect URI.
+ *
+ * <p><b>What it sets.</b> Google's authorization, token and revocation endpoints, its issuer and JWKS,
+ * {@code access_type=offline} and {@code prompt=consent}, the provider name "Google", the scopes
+ * {@code openid email profile}, and {@code limitScopesToUpstreamGrant(false)} (Google answers with URLs). The
+ * builder offers {@code scopes}, {@code secret} and {@link Builder#userInfoEndpoint}; any other option of the
+ * proxy through {@code proxyOptions(o -> ...)}.
  */
 public final class GoogleProvider extends ProxyPreset {
 
@@ -46,22 +51,16 @@ public final class GoogleProvider extends ProxyPreset {
         return new Builder(clientId, clientSecret);
     }
 
-    /** Configures a {@link GoogleProvider}: every {@link OAuthProxy} option, with Google's defaults. */
+    /** Configures a {@link GoogleProvider}: Google's settings, and the proxy's through {@code proxyOptions}. */
     public static final class Builder extends PresetBuilder<Builder> {
 
         private String userInfoEndpoint = USERINFO_ENDPOINT;
 
         private Builder(String clientId, String clientSecret) {
             super("GoogleProvider", clientId, clientSecret);
-            providerName("Google");
-            upstreamAuthorizationEndpoint(AUTHORIZATION_ENDPOINT);
-            upstreamTokenEndpoint(TOKEN_ENDPOINT);
-            upstreamRevocationEndpoint(REVOCATION_ENDPOINT);
-            upstreamIssuer(ISSUER);
-            upstreamJwksUri(JWKS_URI);
             scopes("openid", "email", "profile");
-            extraAuthorizationParams(Map.of("access_type", "offline", "prompt", "consent"));
-            limitScopesToUpstreamGrant(false); // Google answers with URLs for email and profile
+            // Google answers with URLs for email and profile
+            proxyOptions(o -> o.claimsAndConsent(c -> c.limitScopesToUpstreamGrant(false)));
         }
 
         /** Google's OpenID Connect userinfo endpoint, which identifies users when no ID token is requested. */
@@ -73,9 +72,16 @@ public final class GoogleProvider extends ProxyPreset {
         /** Checks the configuration (each error says what to change) and builds the provider. */
         public GoogleProvider build() {
             requireCredentials("Google Cloud Console (APIs & Services > Credentials)");
-            upstreamIdentity(new UserInfo(requireUrl("userInfoEndpoint", userInfoEndpoint), "sub", false));
-            sessionType(GoogleSession::new);
-            return new GoogleProvider(buildProxy());
+            Upstream google = Upstream.of(AUTHORIZATION_ENDPOINT, TOKEN_ENDPOINT, clientId(), clientSecret())
+                    .upstreamRevocationEndpoint(REVOCATION_ENDPOINT)
+                    .upstreamIssuer(ISSUER)
+                    .upstreamJwksUri(JWKS_URI)
+                    .extraAuthorizationParams(Map.of("access_type", "offline", "prompt", "consent"))
+                    .providerName("Google");
+            return new GoogleProvider(proxy(google)
+                    .upstreamIdentity(new UserInfo(requireUrl("userInfoEndpoint", userInfoEndpoint), "sub", false))
+                    .sessionType(GoogleSession::new)
+                    .build());
         }
     }
 }

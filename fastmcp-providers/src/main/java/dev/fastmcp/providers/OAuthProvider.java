@@ -1,6 +1,8 @@
 package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.Upstream;
+import java.util.function.UnaryOperator;
 
 /**
  * Sign-in with any OAuth 2.0 server (SAP, Okta, Auth0, Keycloak, ...) given its authorization and token
@@ -16,7 +18,8 @@ import dev.fastmcp.auth.OAuthProxy;
  *
  * <p>How users are identified, in order: the {@link Builder#userInfoEndpoint} when given (its {@code sub}, or the
  * claim named by {@link Builder#userInfoSubjectClaim}; with a verified ID token too, both must name the same user);
- * else the ID token, verified when {@code upstreamIssuer} (and optionally {@code upstreamJwksUri}) is set; else the
+ * else the ID token, verified when {@code upstreamIssuer} (and optionally {@code upstreamJwksUri}) is set through
+ * {@link Builder#upstream}; else the
  * claims of the provider's JWT access token, read as received from its token endpoint. Sessions are
  * {@code ProxySession}s. For an issuer with OpenID Connect discovery, {@link OIDCProvider} needs less configuration.
  */
@@ -32,16 +35,31 @@ public final class OAuthProvider extends ProxyPreset {
         return new Builder(authorizationEndpoint, tokenEndpoint, clientId, clientSecret);
     }
 
-    /** Configures an {@link OAuthProvider}: every {@link OAuthProxy} option, plus where identities come from. */
+    /**
+     * Configures an {@link OAuthProvider}: the provider's settings ({@link #upstream}), where identities come
+     * from, {@code scopes}, {@code secret}, and the proxy's other options through {@code proxyOptions(o -> ...)}.
+     */
     public static final class Builder extends PresetBuilder<Builder> {
 
+        private final String authorizationEndpoint;
+        private final String tokenEndpoint;
         private String userInfoEndpoint;
         private String userInfoSubjectClaim = "sub";
 
         private Builder(String authorizationEndpoint, String tokenEndpoint, String clientId, String clientSecret) {
             super("OAuthProvider", clientId, clientSecret);
-            upstreamAuthorizationEndpoint(authorizationEndpoint);
-            upstreamTokenEndpoint(tokenEndpoint);
+            this.authorizationEndpoint = authorizationEndpoint;
+            this.tokenEndpoint = tokenEndpoint;
+        }
+
+        /**
+         * Changes the provider's other settings ({@code upstreamIssuer}, {@code upstreamJwksUri},
+         * {@code upstreamRevocationEndpoint}, {@code upstreamTokenEndpointAuthMethod}, extra parameters...):
+         * {@code .upstream(u -> u.upstreamIssuer("https://sso.example.com"))}.
+         */
+        @Override
+        public Builder upstream(UnaryOperator<Upstream> change) {
+            return super.upstream(change);
         }
 
         /** An endpoint answering the user's claims for the upstream access token (OpenID Connect userinfo). */
@@ -59,15 +77,17 @@ public final class OAuthProvider extends ProxyPreset {
         /** Checks the configuration (each error says what to change) and builds the provider. */
         public OAuthProvider build() {
             requireCredentials("your provider's application settings");
+            OAuthProxy.Builder proxy = proxy(Upstream.of(authorizationEndpoint, tokenEndpoint, clientId(),
+                    clientSecret()));
             if (userInfoEndpoint != null) {
                 if (userInfoSubjectClaim == null || userInfoSubjectClaim.isBlank()) {
                     throw new IllegalArgumentException("OAuthProvider: userInfoSubjectClaim must name a claim, such "
                             + "as 'sub', was " + quoted(userInfoSubjectClaim));
                 }
-                upstreamIdentity(new UserInfo(requireUrl("userInfoEndpoint", userInfoEndpoint),
+                proxy.upstreamIdentity(new UserInfo(requireUrl("userInfoEndpoint", userInfoEndpoint),
                         userInfoSubjectClaim, true));
             }
-            return new OAuthProvider(buildProxy());
+            return new OAuthProvider(proxy.build());
         }
     }
 }

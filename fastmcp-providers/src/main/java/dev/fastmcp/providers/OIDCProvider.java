@@ -3,6 +3,7 @@ package dev.fastmcp.providers;
 import dev.fastmcp.auth.DiscoveryDocumentCache;
 import dev.fastmcp.auth.DiscoveryException;
 import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.Upstream;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,12 @@ import java.util.Map;
  * authorization, token, revocation and userinfo endpoints and the JWKS; the document's {@code issuer} must be the
  * configured one exactly. It requests {@code openid profile email}; users are identified by the ID token, verified
  * against the JWKS (issuer, audience = the client id, expiry, nonce), or by the userinfo endpoint when no ID
- * token came back. Endpoints set on the builder win over discovered ones. Sessions are {@code ProxySession}s.
+ * token came back. Sessions are {@code ProxySession}s.
+ *
+ * <p><b>What it sets.</b> From the discovery document: the authorization, token and revocation endpoints, the
+ * JWKS, the userinfo endpoint, and client credentials in the form when the provider supports only that; the
+ * scopes {@code openid profile email}. The builder offers {@code scopes}, {@code secret} and
+ * {@link Builder#discoveryCache}; any other option of the proxy through {@code proxyOptions(o -> ...)}.
  */
 public final class OIDCProvider extends ProxyPreset {
 
@@ -33,13 +39,11 @@ public final class OIDCProvider extends ProxyPreset {
         return new Builder(issuer, clientId, clientSecret);
     }
 
-    /** Configures an {@link OIDCProvider}: every {@link OAuthProxy} option, with discovered endpoints. */
+    /** Configures an {@link OIDCProvider}: discovered endpoints, the proxy's options through {@code proxyOptions}. */
     public static final class Builder extends PresetBuilder<Builder> {
 
         private final String issuer;
         private DiscoveryDocumentCache discovery;
-        private String revocationEndpoint;
-        private String authMethod;
 
         private Builder(String issuer, String clientId, String clientSecret) {
             super("OIDCProvider", clientId, clientSecret);
@@ -53,18 +57,6 @@ public final class OIDCProvider extends ProxyPreset {
             return this;
         }
 
-        @Override
-        public Builder upstreamRevocationEndpoint(String url) {
-            this.revocationEndpoint = url;
-            return super.upstreamRevocationEndpoint(url);
-        }
-
-        @Override
-        public Builder upstreamTokenEndpointAuthMethod(String method) {
-            this.authMethod = method;
-            return super.upstreamTokenEndpointAuthMethod(method);
-        }
-
         /**
          * Reads the discovery document, checks the configuration (each error says what to change) and builds the
          * provider.
@@ -75,20 +67,20 @@ public final class OIDCProvider extends ProxyPreset {
             requireCredentials("your identity provider's client settings");
             String iss = requireUrl("issuer", issuer);
             Map<String, Object> doc = discover(iss);
-            endpointsUnlessSet(required(doc, "authorization_endpoint"), required(doc, "token_endpoint"));
-            if (revocationEndpoint == null && doc.get("revocation_endpoint") instanceof String r) {
-                super.upstreamRevocationEndpoint(r);
+            Upstream oidc = Upstream.of(required(doc, "authorization_endpoint"), required(doc, "token_endpoint"),
+                    clientId(), clientSecret())
+                    .upstreamIssuer(issuer)
+                    .upstreamJwksUri(required(doc, "jwks_uri"));
+            if (doc.get("revocation_endpoint") instanceof String r) {
+                oidc = oidc.upstreamRevocationEndpoint(r);
             }
-            if (authMethod == null && doc.get("token_endpoint_auth_methods_supported") instanceof List<?> methods
+            if (doc.get("token_endpoint_auth_methods_supported") instanceof List<?> methods
                     && !methods.contains("client_secret_basic") && methods.contains("client_secret_post")) {
-                super.upstreamTokenEndpointAuthMethod("post");
+                oidc = oidc.upstreamTokenEndpointAuthMethod("post");
             }
-            upstreamIssuer(issuer);
-            super.upstreamJwksUri(required(doc, "jwks_uri"));
             String userInfo = doc.get("userinfo_endpoint") instanceof String u ? requireUrl("userinfo_endpoint", u)
                     : null;
-            upstreamIdentity(new UserInfo(userInfo, "sub", false));
-            return new OIDCProvider(buildProxy());
+            return new OIDCProvider(proxy(oidc).upstreamIdentity(new UserInfo(userInfo, "sub", false)).build());
         }
 
         private Map<String, Object> discover(String iss) {

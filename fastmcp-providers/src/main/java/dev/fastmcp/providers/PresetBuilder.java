@@ -1,63 +1,85 @@
 package dev.fastmcp.providers;
 
-import dev.fastmcp.auth.OAuthProxyOptions;
+import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.ProxyOptions;
+import dev.fastmcp.auth.Upstream;
 import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
- * What the preset builders share: the client credentials given to {@code builder(clientId, clientSecret)}, and
- * the upstream endpoints a user set explicitly, which presets that compute theirs at build (Azure, OIDC) keep.
+ * What the preset builders share: the client credentials given to {@code builder(clientId, clientSecret)}, the
+ * scopes and secret every deployment sets, and the one way to the proxy's other options,
+ * {@link #proxyOptions(UnaryOperator)}. The preset computes its {@link Upstream} at build.
  */
-abstract class PresetBuilder<B extends PresetBuilder<B>> extends OAuthProxyOptions<B> {
+abstract class PresetBuilder<B extends PresetBuilder<B>> {
 
     private final String provider;
-    private String clientId;
-    private String clientSecret;
-    private String authorizationEndpoint;
-    private String tokenEndpoint;
+    private final String clientId;
+    private final String clientSecret;
+    private ProxyOptions options = ProxyOptions.defaults();
+    private UnaryOperator<Upstream> upstreamChange = UnaryOperator.identity();
 
     PresetBuilder(String provider, String clientId, String clientSecret) {
         this.provider = provider;
-        upstreamClientId(clientId);
-        upstreamClientSecret(clientSecret);
-    }
-
-    @Override
-    public B upstreamClientId(String clientId) {
         this.clientId = clientId;
-        return super.upstreamClientId(clientId);
-    }
-
-    @Override
-    public B upstreamClientSecret(String clientSecret) {
         this.clientSecret = clientSecret;
-        return super.upstreamClientSecret(clientSecret);
     }
 
-    @Override
-    public B upstreamAuthorizationEndpoint(String url) {
-        this.authorizationEndpoint = url;
-        return super.upstreamAuthorizationEndpoint(url);
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
     }
 
-    @Override
-    public B upstreamTokenEndpoint(String url) {
-        this.tokenEndpoint = url;
-        return super.upstreamTokenEndpoint(url);
+    /** The scopes offered to clients and requested from the provider; each preset has its default. */
+    public B scopes(String... scopes) {
+        return scopes(Arrays.asList(scopes));
+    }
+
+    /** The scopes offered to clients and requested from the provider; each preset has its default. */
+    public B scopes(List<String> scopes) {
+        return proxyOptions(o -> o.scopes(scopes));
+    }
+
+    /**
+     * The one secret all the proxy's keys are derived from, the same on every instance; generate it with
+     * {@code openssl rand -base64 32}. See {@code KeysAndStorage.secret(String)}.
+     */
+    public B secret(String secret) {
+        return proxyOptions(o -> o.keysAndStorage(k -> k.secret(secret)));
+    }
+
+    /**
+     * Changes any other option of the proxy behind this preset (lifetimes, limits, storage, consent...), for the
+     * rare case: {@code .proxyOptions(o -> o.lifetimes(l -> l.accessTokenTtl(Duration.ofMinutes(15))))}.
+     */
+    public B proxyOptions(UnaryOperator<ProxyOptions> change) {
+        this.options = Objects.requireNonNull(change.apply(options), "proxyOptions returned null");
+        return self();
+    }
+
+    /** Changes the upstream the preset computes, after earlier changes: tests point a preset at a local server. */
+    B upstream(UnaryOperator<Upstream> change) {
+        Objects.requireNonNull(change, "change == null");
+        UnaryOperator<Upstream> earlier = upstreamChange;
+        this.upstreamChange = u -> change.apply(earlier.apply(u));
+        return self();
     }
 
     String clientId() {
         return clientId;
     }
 
-    /** Sets the endpoints computed at build, unless the user gave others. */
-    void endpointsUnlessSet(String authorization, String token) {
-        if (authorizationEndpoint == null) {
-            super.upstreamAuthorizationEndpoint(authorization);
-        }
-        if (tokenEndpoint == null) {
-            super.upstreamTokenEndpoint(token);
-        }
+    String clientSecret() {
+        return clientSecret;
+    }
+
+    /** The proxy builder for the preset's upstream, with the options set here. */
+    OAuthProxy.Builder proxy(Upstream upstream) {
+        return OAuthProxy.builder(upstreamChange.apply(upstream)).options(options);
     }
 
     /** Refuses missing credentials, saying where the provider shows them. */

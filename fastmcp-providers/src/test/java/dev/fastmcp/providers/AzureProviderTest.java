@@ -52,9 +52,9 @@ class AzureProviderTest {
         return AzureProvider.builder("azure-client", "azure-secret")
                 .tenant(tenant)
                 .authorityBaseUrl(authority())
-                .upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(issuerId).toString())
-                .upstreamTokenEndpoint(idp.tokenEndpointUrl(issuerId).toString())
-                .upstreamJwksUri(idp.jwksUrl(issuerId).toString())
+                .upstream(u -> u.upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(issuerId).toString())
+                        .upstreamTokenEndpoint(idp.tokenEndpointUrl(issuerId).toString()))
+                .jwksUri(idp.jwksUrl(issuerId).toString())
                 .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=");
     }
 
@@ -140,14 +140,11 @@ class AzureProviderTest {
 
     @Test
     void configurationThatAzureWouldRefuseFailsAtBuild() {
-        IllegalArgumentException resource = assertThrows(IllegalArgumentException.class,
-                () -> AzureProvider.builder("id", "secret").extraAuthorizationParams(Map.of("resource", "x")));
-        assertTrue(resource.getMessage().contains("AADSTS901002"), resource.getMessage());
-        IllegalArgumentException forwarded = assertThrows(IllegalArgumentException.class,
-                () -> AzureProvider.builder("id", "secret").forwardResource(true));
-        assertTrue(forwarded.getMessage().contains("AADSTS901002"), forwarded.getMessage());
+        // 'resource' (refused by the v2.0 endpoints, AADSTS901002) cannot be configured at all: the builder has no
+        // extraAuthorizationParams, extraTokenParams or forwardResource (PresetBuildersTest checks it).
         IllegalArgumentException issuer = assertThrows(IllegalArgumentException.class,
-                () -> AzureProvider.builder("id", "secret").tenant("common").upstreamIssuer("https://x.example").build());
+                () -> AzureProvider.builder("id", "secret").tenant("common")
+                        .upstream(u -> u.upstreamIssuer("https://x.example")).build());
         assertTrue(issuer.getMessage().contains("remove upstreamIssuer"), issuer.getMessage());
         IllegalArgumentException noId = assertThrows(IllegalArgumentException.class,
                 () -> AzureProvider.builder("", "secret").tenant("common").build());

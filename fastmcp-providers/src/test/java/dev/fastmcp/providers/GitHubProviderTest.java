@@ -26,8 +26,7 @@ class GitHubProviderTest {
     void start() throws Exception {
         github = new FakeGitHub();
         provider = GitHubProvider.builder(FakeGitHub.CLIENT_ID, FakeGitHub.CLIENT_SECRET)
-                .upstreamAuthorizationEndpoint(github.base() + "/login/oauth/authorize")
-                .upstreamTokenEndpoint(github.base() + "/login/oauth/access_token")
+                .webBaseUrl(github.base())
                 .apiBaseUrl(github.base() + "/api/v3")
                 .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=")
                 .build();

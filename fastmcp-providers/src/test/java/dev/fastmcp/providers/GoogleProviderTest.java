@@ -40,11 +40,11 @@ class GoogleProviderTest {
 
     private GoogleProvider.Builder google() {
         return GoogleProvider.builder("google-client", "google-secret")
-                .upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(ISSUER_ID).toString())
-                .upstreamTokenEndpoint(idp.tokenEndpointUrl(ISSUER_ID).toString())
-                .upstreamRevocationEndpoint(idp.revocationEndpointUrl(ISSUER_ID).toString())
-                .upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString())
-                .upstreamJwksUri(idp.jwksUrl(ISSUER_ID).toString())
+                .upstream(u -> u.upstreamAuthorizationEndpoint(idp.authorizationEndpointUrl(ISSUER_ID).toString())
+                        .upstreamTokenEndpoint(idp.tokenEndpointUrl(ISSUER_ID).toString())
+                        .upstreamRevocationEndpoint(idp.revocationEndpointUrl(ISSUER_ID).toString())
+                        .upstreamIssuer(idp.issuerUrl(ISSUER_ID).toString())
+                        .upstreamJwksUri(idp.jwksUrl(ISSUER_ID).toString()))
                 .userInfoEndpoint(idp.userInfoUrl(ISSUER_ID).toString())
                 .secret("lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=");
     }
@@ -93,7 +93,7 @@ class GoogleProviderTest {
 
     @Test
     void withoutIdTokenVerificationTheUserinfoEndpointIdentifiesTheUser() throws Exception {
-        try (SignInHarness h = harness(google().upstreamIssuer(null).upstreamJwksUri(null).build())) {
+        try (SignInHarness h = harness(google().upstream(u -> u.upstreamIssuer(null).upstreamJwksUri(null)).build())) {
             enqueueUser(Map.of("email", "grace@example.com", "email_verified", "true", "name", "Grace Hopper"));
             SignInHarness.SignIn s = h.signIn(h.register(), "openid email profile");
             assertNull(s.upstreamQuery().get("nonce"), "no ID token is verified");
@@ -107,7 +107,8 @@ class GoogleProviderTest {
 
     @Test
     void anIdTokenFromAnotherIssuerIsRefused() throws Exception {
-        GoogleProvider provider = google().upstreamIssuer(idp.issuerUrl("not-google").toString()).build();
+        GoogleProvider provider = google().upstream(u -> u.upstreamIssuer(idp.issuerUrl("not-google").toString()))
+                .build();
         try (SignInHarness h = harness(provider)) {
             enqueueUser(Map.of("email", "x@example.com"));
             SignInHarness.SignIn s = h.signIn(h.register(), "openid email profile");
@@ -132,9 +133,10 @@ class GoogleProviderTest {
     @Test
     void everyProxyOptionIsAvailableAndChecked() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> google().accessTokenTtl(java.time.Duration.ZERO).build());
+                () -> google().proxyOptions(o -> o.lifetimes(l -> l.accessTokenTtl(java.time.Duration.ZERO))).build());
         assertTrue(e.getMessage().contains("accessTokenTtl"), e.getMessage());
-        String described = google().consentRequired(true).registrationRateLimit(0).build().toString();
+        String described = google().proxyOptions(o -> o.claimsAndConsent(c -> c.consentRequired(true))
+                .limits(l -> l.registrationRateLimit(0))).build().toString();
         assertTrue(described.startsWith("GoogleProvider["), described);
         assertTrue(described.contains("upstream=" + idp.authorizationEndpointUrl(ISSUER_ID)), described);
         assertTrue(described.contains("redirectPath=/oauth/callback"), described);
