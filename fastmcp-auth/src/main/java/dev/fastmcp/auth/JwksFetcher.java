@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.internal.Loopback;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -68,17 +69,12 @@ final class JwksFetcher {
             throw new IllegalArgumentException("jwksUri must not contain user info (user:password@); JWKS "
                     + "documents are public, so remove it");
         }
-        if (scheme.equals("http") && !allowPlainHttp && !isLoopback(uri.getHost())) {
+        if (scheme.equals("http") && !allowPlainHttp && !Loopback.isLoopbackHost(uri.getHost())) {
             throw new IllegalArgumentException("jwksUri '" + jwksUri + "' uses plain http, so anyone on the network "
                     + "path could substitute signing keys; use https, or call allowPlainHttp() if the JWKS is "
                     + "served on a trusted private network");
         }
         return uri;
-    }
-
-    private static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
     }
 
     /** The public signature keys of the document; an {@link IOException} says what went wrong. */

@@ -1,6 +1,7 @@
 package dev.fastmcp.auth;
 
 import dev.fastmcp.TokenVerifier;
+import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

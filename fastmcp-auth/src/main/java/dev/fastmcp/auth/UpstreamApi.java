@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.internal.Loopback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
