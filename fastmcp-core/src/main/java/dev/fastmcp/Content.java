@@ -1,30 +1,21 @@
 package dev.fastmcp;
 
+import dev.fastmcp.internal.BoundedFetch;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Factories for the content blocks a tool or prompt returns: text, images, audio, embedded resources
@@ -299,92 +290,33 @@ public final class Content {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("url must be an http or https URL: " + url);
         }
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build();
-        CompletableFuture<HttpResponse<byte[]>> pending = Http.CLIENT.sendAsync(request, info -> info.statusCode() / 100 == 2
-                ? new CappedBody(url) : HttpResponse.BodySubscribers.replacing(new byte[0]));
+        BoundedFetch.Response response;
         try {
-            HttpResponse<byte[]> response = pending.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (response.statusCode() / 100 != 2) {
-                throw new IOException("GET " + url + " failed with HTTP status " + response.statusCode());
-            }
-            return new Download(response.body(), response.headers().firstValue("Content-Type").orElse(""));
-        } catch (TimeoutException e) {
-            pending.cancel(true);
+            response = Http.FETCH.send(HttpRequest.newBuilder(url).GET().build(), status -> status / 100 == 2);
+        } catch (HttpTimeoutException e) {
             throw new HttpTimeoutException("GET " + url + " did not complete within " + TIMEOUT.toSeconds() + " seconds");
+        } catch (BoundedFetch.TooLargeException e) {
+            throw new IOException("GET " + url + " returned more than " + MAX_DOWNLOAD_BYTES / (1024 * 1024) + " MiB");
         } catch (InterruptedException e) {
-            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while downloading " + url);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains(url.toString())) {
-                throw io;
-            }
-            throw new IOException("GET " + url + " failed: " + Objects.toString(cause.getMessage(), cause.getClass().getSimpleName()), cause);
+        } catch (IOException e) {
+            throw new IOException("GET " + url + " failed: " + Objects.toString(e.getMessage(), e.getClass().getSimpleName()), e);
         }
+        if (response.status() / 100 != 2) {
+            throw new IOException("GET " + url + " failed with HTTP status " + response.status());
+        }
+        return new Download(response.body(), response.mediaType());
     }
 
-    private record Download(byte[] body, String contentType) {
+    private record Download(byte[] body, String mediaType) {
         String typeIf(String prefix) {
-            String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-            return type.startsWith(prefix) && type.length() > prefix.length() ? type : null;
+            return mediaType.startsWith(prefix) && mediaType.length() > prefix.length() ? mediaType : null;
         }
     }
 
-    /** Holds the shared client so it is only created when a URL is first fetched. */
+    /** Holds the shared fetch so its client is only created when a URL is first fetched. */
     private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder()
-                .connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
-    }
-
-    /** Collects a response body, failing as soon as it grows past {@link #MAX_DOWNLOAD_BYTES}. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final URI url;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        CappedBody(URI url) {
-            this.url = url;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                if (result.isDone()) {
-                    return;
-                }
-                if ((long) out.size() + buffer.remaining() > MAX_DOWNLOAD_BYTES) {
-                    subscription.cancel();
-                    result.completeExceptionally(new IOException("GET " + url + " returned more than "
-                            + MAX_DOWNLOAD_BYTES / (1024 * 1024) + " MiB"));
-                    return;
-                }
-                byte[] chunk = new byte[buffer.remaining()];
-                buffer.get(chunk);
-                out.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
-        }
+        static final BoundedFetch FETCH = BoundedFetch.create(TIMEOUT, MAX_DOWNLOAD_BYTES, HttpClient.Redirect.NORMAL);
     }
 }

@@ -1,12 +1,11 @@
 package dev.fastmcp;
 
+import dev.fastmcp.internal.Loopback;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.xnio.Options;
@@ -25,25 +24,22 @@ final class HttpServer {
     private final Routes routes;
     private final int port;
     private final AuthProvider.ServerUrls urls;
+    private final boolean loopback;
 
-    private HttpServer(Undertow undertow, Routes routes, int port, AuthProvider.ServerUrls urls) {
+    private HttpServer(Undertow undertow, Routes routes, int port, AuthProvider.ServerUrls urls, boolean loopback) {
         this.undertow = undertow;
         this.routes = routes;
         this.port = port;
         this.urls = urls;
+        this.loopback = loopback;
     }
 
     static HttpServer start(Settings s, StartOptions.Resolved o, McpBackend backend, boolean streaming,
             java.util.concurrent.Executor userCode,
             java.util.function.Predicate<io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest> runsInline) {
-        boolean loopback = isLoopback(o.host());
         boolean secured = s.provider() != null || s.authenticator() != null;
         String configuredBase = s.baseUrl() != null ? s.baseUrl() : o.baseUrl() == null ? null
                 : PublicUrls.normalizeBaseUrl(o.baseUrl(), s.allowInsecureHttpBaseUrl());
-        if (secured && configuredBase == null && !loopback) {
-            throw new IllegalStateException("Server '" + s.name() + "' binds " + o.host() + " with auth configured "
-                    + "but no baseUrl: set baseUrl(\"https://your.public.host\") or FASTMCP_BASE_URL; it is never guessed from Host");
-        }
         // The routes need the public URLs, which need the bound port: serve 503 until they are installed.
         Late late = new Late();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -71,8 +67,15 @@ final class HttpServer {
             }
             throw e;
         }
-        int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        int port = bound.getPort();
+        // The address the socket is bound to, not a guess from the host's name.
+        boolean loopback = Loopback.isLoopbackAddress(bound.getAddress());
         try {
+            if (secured && configuredBase == null && !loopback) {
+                throw new IllegalStateException("Server '" + s.name() + "' binds " + o.host() + " with auth configured "
+                        + "but no baseUrl: set baseUrl(\"https://your.public.host\") or FASTMCP_BASE_URL; it is never guessed from Host");
+            }
             String host = o.host().contains(":") ? "[" + o.host() + "]" : o.host();
             String base = configuredBase != null ? configuredBase : "http://" + host + ":" + port;
             String mcpPath = PublicUrls.path(base) + o.endpoint();
@@ -109,7 +112,7 @@ final class HttpServer {
                     s.trustForwardedHeaders());
             late.next = new OriginGuard(routes, mcpPath, s.dnsRebindingProtection(), loopback, s.allowedHosts(),
                     s.allowedOrigins(), s.cors(), s.trustForwardedHeaders(), publicCors);
-            return new HttpServer(undertow, routes, port, urls);
+            return new HttpServer(undertow, routes, port, urls, loopback);
         } catch (RuntimeException e) {
             undertow.stop();
             throw e;
@@ -122,6 +125,11 @@ final class HttpServer {
 
     AuthProvider.ServerUrls urls() {
         return urls;
+    }
+
+    /** Whether the listening socket is bound to a loopback address. */
+    boolean loopback() {
+        return loopback;
     }
 
     void stopping() {
@@ -141,24 +149,12 @@ final class HttpServer {
             String endpoint) {
         String host = req.header("host");
         if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]{1,100}")
-                || !OriginGuard.isLoopbackName(OriginGuard.hostName(host))) {
+                || !Loopback.isLoopbackHost(OriginGuard.hostName(host))) {
             return defaults;
         }
         String base = "http://" + host.toLowerCase(java.util.Locale.ROOT);
         String resource = base + endpoint;
         return new AuthProvider.ServerUrls(base, resource, PublicUrls.wellKnown(resource, "oauth-protected-resource"));
-    }
-
-    static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        try {
-            InetAddress address = InetAddress.getByName(host);
-            return address.isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** The root handler, installed once the public URLs are known. */

@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.internal.Loopback;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -24,7 +25,6 @@ import java.util.Set;
  */
 final class OriginGuard implements HttpHandler {
 
-    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
     private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
     private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
@@ -119,7 +119,7 @@ final class OriginGuard implements HttpHandler {
         if (allowedHosts.contains(host)) {
             return true;
         }
-        return loopbackBind ? LOOPBACK.contains(host) : allowedHosts.isEmpty();
+        return loopbackBind ? Loopback.isLoopbackHost(host) : allowedHosts.isEmpty();
     }
 
     private boolean originAllowed(String origin, String host) {
@@ -137,15 +137,11 @@ final class OriginGuard implements HttpHandler {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        if (loopbackBind && LOOPBACK.contains(originHost)) {
+        boolean loopbackOrigin = Loopback.isLoopbackHost(originHost);
+        if (loopbackBind && loopbackOrigin) {
             return true;
         }
-        return originHost.equals(host) || (LOOPBACK.contains(originHost) && LOOPBACK.contains(host));
-    }
-
-    /** Whether a host name (brackets kept for IPv6) is a loopback name, without any DNS lookup. */
-    static boolean isLoopbackName(String host) {
-        return LOOPBACK.contains(host) || host.matches("127(\\.\\d{1,3}){3}");
+        return originHost.equals(host) || (loopbackOrigin && Loopback.isLoopbackHost(host));
     }
 
     /** The host name of a Host header, without the port; IPv6 literals keep their brackets. */

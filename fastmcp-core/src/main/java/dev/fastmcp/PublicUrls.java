@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.util.Locale;
 
@@ -26,7 +27,7 @@ final class PublicUrls {
             throw new IllegalArgumentException("baseUrl '" + url + "' must not have user info, a query or a fragment");
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (scheme.equals("http") && !allowInsecureHttp && !HttpServer.isLoopback(host.replace("[", "").replace("]", ""))) {
+        if (scheme.equals("http") && !allowInsecureHttp && !Loopback.isLoopbackHost(host)) {
             throw new IllegalArgumentException("baseUrl '" + url + "' uses plain http on a non-loopback host: "
                     + "tokens would travel unencrypted. Use https, or call allowInsecureHttpBaseUrl() to accept it");
         }

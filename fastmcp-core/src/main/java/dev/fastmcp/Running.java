@@ -46,7 +46,7 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
             }
             throw e;
         }
-        if (!HttpServer.isLoopback(o.host())) {
+        if (!http.loopback()) {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
                     settings.name(), o.host());
         }

@@ -24,7 +24,12 @@ class LoopbackUrlsTest {
 
     @BeforeEach
     void start() {
-        AuthProvider provider = new AuthProvider() {
+        // The seed's oauth(...) form: the same protection as auth(...), /mcp never left open.
+        server = FastMCP.builder("loopback", "1").oauth(provider()).build().start(StartOptions.http().port(0));
+    }
+
+    private static AuthProvider provider() {
+        return new AuthProvider() {
             @Override
             public TokenVerifier tokenVerifier() {
                 return token -> TokenVerification.invalid("no tokens here");
@@ -35,8 +40,6 @@ class LoopbackUrlsTest {
                 return List.of("https://auth.example.com");
             }
         };
-        // The seed's oauth(...) form: the same protection as auth(...), /mcp never left open.
-        server = FastMCP.builder("loopback", "1").oauth(provider).build().start(StartOptions.http().port(0));
     }
 
     @AfterEach
@@ -62,5 +65,23 @@ class LoopbackUrlsTest {
         assertEquals(401, challenge.statusCode());
         assertTrue(challenge.headers().firstValue("WWW-Authenticate").orElse("").contains(
                 "resource_metadata=\"http://localhost:" + server.port() + "/.well-known/oauth-protected-resource/mcp\""));
+    }
+
+    @Test
+    void aServerBoundToAnotherLoopbackAddressAnswersTheClientsThatUseIt() throws Exception {
+        // the whole of 127.0.0.0/8 is loopback: a server bound there is a loopback server, and its own
+        // address is a loopback Host, not a DNS-rebinding attempt
+        FastMCP other = FastMCP.builder("loopback-2", "1").oauth(provider()).build()
+                .start(StartOptions.http().host("127.0.0.2").port(0));
+        try {
+            HttpResponse<String> metadata = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.2:" + other.port() + "/.well-known/oauth-protected-resource/mcp")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metadata.statusCode(), metadata.body());
+            assertTrue(metadata.body().contains("\"resource\":\"http://127.0.0.2:" + other.port() + "/mcp\""),
+                    metadata.body());
+        } finally {
+            other.close();
+        }
     }
 }

@@ -1,11 +1,11 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.internal.BoundedFetch;
+import dev.fastmcp.internal.Loopback;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +40,7 @@ public final class DiscoveryDocumentCache {
     private final Duration ttl;
     private final Duration timeout;
     private final long maxBytes;
-    private final HttpClient http;
+    private final BoundedFetch fetch;
     private final Clock clock;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
@@ -57,8 +57,8 @@ public final class DiscoveryDocumentCache {
         this.timeout = b.timeout;
         this.maxBytes = b.maxBytes;
         this.clock = b.clock;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.fetch = b.http != null ? new BoundedFetch(b.http, b.timeout, b.maxBytes)
+                : BoundedFetch.create(b.timeout, b.maxBytes, HttpClient.Redirect.NEVER);
     }
 
     /** Starts a configured cache. */
@@ -149,33 +149,26 @@ public final class DiscoveryDocumentCache {
 
     private Map<String, Object> fetch(String url) {
         URI uri = checkedUri(url);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-                .GET().build();
-        HttpResponse<InputStream> response;
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "application/json").GET().build();
+        BoundedFetch.Response response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = fetch.send(request, status -> status == 200);
         } catch (HttpTimeoutException e) {
             throw new DiscoveryException("Failed to fetch discovery document from " + url + ": timed out after "
                     + timeout.toMillis() + " ms", e);
+        } catch (BoundedFetch.TooLargeException e) {
+            throw new DiscoveryException("Discovery document from " + url + " is larger than " + maxBytes + " bytes");
         } catch (IOException e) {
             throw new DiscoveryException("Failed to fetch discovery document from " + url + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DiscoveryException("Interrupted while fetching discovery document from " + url, e);
         }
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 1, maxBytes + 1));
-        } catch (IOException e) {
-            throw new DiscoveryException("Failed to read discovery document from " + url + ": " + e, e);
-        }
-        if (response.statusCode() != 200) {
+        if (response.status() != 200) {
             throw new DiscoveryException("Failed to fetch discovery document from " + url + ": HTTP "
-                    + response.statusCode());
+                    + response.status());
         }
-        if (body.length > maxBytes) {
-            throw new DiscoveryException("Discovery document from " + url + " is larger than " + maxBytes + " bytes");
-        }
+        byte[] body = response.body();
         Object parsed;
         try {
             parsed = JSON.readValue(body, Object.class);

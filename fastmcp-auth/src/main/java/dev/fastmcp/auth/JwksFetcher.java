@@ -1,24 +1,17 @@
 package dev.fastmcp.auth;
 
-import java.io.ByteArrayOutputStream;
+import dev.fastmcp.internal.BoundedFetch;
+import dev.fastmcp.internal.Loopback;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -35,16 +28,11 @@ final class JwksFetcher {
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final URI uri;
-    private final Duration timeout;
-    private final HttpClient client;
+    private final BoundedFetch fetch;
 
     JwksFetcher(URI uri, Duration timeout) {
         this.uri = uri;
-        this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.fetch = BoundedFetch.create(timeout, MAX_BODY_BYTES, HttpClient.Redirect.NEVER);
     }
 
     /** Validates a configured JWKS URL: http(s) with a host; plain http only on loopback unless allowed. */
@@ -68,7 +56,7 @@ final class JwksFetcher {
             throw new IllegalArgumentException("jwksUri must not contain user info (user:password@); JWKS "
                     + "documents are public, so remove it");
         }
-        if (scheme.equals("http") && !allowPlainHttp && !isLoopback(uri.getHost())) {
+        if (scheme.equals("http") && !allowPlainHttp && !Loopback.isLoopbackHost(uri.getHost())) {
             throw new IllegalArgumentException("jwksUri '" + jwksUri + "' uses plain http, so anyone on the network "
                     + "path could substitute signing keys; use https, or call allowPlainHttp() if the JWKS is "
                     + "served on a trusted private network");
@@ -76,37 +64,23 @@ final class JwksFetcher {
         return uri;
     }
 
-    private static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-    }
-
     /** The public signature keys of the document; an {@link IOException} says what went wrong. */
     List<JsonWebKey> fetch() throws IOException {
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
                 .header("Accept", "application/json, application/jwk-set+json")
                 .GET()
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request, info -> info.statusCode() == 200
-                ? new CappedBody()
-                : HttpResponse.BodySubscribers.replacing(new byte[0]));
-        HttpResponse<byte[]> response;
+        BoundedFetch.Response response;
         try {
-            response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new IOException("no complete response within " + timeout.toMillis() + " ms");
+            response = fetch.send(request, status -> status == 200);
+        } catch (BoundedFetch.TooLargeException e) {
+            throw new IOException("the response is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
         } catch (InterruptedException e) {
-            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while fetching the JWKS");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw cause instanceof IOException io ? io : new IOException(describe(cause), cause);
         }
-        if (response.statusCode() != 200) {
-            int status = response.statusCode();
+        if (response.status() != 200) {
+            int status = response.status();
             throw new IOException("HTTP status " + status + " (expected 200"
                     + (status / 100 == 3 ? "; redirects are not followed, so configure the final JWKS URL)" : ")"));
         }
@@ -132,63 +106,5 @@ final class JwksFetcher {
             throw new IOException("the JWKS holds no public signature key (RSA, EC or OKP with use 'sig' or no use)");
         }
         return List.copyOf(keys);
-    }
-
-    /** An exception as a short phrase: its type and the first message found along its causes. */
-    static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return e.getClass().getSimpleName() + ": " + t.getMessage();
-            }
-        }
-        return e instanceof java.net.ConnectException ? "ConnectException: cannot connect to the server"
-                : e.getClass().getSimpleName();
-    }
-
-    /** Collects the body, failing as soon as it grows past {@link #MAX_BODY_BYTES}. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer item : items) {
-                if (buffer.size() + item.remaining() > MAX_BODY_BYTES) {
-                    result.completeExceptionally(new IOException("the response is larger than "
-                            + MAX_BODY_BYTES / 1024 + " KiB"));
-                    subscription.cancel();
-                    return;
-                }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                buffer.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(buffer.toByteArray());
-        }
     }
 }

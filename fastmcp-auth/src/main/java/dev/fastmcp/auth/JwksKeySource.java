@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.internal.BoundedFetch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -82,7 +83,7 @@ final class JwksKeySource implements VerificationKeyResolver {
         Attempt attempt = fetch(true, true);
         if (attempt.outcome() == Outcome.FAILED) {
             throw new UncheckedIOException("cannot fetch the JWKS from " + uri + ": "
-                    + JwksFetcher.describe(attempt.failure()), attempt.failure());
+                    + BoundedFetch.describe(attempt.failure()), attempt.failure());
         }
     }
 
@@ -96,7 +97,7 @@ final class JwksKeySource implements VerificationKeyResolver {
         if (keys == null) {
             IOException failure = attempt.failure();
             throw new UnresolvableKeyException("cannot fetch the JWKS from " + uri + ": "
-                    + (failure == null ? "no keys yet" : JwksFetcher.describe(failure))
+                    + (failure == null ? "no keys yet" : BoundedFetch.describe(failure))
                     + (attempt.outcome() == Outcome.COOLDOWN ? "; next attempt after the " + human(cooldown)
                     + " cooldown" : ""));
         }
@@ -128,7 +129,7 @@ final class JwksKeySource implements VerificationKeyResolver {
                 return new Attempt(Outcome.FETCHED, null);
             } catch (IOException e) {
                 lastFailure = e;
-                LOG.warn("Cannot fetch the JWKS from {}: {}{}", uri, JwksFetcher.describe(e),
+                LOG.warn("Cannot fetch the JWKS from {}: {}{}", uri, BoundedFetch.describe(e),
                         cached == null ? "" : "; the keys fetched earlier stay in use");
                 return new Attempt(Outcome.FAILED, e);
             }
@@ -143,9 +144,9 @@ final class JwksKeySource implements VerificationKeyResolver {
                 : "no key with kid " + VerifierClaims.quote(kid) + " in the JWKS from " + uri;
         return switch (attempt.outcome()) {
             case FETCHED -> missing + ", even after refetching it";
-            case FAILED -> missing + "; refetching it failed: " + JwksFetcher.describe(attempt.failure());
+            case FAILED -> missing + "; refetching it failed: " + BoundedFetch.describe(attempt.failure());
             case COOLDOWN, BUSY -> attempt.failure() != null
-                    ? missing + "; refetching it failed: " + JwksFetcher.describe(attempt.failure())
+                    ? missing + "; refetching it failed: " + BoundedFetch.describe(attempt.failure())
                             + " (next attempt after the " + human(cooldown) + " cooldown)"
                     : missing + "; the JWKS was fetched less than " + human(cooldown) + " ago, so it is not "
                             + "refetched yet";

@@ -2,6 +2,7 @@ package dev.fastmcp.auth;
 
 import dev.fastmcp.AuthProvider;
 import dev.fastmcp.ServerResponse;
+import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;

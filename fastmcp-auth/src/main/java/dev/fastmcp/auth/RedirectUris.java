@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

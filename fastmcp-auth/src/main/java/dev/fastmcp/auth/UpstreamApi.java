@@ -1,11 +1,11 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.internal.BoundedFetch;
+import dev.fastmcp.internal.Loopback;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
@@ -22,11 +22,11 @@ import tools.jackson.databind.JsonNode;
 public final class UpstreamApi {
 
     private final Duration timeout;
-    private final HttpClient http;
+    private final BoundedFetch fetch;
 
     UpstreamApi(Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.fetch = BoundedFetch.create(timeout, UpstreamClient.MAX_BODY_BYTES, HttpClient.Redirect.NEVER);
     }
 
     /**
@@ -74,7 +74,7 @@ public final class UpstreamApi {
 
     private JsonNode get(String url, String bearerToken, Map<String, String> headers) throws UpstreamApiException {
         URI uri = checked(url);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET()
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET()
                 .header("Authorization", "Bearer " + bearerToken);
         boolean accept = false;
         for (Map.Entry<String, String> h : headers.entrySet()) {
@@ -84,16 +84,14 @@ public final class UpstreamApi {
         if (!accept) {
             b.header("Accept", "application/json");
         }
-        HttpResponse<InputStream> response;
-        byte[] body;
+        BoundedFetch.Response response;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                body = in.readNBytes(UpstreamClient.MAX_BODY_BYTES + 1);
-            }
+            response = fetch.send(b.build(), status -> status / 100 == 2);
         } catch (HttpTimeoutException e) {
             throw new UpstreamApiException("upstream API " + path(url) + " timed out after " + timeout.toMillis()
                     + " ms", false);
+        } catch (BoundedFetch.TooLargeException e) {
+            throw new UpstreamApiException("upstream API " + path(url) + " answered more than 1 MiB", false);
         } catch (IOException e) {
             throw new UpstreamApiException("upstream API " + path(url) + " failed: " + e.getClass().getSimpleName(),
                     false);
@@ -101,13 +99,11 @@ public final class UpstreamApi {
             Thread.currentThread().interrupt();
             throw new UpstreamApiException("upstream API " + path(url) + " interrupted", false);
         }
-        int status = response.statusCode();
+        int status = response.status();
         if (status / 100 != 2) {
             throw new UpstreamApiException("upstream API " + path(url) + " answered HTTP " + status, status == 401);
         }
-        if (body.length > UpstreamClient.MAX_BODY_BYTES) {
-            throw new UpstreamApiException("upstream API " + path(url) + " answered more than 1 MiB", false);
-        }
+        byte[] body = response.body();
         try {
             JsonNode node = ProxyHttp.JSON.readTree(body);
             if (node == null) {

@@ -1,17 +1,15 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.internal.BoundedFetch;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +43,7 @@ final class UpstreamClient {
     private final boolean basicAuth;
     private final Duration timeout;
     private final Map<String, String> extraTokenParams;
-    private final HttpClient http;
+    private final BoundedFetch fetch;
 
     UpstreamClient(String tokenEndpoint, String revocationEndpoint, String clientId, String clientSecret,
             boolean basicAuth, Duration timeout, Map<String, String> extraTokenParams) {
@@ -56,7 +54,7 @@ final class UpstreamClient {
         this.basicAuth = basicAuth;
         this.timeout = timeout;
         this.extraTokenParams = Map.copyOf(extraTokenParams);
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.fetch = BoundedFetch.create(timeout, MAX_BODY_BYTES, HttpClient.Redirect.NEVER);
     }
 
     /** Exchanges an upstream authorization code (with our PKCE verifier, when one was sent). */
@@ -96,7 +94,7 @@ final class UpstreamClient {
 
     private Map<String, Object> post(URI endpoint, Map<String, String> form, String what) throws UpstreamException {
         Map<String, String> body = new LinkedHashMap<>(form);
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(timeout)
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");
         if (basicAuth) {
@@ -110,27 +108,23 @@ final class UpstreamClient {
         StringBuilder encoded = new StringBuilder();
         body.forEach((k, v) -> encoded.append(encoded.length() == 0 ? "" : "&").append(ProxyHttp.encode(k))
                 .append('=').append(ProxyHttp.encode(v)));
-        HttpResponse<InputStream> response;
-        byte[] bytes;
+        BoundedFetch.Response response;
         try {
-            response = http.send(b.POST(HttpRequest.BodyPublishers.ofString(encoded.toString())).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            }
+            // the error bodies are read too: they say whether the grant was refused
+            response = fetch.send(b.POST(HttpRequest.BodyPublishers.ofString(encoded.toString())).build(),
+                    status -> true);
         } catch (java.net.http.HttpTimeoutException e) {
             throw new UpstreamException("upstream " + what + " timed out after " + timeout.toMillis() + " ms", false);
+        } catch (BoundedFetch.TooLargeException e) {
+            throw new UpstreamException("upstream " + what + " answered more than 1 MiB", false);
         } catch (IOException e) {
             throw new UpstreamException("upstream " + what + " failed: " + e.getClass().getSimpleName(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamException("upstream " + what + " interrupted", false);
         }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new UpstreamException("upstream " + what + " answered more than 1 MiB", false);
-        }
-        Map<String, Object> parsed = parse(response, bytes);
-        int status = response.statusCode();
+        Map<String, Object> parsed = parse(response);
+        int status = response.status();
         if (status / 100 != 2 || parsed == null || parsed.containsKey("error")) {
             boolean invalidGrant = parsed != null && "invalid_grant".equals(parsed.get("error"))
                     && (status == 400 || status == 401 || status / 100 == 2);
@@ -142,9 +136,9 @@ final class UpstreamClient {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> parse(HttpResponse<?> response, byte[] bytes) {
-        String type = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
-        String text = new String(bytes, StandardCharsets.UTF_8);
+    private static Map<String, Object> parse(BoundedFetch.Response response) {
+        String type = response.mediaType();
+        String text = new String(response.body(), StandardCharsets.UTF_8);
         try {
             if (type.contains("application/x-www-form-urlencoded")) {
                 return new LinkedHashMap<>(ProxyHttp.parseForm(text.trim()));

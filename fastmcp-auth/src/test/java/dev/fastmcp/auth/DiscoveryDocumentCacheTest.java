@@ -68,6 +68,7 @@ class DiscoveryDocumentCacheTest {
         server.createContext("/array", ex -> respond(ex, 200, "[1,2]"));
         server.createContext("/garbage", ex -> respond(ex, 200, "<html>"));
         server.createContext("/huge", ex -> respond(ex, 200, "{\"x\":\"" + "a".repeat(5000) + "\"}"));
+        server.createContext("/trickle", TricklingAnswer.of("application/json", "{\"issuer\":\"http://127.0.0.1\"}"));
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -186,5 +187,15 @@ class DiscoveryDocumentCacheTest {
                 () -> cache.get("http://idp.example.com/.well-known/openid-configuration"));
         assertTrue(e.getMessage().contains("use https"), e.getMessage());
         assertThrows(DiscoveryException.class, () -> cache.get("file:///etc/passwd"));
+    }
+
+    @Test
+    void aDocumentTrickledPastTheTimeoutIsCutAtTheTimeout() {
+        DiscoveryDocumentCache cache = DiscoveryDocumentCache.builder().timeout(Duration.ofMillis(300)).build();
+        long start = System.nanoTime();
+        DiscoveryException e = assertThrows(DiscoveryException.class, () -> cache.get(base + "/trickle"));
+        assertTrue(e.getMessage().contains("timed out after 300 ms"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 1_800_000_000L, "gave up at the timeout, not when the body ended");
+        assertEquals(0, cache.size(), "nothing is cached");
     }
 }

@@ -409,4 +409,17 @@ class JWKSVerifierTest {
             }
         }
     }
+
+    @Test
+    void plainHttpJwksOnAHostThatOnlyLooksLikeLoopbackIsRefused() {
+        // keys fetched over plain http from another machine could be swapped by anyone on the path
+        for (String lookalike : new String[] {"http://127.attacker.example/jwks", "http://127.0.0.1.attacker.example/jwks",
+                "http://localhost.attacker.example/jwks"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> JWKSVerifier.builder(lookalike).issuer(ISSUER).audience(AUDIENCE).build(), lookalike);
+            assertTrue(e.getMessage().contains("use https"), e.getMessage());
+        }
+        JWKSVerifier.builder("http://[0:0:0:0:0:0:0:1]:9/jwks").issuer(ISSUER).audience(AUDIENCE).build();
+        JWKSVerifier.builder("http://127.0.0.2:9/jwks").issuer(ISSUER).audience(AUDIENCE).build();
+    }
 }

@@ -406,4 +406,27 @@ class OAuthProxyUpstreamTest {
             assertNotNull(q.get("code"), q.toString());
         }
     }
+
+    @Test
+    void aTokenEndpointTricklingItsAnswerIsCutAtTheUpstreamTimeout() throws Exception {
+        HttpServer trickling = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        trickling.createContext("/token", TricklingAnswer.of("application/json",
+                "{\"access_token\":\"late\",\"token_type\":\"Bearer\"}"));
+        trickling.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        trickling.start();
+        try (ProxyHarness h = new ProxyHarness(b -> b.upstream(u -> u
+                .upstreamTokenEndpoint("http://127.0.0.1:" + trickling.getAddress().getPort() + "/token")
+                .upstreamTimeout(java.time.Duration.ofMillis(500))))) {
+            String clientId = h.registerPublic();
+            HttpResponse<String> approve = approved(h, clientId, PKCEUtils.generatePair());
+            long start = System.nanoTime();
+            Map<String, String> q = finish(h, approve);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals("temporarily_unavailable", q.get("error"), q.toString());
+            assertNull(q.get("code"));
+            assertTrue(millis < 3_000, "the callback waited " + millis + " ms for a 500 ms upstream timeout");
+        } finally {
+            trickling.stop(0);
+        }
+    }
 }

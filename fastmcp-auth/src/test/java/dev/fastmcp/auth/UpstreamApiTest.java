@@ -57,6 +57,8 @@ class UpstreamApiTest {
             }
             reply(ex, 200, "{}");
         });
+        server.createContext("/trickle", TricklingAnswer.of("application/json", "{\"sub\":\"u1\",\"name\":\"" + "n".repeat(30)
+                + "\"}"));
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
@@ -119,5 +121,14 @@ class UpstreamApiTest {
         UpstreamApiException e = assertThrows(UpstreamApiException.class,
                 () -> api.getObject("http://api.example.com/user", "t", Map.of()));
         assertTrue(e.getMessage().contains("https"), e.getMessage());
+    }
+
+    @Test
+    void anApiTricklingItsAnswerIsCutAtTheTimeout() {
+        long start = System.nanoTime();
+        UpstreamApiException e = assertThrows(UpstreamApiException.class,
+                () -> api.getObject(url("/trickle"), "t", Map.of()));
+        assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 1_800_000_000L, "gave up at the timeout, not when the body ended");
     }
 }

@@ -3,6 +3,7 @@ package dev.fastmcp.devidp;
 import dev.fastmcp.auth.OAuthProxy;
 import dev.fastmcp.auth.RSAKeyPair;
 import dev.fastmcp.auth.Upstream;
+import dev.fastmcp.internal.Loopback;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
@@ -91,7 +92,15 @@ public final class DevIdentityProvider implements AutoCloseable {
             }
             throw e;
         }
-        int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        InetSocketAddress bound = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        if (!config.allowNonLoopback() && !Loopback.isLoopbackAddress(bound.getAddress())) {
+            // a localhost name is resolved by the system, which may not keep it on loopback
+            server.stop();
+            throw new IllegalStateException("DevIdentityProvider refuses to serve on " + bound.getAddress()
+                    + ", where '" + config.host() + "' resolved: it signs anyone in as anyone. Bind a loopback "
+                    + "address (127.0.0.1, ::1), or, on a development network you control, set allowNonLoopback(true)");
+        }
+        int port = bound.getPort();
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         issuer = config.issuer() != null ? config.issuer() : "http://" + host + ":" + port;
         routes = new DevIdpRoutes(new DevIdpTokens(keys, issuer, config), config, issuer);
@@ -293,7 +302,7 @@ public final class DevIdentityProvider implements AutoCloseable {
         /** Checks the configuration; each error names the value and the fix. */
         public DevIdentityProvider build() {
             Objects.requireNonNull(host, "host == null; use 127.0.0.1");
-            if (!allowNonLoopback && !DevIdpRedirects.isLoopbackHost(host)) {
+            if (!allowNonLoopback && !Loopback.isLoopbackHost(host)) {
                 throw new IllegalArgumentException("DevIdentityProvider refuses to bind '" + host + "': it signs "
                         + "anyone in as anyone. Bind a loopback address (127.0.0.1, ::1, localhost), or, on a "
                         + "development network you control, set allowNonLoopback(true)");

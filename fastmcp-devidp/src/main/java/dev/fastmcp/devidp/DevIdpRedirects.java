@@ -1,28 +1,15 @@
 package dev.fastmcp.devidp;
 
+import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
-/** Loopback hosts and redirect URI matching of the development identity provider. */
+/** Redirect URI matching of the development identity provider. */
 final class DevIdpRedirects {
 
     private DevIdpRedirects() {
-    }
-
-    /** {@code localhost}, {@code 127.x.x.x} or {@code ::1} (bracketed or not). */
-    static boolean isLoopbackHost(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) {
-            h = h.substring(1, h.length() - 1);
-        }
-        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
-                || h.matches("127(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
     }
 
     static URI parse(String uri) {
@@ -54,7 +41,7 @@ final class DevIdpRedirects {
         URI r = parse(requested);
         for (String candidate : registered) {
             URI c = parse(candidate);
-            if (c != null && isLoopbackHost(c.getHost()) && c.getScheme().equals(r.getScheme())
+            if (c != null && Loopback.isLoopbackHost(c.getHost()) && c.getScheme().equals(r.getScheme())
                     && c.getHost().equalsIgnoreCase(r.getHost())
                     && Objects.equals(c.getRawPath(), r.getRawPath())
                     && Objects.equals(c.getRawQuery(), r.getRawQuery())) {

@@ -3,6 +3,7 @@ package dev.fastmcp.providers;
 import dev.fastmcp.auth.OAuthProxy;
 import dev.fastmcp.auth.ProxyOptions;
 import dev.fastmcp.auth.Upstream;
+import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -105,8 +106,7 @@ abstract class PresetBuilder<B extends PresetBuilder<B>> {
             URI u = new URI(url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
             String host = u.getHost() == null ? "" : u.getHost();
-            boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
-            if (scheme.equals("https") && !host.isEmpty() || scheme.equals("http") && loopback) {
+            if (scheme.equals("https") && !host.isEmpty() || scheme.equals("http") && Loopback.isLoopbackHost(host)) {
                 return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
             }
         } catch (Exception e) {
