@@ -44,7 +44,7 @@ import java.util.Set;
  */
 public final class JWKSVerifier implements TokenVerifier {
 
-    private final JwksKeySource keys;
+    private final JWKSKeySource keys;
     private final VerifierCore core;
 
     /**
@@ -60,7 +60,7 @@ public final class JWKSVerifier implements TokenVerifier {
     }
 
     private JWKSVerifier(Builder b) {
-        URI uri = JwksFetcher.parseUri(b.jwksUri, b.allowPlainHttp);
+        URI uri = JWKSFetcher.parseUri(b.jwksUri, b.allowPlainHttp);
         if (b.issuers.isEmpty() && !b.skipIssuerCheck) {
             throw new IllegalArgumentException("no issuer set; call issuer(...) with the iss value of your "
                     + "provider's tokens, or skipIssuerCheck() to accept any issuer the JWKS keys sign for");
@@ -73,7 +73,7 @@ public final class JWKSVerifier implements TokenVerifier {
         positive(b.timeout, "timeout");
         notNegative(b.cooldownDuration, "cooldownDuration");
         notNegative(b.clockLeeway, "clockLeeway");
-        this.keys = new JwksKeySource(uri, b.timeout, b.cacheDuration, b.cooldownDuration);
+        this.keys = new JWKSKeySource(uri, b.timeout, b.cacheDuration, b.cooldownDuration);
         // A verification is reused no longer than the keys it used are kept: a key dropped from the set stops
         // its tokens within one cache period either way.
         Duration reuse = b.cacheDuration.compareTo(VerifierCore.DEFAULT_CACHE_MAX_AGE) < 0 ? b.cacheDuration
@@ -112,9 +112,9 @@ public final class JWKSVerifier implements TokenVerifier {
         return "JWKSVerifier[" + keys.uri() + "]";
     }
 
-    static JwksKeySource keySource(String jwksUri, boolean allowPlainHttp) {
+    static JWKSKeySource keySource(String jwksUri, boolean allowPlainHttp) {
         Builder defaults = new Builder(jwksUri);
-        return new JwksKeySource(JwksFetcher.parseUri(jwksUri, allowPlainHttp), defaults.timeout,
+        return new JWKSKeySource(JWKSFetcher.parseUri(jwksUri, allowPlainHttp), defaults.timeout,
                 defaults.cacheDuration, defaults.cooldownDuration);
     }
 

@@ -49,7 +49,7 @@ public final class JWTIssuer {
     /** The claim telling access tokens ({@code access}) from refresh tokens ({@code refresh}). */
     public static final String TOKEN_USE_CLAIM = "token_use";
     /** Claims that additional claims can never set: iss, aud, exp, iat, nbf, jti, client_id, scope, token_use. */
-    public static final Set<String> PROTECTED_CLAIMS = JwtClaimRules.PROTECTED;
+    public static final Set<String> PROTECTED_CLAIMS = JWTClaimRules.PROTECTED;
     /** Access token lifetime unless configured: 3600 s. */
     public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofSeconds(3600);
     /** Refresh token lifetime unless configured: 2,592,000 s (30 days). */
@@ -68,9 +68,9 @@ public final class JWTIssuer {
     private final Duration accessTokenTtl;
     private final Duration refreshTokenTtl;
     private final Duration clockLeeway;
-    private final JwtKeys keys;
-    private final JwtChecker checker;
-    private final JwtSigner signer;
+    private final JWTKeys keys;
+    private final JWTChecker checker;
+    private final JWTSigner signer;
     private final TokenVerifier accessTokenVerifier;
 
     /**
@@ -92,10 +92,10 @@ public final class JWTIssuer {
         this.accessTokenTtl = b.accessTokenTtl;
         this.refreshTokenTtl = b.refreshTokenTtl;
         this.clockLeeway = b.clockLeeway;
-        String keyId = b.keyId != null ? b.keyId : JwtKeys.defaultKeyId(b.signingKey);
-        this.keys = new JwtKeys(keyId, b.signingKey, b.previousKeys);
-        this.checker = new JwtChecker(issuer, audience, keys, clockLeeway, b.clock);
-        this.signer = new JwtSigner(issuer, audience, keys, b.clock);
+        String keyId = b.keyId != null ? b.keyId : JWTKeys.defaultKeyId(b.signingKey);
+        this.keys = new JWTKeys(keyId, b.signingKey, b.previousKeys);
+        this.checker = new JWTChecker(issuer, audience, keys, clockLeeway, b.clock);
+        this.signer = new JWTSigner(issuer, audience, keys, b.clock);
         this.accessTokenVerifier = checker.accessTokenVerifier();
     }
 
@@ -129,7 +129,7 @@ public final class JWTIssuer {
 
     /** An access token with its {@code jti} and times, for server-side mappings. */
     public IssuedToken issueAccessTokenWithInfo(TokenRequest request) {
-        return issue(JwtTokenUse.ACCESS, request);
+        return issue(JWTTokenUse.ACCESS, request);
     }
 
     /** A refresh token for {@code clientId} with {@code scopes} and the default lifetime. */
@@ -155,13 +155,13 @@ public final class JWTIssuer {
 
     /** A refresh token with its {@code jti} and times, for server-side mappings. */
     public IssuedToken issueRefreshTokenWithInfo(TokenRequest request) {
-        return issue(JwtTokenUse.REFRESH, request);
+        return issue(JWTTokenUse.REFRESH, request);
     }
 
-    private IssuedToken issue(JwtTokenUse use, TokenRequest request) {
+    private IssuedToken issue(JWTTokenUse use, TokenRequest request) {
         Objects.requireNonNull(request, "request == null");
         Duration ttl = request.ttl() != null ? request.ttl()
-                : use == JwtTokenUse.ACCESS ? accessTokenTtl : refreshTokenTtl;
+                : use == JWTTokenUse.ACCESS ? accessTokenTtl : refreshTokenTtl;
         return signer.sign(use, request, ttl);
     }
 
@@ -179,12 +179,12 @@ public final class JWTIssuer {
 
     /** Like {@link #verify}, and requires an access token: a refresh token is refused. */
     public TokenValidationResult verifyAccessToken(String token) {
-        return checker.check(token, JwtTokenUse.ACCESS);
+        return checker.check(token, JWTTokenUse.ACCESS);
     }
 
     /** Like {@link #verify}, and requires a refresh token: an access token is refused. */
     public TokenValidationResult verifyRefreshToken(String token) {
-        return checker.check(token, JwtTokenUse.REFRESH);
+        return checker.check(token, JWTTokenUse.REFRESH);
     }
 
     /**
@@ -216,7 +216,7 @@ public final class JWTIssuer {
      * @throws IllegalArgumentException when the secret is null or blank, or {@code iterations} is below 10,000
      */
     public static byte[] deriveKey(String secret, int iterations) {
-        return JwtKeys.derive(secret, iterations);
+        return JWTKeys.derive(secret, iterations);
     }
 
     // ---- accessors ------------------------------------------------------------------------------------------
@@ -284,10 +284,10 @@ public final class JWTIssuer {
                 throw new IllegalArgumentException("ttl is " + ttl + " but must be at least 1 second; pass null"
                         + " for the issuer's default");
             }
-            scopes = JwtClaimRules.checkScopes(scopes);
-            additionalClaims = JwtClaimRules.checkAdditionalClaims(additionalClaims);
+            scopes = JWTClaimRules.checkScopes(scopes);
+            additionalClaims = JWTClaimRules.checkAdditionalClaims(additionalClaims);
             if (subject == null) {
-                JwtClaimRules.checkAdditionalSubject(additionalClaims);
+                JWTClaimRules.checkAdditionalSubject(additionalClaims);
             }
         }
 
@@ -303,7 +303,7 @@ public final class JWTIssuer {
 
         /** This request with {@code claims} as its additional claims ({@code null}: none). */
         public TokenRequest withClaims(Map<String, ?> claims) {
-            return new TokenRequest(clientId, scopes, subject, JwtClaimRules.checkAdditionalClaims(claims), ttl);
+            return new TokenRequest(clientId, scopes, subject, JWTClaimRules.checkAdditionalClaims(claims), ttl);
         }
 
         /** This request with its own lifetime ({@code null}: the issuer's default). */
@@ -371,7 +371,7 @@ public final class JWTIssuer {
          */
         public Builder previousKey(byte[] key) {
             Objects.requireNonNull(key, "key == null");
-            return previousKey(JwtKeys.defaultKeyId(key), key);
+            return previousKey(JWTKeys.defaultKeyId(key), key);
         }
 
         /**
@@ -412,7 +412,7 @@ public final class JWTIssuer {
         private Builder validate() {
             requireText("issuer", issuer, "the URL clients see as the token issuer, e.g. https://mcp.example.com");
             requireText("audience", audience, "the resource the tokens are for, e.g. https://mcp.example.com/mcp");
-            JwtKeys.requireKey("signingKey", signingKey);
+            JWTKeys.requireKey("signingKey", signingKey);
             requireTtl("accessTokenTtl", accessTokenTtl);
             requireTtl("refreshTokenTtl", refreshTokenTtl);
             if (clockLeeway.isNegative() || clockLeeway.compareTo(MAX_CLOCK_LEEWAY) > 0) {
@@ -423,12 +423,12 @@ public final class JWTIssuer {
             if (keyId != null) {
                 requireText("keyId", keyId, "a short id for the signing key, or leave it out to derive one");
             }
-            String currentKeyId = keyId != null ? keyId : JwtKeys.defaultKeyId(signingKey);
+            String currentKeyId = keyId != null ? keyId : JWTKeys.defaultKeyId(signingKey);
             previousKeys.clear();
             for (Map.Entry<String, byte[]> e : previous) {
                 String kid = e.getKey();
                 requireText("previous key id", kid, "the key id the retired key signed with");
-                JwtKeys.requireKey("previous key '" + kid + "'", e.getValue());
+                JWTKeys.requireKey("previous key '" + kid + "'", e.getValue());
                 if (kid.equals(currentKeyId) || previousKeys.containsKey(kid)) {
                     throw new IllegalArgumentException("key id '" + kid + "' is used by more than one key; give"
                             + " every key its own id (the same key twice is not needed)");

@@ -219,7 +219,7 @@ public final class JWTVerifier implements TokenVerifier {
                 supported = VerifierKeys.algorithmsFor(key);
                 description = "an " + key.getAlgorithm() + " public key";
             } else {
-                JwksKeySource source = JWKSVerifier.keySource(jwksUri, allowPlainHttp);
+                JWKSKeySource source = JWKSVerifier.keySource(jwksUri, allowPlainHttp);
                 keys = source;
                 supported = VerifierCore.ASYMMETRIC;
                 description = "the JWKS at " + source.uri();

@@ -41,9 +41,9 @@ final class TokenBinding {
     }
 
     private static boolean matches(Map<String, Object> claims, String clientId, String subject, List<String> scopes) {
-        return Objects.equals(claims.get(JwtClaimRules.CLIENT_ID), clientId)
-                && Objects.equals(claims.get(JwtClaimRules.SUBJECT), subject)
-                && JwtClaimRules.parseScope(claims.get(JwtClaimRules.SCOPE))
+        return Objects.equals(claims.get(JWTClaimRules.CLIENT_ID), clientId)
+                && Objects.equals(claims.get(JWTClaimRules.SUBJECT), subject)
+                && JWTClaimRules.parseScope(claims.get(JWTClaimRules.SCOPE))
                         .equals(scopes == null ? Set.of() : Set.copyOf(scopes));
     }
 }

@@ -23,7 +23,7 @@ public record TokenValidationResult(boolean valid, Map<String, Object> claims, S
                 throw new IllegalArgumentException("a valid result has no error, but got: " + error);
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> copy = (Map<String, Object>) JwtClaimRules.freeze(claims);
+            Map<String, Object> copy = (Map<String, Object>) JWTClaimRules.freeze(claims);
             claims = copy;
         } else {
             if (error == null || error.isBlank()) {

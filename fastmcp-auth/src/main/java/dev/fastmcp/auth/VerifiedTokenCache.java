@@ -58,7 +58,7 @@ final class VerifiedTokenCache {
 
     /** The cached verification of {@code token}, else {@code verifier}'s, kept when valid. */
     TokenVerification verify(String token, Function<String, TokenVerification> verifier) {
-        if (token == null || token.length() > JwtChecker.MAX_TOKEN_CHARS) {
+        if (token == null || token.length() > JWTChecker.MAX_TOKEN_CHARS) {
             return verifier.apply(token);
         }
         Key key = Key.of(token);

@@ -175,7 +175,7 @@ final class VerifierCore {
             reasons.add("token has no exp claim; tokens that never expire are not accepted");
         }
         if (e.hasExpired()) {
-            reasons.add("token expired at " + time(claims, "exp") + " (clock leeway " + JwksKeySource.human(leeway)
+            reasons.add("token expired at " + time(claims, "exp") + " (clock leeway " + JWKSKeySource.human(leeway)
                     + ")");
         }
         if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {

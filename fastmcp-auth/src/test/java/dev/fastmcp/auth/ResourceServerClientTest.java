@@ -39,14 +39,14 @@ import org.junit.jupiter.api.Timeout;
 class ResourceServerClientTest {
 
     private RSAKeyPair keys;
-    private JwksHost jwks;
+    private JWKSHost jwks;
     private FastMCP server;
     private final List<McpSyncClient> clients = new ArrayList<>();
 
     @BeforeAll
     void start() {
         keys = RSAKeyPair.generate();
-        jwks = new JwksHost(keys);
+        jwks = new JWKSHost(keys);
         server = ResourceServerTest.notesTools(FastMCP.builder("notes", "1.0.0")
                         .auth(ResourceServerTest.provider(jwks, RESOURCE))
                         .baseUrl(BASE_URL))

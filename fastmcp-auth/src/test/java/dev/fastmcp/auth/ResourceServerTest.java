@@ -47,13 +47,13 @@ class ResourceServerTest {
     static final String METADATA_URL = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp";
 
     private RSAKeyPair keys;
-    private JwksHost jwks;
+    private JWKSHost jwks;
     private FastMCP server;
 
     @BeforeAll
     void start() {
         keys = RSAKeyPair.generate();
-        jwks = new JwksHost(keys);
+        jwks = new JWKSHost(keys);
         server = notesServer(b -> b.baseUrl(BASE_URL)).start(StartOptions.http().port(0));
     }
 
@@ -68,11 +68,11 @@ class ResourceServerTest {
     }
 
     /** The verifier an operator would configure: the authorization server's JWKS, its issuer, this resource. */
-    static JWKSVerifier verifier(JwksHost jwks, String audience) {
+    static JWKSVerifier verifier(JWKSHost jwks, String audience) {
         return JWKSVerifier.builder(jwks.url()).issuer(ISSUER).audience(audience).build();
     }
 
-    static RemoteAuthProvider provider(JwksHost jwks, String audience) {
+    static RemoteAuthProvider provider(JWKSHost jwks, String audience) {
         return RemoteAuthProvider.builder(verifier(jwks, audience))
                 .authorizationServers(ISSUER)
                 .scopesSupported("notes:read", "notes:write")

@@ -73,7 +73,7 @@ class TokenHygieneTest {
         RSAKeyPair keys = RSAKeyPair.generate();
         String privateKey = keys.privateKeyPem().split("\n")[1];
         secrets.add(privateKey);
-        try (JwksHost jwks = new JwksHost(keys); LogCapture logs = new LogCapture(SERVER_LOGGERS)) {
+        try (JWKSHost jwks = new JWKSHost(keys); LogCapture logs = new LogCapture(SERVER_LOGGERS)) {
             FastMCP server = ResourceServerTest.notesTools(FastMCP.builder("notes", "1.0.0")
                             .auth(ResourceServerTest.provider(jwks, RESOURCE)).baseUrl(BASE_URL))
                     .build().start(StartOptions.http().port(0));

@@ -9,11 +9,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /** Serves the public keys of an {@link RSAKeyPair} as a JWKS on loopback, as an identity provider would. */
-final class JwksHost implements AutoCloseable {
+final class JWKSHost implements AutoCloseable {
 
     private final HttpServer server;
 
-    JwksHost(RSAKeyPair keys) {
+    JWKSHost(RSAKeyPair keys) {
         byte[] body = keys.jwksJson().getBytes(StandardCharsets.UTF_8);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Signs the tokens of one {@link JWTIssuer} with jose4j: the claims and header it documents, HS256. */
-final class JwtSigner {
+final class JWTSigner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JWTIssuer.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -27,10 +27,10 @@ final class JwtSigner {
 
     private final String issuer;
     private final String audience;
-    private final JwtKeys keys;
+    private final JWTKeys keys;
     private final Clock clock;
 
-    JwtSigner(String issuer, String audience, JwtKeys keys, Clock clock) {
+    JWTSigner(String issuer, String audience, JWTKeys keys, Clock clock) {
         this.issuer = issuer;
         this.audience = audience;
         this.keys = keys;
@@ -38,7 +38,7 @@ final class JwtSigner {
     }
 
     /** A token of kind {@code use} for {@code request}, living {@code ttl} from now (whole seconds). */
-    IssuedToken sign(JwtTokenUse use, TokenRequest request, Duration ttl) {
+    IssuedToken sign(JWTTokenUse use, TokenRequest request, Duration ttl) {
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plusSeconds(ttl.getSeconds());
         String jti = newJti();
@@ -49,9 +49,9 @@ final class JwtSigner {
             claims.setSubject(request.subject());
         }
         claims.setAudience(audience);
-        claims.setStringClaim(JwtClaimRules.CLIENT_ID, request.clientId());
+        claims.setStringClaim(JWTClaimRules.CLIENT_ID, request.clientId());
         if (!request.scopes().isEmpty()) {
-            claims.setStringClaim(JwtClaimRules.SCOPE, JwtClaimRules.joinScopes(request.scopes()));
+            claims.setStringClaim(JWTClaimRules.SCOPE, JWTClaimRules.joinScopes(request.scopes()));
         }
         claims.setStringClaim(JWTIssuer.TOKEN_USE_CLAIM, use.claim());
         claims.setIssuedAt(NumericDate.fromSeconds(issuedAt.getEpochSecond()));
@@ -60,7 +60,7 @@ final class JwtSigner {
         claims.setJwtId(jti);
         List<String> dropped = new ArrayList<>();
         request.additionalClaims().forEach((name, value) -> {
-            if (JwtClaimRules.isProtected(name, request.subject() != null)) {
+            if (JWTClaimRules.isProtected(name, request.subject() != null)) {
                 dropped.add(name);
             } else {
                 claims.setClaim(name, value);

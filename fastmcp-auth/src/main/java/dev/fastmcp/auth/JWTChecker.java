@@ -26,7 +26,7 @@ import org.jose4j.lang.UnresolvableKeyException;
  * audience, expiry and not-before with leeway, then the FastMCP rules ({@code typ} and {@code token_use}
  * agree, {@code client_id} present). Never throws for a bad token, and no error ever quotes the token.
  */
-final class JwtChecker {
+final class JWTChecker {
 
     /** Longer input is refused before parsing; real tokens are far below this. */
     static final int MAX_TOKEN_CHARS = 16 * 1024;
@@ -36,11 +36,11 @@ final class JwtChecker {
 
     private final String issuer;
     private final String audience;
-    private final JwtKeys keys;
+    private final JWTKeys keys;
     private final int leewaySeconds;
     private final Clock clock;
 
-    JwtChecker(String issuer, String audience, JwtKeys keys, Duration leeway, Clock clock) {
+    JWTChecker(String issuer, String audience, JWTKeys keys, Duration leeway, Clock clock) {
         this.issuer = issuer;
         this.audience = audience;
         this.keys = keys;
@@ -49,7 +49,7 @@ final class JwtChecker {
     }
 
     /** Verifies {@code token}; {@code expected} null accepts either kind. */
-    TokenValidationResult check(String token, JwtTokenUse expected) {
+    TokenValidationResult check(String token, JWTTokenUse expected) {
         if (token == null || token.isBlank()) {
             return TokenValidationResult.invalid("no token given");
         }
@@ -93,7 +93,7 @@ final class JwtChecker {
     TokenVerifier accessTokenVerifier() {
         VerifiedTokenCache cache = new VerifiedTokenCache(VerifiedTokenCache.DEFAULT_MAX_ENTRIES,
                 Duration.ofDays(1), clock);
-        return token -> cache.verify(token, t -> toVerification(check(t, JwtTokenUse.ACCESS)));
+        return token -> cache.verify(token, t -> toVerification(check(t, JWTTokenUse.ACCESS)));
     }
 
     private static TokenVerification toVerification(TokenValidationResult result) {
@@ -106,16 +106,16 @@ final class JwtChecker {
                 claims.put(name, value);
             }
         });
-        String clientId = (String) claims.get(JwtClaimRules.CLIENT_ID);
-        String subject = claims.get(JwtClaimRules.SUBJECT) instanceof String sub && !sub.isBlank() ? sub : clientId;
+        String clientId = (String) claims.get(JWTClaimRules.CLIENT_ID);
+        String subject = claims.get(JWTClaimRules.SUBJECT) instanceof String sub && !sub.isBlank() ? sub : clientId;
         Instant expiresAt = claims.get("exp") instanceof Number exp ? Instant.ofEpochSecond(exp.longValue()) : null;
         return TokenVerification.valid(AuthSession.of(subject, clientId,
-                JwtClaimRules.parseScope(claims.get(JwtClaimRules.SCOPE)), claims, expiresAt));
+                JWTClaimRules.parseScope(claims.get(JWTClaimRules.SCOPE)), claims, expiresAt));
     }
 
-    private static String checkFastMcpRules(JwtContext context, JwtTokenUse expected) {
+    private static String checkFastMcpRules(JwtContext context, JWTTokenUse expected) {
         JwtClaims claims = context.getJwtClaims();
-        JwtTokenUse use = JwtTokenUse.fromClaim(claims.getClaimValue(JWTIssuer.TOKEN_USE_CLAIM));
+        JWTTokenUse use = JWTTokenUse.fromClaim(claims.getClaimValue(JWTIssuer.TOKEN_USE_CLAIM));
         if (use == null) {
             return "token has no valid token_use claim (access or refresh)";
         }
@@ -126,22 +126,22 @@ final class JwtChecker {
         if (expected != null && use != expected) {
             return "this is " + article(use) + " token but " + article(expected) + " token is required";
         }
-        if (!(claims.getClaimValue(JwtClaimRules.CLIENT_ID) instanceof String id) || id.isBlank()) {
+        if (!(claims.getClaimValue(JWTClaimRules.CLIENT_ID) instanceof String id) || id.isBlank()) {
             return "token has no client_id claim";
         }
-        Object scope = claims.getClaimValue(JwtClaimRules.SCOPE);
+        Object scope = claims.getClaimValue(JWTClaimRules.SCOPE);
         if (scope != null && !(scope instanceof String)) {
             return "token scope claim is not a space-separated string";
         }
-        Object subject = claims.getClaimValue(JwtClaimRules.SUBJECT);
+        Object subject = claims.getClaimValue(JWTClaimRules.SUBJECT);
         if (subject != null && !(subject instanceof String)) {
             return "token sub claim is not a string";
         }
         return null;
     }
 
-    private static String article(JwtTokenUse use) {
-        return use == JwtTokenUse.ACCESS ? "an access" : "a refresh";
+    private static String article(JWTTokenUse use) {
+        return use == JWTTokenUse.ACCESS ? "an access" : "a refresh";
     }
 
     /** A short reason for a refused token, built from error codes only (jose4j's own messages quote it). */
@@ -152,7 +152,7 @@ final class JwtChecker {
             }
             if (cause instanceof UnresolvableKeyException) {
                 String message = cause.getMessage();
-                return JwtKeys.NO_KID.equals(message) ? JwtKeys.NO_KID : JwtKeys.UNKNOWN_KID;
+                return JWTKeys.NO_KID.equals(message) ? JWTKeys.NO_KID : JWTKeys.UNKNOWN_KID;
             }
         }
         if (e.hasErrorCode(ErrorCodes.SIGNATURE_MISSING)) {

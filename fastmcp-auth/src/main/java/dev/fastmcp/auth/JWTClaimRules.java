@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The rules for the claims {@link JWTIssuer} writes and reads: protected names, scopes and JSON values. */
-final class JwtClaimRules {
+final class JWTClaimRules {
 
     static final String CLIENT_ID = "client_id";
     static final String SCOPE = "scope";
@@ -26,7 +26,7 @@ final class JwtClaimRules {
     /** An RFC 6749 §3.3 scope-token: printable ASCII except space, double quote and backslash. */
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
 
-    private JwtClaimRules() {
+    private JWTClaimRules() {
     }
 
     /** Whether an additional claim named {@code name} must be dropped because the issuer owns it. */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * each under its key id. It resolves the verification key from the token's {@code kid} header, so a token
  * never chooses its key any other way. Also holds the key rules and the PBKDF2 derivation.
  */
-final class JwtKeys implements VerificationKeyResolver {
+final class JWTKeys implements VerificationKeyResolver {
 
     /** HS256 keys must be at least as long as the hash output (RFC 7518 §3.2). */
     static final int MIN_KEY_BYTES = 32;
@@ -43,7 +43,7 @@ final class JwtKeys implements VerificationKeyResolver {
     private final Map<String, HmacKey> byKeyId;
 
     /** The keys; validated by the caller ({@link #requireKey}, distinct ids). */
-    JwtKeys(String currentKeyId, byte[] currentKey, Map<String, byte[]> previousKeys) {
+    JWTKeys(String currentKeyId, byte[] currentKey, Map<String, byte[]> previousKeys) {
         this.currentKeyId = currentKeyId;
         this.currentKey = new HmacKey(currentKey);
         Map<String, HmacKey> all = new LinkedHashMap<>();

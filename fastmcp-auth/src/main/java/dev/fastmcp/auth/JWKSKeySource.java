@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *       request per cooldown window; concurrent callers wait for the fetch in progress and share its result.
  * </ul>
  */
-final class JwksKeySource implements VerificationKeyResolver {
+final class JWKSKeySource implements VerificationKeyResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(JWKSVerifier.class);
 
@@ -44,7 +44,7 @@ final class JwksKeySource implements VerificationKeyResolver {
     }
 
     private final URI uri;
-    private final JwksFetcher fetcher;
+    private final JWKSFetcher fetcher;
     private final long cacheNanos;
     private final Duration cooldown;
     private final ReentrantLock fetchLock = new ReentrantLock();
@@ -53,9 +53,9 @@ final class JwksKeySource implements VerificationKeyResolver {
     private long lastAttemptAt; // guarded by fetchLock
     private boolean attempted;  // guarded by fetchLock
 
-    JwksKeySource(URI uri, Duration timeout, Duration cacheDuration, Duration cooldown) {
+    JWKSKeySource(URI uri, Duration timeout, Duration cacheDuration, Duration cooldown) {
         this.uri = uri;
-        this.fetcher = new JwksFetcher(uri, timeout);
+        this.fetcher = new JWKSFetcher(uri, timeout);
         this.cacheNanos = cacheDuration.toNanos();
         this.cooldown = cooldown;
     }

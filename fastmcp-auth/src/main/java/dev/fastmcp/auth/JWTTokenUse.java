@@ -5,14 +5,14 @@ package dev.fastmcp.auth;
  * own {@code typ} header (explicit typing, RFC 8725 §3.11), and verification requires both to agree, so one
  * kind can never be replayed as the other.
  */
-enum JwtTokenUse {
+enum JWTTokenUse {
     ACCESS("access", JWTIssuer.ACCESS_TOKEN_TYPE),
     REFRESH("refresh", JWTIssuer.REFRESH_TOKEN_TYPE);
 
     private final String claim;
     private final String type;
 
-    JwtTokenUse(String claim, String type) {
+    JWTTokenUse(String claim, String type) {
         this.claim = claim;
         this.type = type;
     }
@@ -28,8 +28,8 @@ enum JwtTokenUse {
     }
 
     /** The kind named by a {@code token_use} claim value, or null when the value names none. */
-    static JwtTokenUse fromClaim(Object value) {
-        for (JwtTokenUse use : values()) {
+    static JWTTokenUse fromClaim(Object value) {
+        for (JWTTokenUse use : values()) {
             if (use.claim.equals(value)) {
                 return use;
             }

@@ -22,7 +22,7 @@ import org.jose4j.lang.JoseException;
  * on the body size, no redirects. Only public signature keys (RSA, EC, OKP) are kept; symmetric ({@code oct})
  * and encryption keys are dropped, so a JWKS can never supply an HMAC secret.
  */
-final class JwksFetcher {
+final class JWKSFetcher {
 
     /** The largest JWKS body accepted: 1 MiB (real ones are a few KiB). */
     static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -30,7 +30,7 @@ final class JwksFetcher {
     private final URI uri;
     private final BoundedFetch fetch;
 
-    JwksFetcher(URI uri, Duration timeout) {
+    JWKSFetcher(URI uri, Duration timeout) {
         this.uri = uri;
         this.fetch = BoundedFetch.create(timeout, MAX_BODY_BYTES, HttpClient.Redirect.NEVER);
     }
