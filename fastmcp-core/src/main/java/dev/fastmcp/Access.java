@@ -92,7 +92,7 @@ final class Access {
     /** The decision for a known component (a {@link Tool}, {@link Prompt}, {@link Resource} or template). */
     static Decision decide(Object component, Caller caller) {
         if (component instanceof Tool t) {
-            return decide(component, true, t.canAccess(), caller);
+            return decide(component, !t.hiddenWhenScopesMissing(), t.canAccess(), caller);
         }
         if (component instanceof Prompt p) {
             return decide(component, false, p.canAccess(), caller);
@@ -107,11 +107,12 @@ final class Access {
     }
 
     /**
-     * The decision table. No check: allowed. A check that allows: allowed. A check refusing a tool only for
-     * missing scopes, to a caller who can step up: missing scopes. Any other refusal, and a check that throws:
-     * hidden (checks fail closed). The check runs exactly once.
+     * The decision table. No check: allowed. A check that allows: allowed. A check refusing a tool that offers
+     * step-up (not {@code hideWhenScopesMissing}) only for missing scopes, to a caller who can step up: missing
+     * scopes. Any other refusal, and a check that throws: hidden (checks fail closed), in lists and calls alike.
+     * The check runs exactly once.
      */
-    private static Decision decide(Object component, boolean tool, AccessCheck check, Caller caller) {
+    private static Decision decide(Object component, boolean stepUp, AccessCheck check, Caller caller) {
         if (check == null) {
             return new Allowed(component);
         }
@@ -129,7 +130,7 @@ final class Access {
         if (verdict.allowed()) {
             return new Allowed(component);
         }
-        if (tool && verdict.scopeOnly() && caller.canStepUp()) {
+        if (stepUp && verdict.scopeOnly() && caller.canStepUp()) {
             Set<String> wanted = new LinkedHashSet<>(caller.session().scopes());
             wanted.addAll(verdict.missingScopes());
             return new MissingScopes(wanted);
@@ -137,12 +138,9 @@ final class Access {
         return HIDDEN;
     }
 
-    /**
-     * Whether a decision leaves the component in the caller's list: allowed ones are, and tools the caller can
-     * step up to unless they ask to be hidden.
-     */
-    static boolean listed(Decision decision, boolean hiddenWhenScopesMissing) {
-        return decision instanceof Allowed || (decision instanceof MissingScopes && !hiddenWhenScopesMissing);
+    /** Whether a decision leaves the component in the caller's list: allowed ones, and tools to step up to. */
+    static boolean listed(Decision decision) {
+        return !(decision instanceof Hidden);
     }
 
     /** The answer to a component that does not exist, and so to a hidden one: the two must not differ. */

@@ -267,7 +267,7 @@ final class Components {
         Access.Caller caller = RequestScope.of(ctx).caller;
         List<McpSchema.Tool> out = new ArrayList<>();
         for (Tool tool : tools()) {
-            if (Access.listed(Access.decide(tool, caller), tool.hiddenWhenScopesMissing())) {
+            if (Access.listed(Access.decide(tool, caller))) {
                 out.add(tool.definition());
             }
         }
@@ -278,7 +278,7 @@ final class Components {
         Access.Caller caller = RequestScope.of(ctx).caller;
         List<D> out = new ArrayList<>(items.size());
         for (C item : items) {
-            if (Access.listed(Access.decide(item, caller), false)) {
+            if (Access.listed(Access.decide(item, caller))) {
                 out.add(definition.apply(item));
             }
         }

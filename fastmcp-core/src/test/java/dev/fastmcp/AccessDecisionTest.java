@@ -108,14 +108,18 @@ class AccessDecisionTest {
     }
 
     @Test
-    void listedAreAllowedComponentsAndToolsToStepUpToUnlessHidden() {
-        Access.Decision allowed = new Access.Allowed(tool("t", null));
-        Access.Decision stepUp = new Access.MissingScopes(java.util.Set.of("notes:write"));
-        assertTrue(Access.listed(allowed, false));
-        assertTrue(Access.listed(allowed, true));
-        assertTrue(Access.listed(stepUp, false));
-        assertFalse(Access.listed(stepUp, true), "hideWhenScopesMissing");
-        assertFalse(Access.listed(Access.HIDDEN, false));
+    void listedAreAllowedComponentsAndToolsToStepUpTo() {
+        assertTrue(Access.listed(new Access.Allowed(tool("t", null))));
+        assertTrue(Access.listed(new Access.MissingScopes(java.util.Set.of("notes:write"))));
+        assertFalse(Access.listed(Access.HIDDEN));
+    }
+
+    @Test
+    void aToolThatAsksToBeHiddenIsHiddenForMissingScopesInListsAndCallsAlike() {
+        Tool hidden = Tool.builder("write").description("d").canAccess(requireScopes("notes:write"))
+                .hideWhenScopesMissing().execute((a, ctx) -> "w").build();
+        assertInstanceOf(Access.Hidden.class, Access.decide(hidden, BEARER_READER),
+                "no step-up offered: a call answers as for an unknown tool, so the tool's existence does not leak");
     }
 
     @Test

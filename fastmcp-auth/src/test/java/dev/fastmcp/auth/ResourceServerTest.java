@@ -469,6 +469,10 @@ class ResourceServerTest {
         List<String> names = toolNames(mcp.listTools(token));
         assertTrue(names.contains("add_note"), names.toString());
         assertFalse(names.contains("purge_notes"), names.toString());
+        HttpResponse<String> call = mcp.callTool(token, 5, "purge_notes");
+        assertEquals(200, call.statusCode(), "hidden means no step-up challenge either: " + call.body());
+        assertTrue(call.headers().firstValue("WWW-Authenticate").isEmpty());
+        assertEquals("Unknown tool: purge_notes", McpHttp.error(call).get("message"));
         assertTrue(toolNames(mcp.listTools(writer())).contains("purge_notes"));
         assertEquals("purged", McpHttp.text(mcp.callTool(writer(), 3, "purge_notes")));
     }
