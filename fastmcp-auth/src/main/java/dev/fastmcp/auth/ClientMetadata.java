@@ -43,6 +43,8 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
             throw metadata("The registration request must be a JSON object sent with Content-Type: "
                     + "application/json (RFC 7591 §3.1)");
         }
+        // The route declares this limit, so the server refuses a larger body while receiving it; this holds for any
+        // other caller.
         if (request.body().length > MAX_BODY_BYTES) {
             throw new OAuthError("invalid_client_metadata", "The registration request is larger than "
                     + MAX_BODY_BYTES + " bytes; send only the client metadata", 413);

@@ -20,11 +20,6 @@ final class TokenBinding {
     private TokenBinding() {
     }
 
-    /** The keyed hash of an access token as issued, kept in its mapping. */
-    static String hash(ProxyStore store, String token) {
-        return store.hash(token);
-    }
-
     /** Whether a verified access token is the one its mapping was issued for. */
     static boolean matches(ProxyStore store, String token, Map<String, Object> claims, ProxyStore.AccessMapping m) {
         if (!matches(claims, m.clientId(), m.subject(), m.scopes())) {
@@ -32,7 +27,7 @@ final class TokenBinding {
         }
         // Mappings stored before tokens were hashed have no hash; they expire within the access token lifetime.
         return m.tokenHash() == null || MessageDigest.isEqual(m.tokenHash().getBytes(StandardCharsets.US_ASCII),
-                hash(store, token).getBytes(StandardCharsets.US_ASCII));
+                store.hash(token).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Whether a verified refresh token carries the client, subject and scopes its mapping was issued with. */

@@ -199,7 +199,7 @@ final class TokenService {
         IssuedToken access = ctx.issuer.issueAccessTokenWithInfo(request);
         ctx.store.save(ProxyStore.ACCESS, access.jti(),
                 new ProxyStore.AccessMapping(client.clientId(), upstreamId, subject, scopes,
-                        TokenBinding.hash(ctx.store, access.token())),
+                        ctx.store.hash(access.token())),
                 ProxyContext.seconds(ctx.settings.accessTokenTtl()) + 60);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", access.token());
