@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * scopes and secret every deployment sets, and the one way to the proxy's other options,
  * {@link #proxyOptions(UnaryOperator)}. The preset computes its {@link Upstream} at build.
  */
-abstract class PresetBuilder<B extends PresetBuilder<B>> {
+public abstract class PresetBuilder<B extends PresetBuilder<B>> {
 
     private final String provider;
     private final String clientId;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A provider preset: an {@link AuthProvider} that is the {@link OAuthProxy} its builder configured. */
-abstract class ProxyPreset implements AuthProvider {
+public abstract class ProxyPreset implements AuthProvider {
 
     private final OAuthProxy proxy;
 
