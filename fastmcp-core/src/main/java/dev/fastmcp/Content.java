@@ -22,8 +22,9 @@ import java.util.Objects;
  * and resource links. Every method returns the MCP SDK's own {@link McpSchema} type, ready to put in a
  * {@code CallToolResult} or prompt message.
  *
- * <p>Binary data is base64-encoded for you. The {@code imageContent}/{@code audioContent} variants
- * work out the MIME type from the data's leading "magic" bytes, so you rarely need to name it.
+ * <p>Binary data is base64-encoded for you. Each kind has one name with overloads: {@code imageContent} and
+ * {@code audioContent} take the bytes, a file or a URL and work out the MIME type from the data's leading
+ * "magic" bytes; pass the MIME type as a second argument only to name it yourself.
  */
 public final class Content {
 
@@ -60,7 +61,7 @@ public final class Content {
      * @param mimeType the image's MIME type, e.g. {@code image/png}; not null
      * @return the image content
      */
-    public static McpSchema.ImageContent image(byte[] data, String mimeType) {
+    public static McpSchema.ImageContent imageContent(byte[] data, String mimeType) {
         Objects.requireNonNull(data, "data == null");
         Objects.requireNonNull(mimeType, "mimeType == null");
         return McpSchema.ImageContent.builder(base64(data), mimeType).build();
@@ -75,7 +76,7 @@ public final class Content {
      */
     public static McpSchema.ImageContent imageContent(byte[] data) {
         Objects.requireNonNull(data, "data == null");
-        return image(data, firstNonNull(sniffImage(data), DEFAULT_IMAGE));
+        return imageContent(data, firstNonNull(sniffImage(data), DEFAULT_IMAGE));
     }
 
     /**
@@ -89,7 +90,7 @@ public final class Content {
     public static McpSchema.ImageContent imageContent(Path file) throws IOException {
         Objects.requireNonNull(file, "file == null");
         byte[] data = Files.readAllBytes(file);
-        return image(data, firstNonNull(sniffImage(data), byExtension(file.getFileName(), IMAGE_EXTENSIONS), DEFAULT_IMAGE));
+        return imageContent(data, firstNonNull(sniffImage(data), byExtension(file.getFileName(), IMAGE_EXTENSIONS), DEFAULT_IMAGE));
     }
 
     /**
@@ -105,7 +106,7 @@ public final class Content {
      */
     public static McpSchema.ImageContent imageContent(URI url) throws IOException {
         Download download = download(url);
-        return image(download.body, firstNonNull(download.typeIf("image/"), sniffImage(download.body),
+        return imageContent(download.body, firstNonNull(download.typeIf("image/"), sniffImage(download.body),
                 byExtension(url.getPath(), IMAGE_EXTENSIONS), DEFAULT_IMAGE));
     }
 
@@ -116,7 +117,7 @@ public final class Content {
      * @param mimeType the audio's MIME type, e.g. {@code audio/wav}; not null
      * @return the audio content
      */
-    public static McpSchema.AudioContent audio(byte[] data, String mimeType) {
+    public static McpSchema.AudioContent audioContent(byte[] data, String mimeType) {
         Objects.requireNonNull(data, "data == null");
         Objects.requireNonNull(mimeType, "mimeType == null");
         return McpSchema.AudioContent.builder(base64(data), mimeType).build();
@@ -131,7 +132,7 @@ public final class Content {
      */
     public static McpSchema.AudioContent audioContent(byte[] data) {
         Objects.requireNonNull(data, "data == null");
-        return audio(data, firstNonNull(sniffAudio(data), DEFAULT_AUDIO));
+        return audioContent(data, firstNonNull(sniffAudio(data), DEFAULT_AUDIO));
     }
 
     /**
@@ -145,7 +146,7 @@ public final class Content {
     public static McpSchema.AudioContent audioContent(Path file) throws IOException {
         Objects.requireNonNull(file, "file == null");
         byte[] data = Files.readAllBytes(file);
-        return audio(data, firstNonNull(sniffAudio(data), byExtension(file.getFileName(), AUDIO_EXTENSIONS), DEFAULT_AUDIO));
+        return audioContent(data, firstNonNull(sniffAudio(data), byExtension(file.getFileName(), AUDIO_EXTENSIONS), DEFAULT_AUDIO));
     }
 
     /**
@@ -161,7 +162,7 @@ public final class Content {
      */
     public static McpSchema.AudioContent audioContent(URI url) throws IOException {
         Download download = download(url);
-        return audio(download.body, firstNonNull(download.typeIf("audio/"), sniffAudio(download.body),
+        return audioContent(download.body, firstNonNull(download.typeIf("audio/"), sniffAudio(download.body),
                 byExtension(url.getPath(), AUDIO_EXTENSIONS), DEFAULT_AUDIO));
     }
 

@@ -105,10 +105,10 @@ class ContentTest {
 
     @Test
     void explicitMimeTypeIsKeptAndDataIsBase64Encoded() {
-        McpSchema.ImageContent image = Content.image(UNKNOWN, "image/avif");
+        McpSchema.ImageContent image = Content.imageContent(UNKNOWN, "image/avif");
         assertEquals("image/avif", image.mimeType());
         assertEquals(Base64.getEncoder().encodeToString(UNKNOWN), image.data());
-        McpSchema.AudioContent audio = Content.audio(PNG, "audio/x-custom");
+        McpSchema.AudioContent audio = Content.audioContent(PNG, "audio/x-custom");
         assertEquals("audio/x-custom", audio.mimeType());
         assertArrayEquals(PNG, decode(audio.data()));
     }
@@ -147,7 +147,7 @@ class ContentTest {
         assertEquals("data == null",
                 assertThrows(NullPointerException.class, () -> Content.imageContent((byte[]) null)).getMessage());
         assertEquals("mimeType == null",
-                assertThrows(NullPointerException.class, () -> Content.audio(PNG, null)).getMessage());
+                assertThrows(NullPointerException.class, () -> Content.audioContent(PNG, null)).getMessage());
         assertEquals("file == null",
                 assertThrows(NullPointerException.class, () -> Content.audioContent((Path) null)).getMessage());
         assertEquals("url == null",

@@ -92,8 +92,8 @@ class ToolBehaviourTest {
                 .addTool(Tool.builder("bad_record_output").outputType(Weather.class)
                         .execute((args, ctx) -> Map.of("city", 12, "celsius", "cold")).build())
                 .addTool(Tool.builder("media").execute((args, ctx) -> List.of(
-                        Content.image(PNG, "image/png"),
-                        Content.audio(WAV, "audio/wav"),
+                        Content.imageContent(PNG, "image/png"),
+                        Content.audioContent(WAV, "audio/wav"),
                         Content.resource("notes://1", "text/markdown", "# Note"),
                         Content.blobResource("files://logo", "image/png", PNG))).build())
                 .addTool(Tool.builder("sniffed").execute((args, ctx) -> List.of(

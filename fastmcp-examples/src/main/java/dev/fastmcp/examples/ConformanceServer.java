@@ -76,12 +76,12 @@ public final class ConformanceServer {
 
                 Tool.builder("test_image_content")
                         .description("Returns a 1x1 PNG image")
-                        .execute((args, ctx) -> Content.image(bytes(PNG), "image/png"))
+                        .execute((args, ctx) -> Content.imageContent(bytes(PNG), "image/png"))
                         .build(),
 
                 Tool.builder("test_audio_content")
                         .description("Returns a tiny WAV clip")
-                        .execute((args, ctx) -> Content.audio(bytes(WAV), "audio/wav"))
+                        .execute((args, ctx) -> Content.audioContent(bytes(WAV), "audio/wav"))
                         .build(),
 
                 Tool.builder("test_embedded_resource")
@@ -94,7 +94,7 @@ public final class ConformanceServer {
                         .description("Returns text, an image and an embedded resource")
                         .execute((args, ctx) -> List.of(
                                 Content.text("Multiple content types test:"),
-                                Content.image(bytes(PNG), "image/png"),
+                                Content.imageContent(bytes(PNG), "image/png"),
                                 Content.resource("test://mixed-content-resource", "application/json",
                                         "{\"test\":\"data\",\"value\":123}")))
                         .build(),
@@ -265,7 +265,7 @@ public final class ConformanceServer {
                 Prompt.builder("test_prompt_with_image")
                         .description("A prompt with an image")
                         .render((args, ctx) -> List.of(
-                                Content.image(bytes(PNG), "image/png"),
+                                Content.imageContent(bytes(PNG), "image/png"),
                                 Content.text("Please analyze the image above.")))
                         .build());
     }
