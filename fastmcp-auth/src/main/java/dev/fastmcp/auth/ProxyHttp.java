@@ -92,8 +92,8 @@ final class ProxyHttp {
 
     /** A small HTML page for errors that cannot go back to a client's redirect URI. */
     static ServerResponse errorPage(int status, String title, String message) {
-        String html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + ConsentPage.escape(title)
-                + "</title></head><body><h1>" + ConsentPage.escape(title) + "</h1><p>" + ConsentPage.escape(message)
+        String html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title)
+                + "</title></head><body><h1>" + Html.escape(title) + "</h1><p>" + Html.escape(message)
                 + "</p></body></html>";
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "text/html; charset=utf-8");
