@@ -73,7 +73,7 @@ public final class EncryptedTokenStorage implements TokenStorage {
     private final String keyId;
     private final Map<String, SecretKey> keys;
     /**
-     * The last value read per key, of {@link StorageValues.Immutable} types only, with the stored envelope it was
+     * The last value read per key, of {@link ImmutableValue} types only, with the stored envelope it was
      * read from: reused only while the backend still holds exactly that envelope. Bounded; cleared when full.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Opened> opened =
@@ -134,7 +134,7 @@ public final class EncryptedTokenStorage implements TokenStorage {
     public <T> T get(String key, Class<T> type) {
         Objects.requireNonNull(type, "type");
         Object stored = backend.get(key, Object.class);
-        if (!(stored instanceof String envelope) || !StorageValues.Immutable.class.isAssignableFrom(type)) {
+        if (!(stored instanceof String envelope) || !ImmutableValue.class.isAssignableFrom(type)) {
             return open(key, stored, type);
         }
         // Read on every request (the proxy's access mappings and upstream sets): the backend is still asked each

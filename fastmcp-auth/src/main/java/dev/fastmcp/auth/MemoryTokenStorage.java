@@ -23,8 +23,8 @@ public final class MemoryTokenStorage implements TokenStorage {
         final byte[] json;
         final long expiresAtMillis;
         /**
-         * The value decoded from {@code json} by the first read, kept only when it is immutable (a string or a
-         * {@link StorageValues.Immutable} record): then every read of these same bytes can share it. Racy by
+         * The value decoded from {@code json} by the first read, kept only when it is immutable (a string or
+         * an {@link ImmutableValue} record): then every read of these same bytes can share it. Racy by
          * design: two first reads may both decode, and either result is right.
          */
         private volatile Decoded decoded;
@@ -44,7 +44,7 @@ public final class MemoryTokenStorage implements TokenStorage {
                 return type.cast(d.value);
             }
             T value = StorageValues.fromJson(json, type);
-            if (value instanceof String || value instanceof StorageValues.Immutable) {
+            if (value instanceof String || value instanceof ImmutableValue) {
                 decoded = new Decoded(type, value);
             }
             return value;

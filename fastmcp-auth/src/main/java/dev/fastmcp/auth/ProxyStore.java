@@ -177,11 +177,11 @@ final class ProxyStore {
      */
     record UpstreamRecord(String accessToken, String tokenType, String refreshToken, Long expiresAt, String scope,
             String idToken, String subject, Map<String, Object> claims, Map<String, Object> identityClaims)
-            implements StorageValues.Immutable {
+            implements ImmutableValue {
 
         UpstreamRecord {
-            claims = StorageValues.frozen(claims);
-            identityClaims = identityClaims == null ? null : StorageValues.frozen(identityClaims);
+            claims = ImmutableValue.frozen(claims);
+            identityClaims = identityClaims == null ? null : ImmutableValue.frozen(identityClaims);
         }
 
         UpstreamTokens tokens() {
@@ -195,7 +195,7 @@ final class ProxyStore {
      * (see {@link TokenBinding}), null in mappings stored before it was kept.
      */
     record AccessMapping(String clientId, String upstreamId, String subject, List<String> scopes, String tokenHash)
-            implements StorageValues.Immutable {
+            implements ImmutableValue {
 
         AccessMapping {
             scopes = scopes == null ? null : List.copyOf(scopes);

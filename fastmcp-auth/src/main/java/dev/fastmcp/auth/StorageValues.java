@@ -1,6 +1,5 @@
 package dev.fastmcp.auth;
 
-import java.util.Map;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -14,34 +13,6 @@ final class StorageValues {
     static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
 
     private StorageValues() {
-    }
-
-    /**
-     * A stored type whose instances are deeply immutable once read (records of strings, numbers and frozen
-     * collections): one decoded instance can then serve every read of the same stored bytes.
-     */
-    interface Immutable {
-    }
-
-    /** {@code value} with every map and list in it replaced by an unmodifiable copy (nulls kept). */
-    static Object freeze(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<Object, Object> copy = new java.util.LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(k, freeze(v)));
-            return java.util.Collections.unmodifiableMap(copy);
-        }
-        if (value instanceof java.util.List<?> list) {
-            java.util.List<Object> copy = new java.util.ArrayList<>(list.size());
-            list.forEach(v -> copy.add(freeze(v)));
-            return java.util.Collections.unmodifiableList(copy);
-        }
-        return value;
-    }
-
-    /** {@link #freeze} of a map, typed. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> frozen(Map<String, Object> map) {
-        return map == null ? null : (Map<String, Object>) freeze(map);
     }
 
     static void checkKey(String key) {

@@ -21,7 +21,7 @@ class ProxySessionTest {
         ours.put("jti", "j");
         ours.put("act", null);
         ProxySession session = new ProxySession("u-1", "client", Set.of("read"), ours, Instant.EPOCH,
-                StorageValues.frozen(upstream), () -> null);
+                ImmutableValue.frozen(upstream), () -> null);
         assertEquals(Map.of("sub", "u-1"), session.upstreamClaims());
         assertEquals(Map.of("jti", "j"), session.claims());
         assertFalse(session.upstreamClaims().containsKey("middle_name"));
