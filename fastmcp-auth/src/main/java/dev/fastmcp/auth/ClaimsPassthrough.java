@@ -69,7 +69,7 @@ public final class ClaimsPassthrough {
     static final Set<String> PROTECTED_CLAIMS;
 
     static {
-        Set<String> names = new HashSet<>(JWTClaimRules.PROTECTED);
+        Set<String> names = new HashSet<>(JWTIssuer.PROTECTED_CLAIMS);
         names.addAll(Set.of("iss", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "token_use", "azp",
                 "sub"));
         PROTECTED_CLAIMS = Set.copyOf(names);

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -118,16 +117,6 @@ public final class JWKSVerifier implements TokenVerifier {
                 defaults.cacheDuration, defaults.cooldownDuration);
     }
 
-    static List<String> names(Collection<String> values, String what) {
-        Objects.requireNonNull(values, what + " == null");
-        for (String v : values) {
-            if (v == null || v.isBlank()) {
-                throw new IllegalArgumentException(what + " contains a blank or null value: " + values);
-            }
-        }
-        return List.copyOf(values);
-    }
-
     private static String required(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(what + " is empty; pass the " + what
@@ -174,7 +163,7 @@ public final class JWKSVerifier implements TokenVerifier {
 
         /** The accepted {@code iss} values (exact match); replaces earlier ones. */
         public Builder issuer(Collection<String> issuers) {
-            this.issuers = names(issuers, "issuer");
+            this.issuers = VerifierClaims.names(issuers, "issuer");
             return this;
         }
 
@@ -185,7 +174,7 @@ public final class JWKSVerifier implements TokenVerifier {
 
         /** The accepted audiences: a token's {@code aud} must contain one of them. Replaces earlier ones. */
         public Builder audience(Collection<String> audiences) {
-            this.audiences = names(audiences, "audience");
+            this.audiences = VerifierClaims.names(audiences, "audience");
             return this;
         }
 
@@ -206,7 +195,7 @@ public final class JWKSVerifier implements TokenVerifier {
 
         /** Scopes every token must grant (in {@code scope} or {@code scp}); a token lacking one is refused. */
         public Builder requiredScopes(String... scopes) {
-            this.requiredScopes = Set.copyOf(names(Arrays.asList(scopes), "requiredScopes"));
+            this.requiredScopes = Set.copyOf(VerifierClaims.names(Arrays.asList(scopes), "requiredScopes"));
             return this;
         }
 

@@ -110,7 +110,7 @@ final class JWTChecker {
         String subject = claims.get(JWTClaimRules.SUBJECT) instanceof String sub && !sub.isBlank() ? sub : clientId;
         Instant expiresAt = claims.get("exp") instanceof Number exp ? Instant.ofEpochSecond(exp.longValue()) : null;
         return TokenVerification.valid(AuthSession.of(subject, clientId,
-                JWTClaimRules.parseScope(claims.get(JWTClaimRules.SCOPE)), claims, expiresAt));
+                VerifierClaims.parseScope(claims.get(JWTClaimRules.SCOPE)), claims, expiresAt));
     }
 
     private static String checkFastMcpRules(JwtContext context, JWTTokenUse expected) {

@@ -56,18 +56,6 @@ final class JWTClaimRules {
         return String.join(" ", scopes);
     }
 
-    /** The scopes of a space-separated {@code scope} claim; empty when the claim is absent or not a string. */
-    static Set<String> parseScope(Object claim) {
-        if (!(claim instanceof String text) || text.isBlank()) {
-            return Set.of();
-        }
-        Set<String> scopes = new LinkedHashSet<>();
-        for (String scope : text.trim().split("\\s+")) {
-            scopes.add(scope);
-        }
-        return Collections.unmodifiableSet(scopes);
-    }
-
     /**
      * Checks additional claims before they are signed: names are non-blank, top-level values are non-null
      * and every value has a faithful JSON form; a {@code sub} that will be written must be a non-blank string.

@@ -118,7 +118,7 @@ public final class JWTVerifier implements TokenVerifier {
 
         /** The accepted {@code iss} values (exact match); replaces earlier ones. */
         public Builder issuer(Collection<String> issuers) {
-            this.issuers = JWKSVerifier.names(issuers, "issuer");
+            this.issuers = VerifierClaims.names(issuers, "issuer");
             return this;
         }
 
@@ -129,7 +129,7 @@ public final class JWTVerifier implements TokenVerifier {
 
         /** The accepted audiences: a token's {@code aud} must contain one of them. Replaces earlier ones. */
         public Builder audience(Collection<String> audiences) {
-            this.audiences = JWKSVerifier.names(audiences, "audience");
+            this.audiences = VerifierClaims.names(audiences, "audience");
             return this;
         }
 
@@ -147,7 +147,7 @@ public final class JWTVerifier implements TokenVerifier {
 
         /** Scopes every token must grant (in {@code scope} or {@code scp}); a token lacking one is refused. */
         public Builder requiredScopes(String... scopes) {
-            this.requiredScopes = Set.copyOf(JWKSVerifier.names(Arrays.asList(scopes), "requiredScopes"));
+            this.requiredScopes = Set.copyOf(VerifierClaims.names(Arrays.asList(scopes), "requiredScopes"));
             return this;
         }
 
@@ -156,7 +156,7 @@ public final class JWTVerifier implements TokenVerifier {
          * source. By default every algorithm the key can verify is accepted.
          */
         public Builder algorithm(String... algorithms) {
-            this.algorithms = JWKSVerifier.names(Arrays.asList(algorithms), "algorithm");
+            this.algorithms = VerifierClaims.names(Arrays.asList(algorithms), "algorithm");
             return this;
         }
 

@@ -90,7 +90,7 @@ public final class StaticTokenVerifier implements TokenVerifier, AuthProvider {
         if (tokens == null) {
             throw new IllegalArgumentException("tokens is null; pass a map of token string to claims");
         }
-        this.requiredScopes = Set.copyOf(JWKSVerifier.names(requiredScopes, "requiredScopes"));
+        this.requiredScopes = Set.copyOf(VerifierClaims.names(requiredScopes, "requiredScopes"));
         List<Entry> entries = new ArrayList<>(tokens.size());
         tokens.forEach((token, claims) -> entries.add(entry(token, claims)));
         this.entries = List.copyOf(entries);

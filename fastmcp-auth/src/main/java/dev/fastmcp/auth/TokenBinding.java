@@ -36,9 +36,9 @@ final class TokenBinding {
     }
 
     private static boolean matches(Map<String, Object> claims, String clientId, String subject, List<String> scopes) {
-        return Objects.equals(claims.get(JWTClaimRules.CLIENT_ID), clientId)
-                && Objects.equals(claims.get(JWTClaimRules.SUBJECT), subject)
-                && JWTClaimRules.parseScope(claims.get(JWTClaimRules.SCOPE))
+        return Objects.equals(claims.get("client_id"), clientId)
+                && Objects.equals(claims.get("sub"), subject)
+                && VerifierClaims.parseScope(claims.get("scope"))
                         .equals(scopes == null ? Set.of() : Set.copyOf(scopes));
     }
 }

@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Claim reading shared by the token verifiers: scopes, the client id, immutable copies of the claims, and
- * quoting of token-supplied values so that a hostile claim cannot flood or forge log lines.
+ * Claim reading shared by the token verifiers and the proxy: scopes, the client id, immutable copies of the
+ * claims, quoting of token-supplied values so that a hostile claim cannot flood or forge log lines, and the check
+ * of a verifier's configured names.
  */
 final class VerifierClaims {
 
@@ -19,6 +21,29 @@ final class VerifierClaims {
     private static final int MAX_QUOTED = 80;
 
     private VerifierClaims() {
+    }
+
+    /** Checks that no value is null or blank; an unmodifiable copy, for a verifier's configured names. */
+    static List<String> names(Collection<String> values, String what) {
+        Objects.requireNonNull(values, what + " == null");
+        for (String v : values) {
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException(what + " contains a blank or null value: " + values);
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    /** The scopes of a space-separated {@code scope} claim; empty when the claim is absent or not a string. */
+    static Set<String> parseScope(Object claim) {
+        if (!(claim instanceof String text) || text.isBlank()) {
+            return Set.of();
+        }
+        Set<String> scopes = new LinkedHashSet<>();
+        for (String scope : text.trim().split("\\s+")) {
+            scopes.add(scope);
+        }
+        return Collections.unmodifiableSet(scopes);
     }
 
     /** The scopes in the first present claim of {@code names}: a space-separated string or a list of strings. */
