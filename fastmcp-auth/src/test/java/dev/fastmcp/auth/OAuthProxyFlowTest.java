@@ -176,6 +176,23 @@ class OAuthProxyFlowTest {
     }
 
     @Test
+    void aRevokedProxyTokenIsRefusedAtOnceThoughItsVerificationIsCached() throws Exception {
+        try (ProxyHarness own = new ProxyHarness()) {
+            String clientId = own.registerPublic();
+            String access = (String) own.tokensFor(clientId, "carol").get("access_token");
+            McpHttp mcp = new McpHttp(URI.create(own.mcpUrl()));
+            assertEquals(200, mcp.initialize(access).statusCode());
+            assertEquals(200, mcp.listTools(access).statusCode()); // served from the cache
+            assertEquals(200, mcp.listTools(access).statusCode());
+
+            assertEquals(200, own.postForm("/oauth/revoke", Map.of("token", access, "client_id", clientId))
+                    .statusCode());
+            assertEquals(401, mcp.listTools(access).statusCode());
+            assertEquals(401, mcp.listTools(access).statusCode());
+        }
+    }
+
+    @Test
     void sdkClientListsAndCallsToolsWithTheProxyToken() throws Exception {
         String clientId = h.registerPublic();
         String access = (String) h.tokensFor(clientId, "carol").get("access_token");
