@@ -75,7 +75,15 @@ public final class MemoryTokenStorage implements TokenStorage {
         this(cleanupIntervalMs, Clock.systemUTC());
     }
 
-    MemoryTokenStorage(long cleanupIntervalMs, Clock clock) {
+    /**
+     * A storage swept every {@code cleanupIntervalMs} milliseconds that reads the time from {@code clock}, so a
+     * test can move time to expire entries.
+     *
+     * @param cleanupIntervalMs the sweep period; 0 turns the sweep off (expired entries are still never returned)
+     * @param clock             the time entries expire by
+     * @throws IllegalArgumentException if {@code cleanupIntervalMs} is negative
+     */
+    public MemoryTokenStorage(long cleanupIntervalMs, Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sweeper = new StorageSweeper("memory-token-storage", cleanupIntervalMs, this::cleanup);
     }
