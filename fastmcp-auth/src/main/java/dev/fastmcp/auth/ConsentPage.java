@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.auth.internal.Html;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;

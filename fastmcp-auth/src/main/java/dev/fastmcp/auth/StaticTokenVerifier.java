@@ -4,6 +4,7 @@ import dev.fastmcp.AuthProvider;
 import dev.fastmcp.AuthSession;
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.TokenVerifier;
+import dev.fastmcp.auth.internal.VerifierClaims;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
