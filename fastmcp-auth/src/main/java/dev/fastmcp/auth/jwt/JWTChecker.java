@@ -41,12 +41,12 @@ final class JWTChecker {
     private final int leewaySeconds;
     private final Clock clock;
 
-    JWTChecker(String issuer, String audience, JWTKeys keys, Duration leeway, Clock clock) {
-        this.issuer = issuer;
-        this.audience = audience;
-        this.keys = keys;
-        this.leewaySeconds = Math.toIntExact(leeway.getSeconds());
-        this.clock = clock;
+    JWTChecker(JWTIssuerSettings settings) {
+        this.issuer = settings.issuer();
+        this.audience = settings.audience();
+        this.keys = settings.keys();
+        this.leewaySeconds = Math.toIntExact(settings.clockLeeway().getSeconds());
+        this.clock = settings.clock();
     }
 
     /** Verifies {@code token}; {@code expected} null accepts either kind. */

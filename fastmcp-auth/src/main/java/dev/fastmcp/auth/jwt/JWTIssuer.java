@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,14 +60,7 @@ public final class JWTIssuer {
     /** The PBKDF2 salt of {@link #deriveKey}, used as its UTF-8 bytes. */
     public static final String KDF_SALT = "fastmcp-oauth-proxy";
 
-    static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
-
-    private final String issuer;
-    private final String audience;
-    private final Duration accessTokenTtl;
-    private final Duration refreshTokenTtl;
-    private final Duration clockLeeway;
-    private final JWTKeys keys;
+    private final JWTIssuerSettings settings;
     private final JWTChecker checker;
     private final JWTSigner signer;
     private final TokenVerifier accessTokenVerifier;
@@ -83,19 +75,13 @@ public final class JWTIssuer {
      * @throws IllegalArgumentException when an argument is blank or the key too short
      */
     public JWTIssuer(String issuer, String audience, byte[] signingKey) {
-        this(builder(issuer, audience, signingKey).validate());
+        this(builder(issuer, audience, signingKey).settings());
     }
 
-    private JWTIssuer(Builder b) {
-        this.issuer = b.issuer;
-        this.audience = b.audience;
-        this.accessTokenTtl = b.accessTokenTtl;
-        this.refreshTokenTtl = b.refreshTokenTtl;
-        this.clockLeeway = b.clockLeeway;
-        String keyId = b.keyId != null ? b.keyId : JWTKeys.defaultKeyId(b.signingKey);
-        this.keys = new JWTKeys(keyId, b.signingKey, b.previousKeys);
-        this.checker = new JWTChecker(issuer, audience, keys, clockLeeway, b.clock);
-        this.signer = new JWTSigner(issuer, audience, keys, b.clock);
+    private JWTIssuer(JWTIssuerSettings settings) {
+        this.settings = settings;
+        this.checker = new JWTChecker(settings);
+        this.signer = new JWTSigner(settings);
         this.accessTokenVerifier = checker.accessTokenVerifier();
     }
 
@@ -129,7 +115,7 @@ public final class JWTIssuer {
 
     /** An access token with its {@code jti} and times, for server-side mappings. */
     public IssuedToken issueAccessTokenWithInfo(TokenRequest request) {
-        return issue(JWTTokenUse.ACCESS, request);
+        return signer.sign(JWTTokenUse.ACCESS, request);
     }
 
     /** A refresh token for {@code clientId} with {@code scopes} and the default lifetime. */
@@ -155,14 +141,7 @@ public final class JWTIssuer {
 
     /** A refresh token with its {@code jti} and times, for server-side mappings. */
     public IssuedToken issueRefreshTokenWithInfo(TokenRequest request) {
-        return issue(JWTTokenUse.REFRESH, request);
-    }
-
-    private IssuedToken issue(JWTTokenUse use, TokenRequest request) {
-        Objects.requireNonNull(request, "request == null");
-        Duration ttl = request.ttl() != null ? request.ttl()
-                : use == JWTTokenUse.ACCESS ? accessTokenTtl : refreshTokenTtl;
-        return signer.sign(use, request, ttl);
+        return signer.sign(JWTTokenUse.REFRESH, request);
     }
 
     // ---- verifying ------------------------------------------------------------------------------------------
@@ -223,37 +202,37 @@ public final class JWTIssuer {
 
     /** The {@code iss} of issued tokens, required of verified ones. */
     public String issuer() {
-        return issuer;
+        return settings.issuer();
     }
 
     /** The {@code aud} of issued tokens, required of verified ones. */
     public String audience() {
-        return audience;
+        return settings.audience();
     }
 
     /** The {@code kid} of the current signing key. */
     public String keyId() {
-        return keys.currentKeyId();
+        return settings.keys().currentKeyId();
     }
 
     /** The default access token lifetime. */
     public Duration accessTokenTtl() {
-        return accessTokenTtl;
+        return settings.accessTokenTtl();
     }
 
     /** The default refresh token lifetime. */
     public Duration refreshTokenTtl() {
-        return refreshTokenTtl;
+        return settings.refreshTokenTtl();
     }
 
     /** The leeway allowed on {@code exp} and {@code nbf}. */
     public Duration clockLeeway() {
-        return clockLeeway;
+        return settings.clockLeeway();
     }
 
     @Override
     public String toString() {
-        return "JWTIssuer[issuer=" + issuer + ", audience=" + audience + ", kid=" + keys.currentKeyId() + "]";
+        return "JWTIssuer[issuer=" + issuer() + ", audience=" + audience() + ", kid=" + keyId() + "]";
     }
 
     /**
@@ -273,17 +252,7 @@ public final class JWTIssuer {
 
         /** Checks and copies every field; each error names the value and what to pass instead. */
         public TokenRequest {
-            if (clientId == null || clientId.isBlank()) {
-                throw new IllegalArgumentException("clientId is " + (clientId == null ? "null" : "blank")
-                        + "; pass the OAuth client id the token is for");
-            }
-            if (subject != null && subject.isBlank()) {
-                throw new IllegalArgumentException("subject is blank; pass the user id or null for no subject");
-            }
-            if (ttl != null && ttl.getSeconds() < 1) {
-                throw new IllegalArgumentException("ttl is " + ttl + " but must be at least 1 second; pass null"
-                        + " for the issuer's default");
-            }
+            JWTIssuerRules.checkRequest(clientId, subject, ttl);
             scopes = JWTClaimRules.checkScopes(scopes);
             additionalClaims = JWTClaimRules.checkAdditionalClaims(additionalClaims);
             if (subject == null) {
@@ -326,7 +295,6 @@ public final class JWTIssuer {
         private Clock clock = Clock.systemUTC();
         private String keyId;
         private final List<Map.Entry<String, byte[]>> previous = new ArrayList<>();
-        private final Map<String, byte[]> previousKeys = new LinkedHashMap<>();
 
         private Builder(String issuer, String audience, byte[] signingKey) {
             this.issuer = Objects.requireNonNull(issuer, "issuer == null");
@@ -406,48 +374,21 @@ public final class JWTIssuer {
          *                                  key ids are blank or repeated
          */
         public JWTIssuer build() {
-            return new JWTIssuer(validate());
+            return new JWTIssuer(settings());
         }
 
-        private Builder validate() {
-            requireText("issuer", issuer, "the URL clients see as the token issuer, e.g. https://mcp.example.com");
-            requireText("audience", audience, "the resource the tokens are for, e.g. https://mcp.example.com/mcp");
+        /** Checks the whole configuration in the order {@link #build()} lists it. */
+        private JWTIssuerSettings settings() {
+            JWTIssuerRules.requireText("issuer", issuer,
+                    "the URL clients see as the token issuer, e.g. https://mcp.example.com");
+            JWTIssuerRules.requireText("audience", audience,
+                    "the resource the tokens are for, e.g. https://mcp.example.com/mcp");
             JWTKeys.requireKey("signingKey", signingKey);
-            requireTtl("accessTokenTtl", accessTokenTtl);
-            requireTtl("refreshTokenTtl", refreshTokenTtl);
-            if (clockLeeway.isNegative() || clockLeeway.compareTo(MAX_CLOCK_LEEWAY) > 0) {
-                throw new IllegalArgumentException("clockLeeway is " + clockLeeway + " but must be between 0 and "
-                        + MAX_CLOCK_LEEWAY + "; a few seconds cover normal clock drift (default "
-                        + DEFAULT_CLOCK_LEEWAY + ")");
-            }
-            if (keyId != null) {
-                requireText("keyId", keyId, "a short id for the signing key, or leave it out to derive one");
-            }
-            String currentKeyId = keyId != null ? keyId : JWTKeys.defaultKeyId(signingKey);
-            previousKeys.clear();
-            for (Map.Entry<String, byte[]> e : previous) {
-                String kid = e.getKey();
-                requireText("previous key id", kid, "the key id the retired key signed with");
-                JWTKeys.requireKey("previous key '" + kid + "'", e.getValue());
-                if (kid.equals(currentKeyId) || previousKeys.containsKey(kid)) {
-                    throw new IllegalArgumentException("key id '" + kid + "' is used by more than one key; give"
-                            + " every key its own id (the same key twice is not needed)");
-                }
-                previousKeys.put(kid, e.getValue());
-            }
-            return this;
-        }
-
-        private static void requireText(String name, String value, String fix) {
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(name + " is blank; pass " + fix);
-            }
-        }
-
-        private static void requireTtl(String name, Duration ttl) {
-            if (ttl.getSeconds() < 1) {
-                throw new IllegalArgumentException(name + " is " + ttl + " but must be at least 1 second");
-            }
+            JWTIssuerRules.requireTtl("accessTokenTtl", accessTokenTtl);
+            JWTIssuerRules.requireTtl("refreshTokenTtl", refreshTokenTtl);
+            JWTIssuerRules.requireLeeway(clockLeeway);
+            return new JWTIssuerSettings(issuer, audience, JWTIssuerRules.keys(keyId, signingKey, previous),
+                    accessTokenTtl, refreshTokenTtl, clockLeeway, clock);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -29,16 +30,26 @@ final class JWTSigner {
     private final String audience;
     private final JWTKeys keys;
     private final Clock clock;
+    private final Duration accessTokenTtl;
+    private final Duration refreshTokenTtl;
 
-    JWTSigner(String issuer, String audience, JWTKeys keys, Clock clock) {
-        this.issuer = issuer;
-        this.audience = audience;
-        this.keys = keys;
-        this.clock = clock;
+    JWTSigner(JWTIssuerSettings settings) {
+        this.issuer = settings.issuer();
+        this.audience = settings.audience();
+        this.keys = settings.keys();
+        this.clock = settings.clock();
+        this.accessTokenTtl = settings.accessTokenTtl();
+        this.refreshTokenTtl = settings.refreshTokenTtl();
     }
 
-    /** A token of kind {@code use} for {@code request}, living {@code ttl} from now (whole seconds). */
-    IssuedToken sign(JWTTokenUse use, TokenRequest request, Duration ttl) {
+    /**
+     * A token of kind {@code use} for {@code request}, living from now the request's lifetime or else the default
+     * of its kind (whole seconds).
+     */
+    IssuedToken sign(JWTTokenUse use, TokenRequest request) {
+        Objects.requireNonNull(request, "request == null");
+        Duration ttl = request.ttl() != null ? request.ttl()
+                : use == JWTTokenUse.ACCESS ? accessTokenTtl : refreshTokenTtl;
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plusSeconds(ttl.getSeconds());
         String jti = newJti();
