@@ -1,5 +1,6 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.auth.internal.Html;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -93,11 +94,11 @@ final class ConsentPage {
                 .append("<p class=\"muted\"><code>").append(text(request.redirectUri())).append("</code></p>\n")
                 .append("</div>\n<h2>Requested access</h2>\n");
         appendScopes(html, request.scopes());
-        html.append("<form method=\"post\" action=\"").append(escape(request.formAction())).append("\">\n")
+        html.append("<form method=\"post\" action=\"").append(Html.escape(request.formAction())).append("\">\n")
                 .append("<input type=\"hidden\" name=\"").append(ConsentManager.FIELD_TRANSACTION_ID)
-                .append("\" value=\"").append(escape(request.transactionId())).append("\">\n")
+                .append("\" value=\"").append(Html.escape(request.transactionId())).append("\">\n")
                 .append("<input type=\"hidden\" name=\"").append(ConsentManager.FIELD_CSRF_TOKEN)
-                .append("\" value=\"").append(escape(request.csrfToken())).append("\">\n")
+                .append("\" value=\"").append(Html.escape(request.csrfToken())).append("\">\n")
                 // Deny comes first in the document, so pressing Enter never approves.
                 .append("<div class=\"buttons\">\n")
                 .append("<button type=\"submit\" class=\"deny\" name=\"").append(ConsentManager.FIELD_ACTION)
@@ -233,31 +234,13 @@ final class ConsentPage {
     static String text(String value) {
         StringBuilder clean = new StringBuilder(value.length());
         value.codePoints().forEach(c -> clean.appendCodePoint(isDeceptive(c) ? 0xFFFD : c));
-        return escape(clean.toString());
+        return Html.escape(clean.toString());
     }
 
     private static boolean isDeceptive(int c) {
         return Character.isISOControl(c)
                 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
                 || c == 0x200E || c == 0x200F || c == 0x061C;
-    }
-
-    /** HTML-escapes {@code & < > " ' `} so a value is inert both in text and in quoted attributes. */
-    static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 16);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                case '`' -> out.append("&#96;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static String sha256Base64(String text) {

@@ -2,6 +2,7 @@ package dev.fastmcp.auth;
 
 import dev.fastmcp.AuthProvider;
 import dev.fastmcp.TokenVerifier;
+import dev.fastmcp.auth.jwt.JWKSVerifier;
 import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.net.URISyntaxException;

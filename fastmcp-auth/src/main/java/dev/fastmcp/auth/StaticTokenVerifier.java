@@ -4,6 +4,7 @@ import dev.fastmcp.AuthProvider;
 import dev.fastmcp.AuthSession;
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.TokenVerifier;
+import dev.fastmcp.auth.internal.VerifierClaims;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -90,7 +91,7 @@ public final class StaticTokenVerifier implements TokenVerifier, AuthProvider {
         if (tokens == null) {
             throw new IllegalArgumentException("tokens is null; pass a map of token string to claims");
         }
-        this.requiredScopes = Set.copyOf(JWKSVerifier.names(requiredScopes, "requiredScopes"));
+        this.requiredScopes = Set.copyOf(VerifierClaims.names(requiredScopes, "requiredScopes"));
         List<Entry> entries = new ArrayList<>(tokens.size());
         tokens.forEach((token, claims) -> entries.add(entry(token, claims)));
         this.entries = List.copyOf(entries);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.fastmcp.auth.testing.TricklingAnswer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

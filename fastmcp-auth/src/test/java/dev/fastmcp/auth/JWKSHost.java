@@ -1,6 +1,7 @@
 package dev.fastmcp.auth;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.fastmcp.auth.jwt.RSAKeyPair;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

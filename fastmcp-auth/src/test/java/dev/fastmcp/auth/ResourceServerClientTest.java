@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
+import dev.fastmcp.auth.jwt.RSAKeyPair;
+import dev.fastmcp.auth.testing.McpHttp;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

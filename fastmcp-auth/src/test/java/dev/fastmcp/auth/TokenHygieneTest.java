@@ -10,6 +10,8 @@ import dev.fastmcp.AuthSession;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.LogCapture;
 import dev.fastmcp.StartOptions;
+import dev.fastmcp.auth.jwt.RSAKeyPair;
+import dev.fastmcp.auth.testing.McpHttp;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

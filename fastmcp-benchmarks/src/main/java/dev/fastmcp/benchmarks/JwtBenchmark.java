@@ -1,9 +1,9 @@
 package dev.fastmcp.benchmarks;
 
 import dev.fastmcp.TokenVerifier;
-import dev.fastmcp.auth.JWTIssuer;
-import dev.fastmcp.auth.JWTVerifier;
-import dev.fastmcp.auth.RSAKeyPair;
+import dev.fastmcp.auth.jwt.JWTIssuer;
+import dev.fastmcp.auth.jwt.JWTVerifier;
+import dev.fastmcp.auth.jwt.RSAKeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.fastmcp.benchmarks;
 
-import dev.fastmcp.auth.DiskStore;
-import dev.fastmcp.auth.EncryptedTokenStorage;
-import dev.fastmcp.auth.MemoryTokenStorage;
 import dev.fastmcp.auth.PKCEUtils;
-import dev.fastmcp.auth.TokenStorage;
+import dev.fastmcp.auth.storage.DiskStore;
+import dev.fastmcp.auth.storage.EncryptedTokenStorage;
+import dev.fastmcp.auth.storage.MemoryTokenStorage;
+import dev.fastmcp.auth.storage.TokenStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.fastmcp.devidp;
 
-import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.RSAKeyPair;
-import dev.fastmcp.auth.Upstream;
+import dev.fastmcp.auth.jwt.RSAKeyPair;
+import dev.fastmcp.auth.proxy.OAuthProxy;
+import dev.fastmcp.auth.proxy.Upstream;
 import dev.fastmcp.internal.Loopback;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;

@@ -1,7 +1,7 @@
 package dev.fastmcp.devidp;
 
 import dev.fastmcp.auth.PKCEUtils;
-import dev.fastmcp.auth.RSAKeyPair;
+import dev.fastmcp.auth.jwt.RSAKeyPair;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

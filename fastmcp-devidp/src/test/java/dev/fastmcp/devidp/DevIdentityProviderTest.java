@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.TokenVerification;
-import dev.fastmcp.auth.JWKSVerifier;
 import dev.fastmcp.auth.PKCEUtils;
+import dev.fastmcp.auth.jwt.JWKSVerifier;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,8 +1,8 @@
 package dev.fastmcp.examples;
 
 import dev.fastmcp.FastMCP;
-import dev.fastmcp.auth.DiskStore;
-import dev.fastmcp.auth.KeysAndStorage;
+import dev.fastmcp.auth.proxy.KeysAndStorage;
+import dev.fastmcp.auth.storage.DiskStore;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

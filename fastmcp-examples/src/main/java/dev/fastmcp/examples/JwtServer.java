@@ -4,8 +4,8 @@ import static dev.fastmcp.Auth.*;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.Tool;
-import dev.fastmcp.auth.JWKSVerifier;
 import dev.fastmcp.auth.RemoteAuthProvider;
+import dev.fastmcp.auth.jwt.JWKSVerifier;
 
 /**
  * A server trusting an external authorization server (Keycloak, Auth0, WorkOS AuthKit, ...): tokens are

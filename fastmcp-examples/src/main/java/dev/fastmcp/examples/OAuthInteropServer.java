@@ -4,8 +4,8 @@ import static dev.fastmcp.Auth.*;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.Tool;
-import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.Upstream;
+import dev.fastmcp.auth.proxy.OAuthProxy;
+import dev.fastmcp.auth.proxy.Upstream;
 import java.util.Arrays;
 
 /**

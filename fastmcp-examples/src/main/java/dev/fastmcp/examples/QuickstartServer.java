@@ -5,7 +5,7 @@ import static dev.fastmcp.Auth.*;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.Tool;
-import dev.fastmcp.auth.OAuthProxy;
+import dev.fastmcp.auth.proxy.OAuthProxy;
 import dev.fastmcp.devidp.DevIdentityProvider;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -47,11 +47,11 @@ class ModuleLayeringTest {
         Path file = root.resolve("fastmcp-core/src/main/java/dev/fastmcp/Leak.java");
         Files.createDirectories(file.getParent());
         Files.writeString(file, "package dev.fastmcp;\n\nimport java.util.List;\nimport static "
-                + "dev.fastmcp.auth.OAuthProxy.builder;\n\nclass Leak {\n}\n");
+                + "dev.fastmcp.auth.proxy.OAuthProxy.builder;\n\nclass Leak {\n}\n");
         List<String> wrong = new ArrayList<>();
         scan(root, Map.of("fastmcp-core", FORBIDDEN.get("fastmcp-core")), wrong);
         assertEquals(List.of("fastmcp-core/src/main/java/dev/fastmcp/Leak.java imports "
-                + "dev.fastmcp.auth.OAuthProxy.builder"), wrong);
+                + "dev.fastmcp.auth.proxy.OAuthProxy.builder"), wrong);
     }
 
     /** Adds each import against {@code forbidden} to {@code wrong}; returns how many files it read. */

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
-import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.Upstream;
+import dev.fastmcp.auth.proxy.OAuthProxy;
+import dev.fastmcp.auth.proxy.Upstream;
 import dev.fastmcp.providers.AzureProvider;
 import dev.fastmcp.providers.GitHubProvider;
 import dev.fastmcp.providers.GoogleProvider;

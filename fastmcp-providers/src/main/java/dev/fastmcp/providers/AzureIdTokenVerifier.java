@@ -2,7 +2,7 @@ package dev.fastmcp.providers;
 
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.TokenVerifier;
-import dev.fastmcp.auth.JWKSVerifier;
+import dev.fastmcp.auth.jwt.JWKSVerifier;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package dev.fastmcp.providers;
 
-import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.Upstream;
-import dev.fastmcp.auth.UpstreamApi;
-import dev.fastmcp.auth.UpstreamApiException;
-import dev.fastmcp.auth.UpstreamIdentity;
-import dev.fastmcp.auth.UpstreamTokens;
+import dev.fastmcp.auth.proxy.OAuthProxy;
+import dev.fastmcp.auth.proxy.Upstream;
+import dev.fastmcp.auth.proxy.UpstreamApi;
+import dev.fastmcp.auth.proxy.UpstreamApiException;
+import dev.fastmcp.auth.proxy.UpstreamIdentity;
+import dev.fastmcp.auth.proxy.UpstreamTokens;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

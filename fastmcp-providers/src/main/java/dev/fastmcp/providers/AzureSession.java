@@ -1,6 +1,6 @@
 package dev.fastmcp.providers;
 
-import dev.fastmcp.auth.ProxySession;
+import dev.fastmcp.auth.proxy.ProxySession;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

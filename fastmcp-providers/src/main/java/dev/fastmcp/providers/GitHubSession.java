@@ -1,6 +1,6 @@
 package dev.fastmcp.providers;
 
-import dev.fastmcp.auth.ProxySession;
+import dev.fastmcp.auth.proxy.ProxySession;
 
 /**
  * The session of a user signed in with {@link GitHubProvider}: {@code Auth.getAuthSession(ctx, GitHubSession.class)}.

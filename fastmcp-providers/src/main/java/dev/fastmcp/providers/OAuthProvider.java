@@ -1,7 +1,7 @@
 package dev.fastmcp.providers;
 
-import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.Upstream;
+import dev.fastmcp.auth.proxy.OAuthProxy;
+import dev.fastmcp.auth.proxy.Upstream;
 import java.util.function.UnaryOperator;
 
 /**

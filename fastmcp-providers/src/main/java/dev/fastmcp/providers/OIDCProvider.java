@@ -2,8 +2,8 @@ package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.DiscoveryDocumentCache;
 import dev.fastmcp.auth.DiscoveryException;
-import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.Upstream;
+import dev.fastmcp.auth.proxy.OAuthProxy;
+import dev.fastmcp.auth.proxy.Upstream;
 import java.util.List;
 import java.util.Map;
 

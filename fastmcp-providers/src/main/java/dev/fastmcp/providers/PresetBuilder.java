@@ -1,8 +1,8 @@
 package dev.fastmcp.providers;
 
-import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.ProxyOptions;
-import dev.fastmcp.auth.Upstream;
+import dev.fastmcp.auth.proxy.OAuthProxy;
+import dev.fastmcp.auth.proxy.ProxyOptions;
+import dev.fastmcp.auth.proxy.Upstream;
 import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.util.Arrays;

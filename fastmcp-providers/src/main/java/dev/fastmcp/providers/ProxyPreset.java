@@ -3,8 +3,8 @@ package dev.fastmcp.providers;
 import dev.fastmcp.AuthProvider;
 import dev.fastmcp.HttpRoute;
 import dev.fastmcp.TokenVerifier;
-import dev.fastmcp.auth.OAuthProxy;
-import dev.fastmcp.auth.UpstreamTokens;
+import dev.fastmcp.auth.proxy.OAuthProxy;
+import dev.fastmcp.auth.proxy.UpstreamTokens;
 import java.util.List;
 import java.util.Map;
 

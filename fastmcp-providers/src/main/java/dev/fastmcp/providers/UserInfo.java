@@ -1,10 +1,10 @@
 package dev.fastmcp.providers;
 
-import dev.fastmcp.auth.UpstreamApi;
-import dev.fastmcp.auth.UpstreamApiException;
-import dev.fastmcp.auth.UpstreamIdentity;
-import dev.fastmcp.auth.UpstreamIdentityResolver;
-import dev.fastmcp.auth.UpstreamTokens;
+import dev.fastmcp.auth.proxy.UpstreamApi;
+import dev.fastmcp.auth.proxy.UpstreamApiException;
+import dev.fastmcp.auth.proxy.UpstreamIdentity;
+import dev.fastmcp.auth.proxy.UpstreamIdentityResolver;
+import dev.fastmcp.auth.proxy.UpstreamTokens;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

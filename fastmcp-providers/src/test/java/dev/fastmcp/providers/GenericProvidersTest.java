@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.fastmcp.Auth;
 import dev.fastmcp.Tool;
-import com.sun.net.httpserver.HttpServer;
-import dev.fastmcp.auth.ProxySession;
+import dev.fastmcp.auth.proxy.ProxySession;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,6 @@
+/**
+ * Not API: the helpers the auth packages share (HKDF, the secret strength rule, claim reading, HTML escaping, the
+ * immutable stored value). They are public only so that those packages can reach them, and may change in any
+ * release without notice.
+ */
+package dev.fastmcp.auth.internal;

@@ -1,0 +1,210 @@
+package dev.fastmcp.auth.proxy;
+
+import dev.fastmcp.ServerRequest;
+import dev.fastmcp.ServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dynamic client registration (RFC 7591) and client authentication at the token and revocation endpoints.
+ * Public clients register with {@code none} and prove possession with PKCE; confidential clients get a secret,
+ * shown once and stored only as its keyed hash, and verified in constant time.
+ *
+ * <p>Registration is open (MCP clients register themselves), so what it can cost is bounded three ways: the
+ * metadata of one registration ({@link ClientMetadata}), the registrations per client address
+ * ({@link RegistrationLimiter}), and the registrations that never obtained a token, whatever the number of
+ * addresses: they expire after {@code registrationTtl} (one hour by default), and beyond
+ * {@code maxUnusedRegistrations} the least recently used is deleted ({@link UnusedRegistrations}). A client that
+ * obtained a token is kept for as long as its refresh tokens live and is never evicted.
+ *
+ * <p>{@code POST /oauth/register} answers CORS requests from any origin: browser-based clients (MCP Inspector,
+ * web apps) register from a page of their own origin, and the request carries no cookie or other ambient
+ * authority, so another origin gains nothing by it that a plain HTTP client does not have. That also lets any web
+ * page make its visitors' browsers register clients; the bounds above are what make such a flood harmless.
+ */
+final class ClientRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientRegistry.class);
+    private static final long EVICTION_WARNING_INTERVAL_MILLIS = 10 * 60_000;
+
+    private final ProxyContext ctx;
+    /** Registrations per client address; null when the limit is off. */
+    private final RegistrationLimiter limiter;
+    /** The bound on registrations that never obtained a token, whatever number of addresses they come from. */
+    private final UnusedRegistrations unused;
+    private final Clock clock;
+    private volatile long nextEvictionWarning;
+
+    ClientRegistry(ProxyContext ctx) {
+        this.ctx = ctx;
+        this.clock = Clock.systemUTC();
+        this.unused = new UnusedRegistrations(ctx.settings.maxUnusedRegistrations());
+        int perMinute = ctx.settings.registrationRateLimit();
+        this.limiter = perMinute == 0 ? null : new RegistrationLimiter(perMinute, RegistrationLimiter.DEFAULT_WINDOW,
+                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, clock);
+    }
+
+    ServerResponse register(ServerRequest request) {
+        if (limiter != null && !limiter.tryAcquire(request.remoteAddress())) {
+            // The name of the TypeScript SDK's error for the same limit; RFC 7591 defines none.
+            long retryAfter = Math.max(1, (RegistrationLimiter.DEFAULT_WINDOW.getSeconds()
+                    + ctx.settings.registrationRateLimit() - 1) / ctx.settings.registrationRateLimit());
+            return ProxyHttp.error(new OAuthError("too_many_requests", "Too many client registrations from this "
+                    + "address; retry later", 429)).withHeader("Retry-After", Long.toString(retryAfter));
+        }
+        try {
+            return ProxyHttp.noStoreJson(201, registerOrThrow(request));
+        } catch (OAuthError e) {
+            return ProxyHttp.error(e);
+        }
+    }
+
+    private Map<String, Object> registerOrThrow(ServerRequest request) throws OAuthError {
+        ClientMetadata metadata = ClientMetadata.read(request, ctx.settings);
+        String clientId = ProxyStore.randomValue(16);
+        String secret = metadata.authMethod().equals("none") ? null : ProxyStore.randomValue(32);
+        long now = clock.millis();
+        long issuedAt = now / 1000;
+        ProxyStore.ClientRecord client = new ProxyStore.ClientRecord(clientId,
+                secret == null ? null : ctx.store.hash(secret), metadata.authMethod(), metadata.redirectUris(),
+                metadata.grantTypes(), metadata.scope(), metadata.clientName(), issuedAt, false,
+                metadata.responseTypes());
+        long ttl = unusedTtlSeconds();
+        ctx.store.save(ProxyStore.CLIENT, clientId, client, ttl);
+        for (String oldest : unused.add(clientId, now + ttl * 1000, now)) {
+            evict(oldest, now);
+        }
+        return metadata.response(clientId, secret, issuedAt);
+    }
+
+    /**
+     * How long a registration that obtained no token is stored: {@code registrationTtl}, plus the longest a
+     * sign-in can take (consent page, provider, callback, code exchange), so that a sign-in started within
+     * {@code registrationTtl} of registering still gets its token.
+     */
+    private long unusedTtlSeconds() {
+        ProxySettings s = ctx.settings;
+        return ProxyContext.seconds(s.registrationTtl()) + 2 * ProxyContext.seconds(s.transactionTtl())
+                + ProxyContext.seconds(s.authorizationCodeTtl());
+    }
+
+    /**
+     * Deletes an unused registration pushed out of the bound. It is taken, not just deleted, so that one which
+     * obtained a token meanwhile (through another instance sharing the storage) is put back: used registrations
+     * are never evicted. Should its first token be issued while it is out, that exchange saves it again.
+     */
+    private void evict(String clientId, long now) {
+        ProxyStore.ClientRecord taken = ctx.store.take(ProxyStore.CLIENT, clientId, ProxyStore.ClientRecord.class);
+        if (taken != null && taken.used()) {
+            ctx.store.saveIfAbsent(ProxyStore.CLIENT, clientId, taken, usedTtlSeconds());
+        }
+        long next = nextEvictionWarning;
+        if (now >= next) {
+            nextEvictionWarning = now + EVICTION_WARNING_INTERVAL_MILLIS;
+            LOG.warn("OAuthProxy: more than {} client registrations without a token; the least recently used are "
+                    + "deleted (maxUnusedRegistrations). Many registrations are coming in: a flood, or many new "
+                    + "clients at once", ctx.settings.maxUnusedRegistrations());
+        }
+    }
+
+    /** The registered client, or null. */
+    ProxyStore.ClientRecord find(String clientId) {
+        if (clientId == null || clientId.isEmpty() || clientId.length() > 200) {
+            return null;
+        }
+        return ctx.store.get(ProxyStore.CLIENT, clientId, ProxyStore.ClientRecord.class);
+    }
+
+    /**
+     * A sign-in was started for {@code client} (past the per-address limit): a registration not yet used counts
+     * as seen now, so a flood of new registrations evicts abandoned ones first (see {@link UnusedRegistrations}).
+     */
+    void signInStarted(ProxyStore.ClientRecord client) {
+        if (!client.used()) {
+            unused.touch(client.clientId());
+        }
+    }
+
+    /** After a first token: the registration no longer expires with the unused-registration TTL. */
+    void markUsed(ProxyStore.ClientRecord client) {
+        ctx.store.save(ProxyStore.CLIENT, client.clientId(), client.markUsed(), usedTtlSeconds());
+        unused.remove(client.clientId());
+    }
+
+    private long usedTtlSeconds() {
+        return ProxyContext.seconds(ctx.settings.refreshTokenTtl()) + 86_400;
+    }
+
+    /**
+     * Authenticates the client of a token or revocation request: a confidential client with the method it
+     * registered ({@code client_secret_basic}: the {@code Authorization} header only; {@code client_secret_post}:
+     * the form only), its secret compared in constant time; a public client by {@code client_id} alone. Malformed
+     * credentials are {@code invalid_client} like wrong ones, and no part of them goes into the answer or a log.
+     */
+    ProxyStore.ClientRecord authenticate(ServerRequest request, Map<String, String> form) throws OAuthError {
+        String id = form.get("client_id");
+        String secret = form.get("client_secret");
+        String method = secret != null ? "client_secret_post" : "none";
+        String authorization = request.header("authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            BasicCredentials basic = BasicCredentials.parse(authorization.substring(6));
+            if (id != null && !id.equals(basic.clientId()) || secret != null) {
+                throw OAuthError.invalidRequest("Use one client authentication method only");
+            }
+            id = basic.clientId();
+            secret = basic.secret();
+            method = "client_secret_basic";
+        }
+        ProxyStore.ClientRecord client = find(id);
+        if (client == null) {
+            throw OAuthError.invalidClient("Client authentication failed");
+        }
+        if (client.isPublic()) {
+            return client;
+        }
+        if (!method.equals(client.authMethod())) {
+            throw OAuthError.invalidClient("Client authentication failed: this client registered "
+                    + client.authMethod() + (client.authMethod().equals("client_secret_basic")
+                    ? ", so its credentials go in the Authorization header (HTTP Basic)"
+                    : ", so its client_id and client_secret go in the form body"));
+        }
+        if (secret == null || secret.isEmpty()) {
+            throw OAuthError.invalidClient("Client authentication failed");
+        }
+        byte[] given = ctx.store.hash(secret).getBytes(StandardCharsets.US_ASCII);
+        byte[] stored = client.secretHash().getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(given, stored)) {
+            throw OAuthError.invalidClient("Client authentication failed");
+        }
+        return client;
+    }
+
+    /** The client id and secret of an HTTP Basic {@code Authorization} header (RFC 6749 §2.3.1). */
+    private record BasicCredentials(String clientId, String secret) {
+
+        /**
+         * Decodes the credentials: base64, then each part form-urlencoded. Whatever fails to decode is
+         * {@code invalid_client}; the exception, which could quote the bytes, is dropped.
+         */
+        static BasicCredentials parse(String encoded) throws OAuthError {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(encoded.trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon >= 0) {
+                    return new BasicCredentials(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                            URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
+                }
+            } catch (IllegalArgumentException e) {
+                // below: the same answer as for a missing colon
+            }
+            throw OAuthError.invalidClient("Malformed Basic credentials: send base64(client_id:client_secret), each "
+                    + "form-urlencoded first");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.fastmcp.auth.proxy;
+
+import dev.fastmcp.AuthProvider;
+import dev.fastmcp.ServerResponse;
+import dev.fastmcp.auth.ConsentManager;
+import dev.fastmcp.auth.jwt.JWTIssuer;
+import dev.fastmcp.internal.Loopback;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** What the proxy's endpoints share once the server's public URLs are known. */
+final class ProxyContext {
+
+    final ProxySettings settings;
+    final ProxyStore store;
+    final JWTIssuer issuer;
+    final ConsentManager consent;
+    final UpstreamClient upstream;
+    /** Calls to the provider's APIs made by the identity resolver. */
+    final UpstreamApi api;
+    /** The issuer identifier: the server's base URL. */
+    final String baseUrl;
+    final String basePath;
+    /** The MCP endpoint's URL: the audience of our access tokens and the only accepted {@code resource}. */
+    final String resource;
+    /** Where the upstream provider sends the browser back. */
+    final String callbackUrl;
+    /** Whether cookies get {@code Secure} (https base URL). */
+    final boolean secure;
+
+    ProxyContext(ProxySettings settings, ProxyStore store, AuthProvider.ServerUrls urls) {
+        this.settings = settings;
+        this.store = store;
+        this.baseUrl = urls.baseUrl();
+        this.basePath = urls.basePath() == null ? "" : urls.basePath();
+        this.resource = urls.resource();
+        this.callbackUrl = baseUrl + settings.redirectPath();
+        this.secure = baseUrl.startsWith("https:");
+        this.issuer = JWTIssuer.builder(baseUrl, resource, settings.jwtSigningKey())
+                .accessTokenTtl(settings.accessTokenTtl())
+                .refreshTokenTtl(settings.refreshTokenTtl())
+                .build();
+        this.consent = ConsentManager.builder(settings.consentSigningKey())
+                .csrfTokenTtl(settings.transactionTtl())
+                .build();
+        this.upstream = new UpstreamClient(settings.upstreamTokenEndpoint(), settings.upstreamRevocationEndpoint(),
+                settings.upstreamClientId(), settings.upstreamClientSecret(), settings.upstreamBasicAuth(),
+                settings.upstreamTimeout(), upstreamTokenParams(settings, resource));
+        this.api = new UpstreamApi(settings.upstreamTimeout());
+    }
+
+    private static Map<String, String> upstreamTokenParams(ProxySettings settings, String resource) {
+        Map<String, String> params = new LinkedHashMap<>(settings.extraTokenParams());
+        if (settings.forwardResource()) {
+            params.put("resource", resource);
+        }
+        return params;
+    }
+
+    String endpoint(String path) {
+        return baseUrl + path;
+    }
+
+    static long seconds(Duration d) {
+        return Math.max(1, d.getSeconds());
+    }
+
+    /**
+     * A redirect to a client's (validated) redirect URI with an RFC 6749 §4.1.2.1 error, its state and iss. Only for
+     * a redirect URI someone vouched for: see {@link #authorizationError} for errors before the user saw anything.
+     */
+    ServerResponse errorToClient(String redirectUri, String error, String description, String state) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("error", error);
+        params.put("error_description", description);
+        params.put("state", state);
+        params.put("iss", baseUrl);
+        return ProxyHttp.redirect(ProxyHttp.withParams(redirectUri, params));
+    }
+
+    /**
+     * An error of an authorization request, answered before the user saw anything of this server: the RFC 6749
+     * §4.1.2.1 redirect when the operator {@linkplain #trustsForErrors trusts} the redirect URI, else an error page
+     * naming the error (RFC 9700 §4.11.2: a redirect there would make this server an open redirector, carrying its
+     * issuer, towards a page anyone may register). The page's status is the error's (400; 429 for a rate limit).
+     */
+    ServerResponse authorizationError(String redirectUri, OAuthError e, String state) {
+        if (trustsForErrors(redirectUri)) {
+            return errorToClient(redirectUri, e.error, e.description, state);
+        }
+        return ProxyHttp.errorPage(e.status, "Sign-in request refused", "The application's sign-in request was "
+                + "refused (" + e.error + ": " + e.description + "). Nothing was sent back to the application: "
+                + "tell its developer, or start again from the application.");
+    }
+
+    /**
+     * Whether an error of an authorization request may go back to {@code redirectUri} before any user
+     * interaction: a loopback URI (a native app on the user's own machine, RFC 8252 §7.3; the browser does not
+     * leave the machine), or one matching the operator's {@code allowedRedirectUriPatterns}. A URI that anyone
+     * could register (dynamic registration needs no authentication) is not trusted.
+     */
+    boolean trustsForErrors(String redirectUri) {
+        URI uri;
+        try {
+            uri = new URI(redirectUri);
+        } catch (Exception ex) {
+            return false;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if ((scheme.equals("http") || scheme.equals("https")) && Loopback.isLoopbackHost(uri.getHost())) {
+            return true;
+        }
+        var patterns = settings.allowedRedirectUriPatterns();
+        return patterns != null && RedirectUris.matchesPattern(redirectUri, patterns);
+    }
+
+    /**
+     * Whether {@code requested} (RFC 8707 {@code resource}) names this server: absent, or equal to our resource
+     * after normalization (scheme and host case-insensitive, default port and trailing slash ignored).
+     */
+    boolean acceptsResource(String requested) {
+        return requested == null || normalize(requested).equals(normalize(resource));
+    }
+
+    static String normalize(String url) {
+        try {
+            URI u = new URI(url.trim());
+            if (u.getScheme() == null || u.getHost() == null || u.getRawFragment() != null) {
+                return "\u0000invalid";
+            }
+            String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+            int port = u.getPort();
+            if (port == 443 && scheme.equals("https") || port == 80 && scheme.equals("http")) {
+                port = -1;
+            }
+            String path = u.getRawPath() == null ? "" : u.getRawPath();
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (port < 0 ? "" : ":" + port) + path
+                    + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        } catch (Exception e) {
+            return "\u0000invalid";
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.fastmcp.auth.proxy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The RFC 8414 authorization server metadata of an {@link OAuthProxy}. */
+final class ProxyMetadata {
+
+    private ProxyMetadata() {
+    }
+
+    /** The document for the proxy at {@code issuer} (its base URL, without a trailing slash). */
+    static Map<String, Object> document(String issuer, List<String> scopes) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer);
+        m.put("authorization_endpoint", issuer + "/oauth/authorize");
+        m.put("token_endpoint", issuer + "/oauth/token");
+        m.put("registration_endpoint", issuer + "/oauth/register");
+        m.put("revocation_endpoint", issuer + "/oauth/revoke");
+        if (!scopes.isEmpty()) {
+            m.put("scopes_supported", scopes);
+    }
+    m.put("response_types_supported", List.of("code"));
+    m.put("response_modes_supported", List.of("query"));
+    m.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
+    m.put("code_challenge_methods_supported", List.of("S256"));
+    m.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
+    m.put("revocation_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
+    m.put("authorization_response_iss_parameter_supported", true);
+    return m;
+    }
+}

@@ -1,0 +1,317 @@
+package dev.fastmcp.auth.proxy;
+
+import static dev.fastmcp.Auth.requireAuth;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.StartOptions;
+import dev.fastmcp.Tool;
+import dev.fastmcp.auth.PKCEUtils;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A FastMCP server protected by an {@link OAuthProxy} in front of mock-oauth2-server, and a browser-like HTTP
+ * client that drives the sign-in by hand: redirects are followed one by one and cookies carried explicitly.
+ */
+final class ProxyHarness implements AutoCloseable {
+
+    static final String ISSUER_ID = "idp";
+    static final String USER = "alice-123";
+    static final String CLIENT_REDIRECT = "http://127.0.0.1:47123/callback";
+    /** The proxy's secret: random key material, as {@code openssl rand -base64 32} gives. */
+    static final String SECRET = "lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern HIDDEN = Pattern.compile("name=\"([a-z_]+)\" value=\"([^\"]*)\"");
+
+    final MockOAuth2Server idp = new MockOAuth2Server();
+    final OAuthProxy proxy;
+    final FastMCP server;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+
+    ProxyHarness(UnaryOperator<OAuthProxy.Builder> customize) {
+        this(null, (idp, b) -> customize.apply(b));
+    }
+
+    /**
+     * A server whose public URL (the issuer of its tokens) is {@code serverBaseUrl}, as for instances behind one
+     * load balancer or a restarted server; null for its own address.
+     */
+    ProxyHarness(String serverBaseUrl, UnaryOperator<OAuthProxy.Builder> customize) {
+        this(serverBaseUrl, (idp, b) -> customize.apply(b));
+    }
+
+    /** With options that need the upstream's URLs (its issuer, its JWKS). */
+    ProxyHarness(BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize) {
+        this(null, customize);
+    }
+
+    /** Both: a fixed public URL, and options that need the upstream's URLs. */
+    ProxyHarness(String serverBaseUrl, BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize) {
+        this(serverBaseUrl, customize, app -> app);
+    }
+
+    /** All three: a fixed public URL, proxy options, and server options (e.g. trusting forwarded headers). */
+    ProxyHarness(String serverBaseUrl, BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize,
+            UnaryOperator<FastMCP.Builder> serverOptions) {
+        idp.start();
+        OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of(idp.authorizationEndpointUrl(ISSUER_ID).toString(),
+                idp.tokenEndpointUrl(ISSUER_ID).toString(), "proxy-client", "proxy-client-secret"))
+                .scopes("openid", "profile")
+                .secret(SECRET);
+        try {
+            proxy = customize.apply(idp, b).build();
+        } catch (RuntimeException e) {
+            idp.shutdown();
+            throw e;
+        }
+        FastMCP.Builder app = FastMCP.builder("proxied", "1.0.0");
+        if (serverBaseUrl != null) {
+            app.baseUrl(serverBaseUrl);
+        }
+        server = serverOptions.apply(app)
+                .auth(proxy)
+                .addTool(Tool.builder("upstream_token").description("The upstream access token of the caller")
+                        .canAccess(requireAuth())
+                        .execute((args, ctx) -> ((ProxySession) ctx.auth()).upstreamTokens().accessToken())
+                        .build())
+                .addTool(Tool.builder("whoami").description("The caller").canAccess(requireAuth())
+                        .execute((args, ctx) -> ctx.auth().subject() + "|" + ctx.auth().clientId() + "|"
+                                + ((ProxySession) ctx.auth()).upstreamClaims().get("email"))
+                        .build())
+                .build()
+                .start(StartOptions.http().port(0));
+    }
+
+    ProxyHarness() {
+        this(b -> b);
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    String mcpUrl() {
+        return base() + "/mcp";
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        idp.shutdown();
+    }
+
+    /** The next upstream token response carries this user, with an e-mail claim. */
+    void enqueueUser(String subject) {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("proxy-client"),
+                Map.of("email", subject + "@example.com"), 3600));
+    }
+
+    // ---- raw HTTP -------------------------------------------------------------------------------------------
+
+    HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> postForm(String path, Map<String, String> form, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form)));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String encode(Map<String, String> form) {
+        StringBuilder s = new StringBuilder();
+        form.forEach((k, v) -> s.append(s.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return s.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(HttpResponse<String> r) {
+        return JSON.readValue(r.body(), Map.class);
+    }
+
+    static String location(HttpResponse<String> r) {
+        assertEquals(302, r.statusCode(), () -> "expected a redirect, got " + r.statusCode() + ": " + r.body());
+        return r.headers().firstValue("Location").orElseThrow();
+    }
+
+    static Map<String, String> query(String url) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String q = URI.create(url).getRawQuery();
+        if (q != null) {
+            for (String p : q.split("&")) {
+                int eq = p.indexOf('=');
+                out.put(URLDecoder.decode(p.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    /** The binding cookie pair ("name=value") set by a response, else its first cookie. */
+    static String cookie(HttpResponse<String> r) {
+        List<String> all = r.headers().allValues("Set-Cookie");
+        String set = all.stream().filter(c -> c.contains(AuthorizeEndpoint.BINDING_COOKIE_PREFIX)).findFirst()
+                .orElseGet(() -> all.stream().findFirst().orElseThrow(() -> new AssertionError("no Set-Cookie")));
+        return set.substring(0, set.indexOf(';'));
+    }
+
+    /** The whole {@code Set-Cookie} value of the cookie whose name contains {@code part}, or null. */
+    static String setCookie(HttpResponse<String> r, String part) {
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.substring(0, c.indexOf('=')).contains(part)).findFirst().orElse(null);
+    }
+
+    // ---- flow steps -----------------------------------------------------------------------------------------
+
+    /** Registers a client; returns the registration response body. */
+    Map<String, Object> register(String authMethod, String... redirectUris) throws IOException, InterruptedException {
+        String uris = String.join("\",\"", redirectUris);
+        HttpResponse<String> r = postJson("/oauth/register", "{\"client_name\":\"Test client\",\"redirect_uris\":[\""
+                + uris + "\"],\"token_endpoint_auth_method\":\"" + authMethod + "\",\"grant_types\":"
+                + "[\"authorization_code\",\"refresh_token\"],\"response_types\":[\"code\"]}");
+        assertEquals(201, r.statusCode(), r.body());
+        return json(r);
+    }
+
+    String registerPublic() throws IOException, InterruptedException {
+        return (String) register("none", CLIENT_REDIRECT).get("client_id");
+    }
+
+    String authorizeUrl(String clientId, String redirectUri, String challenge, String state, String... extra) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("response_type", "code");
+        p.put("client_id", clientId);
+        p.put("redirect_uri", redirectUri);
+        if (challenge != null) {
+            p.put("code_challenge", challenge);
+            p.put("code_challenge_method", "S256");
+        }
+        p.put("state", state);
+        p.put("scope", "openid profile");
+        for (int i = 0; i < extra.length; i += 2) {
+            p.put(extra[i], extra[i + 1]);
+        }
+        return base() + "/oauth/authorize?" + encode(p);
+    }
+
+    /**
+     * Not a form field: the browser's CSRF cookie ("name=value") that the page set, kept with its fields so that
+     * {@link #consent} can send it back as the browser would.
+     */
+    static final String CSRF_COOKIE = "#cookie";
+
+    /** The hidden fields (transaction_id, csrf_token) of a consent page, and its CSRF cookie. */
+    static Map<String, String> consentFields(HttpResponse<String> page) {
+        assertEquals(200, page.statusCode(), page.body());
+        Map<String, String> fields = new LinkedHashMap<>();
+        Matcher m = HIDDEN.matcher(page.body());
+        while (m.find()) {
+            fields.put(m.group(1), m.group(2).replace("&amp;", "&"));
+        }
+        assertNotNull(fields.get("transaction_id"), page.body());
+        String csrf = setCookie(page, AuthorizeEndpoint.CSRF_COOKIE_PREFIX);
+        assertNotNull(csrf, "the consent page sets its CSRF cookie");
+        fields.put(CSRF_COOKIE, csrf.substring(0, csrf.indexOf(';')));
+        return fields;
+    }
+
+    /**
+     * Posts the consent form from this server's page in the browser that got it (with its CSRF cookie); returns
+     * the response (302 upstream with the binding cookie on approve).
+     */
+    HttpResponse<String> consent(Map<String, String> fields, String action) throws IOException, InterruptedException {
+        Map<String, String> form = new LinkedHashMap<>(fields);
+        form.put("action", action);
+        String cookie = form.remove(CSRF_COOKIE);
+        return cookie == null ? postForm("/oauth/consent", form) : postForm("/oauth/consent", form, "Cookie", cookie);
+    }
+
+    /** What the client's redirect URI received. */
+    record ClientCallback(String code, String state, String iss, Map<String, String> params) {
+    }
+
+    /** Sends the browser upstream (auto-approving mock) and returns our callback URL it comes back with. */
+    String throughUpstream(HttpResponse<String> approve) throws IOException, InterruptedException {
+        String upstream = location(approve);
+        assertTrue(upstream.startsWith(idp.authorizationEndpointUrl(ISSUER_ID).toString()), upstream);
+        return location(get(upstream));
+    }
+
+    /** The whole browser part for a client: authorize, consent, upstream, callback. */
+    ClientCallback signIn(String clientId, String redirectUri, PKCEUtils.PKCEPair pkce, String subject)
+            throws IOException, InterruptedException {
+        enqueueUser(subject);
+        HttpResponse<String> page = get(authorizeUrl(clientId, redirectUri, pkce.challenge(), "client-state"));
+        HttpResponse<String> approve = consent(consentFields(page), "approve");
+        String callback = throughUpstream(approve);
+        HttpResponse<String> back = get(callback, "Cookie", cookie(approve));
+        String clientUrl = location(back);
+        assertTrue(clientUrl.startsWith(redirectUri + "?"), clientUrl);
+        Map<String, String> q = query(clientUrl);
+        return new ClientCallback(q.get("code"), q.get("state"), q.get("iss"), q);
+    }
+
+    HttpResponse<String> exchange(String clientId, String code, String verifier, String redirectUri,
+            String... headers) throws IOException, InterruptedException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri);
+        form.put("code_verifier", verifier);
+        if (clientId != null) {
+            form.put("client_id", clientId);
+        }
+        return postForm("/oauth/token", form, headers);
+    }
+
+    HttpResponse<String> refresh(String clientId, String refreshToken) throws IOException, InterruptedException {
+        return postForm("/oauth/token", Map.of("grant_type", "refresh_token", "refresh_token", refreshToken,
+                "client_id", clientId));
+    }
+
+    /** Register, sign in and exchange: the token response of a fresh public client. */
+    Map<String, Object> tokensFor(String clientId, String subject) throws IOException, InterruptedException {
+        PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+        ClientCallback cb = signIn(clientId, CLIENT_REDIRECT, pkce, subject);
+        HttpResponse<String> r = exchange(clientId, cb.code(), pkce.verifier(), CLIENT_REDIRECT);
+        assertEquals(200, r.statusCode(), r.body());
+        return json(r);
+    }
+}
