@@ -288,8 +288,9 @@ final class Components {
     // Specifications for the session-based server (Streamable HTTP and stdio).
 
     McpServerFeatures.AsyncToolSpecification toolSpec(Tool tool) {
+        InputSchema schema = InputSchema.of(tool);
         return McpServerFeatures.AsyncToolSpecification.builder().tool(tool.definition())
-                .callHandler((ex, req) -> invocations.callTool(tool, ex.transportContext(), ex, req)).build();
+                .callHandler((ex, req) -> invocations.callTool(tool, schema, ex.transportContext(), ex, req)).build();
     }
 
     McpServerFeatures.AsyncResourceSpecification resourceSpec(Resource resource) {
@@ -310,8 +311,9 @@ final class Components {
     // Specifications for the stateless server: no exchange, so no way back to the client.
 
     McpStatelessServerFeatures.AsyncToolSpecification statelessToolSpec(Tool tool) {
+        InputSchema schema = InputSchema.of(tool);
         return McpStatelessServerFeatures.AsyncToolSpecification.builder().tool(tool.definition())
-                .callHandler((ctx, req) -> invocations.callTool(tool, ctx, null, req)).build();
+                .callHandler((ctx, req) -> invocations.callTool(tool, schema, ctx, null, req)).build();
     }
 
     McpStatelessServerFeatures.AsyncResourceSpecification statelessResourceSpec(Resource resource) {

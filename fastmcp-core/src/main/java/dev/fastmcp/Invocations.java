@@ -72,14 +72,14 @@ final class Invocations {
         return scope.granted(component) || Access.decide(component, scope.caller) instanceof Access.Allowed;
     }
 
-    Mono<McpSchema.CallToolResult> callTool(Tool tool, McpTransportContext tctx, McpAsyncServerExchange exchange,
-            McpSchema.CallToolRequest request) {
+    Mono<McpSchema.CallToolResult> callTool(Tool tool, InputSchema schema, McpTransportContext tctx,
+            McpAsyncServerExchange exchange, McpSchema.CallToolRequest request) {
         return Mono.defer(() -> {
             if (!allowed(tool, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.TOOL, tool.name()));
             }
             Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
-            String invalid = tool.inputSchema().problems(arguments);
+            String invalid = schema.problems(arguments);
             if (invalid != null) {
                 return Mono.just(Results.toolError("Invalid arguments for tool '" + tool.name() + "': " + invalid));
             }
@@ -108,7 +108,9 @@ final class Invocations {
             return Results.toolError("Invalid arguments for tool '" + tool.name() + "': " + e.getMessage());
         }
         try {
-            return Results.toToolResult(tool, tool.handler().execute(args, ctx));
+            @SuppressWarnings("unchecked") // built with execute(ToolHandler<A>) after parameters(...) fixed A
+            ToolHandler<Object> handler = (ToolHandler<Object>) tool.handler();
+            return Results.toToolResult(tool, handler.execute(args, ctx));
         } catch (UserError e) {
             return Results.userError(e);
         } catch (Exception e) {

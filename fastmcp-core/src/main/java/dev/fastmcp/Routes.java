@@ -138,7 +138,7 @@ final class Routes implements HttpHandler {
         ServerResponse response;
         try {
             if (route.authenticated()) {
-                request = request.withAuth(authenticator.authenticate(request, null));
+                request = withAuth(request, authenticator.authenticate(request, null));
             }
             response = route.handler().handle(request);
             if (response == null) {
@@ -154,6 +154,12 @@ final class Routes implements HttpHandler {
                     "error_description", "Internal error"));
         }
         channel.respond(response.status(), contentType(response), response.body(), otherHeaders(response));
+    }
+
+    /** {@code request} as an authenticated route's handler sees it: with its caller. */
+    private static ServerRequest withAuth(ServerRequest r, AuthSession session) {
+        return new ServerRequest(r.method(), r.path(), r.headers(), r.query(), r.pathParams(), r.remoteAddress(),
+                r.body(), session);
     }
 
     private static String contentType(ServerResponse response) {
