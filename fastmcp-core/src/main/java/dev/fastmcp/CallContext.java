@@ -35,7 +35,7 @@ final class CallContext implements Context, Context.Log {
 
     @Override
     public AuthSession auth() {
-        return scope.caller.session();
+        return scope.caller().session();
     }
 
     @Override
@@ -45,7 +45,7 @@ final class CallContext implements Context, Context.Log {
 
     @Override
     public Object requestId() {
-        return scope.requestId;
+        return scope.requestId();
     }
 
     @Override

@@ -170,7 +170,7 @@ final class Components {
                 return new Answer(Mono.error(invalidParams("Invalid params: \"name\" is required")));
             }
             RequestScope scope = RequestScope.of(ctx);
-            Access.Decision decision = access.decide(kind, name, scope.caller);
+            Access.Decision decision = access.decide(kind, name, scope.caller());
             if (decision instanceof Access.MissingScopes refusal) {
                 return new StepUp(name, refusal);
             }
@@ -189,7 +189,7 @@ final class Components {
             if (uri == null) {
                 return new Answer(Mono.error(invalidParams("Invalid params: \"uri\" is required")));
             }
-            return access.decide(Access.Kind.RESOURCE, uri, RequestScope.of(ctx).caller) instanceof Access.Allowed
+            return access.decide(Access.Kind.RESOURCE, uri, RequestScope.of(ctx).caller()) instanceof Access.Allowed
                     ? null : new Answer(Mono.error(Access.unknown(Access.Kind.RESOURCE, uri)));
         }
         Object listed = list(method, ctx);
@@ -242,7 +242,7 @@ final class Components {
 
     /** Whether this request's caller may use {@code component}. */
     private static boolean allowed(Object component, McpTransportContext ctx) {
-        return Access.decide(component, RequestScope.of(ctx).caller) instanceof Access.Allowed;
+        return Access.decide(component, RequestScope.of(ctx).caller()) instanceof Access.Allowed;
     }
 
     private static McpError invalidParams(String message) {
@@ -264,7 +264,7 @@ final class Components {
 
     /** Tools refused only for missing scopes stay listed (the caller can step up), unless they ask to be hidden. */
     private List<McpSchema.Tool> visibleTools(McpTransportContext ctx) {
-        Access.Caller caller = RequestScope.of(ctx).caller;
+        Access.Caller caller = RequestScope.of(ctx).caller();
         List<McpSchema.Tool> out = new ArrayList<>();
         for (Tool tool : tools()) {
             if (Access.listed(Access.decide(tool, caller))) {
@@ -275,7 +275,7 @@ final class Components {
     }
 
     private static <C, D> List<D> visible(List<C> items, Function<C, D> definition, McpTransportContext ctx) {
-        Access.Caller caller = RequestScope.of(ctx).caller;
+        Access.Caller caller = RequestScope.of(ctx).caller();
         List<D> out = new ArrayList<>(items.size());
         for (C item : items) {
             if (Access.listed(Access.decide(item, caller))) {

@@ -211,7 +211,7 @@ public final class FastMCP implements AutoCloseable {
         private final List<Resource> resources = new ArrayList<>();
         private final List<ResourceTemplate> templates = new ArrayList<>();
         private final List<Prompt> prompts = new ArrayList<>();
-        private final List<Routes.Route> routes = new ArrayList<>();
+        private final List<Settings.Route> routes = new ArrayList<>();
         private Authenticator authenticator;
         private Duration clientRequestTimeout = Duration.ofMinutes(10);
         private ExecutorService toolExecutor;
@@ -342,7 +342,7 @@ public final class FastMCP implements AutoCloseable {
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("Route path must start with '/', was '" + path + "'");
             }
-            routes.add(new Routes.Route(method.toUpperCase(java.util.Locale.ROOT), path,
+            routes.add(new Settings.Route(method.toUpperCase(java.util.Locale.ROOT), path,
                     Objects.requireNonNull(handler, "handler == null"), authenticated));
             return this;
         }

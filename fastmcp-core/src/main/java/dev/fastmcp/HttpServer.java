@@ -91,17 +91,17 @@ final class HttpServer {
                     req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes());
             McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming,
                     s.trustForwardedHeaders(), userCode, runsInline);
-            List<Routes.Route> all = new ArrayList<>(s.routes());
+            List<Settings.Route> all = new ArrayList<>(s.routes());
             java.util.Set<String> publicCors = new java.util.LinkedHashSet<>();
             if (s.provider() != null) {
                 for (HttpRoute r : Metadata.routes(s.name(), s.provider(), urls, urlsFor)) {
-                    all.add(new Routes.Route(r.method(), r.path(), r.handler(), false, r.maxBodyBytes()));
+                    all.add(new Settings.Route(r.method(), r.path(), r.handler(), false, r.maxBodyBytes()));
                     if (r.publicCors()) {
                         publicCors.add(r.path());
                     }
                 }
                 for (HttpRoute r : s.provider().routes()) {
-                    all.add(new Routes.Route(r.method(), urls.basePath() + r.path(), r.handler(), false,
+                    all.add(new Settings.Route(r.method(), urls.basePath() + r.path(), r.handler(), false,
                             r.maxBodyBytes()));
                     if (r.publicCors()) {
                         publicCors.add(urls.basePath() + r.path());

@@ -69,7 +69,7 @@ final class Invocations {
      */
     private static boolean allowed(Object component, McpTransportContext tctx) {
         RequestScope scope = RequestScope.of(tctx);
-        return scope.granted(component) || Access.decide(component, scope.caller) instanceof Access.Allowed;
+        return scope.granted(component) || Access.decide(component, scope.caller()) instanceof Access.Allowed;
     }
 
     Mono<McpSchema.CallToolResult> callTool(Tool tool, InputSchema schema, McpTransportContext tctx,

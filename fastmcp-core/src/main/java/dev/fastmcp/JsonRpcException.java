@@ -5,10 +5,10 @@ import java.util.Map;
 /** A request refused before it reached the MCP session: an HTTP status, headers, and a JSON-RPC error. */
 final class JsonRpcException extends RuntimeException {
 
-    final int httpStatus;
-    final Object id;
-    final int code;
-    final Map<String, String> headers;
+    private final int httpStatus;
+    private final Object id;
+    private final int code;
+    private final Map<String, String> headers;
 
     JsonRpcException(int httpStatus, Object id, int code, String message) {
         this(httpStatus, id, code, message, Map.of());
@@ -22,6 +22,27 @@ final class JsonRpcException extends RuntimeException {
         this.headers = Map.copyOf(headers);
     }
 
+    /** The HTTP status to answer with. */
+    int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The id of the refused request; null when unknown. */
+    Object id() {
+        return id;
+    }
+
+    /** The JSON-RPC error code. */
+    int code() {
+        return code;
+    }
+
+    /** Headers to answer with besides the content type, such as a {@code WWW-Authenticate} challenge. */
+    Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The JSON-RPC error envelope, as JSON. */
     byte[] body() {
         return Json.bytes(Json.errorEnvelope(id, code, getMessage()));
     }

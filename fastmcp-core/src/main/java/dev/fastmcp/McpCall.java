@@ -57,7 +57,7 @@ record McpCall(HttpChannel channel, ServerRequest http, Access.Caller caller, Be
     /** Answers a call refused for missing scopes: HTTP 403 with the {@code insufficient_scope} challenge. */
     void refuse(Object requestId, Access.MissingScopes refusal) {
         JsonRpcException e = challenge.insufficientScope(http, requestId, refusal.scopes());
-        channel.respond(e.httpStatus, "application/json", e.body(), e.headers);
+        channel.respond(e.httpStatus(), "application/json", e.body(), e.headers());
     }
 
     void accepted() {
@@ -65,6 +65,6 @@ record McpCall(HttpChannel channel, ServerRequest http, Access.Caller caller, Be
     }
 
     void fail(JsonRpcException e) {
-        channel.respond(e.httpStatus, "application/json", e.body(), Map.of());
+        channel.respond(e.httpStatus(), "application/json", e.body(), Map.of());
     }
 }

@@ -85,7 +85,7 @@ final class McpEndpoint implements HttpHandler {
             try {
                 authenticator.authenticate(Exchanges.request(ex, Map.of(), null, trustForwarded), null);
             } catch (JsonRpcException e) {
-                EarlyAnswer.send(ex, e.httpStatus, JSON, e.body(), e.headers);
+                EarlyAnswer.send(ex, e.httpStatus(), JSON, e.body(), e.headers());
                 return;
             }
         }
@@ -181,8 +181,8 @@ final class McpEndpoint implements HttpHandler {
         try {
             step.accept(call);
         } catch (JsonRpcException e) {
-            channel.respond(e.httpStatus, JSON, e.body(),
-                    e.httpStatus == 405 ? Map.of("Allow", backend.allowedMethods()) : e.headers);
+            channel.respond(e.httpStatus(), JSON, e.body(),
+                    e.httpStatus() == 405 ? Map.of("Allow", backend.allowedMethods()) : e.headers());
         } catch (HttpResponseException e) {
             channel.respond(e.status(), null, e.body(), e.headers());
         } catch (RuntimeException e) {

@@ -102,16 +102,16 @@ final class PostReply implements McpStreamableServerTransport {
     /** The handling failed before answering (for example, params the SDK could not read): answer with an error. */
     void fail(Throwable error) {
         if (Json.isInvalidParams(error)) {
-            LOG.debug("Request {} had invalid params: {}", LogValues.safe(scope.requestId), error.toString());
+            LOG.debug("Request {} had invalid params: {}", LogValues.safe(scope.requestId()), error.toString());
         } else {
-            LOG.warn("Request {} failed in the MCP session", LogValues.safe(scope.requestId), error);
+            LOG.warn("Request {} failed in the MCP session", LogValues.safe(scope.requestId()), error);
         }
         boolean owed;
         synchronized (this) {
             owed = !answered && !closed;
         }
         if (owed) {
-            deliver(McpSchema.JSONRPCResponse.error(scope.requestId, Json.errorFor(error)));
+            deliver(McpSchema.JSONRPCResponse.error(scope.requestId(), Json.errorFor(error)));
         }
         close();
     }
@@ -130,7 +130,7 @@ final class PostReply implements McpStreamableServerTransport {
         }
         closed = true;
         cancelTimer();
-        session.inflight.remove(scope.requestId, scope);
+        session.inflight.remove(scope.requestId(), scope);
         session.touch();
         if (sse != null) {
             sse.finish();

@@ -14,8 +14,8 @@ final class RequestScope {
     private static final String KEY = "dev.fastmcp.request";
     private static final RequestScope NONE = new RequestScope(null, Access.Caller.ANONYMOUS);
 
-    final Object requestId;
-    final Access.Caller caller;
+    private final Object requestId;
+    private final Access.Caller caller;
     private volatile Object granted;
     private volatile boolean cancelled;
     private volatile Disposable subscription;
@@ -26,6 +26,16 @@ final class RequestScope {
     RequestScope(Object requestId, Access.Caller caller) {
         this.requestId = requestId;
         this.caller = caller;
+    }
+
+    /** The JSON-RPC id of the request; null for a notification. */
+    Object requestId() {
+        return requestId;
+    }
+
+    /** Who is calling: the one place the request's identity is held. */
+    Access.Caller caller() {
+        return caller;
     }
 
     McpTransportContext transportContext() {

@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.Settings.Route;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -19,14 +20,6 @@ import org.slf4j.LoggerFactory;
 final class Routes implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
-
-    /** A custom route; {@code maxBodyBytes} is {@link HttpRoute#SERVER_LIMIT} for the server's limit. */
-    record Route(String method, String path, RouteHandler handler, boolean authenticated, long maxBodyBytes) {
-
-        Route(String method, String path, RouteHandler handler, boolean authenticated) {
-            this(method, path, handler, authenticated, HttpRoute.SERVER_LIMIT);
-        }
-    }
 
     /** Read beyond a route's own limit before the connection is cut, so that the route answers 413 first. */
     private static final long ENTITY_SLACK = 64 * 1024;
@@ -120,9 +113,9 @@ final class Routes implements HttpHandler {
 
     /** The answer to a refused authentication: 401 or 403, with the challenge headers. */
     private static ServerResponse refusal(JsonRpcException e) {
-        ServerResponse response = ServerResponse.json(e.httpStatus, Map.of("error", e.httpStatus == 403
+        ServerResponse response = ServerResponse.json(e.httpStatus(), Map.of("error", e.httpStatus() == 403
                 ? "insufficient_scope" : "unauthorized", "error_description", e.getMessage()));
-        for (Map.Entry<String, String> h : e.headers.entrySet()) {
+        for (Map.Entry<String, String> h : e.headers().entrySet()) {
             response = response.withHeader(h.getKey(), h.getValue());
         }
         return response;

@@ -7,9 +7,17 @@ import java.util.concurrent.ExecutorService;
 
 /** Everything {@link FastMCP.Builder} collected besides the components, fixed at {@code build()}. */
 record Settings(String name, String version, String instructions, Authenticator authenticator,
-        List<Routes.Route> routes, Duration clientRequestTimeout, ExecutorService toolExecutor, int toolThreads,
+        List<Settings.Route> routes, Duration clientRequestTimeout, ExecutorService toolExecutor, int toolThreads,
         int maxSessions, int maxSessionsPerSubject, int maxSessionsPerClient, Duration sessionIdleTimeout,
         long maxRequestBytes, int eventLogSize, Duration keepAliveInterval, Set<String> allowedOrigins,
         Set<String> allowedHosts, boolean dnsRebindingProtection, boolean cors, AuthProvider provider, String baseUrl,
         boolean allowInsecureHttpBaseUrl, boolean trustForwardedHeaders, List<String> requiredScopes) {
+
+    /** A custom route; {@code maxBodyBytes} is {@link HttpRoute#SERVER_LIMIT} for the server's limit. */
+    record Route(String method, String path, RouteHandler handler, boolean authenticated, long maxBodyBytes) {
+
+        Route(String method, String path, RouteHandler handler, boolean authenticated) {
+            this(method, path, handler, authenticated, HttpRoute.SERVER_LIMIT);
+        }
+    }
 }

@@ -110,7 +110,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         try {
             message = Json.parseMessage(line.getBytes(StandardCharsets.UTF_8));
         } catch (JsonRpcException e) {
-            write(Json.errorEnvelope(e.id, e.code, e.getMessage()));
+            write(Json.errorEnvelope(e.id(), e.code(), e.getMessage()));
             return;
         }
         try {
@@ -146,7 +146,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
             try {
                 params = RequestParams.initialize(request.id(), request.params());
             } catch (JsonRpcException e) {
-                write(Json.errorEnvelope(e.id, e.code, e.getMessage()));
+                write(Json.errorEnvelope(e.id(), e.code(), e.getMessage()));
                 return;
             }
             McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(params);
@@ -259,7 +259,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         @Override
         public void close() {
             if (scope != null) {
-                inflight.remove(scope.requestId, scope);
+                inflight.remove(scope.requestId(), scope);
             }
         }
 

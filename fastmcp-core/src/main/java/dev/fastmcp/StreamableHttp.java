@@ -175,7 +175,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         Object requestId = ClientMessages.cancelledRequestId(params);
         RequestScope scope = requestId == null ? null : entry.inflight.get(requestId);
         if (scope != null) {
-            LOG.debug("Session {}: request {} cancelled by the client", entry.id(), LogValues.safe(scope.requestId));
+            LOG.debug("Session {}: request {} cancelled by the client", entry.id(), LogValues.safe(scope.requestId()));
             scope.cancel();
         }
     }
