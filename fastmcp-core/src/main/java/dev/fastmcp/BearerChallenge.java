@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.JsonRpcException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

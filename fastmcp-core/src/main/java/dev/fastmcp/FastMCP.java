@@ -1,5 +1,10 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Components;
+import dev.fastmcp.server.Invocations;
+import dev.fastmcp.server.PublicUrls;
+import dev.fastmcp.server.Settings;
+import dev.fastmcp.server.ToolExecutors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,6 +1,9 @@
 package dev.fastmcp;
 
 import dev.fastmcp.internal.Loopback;
+import dev.fastmcp.server.Metadata;
+import dev.fastmcp.server.PublicUrls;
+import dev.fastmcp.server.Settings;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;

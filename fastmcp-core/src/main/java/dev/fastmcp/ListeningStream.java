@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Json;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerTransport;

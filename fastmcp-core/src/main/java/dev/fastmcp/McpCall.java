@@ -1,5 +1,9 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Access;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;

@@ -1,5 +1,9 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Access;
+import dev.fastmcp.server.Invocations;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.JsonRpcException;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

@@ -1,6 +1,8 @@
 package dev.fastmcp;
 
 import dev.fastmcp.internal.Loopback;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.LogValues;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

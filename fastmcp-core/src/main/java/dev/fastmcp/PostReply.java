@@ -1,5 +1,8 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.LogValues;
+import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerTransport;

@@ -1,5 +1,8 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Access;
+import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.LogValues;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

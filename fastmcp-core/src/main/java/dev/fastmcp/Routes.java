@@ -1,6 +1,8 @@
 package dev.fastmcp;
 
-import dev.fastmcp.Settings.Route;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.Settings.Route;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;

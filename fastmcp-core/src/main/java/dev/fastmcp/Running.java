@@ -1,5 +1,9 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Components;
+import dev.fastmcp.server.SdkServer;
+import dev.fastmcp.server.Settings;
+import dev.fastmcp.server.Warmup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.RequestScope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

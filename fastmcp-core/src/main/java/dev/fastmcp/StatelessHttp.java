@@ -1,5 +1,12 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.ClientMessages;
+import dev.fastmcp.server.Components;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.LogValues;
+import dev.fastmcp.server.RequestParams;
+import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;

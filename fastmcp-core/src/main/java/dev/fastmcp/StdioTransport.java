@@ -1,5 +1,13 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Access;
+import dev.fastmcp.server.ClientMessages;
+import dev.fastmcp.server.Components;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.LogValues;
+import dev.fastmcp.server.RequestParams;
+import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;

@@ -1,5 +1,7 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.RecordSchemas;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,11 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Components;
+import dev.fastmcp.server.Invocations;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.SdkServer;
+import dev.fastmcp.server.Settings;
+import dev.fastmcp.server.ToolExecutors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PipedInputStream;

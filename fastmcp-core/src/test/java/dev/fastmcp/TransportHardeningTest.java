@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.fastmcp.server.Components;
+import dev.fastmcp.server.Invocations;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.SdkServer;
+import dev.fastmcp.server.Settings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PipedInputStream;

@@ -1,8 +1,9 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import dev.fastmcp.Tool;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;

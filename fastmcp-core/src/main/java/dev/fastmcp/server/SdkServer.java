@@ -1,5 +1,10 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.Prompt;
+import dev.fastmcp.Resource;
+import dev.fastmcp.ResourceTemplate;
+import dev.fastmcp.Tool;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpStatelessAsyncServer;
@@ -14,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The SDK server behind a running {@link FastMCP}: session-based (Streamable HTTP, stdio) or stateless.
  * Keeps the SDK's registries in step with ours; the SDK sends the {@code list_changed} notifications.
  */
-final class SdkServer {
+public final class SdkServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SdkServer.class);
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -45,7 +50,7 @@ final class SdkServer {
         this.stateless = stateless;
     }
 
-    static SdkServer withSessions(Settings s, Components c, McpStreamableServerTransportProvider transport) {
+    public static SdkServer withSessions(Settings s, Components c, McpStreamableServerTransportProvider transport) {
         McpAsyncServer server = McpServer.async(transport)
                 .serverInfo(s.name(), s.version())
                 .instructions(s.instructions())
@@ -61,7 +66,7 @@ final class SdkServer {
         return new SdkServer(c, server, null);
     }
 
-    static SdkServer stateless(Settings s, Components c, McpStatelessServerTransport transport) {
+    public static SdkServer stateless(Settings s, Components c, McpStatelessServerTransport transport) {
         McpStatelessAsyncServer server = McpServer.async(transport)
                 .serverInfo(s.name(), s.version())
                 .instructions(s.instructions())
@@ -76,7 +81,7 @@ final class SdkServer {
         return new SdkServer(c, null, server);
     }
 
-    void addTool(Tool tool) {
+    public void addTool(Tool tool) {
         if (sessions != null) {
             sessions.addTool(components.toolSpec(tool)).block(WAIT);
         } else {
@@ -84,7 +89,7 @@ final class SdkServer {
         }
     }
 
-    void removeTool(String name) {
+    public void removeTool(String name) {
         if (sessions != null) {
             sessions.removeTool(name).block(WAIT);
         } else {
@@ -92,7 +97,7 @@ final class SdkServer {
         }
     }
 
-    void addResource(Resource resource) {
+    public void addResource(Resource resource) {
         if (sessions != null) {
             sessions.addResource(components.resourceSpec(resource)).block(WAIT);
         } else {
@@ -100,7 +105,7 @@ final class SdkServer {
         }
     }
 
-    void removeResource(String uri) {
+    public void removeResource(String uri) {
         if (sessions != null) {
             sessions.removeResource(uri).block(WAIT);
         } else {
@@ -108,7 +113,7 @@ final class SdkServer {
         }
     }
 
-    void addTemplate(ResourceTemplate template) {
+    public void addTemplate(ResourceTemplate template) {
         if (sessions != null) {
             sessions.addResourceTemplate(components.templateSpec(template)).block(WAIT);
         } else {
@@ -116,7 +121,7 @@ final class SdkServer {
         }
     }
 
-    void removeTemplate(String uriTemplate) {
+    public void removeTemplate(String uriTemplate) {
         if (sessions != null) {
             sessions.removeResourceTemplate(uriTemplate).block(WAIT);
         } else {
@@ -124,7 +129,7 @@ final class SdkServer {
         }
     }
 
-    void addPrompt(Prompt prompt) {
+    public void addPrompt(Prompt prompt) {
         if (sessions != null) {
             sessions.addPrompt(components.promptSpec(prompt)).block(WAIT);
         } else {
@@ -132,7 +137,7 @@ final class SdkServer {
         }
     }
 
-    void removePrompt(String name) {
+    public void removePrompt(String name) {
         if (sessions != null) {
             sessions.removePrompt(name).block(WAIT);
         } else {
@@ -140,7 +145,7 @@ final class SdkServer {
         }
     }
 
-    void notifyResourceUpdated(String uri) {
+    public void notifyResourceUpdated(String uri) {
         if (sessions != null) {
             sessions.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri))
                     .onErrorResume(e -> {
@@ -150,7 +155,7 @@ final class SdkServer {
         }
     }
 
-    void close() {
+    public void close() {
         if (sessions != null) {
             sessions.closeGracefully().onErrorComplete().block(WAIT);
         } else {

@@ -1,5 +1,9 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
+import dev.fastmcp.Prompt;
+import dev.fastmcp.Resource;
+import dev.fastmcp.ResourceTemplate;
+import dev.fastmcp.Tool;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
@@ -17,7 +21,7 @@ import reactor.core.publisher.Mono;
  * per-caller lists (the SDK's lists know nothing of {@code canAccess} beyond tools, so the transports answer
  * the four list requests from here).
  */
-final class Components {
+public final class Components {
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
     private final Map<String, Resource> resources = new LinkedHashMap<>();
@@ -26,7 +30,7 @@ final class Components {
     private final Invocations invocations;
     private final Access access = new Access(this);
 
-    Components(Invocations invocations) {
+    public Components(Invocations invocations) {
         this.invocations = invocations;
     }
 
@@ -34,7 +38,7 @@ final class Components {
      * Whether {@code request} runs user code that may run on the very thread handling the request (see
      * {@link Invocations#handleInline}): not a tool with a timeout, which needs a thread of its own to race.
      */
-    boolean runsInline(McpSchema.JSONRPCRequest request) {
+    public boolean runsInline(McpSchema.JSONRPCRequest request) {
         if (!Invocations.runsUserCode(request.method())) {
             return false;
         }
@@ -50,39 +54,39 @@ final class Components {
     }
 
     /** The executor that runs user code. */
-    java.util.concurrent.Executor userCodeExecutor() {
+    public java.util.concurrent.Executor userCodeExecutor() {
         return invocations.executor();
     }
 
-    synchronized void put(Tool tool) {
+    public synchronized void put(Tool tool) {
         tools.put(tool.name(), tool);
     }
 
-    synchronized void put(Resource resource) {
+    public synchronized void put(Resource resource) {
         resources.put(resource.uri(), resource);
     }
 
-    synchronized void put(ResourceTemplate template) {
+    public synchronized void put(ResourceTemplate template) {
         templates.put(template.uriTemplate(), template);
     }
 
-    synchronized void put(Prompt prompt) {
+    public synchronized void put(Prompt prompt) {
         prompts.put(prompt.name(), prompt);
     }
 
-    synchronized boolean removeTool(String name) {
+    public synchronized boolean removeTool(String name) {
         return tools.remove(name) != null;
     }
 
-    synchronized boolean removeResource(String uri) {
+    public synchronized boolean removeResource(String uri) {
         return resources.remove(uri) != null;
     }
 
-    synchronized boolean removeTemplate(String uriTemplate) {
+    public synchronized boolean removeTemplate(String uriTemplate) {
         return templates.remove(uriTemplate) != null;
     }
 
-    synchronized boolean removePrompt(String name) {
+    public synchronized boolean removePrompt(String name) {
         return prompts.remove(name) != null;
     }
 
@@ -103,18 +107,18 @@ final class Components {
     }
 
     /** How {@link #intercept} handled a request; null means not at all: the SDK handles it. */
-    sealed interface Intercepted {
+    public sealed interface Intercepted {
     }
 
     /** Answered here, with this result or JSON-RPC error. */
-    record Answer(Mono<Object> result) implements Intercepted {
+    public record Answer(Mono<Object> result) implements Intercepted {
     }
 
     /**
      * A call of a tool refused only for missing scopes, by a caller who can step up: over HTTP, a 403 with the
      * {@code insufficient_scope} challenge; a transport without one answers as for an unknown tool.
      */
-    record StepUp(String tool, Access.MissingScopes refusal) implements Intercepted {
+    public record StepUp(String tool, Access.MissingScopes refusal) implements Intercepted {
     }
 
     /** The owner of the access decision, which looks components up here. */
@@ -156,7 +160,7 @@ final class Components {
      * calls of unknown or refused tools and prompts. Returns null for every other request, and for a call the
      * caller may make, whose access decision it records in the request's scope for the handler.
      */
-    Intercepted intercept(String method, Object params, McpTransportContext ctx) {
+    public Intercepted intercept(String method, Object params, McpTransportContext ctx) {
         if (McpSchema.METHOD_COMPLETION_COMPLETE.equals(method)) {
             return new Answer(Mono.defer(() -> complete(params, ctx)).cast(Object.class));
         }

@@ -1,5 +1,11 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
+import dev.fastmcp.AccessCheck;
+import dev.fastmcp.AuthSession;
+import dev.fastmcp.Prompt;
+import dev.fastmcp.Resource;
+import dev.fastmcp.ResourceTemplate;
+import dev.fastmcp.Tool;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashSet;
@@ -14,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * into the 403 step-up challenge. {@link #decide(Kind, String, Caller)} needs only a name and the caller, so
  * the HTTP edge can ask before the request reaches the SDK.
  */
-final class Access {
+public final class Access {
 
     private static final Logger LOG = LoggerFactory.getLogger(Access.class);
 
     /** What a request asks for: tools and prompts by name, resources (and templates) by URI. */
-    enum Kind { TOOL, PROMPT, RESOURCE }
+    public enum Kind { TOOL, PROMPT, RESOURCE }
 
     /**
      * Who is calling, as authenticated once for the HTTP request: the one place a request's identity is held.
@@ -28,17 +34,17 @@ final class Access {
      * @param canStepUp whether the session comes from an OAuth bearer token, so a client lacking scopes can be
      *                  asked to authorize again with more
      */
-    record Caller(AuthSession session, boolean canStepUp) {
+    public record Caller(AuthSession session, boolean canStepUp) {
 
         /** No authenticated caller (stdio, or a server without authentication). */
-        static final Caller ANONYMOUS = new Caller(null, false);
+        public static final Caller ANONYMOUS = new Caller(null, false);
 
         /** Step-up needs a session whose scopes it can extend. */
-        Caller {
+        public Caller {
             canStepUp = canStepUp && session != null;
         }
 
-        static Caller of(AuthSession session, boolean bearerTokens) {
+        public static Caller of(AuthSession session, boolean bearerTokens) {
             return session == null ? ANONYMOUS : new Caller(session, bearerTokens);
         }
     }
@@ -64,10 +70,10 @@ final class Access {
      *
      * @param scopes all the scopes the client should ask for: those granted plus those missing
      */
-    record MissingScopes(Set<String> scopes) implements Decision {
+    public record MissingScopes(Set<String> scopes) implements Decision {
 
         /** Keeps the order (granted first) and copies. */
-        MissingScopes {
+        public MissingScopes {
             scopes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(scopes));
         }
     }
@@ -144,7 +150,7 @@ final class Access {
     }
 
     /** The answer to a component that does not exist, and so to a hidden one: the two must not differ. */
-    static McpError unknown(Kind kind, String name) {
+    public static McpError unknown(Kind kind, String name) {
         return switch (kind) {
             case TOOL -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + name).build();
             case PROMPT -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + name)

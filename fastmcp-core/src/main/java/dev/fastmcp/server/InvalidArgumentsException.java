@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 /**
  * Thrown when MCP tool arguments cannot be bound to a tool's parameter record.

@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import io.modelcontextprotocol.spec.McpSchema;
 import java.lang.management.ManagementFactory;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * first {@code tools/call}. It only loads and initializes classes; nothing it does is observable, and a failure is
  * ignored. Skipped on a single core, where it would only compete.
  */
-final class Warmup {
+public final class Warmup {
 
     private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
     private static volatile boolean started;
@@ -41,7 +41,7 @@ final class Warmup {
     }
 
     /** Starts the warm-up once per process (later servers in the same process find everything loaded). */
-    static void start() {
+    public static void start() {
         if (started || Runtime.getRuntime().availableProcessors() < 2) {
             return;
         }

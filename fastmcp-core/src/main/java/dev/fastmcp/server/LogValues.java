@@ -1,10 +1,10 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 /**
  * Values from a request made safe to log: control characters (CR and LF above all, which would let a client
  * forge log lines) and Unicode line separators are escaped, and long values are cut.
  */
-final class LogValues {
+public final class LogValues {
 
     /** The most characters of one value written to the log. */
     static final int MAX_CHARS = 200;
@@ -13,7 +13,7 @@ final class LogValues {
     }
 
     /** {@code value} as text fit for one log line; "null" for null. */
-    static String safe(Object value) {
+    public static String safe(Object value) {
         return escaped(String.valueOf(value), MAX_CHARS);
     }
 

@@ -1,17 +1,17 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.util.Locale;
 
 /** The public URLs of a server: base URL validation and the well-known locations (RFC 8414 and RFC 9728). */
-final class PublicUrls {
+public final class PublicUrls {
 
     private PublicUrls() {
     }
 
     /** Validates a base URL and returns its canonical form: lower-case scheme and host, no trailing slash. */
-    static String normalizeBaseUrl(String url, boolean allowInsecureHttp) {
+    public static String normalizeBaseUrl(String url, boolean allowInsecureHttp) {
         URI uri;
         try {
             uri = URI.create(url.trim());
@@ -44,13 +44,13 @@ final class PublicUrls {
         return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
-    static String path(String baseUrl) {
+    public static String path(String baseUrl) {
         String p = URI.create(baseUrl).getRawPath();
         return p == null ? "" : p;
     }
 
     /** The well-known URL for {@code suffix} of a resource or issuer: path inserted after the well-known part. */
-    static String wellKnown(String url, String suffix) {
+    public static String wellKnown(String url, String suffix) {
         return origin(url) + "/.well-known/" + suffix + path(url);
     }
 }

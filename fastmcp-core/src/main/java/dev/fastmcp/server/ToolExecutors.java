@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -7,12 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The default executor for user code: a bounded pool with a bounded queue; beyond both, calls are refused. */
-final class ToolExecutors {
+public final class ToolExecutors {
 
     private ToolExecutors() {
     }
 
-    static ExecutorService bounded(int threads) {
+    public static ExecutorService bounded(int threads) {
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(threads * 16), r -> {

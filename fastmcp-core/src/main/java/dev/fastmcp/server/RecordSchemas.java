@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import com.github.victools.jsonschema.generator.MemberScope;
 import com.github.victools.jsonschema.generator.Option;
@@ -7,6 +7,7 @@ import com.github.victools.jsonschema.generator.SchemaGenerator;
 import com.github.victools.jsonschema.generator.SchemaGeneratorConfig;
 import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
 import com.github.victools.jsonschema.generator.SchemaVersion;
+import dev.fastmcp.Description;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
@@ -54,7 +55,7 @@ import tools.jackson.databind.node.ObjectNode;
  * simple name is {@code Nullable} (any package, on the component or its type; the annotation must be
  * retained at run time). {@link Description} on a component or record becomes {@code description}.
  */
-final class RecordSchemas {
+public final class RecordSchemas {
 
     private static final Map<Class<?>, Map<String, Object>> CACHE = new ConcurrentHashMap<>();
     private static final Set<Class<?>> INTEGERS = Set.of(int.class, Integer.class, long.class, Long.class,
@@ -98,7 +99,7 @@ final class RecordSchemas {
     }
 
     /** The input schema of a parameter record; generated once per class, deeply unmodifiable. */
-    static Map<String, Object> schemaFor(Class<?> type) {
+    public static Map<String, Object> schemaFor(Class<?> type) {
         return CACHE.computeIfAbsent(requireRecord(type), RecordSchemas::generate);
     }
 

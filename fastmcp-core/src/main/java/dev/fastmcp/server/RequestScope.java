@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import io.modelcontextprotocol.common.McpTransportContext;
 import java.util.Map;
@@ -9,7 +9,7 @@ import reactor.core.Disposable;
  * {@link McpTransportContext}: the caller, the request id, the component the access decision allowed, and its
  * cancellation.
  */
-final class RequestScope {
+public final class RequestScope {
 
     private static final String KEY = "dev.fastmcp.request";
     private static final RequestScope NONE = new RequestScope(null, Access.Caller.ANONYMOUS);
@@ -23,13 +23,13 @@ final class RequestScope {
     private volatile Runnable streamCloser;
     private Thread runner; // guarded by this: the thread running the request's user code in place, if any
 
-    RequestScope(Object requestId, Access.Caller caller) {
+    public RequestScope(Object requestId, Access.Caller caller) {
         this.requestId = requestId;
         this.caller = caller;
     }
 
     /** The JSON-RPC id of the request; null for a notification. */
-    Object requestId() {
+    public Object requestId() {
         return requestId;
     }
 
@@ -38,7 +38,7 @@ final class RequestScope {
         return caller;
     }
 
-    McpTransportContext transportContext() {
+    public McpTransportContext transportContext() {
         return McpTransportContext.create(Map.of(KEY, this));
     }
 
@@ -90,18 +90,18 @@ final class RequestScope {
         }
     }
 
-    boolean cancelled() {
+    public boolean cancelled() {
         return cancelled;
     }
 
-    void onSubscribe(Disposable subscription) {
+    public void onSubscribe(Disposable subscription) {
         this.subscription = subscription;
         if (cancelled) {
             subscription.dispose();
         }
     }
 
-    void onCloseStream(Runnable action) {
+    public void onCloseStream(Runnable action) {
         this.streamCloser = action;
     }
 
@@ -112,12 +112,12 @@ final class RequestScope {
         }
     }
 
-    void onCancel(Runnable action) {
+    public void onCancel(Runnable action) {
         this.onCancel = action;
     }
 
     /** Marks the request cancelled and stops its handler (the thread running it is interrupted). */
-    void cancel() {
+    public void cancel() {
         synchronized (this) {
             cancelled = true;
             if (runner != null) {

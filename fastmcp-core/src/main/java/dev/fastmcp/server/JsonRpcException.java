@@ -1,20 +1,20 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import java.util.Map;
 
 /** A request refused before it reached the MCP session: an HTTP status, headers, and a JSON-RPC error. */
-final class JsonRpcException extends RuntimeException {
+public final class JsonRpcException extends RuntimeException {
 
     private final int httpStatus;
     private final Object id;
     private final int code;
     private final Map<String, String> headers;
 
-    JsonRpcException(int httpStatus, Object id, int code, String message) {
+    public JsonRpcException(int httpStatus, Object id, int code, String message) {
         this(httpStatus, id, code, message, Map.of());
     }
 
-    JsonRpcException(int httpStatus, Object id, int code, String message, Map<String, String> headers) {
+    public JsonRpcException(int httpStatus, Object id, int code, String message, Map<String, String> headers) {
         super(message, null, false, false);
         this.httpStatus = httpStatus;
         this.id = id;
@@ -23,27 +23,27 @@ final class JsonRpcException extends RuntimeException {
     }
 
     /** The HTTP status to answer with. */
-    int httpStatus() {
+    public int httpStatus() {
         return httpStatus;
     }
 
     /** The id of the refused request; null when unknown. */
-    Object id() {
+    public Object id() {
         return id;
     }
 
     /** The JSON-RPC error code. */
-    int code() {
+    public int code() {
         return code;
     }
 
     /** Headers to answer with besides the content type, such as a {@code WWW-Authenticate} challenge. */
-    Map<String, String> headers() {
+    public Map<String, String> headers() {
         return headers;
     }
 
     /** The JSON-RPC error envelope, as JSON. */
-    byte[] body() {
+    public byte[] body() {
         return Json.bytes(Json.errorEnvelope(id, code, getMessage()));
     }
 }

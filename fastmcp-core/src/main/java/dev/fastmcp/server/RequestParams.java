@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -11,7 +11,7 @@ import java.util.Map;
  * gets {@code -32602} invalid params naming what is missing or wrong, and never reaches a handler. The checks
  * follow the MCP schema; values are not quoted back.
  */
-final class RequestParams {
+public final class RequestParams {
 
     static final List<String> LOGGING_LEVELS = List.of("debug", "info", "notice", "warning", "error", "critical",
             "alert", "emergency");
@@ -20,7 +20,7 @@ final class RequestParams {
     }
 
     /** Null when the params of {@code method} have the expected shape; otherwise the error to answer with. */
-    static McpError check(String method, Object params) {
+    public static McpError check(String method, Object params) {
         String problem = problem(method, params instanceof Map<?, ?> m ? m : null);
         return problem == null ? null
                 : McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
@@ -32,7 +32,7 @@ final class RequestParams {
      *
      * @throws JsonRpcException 400 with {@code -32602} when they do not have the expected shape
      */
-    static McpSchema.InitializeRequest initialize(Object id, Object params) {
+    public static McpSchema.InitializeRequest initialize(Object id, Object params) {
         McpSchema.InitializeRequest init;
         try {
             // The SDK logs the client's name, version and capabilities as they are: no line breaks from clients.

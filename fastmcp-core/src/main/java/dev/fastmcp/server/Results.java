@@ -1,5 +1,7 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
+import dev.fastmcp.Tool;
+import dev.fastmcp.UserError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.Base64;

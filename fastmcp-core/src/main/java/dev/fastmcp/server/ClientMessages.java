@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
@@ -12,15 +12,15 @@ import org.slf4j.Logger;
  * server ask the client for its roots (and log them) at each one. Ignoring is logged at debug, with the method
  * only: any client can send any number of notifications, so they must not fill the log.
  */
-final class ClientMessages {
+public final class ClientMessages {
 
-    static final String CANCELLED = "notifications/cancelled";
+    public static final String CANCELLED = "notifications/cancelled";
 
     private ClientMessages() {
     }
 
     /** Whether the SDK session is to handle {@code method}; all others are ignored (see {@link #ignored}). */
-    static boolean forSdk(String method) {
+    public static boolean forSdk(String method) {
         return McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(method);
     }
 
@@ -28,7 +28,7 @@ final class ClientMessages {
      * The id of the request a {@code notifications/cancelled} names, as the transports key requests in progress;
      * null when it names none (no params, no or a null {@code requestId}, or one of the wrong type).
      */
-    static Object cancelledRequestId(Object params) {
+    public static Object cancelledRequestId(Object params) {
         if (!(params instanceof Map<?, ?> map)) {
             return null;
         }
@@ -44,13 +44,13 @@ final class ClientMessages {
      * Others are dropped before the SDK sees them, since it logs every response it gets (and one without an id at
      * error level), which would let any client write into the log.
      */
-    static boolean answersServerRequest(Object responseId, String sessionId) {
+    public static boolean answersServerRequest(Object responseId, String sessionId) {
         return responseId instanceof String id && id.startsWith(sessionId + "-")
                 && id.chars().skip(sessionId.length() + 1).allMatch(Character::isDigit);
     }
 
     /** Logs, at debug, that a notification was ignored. */
-    static void ignored(Logger log, String method) {
+    public static void ignored(Logger log, String method) {
         if (log.isDebugEnabled()) {
             log.debug("Ignored the client notification {}", LogValues.safe(method));
         }

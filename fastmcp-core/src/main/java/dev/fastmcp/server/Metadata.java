@@ -1,5 +1,10 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
+import dev.fastmcp.AuthProvider;
+import dev.fastmcp.HttpRoute;
+import dev.fastmcp.RouteHandler;
+import dev.fastmcp.ServerRequest;
+import dev.fastmcp.ServerResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +14,12 @@ import java.util.Map;
  * authorization server metadata (with its OpenID Connect alias) when the provider is an authorization server.
  * All are public documents: any browser origin may read them.
  */
-final class Metadata {
+public final class Metadata {
 
     private Metadata() {
     }
 
-    static List<HttpRoute> routes(String serverName, AuthProvider provider, AuthProvider.ServerUrls urls,
+    public static List<HttpRoute> routes(String serverName, AuthProvider provider, AuthProvider.ServerUrls urls,
             java.util.function.Function<ServerRequest, AuthProvider.ServerUrls> urlsFor) {
         RouteHandler prm = req -> {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /** The one JSON mapper of the server (the SDK's), and JSON-RPC parsing with errors in the protocol's shape. */
-final class Json {
+public final class Json {
 
-    static final McpJsonMapper MAPPER = McpJsonDefaults.getMapper();
-    static final JsonSchemaValidator SCHEMAS = McpJsonDefaults.getSchemaValidator();
+    public static final McpJsonMapper MAPPER = McpJsonDefaults.getMapper();
+    public static final JsonSchemaValidator SCHEMAS = McpJsonDefaults.getSchemaValidator();
 
     static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {
     };
@@ -25,7 +25,7 @@ final class Json {
     private Json() {
     }
 
-    static byte[] bytes(Object value) {
+    public static byte[] bytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
@@ -33,7 +33,7 @@ final class Json {
         }
     }
 
-    static String string(Object value) {
+    public static String string(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (IOException e) {
@@ -41,7 +41,7 @@ final class Json {
         }
     }
 
-    static Map<String, Object> parseObject(String json, String what) {
+    public static Map<String, Object> parseObject(String json, String what) {
         try {
             return MAPPER.readValue(json, MAP);
         } catch (IOException | RuntimeException e) {
@@ -55,7 +55,7 @@ final class Json {
      * @throws JsonRpcException with -32700 for malformed JSON and -32600 for anything that is not a single
      *                          JSON-RPC 2.0 message (batches included)
      */
-    static McpSchema.JSONRPCMessage parseMessage(byte[] body) {
+    public static McpSchema.JSONRPCMessage parseMessage(byte[] body) {
         Object tree;
         try {
             tree = MAPPER.readValue(body, ANY);
@@ -113,7 +113,7 @@ final class Json {
     }
 
     /** A JSON-RPC error envelope; {@code id} may be null when the request's id is unknown. */
-    static Map<String, Object> errorEnvelope(Object id, int code, String message) {
+    public static Map<String, Object> errorEnvelope(Object id, int code, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
@@ -125,7 +125,7 @@ final class Json {
     }
 
     /** The JSON-RPC error for a failure of request handling: invalid params for unreadable input, else internal. */
-    static McpSchema.JSONRPCResponse.JSONRPCError errorFor(Throwable error) {
+    public static McpSchema.JSONRPCResponse.JSONRPCError errorFor(Throwable error) {
         if (error instanceof io.modelcontextprotocol.spec.McpError mcp && mcp.getJsonRpcError() != null) {
             return mcp.getJsonRpcError();
         }
@@ -136,7 +136,7 @@ final class Json {
         return new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);
     }
 
-    static boolean isInvalidParams(Throwable error) {
+    public static boolean isInvalidParams(Throwable error) {
         return error instanceof IllegalArgumentException || error instanceof ClassCastException
                 || error instanceof tools.jackson.core.JacksonException;
     }

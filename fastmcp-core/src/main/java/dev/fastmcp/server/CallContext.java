@@ -1,5 +1,7 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
+import dev.fastmcp.AuthSession;
+import dev.fastmcp.Context;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;

@@ -1,5 +1,12 @@
-package dev.fastmcp;
+package dev.fastmcp.server;
 
+import dev.fastmcp.Completer;
+import dev.fastmcp.Prompt;
+import dev.fastmcp.Resource;
+import dev.fastmcp.ResourceTemplate;
+import dev.fastmcp.Tool;
+import dev.fastmcp.ToolHandler;
+import dev.fastmcp.UserError;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
@@ -21,7 +28,7 @@ import reactor.core.scheduler.Scheduler;
  * validation, then the handler on the tool executor (never an I/O thread), then result mapping. Failures
  * become results or JSON-RPC errors; no stack trace reaches the client.
  */
-final class Invocations {
+public final class Invocations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Invocations.class);
     private static final int MAX_COMPLETIONS = 100;
@@ -32,7 +39,7 @@ final class Invocations {
     private final java.util.concurrent.ExecutorService executor;
     private final Scheduler scheduler;
 
-    Invocations(java.util.concurrent.ExecutorService executor) {
+    public Invocations(java.util.concurrent.ExecutorService executor) {
         this.executor = executor;
         this.scheduler = reactor.core.scheduler.Schedulers.fromExecutorService(executor, "fastmcp-tools");
     }
@@ -47,7 +54,7 @@ final class Invocations {
      * request runs on this same thread instead of being handed to another one: a hand-off costs more than a
      * trivial tool. Only the first invocation in {@code task} runs here, and only on this thread.
      */
-    static void handleInline(Runnable task) {
+    public static void handleInline(Runnable task) {
         INLINE.set(Boolean.TRUE);
         try {
             task.run();
