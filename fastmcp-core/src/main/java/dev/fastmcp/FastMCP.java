@@ -5,6 +5,7 @@ import dev.fastmcp.server.Invocations;
 import dev.fastmcp.server.PublicUrls;
 import dev.fastmcp.server.Settings;
 import dev.fastmcp.server.ToolExecutors;
+import dev.fastmcp.transport.Running;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -192,19 +193,19 @@ public final class FastMCP implements AutoCloseable {
     /** The HTTP port the server listens on (the real one when started on port 0). */
     public int port() {
         Running r = running;
-        if (r == null || r.http() == null) {
+        if (r == null || !r.overHttp()) {
             throw new IllegalStateException("Server '" + settings.name() + "' is not running over HTTP");
         }
-        return r.http().port();
+        return r.port();
     }
 
     /** The public URL of the MCP endpoint, such as {@code http://127.0.0.1:8080/mcp} (base URL plus endpoint). */
     public String url() {
         Running r = running;
-        if (r == null || r.http() == null) {
+        if (r == null || !r.overHttp()) {
             throw new IllegalStateException("Server '" + settings.name() + "' is not running over HTTP");
         }
-        return r.http().urls().resource();
+        return r.url();
     }
 
     /** Builds a {@link FastMCP}. */

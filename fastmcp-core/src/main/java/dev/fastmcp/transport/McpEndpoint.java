@@ -1,5 +1,7 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.HttpResponseException;
+import dev.fastmcp.ServerRequest;
 import dev.fastmcp.server.Access;
 import dev.fastmcp.server.Invocations;
 import dev.fastmcp.server.Json;

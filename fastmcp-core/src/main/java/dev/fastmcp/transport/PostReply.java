@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.LogValues;

@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;

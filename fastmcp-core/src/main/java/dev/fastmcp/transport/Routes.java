@@ -1,5 +1,10 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.AuthSession;
+import dev.fastmcp.HttpResponseException;
+import dev.fastmcp.HttpRoute;
+import dev.fastmcp.ServerRequest;
+import dev.fastmcp.ServerResponse;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.Settings.Route;

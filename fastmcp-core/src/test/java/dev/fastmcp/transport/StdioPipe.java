@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
 import dev.fastmcp.server.Components;
 import dev.fastmcp.server.Invocations;
@@ -13,19 +13,29 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A stdio server in this JVM (so that its log can be captured), with lines written to and read from it by hand. */
-final class StdioPipe implements AutoCloseable {
+/**
+ * A stdio server in this JVM (so that its log can be captured), with lines written to and read from it by hand.
+ * Public for the tests of other packages, which cannot reach the stdio transport themselves.
+ */
+public final class StdioPipe implements AutoCloseable {
 
     private final PipedOutputStream toServer = new PipedOutputStream();
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StdioTransport transport;
     private final SdkServer sdk;
-    private final java.util.concurrent.ExecutorService executor = ToolExecutors.bounded(4);
+    private final ExecutorService executor; // null when the components came with their own
 
-    StdioPipe(FastMCP.Builder builder) throws IOException {
+    /** A server with these settings and no components. */
+    public StdioPipe(Settings settings) throws IOException {
+        this(settings, null);
+    }
+
+    /** A server of {@code components} (null for none) with these settings. */
+    public StdioPipe(Settings settings, Components components) throws IOException {
         PipedInputStream in = new PipedInputStream(toServer, 1 << 16);
         OutputStream out = new OutputStream() {
             private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
@@ -40,30 +50,36 @@ final class StdioPipe implements AutoCloseable {
                 }
             }
         };
-        Components components = new Components(new Invocations(executor));
-        builder.build(); // validates
-        Settings settings = builder.settings();
-        transport = new StdioTransport(components, in, out);
-        sdk = SdkServer.withSessions(settings, components, transport);
+        executor = components == null ? ToolExecutors.bounded(4) : null;
+        Components served = components == null ? new Components(new Invocations(executor)) : components;
+        transport = new StdioTransport(served, in, out);
+        sdk = SdkServer.withSessions(settings, served, transport);
         transport.start();
     }
 
-    void send(String json) throws IOException {
+    /** Writes one line to the server. */
+    public void send(String json) throws IOException {
         toServer.write((json + "\n").getBytes(StandardCharsets.UTF_8));
         toServer.flush();
     }
 
-    /** The next line the server writes, within {@code seconds}. */
-    Map<String, Object> next(int seconds) throws InterruptedException {
+    /** The next line the server writes, within {@code seconds}, as it was written. */
+    public String nextLine(int seconds) throws InterruptedException {
         String line = lines.poll(seconds, TimeUnit.SECONDS);
         if (line == null) {
             throw new AssertionError("the server wrote nothing within " + seconds + " s");
         }
-        return Json.parseObject(line, "a line from the server");
+        return line;
+    }
+
+    /** The next line the server writes, within {@code seconds}. */
+    public Map<String, Object> next(int seconds) throws InterruptedException {
+        return Json.parseObject(nextLine(seconds), "a line from the server");
     }
 
     /** Sends a request and returns the server's answer to it (lines before it are skipped). */
-    Map<String, Object> call(int id, String method, String paramsJson) throws IOException, InterruptedException {
+    public Map<String, Object> call(int id, String method, String paramsJson)
+            throws IOException, InterruptedException {
         send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\""
                 + (paramsJson == null ? "" : ",\"params\":" + paramsJson) + "}");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -76,7 +92,8 @@ final class StdioPipe implements AutoCloseable {
         throw new AssertionError("no answer to request " + id);
     }
 
-    Map<String, Object> initialize() throws IOException, InterruptedException {
+    /** Initializes the session; returns the answer to {@code initialize}. */
+    public Map<String, Object> initialize() throws IOException, InterruptedException {
         Map<String, Object> r = call(0, "initialize", "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
                 + "\"clientInfo\":{\"name\":\"pipe\",\"version\":\"1\"}}");
         send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
@@ -88,6 +105,8 @@ final class StdioPipe implements AutoCloseable {
         toServer.close();
         transport.stop();
         sdk.close();
-        executor.shutdownNow();
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 }

@@ -1,5 +1,6 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.AuthSession;
 import dev.fastmcp.server.ClientMessages;
 import dev.fastmcp.server.Components;
 import dev.fastmcp.server.Json;

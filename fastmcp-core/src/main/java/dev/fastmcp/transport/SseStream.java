@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
 import java.nio.charset.StandardCharsets;
 

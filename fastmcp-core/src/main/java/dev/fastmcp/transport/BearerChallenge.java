@@ -1,5 +1,6 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.ServerRequest;
 import dev.fastmcp.server.JsonRpcException;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,11 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.AuthProvider;
+import dev.fastmcp.AuthSession;
+import dev.fastmcp.Authenticator;
+import dev.fastmcp.HttpResponseException;
+import dev.fastmcp.ServerRequest;
+import dev.fastmcp.TokenVerification;
 import dev.fastmcp.server.Access;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.LogValues;

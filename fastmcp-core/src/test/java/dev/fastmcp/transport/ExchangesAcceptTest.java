@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.StartOptions;
 import dev.fastmcp.server.Components;
 import dev.fastmcp.server.SdkServer;
 import dev.fastmcp.server.Settings;
@@ -8,11 +10,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A started server: the SDK server and the transport serving it (HTTP or stdio). */
-record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions sessions, StartOptions.Resolved options) {
+public final class Running {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastMCP.class);
 
-    static Running start(Settings settings, Components components, StartOptions.Resolved o) {
+    private final SdkServer sdk;
+    private final HttpServer http;
+    private final StdioTransport stdio;
+
+    private Running(SdkServer sdk, HttpServer http, StdioTransport stdio) {
+        this.sdk = sdk;
+        this.http = http;
+        this.stdio = stdio;
+    }
+
+    /** Serves {@code components} as {@code o} says; returns once the server listens (HTTP) or reads stdin. */
+    public static Running start(Settings settings, Components components, ResolvedOptions o) {
         if (o.transport() == StartOptions.Transport.STDIO) {
             // stdout carries the protocol: anything else printed there (by user code or a library) would
             // corrupt it, so System.out is pointed at stderr for the life of the process.
@@ -22,7 +35,7 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
             SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
             stdio.start();
             LOG.info("MCP server '{}' serving on stdio", settings.name());
-            return new Running(sdk, null, stdio, null, o);
+            return new Running(sdk, null, stdio);
         }
         Warmup.start();
         Sessions sessions = null;
@@ -56,11 +69,31 @@ record Running(SdkServer sdk, HttpServer http, StdioTransport stdio, Sessions se
         }
         LOG.info("MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
                 o.stateless() ? " (stateless)" : "");
-        return new Running(sdk, http, null, sessions, o);
+        return new Running(sdk, http, null);
+    }
+
+    /** The SDK server, told of every change to the components while the server runs. */
+    public SdkServer sdk() {
+        return sdk;
+    }
+
+    /** Whether the server runs over HTTP (and not stdio). */
+    public boolean overHttp() {
+        return http != null;
+    }
+
+    /** The HTTP port it listens on (the real one when started on port 0); only over HTTP. */
+    public int port() {
+        return http.port();
+    }
+
+    /** The public URL of the MCP endpoint; only over HTTP. */
+    public String url() {
+        return http.urls().resource();
     }
 
     /** Ends sessions and streams, then releases the port. */
-    void stop() {
+    public void stop() {
         if (http != null) {
             http.stopping();
         }

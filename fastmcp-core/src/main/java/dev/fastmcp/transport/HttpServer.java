@@ -1,5 +1,8 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.AuthProvider;
+import dev.fastmcp.HttpRoute;
+import dev.fastmcp.ServerRequest;
 import dev.fastmcp.internal.Loopback;
 import dev.fastmcp.server.Metadata;
 import dev.fastmcp.server.PublicUrls;
@@ -37,7 +40,7 @@ final class HttpServer {
         this.loopback = loopback;
     }
 
-    static HttpServer start(Settings s, StartOptions.Resolved o, McpBackend backend, boolean streaming,
+    static HttpServer start(Settings s, ResolvedOptions o, McpBackend backend, boolean streaming,
             java.util.concurrent.Executor userCode,
             java.util.function.Predicate<io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest> runsInline) {
         boolean secured = s.provider() != null || s.authenticator() != null;

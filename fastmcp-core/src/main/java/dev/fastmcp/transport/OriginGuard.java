@@ -1,5 +1,6 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.HttpRoute;
 import dev.fastmcp.internal.Loopback;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.LogValues;

@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
 import io.undertow.io.IoCallback;
 import io.undertow.io.Receiver;

@@ -1,4 +1,4 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
 import dev.fastmcp.server.Access;
 import dev.fastmcp.server.ClientMessages;

@@ -1,5 +1,6 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.ServerResponse;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;

@@ -1,5 +1,6 @@
-package dev.fastmcp;
+package dev.fastmcp.transport;
 
+import dev.fastmcp.ServerRequest;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
