@@ -235,7 +235,7 @@ class RequestRobustnessTest {
 
     @Test
     void overStdioMissingParamsAndInvalidLevelsAreInvalidParams() throws Exception {
-        try (StdioPipe stdio = new StdioPipe(base().settings())) {
+        try (StdioPipe stdio = new StdioPipe(base().blueprint())) {
             stdio.initialize();
             int id = 10;
             for (String[] bad : BAD_PARAMS) {
@@ -247,7 +247,7 @@ class RequestRobustnessTest {
 
     @Test
     void overStdioBadNotificationsAreIgnoredQuietly() throws Exception {
-        try (LogCapture log = new LogCapture(); StdioPipe stdio = new StdioPipe(base().settings())) {
+        try (LogCapture log = new LogCapture(); StdioPipe stdio = new StdioPipe(base().blueprint())) {
             stdio.initialize();
             stdio.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":null}}");
             stdio.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\"}");

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.fastmcp.server.Components;
-import dev.fastmcp.server.Invocations;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.transport.StdioPipe;
 import java.io.BufferedReader;
@@ -149,9 +147,9 @@ class TransportHardeningTest {
     /** stdio: a request whose params the SDK cannot read must still get a response. */
     @Test
     void stdioMalformedArgumentsGetAResponse() throws Exception {
-        Components c = new Components(new Invocations(java.util.concurrent.Executors.newCachedThreadPool()));
-        c.put(Tool.builder("open").execute((a, ctx) -> "o").build());
-        try (StdioPipe stdio = new StdioPipe(FastMCP.builder("p", "1").settings(), c)) {
+        FastMCP.Builder server = FastMCP.builder("p", "1")
+                .addTool(Tool.builder("open").execute((a, ctx) -> "o").build());
+        try (StdioPipe stdio = new StdioPipe(server.blueprint())) {
             stdio.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
                     + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}");
             stdio.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"open\","

@@ -30,7 +30,7 @@ public final class Components {
     private final Invocations invocations;
     private final Access access = new Access(this);
 
-    public Components(Invocations invocations) {
+    Components(Invocations invocations) {
         this.invocations = invocations;
     }
 

@@ -39,7 +39,7 @@ public final class Invocations {
     private final java.util.concurrent.ExecutorService executor;
     private final Scheduler scheduler;
 
-    public Invocations(java.util.concurrent.ExecutorService executor) {
+    Invocations(java.util.concurrent.ExecutorService executor) {
         this.executor = executor;
         this.scheduler = reactor.core.scheduler.Schedulers.fromExecutorService(executor, "fastmcp-tools");
     }

@@ -1,10 +1,9 @@
 package dev.fastmcp.transport;
 
+import dev.fastmcp.server.Blueprint;
 import dev.fastmcp.server.Components;
-import dev.fastmcp.server.Invocations;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.SdkServer;
-import dev.fastmcp.server.Settings;
 import dev.fastmcp.server.ToolExecutors;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,15 +26,11 @@ public final class StdioPipe implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StdioTransport transport;
     private final SdkServer sdk;
-    private final ExecutorService executor; // null when the components came with their own
+    private final ExecutorService executor = ToolExecutors.bounded(4);
 
-    /** A server with these settings and no components. */
-    public StdioPipe(Settings settings) throws IOException {
-        this(settings, null);
-    }
-
-    /** A server of {@code components} (null for none) with these settings. */
-    public StdioPipe(Settings settings, Components components) throws IOException {
+    /** A server of what {@code blueprint} holds, checked first as {@code build()} does. */
+    public StdioPipe(Blueprint blueprint) throws IOException {
+        blueprint.validate();
         PipedInputStream in = new PipedInputStream(toServer, 1 << 16);
         OutputStream out = new OutputStream() {
             private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
@@ -50,10 +45,9 @@ public final class StdioPipe implements AutoCloseable {
                 }
             }
         };
-        executor = components == null ? ToolExecutors.bounded(4) : null;
-        Components served = components == null ? new Components(new Invocations(executor)) : components;
-        transport = new StdioTransport(served, in, out);
-        sdk = SdkServer.withSessions(settings, served, transport);
+        Components components = blueprint.components(executor);
+        transport = new StdioTransport(components, in, out);
+        sdk = SdkServer.withSessions(blueprint.settings(), components, transport);
         transport.start();
     }
 
@@ -105,8 +99,6 @@ public final class StdioPipe implements AutoCloseable {
         toServer.close();
         transport.stop();
         sdk.close();
-        if (executor != null) {
-            executor.shutdownNow();
-        }
+        executor.shutdownNow();
     }
 }
