@@ -54,11 +54,13 @@ public final class Prompt {
         return canAccess;
     }
 
-    Renderer renderer() {
+    /** The code that renders the prompt. */
+    public Renderer renderer() {
         return renderer;
     }
 
-    Map<String, Completer> completers() {
+    /** The completers of the prompt's arguments, by argument name; empty when none. */
+    public Map<String, Completer> completers() {
         return completers;
     }
 

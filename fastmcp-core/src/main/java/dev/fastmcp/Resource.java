@@ -50,7 +50,8 @@ public final class Resource {
         return canAccess;
     }
 
-    Reader reader() {
+    /** The code that produces the content. */
+    public Reader reader() {
         return reader;
     }
 

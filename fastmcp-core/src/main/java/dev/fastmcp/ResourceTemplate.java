@@ -55,11 +55,13 @@ public final class ResourceTemplate {
         return canAccess;
     }
 
-    Reader reader() {
+    /** The code that produces the content. */
+    public Reader reader() {
         return reader;
     }
 
-    Map<String, Completer> completers() {
+    /** The completers of the template's variables, by variable name; empty when none. */
+    public Map<String, Completer> completers() {
         return completers;
     }
 

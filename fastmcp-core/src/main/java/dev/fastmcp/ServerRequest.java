@@ -48,8 +48,4 @@ public record ServerRequest(String method, String path, Map<String, List<String>
     public String bodyAsString() {
         return new String(body, StandardCharsets.UTF_8);
     }
-
-    ServerRequest withAuth(AuthSession session) {
-        return new ServerRequest(method, path, headers, query, pathParams, remoteAddress, body, session);
-    }
 }

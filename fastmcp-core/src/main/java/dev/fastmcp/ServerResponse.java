@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.transport.ResolvedOptions;
 import java.util.Locale;
 import java.util.Map;
 
@@ -75,11 +76,8 @@ public final class StartOptions {
         return this;
     }
 
-    /** The settings after applying the environment and the defaults. */
-    record Resolved(Transport transport, String host, int port, String endpoint, boolean stateless, String baseUrl) {
-    }
-
-    Resolved resolve(Map<String, String> env) {
+    /** These options after applying the environment and the defaults. */
+    ResolvedOptions resolve(Map<String, String> env) {
         Transport t = transport != null ? transport : parseTransport(env.get("FASTMCP_TRANSPORT"));
         String h = host != null ? host : env.getOrDefault("FASTMCP_HOST", "127.0.0.1");
         int p = port != null ? port : parsePort(env.get("FASTMCP_PORT"));
@@ -89,7 +87,7 @@ public final class StartOptions {
             throw new IllegalArgumentException("endpoint must start with '/', was '" + e + "'");
         }
         String base = env.get("FASTMCP_BASE_URL");
-        return new Resolved(t, h, p, e, s, base == null || base.isBlank() ? null : base.trim());
+        return new ResolvedOptions(t, h, p, e, s, base == null || base.isBlank() ? null : base.trim());
     }
 
     private static Transport parseTransport(String value) {

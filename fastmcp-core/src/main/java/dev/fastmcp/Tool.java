@@ -1,5 +1,7 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.RecordSchemas;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.Map;
@@ -28,11 +30,9 @@ public final class Tool {
     private final AccessCheck canAccess;
     private final Duration timeout;
     private final Class<?> argumentType;
-    private final ToolHandler<Object> handler;
+    private final ToolHandler<?> handler;
     private final boolean hiddenWhenScopesMissing;
-    private volatile InputSchema inputSchema;
 
-    @SuppressWarnings("unchecked")
     private Tool(Builder<?> b) {
         this.definition = McpSchema.Tool.builder(b.name, b.inputSchema)
                 .title(b.title)
@@ -44,7 +44,7 @@ public final class Tool {
         this.canAccess = b.canAccess;
         this.timeout = b.timeout;
         this.argumentType = b.argumentType;
-        this.handler = (ToolHandler<Object>) b.handler;
+        this.handler = b.handler;
         this.hiddenWhenScopesMissing = b.hiddenWhenScopesMissing;
     }
 
@@ -78,22 +78,14 @@ public final class Tool {
         return hiddenWhenScopesMissing;
     }
 
-    Class<?> argumentType() {
+    /** The parameter record the arguments are bound to; {@code null} when the code receives a {@code Map}. */
+    public Class<?> argumentType() {
         return argumentType;
     }
 
-    ToolHandler<Object> handler() {
+    /** The code of the tool: it receives the arguments bound to {@link #argumentType()}, or as a {@code Map}. */
+    public ToolHandler<?> handler() {
         return handler;
-    }
-
-    /** The input schema, compiled on first use. */
-    InputSchema inputSchema() {
-        InputSchema s = inputSchema;
-        if (s == null) {
-            s = InputSchema.of(definition.inputSchema());
-            inputSchema = s;
-        }
-        return s;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

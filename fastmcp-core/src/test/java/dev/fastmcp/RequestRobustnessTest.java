@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastmcp.server.Json;
+import dev.fastmcp.transport.StdioPipe;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -233,7 +235,7 @@ class RequestRobustnessTest {
 
     @Test
     void overStdioMissingParamsAndInvalidLevelsAreInvalidParams() throws Exception {
-        try (StdioPipe stdio = new StdioPipe(base())) {
+        try (StdioPipe stdio = new StdioPipe(base().blueprint())) {
             stdio.initialize();
             int id = 10;
             for (String[] bad : BAD_PARAMS) {
@@ -245,7 +247,7 @@ class RequestRobustnessTest {
 
     @Test
     void overStdioBadNotificationsAreIgnoredQuietly() throws Exception {
-        try (LogCapture log = new LogCapture(); StdioPipe stdio = new StdioPipe(base())) {
+        try (LogCapture log = new LogCapture(); StdioPipe stdio = new StdioPipe(base().blueprint())) {
             stdio.initialize();
             stdio.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":null}}");
             stdio.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\"}");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastmcp.transport.ResolvedOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +12,8 @@ class StartOptionsTest {
 
     @Test
     void defaultsAreHttpOnLoopback8080() {
-        StartOptions.Resolved r = StartOptions.fromEnvironment().resolve(Map.of());
-        assertEquals(new StartOptions.Resolved(StartOptions.Transport.HTTP, "127.0.0.1", 8080, "/mcp", false, null), r);
+        ResolvedOptions r = StartOptions.fromEnvironment().resolve(Map.of());
+        assertEquals(new ResolvedOptions(StartOptions.Transport.HTTP, "127.0.0.1", 8080, "/mcp", false, null), r);
     }
 
     @Test
@@ -20,7 +21,7 @@ class StartOptionsTest {
         Map<String, String> env = Map.of("FASTMCP_PORT", "9001", "FASTMCP_HOST", "0.0.0.0",
                 "FASTMCP_ENDPOINT", "/api/mcp", "FASTMCP_STATELESS", "true", "FASTMCP_TRANSPORT", "httpStream",
                 "FASTMCP_BASE_URL", "https://mcp.example.com");
-        assertEquals(new StartOptions.Resolved(StartOptions.Transport.HTTP, "0.0.0.0", 9001, "/api/mcp", true,
+        assertEquals(new ResolvedOptions(StartOptions.Transport.HTTP, "0.0.0.0", 9001, "/api/mcp", true,
                         "https://mcp.example.com"),
                 StartOptions.fromEnvironment().resolve(env));
         assertEquals(0, StartOptions.http().port(0).resolve(env).port(), "explicit options win");

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.fastmcp.server.Json;
+import dev.fastmcp.transport.StdioPipe;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -147,30 +147,19 @@ class TransportHardeningTest {
     /** stdio: a request whose params the SDK cannot read must still get a response. */
     @Test
     void stdioMalformedArgumentsGetAResponse() throws Exception {
-        Components c = new Components(new Invocations(java.util.concurrent.Executors.newCachedThreadPool()));
-        c.put(Tool.builder("open").execute((a, ctx) -> "o").build());
-        PipedOutputStream toServer = new PipedOutputStream();
-        PipedInputStream serverIn = new PipedInputStream(toServer, 1 << 16);
-        PipedInputStream fromServer = new PipedInputStream(1 << 16);
-        PipedOutputStream serverOut = new PipedOutputStream(fromServer);
-        StdioTransport t = new StdioTransport(c, serverIn, serverOut);
-        Settings s = FastMCP.builder("p", "1").settings();
-        SdkServer.withSessions(s, c, t);
-        t.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(fromServer, StandardCharsets.UTF_8));
-        toServer.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}\n")
-                .getBytes(StandardCharsets.UTF_8));
-        toServer.flush();
-        toServer.write("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"open\",\"arguments\":\"x\"}}\n"
-                .getBytes(StandardCharsets.UTF_8));
-        toServer.write("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
-        toServer.flush();
-        assertTrue(out.readLine().contains("\"id\":1"), "initialize is answered first");
-        String second = out.readLine();
-        t.stop();
-        assertTrue(second.contains("\"id\":2") && second.contains("-32602"),
-                "request 2 is answered (invalid params) before the ping: " + second);
+        FastMCP.Builder server = FastMCP.builder("p", "1")
+                .addTool(Tool.builder("open").execute((a, ctx) -> "o").build());
+        try (StdioPipe stdio = new StdioPipe(server.blueprint())) {
+            stdio.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}");
+            stdio.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"open\","
+                    + "\"arguments\":\"x\"}}");
+            stdio.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+            assertTrue(stdio.nextLine(30).contains("\"id\":1"), "initialize is answered first");
+            String second = stdio.nextLine(30);
+            assertTrue(second.contains("\"id\":2") && second.contains("-32602"),
+                    "request 2 is answered (invalid params) before the ping: " + second);
+        }
     }
 
     /** A client that keeps POSTing (and never opens GET) is not idle. */

@@ -1,0 +1,65 @@
+package dev.fastmcp.server;
+
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+import dev.fastmcp.Tool;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A tool's input schema, compiled once when the tool is first called (once per registration of the tool), then
+ * checked against the arguments of every call. The SDK's validator would find the compiled schema again on each
+ * call by hashing the whole schema map and then write the arguments back out as a string; this skips both. A
+ * refusal is described by the SDK's validator, so the messages clients see are the same either way.
+ */
+final class InputSchema {
+
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
+
+    private final Map<String, Object> schema;
+    private volatile Schema compiled;
+    private volatile boolean uncompilable;
+
+    private InputSchema(Map<String, Object> schema) {
+        this.schema = schema;
+    }
+
+    /** The schema of {@code tool}, to be compiled on its first use. */
+    static InputSchema of(Tool tool) {
+        return new InputSchema(tool.definition().inputSchema());
+    }
+
+    /** Null when {@code arguments} are valid, else why not (for the client). */
+    String problems(Map<String, Object> arguments) {
+        Schema s = compiled();
+        if (s != null) {
+            try {
+                JsonNode node = JsonMapper.shared().valueToTree(arguments);
+                if (s.validate(node).isEmpty()) {
+                    return null;
+                }
+            } catch (RuntimeException e) {
+                // fall through: the SDK's validator explains it
+            }
+        }
+        JsonSchemaValidator.ValidationResponse response = Json.SCHEMAS.validate(schema, arguments);
+        return response.valid() ? null : response.errorMessage();
+    }
+
+    /** The compiled schema; null when it does not compile (the SDK's validator then reports it on each call). */
+    private Schema compiled() {
+        Schema s = compiled;
+        if (s == null && !uncompilable) {
+            try {
+                s = REGISTRY.getSchema(JsonMapper.shared().valueToTree(schema));
+                compiled = s;
+            } catch (RuntimeException e) {
+                uncompilable = true;
+            }
+        }
+        return s;
+    }
+}

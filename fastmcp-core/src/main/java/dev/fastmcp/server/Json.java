@@ -1,0 +1,159 @@
+package dev.fastmcp.server;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The one JSON mapper of the server (the SDK's), and JSON-RPC parsing with errors in the protocol's shape. */
+public final class Json {
+
+    public static final McpJsonMapper MAPPER = McpJsonDefaults.getMapper();
+    public static final JsonSchemaValidator SCHEMAS = McpJsonDefaults.getSchemaValidator();
+
+    static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {
+    };
+    private static final TypeRef<Object> ANY = new TypeRef<>() {
+    };
+
+    private Json() {
+    }
+
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String string(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<String, Object> parseObject(String json, String what) {
+        try {
+            return MAPPER.readValue(json, MAP);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Invalid JSON for " + what + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Parses one JSON-RPC message.
+     *
+     * @throws JsonRpcException with -32700 for malformed JSON and -32600 for anything that is not a single
+     *                          JSON-RPC 2.0 message (batches included)
+     */
+    public static McpSchema.JSONRPCMessage parseMessage(byte[] body) {
+        Object tree;
+        try {
+            tree = MAPPER.readValue(body, ANY);
+        } catch (IOException | RuntimeException e) {
+            throw new JsonRpcException(400, null, McpSchema.ErrorCodes.PARSE_ERROR,
+                    "Parse error: the body is not valid JSON");
+        }
+        if (tree instanceof List) {
+            throw new JsonRpcException(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: JSON-RPC batches are not supported; send one message per request");
+        }
+        if (!(tree instanceof Map<?, ?> raw)) {
+            throw new JsonRpcException(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: expected a JSON-RPC 2.0 message object");
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        raw.forEach((k, v) -> map.put(String.valueOf(k), v));
+        Object id = map.get("id");
+        if (!"2.0".equals(map.get("jsonrpc"))) {
+            throw new JsonRpcException(400, validId(id), McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: \"jsonrpc\" must be \"2.0\"");
+        }
+        if (id != null && !validIdType(id)) {
+            throw new JsonRpcException(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: \"id\" must be a string or a number");
+        }
+        if (map.containsKey("id") && id == null && map.containsKey("method")) {
+            throw new JsonRpcException(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: \"id\" must not be null; omit it for a notification");
+        }
+        try {
+            if (map.containsKey("method")) {
+                if (!(map.get("method") instanceof String)) {
+                    throw new JsonRpcException(400, id, McpSchema.ErrorCodes.INVALID_REQUEST,
+                            "Invalid Request: \"method\" must be a string");
+                }
+                if (map.containsKey("params") && !(map.get("params") instanceof Map) && map.get("params") != null) {
+                    throw new JsonRpcException(400, id, McpSchema.ErrorCodes.INVALID_REQUEST,
+                            "Invalid Request: \"params\" must be an object");
+                }
+                return id != null ? MAPPER.convertValue(map, McpSchema.JSONRPCRequest.class)
+                        : MAPPER.convertValue(map, McpSchema.JSONRPCNotification.class);
+            }
+            if (map.containsKey("result") || map.containsKey("error")) {
+                return MAPPER.convertValue(map, McpSchema.JSONRPCResponse.class);
+            }
+        } catch (JsonRpcException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new JsonRpcException(400, id, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: the message does not match the JSON-RPC 2.0 shape");
+        }
+        throw new JsonRpcException(400, id, McpSchema.ErrorCodes.INVALID_REQUEST,
+                "Invalid Request: a message needs a \"method\", a \"result\" or an \"error\"");
+    }
+
+    /** A JSON-RPC error envelope; {@code id} may be null when the request's id is unknown. */
+    public static Map<String, Object> errorEnvelope(Object id, int code, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("jsonrpc", "2.0");
+        envelope.put("id", id);
+        envelope.put("error", error);
+        return envelope;
+    }
+
+    /** The JSON-RPC error for a failure of request handling: invalid params for unreadable input, else internal. */
+    public static McpSchema.JSONRPCResponse.JSONRPCError errorFor(Throwable error) {
+        if (error instanceof io.modelcontextprotocol.spec.McpError mcp && mcp.getJsonRpcError() != null) {
+            return mcp.getJsonRpcError();
+        }
+        if (isInvalidParams(error)) {
+            return new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
+                    "Invalid params: the request's params do not have the expected shape", null);
+        }
+        return new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);
+    }
+
+    public static boolean isInvalidParams(Throwable error) {
+        return error instanceof IllegalArgumentException || error instanceof ClassCastException
+                || error instanceof tools.jackson.core.JacksonException;
+    }
+
+    private static Object validId(Object id) {
+        return validIdType(id) ? id : null;
+    }
+
+    private static boolean validIdType(Object id) {
+        return id instanceof String || id instanceof Number;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.fastmcp.server;
+
+import java.util.Map;
+
+/** A request refused before it reached the MCP session: an HTTP status, headers, and a JSON-RPC error. */
+public final class JsonRpcException extends RuntimeException {
+
+    private final int httpStatus;
+    private final Object id;
+    private final int code;
+    private final Map<String, String> headers;
+
+    public JsonRpcException(int httpStatus, Object id, int code, String message) {
+        this(httpStatus, id, code, message, Map.of());
+    }
+
+    public JsonRpcException(int httpStatus, Object id, int code, String message, Map<String, String> headers) {
+        super(message, null, false, false);
+        this.httpStatus = httpStatus;
+        this.id = id;
+        this.code = code;
+        this.headers = Map.copyOf(headers);
+    }
+
+    /** The HTTP status to answer with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The id of the refused request; null when unknown. */
+    public Object id() {
+        return id;
+    }
+
+    /** The JSON-RPC error code. */
+    public int code() {
+        return code;
+    }
+
+    /** Headers to answer with besides the content type, such as a {@code WWW-Authenticate} challenge. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The JSON-RPC error envelope, as JSON. */
+    public byte[] body() {
+        return Json.bytes(Json.errorEnvelope(id, code, getMessage()));
+    }
+}

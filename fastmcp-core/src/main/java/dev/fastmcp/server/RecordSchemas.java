@@ -1,0 +1,295 @@
+package dev.fastmcp.server;
+
+import com.github.victools.jsonschema.generator.MemberScope;
+import com.github.victools.jsonschema.generator.Option;
+import com.github.victools.jsonschema.generator.OptionPreset;
+import com.github.victools.jsonschema.generator.SchemaGenerator;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfig;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
+import com.github.victools.jsonschema.generator.SchemaVersion;
+import dev.fastmcp.Description;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.EnumFeature;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns a tool's parameter record into a JSON Schema 2020-12 input schema, and binds the
+ * arguments of a tool call back onto that record.
+ *
+ * <p>A component is required unless its type is {@link Optional} or it carries an annotation whose
+ * simple name is {@code Nullable} (any package, on the component or its type; the annotation must be
+ * retained at run time). {@link Description} on a component or record becomes {@code description}.
+ */
+public final class RecordSchemas {
+
+    private static final Map<Class<?>, Map<String, Object>> CACHE = new ConcurrentHashMap<>();
+    private static final Set<Class<?>> INTEGERS = Set.of(int.class, Integer.class, long.class, Long.class,
+            short.class, Short.class, byte.class, Byte.class, BigInteger.class);
+    private static final Map<Class<?>, String> EXPECTED = Map.of(
+            LocalDate.class, "a date like \"2024-01-31\"",
+            LocalTime.class, "a time like \"12:00:00\"",
+            LocalDateTime.class, "a date-time like \"2024-01-31T12:00:00\"",
+            Instant.class, "a date-time like \"2024-01-31T12:00:00Z\"",
+            OffsetDateTime.class, "a date-time like \"2024-01-31T12:00:00Z\"",
+            ZonedDateTime.class, "a date-time like \"2024-01-31T12:00:00Z\"",
+            Duration.class, "a duration like \"PT15M\"",
+            UUID.class, "a UUID");
+    private static final int MAX_SHOWN = 60;
+
+    private RecordSchemas() {}
+
+    /**
+     * The strict mapper arguments are bound with; built on first use (a tool call, or the warm-up), not when the
+     * first schema is generated at start-up, which does not need it.
+     */
+    private static final class Binding {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .build();
+    }
+
+    /**
+     * The one schema generator, configured once: its configuration, and the object mapper the library makes for
+     * it, are too costly to build for every parameter record.
+     */
+    private static final class Generator {
+        static final SchemaGenerator INSTANCE = new SchemaGenerator(config());
+    }
+
+    /** Builds the binding mapper now, so that the first tool call does not: the warm-up calls it. */
+    static void prepareBinding() {
+        Objects.requireNonNull(Binding.MAPPER);
+    }
+
+    /** The input schema of a parameter record; generated once per class, deeply unmodifiable. */
+    public static Map<String, Object> schemaFor(Class<?> type) {
+        return CACHE.computeIfAbsent(requireRecord(type), RecordSchemas::generate);
+    }
+
+    /** Binds tool-call arguments ({@code null} means none) to a parameter record. */
+    static <T> T bind(Map<String, Object> arguments, Class<T> type) {
+        requireRecord(type);
+        Map<String, Object> args = arguments == null ? Map.of() : arguments;
+        checkPresent(args, type, "");
+        try {
+            return Binding.MAPPER.convertValue(args, type);
+        } catch (JacksonException e) {
+            throw new InvalidArgumentsException(explain(e, args), e);
+        }
+    }
+
+    private static <T> Class<T> requireRecord(Class<T> type) {
+        Objects.requireNonNull(type, "type == null");
+        if (!type.isRecord()) {
+            throw new IllegalArgumentException(type.getName()
+                    + " is not a record: tool parameters must be declared as a Java record or given as a JSON Schema");
+        }
+        return type;
+    }
+
+    private static Map<String, Object> generate(Class<?> type) {
+        ObjectNode schema;
+        synchronized (Generator.INSTANCE) { // one generation at a time: the library does not promise more
+            schema = Generator.INSTANCE.generateSchema(type);
+        }
+        if (!schema.has("properties")) {
+            schema.putObject("properties"); // a record without components: some clients insist on the key
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) plain(schema);
+        return result;
+    }
+
+    private static SchemaGeneratorConfig config() {
+        SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
+                .with(Option.SCHEMA_VERSION_INDICATOR, Option.ADDITIONAL_FIXED_TYPES, Option.STANDARD_FORMATS,
+                        Option.FLATTENED_ENUMS, Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES, Option.INLINE_NULLABLE_SCHEMAS,
+                        Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT)
+                .without(Option.FLATTENED_OPTIONALS); // its module would make every Optional<X> "X or null"
+        config.forFields().withTargetTypeOverridesResolver(field -> field.getType().isInstanceOf(Optional.class)
+                ? List.of(field.getTypeParameterFor(Optional.class, 0)) : null);
+        config.forFields().withNullableCheck(field -> nullable(field.getDeclaringType().getErasedType(), field.getDeclaredName()));
+        config.forFields().withRequiredCheck(field -> !field.getRawMember().getType().equals(Optional.class)
+                && !nullable(field.getDeclaringType().getErasedType(), field.getDeclaredName()));
+        config.forFields().withDescriptionResolver(field -> text(field.getAnnotationConsideringFieldAndGetter(Description.class)));
+        config.forTypesInGeneral().withDescriptionResolver(scope -> text(scope.getType().getErasedType().getAnnotation(Description.class)));
+        config.forTypesInGeneral().withPropertySorter(Comparator.comparingInt(RecordSchemas::declarationIndex));
+        return config.build();
+    }
+
+    private static String text(Description d) {
+        return d == null ? null : d.value();
+    }
+
+    private static int declarationIndex(MemberScope<?, ?> member) {
+        RecordComponent[] components = member.getDeclaringType().getErasedType().getRecordComponents();
+        for (int i = 0; components != null && i < components.length; i++) {
+            if (components[i].getName().equals(member.getDeclaredName())) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private static Object plain(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.properties().forEach(e -> map.put(e.getKey(), plain(e.getValue())));
+            return Collections.unmodifiableMap(map);
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.forEach(item -> list.add(plain(item)));
+            return Collections.unmodifiableList(list);
+        }
+        return node.isNumber() ? node.numberValue() : node.isBoolean() ? Boolean.valueOf(node.booleanValue())
+                : node.isNull() ? null : node.asString();
+    }
+
+    /** Whether a member carries any {@code Nullable} on its field, record component, accessor or their types. */
+    private static boolean nullable(Class<?> owner, String name) {
+        List<AnnotatedElement> elements = new ArrayList<>();
+        Arrays.stream(owner.getDeclaredFields()).filter(f -> f.getName().equals(name))
+                .forEach(f -> elements.addAll(List.of(f, f.getAnnotatedType())));
+        Arrays.stream(owner.isRecord() ? owner.getRecordComponents() : new RecordComponent[0]).filter(c -> c.getName().equals(name))
+                .forEach(c -> elements.addAll(List.of(c, c.getAnnotatedType(), c.getAccessor())));
+        return elements.stream().flatMap(e -> Arrays.stream(e.getAnnotations()))
+                .anyMatch(a -> a.annotationType().getSimpleName().equals("Nullable"));
+    }
+
+    /** Reports absent or null required components, which Jackson would silently bind as null. */
+    private static void checkPresent(Object value, Type type, String path) {
+        Class<?> raw = raw(type);
+        if (value instanceof Map<?, ?> map && raw.isRecord()) {
+            for (RecordComponent c : raw.getRecordComponents()) {
+                String at = path.isEmpty() ? c.getName() : path + "." + c.getName();
+                Object v = map.get(c.getName());
+                if (v != null) {
+                    checkPresent(v, c.getGenericType(), at);
+                } else if (c.getType() != Optional.class && !nullable(raw, c.getName())) {
+                    throw new InvalidArgumentsException(map.containsKey(c.getName())
+                            ? "Invalid argument '" + at + "': expected " + expected(c.getType()) + " but got null"
+                            : "Missing required argument '" + at + "'");
+                }
+            }
+        } else if (value instanceof List<?> list && (raw.isArray() || Collection.class.isAssignableFrom(raw))) {
+            Type item = raw.isArray() ? (type instanceof GenericArrayType g ? g.getGenericComponentType() : raw.getComponentType())
+                    : typeArgument(type, 0);
+            for (int i = 0; i < list.size(); i++) {
+                checkPresent(list.get(i), item, path + "[" + i + "]");
+            }
+        } else if (value instanceof Map<?, ?> map && Map.class.isAssignableFrom(raw)) {
+            map.forEach((k, v) -> checkPresent(v, typeArgument(type, 1), path.isEmpty() ? "" + k : path + "." + k));
+        } else if (raw == Optional.class) {
+            checkPresent(value, typeArgument(type, 0), path);
+        }
+    }
+
+    private static Type typeArgument(Type type, int index) {
+        return type instanceof ParameterizedType p && p.getActualTypeArguments().length > index
+                ? p.getActualTypeArguments()[index] : Object.class;
+    }
+
+    private static Class<?> raw(Type type) {
+        return type instanceof Class<?> c ? c
+                : type instanceof ParameterizedType p ? raw(p.getRawType())
+                : type instanceof WildcardType w ? raw(w.getUpperBounds()[0])
+                : type instanceof GenericArrayType ? Object[].class : Object.class;
+    }
+
+    private static String explain(JacksonException e, Map<String, Object> args) {
+        String path = e.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : r.getIndex() >= 0 ? "[" + r.getIndex() + "]" : "")
+                .collect(Collectors.joining()).replaceFirst("^\\.", "");
+        String where = path.isEmpty() ? "Invalid arguments: " : "Invalid argument '" + path + "': ";
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            return "Unknown argument '" + path + "'" + (known.isEmpty() ? "" : " (expected one of: " + known + ")");
+        }
+        if (e instanceof ValueInstantiationException && e.getCause() != null && e.getCause().getMessage() != null) {
+            return where + e.getCause().getMessage();
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            Object got = e instanceof InvalidFormatException f ? f.getValue() : valueAt(args, e.getPath());
+            return where + "expected " + expected(m.getTargetType()) + " but got " + show(got);
+        }
+        return where + "the value could not be read";
+    }
+
+    private static Object valueAt(Object root, List<JacksonException.Reference> path) {
+        Object current = root;
+        for (JacksonException.Reference r : path) {
+            if (current instanceof Map<?, ?> map && r.getPropertyName() != null) {
+                current = map.get(r.getPropertyName());
+            } else if (current instanceof List<?> list && r.getIndex() >= 0 && r.getIndex() < list.size()) {
+                current = list.get(r.getIndex());
+            } else {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    private static String expected(Class<?> type) {
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type) || type == Boolean.class || type == Character.class) {
+            return INTEGERS.contains(type) ? "an integer" : type == boolean.class || type == Boolean.class ? "a boolean"
+                    : type == char.class || type == Character.class ? "a string" : "a number";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.toString(type.getEnumConstants());
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return CharSequence.class.isAssignableFrom(type) ? "a string" : EXPECTED.getOrDefault(type, "an object");
+    }
+
+    private static String show(Object value) {
+        if (value instanceof Map || value instanceof List) {
+            return value instanceof Map ? "an object" : "an array";
+        }
+        if (value instanceof CharSequence || value instanceof Character) {
+            String text = String.valueOf(value);
+            return Binding.MAPPER.writeValueAsString(text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "…");
+        }
+        return String.valueOf(value);
+    }
+}

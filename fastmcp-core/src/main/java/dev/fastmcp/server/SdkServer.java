@@ -1,0 +1,165 @@
+package dev.fastmcp.server;
+
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.Prompt;
+import dev.fastmcp.Resource;
+import dev.fastmcp.ResourceTemplate;
+import dev.fastmcp.Tool;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpStatelessAsyncServer;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStatelessServerTransport;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SDK server behind a running {@link FastMCP}: session-based (Streamable HTTP, stdio) or stateless.
+ * Keeps the SDK's registries in step with ours; the SDK sends the {@code list_changed} notifications.
+ */
+public final class SdkServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SdkServer.class);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static final McpSchema.ServerCapabilities CAPABILITIES = McpSchema.ServerCapabilities.builder()
+            .tools(true)
+            .resources(true, true)
+            .prompts(true)
+            .logging()
+            .completions()
+            .build();
+
+    // Stateless servers cannot push anything: no list_changed, subscriptions or log messages.
+    private static final McpSchema.ServerCapabilities STATELESS_CAPABILITIES = McpSchema.ServerCapabilities.builder()
+            .tools(false)
+            .resources(false, false)
+            .prompts(false)
+            .completions()
+            .build();
+
+    private final Components components;
+    private final McpAsyncServer sessions;
+    private final McpStatelessAsyncServer stateless;
+
+    private SdkServer(Components components, McpAsyncServer sessions, McpStatelessAsyncServer stateless) {
+        this.components = components;
+        this.sessions = sessions;
+        this.stateless = stateless;
+    }
+
+    public static SdkServer withSessions(Settings s, Components c, McpStreamableServerTransportProvider transport) {
+        McpAsyncServer server = McpServer.async(transport)
+                .serverInfo(s.name(), s.version())
+                .instructions(s.instructions())
+                .capabilities(CAPABILITIES)
+                .requestTimeout(s.clientRequestTimeout())
+                .jsonMapper(Json.MAPPER)
+                .validateToolInputs(false) // validated after canAccess, see Invocations
+                .tools(c.tools().stream().map(c::toolSpec).toList())
+                .resources(c.resources().stream().map(c::resourceSpec).toList())
+                .resourceTemplates(c.templates().stream().map(c::templateSpec).toList())
+                .prompts(c.prompts().stream().map(c::promptSpec).toList())
+                .build();
+        return new SdkServer(c, server, null);
+    }
+
+    public static SdkServer stateless(Settings s, Components c, McpStatelessServerTransport transport) {
+        McpStatelessAsyncServer server = McpServer.async(transport)
+                .serverInfo(s.name(), s.version())
+                .instructions(s.instructions())
+                .capabilities(STATELESS_CAPABILITIES)
+                .jsonMapper(Json.MAPPER)
+                .validateToolInputs(false)
+                .tools(c.tools().stream().map(c::statelessToolSpec).toList())
+                .resources(c.resources().stream().map(c::statelessResourceSpec).toList())
+                .resourceTemplates(c.templates().stream().map(c::statelessTemplateSpec).toList())
+                .prompts(c.prompts().stream().map(c::statelessPromptSpec).toList())
+                .build();
+        return new SdkServer(c, null, server);
+    }
+
+    public void addTool(Tool tool) {
+        if (sessions != null) {
+            sessions.addTool(components.toolSpec(tool)).block(WAIT);
+        } else {
+            stateless.addTool(components.statelessToolSpec(tool)).block(WAIT);
+        }
+    }
+
+    public void removeTool(String name) {
+        if (sessions != null) {
+            sessions.removeTool(name).block(WAIT);
+        } else {
+            stateless.removeTool(name).block(WAIT);
+        }
+    }
+
+    public void addResource(Resource resource) {
+        if (sessions != null) {
+            sessions.addResource(components.resourceSpec(resource)).block(WAIT);
+        } else {
+            stateless.addResource(components.statelessResourceSpec(resource)).block(WAIT);
+        }
+    }
+
+    public void removeResource(String uri) {
+        if (sessions != null) {
+            sessions.removeResource(uri).block(WAIT);
+        } else {
+            stateless.removeResource(uri).block(WAIT);
+        }
+    }
+
+    public void addTemplate(ResourceTemplate template) {
+        if (sessions != null) {
+            sessions.addResourceTemplate(components.templateSpec(template)).block(WAIT);
+        } else {
+            stateless.addResourceTemplate(components.statelessTemplateSpec(template)).block(WAIT);
+        }
+    }
+
+    public void removeTemplate(String uriTemplate) {
+        if (sessions != null) {
+            sessions.removeResourceTemplate(uriTemplate).block(WAIT);
+        } else {
+            stateless.removeResourceTemplate(uriTemplate).block(WAIT);
+        }
+    }
+
+    public void addPrompt(Prompt prompt) {
+        if (sessions != null) {
+            sessions.addPrompt(components.promptSpec(prompt)).block(WAIT);
+        } else {
+            stateless.addPrompt(components.statelessPromptSpec(prompt)).block(WAIT);
+        }
+    }
+
+    public void removePrompt(String name) {
+        if (sessions != null) {
+            sessions.removePrompt(name).block(WAIT);
+        } else {
+            stateless.removePrompt(name).block(WAIT);
+        }
+    }
+
+    public void notifyResourceUpdated(String uri) {
+        if (sessions != null) {
+            sessions.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri))
+                    .onErrorResume(e -> {
+                        LOG.debug("resources/updated for {} not delivered: {}", uri, e.toString());
+                        return reactor.core.publisher.Mono.empty();
+                    }).block(WAIT);
+        }
+    }
+
+    public void close() {
+        if (sessions != null) {
+            sessions.closeGracefully().onErrorComplete().block(WAIT);
+        } else {
+            stateless.closeGracefully().onErrorComplete().block(WAIT);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.fastmcp.transport;
+
+import dev.fastmcp.AuthProvider;
+import dev.fastmcp.HttpRoute;
+import dev.fastmcp.ServerRequest;
+import dev.fastmcp.internal.Loopback;
+import dev.fastmcp.server.Metadata;
+import dev.fastmcp.server.PublicUrls;
+import dev.fastmcp.server.Settings;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.xnio.Options;
+
+/** The embedded Undertow server: the only class that builds one. */
+final class HttpServer {
+
+    static {
+        // Undertow and XNIO log through JBoss Logging; send it to SLF4J like the rest, unless told otherwise.
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
+    }
+
+    private final Undertow undertow;
+    private final Routes routes;
+    private final int port;
+    private final AuthProvider.ServerUrls urls;
+    private final boolean loopback;
+
+    private HttpServer(Undertow undertow, Routes routes, int port, AuthProvider.ServerUrls urls, boolean loopback) {
+        this.undertow = undertow;
+        this.routes = routes;
+        this.port = port;
+        this.urls = urls;
+        this.loopback = loopback;
+    }
+
+    static HttpServer start(Settings s, ResolvedOptions o, McpBackend backend, boolean streaming,
+            java.util.concurrent.Executor userCode,
+            java.util.function.Predicate<io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest> runsInline) {
+        boolean secured = s.provider() != null || s.authenticator() != null;
+        String configuredBase = s.baseUrl() != null ? s.baseUrl() : o.baseUrl() == null ? null
+                : PublicUrls.normalizeBaseUrl(o.baseUrl(), s.allowInsecureHttpBaseUrl());
+        // The routes need the public URLs, which need the bound port: serve 503 until they are installed.
+        Late late = new Late();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int idleMillis = (int) Math.max(120_000, s.keepAliveInterval().toMillis() * 3);
+        Undertow undertow = Undertow.builder()
+                .addHttpListener(o.port(), o.host())
+                .setHandler(late)
+                .setIoThreads(Math.max(2, cores))
+                .setWorkerThreads(Math.max(16, cores * 8))
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMillis)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                // Above our own limit, so that the body receivers answer 413 before Undertow cuts the connection.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, s.maxRequestBytes() + 64 * 1024)
+                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+                .setSocketOption(Options.REUSE_ADDRESSES, true)
+                .build();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof BindException) {
+                throw new IllegalStateException("Port " + o.port() + " on " + o.host() + " is already in use; "
+                        + "stop the other process, set FASTMCP_PORT, or use port 0 for a free port", e);
+            }
+            throw e;
+        }
+        InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        int port = bound.getPort();
+        // The address the socket is bound to, not a guess from the host's name.
+        boolean loopback = Loopback.isLoopbackAddress(bound.getAddress());
+        try {
+            if (secured && configuredBase == null && !loopback) {
+                throw new IllegalStateException("Server '" + s.name() + "' binds " + o.host() + " with auth configured "
+                        + "but no baseUrl: set baseUrl(\"https://your.public.host\") or FASTMCP_BASE_URL; it is never guessed from Host");
+            }
+            String host = o.host().contains(":") ? "[" + o.host() + "]" : o.host();
+            String base = configuredBase != null ? configuredBase : "http://" + host + ":" + port;
+            String mcpPath = PublicUrls.path(base) + o.endpoint();
+            String resource = base + o.endpoint();
+            AuthProvider.ServerUrls urls = new AuthProvider.ServerUrls(base, resource,
+                    PublicUrls.wellKnown(resource, "oauth-protected-resource"));
+            if (s.provider() != null) {
+                s.provider().configure(urls);
+            }
+            java.util.function.Function<ServerRequest, AuthProvider.ServerUrls> urlsFor = configuredBase != null
+                    ? req -> urls : req -> loopbackUrls(req, urls, o.endpoint());
+            RequestAuthenticator auth = new RequestAuthenticator(s.authenticator(), s.provider(),
+                    req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes());
+            McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming,
+                    s.trustForwardedHeaders(), userCode, runsInline);
+            List<Settings.Route> all = new ArrayList<>(s.routes());
+            java.util.Set<String> publicCors = new java.util.LinkedHashSet<>();
+            if (s.provider() != null) {
+                for (HttpRoute r : Metadata.routes(s.name(), s.provider(), urls, urlsFor)) {
+                    all.add(new Settings.Route(r.method(), r.path(), r.handler(), false, r.maxBodyBytes()));
+                    if (r.publicCors()) {
+                        publicCors.add(r.path());
+                    }
+                }
+                for (HttpRoute r : s.provider().routes()) {
+                    all.add(new Settings.Route(r.method(), urls.basePath() + r.path(), r.handler(), false,
+                            r.maxBodyBytes()));
+                    if (r.publicCors()) {
+                        publicCors.add(urls.basePath() + r.path());
+                    }
+                }
+            }
+            Routes routes = new Routes(mcpPath, endpoint, all, auth, s.maxRequestBytes(),
+                    s.trustForwardedHeaders());
+            late.next = new OriginGuard(routes, mcpPath, s.dnsRebindingProtection(), loopback, s.allowedHosts(),
+                    s.allowedOrigins(), s.cors(), s.trustForwardedHeaders(), publicCors);
+            return new HttpServer(undertow, routes, port, urls, loopback);
+        } catch (RuntimeException e) {
+            undertow.stop();
+            throw e;
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    AuthProvider.ServerUrls urls() {
+        return urls;
+    }
+
+    /** Whether the listening socket is bound to a loopback address. */
+    boolean loopback() {
+        return loopback;
+    }
+
+    void stopping() {
+        routes.stopping();
+    }
+
+    void stop() {
+        undertow.stop();
+    }
+
+    /**
+     * Without a configured base URL (a loopback development server), the public URLs follow the loopback
+     * name the client used, so a client on {@code localhost} is not told the resource is {@code 127.0.0.1}
+     * (clients check the resource's origin). Only loopback names count; anything else gets the defaults.
+     */
+    private static AuthProvider.ServerUrls loopbackUrls(ServerRequest req, AuthProvider.ServerUrls defaults,
+            String endpoint) {
+        String host = req.header("host");
+        if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]{1,100}")
+                || !Loopback.isLoopbackHost(OriginGuard.hostName(host))) {
+            return defaults;
+        }
+        String base = "http://" + host.toLowerCase(java.util.Locale.ROOT);
+        String resource = base + endpoint;
+        return new AuthProvider.ServerUrls(base, resource, PublicUrls.wellKnown(resource, "oauth-protected-resource"));
+    }
+
+    /** The root handler, installed once the public URLs are known. */
+    private static final class Late implements HttpHandler {
+        volatile HttpHandler next;
+
+        @Override
+        public void handleRequest(io.undertow.server.HttpServerExchange ex) throws Exception {
+            HttpHandler handler = next;
+            if (handler == null) {
+                ex.setStatusCode(503);
+                ex.endExchange();
+                return;
+            }
+            handler.handleRequest(ex);
+        }
+    }
+}

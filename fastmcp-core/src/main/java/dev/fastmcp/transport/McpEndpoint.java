@@ -1,0 +1,215 @@
+package dev.fastmcp.transport;
+
+import dev.fastmcp.HttpResponseException;
+import dev.fastmcp.ServerRequest;
+import dev.fastmcp.server.Access;
+import dev.fastmcp.server.Invocations;
+import dev.fastmcp.server.Json;
+import dev.fastmcp.server.JsonRpcException;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
+import io.undertow.util.Methods;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.xnio.XnioIoThread;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP endpoint's front: the checks every request passes before a transport sees it. Media types, the
+ * presence of a bearer token (when the server takes them) and the declared size are checked on the I/O thread
+ * before the body is read; the body is read without blocking, no further than the size limit; the rest runs
+ * on a worker. Every refusal is a JSON-RPC error envelope with the right HTTP status.
+ */
+final class McpEndpoint implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
+    private static final String JSON = "application/json";
+    private static final String SSE = "text/event-stream";
+    /** Bodies up to this size are parsed on the I/O thread: well under a tenth of a millisecond of JSON. */
+    private static final int PARSE_ON_IO_THREAD_BYTES = 16 * 1024;
+
+    private final McpBackend backend;
+    private final RequestAuthenticator authenticator;
+    private final long maxBodyBytes;
+    private final boolean streaming;
+    private final boolean trustForwarded;
+    private final Executor userCode;
+    private final Predicate<McpSchema.JSONRPCRequest> runsInline;
+
+    McpEndpoint(McpBackend backend, RequestAuthenticator authenticator, long maxBodyBytes, boolean streaming,
+            boolean trustForwarded, Executor userCode, Predicate<McpSchema.JSONRPCRequest> runsInline) {
+        this.trustForwarded = trustForwarded;
+        this.userCode = userCode;
+        this.runsInline = runsInline;
+        this.backend = backend;
+        this.authenticator = authenticator;
+        this.maxBodyBytes = maxBodyBytes;
+        this.streaming = streaming;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange ex) {
+        if (ex.getRequestMethod().equals(Methods.POST)) {
+            post(ex);
+        } else if (ex.getRequestContentLength() > maxBodyBytes) {
+            // a GET or DELETE has no use for a body; one declared over the limit is refused like a POST's
+            refuse(ex, 413, tooLarge());
+        } else if (ex.getRequestMethod().equals(Methods.GET)) {
+            if (!Exchanges.accepts(ex.getRequestHeaders().getFirst(Headers.ACCEPT), SSE)) {
+                refuse(ex, 406, "Not Acceptable: GET opens an SSE stream, so Accept must allow text/event-stream");
+                return;
+            }
+            onWorker(ex, backend::get);
+        } else if (ex.getRequestMethod().equals(Methods.DELETE)) {
+            onWorker(ex, backend::delete);
+        } else {
+            ex.getResponseHeaders().put(Headers.ALLOW, backend.allowedMethods());
+            refuse(ex, 405, "Method Not Allowed: use " + backend.allowedMethods());
+        }
+    }
+
+    private void post(HttpServerExchange ex) {
+        if (!Exchanges.isJson(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))) {
+            refuse(ex, 415, "Unsupported Media Type: Content-Type must be application/json");
+            return;
+        }
+        String accept = ex.getRequestHeaders().getFirst(Headers.ACCEPT);
+        if (!Exchanges.accepts(accept, JSON) || (streaming && !Exchanges.accepts(accept, SSE))) {
+            refuse(ex, 406, "Not Acceptable: Accept must allow application/json"
+                    + (streaming ? " and text/event-stream" : ""));
+            return;
+        }
+        if (authenticator.refusesWithoutToken(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
+            // Answered before the body is read: a client without credentials never makes the server buffer it.
+            try {
+                authenticator.authenticate(Exchanges.request(ex, Map.of(), null, trustForwarded), null);
+            } catch (JsonRpcException e) {
+                EarlyAnswer.send(ex, e.httpStatus(), JSON, e.body(), e.headers());
+                return;
+            }
+        }
+        if (ex.getRequestContentLength() > maxBodyBytes) {
+            refuse(ex, 413, tooLarge());
+            return;
+        }
+        ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes));
+        ex.getRequestReceiver().receiveFullBytes(this::received,
+                (exchange, error) -> {
+                    if (EarlyAnswer.tooBig(error)) {
+                        refuse(exchange, 413, tooLarge());
+                    } else {
+                        LOG.debug("Could not read a request body: {}", error.toString());
+                        EarlyAnswer.abandon(exchange);
+                    }
+                });
+    }
+
+    private String tooLarge() {
+        return "Payload Too Large: the request body is limited to " + maxBodyBytes + " bytes";
+    }
+
+    /**
+     * Routes a POSTed body (on the I/O thread). A small body is parsed right here, so that a request running user
+     * code goes straight to the tool executor and runs there whole (one thread hand-off, not two); anything else
+     * goes to Undertow's workers, where a large body is parsed too.
+     */
+    private void received(HttpServerExchange ex, byte[] body) {
+        if (body.length > PARSE_ON_IO_THREAD_BYTES) {
+            ex.dispatch(() -> run(ex, call -> postMessage(call, Json.parseMessage(body))));
+            return;
+        }
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = Json.parseMessage(body);
+        } catch (JsonRpcException e) {
+            ex.dispatch(SameThreadExecutor.INSTANCE, () -> run(ex, call -> {
+                throw e;
+            }));
+            return;
+        }
+        Runnable handle = () -> run(ex, call -> postMessage(call, message));
+        if (message instanceof McpSchema.JSONRPCRequest request && runsInline.test(request)) {
+            ex.dispatch(task -> toUserCode(ex, task, handle), () -> {
+                if (Thread.currentThread() instanceof XnioIoThread) {
+                    // An executor that runs tasks on the caller's thread (direct, or CallerRunsPolicy when full):
+                    // never user code on the I/O thread, so the request goes the way of all others.
+                    ex.getConnection().getWorker().execute(handle);
+                    return;
+                }
+                Invocations.handleInline(handle);
+            });
+        } else {
+            ex.dispatch(handle);
+        }
+    }
+
+    /**
+     * Hands {@code task} to the tool executor; when it refuses, the request goes the way of all others instead, so
+     * that it is still authenticated and matched to its session first (an expired token gets its 401) and the
+     * refusal reaches the client as the JSON-RPC error of a busy server.
+     */
+    private void toUserCode(HttpServerExchange ex, Runnable task, Runnable onWorkers) {
+        try {
+            userCode.execute(task);
+        } catch (RejectedExecutionException e) {
+            ex.getConnection().getWorker().execute(onWorkers);
+        }
+    }
+
+    private void postMessage(McpCall call, McpSchema.JSONRPCMessage message) {
+        boolean initialize = message instanceof McpSchema.JSONRPCRequest r
+                && McpSchema.METHOD_INITIALIZE.equals(r.method());
+        Object id = message instanceof McpSchema.JSONRPCRequest r ? r.id() : null;
+        if (!initialize) {
+            checkProtocolVersion(call.http(), id);
+        }
+        backend.post(call.withCaller(authenticator.caller(call.http(), id)), message);
+    }
+
+    private void onWorker(HttpServerExchange ex, Consumer<McpCall> action) {
+        ex.dispatch(() -> run(ex, call -> {
+            checkProtocolVersion(call.http(), null);
+            action.accept(call.withCaller(authenticator.caller(call.http(), null)));
+        }));
+    }
+
+    private void run(HttpServerExchange ex, Consumer<McpCall> step) {
+        HttpChannel channel = new HttpChannel(ex);
+        McpCall call = new McpCall(channel, Exchanges.request(ex, Map.of(), null, trustForwarded),
+                Access.Caller.ANONYMOUS, authenticator.challenge());
+        try {
+            step.accept(call);
+        } catch (JsonRpcException e) {
+            channel.respond(e.httpStatus(), JSON, e.body(),
+                    e.httpStatus() == 405 ? Map.of("Allow", backend.allowedMethods()) : e.headers());
+        } catch (HttpResponseException e) {
+            channel.respond(e.status(), null, e.body(), e.headers());
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure handling {} {}", ex.getRequestMethod(), ex.getRequestPath(), e);
+            channel.respond(500, JSON, Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INTERNAL_ERROR,
+                    "Internal error")), Map.of());
+        }
+    }
+
+    private static void checkProtocolVersion(ServerRequest http, Object id) {
+        String version = http.header("mcp-protocol-version");
+        if (version != null && !StreamableHttp.PROTOCOL_VERSIONS.contains(version)) {
+            throw new JsonRpcException(400, id, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Bad Request: unsupported MCP-Protocol-Version '" + version + "'; supported: "
+                            + String.join(", ", StreamableHttp.PROTOCOL_VERSIONS));
+        }
+    }
+
+    /** Refuses a request before (or while) its body is read. */
+    private static void refuse(HttpServerExchange ex, int status, String message) {
+        EarlyAnswer.send(ex, status, JSON,
+                Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INVALID_REQUEST, message)), Map.of());
+    }
+}

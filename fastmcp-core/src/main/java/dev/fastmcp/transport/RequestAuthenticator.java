@@ -1,0 +1,176 @@
+package dev.fastmcp.transport;
+
+import dev.fastmcp.AuthProvider;
+import dev.fastmcp.AuthSession;
+import dev.fastmcp.Authenticator;
+import dev.fastmcp.HttpResponseException;
+import dev.fastmcp.ServerRequest;
+import dev.fastmcp.TokenVerification;
+import dev.fastmcp.server.Access;
+import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.LogValues;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates a request to the MCP endpoint (or an authenticated route): with the {@link Authenticator}
+ * hook when one is set, else with the {@link AuthProvider}'s bearer token verification; with neither, every
+ * request passes with no session. Refusals are 401s (and 403s for missing server-wide scopes) carrying the
+ * RFC 6750 / RFC 9728 {@code WWW-Authenticate} challenge. Tokens and headers never reach logs or bodies.
+ */
+final class RequestAuthenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestAuthenticator.class);
+
+    private final Authenticator authenticator;
+    private final AuthProvider provider;
+    private final BearerChallenge challenge;
+    private final Set<String> requiredScopes;
+
+    RequestAuthenticator(Authenticator authenticator, AuthProvider provider,
+            java.util.function.Function<ServerRequest, String> resourceMetadataUrl, List<String> requiredScopes) {
+        this.authenticator = authenticator;
+        this.provider = provider;
+        this.requiredScopes = Set.copyOf(requiredScopes);
+        this.challenge = new BearerChallenge(resourceMetadataUrl, !requiredScopes.isEmpty() ? requiredScopes
+                : provider == null ? List.of() : provider.scopesSupported());
+    }
+
+    /** The challenges this server answers refusals with. */
+    BearerChallenge challenge() {
+        return challenge;
+    }
+
+    /**
+     * The caller of a request to the MCP endpoint: {@link #authenticate}, with whether its session came from a
+     * bearer token (and so may step up to more scopes).
+     */
+    Access.Caller caller(ServerRequest request, Object requestId) {
+        return Access.Caller.of(authenticate(request, requestId), bearerTokens());
+    }
+
+    /** Whether sessions come from OAuth bearer tokens (so a scope refusal can be answered with a step-up). */
+    boolean bearerTokens() {
+        return authenticator == null && provider != null;
+    }
+
+    /**
+     * Whether a request with this {@code Authorization} header is refused whatever else it carries: the server
+     * takes bearer tokens and it has none. Such a request is answered before its body is read.
+     */
+    boolean refusesWithoutToken(String authorization) {
+        return bearerTokens() && bearerToken(authorization) == null;
+    }
+
+    boolean enabled() {
+        return authenticator != null || provider != null;
+    }
+
+    /**
+     * The caller's session; null when no authentication is configured.
+     *
+     * @throws JsonRpcException      401 (or 403) when the request is refused
+     * @throws HttpResponseException when the authenticate hook chose the response itself
+     */
+    AuthSession authenticate(ServerRequest request, Object requestId) {
+        if (authenticator != null) {
+            return hook(request, requestId);
+        }
+        if (provider == null) {
+            return null;
+        }
+        String token = bearerToken(request.header("authorization"));
+        if (token == null) {
+            throw challenge.unauthorized(request, requestId, null, null, "Unauthorized: a bearer token is required");
+        }
+        TokenVerification verification;
+        try {
+            verification = provider.tokenVerifier().verify(token);
+        } catch (RuntimeException e) {
+            LOG.warn("Token verification failed unexpectedly; answering 401: {}", e.getClass().getName());
+            verification = TokenVerification.invalid("the token could not be verified");
+        }
+        if (!verification.isValid()) {
+            LOG.debug("Bearer token refused: {}", verification.error());
+            throw challenge.unauthorized(request, requestId, "invalid_token", verification.error(),
+                    "Unauthorized: the access token is invalid or expired");
+        }
+        AuthSession session = verification.session();
+        if (!session.scopes().containsAll(requiredScopes)) {
+            Set<String> wanted = new LinkedHashSet<>(session.scopes());
+            wanted.addAll(requiredScopes);
+            throw challenge.insufficientScope(request, requestId, wanted);
+        }
+        return session;
+    }
+
+    private AuthSession hook(ServerRequest request, Object requestId) {
+        AuthSession session;
+        try {
+            session = authenticator.authenticate(request);
+        } catch (HttpResponseException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.warn("authenticate failed for {} {}; answering 401 ({})", request.method(),
+                    LogValues.safe(request.path()), e.getClass().getName());
+            // Messages can quote what the hook was parsing (UUID.fromString and Integer.parseInt do), so only
+            // the classes and stack frames are logged.
+            LOG.debug("authenticate failure (exception messages withheld: they may quote credentials)",
+                    withoutMessages(e, 0));
+            throw new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
+        }
+        if (session == null) {
+            throw new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
+        }
+        return session;
+    }
+
+    /** The token of an {@code Authorization: Bearer} header; null when absent or another scheme. */
+    static String bearerToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        // Index arithmetic rather than trim/substring/toLowerCase: tokens are long and this runs for every request.
+        int start = 0;
+        int end = authorization.length();
+        while (start < end && authorization.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && authorization.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        if (end - start < 7 || !authorization.regionMatches(true, start, "bearer ", 0, 7)) {
+            return null;
+        }
+        start += 7;
+        while (start < end && authorization.charAt(start) <= ' ') {
+            start++;
+        }
+        return start == end ? null : authorization.substring(start, end);
+    }
+
+    /** {@code e}'s chain of exception classes and stack frames, without the messages. */
+    private static Throwable withoutMessages(Throwable e, int depth) {
+        Throwable cause = e.getCause();
+        return new Redacted(e, cause == null || cause == e || depth >= 16 ? null : withoutMessages(cause, depth + 1));
+    }
+
+    /** Stands in for an exception in logs: its class name and stack trace only. */
+    private static final class Redacted extends Throwable {
+        private final String type;
+
+        Redacted(Throwable original, Throwable cause) {
+            super(null, cause, false, true);
+            this.type = original.getClass().getName();
+            setStackTrace(original.getStackTrace());
+        }
+
+        @Override
+        public String toString() {
+            return type;
+        }
+    }
+}

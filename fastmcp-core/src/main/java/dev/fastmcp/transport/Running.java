@@ -1,0 +1,112 @@
+package dev.fastmcp.transport;
+
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.StartOptions;
+import dev.fastmcp.server.Components;
+import dev.fastmcp.server.SdkServer;
+import dev.fastmcp.server.Settings;
+import dev.fastmcp.server.Warmup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A started server: the SDK server and the transport serving it (HTTP or stdio). */
+public final class Running {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FastMCP.class);
+
+    private final SdkServer sdk;
+    private final HttpServer http;
+    private final StdioTransport stdio;
+
+    private Running(SdkServer sdk, HttpServer http, StdioTransport stdio) {
+        this.sdk = sdk;
+        this.http = http;
+        this.stdio = stdio;
+    }
+
+    /** Serves {@code components} as {@code o} says; returns once the server listens (HTTP) or reads stdin. */
+    public static Running start(Settings settings, Components components, ResolvedOptions o) {
+        if (o.transport() == StartOptions.Transport.STDIO) {
+            // stdout carries the protocol: anything else printed there (by user code or a library) would
+            // corrupt it, so System.out is pointed at stderr for the life of the process.
+            java.io.OutputStream protocol = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+            System.setOut(System.err);
+            StdioTransport stdio = new StdioTransport(components, System.in, protocol);
+            SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
+            stdio.start();
+            LOG.info("MCP server '{}' serving on stdio", settings.name());
+            return new Running(sdk, null, stdio);
+        }
+        Warmup.start();
+        Sessions sessions = null;
+        SdkServer sdk;
+        McpBackend backend;
+        if (o.stateless()) {
+            StatelessHttp transport = new StatelessHttp(components);
+            sdk = SdkServer.stateless(settings, components, transport);
+            backend = transport;
+        } else {
+            sessions = new Sessions(settings.maxSessions(), settings.maxSessionsPerSubject(),
+                    settings.maxSessionsPerClient(), settings.sessionIdleTimeout());
+            StreamableHttp transport = new StreamableHttp(sessions, components, settings.eventLogSize(),
+                    settings.keepAliveInterval().toSeconds());
+            sdk = SdkServer.withSessions(settings, components, transport);
+            backend = transport;
+        }
+        HttpServer http;
+        try {
+            http = HttpServer.start(settings, o, backend, !o.stateless(), components.userCodeExecutor(),
+                    components::runsInline);
+        } catch (RuntimeException e) {
+            if (sessions != null) {
+                sessions.closeAll();
+            }
+            throw e;
+        }
+        if (!http.loopback()) {
+            LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
+                    settings.name(), o.host());
+        }
+        LOG.info("MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
+                o.stateless() ? " (stateless)" : "");
+        return new Running(sdk, http, null);
+    }
+
+    /** The SDK server, told of every change to the components while the server runs. */
+    public SdkServer sdk() {
+        return sdk;
+    }
+
+    /** Whether the server runs over HTTP (and not stdio). */
+    public boolean overHttp() {
+        return http != null;
+    }
+
+    /** The HTTP port it listens on (the real one when started on port 0); only over HTTP. */
+    public int port() {
+        return http.port();
+    }
+
+    /** The public URL of the MCP endpoint; only over HTTP. */
+    public String url() {
+        return http.urls().resource();
+    }
+
+    /** Ends sessions and streams, then releases the port. */
+    public void stop() {
+        if (http != null) {
+            http.stopping();
+        }
+        try {
+            sdk.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the MCP sessions: {}", e.toString());
+        }
+        if (http != null) {
+            http.stop();
+        }
+        if (stdio != null) {
+            stdio.stop();
+        }
+    }
+}

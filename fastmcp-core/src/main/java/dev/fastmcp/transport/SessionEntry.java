@@ -1,0 +1,68 @@
+package dev.fastmcp.transport;
+
+import dev.fastmcp.server.RequestScope;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Our side of one MCP session: the SDK session, its owner (subject, and the OAuth client it came through), its
+ * event log, live streams and requests.
+ */
+final class SessionEntry {
+
+    final McpStreamableServerSession sdk;
+    final String subject;
+    final String clientId;
+    final EventLog events;
+    final Map<String, SseStream> streams = new ConcurrentHashMap<>();
+    final Map<Object, RequestScope> inflight = new ConcurrentHashMap<>();
+    private final AtomicLong streamIds = new AtomicLong();
+    private volatile long lastSeenNanos = System.nanoTime();
+    private volatile String protocolVersion = "2025-03-26";
+
+    SessionEntry(McpStreamableServerSession sdk, String subject, String clientId, int eventLogSize) {
+        this.sdk = sdk;
+        this.subject = subject;
+        this.clientId = clientId;
+        this.events = new EventLog(eventLogSize);
+    }
+
+    String id() {
+        return sdk.getId();
+    }
+
+    void negotiated(String version) {
+        if (version != null) {
+            protocolVersion = version;
+        }
+    }
+
+    /** Priming events (an id with empty data) came with 2025-11-25; older clients may choke on them. */
+    boolean primesStreams() {
+        return protocolVersion.compareTo("2025-11-25") >= 0;
+    }
+
+    void touch() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - lastSeenNanos;
+    }
+
+    boolean busy() {
+        return !inflight.isEmpty() || streams.values().stream().anyMatch(SseStream::connected);
+    }
+
+    SseStream newStream() {
+        SseStream stream = new SseStream(Long.toString(streamIds.incrementAndGet()), this);
+        streams.put(stream.id, stream);
+        return stream;
+    }
+
+    void streamFinished(SseStream stream) {
+        streams.remove(stream.id, stream);
+    }
+}
