@@ -1,9 +1,11 @@
 package dev.fastmcp;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The outcome of {@link TokenVerifier#verify}: the verified session, or why the token was refused.
+ * The outcome of {@link TokenVerifier#verify}: the verified session, or why the token was refused. The seed API's
+ * {@code result.valid} and {@code result.claims} are {@link #isValid()} and {@link #claims()} here.
  *
  * @param session the verified identity; null when invalid
  * @param error   why the token was refused, safe to log (never contains the token); null when valid
@@ -30,5 +32,10 @@ public record TokenVerification(AuthSession session, String error) {
     /** Whether the token was accepted. */
     public boolean isValid() {
         return session != null;
+    }
+
+    /** The verified claims, those of the session (unmodifiable); empty when the token was refused. */
+    public Map<String, Object> claims() {
+        return session == null ? Map.of() : session.claims();
     }
 }

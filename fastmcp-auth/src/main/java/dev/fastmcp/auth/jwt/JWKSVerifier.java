@@ -2,13 +2,8 @@ package dev.fastmcp.auth.jwt;
 
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.TokenVerifier;
-import dev.fastmcp.auth.internal.VerifierClaims;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Verifies JWTs signed by an identity provider that publishes its public keys as a JSON Web Key Set.
@@ -60,26 +55,18 @@ public final class JWKSVerifier implements TokenVerifier {
     }
 
     private JWKSVerifier(Builder b) {
-        URI uri = JWKSFetcher.parseUri(b.jwksUri, b.allowPlainHttp);
-        if (b.issuers.isEmpty() && !b.skipIssuerCheck) {
-            throw new IllegalArgumentException("no issuer set; call issuer(...) with the iss value of your "
-                    + "provider's tokens, or skipIssuerCheck() to accept any issuer the JWKS keys sign for");
-        }
-        if (b.audiences.isEmpty() && !b.skipAudienceCheck) {
-            throw new IllegalArgumentException("no audience set; call audience(...) with this server's client id "
-                    + "or resource URL, or skipAudienceCheck() to accept tokens issued to any client of the provider");
-        }
+        URI uri = JWKSFetcher.parseUri(b.jwksUri, b.plainHttpAllowed());
+        b.checkClaimOptions();
         positive(b.cacheDuration, "cacheDuration");
         positive(b.timeout, "timeout");
         notNegative(b.cooldownDuration, "cooldownDuration");
-        notNegative(b.clockLeeway, "clockLeeway");
         this.keys = new JWKSKeySource(uri, b.timeout, b.cacheDuration, b.cooldownDuration);
         // A verification is reused no longer than the keys it used are kept: a key dropped from the set stops
         // its tokens within one cache period either way.
         Duration reuse = b.cacheDuration.compareTo(VerifierCore.DEFAULT_CACHE_MAX_AGE) < 0 ? b.cacheDuration
                 : VerifierCore.DEFAULT_CACHE_MAX_AGE;
-        this.core = new VerifierCore(VerifierCore.ASYMMETRIC, keys, b.issuers, b.audiences, b.clockLeeway,
-                b.requiredScopes, reuse);
+        this.core = new VerifierCore(VerifierCore.ASYMMETRIC, keys, b.issuers(), b.audiences(), b.clockLeeway(),
+                b.requiredScopes(), reuse);
     }
 
     /** Starts a builder for the JWKS at {@code jwksUri}; issuer and audience are required unless skipped. */
@@ -138,66 +125,19 @@ public final class JWKSVerifier implements TokenVerifier {
         }
     }
 
-    /** Configures a {@link JWKSVerifier}; {@link #build()} validates everything. */
-    public static final class Builder {
+    /**
+     * Configures a {@link JWKSVerifier}: the key cache and fetch, and the claim checks of {@link VerifierBuilder}.
+     * {@link #build()} validates everything.
+     */
+    public static final class Builder extends VerifierBuilder<Builder> {
 
         private final String jwksUri;
-        private List<String> issuers = List.of();
-        private List<String> audiences = List.of();
-        private boolean skipIssuerCheck;
-        private boolean skipAudienceCheck;
-        private Set<String> requiredScopes = Set.of();
         private Duration cacheDuration = Duration.ofHours(1);
         private Duration cooldownDuration = Duration.ofSeconds(30);
-        private Duration clockLeeway = Duration.ofSeconds(30);
         private Duration timeout = Duration.ofSeconds(10);
-        private boolean allowPlainHttp;
 
         private Builder(String jwksUri) {
             this.jwksUri = jwksUri;
-        }
-
-        /** The accepted {@code iss} values (exact match); replaces earlier ones. */
-        public Builder issuer(String... issuers) {
-            return issuer(Arrays.asList(issuers));
-        }
-
-        /** The accepted {@code iss} values (exact match); replaces earlier ones. */
-        public Builder issuer(Collection<String> issuers) {
-            this.issuers = VerifierClaims.names(issuers, "issuer");
-            return this;
-        }
-
-        /** The accepted audiences: a token's {@code aud} must contain one of them. Replaces earlier ones. */
-        public Builder audience(String... audiences) {
-            return audience(Arrays.asList(audiences));
-        }
-
-        /** The accepted audiences: a token's {@code aud} must contain one of them. Replaces earlier ones. */
-        public Builder audience(Collection<String> audiences) {
-            this.audiences = VerifierClaims.names(audiences, "audience");
-            return this;
-        }
-
-        /** Accepts any {@code iss}; only for a JWKS that serves a single issuer. */
-        public Builder skipIssuerCheck() {
-            this.skipIssuerCheck = true;
-            return this;
-        }
-
-        /**
-         * Accepts any {@code aud}. Weakens security: tokens the provider issued for other applications are then
-         * accepted too.
-         */
-        public Builder skipAudienceCheck() {
-            this.skipAudienceCheck = true;
-            return this;
-        }
-
-        /** Scopes every token must grant (in {@code scope} or {@code scp}); a token lacking one is refused. */
-        public Builder requiredScopes(String... scopes) {
-            this.requiredScopes = Set.copyOf(VerifierClaims.names(Arrays.asList(scopes), "requiredScopes"));
-            return this;
         }
 
         /** How long fetched keys are used before the JWKS is fetched again; default 1 hour. */
@@ -212,24 +152,9 @@ public final class JWKSVerifier implements TokenVerifier {
             return this;
         }
 
-        /** Allowed clock skew when checking {@code exp} and {@code nbf}; default 30 s. */
-        public Builder clockLeeway(Duration clockLeeway) {
-            this.clockLeeway = clockLeeway;
-            return this;
-        }
-
         /** Deadline for one JWKS fetch, from connecting to the last byte; default 10 s. */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
-            return this;
-        }
-
-        /**
-         * Allows a plain-http JWKS URL on a host other than localhost. Only for trusted private networks: anyone
-         * who can alter the traffic can substitute keys and mint tokens.
-         */
-        public Builder allowPlainHttp() {
-            this.allowPlainHttp = true;
             return this;
         }
 

@@ -7,7 +7,6 @@ import dev.fastmcp.auth.internal.VerifierClaims;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
@@ -50,16 +49,16 @@ final class JWTChecker {
     }
 
     /** Verifies {@code token}; {@code expected} null accepts either kind. */
-    TokenValidationResult check(String token, JWTTokenUse expected) {
+    TokenVerification check(String token, JWTTokenUse expected) {
         if (token == null || token.isBlank()) {
-            return TokenValidationResult.invalid("no token given");
+            return TokenVerification.invalid("no token given");
         }
         if (token.length() > MAX_TOKEN_CHARS) {
-            return TokenValidationResult.invalid("token is too long (" + token.length() + " characters; at most "
+            return TokenVerification.invalid("token is too long (" + token.length() + " characters; at most "
                     + MAX_TOKEN_CHARS + ")");
         }
         if (token.chars().filter(c -> c == '.').count() != 2) {
-            return TokenValidationResult.invalid("malformed token: a signed JWT has three dot-separated parts");
+            return TokenVerification.invalid("malformed token: a signed JWT has three dot-separated parts");
         }
         JwtContext context;
         try {
@@ -76,14 +75,14 @@ final class JWTChecker {
                     .build()
                     .process(token);
         } catch (InvalidJwtException e) {
-            return TokenValidationResult.invalid(describe(e));
+            return TokenVerification.invalid(describe(e));
         } catch (RuntimeException e) {
-            return TokenValidationResult.invalid("malformed token");
+            return TokenVerification.invalid("malformed token");
         }
         String problem = checkFastMcpRules(context, expected);
         return problem != null
-                ? TokenValidationResult.invalid(problem)
-                : TokenValidationResult.valid(context.getJwtClaims().getClaimsMap());
+                ? TokenVerification.invalid(problem)
+                : session(context.getJwtClaims().getClaimsMap());
     }
 
     /**
@@ -94,19 +93,15 @@ final class JWTChecker {
     TokenVerifier accessTokenVerifier() {
         VerifiedTokenCache cache = new VerifiedTokenCache(VerifiedTokenCache.DEFAULT_MAX_ENTRIES,
                 Duration.ofDays(1), clock);
-        return token -> cache.verify(token, t -> toVerification(check(t, JWTTokenUse.ACCESS)));
+        return token -> cache.verify(token, t -> check(t, JWTTokenUse.ACCESS));
     }
 
-    private static TokenVerification toVerification(TokenValidationResult result) {
-        if (!result.valid()) {
-            return TokenVerification.invalid(result.error());
-        }
-        Map<String, Object> claims = new LinkedHashMap<>();
-        result.claims().forEach((name, value) -> {
-            if (value != null) {
-                claims.put(name, value);
-            }
-        });
+    /**
+     * The session of a verified token: subject {@code sub}, else {@code client_id}; scopes from the {@code scope}
+     * string; expiry {@code exp}; claims every claim, deeply unmodifiable, JSON nulls dropped.
+     */
+    private static TokenVerification session(Map<String, Object> verified) {
+        Map<String, Object> claims = VerifierClaims.freeze(verified);
         String clientId = (String) claims.get(JWTClaimRules.CLIENT_ID);
         String subject = claims.get(JWTClaimRules.SUBJECT) instanceof String sub && !sub.isBlank() ? sub : clientId;
         Instant expiresAt = claims.get("exp") instanceof Number exp ? Instant.ofEpochSecond(exp.longValue()) : null;

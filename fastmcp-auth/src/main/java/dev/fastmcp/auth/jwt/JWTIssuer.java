@@ -1,6 +1,7 @@
 package dev.fastmcp.auth.jwt;
 
 import dev.fastmcp.AuthSession;
+import dev.fastmcp.TokenVerification;
 import dev.fastmcp.TokenVerifier;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import java.util.Set;
  * JWTIssuer issuer = new JWTIssuer("https://mcp.example.com", "https://mcp.example.com/mcp",
  *         JWTIssuer.deriveKey(System.getenv("JWT_SECRET")));
  * String access = issuer.issueAccessToken("client-123", List.of("read", "write"), Map.of("role", "admin"));
- * TokenValidationResult result = issuer.verifyAccessToken(access);
+ * TokenVerification result = issuer.verifyAccessToken(access); // result.isValid(), result.claims()
  * }</pre>
  *
  * <p><b>Tokens.</b> The header carries {@code alg: HS256}, the {@code kid} of the signing key and an explicit
@@ -38,6 +39,11 @@ import java.util.Set;
  * and {@code token_use} must agree. {@link #verifyAccessToken} and {@link #verifyRefreshToken} also require
  * the kind, so a refresh token never passes as an access token or the reverse; use them rather than
  * {@link #verify}.
+ *
+ * <p><b>Results.</b> Every verification returns a {@link TokenVerification}, the type every {@link TokenVerifier}
+ * returns. The seed API's {@code result.valid} and {@code result.claims} are {@link TokenVerification#isValid()}
+ * and {@link TokenVerification#claims()}: the verified claims (deeply unmodifiable, JSON nulls dropped), empty
+ * when the token was refused. A valid result also carries the session described at {@link #accessTokenVerifier()}.
  */
 public final class JWTIssuer {
 
@@ -148,21 +154,21 @@ public final class JWTIssuer {
 
     /**
      * Verifies a token of either kind: signature (HS256, by {@code kid}), issuer, audience, expiry and
-     * not-before. The {@code token_use} claim in the result says which kind it is; prefer
+     * not-before. The {@code token_use} claim among the result's claims says which kind it is; prefer
      * {@link #verifyAccessToken} or {@link #verifyRefreshToken}, which require the kind. Never throws for a bad
      * token.
      */
-    public TokenValidationResult verify(String token) {
+    public TokenVerification verify(String token) {
         return checker.check(token, null);
     }
 
     /** Like {@link #verify}, and requires an access token: a refresh token is refused. */
-    public TokenValidationResult verifyAccessToken(String token) {
+    public TokenVerification verifyAccessToken(String token) {
         return checker.check(token, JWTTokenUse.ACCESS);
     }
 
     /** Like {@link #verify}, and requires a refresh token: an access token is refused. */
-    public TokenValidationResult verifyRefreshToken(String token) {
+    public TokenVerification verifyRefreshToken(String token) {
         return checker.check(token, JWTTokenUse.REFRESH);
     }
 

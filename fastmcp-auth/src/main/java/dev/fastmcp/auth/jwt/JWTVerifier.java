@@ -5,12 +5,9 @@ import dev.fastmcp.TokenVerifier;
 import dev.fastmcp.auth.internal.VerifierClaims;
 import java.security.Key;
 import java.security.PublicKey;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import org.jose4j.keys.HmacKey;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
 
@@ -76,20 +73,16 @@ public final class JWTVerifier implements TokenVerifier {
         return "JWTVerifier[" + description + "]";
     }
 
-    /** Configures a {@link JWTVerifier}; {@link #build()} validates everything. */
-    public static final class Builder {
+    /**
+     * Configures a {@link JWTVerifier}: one key source, the algorithms, and the claim checks of
+     * {@link VerifierBuilder}. {@link #build()} validates everything.
+     */
+    public static final class Builder extends VerifierBuilder<Builder> {
 
         private String publicKeyPem;
         private String jwksUri;
         private byte[] hmacSecret;
-        private List<String> issuers = List.of();
-        private List<String> audiences = List.of();
-        private boolean skipIssuerCheck;
-        private boolean skipAudienceCheck;
-        private Set<String> requiredScopes = Set.of();
         private List<String> algorithms = List.of();
-        private Duration clockLeeway = Duration.ofSeconds(30);
-        private boolean allowPlainHttp;
 
         private Builder() {
         }
@@ -100,7 +93,10 @@ public final class JWTVerifier implements TokenVerifier {
             return this;
         }
 
-        /** Key source: the JWKS URL of the token issuer (https; plain http only on localhost). */
+        /**
+         * Key source: the JWKS URL of the token issuer (https; plain http only on localhost unless
+         * {@link #allowPlainHttp()}).
+         */
         public Builder jwksUri(String jwksUri) {
             this.jwksUri = jwksUri;
             return this;
@@ -112,64 +108,12 @@ public final class JWTVerifier implements TokenVerifier {
             return this;
         }
 
-        /** The accepted {@code iss} values (exact match); replaces earlier ones. */
-        public Builder issuer(String... issuers) {
-            return issuer(Arrays.asList(issuers));
-        }
-
-        /** The accepted {@code iss} values (exact match); replaces earlier ones. */
-        public Builder issuer(Collection<String> issuers) {
-            this.issuers = VerifierClaims.names(issuers, "issuer");
-            return this;
-        }
-
-        /** The accepted audiences: a token's {@code aud} must contain one of them. Replaces earlier ones. */
-        public Builder audience(String... audiences) {
-            return audience(Arrays.asList(audiences));
-        }
-
-        /** The accepted audiences: a token's {@code aud} must contain one of them. Replaces earlier ones. */
-        public Builder audience(Collection<String> audiences) {
-            this.audiences = VerifierClaims.names(audiences, "audience");
-            return this;
-        }
-
-        /** Accepts any {@code iss}; only when the key belongs to a single issuer. */
-        public Builder skipIssuerCheck() {
-            this.skipIssuerCheck = true;
-            return this;
-        }
-
-        /** Accepts any {@code aud}; weakens security when the issuer also issues tokens for other services. */
-        public Builder skipAudienceCheck() {
-            this.skipAudienceCheck = true;
-            return this;
-        }
-
-        /** Scopes every token must grant (in {@code scope} or {@code scp}); a token lacking one is refused. */
-        public Builder requiredScopes(String... scopes) {
-            this.requiredScopes = Set.copyOf(VerifierClaims.names(Arrays.asList(scopes), "requiredScopes"));
-            return this;
-        }
-
         /**
          * Restricts the accepted algorithms (for example {@code "RS256"}) to these; each must suit the key
          * source. By default every algorithm the key can verify is accepted.
          */
         public Builder algorithm(String... algorithms) {
             this.algorithms = VerifierClaims.names(Arrays.asList(algorithms), "algorithm");
-            return this;
-        }
-
-        /** Allowed clock skew when checking {@code exp} and {@code nbf}; default 30 s. */
-        public Builder clockLeeway(Duration clockLeeway) {
-            this.clockLeeway = clockLeeway;
-            return this;
-        }
-
-        /** Allows a plain-http {@link #jwksUri} on a host other than localhost; see {@link JWKSVerifier}. */
-        public Builder allowPlainHttp() {
-            this.allowPlainHttp = true;
             return this;
         }
 
@@ -192,15 +136,7 @@ public final class JWTVerifier implements TokenVerifier {
                             + " ('none' is never accepted)");
                 }
             }
-            if (issuers.isEmpty() && !skipIssuerCheck) {
-                throw new IllegalArgumentException("no issuer set; call issuer(...) with the iss value your tokens "
-                        + "carry, or skipIssuerCheck() to accept any issuer");
-            }
-            if (audiences.isEmpty() && !skipAudienceCheck) {
-                throw new IllegalArgumentException("no audience set; call audience(...) with this server's client "
-                        + "id or resource URL, or skipAudienceCheck() to accept tokens meant for any service");
-            }
-            JWKSVerifier.notNegative(clockLeeway, "clockLeeway");
+            checkClaimOptions();
 
             VerificationKeyResolver keys;
             List<String> supported;
@@ -220,7 +156,7 @@ public final class JWTVerifier implements TokenVerifier {
                 supported = VerifierKeys.algorithmsFor(key);
                 description = "an " + key.getAlgorithm() + " public key";
             } else {
-                JWKSKeySource source = JWKSVerifier.keySource(jwksUri, allowPlainHttp);
+                JWKSKeySource source = JWKSVerifier.keySource(jwksUri, plainHttpAllowed());
                 keys = source;
                 supported = VerifierCore.ASYMMETRIC;
                 description = "the JWKS at " + source.uri();
@@ -234,8 +170,8 @@ public final class JWTVerifier implements TokenVerifier {
                 }
                 accepted.retainAll(algorithms);
             }
-            VerifierCore core = new VerifierCore(accepted, keys, issuers, audiences, clockLeeway, requiredScopes,
-                    VerifierCore.DEFAULT_CACHE_MAX_AGE);
+            VerifierCore core = new VerifierCore(accepted, keys, issuers(), audiences(), clockLeeway(),
+                    requiredScopes(), VerifierCore.DEFAULT_CACHE_MAX_AGE);
             return new JWTVerifier(core, description + ", " + String.join("/", accepted));
         }
     }

@@ -2,9 +2,9 @@ package dev.fastmcp.auth.proxy;
 
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.ServerResponse;
+import dev.fastmcp.TokenVerification;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.jwt.JWTIssuer;
-import dev.fastmcp.auth.jwt.TokenValidationResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -125,8 +125,8 @@ final class TokenEndpoint {
         // network) and of the very token presented, so that only a retry of this token, never another token signed
         // on the same jti, can be answered with the pair its rotation issued.
         String requester = ctx.store.hash(RegistrationLimiter.key(remoteAddress) + "\n" + token);
-        TokenValidationResult verified = ctx.issuer.verifyRefreshToken(token);
-        if (!verified.valid()) {
+        TokenVerification verified = ctx.issuer.verifyRefreshToken(token);
+        if (!verified.isValid()) {
             throw OAuthError.invalidGrant("The refresh token is invalid or expired");
         }
         if (!client.clientId().equals(verified.claims().get("client_id"))) {
@@ -290,8 +290,8 @@ final class TokenEndpoint {
                 tokens.passRevoke(client, token);
                 return ProxyHttp.noStoreJson(200, Map.of());
             }
-            TokenValidationResult verified = ctx.issuer.verify(token);
-            if (verified.valid() && client.clientId().equals(verified.claims().get("client_id"))) {
+            TokenVerification verified = ctx.issuer.verify(token);
+            if (verified.isValid() && client.clientId().equals(verified.claims().get("client_id"))) {
                 // A token re-signed on someone else's jti (a known key) must not revoke their grant: it revokes
                 // only when it is the token its mapping was issued with, and is otherwise ignored (RFC 7009).
                 String jti = String.valueOf(verified.claims().get("jti"));

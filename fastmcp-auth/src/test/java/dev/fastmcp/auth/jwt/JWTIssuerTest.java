@@ -63,8 +63,8 @@ class JWTIssuerTest {
         assertEquals("at+jwt", header.get("typ"));
         assertEquals(issuer.keyId(), header.get("kid"));
 
-        TokenValidationResult result = issuer.verifyAccessToken(issued.token());
-        assertTrue(result.valid(), result.error());
+        TokenVerification result = issuer.verifyAccessToken(issued.token());
+        assertTrue(result.isValid(), result.error());
         assertNull(result.error());
         Map<String, Object> c = result.claims();
         assertEquals(ISS, c.get("iss"));
@@ -84,14 +84,18 @@ class JWTIssuerTest {
         assertEquals(NOW.plusSeconds(3600), issued.expiresAt());
         assertEquals(Duration.ofHours(1), issued.expiresIn());
         assertThrows(UnsupportedOperationException.class, () -> c.put("x", 1));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> org = (Map<String, Object>) c.get("org");
+        assertThrows(UnsupportedOperationException.class, () -> org.put("x", 1), "nested claims are unmodifiable");
+        assertEquals("user-1", result.session().subject());
     }
 
     @Test
     void refreshTokenRoundTripHasItsOwnTypeAndLifetime() throws Exception {
         String token = issuer.issueRefreshToken("client-123", List.of("read"));
         assertEquals("refresh+jwt", header(token).get("typ"));
-        TokenValidationResult result = issuer.verifyRefreshToken(token);
-        assertTrue(result.valid(), result.error());
+        TokenVerification result = issuer.verifyRefreshToken(token);
+        assertTrue(result.isValid(), result.error());
         assertEquals("refresh", result.claims().get("token_use"));
         assertEquals(NOW.getEpochSecond() + 2_592_000, result.claims().get("exp"));
         assertFalse(result.claims().containsKey("sub"));
@@ -161,8 +165,8 @@ class JWTIssuerTest {
         jws.setPayload(validClaims("access").toJson());
         String token = jws.getCompactSerialization();
         assertTrue(token.endsWith("."), "an unsigned JWS");
-        TokenValidationResult result = issuer.verifyAccessToken(token);
-        assertFalse(result.valid());
+        TokenVerification result = issuer.verifyAccessToken(token);
+        assertFalse(result.isValid());
         assertTrue(result.error().contains("HS256"), result.error());
     }
 
@@ -208,7 +212,7 @@ class JWTIssuerTest {
     @Test
     void expiredTokenIsRejectedButAcceptedWithinLeeway() {
         String token = issuer.issueAccessToken("c", List.of(), null, Duration.ofSeconds(60));
-        assertTrue(issuerAt(NOW.plusSeconds(60 + 29), KEY).verifyAccessToken(token).valid(), "inside 30 s leeway");
+        assertTrue(issuerAt(NOW.plusSeconds(60 + 29), KEY).verifyAccessToken(token).isValid(), "inside 30 s leeway");
         assertInvalid(issuerAt(NOW.plusSeconds(60 + 31), KEY).verifyAccessToken(token), "expired");
         JWTIssuer strict = JWTIssuer.builder(ISS, AUD, KEY).clockLeeway(Duration.ZERO)
                 .clock(fixed(NOW.plusSeconds(60))).build();
@@ -218,7 +222,7 @@ class JWTIssuerTest {
     @Test
     void notYetValidTokenIsRejectedButAcceptedWithinLeeway() {
         String token = issuer.issueAccessToken("c", List.of());
-        assertTrue(issuerAt(NOW.minusSeconds(20), KEY).verifyAccessToken(token).valid(), "inside 30 s leeway");
+        assertTrue(issuerAt(NOW.minusSeconds(20), KEY).verifyAccessToken(token).isValid(), "inside 30 s leeway");
         assertInvalid(issuerAt(NOW.minusSeconds(120), KEY).verifyAccessToken(token), "not yet valid");
     }
 
@@ -227,7 +231,7 @@ class JWTIssuerTest {
     @Test
     void tokenForAnotherIssuerIsRejected() {
         JWTIssuer other = JWTIssuer.builder("https://evil.example.com", AUD, KEY).clock(fixed(NOW)).build();
-        TokenValidationResult result = issuer.verify(other.issueAccessToken("c", List.of()));
+        TokenVerification result = issuer.verify(other.issueAccessToken("c", List.of()));
         assertInvalid(result, "wrong issuer");
         assertTrue(result.error().contains(ISS), result.error());
     }
@@ -245,8 +249,8 @@ class JWTIssuerTest {
         assertInvalid(issuer.verifyAccessToken(refresh), "refresh token");
         assertInvalid(issuer.verifyRefreshToken(access), "access token");
         assertFalse(issuer.accessTokenVerifier().verify(refresh).isValid());
-        assertTrue(issuer.verify(access).valid());
-        assertTrue(issuer.verify(refresh).valid());
+        assertTrue(issuer.verify(access).isValid());
+        assertTrue(issuer.verify(refresh).isValid());
     }
 
     // ---- claims ------------------------------------------------------------------------------------------
@@ -259,8 +263,8 @@ class JWTIssuerTest {
         TokenRequest request = TokenRequest.of("client-1", List.of("read")).withSubject("user-1")
                 .withClaims(hostile);
         IssuedToken issued = issuer.issueAccessTokenWithInfo(request);
-        TokenValidationResult result = issuer.verifyAccessToken(issued.token());
-        assertTrue(result.valid(), result.error());
+        TokenVerification result = issuer.verifyAccessToken(issued.token());
+        assertTrue(result.isValid(), result.error());
         Map<String, Object> c = result.claims();
         assertEquals(ISS, c.get("iss"));
         assertEquals(AUD, c.get("aud"));
@@ -323,7 +327,7 @@ class JWTIssuerTest {
     void keyRotationVerifiesTokensOfThePreviousKeyWhileTheNewKeySigns() throws Exception {
         String old = issuer.issueRefreshToken("c", List.of("read"));
         JWTIssuer rotated = JWTIssuer.builder(ISS, AUD, OTHER_KEY).previousKey(KEY).clock(fixed(NOW)).build();
-        assertTrue(rotated.verifyRefreshToken(old).valid(), "old token still verifies");
+        assertTrue(rotated.verifyRefreshToken(old).isValid(), "old token still verifies");
         String fresh = rotated.issueAccessToken("c", List.of("read"));
         assertEquals(rotated.keyId(), header(fresh).get("kid"));
         assertNotEquals(issuer.keyId(), rotated.keyId());
@@ -332,7 +336,7 @@ class JWTIssuerTest {
         JWTIssuer named = JWTIssuer.builder(ISS, AUD, KEY).keyId("k1").clock(fixed(NOW)).build();
         JWTIssuer next = JWTIssuer.builder(ISS, AUD, OTHER_KEY).keyId("k2").previousKey("k1", KEY)
                 .clock(fixed(NOW)).build();
-        assertTrue(next.verifyAccessToken(named.issueAccessToken("c", List.of())).valid());
+        assertTrue(next.verifyAccessToken(named.issueAccessToken("c", List.of())).isValid());
         assertThrows(IllegalArgumentException.class,
                 () -> JWTIssuer.builder(ISS, AUD, OTHER_KEY).keyId("k1").previousKey("k1", KEY).build());
     }
@@ -413,8 +417,8 @@ class JWTIssuerTest {
         bad.add(issuer.issueAccessToken("c", List.of(), null, Duration.ofSeconds(1)));
         JWTIssuer later = issuerAt(NOW.plusSeconds(3600), KEY);
         for (String token : bad) {
-            TokenValidationResult result = later.verifyAccessToken(token);
-            assertFalse(result.valid(), token);
+            TokenVerification result = later.verifyAccessToken(token);
+            assertFalse(result.isValid(), token);
             assertTrue(result.claims().isEmpty());
             assertTrue(result.error().length() < 160, result.error());
             for (String part : token.split("\\.")) {
@@ -426,10 +430,11 @@ class JWTIssuerTest {
 
     @Test
     void resultAndIssuedTokenValuesGuardTheirInvariants() {
-        assertThrows(IllegalArgumentException.class, () -> new TokenValidationResult(true, Map.of(), "oops"));
-        assertThrows(IllegalArgumentException.class, () -> new TokenValidationResult(false, Map.of(), null));
-        assertThrows(IllegalArgumentException.class, () -> new TokenValidationResult(false, Map.of("a", 1), "x"));
-        assertEquals(Map.of(), TokenValidationResult.invalid("nope").claims());
+        AuthSession session = AuthSession.of("s", null, List.of(), Map.of("a", 1), null);
+        assertThrows(IllegalArgumentException.class, () -> new TokenVerification(session, "oops"));
+        assertThrows(IllegalArgumentException.class, () -> new TokenVerification(null, null));
+        assertEquals(Map.of("a", 1), TokenVerification.valid(session).claims(), "the claims are the session's");
+        assertEquals(Map.of(), TokenVerification.invalid("nope").claims());
         IssuedToken issued = issuer.issueAccessTokenWithInfo(TokenRequest.of("c", List.of()));
         assertFalse(issued.toString().contains(issued.token()), "toString leaves the token out");
         assertTrue(issued.toString().contains(issued.jti()));
@@ -443,7 +448,7 @@ class JWTIssuerTest {
             for (int i = 0; i < 400; i++) {
                 jtis.add(pool.submit(() -> {
                     IssuedToken t = issuer.issueAccessTokenWithInfo(TokenRequest.of("c", List.of("read")));
-                    assertTrue(issuer.verifyAccessToken(t.token()).valid());
+                    assertTrue(issuer.verifyAccessToken(t.token()).isValid());
                     return t.jti();
                 }));
             }
@@ -540,8 +545,8 @@ class JWTIssuerTest {
         return t;
     }
 
-    private static void assertInvalid(TokenValidationResult result, String reason) {
-        assertFalse(result.valid(), "expected a refusal containing '" + reason + "'");
+    private static void assertInvalid(TokenVerification result, String reason) {
+        assertFalse(result.isValid(), "expected a refusal containing '" + reason + "'");
         assertTrue(result.error().contains(reason), "error was: " + result.error());
     }
 }

@@ -190,7 +190,7 @@ class OAuthProxyTokenBindingTest {
         jws.setKey(new HmacKey(key));
         String forged = jws.getCompactSerialization();
         JWTIssuer sameKey = new JWTIssuer(claims.getIssuer(), claims.getAudience().get(0), key);
-        assertTrue(sameKey.verify(forged).valid(), "the forgery passes signature, issuer and audience checks");
+        assertTrue(sameKey.verify(forged).isValid(), "the forgery passes signature, issuer and audience checks");
         return forged;
     }
 }
