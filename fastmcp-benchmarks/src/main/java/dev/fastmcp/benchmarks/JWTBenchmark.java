@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class JwtBenchmark {
+public class JWTBenchmark {
 
     private JWTIssuer issuer;
     private String hs256Token;
