@@ -78,11 +78,12 @@ final class AuthorizeEndpoint {
         this.clients = clients;
         URI base = URI.create(ctx.baseUrl);
         this.ownOrigin = ProxyContext.normalize(base.getScheme() + "://" + base.getRawAuthority());
-        int perMinute = ctx.settings.authorizationRateLimit();
+        Limits limits = ctx.settings.limits();
+        int perMinute = limits.authorizationRateLimit();
         this.perAddress = perMinute == 0 ? null : new RegistrationLimiter(perMinute, Duration.ofMinutes(1),
                 RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
-        this.signIns = new PendingSignIns(ctx.settings.maxPendingAuthorizations(), ctx.settings.transactionTtl(),
-                ctx.store.storage(), Clock.systemUTC());
+        this.signIns = new PendingSignIns(limits.maxPendingAuthorizations(),
+                ctx.settings.lifetimes().transactionTtl(), ctx.store.storage(), Clock.systemUTC());
     }
 
     ServerResponse authorize(ServerRequest request) {
@@ -108,7 +109,7 @@ final class AuthorizeEndpoint {
             return ProxyHttp.errorPage(400, "Invalid redirect URI",
                     "The redirect URI is not registered for this application, so it will not be sent there.");
         }
-        List<String> patterns = ctx.settings.allowedRedirectUriPatterns();
+        List<String> patterns = ctx.settings.limits().allowedRedirectUriPatterns();
         if (patterns != null && !RedirectUris.matchesPattern(redirectUri, patterns)) {
             // registered before the patterns were narrowed (a persistent storage outlives configuration changes)
             return ProxyHttp.errorPage(400, "Invalid redirect URI",
@@ -123,13 +124,14 @@ final class AuthorizeEndpoint {
                         "Too many sign-ins were started; wait a minute and try again", 429);
             }
             clients.signInStarted(client);
-            if (ctx.settings.consentRequired() && consentRemembered(request, pending)) {
+            boolean consentRequired = ctx.settings.claimsAndConsent().consentRequired();
+            if (consentRequired && consentRemembered(request, pending)) {
                 return toUpstream(pending);
             }
             String transactionId = ProxyStore.randomValue(32);
             ctx.store.save(ProxyStore.TRANSACTION, transactionId, pending,
-                    ProxyContext.seconds(ctx.settings.transactionTtl()));
-            if (!ctx.settings.consentRequired()) {
+                    ProxyContext.seconds(ctx.settings.lifetimes().transactionTtl()));
+            if (!consentRequired) {
                 ProxyStore.PendingAuthorization taken = ctx.store.take(ProxyStore.TRANSACTION, transactionId,
                         ProxyStore.PendingAuthorization.class);
                 return toUpstream(taken);
@@ -212,7 +214,7 @@ final class AuthorizeEndpoint {
                     + " characters)", 400);
         }
         String source = requested != null ? requested : client.scope();
-        List<String> offered = ctx.settings.scopes();
+        List<String> offered = ctx.settings.options().scopes();
         if (source == null || source.isBlank()) {
             return offered;
         }
@@ -242,8 +244,8 @@ final class AuthorizeEndpoint {
                 ctx.consent.createCsrfToken(csrfSubject(transactionId, browser)));
         ConsentManager.HtmlResponse html = ctx.consent.createConsentResponse(page, providerName());
         return new ServerResponse(html.status(), html.headers(), html.bodyBytes()).addHeader("Set-Cookie",
-                ProxyHttp.setCookie(cookieName, browser, ProxyContext.seconds(ctx.settings.transactionTtl()),
-                        ctx.secure, "Strict"));
+                ProxyHttp.setCookie(cookieName, browser,
+                        ProxyContext.seconds(ctx.settings.lifetimes().transactionTtl()), ctx.secure, "Strict"));
     }
 
     /** What a consent page's CSRF token is bound to: the transaction and the browser's cookie. */
@@ -272,11 +274,12 @@ final class AuthorizeEndpoint {
     }
 
     private String providerName() {
-        if (ctx.settings.providerName() != null && !ctx.settings.providerName().isBlank()) {
-            return ctx.settings.providerName();
+        Upstream up = ctx.settings.upstream();
+        if (up.providerName() != null && !up.providerName().isBlank()) {
+            return up.providerName();
         }
         try {
-            return URI.create(ctx.settings.upstreamAuthorizationEndpoint()).getHost();
+            return URI.create(up.upstreamAuthorizationEndpoint()).getHost();
         } catch (RuntimeException e) {
             return null;
         }
@@ -351,17 +354,18 @@ final class AuthorizeEndpoint {
         }
         String upstreamState = ProxyStore.randomValue(32);
         String binding = ProxyStore.randomValue(32);
-        PKCEUtils.PKCEPair pkce = ctx.settings.forwardPkce() ? PKCEUtils.generatePair() : null;
+        Upstream up = ctx.settings.upstream();
+        PKCEUtils.PKCEPair pkce = up.forwardPkce() ? PKCEUtils.generatePair() : null;
         String nonce = ctx.settings.oidc(pending.scopes()) ? ProxyStore.randomValue(32) : null;
         ctx.store.save(ProxyStore.UPSTREAM_STATE, upstreamState,
                 new ProxyStore.UpstreamTransaction(pending, pkce == null ? null : pkce.verifier(),
                         ctx.store.hash(binding), nonce),
-                ProxyContext.seconds(ctx.settings.transactionTtl()));
+                ProxyContext.seconds(ctx.settings.lifetimes().transactionTtl()));
         signIns.stored(ctx.store.key(ProxyStore.UPSTREAM_STATE, upstreamState));
         Map<String, String> params = new LinkedHashMap<>();
-        ctx.settings.extraAuthorizationParams().forEach(params::put);
+        up.extraAuthorizationParams().forEach(params::put);
         params.put("response_type", "code");
-        params.put("client_id", ctx.settings.upstreamClientId());
+        params.put("client_id", up.upstreamClientId());
         params.put("redirect_uri", ctx.callbackUrl);
         params.put("state", upstreamState);
         params.put("scope", ctx.settings.upstreamScope(pending.scopes()));
@@ -372,13 +376,13 @@ final class AuthorizeEndpoint {
         if (nonce != null) {
             params.put("nonce", nonce);
         }
-        if (ctx.settings.forwardResource()) {
+        if (up.forwardResource()) {
             params.put("resource", ctx.resource);
         }
-        String location = ProxyHttp.withParams(ctx.settings.upstreamAuthorizationEndpoint(), params);
+        String location = ProxyHttp.withParams(up.upstreamAuthorizationEndpoint(), params);
         return ProxyHttp.redirect(location).withHeader("Set-Cookie", ProxyHttp.setCookie(
-                bindingCookieName(upstreamState), binding, ProxyContext.seconds(ctx.settings.transactionTtl()),
-                ctx.secure));
+                bindingCookieName(upstreamState), binding,
+                ProxyContext.seconds(ctx.settings.lifetimes().transactionTtl()), ctx.secure));
     }
 
     /** The callback took the upstream transaction of {@code upstreamState}: that sign-in is no longer pending. */

@@ -94,9 +94,10 @@ final class CallbackEndpoint {
             }
         }
         UpstreamIdentity identity = null;
-        if (ctx.settings.identityResolver() != null) {
+        UpstreamIdentityResolver resolver = ctx.settings.hooks().identityResolver();
+        if (resolver != null) {
             try {
-                identity = ctx.settings.identityResolver().resolve(upstream, idClaims, ctx.api);
+                identity = resolver.resolve(upstream, idClaims, ctx.api);
             } catch (UpstreamApiException | RuntimeException e) {
                 LOG.warn("OAuth callback refused: the user's identity could not be read from the identity provider "
                         + "({})", e instanceof UpstreamApiException ? e.getMessage() : e.getClass().getSimpleName());
@@ -113,7 +114,7 @@ final class CallbackEndpoint {
         ctx.store.save(ProxyStore.CODE, ourCode, new ProxyStore.CodeRecord(pending.clientId(), pending.redirectUri(),
                 pending.redirectUriGiven(), pending.codeChallenge(), granted(pending.scopes(), upstream.scope()), upstreamId,
                 record == null ? null : record.subject(), false, null, null),
-                ProxyContext.seconds(ctx.settings.authorizationCodeTtl()));
+                ProxyContext.seconds(ctx.settings.lifetimes().authorizationCodeTtl()));
         Map<String, String> params = new LinkedHashMap<>();
         params.put("code", ourCode);
         params.put("state", pending.state());
@@ -126,7 +127,8 @@ final class CallbackEndpoint {
      * answer's {@code scope}, space- or comma-separated), unless {@code limitScopesToUpstreamGrant(false)}.
      */
     private List<String> granted(List<String> requested, String upstreamScope) {
-        if (!ctx.settings.limitScopesToUpstreamGrant() || upstreamScope == null || upstreamScope.isBlank()) {
+        boolean limit = ctx.settings.claimsAndConsent().limitScopesToUpstreamGrant();
+        if (!limit || upstreamScope == null || upstreamScope.isBlank()) {
             return requested;
         }
         Set<String> granted = Set.of(upstreamScope.trim().split("[\\s,]+"));

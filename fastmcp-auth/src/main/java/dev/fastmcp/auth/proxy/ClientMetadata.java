@@ -38,7 +38,7 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
      * client (TypeScript and Python SDKs, MCP Inspector) sends {@code Content-Type: application/json}; another
      * content type is refused rather than guessed at.
      */
-    static ClientMetadata read(ServerRequest request, ProxySettings settings) throws OAuthError {
+    static ClientMetadata read(ServerRequest request, ProxyOptions options) throws OAuthError {
         if (!isJson(request.header("content-type"))) {
             throw metadata("The registration request must be a JSON object sent with Content-Type: "
                     + "application/json (RFC 7591 §3.1)");
@@ -58,16 +58,16 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
         if (body == null || !body.isObject()) {
             throw metadata("The body must be a JSON object");
         }
-        return of(body, settings);
+        return of(body, options);
     }
 
-    private static ClientMetadata of(JsonNode body, ProxySettings settings) throws OAuthError {
+    private static ClientMetadata of(JsonNode body, ProxyOptions options) throws OAuthError {
         List<String> redirectUris = strings(body.get("redirect_uris"), "redirect_uris", MAX_REDIRECT_URIS);
         if (redirectUris.isEmpty()) {
             throw metadata("redirect_uris is required: list the URIs that receive the authorization code");
         }
         for (String uri : redirectUris) {
-            checkRedirectUri(uri, settings);
+            checkRedirectUri(uri, options.limits());
         }
         String method = text(body.get("token_endpoint_auth_method"), "token_endpoint_auth_method", 50);
         method = method == null ? "client_secret_basic" : method;
@@ -87,9 +87,9 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
             throw metadata("response_types may hold only code");
         }
         String scope = text(body.get("scope"), "scope", MAX_SCOPE_CHARS);
-        if (scope != null && !settings.scopes().isEmpty()) {
+        if (scope != null && !options.scopes().isEmpty()) {
             for (String s : scope.trim().split("\\s+")) {
-                if (!s.isEmpty() && !settings.scopes().contains(s)) {
+                if (!s.isEmpty() && !options.scopes().contains(s)) {
                     throw metadata("scope '" + ProxyHttp.safe(s) + "' is not offered by this server");
                 }
             }
@@ -99,7 +99,7 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
                 List.copyOf(responseTypes), scope, name);
     }
 
-    private static void checkRedirectUri(String uri, ProxySettings settings) throws OAuthError {
+    private static void checkRedirectUri(String uri, Limits limits) throws OAuthError {
         if (uri.length() > MAX_REDIRECT_URI_CHARS) {
             throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "...' has "
                     + uri.length() + " characters; at most " + MAX_REDIRECT_URI_CHARS + " are accepted", 400);
@@ -109,7 +109,7 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
             throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' " + problem,
                     400);
         }
-        List<String> patterns = settings.allowedRedirectUriPatterns();
+        List<String> patterns = limits.allowedRedirectUriPatterns();
         if (patterns != null && !RedirectUris.matchesPattern(uri, patterns)) {
             throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "' is not "
                     + "allowed by this server (allowedRedirectUriPatterns)", 400);

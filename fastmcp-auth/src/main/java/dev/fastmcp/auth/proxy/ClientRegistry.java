@@ -44,8 +44,8 @@ final class ClientRegistry {
     ClientRegistry(ProxyContext ctx) {
         this.ctx = ctx;
         this.clock = Clock.systemUTC();
-        this.unused = new UnusedRegistrations(ctx.settings.maxUnusedRegistrations());
-        int perMinute = ctx.settings.registrationRateLimit();
+        this.unused = new UnusedRegistrations(ctx.settings.limits().maxUnusedRegistrations());
+        int perMinute = ctx.settings.limits().registrationRateLimit();
         this.limiter = perMinute == 0 ? null : new RegistrationLimiter(perMinute, RegistrationLimiter.DEFAULT_WINDOW,
                 RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, clock);
     }
@@ -53,8 +53,9 @@ final class ClientRegistry {
     ServerResponse register(ServerRequest request) {
         if (limiter != null && !limiter.tryAcquire(request.remoteAddress())) {
             // The name of the TypeScript SDK's error for the same limit; RFC 7591 defines none.
-            long retryAfter = Math.max(1, (RegistrationLimiter.DEFAULT_WINDOW.getSeconds()
-                    + ctx.settings.registrationRateLimit() - 1) / ctx.settings.registrationRateLimit());
+            int perMinute = ctx.settings.limits().registrationRateLimit();
+            long retryAfter = Math.max(1, (RegistrationLimiter.DEFAULT_WINDOW.getSeconds() + perMinute - 1)
+                    / perMinute);
             return ProxyHttp.error(new OAuthError("too_many_requests", "Too many client registrations from this "
                     + "address; retry later", 429)).withHeader("Retry-After", Long.toString(retryAfter));
         }
@@ -66,7 +67,7 @@ final class ClientRegistry {
     }
 
     private Map<String, Object> registerOrThrow(ServerRequest request) throws OAuthError {
-        ClientMetadata metadata = ClientMetadata.read(request, ctx.settings);
+        ClientMetadata metadata = ClientMetadata.read(request, ctx.settings.options());
         String clientId = ProxyStore.randomValue(16);
         String secret = metadata.authMethod().equals("none") ? null : ProxyStore.randomValue(32);
         long now = clock.millis();
@@ -89,9 +90,9 @@ final class ClientRegistry {
      * {@code registrationTtl} of registering still gets its token.
      */
     private long unusedTtlSeconds() {
-        ProxySettings s = ctx.settings;
-        return ProxyContext.seconds(s.registrationTtl()) + 2 * ProxyContext.seconds(s.transactionTtl())
-                + ProxyContext.seconds(s.authorizationCodeTtl());
+        Lifetimes l = ctx.settings.lifetimes();
+        return ProxyContext.seconds(l.registrationTtl()) + 2 * ProxyContext.seconds(l.transactionTtl())
+                + ProxyContext.seconds(l.authorizationCodeTtl());
     }
 
     /**
@@ -109,7 +110,7 @@ final class ClientRegistry {
             nextEvictionWarning = now + EVICTION_WARNING_INTERVAL_MILLIS;
             LOG.warn("OAuthProxy: more than {} client registrations without a token; the least recently used are "
                     + "deleted (maxUnusedRegistrations). Many registrations are coming in: a flood, or many new "
-                    + "clients at once", ctx.settings.maxUnusedRegistrations());
+                    + "clients at once", ctx.settings.limits().maxUnusedRegistrations());
         }
     }
 
@@ -138,7 +139,7 @@ final class ClientRegistry {
     }
 
     private long usedTtlSeconds() {
-        return ProxyContext.seconds(ctx.settings.refreshTokenTtl()) + 86_400;
+        return ProxyContext.seconds(ctx.settings.lifetimes().refreshTokenTtl()) + 86_400;
     }
 
     /**

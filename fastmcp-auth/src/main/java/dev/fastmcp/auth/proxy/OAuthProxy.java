@@ -53,7 +53,7 @@ public final class OAuthProxy implements AuthProvider {
 
     OAuthProxy(ProxySettings settings) {
         this.settings = settings;
-        this.store = new ProxyStore(settings.storage(), settings.storageKeyHashKey());
+        this.store = new ProxyStore(settings.keys().storage(), settings.keys().keyHash());
     }
 
     /** Starts a configuration with the provider's endpoints and credentials; see {@link Builder} for the rest. */
@@ -63,9 +63,9 @@ public final class OAuthProxy implements AuthProvider {
 
     @Override
     public synchronized void configure(ServerUrls urls) {
-        if (settings.baseUrl() != null
-                && !ProxyContext.normalize(settings.baseUrl()).equals(ProxyContext.normalize(urls.baseUrl()))) {
-            throw new IllegalStateException("OAuthProxy baseUrl '" + settings.baseUrl() + "' differs from the server's "
+        String baseUrl = settings.options().baseUrl();
+        if (baseUrl != null && !ProxyContext.normalize(baseUrl).equals(ProxyContext.normalize(urls.baseUrl()))) {
+            throw new IllegalStateException("OAuthProxy baseUrl '" + baseUrl + "' differs from the server's "
                     + "base URL '" + urls.baseUrl() + "'; set the same URL on both, or leave it off the proxy");
         }
         ProxyContext ctx = new ProxyContext(settings, store, urls);
@@ -116,7 +116,7 @@ public final class OAuthProxy implements AuthProvider {
         if (r != null) {
             return r.ctx().baseUrl;
         }
-        String base = settings.baseUrl();
+        String base = settings.options().baseUrl();
         if (base == null) {
             throw new IllegalStateException("OAuthProxy metadata needs the server's public URL: give baseUrl(...) to "
                     + "the proxy's options (options(o -> o.baseUrl(url))) to read it before the server starts, or "
@@ -130,7 +130,7 @@ public final class OAuthProxy implements AuthProvider {
 
     @Override
     public List<String> scopesSupported() {
-        return settings.scopes();
+        return settings.options().scopes();
     }
 
     /**
@@ -141,7 +141,7 @@ public final class OAuthProxy implements AuthProvider {
      */
     @Override
     public Map<String, Object> authorizationServerMetadata() {
-        return ProxyMetadata.document(issuerUrl(), settings.scopes());
+        return ProxyMetadata.document(issuerUrl(), settings.options().scopes());
     }
 
     /** The seed's name for {@link #authorizationServerMetadata()}. */
@@ -161,7 +161,7 @@ public final class OAuthProxy implements AuthProvider {
                 new HttpRoute("GET", "/oauth/authorize", r.authorize()::authorize).withMaxBodyBytes(form),
                 new HttpRoute("GET", "/oauth/consent", r.authorize()::showConsent).withMaxBodyBytes(form),
                 new HttpRoute("POST", "/oauth/consent", r.authorize()::decide).withMaxBodyBytes(form),
-                new HttpRoute("GET", settings.redirectPath(), r.callback()::callback).withMaxBodyBytes(form),
+                new HttpRoute("GET", settings.options().redirectPath(), r.callback()::callback).withMaxBodyBytes(form),
                 HttpRoute.publicCors("POST", "/oauth/token", r.token()::token).withMaxBodyBytes(form),
                 HttpRoute.publicCors("POST", "/oauth/revoke", r.token()::revoke).withMaxBodyBytes(form));
     }
@@ -182,13 +182,13 @@ public final class OAuthProxy implements AuthProvider {
 
     /** The storage holding the proxy's state (the encrypting wrapper when encryption is on). */
     TokenStorage storage() {
-        return settings.storage();
+        return settings.keys().storage();
     }
 
     @Override
     public String toString() {
-        return "OAuthProxy[upstream=" + settings.upstreamAuthorizationEndpoint() + ", redirectPath="
-                + settings.redirectPath() + "]";
+        return "OAuthProxy[upstream=" + settings.upstream().upstreamAuthorizationEndpoint() + ", redirectPath="
+                + settings.options().redirectPath() + "]";
     }
 
     /**

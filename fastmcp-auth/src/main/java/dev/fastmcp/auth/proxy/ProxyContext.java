@@ -37,24 +37,26 @@ final class ProxyContext {
         this.baseUrl = urls.baseUrl();
         this.basePath = urls.basePath() == null ? "" : urls.basePath();
         this.resource = urls.resource();
-        this.callbackUrl = baseUrl + settings.redirectPath();
+        this.callbackUrl = baseUrl + settings.options().redirectPath();
         this.secure = baseUrl.startsWith("https:");
-        this.issuer = JWTIssuer.builder(baseUrl, resource, settings.jwtSigningKey())
-                .accessTokenTtl(settings.accessTokenTtl())
-                .refreshTokenTtl(settings.refreshTokenTtl())
+        Lifetimes lifetimes = settings.lifetimes();
+        this.issuer = JWTIssuer.builder(baseUrl, resource, settings.keys().signing())
+                .accessTokenTtl(lifetimes.accessTokenTtl())
+                .refreshTokenTtl(lifetimes.refreshTokenTtl())
                 .build();
-        this.consent = ConsentManager.builder(settings.consentSigningKey())
-                .csrfTokenTtl(settings.transactionTtl())
+        this.consent = ConsentManager.builder(settings.keys().consent())
+                .csrfTokenTtl(lifetimes.transactionTtl())
                 .build();
-        this.upstream = new UpstreamClient(settings.upstreamTokenEndpoint(), settings.upstreamRevocationEndpoint(),
-                settings.upstreamClientId(), settings.upstreamClientSecret(), settings.upstreamBasicAuth(),
-                settings.upstreamTimeout(), upstreamTokenParams(settings, resource));
-        this.api = new UpstreamApi(settings.upstreamTimeout());
+        Upstream up = settings.upstream();
+        this.upstream = new UpstreamClient(up.upstreamTokenEndpoint(), up.upstreamRevocationEndpoint(),
+                up.upstreamClientId(), up.upstreamClientSecret(), up.basicAuth(), up.upstreamTimeout(),
+                upstreamTokenParams(up, resource));
+        this.api = new UpstreamApi(up.upstreamTimeout());
     }
 
-    private static Map<String, String> upstreamTokenParams(ProxySettings settings, String resource) {
-        Map<String, String> params = new LinkedHashMap<>(settings.extraTokenParams());
-        if (settings.forwardResource()) {
+    private static Map<String, String> upstreamTokenParams(Upstream up, String resource) {
+        Map<String, String> params = new LinkedHashMap<>(up.extraTokenParams());
+        if (up.forwardResource()) {
             params.put("resource", resource);
         }
         return params;
@@ -113,7 +115,7 @@ final class ProxyContext {
         if ((scheme.equals("http") || scheme.equals("https")) && Loopback.isLoopbackHost(uri.getHost())) {
             return true;
         }
-        var patterns = settings.allowedRedirectUriPatterns();
+        var patterns = settings.limits().allowedRedirectUriPatterns();
         return patterns != null && RedirectUris.matchesPattern(redirectUri, patterns);
     }
 

@@ -2,67 +2,51 @@ package dev.fastmcp.auth.proxy;
 
 import dev.fastmcp.TokenVerifier;
 import dev.fastmcp.auth.jwt.JWKSVerifier;
-import dev.fastmcp.auth.storage.TokenStorage;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The checked configuration of an {@link OAuthProxy}, keys resolved. */
-record ProxySettings(
-        String upstreamAuthorizationEndpoint,
-        String upstreamTokenEndpoint,
-        String upstreamClientId,
-        String upstreamClientSecret,
-        boolean upstreamBasicAuth,
-        String upstreamRevocationEndpoint,
-        String baseUrl,
-        String redirectPath,
-        List<String> scopes,
-        boolean forwardPkce,
-        boolean consentRequired,
-        byte[] jwtSigningKey,
-        byte[] consentSigningKey,
-        byte[] storageKeyHashKey,
-        TokenStorage storage,
-        Duration transactionTtl,
-        Duration authorizationCodeTtl,
-        Duration accessTokenTtl,
-        Duration refreshTokenTtl,
-        Duration registrationTtl,
-        Duration upstreamTimeout,
-        Map<String, String> extraAuthorizationParams,
-        Map<String, String> extraTokenParams,
-        Duration refreshGracePeriod,
-        List<String> allowedRedirectUriPatterns,
-        ClaimsPassthrough claimsPassthrough,
-        int registrationRateLimit,
-        int maxUnusedRegistrations,
-        int authorizationRateLimit,
-        int maxPendingAuthorizations,
-        boolean forwardResource,
-        boolean limitScopesToUpstreamGrant,
-        String providerName,
-        TokenVerifier idTokenVerifier,
-        TokenVerifier upstreamTokenVerifier,
-        UpstreamIdentityResolver identityResolver,
-        Function<ProxySession, ? extends ProxySession> sessionFactory,
-        UnaryOperator<List<String>> upstreamScopes) {
+/**
+ * The configuration of an {@link OAuthProxy} as built: the upstream and the option groups as given (each group
+ * keeps its own defaults), the preset's hooks, and what the build derived from them.
+ *
+ * @param upstream the provider
+ * @param options the proxy's options
+ * @param hooks how a preset adapts the proxy; its ID token verifier is resolved into {@link #idTokenVerifier}
+ * @param keys the resolved keys and the (encrypting) storage
+ * @param idTokenVerifier the verifier of the provider's ID tokens: the preset's, else one for the upstream issuer;
+ *        null when ID tokens are not verified
+ * @param upstreamTokenVerifier the verifier of the provider's access tokens at {@code /mcp}; null with token swap
+ */
+record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks, ProxyKeys keys,
+        TokenVerifier idTokenVerifier, TokenVerifier upstreamTokenVerifier) {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthProxy.class);
 
+    /** The lifetimes of sign-ins, codes, tokens and registrations. */
+    Lifetimes lifetimes() {
+        return options.lifetimes();
+    }
+
+    /** The limits and hardening against strangers. */
+    Limits limits() {
+        return options.limits();
+    }
+
+    /** The consent page and the claims of our tokens. */
+    ClaimsAndConsent claimsAndConsent() {
+        return options.claimsAndConsent();
+    }
+
     /** The {@code scope} of the upstream authorization request for the scopes a client was granted; null for none. */
     String upstreamScope(List<String> granted) {
-        List<String> mapped = upstreamScopes == null ? granted : upstreamScopes.apply(granted);
+        List<String> mapped = hooks.upstreamScopes() == null ? granted : hooks.upstreamScopes().apply(granted);
         return mapped == null || mapped.isEmpty() ? null : String.join(" ", mapped);
     }
 
     /** The session handed to tools: {@code base}, or the preset's typed session built from it. */
     ProxySession session(ProxySession base) {
-        return sessionFactory == null ? base : sessionFactory.apply(base);
+        return hooks.sessionFactory() == null ? base : hooks.sessionFactory().apply(base);
     }
 
     /** Whether the upstream request for {@code scopes} is an OpenID Connect one whose ID token is verified. */
@@ -109,8 +93,7 @@ record ProxySettings(
         if (up.upstreamIssuer() != null && up.upstreamJwksUri() == null) {
             Upstream.requireUrl("upstreamIssuer (discovered from, without upstreamJwksUri)", up.upstreamIssuer(), true);
         }
-        ClaimsAndConsent cc = o.claimsAndConsent();
-        if (!cc.consentRequired()) {
+        if (!o.claimsAndConsent().consentRequired()) {
             LOG.warn("OAuthProxy: consentRequired(false). Any client that registers here can now get a user's "
                     + "authorization at the provider without the user seeing which client asks (the confused-deputy "
                     + "attack: this server uses one static client id upstream). The MCP specification requires "
@@ -122,18 +105,6 @@ record ProxySettings(
                 ? new DiscoveredIdTokenVerifier(up.upstreamIssuer(), up.upstreamClientId(), up.upstreamTimeout())
                 : JWKSVerifier.builder(up.upstreamJwksUri()).issuer(up.upstreamIssuer())
                         .audience(up.upstreamClientId()).timeout(up.upstreamTimeout()).build();
-        Lifetimes l = o.lifetimes();
-        Limits lim = o.limits();
-        return new ProxySettings(up.upstreamAuthorizationEndpoint(), up.upstreamTokenEndpoint(),
-                up.upstreamClientId(), up.upstreamClientSecret(), up.basicAuth(), up.upstreamRevocationEndpoint(),
-                o.baseUrl(), o.redirectPath(), o.scopes(), up.forwardPkce(), cc.consentRequired(), keys.signing(),
-                keys.consent(), keys.keyHash(), keys.storage(), l.transactionTtl(), l.authorizationCodeTtl(),
-                l.accessTokenTtl(), l.refreshTokenTtl(), l.registrationTtl(), up.upstreamTimeout(),
-                up.extraAuthorizationParams(), up.extraTokenParams(), l.refreshGracePeriod(),
-                lim.allowedRedirectUriPatterns(), cc.customClaimsPassthrough(), lim.registrationRateLimit(),
-                lim.maxUnusedRegistrations(), lim.authorizationRateLimit(), lim.maxPendingAuthorizations(),
-                up.forwardResource(), cc.limitScopesToUpstreamGrant(), up.providerName(), idTokenVerifier,
-                tokenSwap ? null : upstreamTokenVerifier, hooks.identityResolver(), hooks.sessionFactory(),
-                hooks.upstreamScopes());
+        return new ProxySettings(up, o, hooks, keys, idTokenVerifier, upstreamTokenVerifier);
     }
 }

@@ -66,7 +66,7 @@ final class TokenEndpoint {
         if (code == null || code.isEmpty() || code.length() > 200) {
             throw OAuthError.invalidRequest("code is required");
         }
-        long ttl = ProxyContext.seconds(ctx.settings.authorizationCodeTtl());
+        long ttl = ProxyContext.seconds(ctx.settings.lifetimes().authorizationCodeTtl());
         ProxyStore.CodeRecord rec = ctx.store.take(ProxyStore.CODE, code, ProxyStore.CodeRecord.class);
         if (rec == null) {
             throw OAuthError.invalidGrant("The authorization code is invalid or expired");
@@ -142,7 +142,7 @@ final class TokenEndpoint {
         String requestedScope = form.get("scope");
         // Claim the rotation of this token (atomic across instances). A duplicate of a rotation in progress
         // waits for its result; one of a finished rotation within the grace period gets the same pair.
-        long claimSeconds = 2 * ProxyContext.seconds(ctx.settings.upstreamTimeout()) + 5;
+        long claimSeconds = 2 * ProxyContext.seconds(ctx.settings.upstream().upstreamTimeout()) + 5;
         long deadline = System.nanoTime() + claimSeconds * 1_000_000_000L;
         boolean claimed;
         while (!(claimed = ctx.store.saveIfAbsent(ProxyStore.ROTATION, jti,
@@ -240,7 +240,7 @@ final class TokenEndpoint {
         TokenService.Issued issued = tokens.issue(client, m.upstreamId(), m.subject(), scopes);
         ctx.store.save(ProxyStore.REFRESH, jti, new ProxyStore.RefreshMapping(m.clientId(), m.upstreamId(), m.subject(),
                 m.scopes(), m.accessJti(), true, issued.accessJti(), issued.refreshJti()), remaining);
-        long grace = ctx.settings.refreshGracePeriod().getSeconds();
+        long grace = ctx.settings.lifetimes().refreshGracePeriod().getSeconds();
         if (claimed && grace > 0) {
             ctx.store.save(ProxyStore.ROTATION, jti, new ProxyStore.Rotation(client.clientId(), requestedScope,
                     issued.body(), issued.refreshJti(), requester), grace);

@@ -72,8 +72,8 @@ final class TokenService {
     }
 
     private long upstreamTtl() {
-        return Math.max(ProxyContext.seconds(ctx.settings.refreshTokenTtl()),
-                ProxyContext.seconds(ctx.settings.accessTokenTtl()));
+        Lifetimes l = ctx.settings.lifetimes();
+        return Math.max(ProxyContext.seconds(l.refreshTokenTtl()), ProxyContext.seconds(l.accessTokenTtl()));
     }
 
     private static ProxyStore.UpstreamRecord record(UpstreamTokens t, String subject, Map<String, Object> claims,
@@ -118,7 +118,8 @@ final class TokenService {
             return null;
         }
         if (current.refreshToken() == null) {
-            return recheckUnknownExpiry && current.expiresAt() == null && ctx.settings.identityResolver() != null
+            boolean resolved = ctx.settings.hooks().identityResolver() != null;
+            return recheckUnknownExpiry && current.expiresAt() == null && resolved
                     ? recheckIdentity(upstreamId, current) : current;
         }
         boolean expired = current.tokens().isExpired(Instant.now(), UPSTREAM_EXPIRY_SKEW_SECONDS);
@@ -153,7 +154,7 @@ final class TokenService {
             throws UpstreamClient.UpstreamException {
         UpstreamIdentity identity;
         try {
-            identity = ctx.settings.identityResolver().resolve(current.tokens(), null, ctx.api);
+            identity = ctx.settings.hooks().identityResolver().resolve(current.tokens(), null, ctx.api);
         } catch (UpstreamApiException e) {
             if (e.tokenRejected()) {
                 ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
@@ -202,7 +203,7 @@ final class TokenService {
         ctx.store.save(ProxyStore.ACCESS, access.jti(),
                 new ProxyStore.AccessMapping(client.clientId(), upstreamId, subject, scopes,
                         ctx.store.hash(access.token())),
-                ProxyContext.seconds(ctx.settings.accessTokenTtl()) + 60);
+                ProxyContext.seconds(ctx.settings.lifetimes().accessTokenTtl()) + 60);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", access.token());
         body.put("token_type", "Bearer");
@@ -216,7 +217,7 @@ final class TokenService {
             refreshJti = refresh.jti();
             ctx.store.save(ProxyStore.REFRESH, refreshJti, new ProxyStore.RefreshMapping(client.clientId(), upstreamId,
                     subject, scopes, access.jti(), false, null, null),
-                    ProxyContext.seconds(ctx.settings.refreshTokenTtl()) + 60);
+                    ProxyContext.seconds(ctx.settings.lifetimes().refreshTokenTtl()) + 60);
             body.put("refresh_token", refresh.token());
         }
         return new Issued(body, access.jti(), refreshJti);
@@ -228,8 +229,8 @@ final class TokenService {
      */
     private Map<String, Object> passedClaims(String upstreamId) {
         ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
-        return u == null ? Map.of()
-                : ctx.settings.claimsPassthrough().extract(u.accessToken(), u.idToken(), u.identityClaims());
+        ClaimsPassthrough passthrough = ctx.settings.claimsAndConsent().customClaimsPassthrough();
+        return u == null ? Map.of() : passthrough.extract(u.accessToken(), u.idToken(), u.identityClaims());
     }
 
     /**
@@ -254,7 +255,7 @@ final class TokenService {
         if (u.refreshToken() != null) {
             String refresh = ProxyStore.randomValue(32);
             ctx.store.save(ProxyStore.PASS_REFRESH, refresh, new ProxyStore.PassRefresh(clientId, upstreamId),
-                    ProxyContext.seconds(ctx.settings.refreshTokenTtl()));
+                    ProxyContext.seconds(ctx.settings.lifetimes().refreshTokenTtl()));
             body.put("refresh_token", refresh);
         } else {
             ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
@@ -287,7 +288,8 @@ final class TokenService {
                 ctx.store.delete(ProxyStore.UPSTREAM, p.upstreamId());
                 throw OAuthError.invalidGrant("The sign-in with the identity provider has ended; sign in again");
             }
-            ctx.store.save(ProxyStore.PASS_REFRESH, token, p, ProxyContext.seconds(ctx.settings.refreshTokenTtl()));
+            ctx.store.save(ProxyStore.PASS_REFRESH, token, p,
+                    ProxyContext.seconds(ctx.settings.lifetimes().refreshTokenTtl()));
             throw OAuthError.temporarilyUnavailable();
         }
         Issued issued = passUpstream(p.upstreamId(), client.clientId());
