@@ -4,12 +4,7 @@ import dev.fastmcp.auth.internal.Html;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,9 +35,12 @@ final class ConsentPage {
             ".deny{background:#fff;color:#111827;border:1px solid #d1d5db}",
             ".approve{background:#1d4ed8;color:#fff;border:1px solid #1d4ed8}");
 
-    /** A hash source lets the browser apply exactly this stylesheet and nothing injected. */
-    private static final String CSP = "default-src 'none'; style-src 'sha256-" + sha256Base64(CSS)
-            + "'; frame-ancestors 'none'; base-uri 'none'";
+    /**
+     * The referrer policy is {@code same-origin}, not {@code no-referrer}: under {@code no-referrer} browsers send
+     * {@code Origin: null} with the form's POST, which the server's Origin check refuses; {@code same-origin} still
+     * sends no referrer to the provider or the client.
+     */
+    private static final Html.Page PAGE = new Html.Page(CSS, "same-origin");
 
     private static final Map<String, String> SCOPE_LABELS = Map.of(
             "openid", "Verify your identity",
@@ -54,44 +52,30 @@ final class ConsentPage {
     }
 
     /**
-     * The security headers of the page. The CSP has no {@code form-action}: browsers enforce it on every hop of
-     * the redirect chain that follows the POST, which blocks the final hop to custom schemes such as
-     * {@code claude://} or {@code cursor://}. The referrer policy is {@code same-origin}, not {@code no-referrer}:
-     * under {@code no-referrer} browsers send {@code Origin: null} with the form's POST, which the server's
-     * Origin check refuses; {@code same-origin} still sends no referrer to the provider or the client.
+     * The security headers of the page (see {@link Html.Page}: its CSP has no {@code form-action}, so the redirect
+     * to a custom scheme such as {@code claude://} or {@code cursor://} after the POST is not blocked).
      */
     static Map<String, String> headers() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "text/html; charset=utf-8");
-        headers.put("Cache-Control", "no-store");
+        Map<String, String> headers = PAGE.headers();
         headers.put("Pragma", "no-cache");
-        headers.put("X-Frame-Options", "DENY");
-        headers.put("X-Content-Type-Options", "nosniff");
-        headers.put("Referrer-Policy", "same-origin");
-        headers.put("Content-Security-Policy", CSP);
         return Collections.unmodifiableMap(headers);
     }
 
     static String render(ConsentManager.ConsentRequest request, String providerName) {
-        String name = text(truncate(request.displayName()));
-        String host = text(destination(request.redirectUri()));
+        String name = Html.text(truncate(request.displayName()));
+        String host = Html.text(destination(request.redirectUri()));
         StringBuilder html = new StringBuilder(4096);
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<meta name=\"referrer\" content=\"same-origin\">\n")
-                .append("<title>Authorize ").append(name).append("</title>\n")
-                .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
-                .append("<h1>Authorize <bdi>").append(name).append("</bdi>?</h1>\n")
+        html.append("<h1>Authorize <bdi>").append(name).append("</bdi>?</h1>\n")
                 .append("<p><strong><bdi>").append(name)
                 .append("</bdi></strong> is asking to use this MCP server on your behalf.");
         if (providerName != null && !providerName.isBlank()) {
-            html.append(" You will sign in with <strong>").append(text(providerName)).append("</strong> next.");
+            html.append(" You will sign in with <strong>").append(Html.text(providerName)).append("</strong> next.");
         }
-        html.append("</p>\n<p class=\"muted\">Client ID: <code>").append(text(request.clientId()))
+        html.append("</p>\n<p class=\"muted\">Client ID: <code>").append(Html.text(request.clientId()))
                 .append("</code></p>\n")
                 .append("<div class=\"dest\">\n<p class=\"muted\">After you decide, your browser goes to</p>\n")
                 .append("<p class=\"host\">").append(host).append("</p>\n")
-                .append("<p class=\"muted\"><code>").append(text(request.redirectUri())).append("</code></p>\n")
+                .append("<p class=\"muted\"><code>").append(Html.text(request.redirectUri())).append("</code></p>\n")
                 .append("</div>\n<h2>Requested access</h2>\n");
         appendScopes(html, request.scopes());
         html.append("<form method=\"post\" action=\"").append(Html.escape(request.formAction())).append("\">\n")
@@ -107,8 +91,8 @@ final class ConsentPage {
                 .append("\" value=\"").append(ConsentManager.ACTION_APPROVE).append("\">Approve</button>\n")
                 .append("</div>\n</form>\n")
                 .append("<p class=\"muted\">Approve only if you started this sign-in yourself and you recognise <strong>")
-                .append(host).append("</strong>.</p>\n</main>\n</body>\n</html>\n");
-        return html.toString();
+                .append(host).append("</strong>.</p>\n");
+        return PAGE.render("Authorize " + name, html.toString());
     }
 
     private static void appendScopes(StringBuilder html, List<String> scopes) {
@@ -119,9 +103,9 @@ final class ConsentPage {
         html.append("<ul>\n");
         for (String scope : scopes) {
             String label = scopeLabel(scope);
-            html.append("<li>").append(text(label));
+            html.append("<li>").append(Html.text(label));
             if (!label.equals(scope)) {
-                html.append("<code>").append(text(scope)).append("</code>");
+                html.append("<code>").append(Html.text(scope)).append("</code>");
             }
             html.append("</li>\n");
         }
@@ -227,28 +211,4 @@ final class ConsentPage {
         return name.substring(0, name.offsetByCodePoints(0, MAX_NAME_CHARS)) + "\u2026";
     }
 
-    /**
-     * Escapes display text after replacing control and bidirectional-override characters, which could hide or
-     * reorder what the user reads (e.g. make {@code evil.com} read as {@code moc.live}).
-     */
-    static String text(String value) {
-        StringBuilder clean = new StringBuilder(value.length());
-        value.codePoints().forEach(c -> clean.appendCodePoint(isDeceptive(c) ? 0xFFFD : c));
-        return Html.escape(clean.toString());
-    }
-
-    private static boolean isDeceptive(int c) {
-        return Character.isISOControl(c)
-                || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
-                || c == 0x200E || c == 0x200F || c == 0x061C;
-    }
-
-    private static String sha256Base64(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JRE", e);
-        }
-    }
 }

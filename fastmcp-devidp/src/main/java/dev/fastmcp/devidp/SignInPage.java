@@ -1,10 +1,6 @@
 package dev.fastmcp.devidp;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.LinkedHashMap;
+import dev.fastmcp.auth.internal.Html;
 import java.util.List;
 import java.util.Map;
 
@@ -50,44 +46,32 @@ final class SignInPage {
             ".cancel{background:#fff;color:#111827;border:1px solid #d1d5db}",
             ".submit{background:#1d4ed8;color:#fff;border:1px solid #1d4ed8}");
 
-    private static final String CSP = "default-src 'none'; style-src 'sha256-" + sha256Base64(CSS)
-            + "'; frame-ancestors 'none'; base-uri 'none'";
+    private static final Html.Page PAGE = new Html.Page(CSS, "no-referrer");
 
     private SignInPage() {
     }
 
     /** The security headers of the page. */
     static Map<String, String> headers() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "text/html; charset=utf-8");
-        headers.put("Cache-Control", "no-store");
-        headers.put("X-Frame-Options", "DENY");
-        headers.put("X-Content-Type-Options", "nosniff");
-        headers.put("Referrer-Policy", "no-referrer");
-        headers.put("Content-Security-Policy", CSP);
-        return headers;
+        return PAGE.headers();
     }
 
     static String render(Form form) {
         StringBuilder html = new StringBuilder(4096);
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>Sign in - development identity provider</title>\n")
-                .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
-                .append("<div class=\"banner\" role=\"alert\"><strong>Development identity provider - not for ")
+        html.append("<div class=\"banner\" role=\"alert\"><strong>Development identity provider - not for ")
                 .append("production.</strong> Anyone who can open this page can sign in as any user, with any role.")
-                .append("</div>\n<h1>Sign in</h1>\n<p>The application <code>").append(escape(form.clientId()))
+                .append("</div>\n<h1>Sign in</h1>\n<p>The application <code>").append(Html.text(form.clientId()))
                 .append("</code> asks you to sign in. Afterwards your browser returns to <code>")
-                .append(escape(form.redirectUri())).append("</code>.</p>\n");
+                .append(Html.text(form.redirectUri())).append("</code>.</p>\n");
         if (form.error() != null) {
-            html.append("<p class=\"error\" role=\"alert\">").append(escape(form.error())).append("</p>\n");
+            html.append("<p class=\"error\" role=\"alert\">").append(Html.text(form.error())).append("</p>\n");
         }
         html.append("<form method=\"post\" action=\"/authorize\">\n");
         hidden(html, FIELD_REQUEST, form.requestId());
         hidden(html, FIELD_CSRF, form.csrfToken());
         html.append("<label class=\"field\" for=\"username\">User name</label>\n")
                 .append("<input type=\"text\" id=\"username\" name=\"").append(FIELD_USERNAME)
-                .append("\" value=\"").append(escape(form.username() == null ? "" : form.username()))
+                .append("\" value=\"").append(Html.text(form.username() == null ? "" : form.username()))
                 .append("\" maxlength=\"64\" required autofocus autocomplete=\"off\" placeholder=\"alice\">\n")
                 .append("<p class=\"muted\">Any name: letters, digits and <code>. _ @ -</code>. It becomes the ")
                 .append("subject (<code>sub</code>) of the tokens.</p>\n");
@@ -100,21 +84,19 @@ final class SignInPage {
                 .append(ACTION_CANCEL).append("\" formnovalidate>Cancel</button>\n")
                 .append("<button type=\"submit\" class=\"submit\" name=\"").append(FIELD_ACTION).append("\" value=\"")
                 .append(ACTION_SIGN_IN).append("\">Sign in</button>\n")
-                .append("</div>\n</form>\n</main>\n</body>\n</html>\n");
-        return html.toString();
+                .append("</div>\n</form>\n");
+        return PAGE.render("Sign in - development identity provider", html.toString());
     }
 
     /** A page with a message and no form, for requests that cannot go back to the application. */
     static String message(String title, String message) {
-        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape(title)
-                + "</title>\n<style>" + CSS + "</style>\n</head>\n<body>\n<main>\n"
-                + "<div class=\"banner\" role=\"alert\"><strong>Development identity provider - not for production."
-                + "</strong></div>\n<h1>" + escape(title) + "</h1>\n<p>" + escape(message) + "</p>\n</main>\n</body>\n"
-                + "</html>\n";
+        return PAGE.render(Html.text(title), "<div class=\"banner\" role=\"alert\"><strong>Development identity "
+                + "provider - not for production.</strong></div>\n<h1>" + Html.text(title) + "</h1>\n<p>"
+                + Html.text(message) + "</p>\n");
     }
 
     private static void hidden(StringBuilder html, String name, String value) {
-        html.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"").append(escape(value))
+        html.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"").append(Html.text(value))
                 .append("\">\n");
     }
 
@@ -126,36 +108,9 @@ final class SignInPage {
         }
         for (String value : offered) {
             html.append("<label><input type=\"checkbox\" name=\"").append(name).append("\" value=\"")
-                    .append(escape(value)).append('"').append(checked.contains(value) ? " checked" : "")
-                    .append("> <code>").append(escape(value)).append("</code></label>\n");
+                    .append(Html.text(value)).append('"').append(checked.contains(value) ? " checked" : "")
+                    .append("> <code>").append(Html.text(value)).append("</code></label>\n");
         }
         html.append("</fieldset>\n");
-    }
-
-    /** HTML-escapes {@code & < > " ' `}: the value is inert in text and in quoted attributes. */
-    static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 16);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                case '`' -> out.append("&#96;");
-                default -> out.append(Character.isISOControl(c) ? '\uFFFD' : c);
-            }
-        }
-        return out.toString();
-    }
-
-    private static String sha256Base64(String text) {
-        try {
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JRE", e);
-        }
     }
 }
