@@ -19,11 +19,6 @@ final class ConsentPage {
     static final int MAX_NAME_CHARS = 80;
 
     private static final String CSS = String.join("",
-            "*{box-sizing:border-box}",
-            "body{margin:0;padding:24px 12px;background:#f3f4f6;color:#111827;",
-            "font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}",
-            "main{max-width:480px;margin:0 auto;background:#fff;border:1px solid #e5e7eb;border-radius:12px;",
-            "padding:28px;overflow-wrap:anywhere}",
             "h1{font-size:21px;margin:0 0 8px}h2{font-size:15px;margin:20px 0 6px}",
             "p{margin:6px 0}code{font:13px ui-monospace,Menlo,Consolas,monospace;color:#374151}",
             ".muted{color:#6b7280;font-size:13px}",

@@ -26,11 +26,6 @@ final class SignInPage {
     }
 
     private static final String CSS = String.join("",
-            "*{box-sizing:border-box}",
-            "body{margin:0;padding:24px 12px;background:#f3f4f6;color:#111827;",
-            "font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}",
-            "main{max-width:480px;margin:0 auto;background:#fff;border:1px solid #e5e7eb;border-radius:12px;",
-            "padding:28px;overflow-wrap:anywhere}",
             ".banner{margin:-28px -28px 20px;padding:12px 28px;background:#b91c1c;color:#fff;",
             "border-radius:12px 12px 0 0;font-size:14px}",
             "h1{font-size:21px;margin:0 0 8px}p{margin:6px 0}",

@@ -13,6 +13,14 @@ import java.util.Map;
  */
 public final class Html {
 
+    /** The frame every page shares: its font and colours, and its content as one centred card. */
+    private static final String FRAME_CSS = String.join("",
+            "*{box-sizing:border-box}",
+            "body{margin:0;padding:24px 12px;background:#f3f4f6;color:#111827;",
+            "font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}",
+            "main{max-width:480px;margin:0 auto;background:#fff;border:1px solid #e5e7eb;border-radius:12px;",
+            "padding:28px;overflow-wrap:anywhere}");
+
     private Html() {
     }
 
@@ -63,11 +71,14 @@ public final class Html {
         private final String referrerPolicy;
         private final String contentSecurityPolicy;
 
-        /** A page with the stylesheet {@code css}, sent with the {@code Referrer-Policy} {@code referrerPolicy}. */
+        /**
+         * A page styled by the shared frame followed by {@code css}, its own rules, and sent with the
+         * {@code Referrer-Policy} {@code referrerPolicy}.
+         */
         public Page(String css, String referrerPolicy) {
-            this.css = css;
+            this.css = FRAME_CSS + css;
             this.referrerPolicy = referrerPolicy;
-            this.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-" + sha256Base64(css)
+            this.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-" + sha256Base64(this.css)
                     + "'; frame-ancestors 'none'; base-uri 'none'";
         }
 
