@@ -6,30 +6,12 @@ import dev.fastmcp.auth.storage.DiskEntryFormat.Read;
 import dev.fastmcp.auth.storage.DiskEntryFormat.State;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,25 +49,11 @@ public final class DiskStore implements TokenStorage {
     static final Duration ORPHAN_AGE = Duration.ofMinutes(15);
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskStore.class);
-    private static final String TEMP_PREFIX = ".tmp-";
-    private static final String CLAIM_PREFIX = ".claim-";
     private static final Pattern EXTENSION = Pattern.compile("|\\.[A-Za-z0-9_-]{1,15}");
-    private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
-    // FileChannel locks belong to the process, so threads (and stores) of one JVM also queue on this lock.
-    private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
-
-    @FunctionalInterface
-    private interface IoAction<T> {
-        T run() throws IOException;
-    }
-
+    private final DiskDirectory files;
     private final Path directory;
     private final String extension;
     private final Clock clock;
-    private final boolean posix;
-    private final Path lockFile;
-    private final ReentrantLock jvmLock;
     private final StorageSweeper sweeper;
     private volatile boolean closed;
 
@@ -120,26 +88,8 @@ public final class DiskStore implements TokenStorage {
         }
         this.extension = fileExtension;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-        try {
-            if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory, posix
-                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_RWX)}
-                        : new FileAttribute<?>[0]);
-            } else if (posix) {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(directory);
-                if (!OWNER_RWX.containsAll(perms)) {
-                    LOG.warn("DiskStore directory {} is open to other users ({}); it holds OAuth state. "
-                            + "Restrict it to its owner (chmod 700)", directory, PosixFilePermissions.toString(perms));
-                }
-            }
-            this.directory = directory.toRealPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("DiskStore cannot create or open its directory " + directory + " ("
-                    + e + "); check the path and the permissions of its parent", e);
-        }
-        this.lockFile = this.directory.resolve(".lock");
-        this.jvmLock = JVM_LOCKS.computeIfAbsent(this.directory, d -> new ReentrantLock());
+        this.files = new DiskDirectory(directory);
+        this.directory = files.path();
         this.sweeper = new StorageSweeper("disk-store", cleanupIntervalMs, this::cleanup);
     }
 
@@ -147,13 +97,13 @@ public final class DiskStore implements TokenStorage {
     public void save(String key, Object value, long ttlSeconds) {
         byte[] data = encode(key, value, ttlSeconds);
         Path file = fileFor(key);
-        Path temp = writeTemp(data);
+        Path temp = files.writeTemp(data);
         try {
-            locked(() -> Files.move(temp, file, ATOMIC_MOVE));
+            files.locked(() -> Files.move(temp, file, ATOMIC_MOVE));
         } catch (IOException e) {
-            throw failure("save an entry", e);
+            throw files.failure("save an entry", e);
         } finally {
-            deleteQuietly(temp); // already gone after a successful move
+            files.deleteQuietly(temp); // already gone after a successful move
         }
     }
 
@@ -161,11 +111,11 @@ public final class DiskStore implements TokenStorage {
     public boolean saveIfAbsent(String key, Object value, long ttlSeconds) {
         byte[] data = encode(key, value, ttlSeconds);
         Path file = fileFor(key);
-        Path temp = writeTemp(data);
+        Path temp = files.writeTemp(data);
         try {
             // Under the lock no other write can land between the check and the rename; take and delete may
             // remove the entry meanwhile, which only makes it more absent.
-            return locked(() -> {
+            return files.locked(() -> {
                 if (readEntry(file, key).state() == State.LIVE) {
                     return false;
                 }
@@ -173,9 +123,9 @@ public final class DiskStore implements TokenStorage {
                 return true;
             });
         } catch (IOException e) {
-            throw failure("save an entry", e);
+            throw files.failure("save an entry", e);
         } finally {
-            deleteQuietly(temp);
+            files.deleteQuietly(temp);
         }
     }
 
@@ -192,14 +142,14 @@ public final class DiskStore implements TokenStorage {
     public boolean delete(String key) {
         StorageValues.checkKey(key);
         checkOpen();
-        Path claim = claim(fileFor(key));
+        Path claim = files.claim(fileFor(key));
         if (claim == null) {
             return false;
         }
         try {
             return read(claim, key, clock.millis()).state() == State.LIVE;
         } finally {
-            deleteQuietly(claim);
+            files.deleteQuietly(claim);
         }
     }
 
@@ -209,18 +159,18 @@ public final class DiskStore implements TokenStorage {
         Objects.requireNonNull(type, "type");
         checkOpen();
         Path file = fileFor(key);
-        Path claim = claim(file);
+        Path claim = files.claim(file);
         if (claim == null) {
             return null;
         }
         try {
             Read read = readEntry(claim, key, file);
             if (read.state() == State.UNREADABLE) {
-                restore(claim, file);
+                files.restore(claim, file);
             }
             return read.state() == State.LIVE ? StorageValues.fromTree(read.value(), type) : null;
         } finally {
-            deleteQuietly(claim);
+            files.deleteQuietly(claim);
         }
     }
 
@@ -229,14 +179,14 @@ public final class DiskStore implements TokenStorage {
         checkOpen();
         long now = clock.millis();
         int removed = 0;
-        for (Path file : list()) {
+        for (Path file : files.list()) {
             String name = file.getFileName().toString();
             try {
                 if (isEntryName(name)) {
                     if (read(file, null, now).state() == State.EXPIRED && removeIfExpired(file)) {
                         removed++;
                     }
-                } else if ((name.startsWith(TEMP_PREFIX) || name.startsWith(CLAIM_PREFIX))
+                } else if (DiskDirectory.isLeftover(name)
                         && now - Files.getLastModifiedTime(file).toMillis() > ORPHAN_AGE.toMillis()) {
                     Files.deleteIfExists(file); // left by a writer or taker that crashed
                 }
@@ -254,7 +204,7 @@ public final class DiskStore implements TokenStorage {
         checkOpen();
         long now = clock.millis();
         int live = 0;
-        for (Path file : list()) {
+        for (Path file : files.list()) {
             if (isEntryName(file.getFileName().toString()) && read(file, null, now).state() == State.LIVE) {
                 live++;
             }
@@ -308,75 +258,9 @@ public final class DiskStore implements TokenStorage {
         return DiskEntryFormat.parse(bytes, key, now);
     }
 
-    /** Renames {@code file} to a unique claim name; null if it does not exist (or another caller claimed it). */
-    private Path claim(Path file) {
-        Path claim = directory.resolve(CLAIM_PREFIX + UUID.randomUUID());
-        try {
-            Files.move(file, claim, ATOMIC_MOVE);
-            return claim;
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw failure("claim an entry", e);
-        }
-    }
-
-    /** Puts a claimed unreadable file back, unless its key has been written meanwhile. */
-    private void restore(Path claim, Path file) {
-        try {
-            Files.createLink(file, claim);
-        } catch (FileAlreadyExistsException newer) {
-            // a newer entry replaced it; the unreadable one is superseded
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("DiskStore could not put back unreadable entry file {}: {}", file.getFileName(), e.toString());
-        }
-    }
-
     private boolean removeIfExpired(Path file) throws IOException {
-        return locked(() -> read(file, null, clock.millis()).state() == State.EXPIRED && Files.deleteIfExists(file));
-    }
-
-    private Path writeTemp(byte[] data) {
-        Path temp = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
-        try (FileChannel channel = FileChannel.open(temp,
-                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly())) {
-            ByteBuffer buffer = ByteBuffer.wrap(data);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true); // the rename must never publish a file whose content is not on disk yet
-            return temp;
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw failure("write a temporary file", e);
-        }
-    }
-
-    private <T> T locked(IoAction<T> action) throws IOException {
-        jvmLock.lock();
-        try (FileChannel channel = FileChannel.open(lockFile,
-                EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly());
-             FileLock ignored = channel.lock()) {
-            return action.run();
-        } finally {
-            jvmLock.unlock();
-        }
-    }
-
-    private List<Path> list() {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-            stream.forEach(files::add);
-        } catch (IOException e) {
-            throw failure("list the directory", e);
-        } catch (DirectoryIteratorException e) {
-            throw failure("list the directory", e.getCause());
-        }
-        return files;
-    }
-
-    private FileAttribute<?>[] ownerOnly() {
-        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_RW)} : new FileAttribute<?>[0];
+        return files.locked(() -> read(file, null, clock.millis()).state() == State.EXPIRED
+                && Files.deleteIfExists(file));
     }
 
     private Path fileFor(String key) {
@@ -385,19 +269,6 @@ public final class DiskStore implements TokenStorage {
 
     private boolean isEntryName(String name) {
         return DiskEntryFormat.isEntryName(name, extension);
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.debug("DiskStore could not delete {}: {}", file.getFileName(), e.toString());
-        }
-    }
-
-    private UncheckedIOException failure(String what, IOException e) {
-        return new UncheckedIOException("DiskStore could not " + what + " in " + directory + ": " + e
-                + ". Check that the directory exists, is writable and its disk is not full", e);
     }
 
     private void checkOpen() {
