@@ -56,15 +56,15 @@ final class ConsentPage {
         return Collections.unmodifiableMap(headers);
     }
 
-    static String render(ConsentManager.ConsentRequest request, String providerName) {
+    static String render(ConsentManager.ConsentRequest request, String upstreamName) {
         String name = Html.text(truncate(request.displayName()));
         String host = Html.text(destination(request.redirectUri()));
         StringBuilder html = new StringBuilder(4096);
         html.append("<h1>Authorize <bdi>").append(name).append("</bdi>?</h1>\n")
                 .append("<p><strong><bdi>").append(name)
                 .append("</bdi></strong> is asking to use this MCP server on your behalf.");
-        if (providerName != null && !providerName.isBlank()) {
-            html.append(" You will sign in with <strong>").append(Html.text(providerName)).append("</strong> next.");
+        if (upstreamName != null && !upstreamName.isBlank()) {
+            html.append(" You will sign in with <strong>").append(Html.text(upstreamName)).append("</strong> next.");
         }
         html.append("</p>\n<p class=\"muted\">Client ID: <code>").append(Html.text(request.clientId()))
                 .append("</code></p>\n")

@@ -207,7 +207,7 @@ public final class DevIdentityProvider implements AutoCloseable {
         return OAuthProxy.builder(Upstream.of(authorizationEndpoint(), tokenEndpoint(), clientId(), clientSecret())
                         .upstreamIssuer(issuer())
                         .upstreamJwksUri(jwksUri())
-                        .providerName("the development identity provider"))
+                        .upstreamName("the development identity provider"))
                 .options(o -> o.scopes(scopes()));
     }
 

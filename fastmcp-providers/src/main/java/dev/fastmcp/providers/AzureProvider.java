@@ -158,7 +158,7 @@ public final class AzureProvider extends ProxyPreset {
             String graph = requireUrl("graphBaseUrl", graphBaseUrl);
             String base = authority + "/" + t.value();
             Upstream azure = Upstream.of(base + "/oauth2/v2.0/authorize", base + "/oauth2/v2.0/token", clientId(),
-                    clientSecret()).providerName("Microsoft");
+                    clientSecret()).upstreamName("Microsoft");
             String keys = requireUrl("upstreamJwksUri", jwksUri != null ? jwksUri : base + "/discovery/v2.0/keys");
             String apiUri = identifierUri != null ? identifierUri : "api://" + clientId();
             List<String> additional = additionalAuthorizeScopes;

@@ -122,7 +122,7 @@ public final class GitHubProvider extends ProxyPreset {
             Upstream github = Upstream.of(web + "/login/oauth/authorize", web + "/login/oauth/access_token",
                     clientId(), clientSecret())
                     .upstreamTokenEndpointAuthMethod("post")
-                    .providerName("GitHub");
+                    .upstreamName("GitHub");
             return new GitHubProvider(proxy(github)
                     .upstreamIdentity((tokens, idClaims, http) -> user(api, tokens, http))
                     .sessionType(GitHubSession::new)

@@ -77,7 +77,7 @@ public final class GoogleProvider extends ProxyPreset {
                     .upstreamIssuer(ISSUER)
                     .upstreamJwksUri(JWKS_URI)
                     .extraAuthorizationParams(Map.of("access_type", "offline", "prompt", "consent"))
-                    .providerName("Google");
+                    .upstreamName("Google");
             return new GoogleProvider(proxy(google)
                     .upstreamIdentity(new UserInfo(requireUrl("userInfoEndpoint", userInfoEndpoint), "sub", false))
                     .sessionType(GoogleSession::new)
