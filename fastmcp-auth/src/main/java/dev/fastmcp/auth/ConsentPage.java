@@ -33,7 +33,7 @@ final class ConsentPage {
     /**
      * The referrer policy is {@code same-origin}, not {@code no-referrer}: under {@code no-referrer} browsers send
      * {@code Origin: null} with the form's POST, which the server's Origin check refuses; {@code same-origin} still
-     * sends no referrer to the provider or the client.
+     * sends no referrer to the identity provider or the client.
      */
     private static final Html.Page PAGE = new Html.Page(CSS, "same-origin");
 
@@ -92,7 +92,7 @@ final class ConsentPage {
 
     private static void appendScopes(StringBuilder html, List<String> scopes) {
         if (scopes.isEmpty()) {
-            html.append("<p>No specific permissions requested; the provider's defaults apply.</p>\n");
+            html.append("<p>No specific permissions requested; the identity provider's defaults apply.</p>\n");
             return;
         }
         html.append("<ul>\n");
