@@ -163,9 +163,8 @@ public record Upstream(String upstreamAuthorizationEndpoint, String upstreamToke
     }
 
     /**
-     * Whether the proxy uses PKCE with the identity provider: default true, with its own S256 pair for each
-     * sign-in (the client's verifier never leaves the client). False sends no PKCE upstream, for the identity
-     * providers that reject it.
+     * Whether the proxy uses PKCE with the identity provider: default true, with its own S256 pair for each sign-in
+     * (the client's verifier never leaves the client). False sends no PKCE upstream, for those that reject it.
      */
     public Upstream forwardPkce(boolean forward) {
         return new Upstream(upstreamAuthorizationEndpoint, upstreamTokenEndpoint, upstreamClientId,
