@@ -208,8 +208,8 @@ public final class FastMCP implements AutoCloseable {
 
         /**
          * Protects the server with OAuth: every request to the MCP endpoint needs a bearer token the auth provider
-         * verifies, and the server serves the protected resource metadata (RFC 9728) pointing clients to the auth
-         * provider's authorization servers. With {@link #authenticate} also set, the hook decides instead.
+         * verifies, and the server serves the protected resource metadata (RFC 9728) pointing clients to its
+         * authorization servers. With {@link #authenticate} also set, the hook decides instead.
          */
         public Builder auth(AuthProvider provider) {
             blueprint.auth(provider);
