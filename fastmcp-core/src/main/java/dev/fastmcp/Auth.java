@@ -119,7 +119,7 @@ public final class Auth {
     }
 
     /**
-     * The caller's session as a provider-specific type, such as {@code GoogleSession}.
+     * The caller's session as the type its auth provider gives, such as {@code GoogleSession}.
      *
      * @throws IllegalStateException when the request is not authenticated or the session is of another type
      */

@@ -5,11 +5,11 @@ import java.util.Map;
 
 /**
  * Puts OAuth in front of a server: verifies the bearer token of every MCP request and says where clients get
- * tokens. The server serves the RFC 9728 protected resource metadata from it, and, when the provider is an
+ * tokens. The server serves the RFC 9728 protected resource metadata from it, and, when the auth provider is an
  * authorization server itself (the OAuth proxy), its RFC 8414 metadata and routes.
  *
  * <p>Implemented by {@code RemoteAuthProvider} (tokens from an external authorization server such as
- * Keycloak, Auth0 or WorkOS), by {@code OAuthProxy} and the provider presets, and by
+ * Keycloak, Auth0 or WorkOS), by {@code OAuthProxy} and the presets, and by
  * {@code StaticTokenVerifier} for development.
  */
 public interface AuthProvider {
@@ -29,12 +29,12 @@ public interface AuthProvider {
         return List.of();
     }
 
-    /** RFC 8414 authorization server metadata when this provider is an authorization server; else null. */
+    /** RFC 8414 authorization server metadata when this auth provider is an authorization server; else null. */
     default Map<String, Object> authorizationServerMetadata() {
         return null;
     }
 
-    /** HTTP routes the provider serves (authorize, token, ...), with paths under the base URL's path. */
+    /** HTTP routes the auth provider serves (authorize, token, ...), with paths under the base URL's path. */
     default List<HttpRoute> routes() {
         return List.of();
     }
@@ -48,7 +48,7 @@ public interface AuthProvider {
      */
     record ServerUrls(String baseUrl, String resource, String protectedResourceMetadata) {
 
-        /** The path part of the base URL ("" for none), under which provider routes are served. */
+        /** The path part of the base URL ("" for none), under which the auth provider's routes are served. */
         public String basePath() {
             return java.net.URI.create(baseUrl).getRawPath();
         }

@@ -207,9 +207,9 @@ public final class FastMCP implements AutoCloseable {
         }
 
         /**
-         * Protects the server with OAuth: every request to the MCP endpoint needs a bearer token the provider
-         * verifies, and the server serves the protected resource metadata (RFC 9728) pointing clients to the
-         * provider's authorization servers. With {@link #authenticate} also set, the hook decides instead.
+         * Protects the server with OAuth: every request to the MCP endpoint needs a bearer token the auth provider
+         * verifies, and the server serves the protected resource metadata (RFC 9728) pointing clients to its
+         * authorization servers. With {@link #authenticate} also set, the hook decides instead.
          */
         public Builder auth(AuthProvider provider) {
             blueprint.auth(provider);
@@ -218,7 +218,7 @@ public final class FastMCP implements AutoCloseable {
 
         /**
          * The same as {@link #auth}, under the name of FastMCP's {@code oauth} option. The MCP endpoint is always
-         * protected by the provider's tokens; there is no configuration in which the OAuth routes are served and
+         * protected by the auth provider's tokens; there is no configuration in which the OAuth routes are served and
          * {@code /mcp} stays open.
          */
         public Builder oauth(AuthProvider provider) {

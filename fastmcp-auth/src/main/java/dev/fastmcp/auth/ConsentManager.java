@@ -214,11 +214,11 @@ public final class ConsentManager {
      * referrers; the CSP allows only the page's own stylesheet and deliberately has no {@code form-action}, which
      * would block the redirect chain ending at custom schemes such as {@code claude://}.
      *
-     * @param providerName the upstream identity provider shown to the user (e.g. "Google"), or null
+     * @param upstreamName the identity provider's name shown on the page (e.g. "Google"), or null
      */
-    public HtmlResponse createConsentResponse(ConsentRequest request, String providerName) {
+    public HtmlResponse createConsentResponse(ConsentRequest request, String upstreamName) {
         Objects.requireNonNull(request, "request == null");
-        return new HtmlResponse(200, ConsentPage.headers(), ConsentPage.render(request, providerName));
+        return new HtmlResponse(200, ConsentPage.headers(), ConsentPage.render(request, upstreamName));
     }
 
     /**

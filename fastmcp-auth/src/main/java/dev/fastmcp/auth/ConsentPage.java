@@ -33,7 +33,7 @@ final class ConsentPage {
     /**
      * The referrer policy is {@code same-origin}, not {@code no-referrer}: under {@code no-referrer} browsers send
      * {@code Origin: null} with the form's POST, which the server's Origin check refuses; {@code same-origin} still
-     * sends no referrer to the provider or the client.
+     * sends no referrer to the identity provider or the client.
      */
     private static final Html.Page PAGE = new Html.Page(CSS, "same-origin");
 
@@ -56,15 +56,15 @@ final class ConsentPage {
         return Collections.unmodifiableMap(headers);
     }
 
-    static String render(ConsentManager.ConsentRequest request, String providerName) {
+    static String render(ConsentManager.ConsentRequest request, String upstreamName) {
         String name = Html.text(truncate(request.displayName()));
         String host = Html.text(destination(request.redirectUri()));
         StringBuilder html = new StringBuilder(4096);
         html.append("<h1>Authorize <bdi>").append(name).append("</bdi>?</h1>\n")
                 .append("<p><strong><bdi>").append(name)
                 .append("</bdi></strong> is asking to use this MCP server on your behalf.");
-        if (providerName != null && !providerName.isBlank()) {
-            html.append(" You will sign in with <strong>").append(Html.text(providerName)).append("</strong> next.");
+        if (upstreamName != null && !upstreamName.isBlank()) {
+            html.append(" You will sign in with <strong>").append(Html.text(upstreamName)).append("</strong> next.");
         }
         html.append("</p>\n<p class=\"muted\">Client ID: <code>").append(Html.text(request.clientId()))
                 .append("</code></p>\n")
@@ -92,7 +92,7 @@ final class ConsentPage {
 
     private static void appendScopes(StringBuilder html, List<String> scopes) {
         if (scopes.isEmpty()) {
-            html.append("<p>No specific permissions requested; the provider's defaults apply.</p>\n");
+            html.append("<p>No specific permissions requested; the identity provider's defaults apply.</p>\n");
             return;
         }
         html.append("<ul>\n");

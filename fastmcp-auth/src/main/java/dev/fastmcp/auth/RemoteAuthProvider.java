@@ -78,7 +78,7 @@ public final class RemoteAuthProvider implements AuthProvider {
     }
 
     /**
-     * Starts a provider around {@code verifier}, which checks every request's bearer token (usually a
+     * Starts an auth provider around {@code verifier}, which checks every request's bearer token (usually a
      * {@link JWKSVerifier} for the authorization server's signing keys).
      *
      * @throws NullPointerException when {@code verifier} is null
@@ -140,7 +140,7 @@ public final class RemoteAuthProvider implements AuthProvider {
         }
 
         /**
-         * Validates and builds the provider.
+         * Validates and builds the auth provider.
          *
          * @throws IllegalArgumentException when no authorization server is given, when one is not an absolute
          *                                  https URL (http only on loopback) or has a query or fragment, or when

@@ -96,7 +96,8 @@ public final class StaticTokenVerifier implements TokenVerifier, AuthProvider {
         tokens.forEach((token, claims) -> entries.add(entry(token, claims)));
         this.entries = List.copyOf(entries);
         LOG.warn("StaticTokenVerifier accepts {} fixed token(s). It is for development and tests only; "
-                + "use JWTVerifier or an OAuth provider in production.", entries.size());
+                + "use JWTVerifier, or an auth provider such as RemoteAuthProvider or OAuthProxy, in production.",
+                entries.size());
     }
 
     /** Verifies a bearer token; never throws for a bad token. */

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  *       of HTTP on the machine;
  *   <li>{@code none}, {@code stateless}: FastMCP with the {@code add} tool, no auth, with sessions or stateless;
  *   <li>{@code hs256}: FastMCP behind an {@link OAuthProxy} (memory storage, encrypted, the default) in front of
- *       an in-process stand-in for the upstream provider; signs in through the whole OAuth flow, writes the
+ *       an in-process stand-in for the identity provider; signs in through the whole OAuth flow, writes the
  *       access token to {@code dir/token} and a pool of refresh tokens to {@code dir/refresh-tokens};
  *   <li>{@code rs256}: FastMCP with a {@link JWKSVerifier} whose JWKS an in-process server publishes; writes an
  *       RS256 token to {@code dir/token};
@@ -164,7 +164,7 @@ public final class BenchServer {
         Files.write(dir.resolve("refresh-tokens"), refreshTokens);
     }
 
-    /** A stand-in upstream provider: approves every sign-in at once and hands out opaque tokens for an hour. */
+    /** A stand-in identity provider: approves every sign-in at once and hands out opaque tokens for an hour. */
     private static void upstream(HttpServerExchange ex) {
         if (ex.getRequestPath().equals("/authorize")) {
             Map<String, String> q = new LinkedHashMap<>();

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The discovery documents of a protected server: RFC 9728 protected resource metadata, and RFC 8414
- * authorization server metadata (with its OpenID Connect alias) when the provider is an authorization server.
- * All are public documents: any browser origin may read them.
+ * The discovery documents of a protected server: RFC 9728 protected resource metadata, and RFC 8414 authorization
+ * server metadata (with its OpenID Connect alias) when the auth provider is an authorization server. All are public
+ * documents: any browser origin may read them.
  */
 public final class Metadata {
 

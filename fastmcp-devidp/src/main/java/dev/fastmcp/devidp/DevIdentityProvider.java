@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * <b>For development only.</b> A small local OAuth 2.0 / OpenID Connect server whose sign-in page lets anyone
  * type any user name and tick roles and scopes: an upstream identity provider for an {@link OAuthProxy} (or any
- * OAuth client) without creating an application at a real provider first.
+ * OAuth client) without creating an application at a real identity provider first.
  *
  * <pre>{@code
  * DevIdentityProvider idp = DevIdentityProvider.builder()
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * RS256 JWTs carrying {@code sub} (the user name), {@code roles} and (access tokens) {@code scope}; ID tokens carry
  * the {@code nonce} of the request.
  *
- * <p>It keeps the rules that make a flow correct, so a client tested against it behaves against a real provider:
+ * <p>It keeps the rules that make a flow correct, so a client tested against it behaves against a real one:
  * one registered confidential client (secret compared in constant time, Basic or form), exact redirect URIs (a
  * loopback one matches on any port, as RFC 8252 allows native apps), PKCE S256 required, single-use codes (a
  * replayed code also revokes the refresh token it produced), a CSRF-protected sign-in form, bounded request
@@ -199,15 +199,15 @@ public final class DevIdentityProvider implements AutoCloseable {
     }
 
     /**
-     * An {@link OAuthProxy} builder with this provider as its upstream: endpoints, client id and secret, the
-     * issuer and JWKS for ID-token verification, and {@link #scopes()}. The proxy's callback
-     * ({@code <server base URL>/oauth/callback}) must be one of this provider's redirect URIs.
+     * An {@link OAuthProxy} builder with this identity provider as its upstream: endpoints, client id and secret,
+     * the issuer and JWKS for ID-token verification, and {@link #scopes()}. The proxy's callback
+     * ({@code <server base URL>/oauth/callback}) must be one of this identity provider's redirect URIs.
      */
     public OAuthProxy.Builder proxyBuilder() {
         return OAuthProxy.builder(Upstream.of(authorizationEndpoint(), tokenEndpoint(), clientId(), clientSecret())
                         .upstreamIssuer(issuer())
                         .upstreamJwksUri(jwksUri())
-                        .providerName("the development identity provider"))
+                        .upstreamName("the development identity provider"))
                 .options(o -> o.scopes(scopes()));
     }
 
@@ -321,7 +321,7 @@ public final class DevIdentityProvider implements AutoCloseable {
                 }
             } else if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
                 throw new IllegalArgumentException("binding the wildcard address '" + host + "' needs issuer(...): "
-                        + "the URL other machines reach this provider at");
+                        + "the URL other machines reach this identity provider at");
             }
             requireToken("clientId", clientId);
             String secret = clientSecret != null ? clientSecret : DevIdpTokens.randomValue();

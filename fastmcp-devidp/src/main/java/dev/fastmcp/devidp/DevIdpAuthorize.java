@@ -38,8 +38,8 @@ final class DevIdpAuthorize {
         try {
             String clientId = request.single(q, "client_id");
             if (!settings.clientId().equals(clientId)) {
-                return page(400, "Unknown application", "This provider knows only the client '" + settings.clientId()
-                        + "'; the request named '" + (clientId == null ? "" : clientId) + "'.");
+                return page(400, "Unknown application", "This identity provider knows only the client '"
+                        + settings.clientId() + "'; the request named '" + (clientId == null ? "" : clientId) + "'.");
             }
             String given = request.single(q, "redirect_uri");
             redirectUri = given != null ? given

@@ -39,7 +39,7 @@ final class DevIdpRoutes {
             response = f.toJson();
         } catch (Exception e) {
             LOG.error("DevIdentityProvider: {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
-            response = new Failure(500, "server_error", "The request failed; see the provider's log").toJson();
+            response = new Failure(500, "server_error", "The request failed; see the identity provider's log").toJson();
         }
         DevIdpHttp.write(exchange, response);
     }

@@ -151,8 +151,8 @@ final class DevIdpToken {
         Map<String, Object> claims = header != null && header.toLowerCase(Locale.ROOT).startsWith("bearer ")
                 ? tokens.verifyAccessToken(header.substring(7).trim()) : null;
         if (claims == null) {
-            return new Failure(401, "invalid_token", "A valid access token of this provider is required").toJson()
-                    .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            return new Failure(401, "invalid_token", "A valid access token of this identity provider is required")
+                    .toJson().withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
         return Response.json(200, Map.of("sub", claims.get("sub"), "preferred_username",
                 claims.get("preferred_username"), "roles", claims.get("roles")));

@@ -19,7 +19,7 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.lang.JoseException;
 
-/** Signs the provider's RS256 tokens, verifies its own access tokens, and the small crypto helpers around them. */
+/** Signs the identity provider's RS256 tokens, verifies its own access tokens, and the crypto helpers around them. */
 final class DevIdpTokens {
 
     static final String ACCESS_TOKEN_TYPE = "at+jwt";

@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code OAUTH_CLIENT_SECRET}, optionally {@code OAUTH_SCOPES} (space-separated), {@code OAUTH_PROXY_SECRET} (keys
  * that survive a restart), {@code OAUTH_STORAGE_DIR} (clients and tokens kept on disk, encrypted) and
  * {@code FASTMCP_BASE_URL} (the public URL; register {@code <base>/oauth/callback} as the redirect URI at the
- * provider).
+ * identity provider).
  */
 public final class CustomOAuthServer {
 

@@ -40,7 +40,7 @@ final class Env {
     }
 
     /**
-     * The production settings of an OAuth proxy or provider from the environment: {@code OAUTH_PROXY_SECRET} (keys
+     * The production settings of an OAuth proxy or preset from the environment: {@code OAUTH_PROXY_SECRET} (keys
      * that survive a restart and agree across instances; random key material from {@code openssl rand -base64 32},
      * a passphrase is refused) and {@code OAUTH_STORAGE_DIR} (state on disk).
      */
@@ -58,11 +58,11 @@ final class Env {
         return keys;
     }
 
-    /** Prints where an OAuth-protected example listens and the callback URL to register at the provider. */
+    /** Prints where an OAuth-protected example listens and the callback URL to register at the identity provider. */
     static void printCallback(String example, FastMCP server) {
         String mcpUrl = server.url();
         System.err.println(example + ": MCP server at " + mcpUrl + "; register "
                 + mcpUrl.substring(0, mcpUrl.lastIndexOf('/')) + "/oauth/callback as the redirect URI at your "
-                + "provider (set FASTMCP_BASE_URL to the public URL behind a reverse proxy)");
+                + "identity provider (set FASTMCP_BASE_URL to the public URL behind a reverse proxy)");
     }
 }

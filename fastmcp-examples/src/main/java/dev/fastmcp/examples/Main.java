@@ -68,7 +68,7 @@ public final class Main {
                 "The fixture for the TypeScript SDK interop test (INTEROP_READ_TOKEN, INTEROP_WRITE_TOKEN)",
                 args -> InteropServer.main(args)));
         fixtures.put("oauth-interop", new Example(
-                "The fixture for the OAuth proxy interop test: OAuthProxy in front of an upstream provider "
+                "The fixture for the OAuth proxy interop test: OAuthProxy in front of an identity provider "
                         + "(UPSTREAM_AUTHORIZATION_ENDPOINT, UPSTREAM_TOKEN_ENDPOINT, UPSTREAM_CLIENT_ID, "
                         + "UPSTREAM_CLIENT_SECRET, OAUTH_PROXY_SECRET)",
                 args -> OAuthInteropServer.main(args)));

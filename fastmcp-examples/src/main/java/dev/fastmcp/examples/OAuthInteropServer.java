@@ -10,13 +10,13 @@ import java.util.Arrays;
 
 /**
  * The fixture for the OAuth proxy interop test with the official TypeScript SDK client
- * ({@code .ci/oauth-interop.sh}): an MCP server behind an {@link OAuthProxy} in front of an upstream OAuth 2.0 /
- * OIDC provider (in CI, oauth2-mock-server). Consent is on, so the client's browser sees the consent page.
+ * ({@code .ci/oauth-interop.sh}): an MCP server behind an {@link OAuthProxy} in front of an OAuth 2.0 / OIDC
+ * identity provider (in CI, oauth2-mock-server). Consent is on, so the client's browser sees the consent page.
  *
  * <p>Environment:
  * <ul>
- *   <li>{@code UPSTREAM_AUTHORIZATION_ENDPOINT}, {@code UPSTREAM_TOKEN_ENDPOINT}: the upstream provider's endpoints;
- *   <li>{@code UPSTREAM_CLIENT_ID}, {@code UPSTREAM_CLIENT_SECRET}: this server's client at the upstream provider;
+ *   <li>{@code UPSTREAM_AUTHORIZATION_ENDPOINT}, {@code UPSTREAM_TOKEN_ENDPOINT}: the identity provider's endpoints;
+ *   <li>{@code UPSTREAM_CLIENT_ID}, {@code UPSTREAM_CLIENT_SECRET}: this server's client at the identity provider;
  *   <li>{@code OAUTH_PROXY_SECRET}: the secret the proxy's signing, storage and consent keys are derived from,
  *       random key material ({@code openssl rand -hex 32});
  *   <li>{@code UPSTREAM_SCOPES} (optional): the upstream scopes, space-separated (default {@value #DEFAULT_SCOPES}).
@@ -40,7 +40,7 @@ public final class OAuthInteropServer {
     record Echo(String text) {
     }
 
-    /** Describes the fixture (not started) in front of the given upstream provider. */
+    /** Describes the fixture (not started) in front of the given identity provider. */
     public static FastMCP create(String authorizationEndpoint, String tokenEndpoint, String clientId,
             String clientSecret, String secret, String... scopes) {
         OAuthProxy proxy = OAuthProxy.builder(Upstream.of(authorizationEndpoint, tokenEndpoint, clientId, clientSecret))

@@ -44,7 +44,7 @@ import java.util.Set;
  * URI.
  *
  * <p><b>What it sets.</b> The tenant's v2.0 authorization and token endpoints, its ID-token verifier, the
- * upstream spelling of scopes, the provider name "Microsoft", the scopes {@code openid profile email} and
+ * upstream spelling of scopes, the {@code upstreamName} "Microsoft", the scopes {@code openid profile email} and
  * {@code limitScopesToUpstreamGrant(false)}. The builder offers {@code scopes}, {@code secret},
  * {@link Builder#tenant}, {@link Builder#authorityBaseUrl} (national clouds), {@link Builder#graphBaseUrl},
  * {@link Builder#identifierUri} and {@link Builder#additionalAuthorizeScopes}; any other option of the proxy
@@ -149,7 +149,7 @@ public final class AzureProvider extends ProxyPreset {
             return this;
         }
 
-        /** Checks the configuration (each error says what to change) and builds the provider. */
+        /** Checks the configuration (each error says what to change) and builds the preset. */
         public AzureProvider build() {
             requireCredentials("the Entra admin center (App registrations > your app: Application (client) ID, "
                     + "Certificates & secrets)");
@@ -158,7 +158,7 @@ public final class AzureProvider extends ProxyPreset {
             String graph = requireUrl("graphBaseUrl", graphBaseUrl);
             String base = authority + "/" + t.value();
             Upstream azure = Upstream.of(base + "/oauth2/v2.0/authorize", base + "/oauth2/v2.0/token", clientId(),
-                    clientSecret()).providerName("Microsoft");
+                    clientSecret()).upstreamName("Microsoft");
             String keys = requireUrl("upstreamJwksUri", jwksUri != null ? jwksUri : base + "/discovery/v2.0/keys");
             String apiUri = identifierUri != null ? identifierUri : "api://" + clientId();
             List<String> additional = additionalAuthorizeScopes;

@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/** Typed reads of upstream claims, tolerant of how providers spell values. */
+/** Typed reads of upstream claims, tolerant of how identity providers spell values. */
 final class Claims {
 
     private Claims() {

@@ -27,7 +27,7 @@ import java.util.Map;
  *
  * <p><b>Token lifetime.</b> Tokens of GitHub OAuth apps never expire and come without a refresh token (GitHub
  * Apps with expiring user tokens send {@code expires_in} and a refresh token, and are refreshed like any other
- * provider's). Such a token is kept only as long as the proxy's own grant lives: at every refresh of the
+ * identity provider's). Such a token is kept only as long as the proxy's own grant lives: at every refresh of the
  * proxy's tokens (so at least once per {@code accessTokenTtl}, default one hour) the proxy asks {@code GET /user}
  * again, and a token GitHub refuses ends the grant; the proxy's refresh token lifetime ({@code refreshTokenTtl},
  * default 30 days) bounds how long a sign-in lasts without the user coming back.
@@ -36,9 +36,10 @@ import java.util.Map;
  * {@code <baseUrl>/oauth/callback} as its callback URL.
  *
  * <p><b>What it sets.</b> GitHub's authorization and token endpoints (under {@link Builder#webBaseUrl}), client
- * credentials in the form ({@code post}), the provider name "GitHub" and the scopes {@code read:user user:email}.
- * The builder offers {@code scopes}, {@code secret}, {@link Builder#webBaseUrl} and {@link Builder#apiBaseUrl}
- * (both for GitHub Enterprise Server); any other option of the proxy through {@code proxyOptions(o -> ...)}.
+ * credentials in the form ({@code post}), the {@code upstreamName} "GitHub" and the scopes
+ * {@code read:user user:email}. The builder offers {@code scopes}, {@code secret}, {@link Builder#webBaseUrl} and
+ * {@link Builder#apiBaseUrl} (both for GitHub Enterprise Server); any other option of the proxy through
+ * {@code proxyOptions(o -> ...)}.
  */
 public final class GitHubProvider extends ProxyPreset {
 
@@ -114,7 +115,7 @@ public final class GitHubProvider extends ProxyPreset {
             return this;
         }
 
-        /** Checks the configuration (each error says what to change) and builds the provider. */
+        /** Checks the configuration (each error says what to change) and builds the preset. */
         public GitHubProvider build() {
             requireCredentials("GitHub Settings > Developer settings > OAuth Apps");
             String api = requireUrl("apiBaseUrl", apiBaseUrl);
@@ -122,7 +123,7 @@ public final class GitHubProvider extends ProxyPreset {
             Upstream github = Upstream.of(web + "/login/oauth/authorize", web + "/login/oauth/access_token",
                     clientId(), clientSecret())
                     .upstreamTokenEndpointAuthMethod("post")
-                    .providerName("GitHub");
+                    .upstreamName("GitHub");
             return new GitHubProvider(proxy(github)
                     .upstreamIdentity((tokens, idClaims, http) -> user(api, tokens, http))
                     .sessionType(GitHubSession::new)

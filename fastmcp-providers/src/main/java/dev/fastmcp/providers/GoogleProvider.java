@@ -28,7 +28,7 @@ import java.util.Map;
  * and add {@code <baseUrl>/oauth/callback} as an authorized redirect URI.
  *
  * <p><b>What it sets.</b> Google's authorization, token and revocation endpoints, its issuer and JWKS,
- * {@code access_type=offline} and {@code prompt=consent}, the provider name "Google", the scopes
+ * {@code access_type=offline} and {@code prompt=consent}, the {@code upstreamName} "Google", the scopes
  * {@code openid email profile}, and {@code limitScopesToUpstreamGrant(false)} (Google answers with URLs). The
  * builder offers {@code scopes}, {@code secret} and {@link Builder#userInfoEndpoint}; any other option of the
  * proxy through {@code proxyOptions(o -> ...)}.
@@ -69,7 +69,7 @@ public final class GoogleProvider extends ProxyPreset {
             return this;
         }
 
-        /** Checks the configuration (each error says what to change) and builds the provider. */
+        /** Checks the configuration (each error says what to change) and builds the preset. */
         public GoogleProvider build() {
             requireCredentials("Google Cloud Console (APIs & Services > Credentials)");
             Upstream google = Upstream.of(AUTHORIZATION_ENDPOINT, TOKEN_ENDPOINT, clientId(), clientSecret())
@@ -77,7 +77,7 @@ public final class GoogleProvider extends ProxyPreset {
                     .upstreamIssuer(ISSUER)
                     .upstreamJwksUri(JWKS_URI)
                     .extraAuthorizationParams(Map.of("access_type", "offline", "prompt", "consent"))
-                    .providerName("Google");
+                    .upstreamName("Google");
             return new GoogleProvider(proxy(google)
                     .upstreamIdentity(new UserInfo(requireUrl("userInfoEndpoint", userInfoEndpoint), "sub", false))
                     .sessionType(GoogleSession::new)

@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  * claim named by {@link Builder#userInfoSubjectClaim}; with a verified ID token too, both must name the same user);
  * else the ID token, verified when {@code upstreamIssuer} (and optionally {@code upstreamJwksUri}) is set through
  * {@link Builder#upstream}; else the
- * claims of the provider's JWT access token, read as received from its token endpoint. Sessions are
+ * claims of the identity provider's JWT access token, read as received from its token endpoint. Sessions are
  * {@code ProxySession}s. For an issuer with OpenID Connect discovery, {@link OIDCProvider} needs less configuration.
  */
 public final class OAuthProvider extends ProxyPreset {
@@ -29,15 +29,15 @@ public final class OAuthProvider extends ProxyPreset {
         super(proxy);
     }
 
-    /** Starts a configuration from the provider's two endpoints and this server's client credentials there. */
+    /** Starts a configuration from the identity provider's two endpoints and this server's client credentials there. */
     public static Builder builder(String authorizationEndpoint, String tokenEndpoint, String clientId,
             String clientSecret) {
         return new Builder(authorizationEndpoint, tokenEndpoint, clientId, clientSecret);
     }
 
     /**
-     * Configures an {@link OAuthProvider}: the provider's settings ({@link #upstream}), where identities come
-     * from, {@code scopes}, {@code secret}, and the proxy's other options through {@code proxyOptions(o -> ...)}.
+     * Configures an {@link OAuthProvider}: the identity provider's settings ({@link #upstream}), where identities
+     * come from, {@code scopes}, {@code secret}, and the proxy's other options through {@code proxyOptions(o -> ...)}.
      */
     public static final class Builder extends PresetBuilder<Builder> {
 
@@ -53,7 +53,7 @@ public final class OAuthProvider extends ProxyPreset {
         }
 
         /**
-         * Changes the provider's other settings ({@code upstreamIssuer}, {@code upstreamJwksUri},
+         * Changes the identity provider's other settings ({@code upstreamIssuer}, {@code upstreamJwksUri},
          * {@code upstreamRevocationEndpoint}, {@code upstreamTokenEndpointAuthMethod}, extra parameters...):
          * {@code .upstream(u -> u.upstreamIssuer("https://sso.example.com"))}.
          */
@@ -74,9 +74,9 @@ public final class OAuthProvider extends ProxyPreset {
             return this;
         }
 
-        /** Checks the configuration (each error says what to change) and builds the provider. */
+        /** Checks the configuration (each error says what to change) and builds the preset. */
         public OAuthProvider build() {
-            requireCredentials("your provider's application settings");
+            requireCredentials("your identity provider's application settings");
             OAuthProxy.Builder proxy = proxy(Upstream.of(authorizationEndpoint, tokenEndpoint, clientId(),
                     clientSecret()));
             if (userInfoEndpoint != null) {

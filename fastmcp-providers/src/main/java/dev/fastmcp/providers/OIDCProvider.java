@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sign-in with any OpenID Connect provider, configured from its issuer's discovery document: an
+ * Sign-in with any OpenID Connect identity provider, configured from its issuer's discovery document: an
  * {@link OAuthProxy} preset.
  *
  * <pre>{@code
@@ -24,7 +24,7 @@ import java.util.Map;
  * token came back. Sessions are {@code ProxySession}s.
  *
  * <p><b>What it sets.</b> From the discovery document: the authorization, token and revocation endpoints, the
- * JWKS, the userinfo endpoint, and client credentials in the form when the provider supports only that; the
+ * JWKS, the userinfo endpoint, and client credentials in the form when the identity provider supports only that; the
  * scopes {@code openid profile email}. The builder offers {@code scopes}, {@code secret} and
  * {@link Builder#discoveryCache}; any other option of the proxy through {@code proxyOptions(o -> ...)}.
  */
@@ -59,7 +59,7 @@ public final class OIDCProvider extends ProxyPreset {
 
         /**
          * Reads the discovery document, checks the configuration (each error says what to change) and builds the
-         * provider.
+         * preset.
          *
          * @throws IllegalArgumentException also when the discovery document cannot be read or does not fit
          */
@@ -91,12 +91,12 @@ public final class OIDCProvider extends ProxyPreset {
             } catch (DiscoveryException e) {
                 throw new IllegalArgumentException("OIDCProvider: OpenID Connect discovery of issuer '" + issuer
                         + "' failed (" + e.getMessage() + "). Check the issuer URL: " + url + " must answer the "
-                        + "provider's configuration, and be reachable from this server", e);
+                        + "identity provider's configuration, and be reachable from this server", e);
             }
             if (!issuer.equals(doc.get("issuer"))) {
                 throw new IllegalArgumentException("OIDCProvider: the discovery document at " + url + " names issuer "
                         + quoted(String.valueOf(doc.get("issuer"))) + ", not '" + issuer + "'. Configure the issuer "
-                        + "exactly as the provider writes it (a trailing slash matters)");
+                        + "exactly as the identity provider writes it (a trailing slash matters)");
             }
             return doc;
         }
@@ -104,7 +104,7 @@ public final class OIDCProvider extends ProxyPreset {
         private String required(Map<String, Object> doc, String field) {
             if (!(doc.get(field) instanceof String value) || value.isBlank()) {
                 throw new IllegalArgumentException("OIDCProvider: the discovery document of '" + issuer + "' has no "
-                        + field + "; this provider needs it, or configure the endpoint on the builder");
+                        + field + "; this preset needs it, or configure the endpoint on the builder");
             }
             return requireUrl(field, value);
         }

@@ -18,14 +18,14 @@ import java.util.function.UnaryOperator;
  */
 public abstract class PresetBuilder<B extends PresetBuilder<B>> {
 
-    private final String provider;
+    private final String presetName;
     private final String clientId;
     private final String clientSecret;
     private ProxyOptions options = ProxyOptions.defaults();
     private UnaryOperator<Upstream> upstreamChange = UnaryOperator.identity();
 
-    PresetBuilder(String provider, String clientId, String clientSecret) {
-        this.provider = provider;
+    PresetBuilder(String presetName, String clientId, String clientSecret) {
+        this.presetName = presetName;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
     }
@@ -35,12 +35,12 @@ public abstract class PresetBuilder<B extends PresetBuilder<B>> {
         return (B) this;
     }
 
-    /** The scopes offered to clients and requested from the provider; each preset has its default. */
+    /** The scopes offered to clients and requested from the identity provider; each preset has its default. */
     public B scopes(String... scopes) {
         return scopes(Arrays.asList(scopes));
     }
 
-    /** The scopes offered to clients and requested from the provider; each preset has its default. */
+    /** The scopes offered to clients and requested from the identity provider; each preset has its default. */
     public B scopes(List<String> scopes) {
         return proxyOptions(o -> o.scopes(scopes));
     }
@@ -83,22 +83,24 @@ public abstract class PresetBuilder<B extends PresetBuilder<B>> {
         return OAuthProxy.builder(upstreamChange.apply(upstream)).options(options);
     }
 
-    /** Refuses missing credentials, saying where the provider shows them. */
+    /** Refuses missing credentials, saying where the identity provider shows them. */
     void requireCredentials(String where) {
         if (clientId == null || clientId.isBlank()) {
-            throw new IllegalArgumentException(provider + ": the client id is missing (was " + quoted(clientId)
-                    + "). Pass the client id of your OAuth application, from " + where + ", to " + provider
+            throw new IllegalArgumentException(presetName + ": the client id is missing (was " + quoted(clientId)
+                    + "). Pass the client id of your OAuth application, from " + where + ", to " + presetName
                     + ".builder(clientId, clientSecret)");
         }
         if (clientSecret == null || clientSecret.isBlank()) {
-            throw new IllegalArgumentException(provider + ": the client secret is missing. Pass the client secret of "
-                    + "your OAuth application, from " + where + ", to " + provider + ".builder(clientId, clientSecret)");
+            throw new IllegalArgumentException(presetName + ": the client secret is missing. Pass the client secret "
+                    + "of your OAuth application, from " + where + ", to " + presetName
+                    + ".builder(clientId, clientSecret)");
         }
     }
 
     /** Checks a URL option: https, or http on a loopback host (for tests). */
     String requireUrl(String option, String url) {
-        String hint = provider + ": " + option + " must be an https URL (http only on localhost), was " + quoted(url);
+        String hint = presetName + ": " + option + " must be an https URL (http only on localhost), was "
+                + quoted(url);
         if (url == null) {
             throw new IllegalArgumentException(hint);
         }

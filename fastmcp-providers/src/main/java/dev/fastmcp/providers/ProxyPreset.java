@@ -8,7 +8,7 @@ import dev.fastmcp.auth.proxy.UpstreamTokens;
 import java.util.List;
 import java.util.Map;
 
-/** A provider preset: an {@link AuthProvider} that is the {@link OAuthProxy} its builder configured. */
+/** A preset: an {@link AuthProvider} that is the {@link OAuthProxy} its builder configured. */
 public abstract class ProxyPreset implements AuthProvider {
 
     private final OAuthProxy proxy;
@@ -48,8 +48,9 @@ public abstract class ProxyPreset implements AuthProvider {
     }
 
     /**
-     * The provider's tokens behind one of the access tokens this server issued (without {@code Bearer }); null
-     * when it is invalid, expired or revoked. Inside a tool, the session's {@code upstreamTokens()} is simpler.
+     * The identity provider's tokens behind one of the access tokens this server issued (without
+     * {@code Bearer }); null when it is invalid, expired or revoked. Inside a tool, the session's
+     * {@code upstreamTokens()} is simpler.
      */
     public UpstreamTokens loadUpstreamTokens(String clientAccessToken) {
         return proxy.loadUpstreamTokens(clientAccessToken);

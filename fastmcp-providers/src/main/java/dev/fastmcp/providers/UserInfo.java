@@ -25,8 +25,8 @@ record UserInfo(String endpoint, String subjectClaim, boolean alwaysFetch) imple
             return new UpstreamIdentity(UpstreamApi.requireString(idClaims, "sub"), idClaims);
         }
         if (endpoint == null) {
-            throw new UpstreamApiException("the provider sent no verifiable ID token and no userinfo endpoint is "
-                    + "configured; request the openid scope or configure userInfoEndpoint", false);
+            throw new UpstreamApiException("the identity provider sent no verifiable ID token and no userinfo endpoint "
+                    + "is configured; request the openid scope or configure userInfoEndpoint", false);
         }
         Map<String, Object> info = api.getObject(endpoint, tokens.accessToken(), Map.of());
         String subject = UpstreamApi.requireString(info, subjectClaim);

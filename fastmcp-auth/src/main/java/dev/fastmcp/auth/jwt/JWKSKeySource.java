@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Keys are fresh for the cache duration. Once stale, one caller refetches while the others go on with the
  *       stale keys; a failed fetch keeps the old keys in service.
  *   <li>No fetch starts within the cooldown of the previous attempt, whatever triggered it, except an explicit
- *       {@link #refresh()}. So tokens with unknown {@code kid}s, or an unreachable provider, cause at most one
+ *       {@link #refresh()}. So tokens with unknown {@code kid}s, or an unreachable JWKS URL, cause at most one
  *       request per cooldown window; concurrent callers wait for the fetch in progress and share its result.
  * </ul>
  */
@@ -69,7 +69,7 @@ final class JWKSKeySource implements VerificationKeyResolver {
     public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext) throws UnresolvableKeyException {
         JsonWebKey key = select(jws, current());
         if (key == null) {
-            // An unknown kid: the provider may have rotated its keys. Refetch, at most once per cooldown.
+            // An unknown kid: the issuer may have rotated its keys. Refetch, at most once per cooldown.
             Attempt attempt = fetch(true, false);
             key = select(jws, cached);
             if (key == null) {

@@ -23,7 +23,7 @@ import java.time.Duration;
  * exchange, body capped at 1 MiB) and cached for {@link Builder#cacheDuration}. A token whose {@code kid} is not
  * cached triggers a refetch, so key rotation needs no restart; refetches are limited to one per
  * {@link Builder#cooldownDuration}, shared by concurrent callers, so a stream of made-up {@code kid}s cannot
- * turn this server into a load generator against the provider. When a fetch fails, the token at hand is refused
+ * turn this server into a load generator against the issuer. When a fetch fails, the token at hand is refused
  * with the reason and the keys fetched earlier stay in service.
  *
  * <p><b>Algorithms.</b> RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA. HMAC ({@code HS*}) and
@@ -45,7 +45,7 @@ public final class JWKSVerifier implements TokenVerifier {
     /**
      * A verifier with the default cache settings.
      *
-     * @param jwksUri  the provider's JWKS URL (https; plain http only on localhost)
+     * @param jwksUri  the issuer's JWKS URL (https; plain http only on localhost)
      * @param issuer   the {@code iss} value tokens must carry
      * @param audience the {@code aud} value tokens must contain, usually this server's client id or resource URL
      * @throws IllegalArgumentException when an argument is missing or invalid; the message says which and why
@@ -81,7 +81,7 @@ public final class JWKSVerifier implements TokenVerifier {
     }
 
     /**
-     * Fetches the JWKS now, ignoring the cooldown, for example after the provider announced a rotation.
+     * Fetches the JWKS now, ignoring the cooldown, for example after the issuer announced a rotation.
      *
      * @throws java.io.UncheckedIOException when the JWKS cannot be fetched or parsed; the cached keys stay in use
      */

@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Issues and verifies the HS256-signed JWTs the OAuth proxy hands to MCP clients instead of the upstream
- * provider's tokens. Immutable and thread-safe.
+ * Issues and verifies the HS256-signed JWTs the OAuth proxy hands to MCP clients instead of the identity provider's
+ * tokens. Immutable and thread-safe.
  *
  * <pre>{@code
  * JWTIssuer issuer = new JWTIssuer("https://mcp.example.com", "https://mcp.example.com/mcp",

@@ -242,7 +242,7 @@ final class AuthorizeEndpoint {
         ConsentManager.ConsentRequest page = new ConsentManager.ConsentRequest(transactionId, client.clientId(),
                 client.clientName(), pending.redirectUri(), pending.scopes(), ctx.basePath + "/oauth/consent",
                 ctx.consent.createCsrfToken(csrfSubject(transactionId, browser)));
-        ConsentManager.HtmlResponse html = ctx.consent.createConsentResponse(page, providerName());
+        ConsentManager.HtmlResponse html = ctx.consent.createConsentResponse(page, upstreamName());
         return new ServerResponse(html.status(), html.headers(), html.bodyBytes()).addHeader("Set-Cookie",
                 ProxyHttp.setCookie(cookieName, browser,
                         ProxyContext.seconds(ctx.settings.lifetimes().transactionTtl()), ctx.secure, "Strict"));
@@ -273,10 +273,10 @@ final class AuthorizeEndpoint {
         return origin == null || ProxyContext.normalize(origin).equals(ownOrigin);
     }
 
-    private String providerName() {
+    private String upstreamName() {
         Upstream up = ctx.settings.upstream();
-        if (up.providerName() != null && !up.providerName().isBlank()) {
-            return up.providerName();
+        if (up.upstreamName() != null && !up.upstreamName().isBlank()) {
+            return up.upstreamName();
         }
         try {
             return URI.create(up.upstreamAuthorizationEndpoint()).getHost();

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET <redirectPath>}: where the upstream provider sends the browser back. The upstream transaction is
+ * {@code GET <redirectPath>}: where the identity provider sends the browser back. The upstream transaction is
  * taken once by its {@code state}, the browser binding cookie is checked, the upstream code is exchanged, and the
  * client gets our own single-use code at its redirect URI with its {@code state} and our {@code iss}.
  */
@@ -123,8 +123,8 @@ final class CallbackEndpoint {
     }
 
     /**
-     * The scopes our tokens get: those the client asked for, less any the provider says it did not grant (its
-     * answer's {@code scope}, space- or comma-separated), unless {@code limitScopesToUpstreamGrant(false)}.
+     * The scopes our tokens get: those the client asked for, less any the identity provider says it did not grant
+     * (its answer's {@code scope}, space- or comma-separated), unless {@code limitScopesToUpstreamGrant(false)}.
      */
     private List<String> granted(List<String> requested, String upstreamScope) {
         boolean limit = ctx.settings.claimsAndConsent().limitScopesToUpstreamGrant();
@@ -136,8 +136,8 @@ final class CallbackEndpoint {
     }
 
     /**
-     * The claims of the OpenID Connect ID token of an upstream answer, verified against the provider's JWKS
-     * (asymmetric signature, {@code iss}, {@code aud} = our upstream client id, {@code exp}) and carrying the
+     * The claims of the OpenID Connect ID token of an upstream answer, verified against the identity provider's
+     * JWKS (asymmetric signature, {@code iss}, {@code aud} = our upstream client id, {@code exp}) and carrying the
      * {@code nonce} of this sign-in; null, with a warning that quotes nothing from the token, when it fails.
      */
     private Map<String, Object> verifyIdToken(String idToken, String nonce) {
@@ -164,7 +164,7 @@ final class CallbackEndpoint {
     private static String idTokenProblem(String reason) {
         String r = reason == null ? "" : reason;
         if (r.startsWith("OpenID Connect discovery failed")) {
-            return "OpenID Connect discovery of the provider failed; see the error above";
+            return "OpenID Connect discovery of the identity provider failed; see the error above";
         } else if (r.contains("signature")) {
             return "bad signature";
         } else if (r.contains("algorithm")) {
@@ -176,7 +176,7 @@ final class CallbackEndpoint {
         } else if (r.contains("audience")) {
             return "wrong audience";
         } else if (r.contains("key") || r.contains("JWKS")) {
-            return "no matching key in the provider's JWKS";
+            return "no matching key in the identity provider's JWKS";
         }
         return "invalid";
     }

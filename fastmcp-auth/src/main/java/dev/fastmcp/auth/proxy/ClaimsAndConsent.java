@@ -11,11 +11,11 @@ import java.util.Objects;
  *         .claimsAndConsent(c -> c.customClaimsPassthrough(ClaimsPassthrough.disabled()))
  * }</pre>
  *
- * @param consentRequired whether users see a consent page before being sent to the provider; default true
+ * @param consentRequired whether users see a consent page before being sent to the identity provider; default true
  * @param customClaimsPassthrough which upstream claims are copied into our tokens; default
  *        {@link ClaimsPassthrough#defaults()}
- * @param limitScopesToUpstreamGrant whether the scope the provider granted limits the scopes of our tokens;
- *        default true
+ * @param limitScopesToUpstreamGrant whether the scope the identity provider granted limits the scopes of our
+ *        tokens; default true
  */
 public record ClaimsAndConsent(boolean consentRequired, ClaimsPassthrough customClaimsPassthrough,
         boolean limitScopesToUpstreamGrant) {
@@ -34,9 +34,9 @@ public record ClaimsAndConsent(boolean consentRequired, ClaimsPassthrough custom
     }
 
     /**
-     * Whether users see a consent page before being sent to the provider; default true. Turning it off lets any
-     * registered client obtain a user's authorization silently through this server's static provider client (the
-     * confused-deputy attack the MCP specification forbids); it is logged as a warning.
+     * Whether users see a consent page before being sent to the identity provider; default true. Turning it off
+     * lets any registered client obtain a user's authorization silently through this server's one client at the
+     * identity provider (the confused-deputy attack the MCP specification forbids); it is logged as a warning.
      */
     public ClaimsAndConsent consentRequired(boolean required) {
         return new ClaimsAndConsent(required, customClaimsPassthrough, limitScopesToUpstreamGrant);
@@ -53,12 +53,12 @@ public record ClaimsAndConsent(boolean consentRequired, ClaimsPassthrough custom
     }
 
     /**
-     * Whether the scope the provider says it granted (the {@code scope} of its token response) limits the scopes
-     * of the tokens we issue; default true. A user who unticks a scope at the provider then does not get it
-     * here either, and a tool guarded by {@code requireScopes} sees what the user really granted. Only scopes
-     * the provider names as the client does can be compared: presets of providers that answer with other names
-     * (Google's URLs, Azure's {@code api://} scopes, GitHub's comma lists) turn it off. When the provider sends
-     * no {@code scope}, it granted what was asked.
+     * Whether the scope the identity provider says it granted (the {@code scope} of its token response) limits
+     * the scopes of the tokens we issue; default true. A user who unticks a scope at the identity provider then
+     * does not get it here either, and a tool guarded by {@code requireScopes} sees what the user really granted.
+     * Only scopes the identity provider names as the client does can be compared: the presets turn it off where
+     * it answers with other names (Google's URLs, Azure's {@code api://} scopes, GitHub's comma lists). When the
+     * identity provider sends no {@code scope}, it granted what was asked.
      */
     public ClaimsAndConsent limitScopesToUpstreamGrant(boolean limit) {
         return new ClaimsAndConsent(consentRequired, customClaimsPassthrough, limit);

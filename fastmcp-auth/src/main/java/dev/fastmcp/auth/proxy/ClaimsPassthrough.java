@@ -142,7 +142,7 @@ public final class ClaimsPassthrough {
     }
 
     /**
-     * As {@link #extract(String, String)}, then the claims a provider preset read from the provider's APIs
+     * As {@link #extract(String, String)}, then the claims a preset read from the identity provider's APIs
      * ({@code identityClaims}, may be null): they count as identity claims, so {@link Builder#fromIdToken} governs
      * them, and they only fill names the tokens did not provide.
      */

@@ -86,7 +86,7 @@ final class ClientRegistry {
 
     /**
      * How long a registration that obtained no token is stored: {@code registrationTtl}, plus the longest a
-     * sign-in can take (consent page, provider, callback, code exchange), so that a sign-in started within
+     * sign-in can take (consent page, identity provider, callback, code exchange), so that a sign-in started within
      * {@code registrationTtl} of registering still gets its token.
      */
     private long unusedTtlSeconds() {

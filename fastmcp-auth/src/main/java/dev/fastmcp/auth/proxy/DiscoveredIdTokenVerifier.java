@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies an OpenID Connect provider's ID tokens when only its issuer is configured: at first use it reads
+ * Verifies an OpenID Connect identity provider's ID tokens when only its issuer is configured: at first use it reads
  * {@code <issuer>/.well-known/openid-configuration} (OpenID Connect Discovery 1.0, section 4), checks that
  * the document's {@code issuer} is exactly the configured one, and verifies against its {@code jwks_uri}.
  * Discovery happens lazily so that building the proxy needs no network; a failure is logged, refuses that
@@ -34,7 +34,7 @@ final class DiscoveredIdTokenVerifier implements TokenVerifier {
         this.discovery = DiscoveryDocumentCache.builder().timeout(timeout).build();
     }
 
-    /** Where the provider's discovery document is. */
+    /** Where the identity provider's discovery document is. */
     String discoveryUrl() {
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         return base + "/.well-known/openid-configuration";

@@ -99,12 +99,12 @@ public record Limits(int registrationRateLimit, int maxUnusedRegistrations, int 
     }
 
     /**
-     * How many started but unfinished sign-ins (waiting for consent, or for the provider to send the browser back)
-     * this server instance keeps; default 10,000. When a new sign-in would pass the bound, the oldest unfinished
-     * ones are dropped: nobody is ever refused a new sign-in, and a flood of sign-ins (which anyone can start for
-     * any client, its id being public) evicts its own entries first. A user who has not finished a sign-in while
-     * this many newer ones were started must start again: at the default 60 sign-ins per minute and address,
-     * that takes a flood from 100 addresses 100 seconds. Raise it when many users sign in at once.
+     * How many started but unfinished sign-ins (waiting for consent, or for the identity provider to send the browser
+     * back) this server instance keeps; default 10,000. When a new sign-in would pass the bound, the oldest unfinished
+     * ones are dropped: nobody is ever refused a new sign-in, and a flood of sign-ins (which anyone can start for any
+     * client, its id being public) evicts its own entries first. A user who has not finished a sign-in while this many
+     * newer ones were started must start again: at the default 60 sign-ins per minute and address, that takes a flood
+     * from 100 addresses 100 seconds. Raise it when many users sign in at once.
      */
     public Limits maxPendingAuthorizations(int max) {
         return new Limits(registrationRateLimit, maxUnusedRegistrations, authorizationRateLimit, max,

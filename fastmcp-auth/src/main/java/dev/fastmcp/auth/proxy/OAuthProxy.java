@@ -14,13 +14,13 @@ import java.util.function.UnaryOperator;
 /**
  * An OAuth 2.1 authorization server for MCP clients in front of an upstream identity provider (Google, GitHub,
  * Azure, any OAuth 2.0 or OpenID Connect server) that knows nothing about MCP. Clients register dynamically
- * (RFC 7591), sign the user in through the provider after a consent page, and receive tokens this proxy issues;
- * the provider's tokens stay on the server, where tools reach them through {@link ProxySession} or
- * {@link #loadUpstreamTokens}.
+ * (RFC 7591), sign the user in through the identity provider after a consent page, and receive tokens this proxy
+ * issues; the identity provider's tokens stay on the server, where tools reach them through {@link ProxySession}
+ * or {@link #loadUpstreamTokens}.
  *
  * <pre>{@code
- * OAuthProxy proxy = OAuthProxy.builder(Upstream.of("https://provider.example/oauth/authorize",
- *                 "https://provider.example/oauth/token",
+ * OAuthProxy proxy = OAuthProxy.builder(Upstream.of("https://idp.example.com/oauth/authorize",
+ *                 "https://idp.example.com/oauth/token",
  *                 System.getenv("OAUTH_CLIENT_ID"), System.getenv("OAUTH_CLIENT_SECRET")))
  *         .scopes("openid", "profile")
  *         .secret(System.getenv("FASTMCP_SECRET"))   // signing, storage and consent keys, the same on every instance
@@ -56,7 +56,7 @@ public final class OAuthProxy implements AuthProvider {
         this.store = new ProxyStore(settings.keys().storage(), settings.keys().keyHash());
     }
 
-    /** Starts a configuration with the provider's endpoints and credentials; see {@link Builder} for the rest. */
+    /** Starts a configuration with the identity provider's endpoints and credentials; {@link Builder} has the rest. */
     public static Builder builder(Upstream upstream) {
         return new Builder(upstream);
     }
@@ -193,8 +193,8 @@ public final class OAuthProxy implements AuthProvider {
 
     /**
      * Configures an {@link OAuthProxy}: the {@link Upstream} given to {@link OAuthProxy#builder(Upstream)}, the
-     * {@link ProxyOptions} (each group with its defaults), token swap, and the hooks through which provider presets
-     * adapt the proxy to their provider.
+     * {@link ProxyOptions} (each group with its defaults), token swap, and the hooks through which presets adapt
+     * the proxy to their identity provider.
      */
     public static final class Builder {
 
@@ -266,12 +266,12 @@ public final class OAuthProxy implements AuthProvider {
         }
 
         /**
-         * Whether clients get this proxy's tokens instead of the provider's; default true. Passing provider tokens
-         * through to clients is forbidden by the MCP specification unless they were issued for this server, so
-         * false is refused at build unless {@link #upstreamTokenVerifier} is set (see there): clients then get the
-         * provider's access token from our token endpoint, with an opaque single-use refresh token of ours when the
-         * provider gave one (the provider's refresh token stays here, since refreshing needs this server's
-         * credentials), and {@code /mcp} accepts what that verifier accepts.
+         * Whether clients get this proxy's tokens instead of the identity provider's; default true. Passing the
+         * identity provider's tokens through to clients is forbidden by the MCP specification unless they were
+         * issued for this server, so false is refused at build unless {@link #upstreamTokenVerifier} is set (see
+         * there): clients then get the identity provider's access token from our token endpoint, with an opaque
+         * single-use refresh token of ours when the identity provider gave one (its refresh token stays here, since
+         * refreshing needs this server's credentials), and {@code /mcp} accepts what that verifier accepts.
          */
         public Builder enableTokenSwap(boolean enableTokenSwap) {
             this.enableTokenSwap = enableTokenSwap;
@@ -279,9 +279,9 @@ public final class OAuthProxy implements AuthProvider {
         }
 
         /**
-         * The verifier of the provider's access tokens, required by {@code enableTokenSwap(false)}: clients then
-         * receive the provider's tokens and {@code /mcp} accepts exactly what this verifier accepts. It MUST require
-         * the token's audience to be this server's MCP resource URL (for example
+         * The verifier of the identity provider's access tokens, required by {@code enableTokenSwap(false)}: clients
+         * then receive the identity provider's tokens and {@code /mcp} accepts exactly what this verifier accepts.
+         * It MUST require the token's audience to be this server's MCP resource URL (for example
          * {@code JWKSVerifier.builder(jwks).issuer(iss).audience("https://mcp.example.com/mcp")}); the proxy cannot
          * check that for you, and a verifier accepting tokens issued for other applications is the token
          * passthrough the MCP specification forbids.
@@ -293,7 +293,7 @@ public final class OAuthProxy implements AuthProvider {
 
         /**
          * How the upstream tokens of a sign-in become an identity (see {@link UpstreamIdentityResolver}). Without
-         * one, the subject and claims come from the verified ID token, else from the payloads of the provider's JWTs.
+         * one, the subject and claims come from the verified ID token, else from the payloads of the upstream JWTs.
          */
         public Builder upstreamIdentity(UpstreamIdentityResolver resolver) {
             this.identityResolver = Objects.requireNonNull(resolver, "resolver == null");
@@ -310,7 +310,7 @@ public final class OAuthProxy implements AuthProvider {
         }
 
         /**
-         * The verifier of the provider's ID tokens, for providers whose issuer is not one fixed string (Azure's
+         * The verifier of the identity provider's ID tokens, for one whose issuer is not one fixed string (Azure's
          * multi-tenant endpoints name the user's tenant in it). It must check the signature, the audience (our
          * upstream client id) and the expiry; the proxy adds the {@code nonce}. It replaces the upstream's
          * {@code upstreamIssuer}, which may then not be set.

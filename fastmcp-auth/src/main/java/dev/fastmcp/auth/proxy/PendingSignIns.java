@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /**
  * The bound on sign-ins stored but not finished: transactions waiting for consent, and upstream transactions
- * waiting for the provider to send the browser back. When a new one would pass {@code max}, the oldest are deleted
- * from the storage.
+ * waiting for the identity provider to send the browser back. When a new one would pass {@code max}, the oldest
+ * are deleted from the storage.
  *
  * <p><b>Why oldest-first, and not a share per client.</b> A client's {@code client_id} and redirect URI are public,
  * so anyone can start sign-ins for it; a cap per client lets a flood from many addresses, each under its own rate

@@ -19,14 +19,14 @@ final class ProxyContext {
     final JWTIssuer issuer;
     final ConsentManager consent;
     final UpstreamClient upstream;
-    /** Calls to the provider's APIs made by the identity resolver. */
+    /** Calls to the identity provider's APIs made by the identity resolver. */
     final UpstreamApi api;
     /** The issuer identifier: the server's base URL. */
     final String baseUrl;
     final String basePath;
     /** The MCP endpoint's URL: the audience of our access tokens and the only accepted {@code resource}. */
     final String resource;
-    /** Where the upstream provider sends the browser back. */
+    /** Where the identity provider sends the browser back. */
     final String callbackUrl;
     /** Whether cookies get {@code Secure} (https base URL). */
     final boolean secure;

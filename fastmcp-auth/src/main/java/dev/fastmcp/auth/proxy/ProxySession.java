@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * The session of a request authenticated with an access token the {@link OAuthProxy} issued. Besides the
  * usual identity it gives the claims the upstream identity provider vouched for (from its ID token or JWT access
- * token) and, on demand, the upstream tokens themselves, to call the provider's APIs for the user:
+ * token) and, on demand, the upstream tokens themselves, to call the identity provider's APIs for the user:
  *
  * <pre>{@code
  * Tool.builder("whoami").canAccess(Auth.requireAuth()).execute((args, ctx) -> {
@@ -96,8 +96,8 @@ public class ProxySession implements AuthSession {
     }
 
     /**
-     * What the provider said about the user at sign-in: the claims of its ID token and JWT access token, and those
-     * its preset read from its APIs (userinfo, GitHub's {@code /user}, Graph {@code /me}); empty when none.
+     * What the identity provider said about the user at sign-in: the claims of its ID token and JWT access token,
+     * and those its preset read from its APIs (userinfo, GitHub's {@code /user}, Graph {@code /me}); empty when none.
      */
     public final Map<String, Object> upstreamClaims() {
         return upstreamClaims;
@@ -105,7 +105,7 @@ public class ProxySession implements AuthSession {
 
     /**
      * The upstream tokens behind this session, refreshed first when the upstream access token has expired and
-     * the provider gave a refresh token; null when they are gone (revoked or expired).
+     * the identity provider gave a refresh token; null when they are gone (revoked or expired).
      */
     public final UpstreamTokens upstreamTokens() {
         return upstream.get();

@@ -10,13 +10,14 @@ import org.slf4j.LoggerFactory;
  * The configuration of an {@link OAuthProxy} as built: the upstream and the option groups as given (each group
  * keeps its own defaults), the preset's hooks, and what the build derived from them.
  *
- * @param upstream the provider
+ * @param upstream the identity provider
  * @param options the proxy's options
  * @param hooks how a preset adapts the proxy; its ID token verifier is resolved into {@link #idTokenVerifier}
  * @param keys the resolved keys and the (encrypting) storage
- * @param idTokenVerifier the verifier of the provider's ID tokens: the preset's, else one for the upstream issuer;
- *        null when ID tokens are not verified
- * @param upstreamTokenVerifier the verifier of the provider's access tokens at {@code /mcp}; null with token swap
+ * @param idTokenVerifier the verifier of the identity provider's ID tokens: the preset's, else one for the upstream
+ *        issuer; null when ID tokens are not verified
+ * @param upstreamTokenVerifier the verifier of the identity provider's access tokens at {@code /mcp}; null with
+ *        token swap
  */
 record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks, ProxyKeys keys,
         TokenVerifier idTokenVerifier, TokenVerifier upstreamTokenVerifier) {
@@ -54,7 +55,7 @@ record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks,
         return idTokenVerifier != null && scopes.contains("openid");
     }
 
-    /** Token swap (the default): clients hold our tokens; off, they hold the provider's, checked upstream. */
+    /** Token swap (the default): clients hold our tokens; off, they hold the identity provider's, checked upstream. */
     boolean tokenSwap() {
         return upstreamTokenVerifier == null;
     }
@@ -66,38 +67,40 @@ record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks,
     static ProxySettings resolve(Upstream up, ProxyOptions o, boolean tokenSwap, TokenVerifier upstreamTokenVerifier,
             PresetHooks hooks) {
         if (!tokenSwap && upstreamTokenVerifier == null) {
-            throw new IllegalArgumentException("enableTokenSwap(false) would hand the provider's tokens to MCP clients "
-                    + "and accept them at /mcp. The MCP specification forbids this token passthrough: a token issued "
-                    + "for another audience must not be accepted. Keep token swap on (the default) and read the "
-                    + "provider's tokens in tools through ProxySession.upstreamTokens(), or, if the provider issues "
-                    + "tokens for this server's MCP resource, give upstreamTokenVerifier(...) a verifier that "
-                    + "requires that audience");
+            throw new IllegalArgumentException("enableTokenSwap(false) would hand the identity provider's tokens to "
+                    + "MCP clients and accept them at /mcp. The MCP specification forbids this token passthrough: a "
+                    + "token issued for another audience must not be accepted. Keep token swap on (the default) and "
+                    + "read the identity provider's tokens in tools through ProxySession.upstreamTokens(), or, if the "
+                    + "identity provider issues tokens for this server's MCP resource, give upstreamTokenVerifier(...) "
+                    + "a verifier that requires that audience");
         }
         if (tokenSwap && upstreamTokenVerifier != null) {
             throw new IllegalArgumentException("upstreamTokenVerifier is only used with enableTokenSwap(false); "
                     + "with token swap on, /mcp accepts the proxy's own tokens only");
         }
         if (!tokenSwap) {
-            LOG.warn("OAuthProxy: token swap is OFF. Clients receive the provider's tokens and /mcp accepts what "
-                    + "the upstreamTokenVerifier accepts: it must require the audience to be this server's MCP "
+            LOG.warn("OAuthProxy: token swap is OFF. Clients receive the identity provider's tokens and /mcp accepts "
+                    + "what the upstreamTokenVerifier accepts: it must require the audience to be this server's MCP "
                     + "resource URL, or tokens issued for other applications get in");
         }
         if (hooks.idTokenVerifier() != null && (up.upstreamIssuer() != null || up.upstreamJwksUri() != null)) {
-            throw new IllegalArgumentException("upstreamIssuer cannot be set on this provider: it verifies the "
-                    + "provider's ID tokens itself, with the issuer of each user's tenant; remove upstreamIssuer");
+            throw new IllegalArgumentException("upstreamIssuer cannot be set on this auth provider: it verifies the "
+                    + "identity provider's ID tokens itself, with the issuer of each user's tenant; remove "
+                    + "upstreamIssuer");
         }
         if (up.upstreamJwksUri() != null && up.upstreamIssuer() == null) {
             throw new IllegalArgumentException("upstreamJwksUri needs upstreamIssuer: ID tokens are verified "
-                    + "against the provider's issuer");
+                    + "against the identity provider's issuer");
         }
         if (up.upstreamIssuer() != null && up.upstreamJwksUri() == null) {
             Upstream.requireUrl("upstreamIssuer (discovered from, without upstreamJwksUri)", up.upstreamIssuer(), true);
         }
         if (!o.claimsAndConsent().consentRequired()) {
             LOG.warn("OAuthProxy: consentRequired(false). Any client that registers here can now get a user's "
-                    + "authorization at the provider without the user seeing which client asks (the confused-deputy "
-                    + "attack: this server uses one static client id upstream). The MCP specification requires "
-                    + "consent per client for such proxies; turn it off only for trusted, single-client setups");
+                    + "authorization at the identity provider without the user seeing which client asks (the "
+                    + "confused-deputy attack: this server uses one static client id upstream). The MCP "
+                    + "specification requires consent per client for such proxies; turn it off only for trusted, "
+                    + "single-client setups");
         }
         ProxyKeys keys = ProxyKeys.resolve(o.keysAndStorage());
         TokenVerifier idTokenVerifier = hooks.idTokenVerifier() != null ? hooks.idTokenVerifier()

@@ -14,7 +14,7 @@ import java.util.Set;
  * any claims on a live {@code jti}: another user, another client, more scopes or roles. So a verified token must
  * also be the one issued: its {@code sub}, {@code client_id} and {@code scope} equal the mapping's, and an access
  * token is the very token issued (its keyed hash is in the mapping), which covers every other claim it carries
- * (roles passed through from the provider, expiry). A mismatch is answered like an unknown token.
+ * (roles passed through from the identity provider, expiry). A mismatch is answered like an unknown token.
  */
 final class TokenBinding {
 

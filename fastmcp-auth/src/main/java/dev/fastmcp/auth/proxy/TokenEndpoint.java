@@ -286,7 +286,7 @@ final class TokenEndpoint {
                 throw OAuthError.invalidRequest("token is required");
             }
             if (!ctx.settings.tokenSwap()) {
-                // Only our opaque refresh tokens can be tied to the client; the provider's access tokens cannot.
+                // Only our opaque refresh tokens can be tied to the client; the upstream access tokens cannot.
                 tokens.passRevoke(client, token);
                 return ProxyHttp.noStoreJson(200, Map.of());
             }

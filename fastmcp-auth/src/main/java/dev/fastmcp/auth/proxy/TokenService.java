@@ -103,10 +103,11 @@ final class TokenService {
 
     /**
      * Refreshes the upstream set when its access token has expired and it has a refresh token. With
-     * {@code recheckUnknownExpiry} (our refresh grant), a set whose provider gave no {@code expires_in} (GitHub
-     * OAuth apps) is re-checked by refreshing it too, or, without a refresh token, by asking the identity resolver
-     * again (a provider token that never expires can only be found revoked that way); if that fails for another
-     * reason than a refused grant or token, the set is kept as it is, since it may well still be valid.
+     * {@code recheckUnknownExpiry} (our refresh grant), a set for which the identity provider gave no
+     * {@code expires_in} (GitHub OAuth apps) is re-checked by refreshing it too, or, without a refresh token, by
+     * asking the identity resolver again (an upstream token that never expires can only be found revoked that way);
+     * if that fails for another reason than a refused grant or token, the set is kept as it is, since it may well
+     * still be valid.
      *
      * @throws UpstreamClient.UpstreamException when the refresh failed ({@code invalidGrant}: the set is deleted)
      */
@@ -225,7 +226,8 @@ final class TokenService {
 
     /**
      * The upstream claims that {@code customClaimsPassthrough} copies into our tokens (and so into the session),
-     * read from the upstream set's current tokens, which the proxy received from the provider's token endpoint.
+     * read from the upstream set's current tokens, which the proxy received from the identity provider's token
+     * endpoint.
      */
     private Map<String, Object> passedClaims(String upstreamId) {
         ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
@@ -234,7 +236,7 @@ final class TokenService {
     }
 
     /**
-     * Token swap off: the client gets the provider's access token itself. The provider's refresh token stays
+     * Token swap off: the client gets the identity provider's access token itself. Its refresh token stays
      * here (it needs this server's upstream client credentials anyway); the client gets an opaque, single-use
      * refresh token of ours, bound to it, that {@link #passRefresh} trades for a fresh upstream access token.
      */

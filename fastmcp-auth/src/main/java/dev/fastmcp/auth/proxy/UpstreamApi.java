@@ -14,10 +14,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Bounded GET calls to an upstream provider's API with the user's upstream access token, for
+ * Bounded GET calls to the identity provider's APIs with the user's upstream access token, for
  * {@link UpstreamIdentityResolver}s. Each call has the proxy's {@code upstreamTimeout}, a 1 MiB body cap, follows
  * no redirects, and only reaches https URLs (http on loopback). Failures are {@link UpstreamApiException}s whose
- * messages quote neither the token nor the provider's answer.
+ * messages quote neither the token nor the identity provider's answer.
  */
 public final class UpstreamApi {
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The OAuth proxy as a client of the upstream provider's token and revocation endpoints. Every call has a
+ * The OAuth proxy as a client of the identity provider's token and revocation endpoints. Every call has a
  * timeout and a 1 MiB body cap; JSON and form-encoded (GitHub) responses are read. Failures become an
  * {@link UpstreamException} that says only whether the grant was refused; the upstream text is never kept.
  */
@@ -25,7 +25,7 @@ final class UpstreamClient {
     static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamClient.class);
 
-    /** An upstream call failed; {@code invalidGrant} when the provider refused the grant itself. */
+    /** An upstream call failed; {@code invalidGrant} when the identity provider refused the grant itself. */
     static final class UpstreamException extends Exception {
         private static final long serialVersionUID = 1L;
         final boolean invalidGrant;
@@ -69,7 +69,7 @@ final class UpstreamClient {
         return tokens(post(tokenEndpoint, form, "code exchange"), null);
     }
 
-    /** Refreshes upstream; keeps the old refresh token and scope when the provider sends none. */
+    /** Refreshes upstream; keeps the old refresh token and scope when the identity provider sends none. */
     UpstreamTokens refresh(UpstreamTokens old) throws UpstreamException {
         Map<String, String> form = new LinkedHashMap<>(extraTokenParams);
         form.put("grant_type", "refresh_token");

@@ -8,8 +8,9 @@ import java.util.Objects;
  * subject the proxy issues its tokens to, and the claims describing the user. The claims become
  * {@link ProxySession#upstreamClaims()} and feed {@link ClaimsPassthrough}.
  *
- * @param subject the provider's stable user id (for example GitHub's numeric id, not the login that can change)
- * @param claims  what the provider said about the user (name, e-mail, ...); copied, never null
+ * @param subject the identity provider's stable user id (for example GitHub's numeric id, not the login that can
+ *                change)
+ * @param claims  what the identity provider said about the user (name, e-mail, ...); copied, never null
  */
 public record UpstreamIdentity(String subject, Map<String, Object> claims) {
 

@@ -5,13 +5,13 @@ import java.time.Instant;
 /**
  * The tokens the upstream identity provider issued for one sign-in. They stay on the server: MCP clients only
  * ever hold the proxy's own tokens, and tools read these through {@link OAuthProxy#loadUpstreamTokens} or
- * {@link ProxySession#upstreamTokens()} to call the provider's APIs on the user's behalf.
+ * {@link ProxySession#upstreamTokens()} to call the identity provider's APIs on the user's behalf.
  *
  * @param accessToken  the upstream access token
  * @param tokenType    its type, usually {@code Bearer}
- * @param refreshToken the upstream refresh token, or null when the provider issued none
- * @param expiresAt    when the upstream access token expires, or null when the provider did not say
- * @param scope        the scopes the provider granted (space-separated), or null
+ * @param refreshToken the upstream refresh token, or null when the identity provider issued none
+ * @param expiresAt    when the upstream access token expires, or null when the identity provider did not say
+ * @param scope        the scopes the identity provider granted (space-separated), or null
  * @param idToken      the OpenID Connect ID token, or null
  */
 public record UpstreamTokens(String accessToken, String tokenType, String refreshToken, Instant expiresAt,

@@ -58,7 +58,7 @@ public final class EncryptedTokenStorage implements TokenStorage {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
-     * One cipher object per thread, initialized afresh (key and nonce) for every value: finding the provider's
+     * One cipher object per thread, initialized afresh (key and nonce) for every value: finding the JCA provider's
      * implementation costs more than sealing or opening a short value. Never used for two values at once.
      */
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
