@@ -129,7 +129,7 @@ OAUTH_PROXY_SECRET="proxy-secret-$(random_hex)"
 echo "upstream client secret and proxy secret: generated for this run (not printed)"
 
 # ---------------------------------------------------------------------------
-section "OAuth interop: starting the upstream provider (oauth2-mock-server)"
+section "OAuth interop: starting the upstream identity provider (oauth2-mock-server)"
 case "$OUT_DIR" in
   ""|/|"$ROOT"|"$ROOT/") die "refusing to wipe output directory '$OUT_DIR'" ;;
 esac
@@ -150,7 +150,7 @@ cleanup() {
     wait "$TAIL_PID" 2>/dev/null || true
   fi
   stop_pid "$SERVER_PID" "oauth-interop server"
-  stop_pid "$UPSTREAM_PID" "upstream provider"
+  stop_pid "$UPSTREAM_PID" "upstream identity provider"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -173,11 +173,11 @@ deadline=$(( SECONDS + HEALTH_TIMEOUT ))
 until [[ -s "$ISSUER_FILE" ]]; do
   if ! kill -0 "$UPSTREAM_PID" 2>/dev/null; then
     show_log "upstream log" "$UPSTREAM_LOG"
-    die "the upstream provider exited before listening"
+    die "the upstream identity provider exited before listening"
   fi
   if (( SECONDS >= deadline )); then
     show_log "upstream log" "$UPSTREAM_LOG"
-    die "the upstream provider did not start within ${HEALTH_TIMEOUT}s"
+    die "the upstream identity provider did not start within ${HEALTH_TIMEOUT}s"
   fi
   sleep 0.2
 done
