@@ -28,8 +28,8 @@ public final class Prompt {
     private final Map<String, Completer> completers;
 
     private Prompt(Builder b) {
-        this.definition = new McpSchema.Prompt(b.name, b.title, b.description, List.copyOf(b.arguments), null);
-        this.canAccess = b.canAccess;
+        this.definition = new McpSchema.Prompt(b.name, b.title(), b.description(), List.copyOf(b.arguments), null);
+        this.canAccess = b.canAccess();
         this.renderer = b.renderer;
         this.completers = Map.copyOf(b.completers);
     }
@@ -73,29 +73,14 @@ public final class Prompt {
     }
 
     /** Builds a {@link Prompt}; {@code render} is required. */
-    public static final class Builder {
+    public static final class Builder extends ComponentBuilder<Builder> {
         private final String name;
-        private String title;
-        private String description;
         private final List<McpSchema.PromptArgument> arguments = new ArrayList<>();
         private final Map<String, Completer> completers = new LinkedHashMap<>();
-        private AccessCheck canAccess;
         private Renderer renderer;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name == null");
-        }
-
-        /** A human-friendly title. */
-        public Builder title(String title) {
-            this.title = title;
-            return this;
-        }
-
-        /** What the prompt is for. */
-        public Builder description(String description) {
-            this.description = description;
-            return this;
         }
 
         /** Declares an argument; a required one must be given by the client. */
@@ -112,12 +97,6 @@ public final class Prompt {
         public Builder complete(String argument, Completer completer) {
             completers.put(Objects.requireNonNull(argument, "argument == null"),
                     Objects.requireNonNull(completer, "completer == null"));
-            return this;
-        }
-
-        /** Who may see and get the prompt; refused callers are told it does not exist. */
-        public Builder canAccess(AccessCheck check) {
-            this.canAccess = check;
             return this;
         }
 

@@ -22,11 +22,11 @@ public final class Resource {
 
     private Resource(Builder b) {
         this.definition = McpSchema.Resource.builder(b.uri, b.name)
-                .title(b.title)
-                .description(b.description)
+                .title(b.title())
+                .description(b.description())
                 .mimeType(b.mimeType)
                 .build();
-        this.canAccess = b.canAccess;
+        this.canAccess = b.canAccess();
         this.reader = b.reader;
     }
 
@@ -64,13 +64,10 @@ public final class Resource {
     }
 
     /** Builds a {@link Resource}; {@code read} is required. */
-    public static final class Builder {
+    public static final class Builder extends ComponentBuilder<Builder> {
         private final String uri;
         private final String name;
-        private String title;
-        private String description;
         private String mimeType;
-        private AccessCheck canAccess;
         private Reader reader;
 
         private Builder(String uri, String name) {
@@ -78,27 +75,9 @@ public final class Resource {
             this.name = Objects.requireNonNull(name, "name == null");
         }
 
-        /** A human-friendly title. */
-        public Builder title(String title) {
-            this.title = title;
-            return this;
-        }
-
-        /** What the resource holds. */
-        public Builder description(String description) {
-            this.description = description;
-            return this;
-        }
-
         /** The MIME type of the content. */
         public Builder mimeType(String mimeType) {
             this.mimeType = mimeType;
-            return this;
-        }
-
-        /** Who may see and read the resource; refused callers are told it does not exist. */
-        public Builder canAccess(AccessCheck check) {
-            this.canAccess = check;
             return this;
         }
 

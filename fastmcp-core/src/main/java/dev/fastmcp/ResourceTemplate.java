@@ -26,11 +26,11 @@ public final class ResourceTemplate {
 
     private ResourceTemplate(Builder b) {
         this.definition = McpSchema.ResourceTemplate.builder(b.uriTemplate, b.name)
-                .title(b.title)
-                .description(b.description)
+                .title(b.title())
+                .description(b.description())
                 .mimeType(b.mimeType)
                 .build();
-        this.canAccess = b.canAccess;
+        this.canAccess = b.canAccess();
         this.reader = b.reader;
         this.completers = Map.copyOf(b.completers);
     }
@@ -74,13 +74,10 @@ public final class ResourceTemplate {
     }
 
     /** Builds a {@link ResourceTemplate}; {@code read} is required. */
-    public static final class Builder {
+    public static final class Builder extends ComponentBuilder<Builder> {
         private final String uriTemplate;
         private final String name;
-        private String title;
-        private String description;
         private String mimeType;
-        private AccessCheck canAccess;
         private Reader reader;
         private final Map<String, Completer> completers = new LinkedHashMap<>();
 
@@ -89,27 +86,9 @@ public final class ResourceTemplate {
             this.name = Objects.requireNonNull(name, "name == null");
         }
 
-        /** A human-friendly title. */
-        public Builder title(String title) {
-            this.title = title;
-            return this;
-        }
-
-        /** What the resources hold. */
-        public Builder description(String description) {
-            this.description = description;
-            return this;
-        }
-
         /** The MIME type of the content. */
         public Builder mimeType(String mimeType) {
             this.mimeType = mimeType;
-            return this;
-        }
-
-        /** Who may see and read the resources; refused callers are told they do not exist. */
-        public Builder canAccess(AccessCheck check) {
-            this.canAccess = check;
             return this;
         }
 

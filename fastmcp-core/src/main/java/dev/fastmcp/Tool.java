@@ -35,13 +35,13 @@ public final class Tool {
 
     private Tool(Builder<?> b) {
         this.definition = McpSchema.Tool.builder(b.name, b.inputSchema)
-                .title(b.title)
-                .description(b.description)
+                .title(b.title())
+                .description(b.description())
                 .outputSchema(b.outputSchema)
                 .annotations(b.annotations)
                 .meta(b.meta)
                 .build();
-        this.canAccess = b.canAccess;
+        this.canAccess = b.canAccess();
         this.timeout = b.timeout;
         this.argumentType = b.argumentType;
         this.handler = b.handler;
@@ -93,34 +93,19 @@ public final class Tool {
      *
      * @param <A> the argument type passed to {@code execute}
      */
-    public static final class Builder<A> {
+    public static final class Builder<A> extends ComponentBuilder<Builder<A>> {
         private final String name;
-        private String title;
-        private String description;
         private Map<String, Object> inputSchema = NO_PARAMETERS;
         private Class<?> argumentType;
         private Map<String, Object> outputSchema;
         private McpSchema.ToolAnnotations annotations;
         private Map<String, Object> meta;
-        private AccessCheck canAccess;
         private Duration timeout;
         private ToolHandler<?> handler;
         private boolean hiddenWhenScopesMissing;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name == null");
-        }
-
-        /** A human-friendly title. */
-        public Builder<A> title(String title) {
-            this.title = title;
-            return this;
-        }
-
-        /** What the tool does, for the model; clients show it too. */
-        public Builder<A> description(String description) {
-            this.description = description;
-            return this;
         }
 
         /** The parameters as a JSON Schema object; {@code execute} receives the arguments as a {@code Map}. */
@@ -171,12 +156,6 @@ public final class Tool {
         /** Free-form {@code _meta} for the tool's listing. */
         public Builder<A> meta(Map<String, Object> meta) {
             this.meta = meta == null ? null : Map.copyOf(meta);
-            return this;
-        }
-
-        /** Who may see and call the tool (see {@link Auth}); refused callers are told the tool does not exist. */
-        public Builder<A> canAccess(AccessCheck check) {
-            this.canAccess = check;
             return this;
         }
 

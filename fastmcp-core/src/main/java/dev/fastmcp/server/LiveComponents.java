@@ -5,6 +5,7 @@ import dev.fastmcp.Resource;
 import dev.fastmcp.ResourceTemplate;
 import dev.fastmcp.Tool;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The components of a server, kept in step with the SDK server while one runs: a change reaches both, and the
@@ -35,77 +36,58 @@ public final class LiveComponents {
 
     public void add(Tool tool) {
         components.put(Objects.requireNonNull(tool, "tool == null"));
-        SdkServer s = sdk;
-        if (s != null) {
-            s.addTool(tool);
-        }
+        whileRunning(s -> s.addTool(tool));
     }
 
     public boolean removeTool(String name) {
-        boolean removed = components.removeTool(name);
-        SdkServer s = sdk;
-        if (removed && s != null) {
-            s.removeTool(name);
-        }
-        return removed;
+        return removed(components.removeTool(name), s -> s.removeTool(name));
     }
 
     public void add(Resource resource) {
         components.put(Objects.requireNonNull(resource, "resource == null"));
-        SdkServer s = sdk;
-        if (s != null) {
-            s.addResource(resource);
-        }
+        whileRunning(s -> s.addResource(resource));
     }
 
     public boolean removeResource(String uri) {
-        boolean removed = components.removeResource(uri);
-        SdkServer s = sdk;
-        if (removed && s != null) {
-            s.removeResource(uri);
-        }
-        return removed;
+        return removed(components.removeResource(uri), s -> s.removeResource(uri));
     }
 
     public void add(ResourceTemplate template) {
         components.put(Objects.requireNonNull(template, "template == null"));
-        SdkServer s = sdk;
-        if (s != null) {
-            s.addTemplate(template);
-        }
+        whileRunning(s -> s.addTemplate(template));
     }
 
     public boolean removeTemplate(String uriTemplate) {
-        boolean removed = components.removeTemplate(uriTemplate);
-        SdkServer s = sdk;
-        if (removed && s != null) {
-            s.removeTemplate(uriTemplate);
-        }
-        return removed;
+        return removed(components.removeTemplate(uriTemplate), s -> s.removeTemplate(uriTemplate));
     }
 
     public void add(Prompt prompt) {
         components.put(Objects.requireNonNull(prompt, "prompt == null"));
-        SdkServer s = sdk;
-        if (s != null) {
-            s.addPrompt(prompt);
-        }
+        whileRunning(s -> s.addPrompt(prompt));
     }
 
     public boolean removePrompt(String name) {
-        boolean removed = components.removePrompt(name);
-        SdkServer s = sdk;
-        if (removed && s != null) {
-            s.removePrompt(name);
-        }
-        return removed;
+        return removed(components.removePrompt(name), s -> s.removePrompt(name));
     }
 
     /** Tells the sessions subscribed to {@code uri} that the resource changed; nothing while not running. */
     public void notifyResourceUpdated(String uri) {
+        whileRunning(s -> s.notifyResourceUpdated(uri));
+    }
+
+    /** Passes a change on to the SDK server, if one runs. */
+    private void whileRunning(Consumer<SdkServer> change) {
         SdkServer s = sdk;
         if (s != null) {
-            s.notifyResourceUpdated(uri);
+            change.accept(s);
         }
+    }
+
+    /** Passes a removal on to the SDK server when the components had the component. */
+    private boolean removed(boolean removed, Consumer<SdkServer> change) {
+        if (removed) {
+            whileRunning(change);
+        }
+        return removed;
     }
 }

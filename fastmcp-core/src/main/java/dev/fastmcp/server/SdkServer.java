@@ -12,8 +12,10 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * The SDK server behind a running {@link FastMCP}: session-based (Streamable HTTP, stdio) or stateless.
@@ -82,67 +84,40 @@ public final class SdkServer {
     }
 
     public void addTool(Tool tool) {
-        if (sessions != null) {
-            sessions.addTool(components.toolSpec(tool)).block(WAIT);
-        } else {
-            stateless.addTool(components.statelessToolSpec(tool)).block(WAIT);
-        }
+        change(() -> sessions.addTool(components.toolSpec(tool)),
+                () -> stateless.addTool(components.statelessToolSpec(tool)));
     }
 
     public void removeTool(String name) {
-        if (sessions != null) {
-            sessions.removeTool(name).block(WAIT);
-        } else {
-            stateless.removeTool(name).block(WAIT);
-        }
+        change(() -> sessions.removeTool(name), () -> stateless.removeTool(name));
     }
 
     public void addResource(Resource resource) {
-        if (sessions != null) {
-            sessions.addResource(components.resourceSpec(resource)).block(WAIT);
-        } else {
-            stateless.addResource(components.statelessResourceSpec(resource)).block(WAIT);
-        }
+        change(() -> sessions.addResource(components.resourceSpec(resource)),
+                () -> stateless.addResource(components.statelessResourceSpec(resource)));
     }
 
     public void removeResource(String uri) {
-        if (sessions != null) {
-            sessions.removeResource(uri).block(WAIT);
-        } else {
-            stateless.removeResource(uri).block(WAIT);
-        }
+        change(() -> sessions.removeResource(uri), () -> stateless.removeResource(uri));
     }
 
     public void addTemplate(ResourceTemplate template) {
-        if (sessions != null) {
-            sessions.addResourceTemplate(components.templateSpec(template)).block(WAIT);
-        } else {
-            stateless.addResourceTemplate(components.statelessTemplateSpec(template)).block(WAIT);
-        }
+        change(() -> sessions.addResourceTemplate(components.templateSpec(template)),
+                () -> stateless.addResourceTemplate(components.statelessTemplateSpec(template)));
     }
 
     public void removeTemplate(String uriTemplate) {
-        if (sessions != null) {
-            sessions.removeResourceTemplate(uriTemplate).block(WAIT);
-        } else {
-            stateless.removeResourceTemplate(uriTemplate).block(WAIT);
-        }
+        change(() -> sessions.removeResourceTemplate(uriTemplate),
+                () -> stateless.removeResourceTemplate(uriTemplate));
     }
 
     public void addPrompt(Prompt prompt) {
-        if (sessions != null) {
-            sessions.addPrompt(components.promptSpec(prompt)).block(WAIT);
-        } else {
-            stateless.addPrompt(components.statelessPromptSpec(prompt)).block(WAIT);
-        }
+        change(() -> sessions.addPrompt(components.promptSpec(prompt)),
+                () -> stateless.addPrompt(components.statelessPromptSpec(prompt)));
     }
 
     public void removePrompt(String name) {
-        if (sessions != null) {
-            sessions.removePrompt(name).block(WAIT);
-        } else {
-            stateless.removePrompt(name).block(WAIT);
-        }
+        change(() -> sessions.removePrompt(name), () -> stateless.removePrompt(name));
     }
 
     public void notifyResourceUpdated(String uri) {
@@ -150,16 +125,18 @@ public final class SdkServer {
             sessions.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri))
                     .onErrorResume(e -> {
                         LOG.debug("resources/updated for {} not delivered: {}", uri, e.toString());
-                        return reactor.core.publisher.Mono.empty();
+                        return Mono.empty();
                     }).block(WAIT);
         }
     }
 
     public void close() {
-        if (sessions != null) {
-            sessions.closeGracefully().onErrorComplete().block(WAIT);
-        } else {
-            stateless.closeGracefully().onErrorComplete().block(WAIT);
-        }
+        change(() -> sessions.closeGracefully().onErrorComplete(),
+                () -> stateless.closeGracefully().onErrorComplete());
+    }
+
+    /** Makes the change on the SDK server this is, with or without sessions, and waits for it. */
+    private void change(Supplier<Mono<Void>> withSessions, Supplier<Mono<Void>> withoutSessions) {
+        (sessions != null ? withSessions : withoutSessions).get().block(WAIT);
     }
 }

@@ -3,8 +3,10 @@ package dev.fastmcp.transport;
 import dev.fastmcp.AuthSession;
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.server.Access;
+import dev.fastmcp.server.Components;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.RequestParams;
 import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -58,6 +60,30 @@ record McpCall(HttpChannel channel, ServerRequest http, Access.Caller caller, Be
                             null);
             respondJson(200, McpSchema.JSONRPCResponse.error(requestId, e));
         });
+    }
+
+    /**
+     * The scope of {@code request} when the SDK is to handle it; null when it is answered here already: its
+     * parameters are invalid, or the components answer it or refuse it for missing scopes themselves.
+     */
+    RequestScope scopeForSdk(McpSchema.JSONRPCRequest request, Components components) {
+        McpError invalid = RequestParams.check(request.method(), request.params());
+        if (invalid != null) {
+            respond(request.id(), Mono.error(invalid));
+            return null;
+        }
+        RequestScope scope = scope(request.id());
+        Components.Intercepted intercepted = components.intercept(request.method(), request.params(),
+                scope.transportContext());
+        if (intercepted instanceof Components.Answer answer) {
+            respond(request.id(), answer.result());
+            return null;
+        }
+        if (intercepted instanceof Components.StepUp stepUp) {
+            refuse(request.id(), stepUp.refusal());
+            return null;
+        }
+        return scope;
     }
 
     /** Answers a call refused for missing scopes: HTTP 403 with the {@code insufficient_scope} challenge. */

@@ -83,15 +83,8 @@ final class OriginGuard implements HttpHandler {
             ex.getResponseHeaders().put(EXPOSE_HEADERS, "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate");
         }
         if (ex.getRequestMethod().equals(Methods.OPTIONS)) {
-            if (cors && originOk) {
-                ex.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, DELETE, OPTIONS");
-                ex.getResponseHeaders().put(ALLOW_HEADERS, "Content-Type, Authorization, Accept, Mcp-Session-Id, "
-                        + "Mcp-Protocol-Version, Last-Event-ID");
-                ex.getResponseHeaders().put(MAX_AGE, "600");
-            }
-            ex.getResponseHeaders().put(Headers.ALLOW, "GET, POST, DELETE, OPTIONS");
-            ex.setStatusCode(204);
-            ex.endExchange();
+            preflight(ex, cors && originOk, "GET, POST, DELETE, OPTIONS",
+                    "Content-Type, Authorization, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID");
             return;
         }
         next.handleRequest(ex);
@@ -104,18 +97,24 @@ final class OriginGuard implements HttpHandler {
             ex.getResponseHeaders().put(EXPOSE_HEADERS, "WWW-Authenticate");
         }
         if (ex.getRequestMethod().equals(Methods.OPTIONS)) {
-            if (cors && origin != null) {
-                ex.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
-                // MCP clients send MCP-Protocol-Version when they fetch the discovery documents
-                ex.getResponseHeaders().put(ALLOW_HEADERS, "Authorization, Content-Type, Accept, Mcp-Protocol-Version");
-                ex.getResponseHeaders().put(MAX_AGE, "600");
-            }
-            ex.getResponseHeaders().put(Headers.ALLOW, "GET, POST, OPTIONS");
-            ex.setStatusCode(204);
-            ex.endExchange();
+            // MCP clients send MCP-Protocol-Version when they fetch the discovery documents
+            preflight(ex, cors && origin != null, "GET, POST, OPTIONS",
+                    "Authorization, Content-Type, Accept, Mcp-Protocol-Version");
             return;
         }
         next.handleRequest(ex);
+    }
+
+    /** Answers a preflight with the methods the route allows, and the CORS headers when {@code corsAllowed}. */
+    private static void preflight(HttpServerExchange ex, boolean corsAllowed, String methods, String headers) {
+        if (corsAllowed) {
+            ex.getResponseHeaders().put(ALLOW_METHODS, methods);
+            ex.getResponseHeaders().put(ALLOW_HEADERS, headers);
+            ex.getResponseHeaders().put(MAX_AGE, "600");
+        }
+        ex.getResponseHeaders().put(Headers.ALLOW, methods);
+        ex.setStatusCode(204);
+        ex.endExchange();
     }
 
     private boolean hostAllowed(String host) {

@@ -5,9 +5,7 @@ import dev.fastmcp.server.Components;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.LogValues;
-import dev.fastmcp.server.RequestParams;
 import dev.fastmcp.server.RequestScope;
-import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
@@ -54,20 +52,8 @@ final class StatelessHttp implements McpStatelessServerTransport, McpBackend {
     @Override
     public void post(McpCall call, McpSchema.JSONRPCMessage message) {
         if (message instanceof McpSchema.JSONRPCRequest request) {
-            McpError invalid = RequestParams.check(request.method(), request.params());
-            if (invalid != null) {
-                call.respond(request.id(), Mono.error(invalid));
-                return;
-            }
-            RequestScope scope = call.scope(request.id());
-            Components.Intercepted intercepted = components.intercept(request.method(), request.params(),
-                    scope.transportContext());
-            if (intercepted instanceof Components.Answer answer) {
-                call.respond(request.id(), answer.result());
-                return;
-            }
-            if (intercepted instanceof Components.StepUp stepUp) {
-                call.refuse(request.id(), stepUp.refusal());
+            RequestScope scope = call.scopeForSdk(request, components);
+            if (scope == null) {
                 return;
             }
             handler.handleRequest(scope.transportContext(), request).subscribe(

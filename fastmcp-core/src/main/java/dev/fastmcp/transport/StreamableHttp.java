@@ -9,7 +9,6 @@ import dev.fastmcp.server.LogValues;
 import dev.fastmcp.server.RequestParams;
 import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
@@ -146,20 +145,8 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
     }
 
     private void request(McpCall call, SessionEntry entry, McpSchema.JSONRPCRequest request) {
-        McpError invalid = RequestParams.check(request.method(), request.params());
-        if (invalid != null) {
-            call.respond(request.id(), Mono.error(invalid));
-            return;
-        }
-        RequestScope scope = call.scope(request.id());
-        Components.Intercepted intercepted = components.intercept(request.method(), request.params(),
-                scope.transportContext());
-        if (intercepted instanceof Components.Answer answer) {
-            call.respond(request.id(), answer.result());
-            return;
-        }
-        if (intercepted instanceof Components.StepUp stepUp) {
-            call.refuse(request.id(), stepUp.refusal());
+        RequestScope scope = call.scopeForSdk(request, components);
+        if (scope == null) {
             return;
         }
         if (entry.inflight.putIfAbsent(request.id(), scope) != null) {

@@ -1,10 +1,10 @@
 package dev.fastmcp.devidp;
 
-import static dev.fastmcp.devidp.DevIdpBrowser.cookie;
-import static dev.fastmcp.devidp.DevIdpBrowser.hiddenFields;
-import static dev.fastmcp.devidp.DevIdpBrowser.json;
-import static dev.fastmcp.devidp.DevIdpBrowser.location;
-import static dev.fastmcp.devidp.DevIdpBrowser.query;
+import static dev.fastmcp.testing.Browser.cookie;
+import static dev.fastmcp.testing.Browser.hiddenFields;
+import static dev.fastmcp.testing.Browser.json;
+import static dev.fastmcp.testing.Browser.location;
+import static dev.fastmcp.testing.Browser.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.jwt.JWKSVerifier;
+import dev.fastmcp.testing.Browser;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -35,7 +36,7 @@ class DevIdentityProviderTest {
     private static final String SECRET = "test-app-secret-0123456789";
     private static final String REDIRECT = "http://127.0.0.1:47001/callback";
 
-    private final DevIdpBrowser browser = new DevIdpBrowser();
+    private final Browser browser = new Browser();
     private DevIdentityProvider idp;
 
     @BeforeEach
@@ -61,7 +62,7 @@ class DevIdentityProviderTest {
         for (int i = 0; i < extra.length; i += 2) {
             p.put(extra[i], extra[i + 1]);
         }
-        return idp.authorizationEndpoint() + "?" + DevIdpBrowser.encode(p);
+        return idp.authorizationEndpoint() + "?" + Browser.encodeForm(p);
     }
 
     /** Opens the sign-in page and submits it: returns the redirect to the client. */
@@ -73,12 +74,12 @@ class DevIdentityProviderTest {
         form.put("role", roles);
         form.put("scope", List.of("openid", "notes:write"));
         form.put("action", "sign_in");
-        return browser.post(idp.authorizationEndpoint(), form, "Cookie", cookie(page));
+        return browser.postForm(idp.authorizationEndpoint(), form, "Cookie", cookie(page));
     }
 
     private HttpResponse<String> exchange(String code, String verifier, String secret) throws Exception {
         String basic = Base64.getEncoder().encodeToString((CLIENT + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        return browser.post(idp.tokenEndpoint(), Map.of("grant_type", "authorization_code", "code", code,
+        return browser.postForm(idp.tokenEndpoint(), Map.of("grant_type", "authorization_code", "code", code,
                 "redirect_uri", REDIRECT, "code_verifier", verifier), "Authorization", "Basic " + basic);
     }
 
@@ -158,7 +159,7 @@ class DevIdentityProviderTest {
         HttpResponse<String> replay = exchange(code, pkce.verifier(), SECRET);
         assertEquals(400, replay.statusCode());
         assertEquals("invalid_grant", json(replay).get("error"));
-        HttpResponse<String> refresh = browser.post(idp.tokenEndpoint(), Map.of("grant_type", "refresh_token",
+        HttpResponse<String> refresh = browser.postForm(idp.tokenEndpoint(), Map.of("grant_type", "refresh_token",
                 "refresh_token", json(first).get("refresh_token"), "client_id", CLIENT, "client_secret", SECRET));
         assertEquals("invalid_grant", json(refresh).get("error"));
     }
@@ -169,10 +170,10 @@ class DevIdentityProviderTest {
         Map<String, Object> first = json(exchange(code(signIn(pkce, "dave", List.of())), pkce.verifier(), SECRET));
         Map<String, Object> form = Map.of("grant_type", "refresh_token", "refresh_token", first.get("refresh_token"),
                 "client_id", CLIENT, "client_secret", SECRET);
-        HttpResponse<String> refreshed = browser.post(idp.tokenEndpoint(), form);
+        HttpResponse<String> refreshed = browser.postForm(idp.tokenEndpoint(), form);
         assertEquals(200, refreshed.statusCode(), refreshed.body());
         assertFalse(first.get("refresh_token").equals(json(refreshed).get("refresh_token")));
-        assertEquals("invalid_grant", json(browser.post(idp.tokenEndpoint(), form)).get("error"));
+        assertEquals("invalid_grant", json(browser.postForm(idp.tokenEndpoint(), form)).get("error"));
     }
 
     @Test
@@ -183,7 +184,7 @@ class DevIdentityProviderTest {
         assertEquals(401, basic.statusCode());
         assertEquals("invalid_client", json(basic).get("error"));
         assertTrue(basic.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
-        HttpResponse<String> post = browser.post(idp.tokenEndpoint(), Map.of("grant_type", "authorization_code",
+        HttpResponse<String> post = browser.postForm(idp.tokenEndpoint(), Map.of("grant_type", "authorization_code",
                 "code", code, "redirect_uri", REDIRECT, "code_verifier", pkce.verifier(), "client_id", CLIENT,
                 "client_secret", "wrong"));
         assertEquals(401, post.statusCode());
@@ -217,7 +218,7 @@ class DevIdentityProviderTest {
         Map<String, Object> form = new LinkedHashMap<>(hiddenFields(page));
         form.put("username", "<b>mallory</b>");
         form.put("action", "sign_in");
-        HttpResponse<String> again = browser.post(idp.authorizationEndpoint(), form, "Cookie", cookie(page));
+        HttpResponse<String> again = browser.postForm(idp.authorizationEndpoint(), form, "Cookie", cookie(page));
         assertEquals(400, again.statusCode());
         assertFalse(again.body().contains("<b>mallory"), again.body());
         assertTrue(again.body().contains("&lt;b&gt;mallory&lt;/b&gt;"), again.body());
@@ -230,12 +231,12 @@ class DevIdentityProviderTest {
         Map<String, String> hidden = hiddenFields(page);
         Map<String, Object> noToken = new LinkedHashMap<>(Map.of("request_id", hidden.get("request_id"),
                 "username", "eve", "action", "sign_in"));
-        assertEquals(403, browser.post(idp.authorizationEndpoint(), noToken, "Cookie", cookie(page)).statusCode());
+        assertEquals(403, browser.postForm(idp.authorizationEndpoint(), noToken, "Cookie", cookie(page)).statusCode());
         Map<String, Object> noCookie = new LinkedHashMap<>(hidden);
         noCookie.put("username", "eve");
         noCookie.put("action", "sign_in");
-        assertEquals(403, browser.post(idp.authorizationEndpoint(), noCookie).statusCode());
-        assertEquals(302, browser.post(idp.authorizationEndpoint(), noCookie, "Cookie", cookie(page)).statusCode());
+        assertEquals(403, browser.postForm(idp.authorizationEndpoint(), noCookie).statusCode());
+        assertEquals(302, browser.postForm(idp.authorizationEndpoint(), noCookie, "Cookie", cookie(page)).statusCode());
     }
 
     @Test
@@ -266,7 +267,7 @@ class DevIdentityProviderTest {
         HttpResponse<String> page = browser.get(authorizeUrl(pkce, "st-c"));
         Map<String, Object> form = new LinkedHashMap<>(hiddenFields(page));
         form.put("action", "cancel");
-        Map<String, String> q = query(location(browser.post(idp.authorizationEndpoint(), form, "Cookie",
+        Map<String, String> q = query(location(browser.postForm(idp.authorizationEndpoint(), form, "Cookie",
                 cookie(page))));
         assertEquals("access_denied", q.get("error"));
         assertEquals("st-c", q.get("state"));
@@ -274,7 +275,7 @@ class DevIdentityProviderTest {
 
     @Test
     void oversizedBodiesAreRefused() throws Exception {
-        HttpResponse<String> r = browser.post(idp.tokenEndpoint(), Map.of("grant_type", "x".repeat(20_000)));
+        HttpResponse<String> r = browser.postForm(idp.tokenEndpoint(), Map.of("grant_type", "x".repeat(20_000)));
         assertEquals(413, r.statusCode());
     }
 }

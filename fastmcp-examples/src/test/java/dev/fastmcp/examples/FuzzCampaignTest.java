@@ -9,6 +9,7 @@ import dev.fastmcp.LogCapture;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.devidp.DevIdentityProvider;
+import dev.fastmcp.testing.Browser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -60,7 +61,7 @@ class FuzzCampaignTest {
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
 
-    private final QuickstartBrowser browser = new QuickstartBrowser();
+    private final Browser browser = Browser.withCookieJar();
     private QuickstartServer.Running quickstart;
     private DevIdentityProvider customIdp;
     private FastMCP custom;
@@ -201,7 +202,7 @@ class FuzzCampaignTest {
 
     private void stillServesAToolCall(Server server) throws Exception {
         String session = openSession(server);
-        HttpResponse<String> r = browser.postJson(base(server.mcp()) + "/mcp", "{\"jsonrpc\":\"2.0\",\"id\":2,"
+        HttpResponse<String> r = browser.postMcp(base(server.mcp()) + "/mcp", "{\"jsonrpc\":\"2.0\",\"id\":2,"
                 + "\"method\":\"tools/call\",\"params\":" + server.toolCall() + "}", server.token(), "Mcp-Session-Id",
                 session, "MCP-Protocol-Version", "2025-11-25");
         assertEquals(200, r.statusCode(), r.body());
@@ -211,10 +212,10 @@ class FuzzCampaignTest {
     private String openSession(Server server) {
         String mcp = base(server.mcp()) + "/mcp";
         try {
-            HttpResponse<String> init = browser.postJson(mcp, INITIALIZE, server.token());
+            HttpResponse<String> init = browser.postMcp(mcp, INITIALIZE, server.token());
             assertEquals(200, init.statusCode(), init.body());
             String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-            HttpResponse<String> initialized = browser.postJson(mcp,
+            HttpResponse<String> initialized = browser.postMcp(mcp,
                     "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", server.token(),
                     "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
             assertEquals(202, initialized.statusCode(), initialized.body());
@@ -230,12 +231,12 @@ class FuzzCampaignTest {
     /** Registers a public and a confidential client and opens a consent page, for the cases to start from. */
     private OAuthFuzzer.Target oauthTarget(String name, FastMCP mcp) throws Exception {
         String base = base(mcp);
-        String publicClient = (String) QuickstartBrowser.json(browser.postJson(base + "/oauth/register",
+        String publicClient = (String) Browser.json(browser.postJson(base + "/oauth/register",
                 "{\"client_name\":\"Fuzz public\",\"redirect_uris\":[\"" + REDIRECT + "\"],"
-                        + "\"token_endpoint_auth_method\":\"none\"}", null)).get("client_id");
-        Map<String, Object> confidential = QuickstartBrowser.json(browser.postJson(base + "/oauth/register",
+                        + "\"token_endpoint_auth_method\":\"none\"}")).get("client_id");
+        Map<String, Object> confidential = Browser.json(browser.postJson(base + "/oauth/register",
                 "{\"client_name\":\"Fuzz confidential\",\"redirect_uris\":[\"" + REDIRECT + "\"],"
-                        + "\"token_endpoint_auth_method\":\"client_secret_basic\"}", null));
+                        + "\"token_endpoint_auth_method\":\"client_secret_basic\"}"));
         Map<String, String> authorize = new LinkedHashMap<>();
         authorize.put("response_type", "code");
         authorize.put("client_id", publicClient);
@@ -244,11 +245,10 @@ class FuzzCampaignTest {
         authorize.put("state", "s");
         authorize.put("code_challenge", PKCEUtils.generatePair().challenge());
         authorize.put("code_challenge_method", "S256");
-        HttpResponse<String> consent = browser.get(base + "/oauth/authorize?" + QuickstartBrowser.encode(authorize));
+        HttpResponse<String> consent = browser.get(base + "/oauth/authorize?" + Browser.encodeForm(authorize));
         assertEquals(200, consent.statusCode(), consent.body());
-        Map<String, String> hidden = QuickstartBrowser.hiddenFields(consent.body());
-        String cookie = String.join("; ", consent.headers().allValues("Set-Cookie").stream()
-                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).toList());
+        Map<String, String> hidden = Browser.hiddenFields(consent);
+        String cookie = Browser.cookies(consent);
         return new OAuthFuzzer.Target(name, mcp.port(), publicClient, (String) confidential.get("client_id"),
                 (String) confidential.get("client_secret"), REDIRECT, hidden.get("transaction_id"),
                 hidden.get("csrf_token"), cookie);
@@ -261,12 +261,12 @@ class FuzzCampaignTest {
     /** The whole sign-in, as a client and a browser run it; returns the access token. */
     private String signIn(String base, DevIdentityProvider idp, String user) throws Exception {
         String scope = "openid profile notes:read notes:write";
-        Map<String, Object> meta = QuickstartBrowser.json(browser.get(base + "/.well-known/oauth-authorization-server"));
+        Map<String, Object> meta = Browser.json(browser.get(base + "/.well-known/oauth-authorization-server"));
         HttpResponse<String> registered = browser.postJson((String) meta.get("registration_endpoint"),
                 "{\"client_name\":\"Fuzz sign-in\",\"redirect_uris\":[\"" + REDIRECT + "\"],"
-                        + "\"token_endpoint_auth_method\":\"none\"}", null);
+                        + "\"token_endpoint_auth_method\":\"none\"}");
         assertEquals(201, registered.statusCode(), registered.body());
-        String clientId = (String) QuickstartBrowser.json(registered).get("client_id");
+        String clientId = (String) Browser.json(registered).get("client_id");
         PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
         Map<String, String> authorize = new LinkedHashMap<>();
         authorize.put("response_type", "code");
@@ -278,25 +278,25 @@ class FuzzCampaignTest {
         authorize.put("code_challenge_method", "S256");
         authorize.put("resource", base + "/mcp");
         HttpResponse<String> consent = browser.get(meta.get("authorization_endpoint") + "?"
-                + QuickstartBrowser.encode(authorize));
+                + Browser.encodeForm(authorize));
         assertEquals(200, consent.statusCode(), consent.body());
-        Map<String, Object> approve = new LinkedHashMap<>(QuickstartBrowser.hiddenFields(consent.body()));
+        Map<String, Object> approve = new LinkedHashMap<>(Browser.hiddenFields(consent));
         approve.put("action", "approve");
-        String toIdp = QuickstartBrowser.location(browser.postForm(base + "/oauth/consent", approve));
+        String toIdp = Browser.location(browser.postForm(base + "/oauth/consent", approve));
         HttpResponse<String> signInPage = browser.get(toIdp);
         assertEquals(200, signInPage.statusCode(), signInPage.body());
-        Map<String, Object> form = new LinkedHashMap<>(QuickstartBrowser.hiddenFields(signInPage.body()));
+        Map<String, Object> form = new LinkedHashMap<>(Browser.hiddenFields(signInPage));
         form.put("username", user);
         form.put("role", List.of("admin"));
         form.put("scope", List.of(scope.split(" ")));
         form.put("action", "sign_in");
-        String callback = QuickstartBrowser.location(browser.postForm(idp.authorizationEndpoint(), form));
-        String back = QuickstartBrowser.location(browser.get(callback));
-        Map<String, String> params = QuickstartBrowser.query(back);
+        String callback = Browser.location(browser.postForm(idp.authorizationEndpoint(), form));
+        String back = Browser.location(browser.get(callback));
+        Map<String, String> params = Browser.query(back);
         HttpResponse<String> tokens = browser.postForm((String) meta.get("token_endpoint"), Map.of(
                 "grant_type", "authorization_code", "code", params.get("code"), "redirect_uri", REDIRECT,
                 "code_verifier", pkce.verifier(), "client_id", clientId, "resource", base + "/mcp"));
         assertEquals(200, tokens.statusCode(), tokens.body());
-        return (String) QuickstartBrowser.json(tokens).get("access_token");
+        return (String) Browser.json(tokens).get("access_token");
     }
 }

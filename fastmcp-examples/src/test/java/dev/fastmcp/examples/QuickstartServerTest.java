@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.PKCEUtils;
+import dev.fastmcp.testing.Browser;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -37,7 +38,7 @@ class QuickstartServerTest {
             + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
 
     private QuickstartServer.Running running;
-    private final QuickstartBrowser browser = new QuickstartBrowser();
+    private final Browser browser = Browser.withCookieJar();
     private McpSyncClient client;
 
     @BeforeEach
@@ -64,20 +65,20 @@ class QuickstartServerTest {
 
     /** Signs in asking for {@code scope}, while the user ticks only {@code ticked} on the sign-in page. */
     private String signIn(String user, List<String> roles, String scope, String ticked) throws Exception {
-        HttpResponse<String> challenge = browser.postJson(base() + "/mcp", INITIALIZE, null);
+        HttpResponse<String> challenge = browser.postMcp(base() + "/mcp", INITIALIZE, null);
         assertEquals(401, challenge.statusCode());
         String header = challenge.headers().firstValue("WWW-Authenticate").orElseThrow();
         String prmUrl = header.replaceAll(".*resource_metadata=\"([^\"]+)\".*", "$1");
-        String as = ((List<?>) QuickstartBrowser.json(browser.get(prmUrl)).get("authorization_servers")).get(0)
+        String as = ((List<?>) Browser.json(browser.get(prmUrl)).get("authorization_servers")).get(0)
                 .toString();
-        Map<String, Object> meta = QuickstartBrowser.json(browser.get(as + "/.well-known/oauth-authorization-server"));
+        Map<String, Object> meta = Browser.json(browser.get(as + "/.well-known/oauth-authorization-server"));
 
         HttpResponse<String> registered = browser.postJson((String) meta.get("registration_endpoint"),
                 "{\"client_name\":\"Quickstart test\",\"redirect_uris\":[\"" + REDIRECT + "\"],"
                         + "\"token_endpoint_auth_method\":\"none\",\"grant_types\":[\"authorization_code\","
-                        + "\"refresh_token\"],\"response_types\":[\"code\"]}", null);
+                        + "\"refresh_token\"],\"response_types\":[\"code\"]}");
         assertEquals(201, registered.statusCode(), registered.body());
-        String clientId = (String) QuickstartBrowser.json(registered).get("client_id");
+        String clientId = (String) Browser.json(registered).get("client_id");
 
         PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
         Map<String, String> authorize = new LinkedHashMap<>();
@@ -90,35 +91,35 @@ class QuickstartServerTest {
         authorize.put("code_challenge_method", "S256");
         authorize.put("resource", base() + "/mcp");
         HttpResponse<String> consent = browser.get(meta.get("authorization_endpoint") + "?"
-                + QuickstartBrowser.encode(authorize));
+                + Browser.encodeForm(authorize));
         assertEquals(200, consent.statusCode(), consent.body());
         assertTrue(consent.body().contains("Quickstart test"), consent.body());
-        Map<String, Object> approve = new LinkedHashMap<>(QuickstartBrowser.hiddenFields(consent.body()));
+        Map<String, Object> approve = new LinkedHashMap<>(Browser.hiddenFields(consent));
         approve.put("action", "approve");
-        String toIdp = QuickstartBrowser.location(browser.postForm(base() + "/oauth/consent", approve));
+        String toIdp = Browser.location(browser.postForm(base() + "/oauth/consent", approve));
         assertTrue(toIdp.startsWith(running.idp().authorizationEndpoint() + "?"), toIdp);
 
         HttpResponse<String> signInPage = browser.get(toIdp);
         assertEquals(200, signInPage.statusCode(), signInPage.body());
         assertTrue(signInPage.body().contains("Development identity provider - not for production"));
-        Map<String, Object> form = new LinkedHashMap<>(QuickstartBrowser.hiddenFields(signInPage.body()));
+        Map<String, Object> form = new LinkedHashMap<>(Browser.hiddenFields(signInPage));
         form.put("username", user);
         form.put("role", roles);
         form.put("scope", List.of(ticked.split(" ")));
         form.put("action", "sign_in");
-        String callback = QuickstartBrowser.location(browser.postForm(running.idp().authorizationEndpoint(), form));
+        String callback = Browser.location(browser.postForm(running.idp().authorizationEndpoint(), form));
         assertTrue(callback.startsWith(base() + "/oauth/callback?"), callback);
 
-        String back = QuickstartBrowser.location(browser.get(callback));
+        String back = Browser.location(browser.get(callback));
         assertTrue(back.startsWith(REDIRECT + "?"), back);
-        Map<String, String> params = QuickstartBrowser.query(back);
+        Map<String, String> params = Browser.query(back);
         assertEquals("state-" + user, params.get("state"));
         HttpResponse<String> tokens = browser.postForm((String) meta.get("token_endpoint"), Map.of(
                 "grant_type", "authorization_code", "code", params.get("code"), "redirect_uri", REDIRECT,
                 "code_verifier", pkce.verifier(), "client_id", clientId, "resource", base() + "/mcp"));
         assertEquals(200, tokens.statusCode(), tokens.body());
-        assertEquals(ticked, QuickstartBrowser.json(tokens).get("scope"), "the scopes the user granted");
-        return (String) QuickstartBrowser.json(tokens).get("access_token");
+        assertEquals(ticked, Browser.json(tokens).get("scope"), "the scopes the user granted");
+        return (String) Browser.json(tokens).get("access_token");
     }
 
     private McpSyncClient connect(String token) {
@@ -178,9 +179,9 @@ class QuickstartServerTest {
         assertTrue(admin.getMessage().contains("Unknown tool"), admin.getMessage());
 
         // On the wire: HTTP 403 with the step-up challenge naming the missing scope.
-        String session = browser.postJson(base() + "/mcp", INITIALIZE, token).headers()
+        String session = browser.postMcp(base() + "/mcp", INITIALIZE, token).headers()
                 .firstValue("Mcp-Session-Id").orElseThrow();
-        HttpResponse<String> raw = browser.postJson(base() + "/mcp", "{\"jsonrpc\":\"2.0\",\"id\":7,"
+        HttpResponse<String> raw = browser.postMcp(base() + "/mcp", "{\"jsonrpc\":\"2.0\",\"id\":7,"
                 + "\"method\":\"tools/call\",\"params\":{\"name\":\"add_note\",\"arguments\":{\"text\":\"x\"}}}",
                 token, "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
         assertEquals(403, raw.statusCode(), raw.body());

@@ -2,6 +2,7 @@ package dev.fastmcp.providers;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.fastmcp.testing.Browser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -79,10 +80,10 @@ final class FakeGitHub implements AutoCloseable {
     private Seen record(HttpExchange ex, String body) {
         Map<String, String> params = new java.util.LinkedHashMap<>();
         if (ex.getRequestURI().getRawQuery() != null) {
-            params.putAll(SignInHarness.parseForm(ex.getRequestURI().getRawQuery()));
+            params.putAll(Browser.decodeForm(ex.getRequestURI().getRawQuery()));
         }
         if (body != null && !body.isEmpty()) {
-            params.putAll(SignInHarness.parseForm(body));
+            params.putAll(Browser.decodeForm(body));
         }
         Seen s = new Seen(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), params);
         seen.add(s);

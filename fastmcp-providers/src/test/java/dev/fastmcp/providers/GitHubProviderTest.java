@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.Auth;
 import dev.fastmcp.Tool;
+import dev.fastmcp.testing.Browser;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,14 +81,14 @@ class GitHubProviderTest {
         HttpResponse<String> first = h.refresh(clientId, s.refreshToken());
         assertEquals(200, first.statusCode(), first.body());
         assertEquals(callsAtSignIn + 1, github.userCalls.get(), "the refresh asked GitHub about the token again");
-        String access2 = (String) SignInHarness.json(first.body()).get("access_token");
-        String refresh2 = (String) SignInHarness.json(first.body()).get("refresh_token");
+        String access2 = (String) Browser.json(first).get("access_token");
+        String refresh2 = (String) Browser.json(first).get("refresh_token");
         assertEquals(200, h.initializeStatus(access2));
 
         github.revoke(provider.loadUpstreamTokens(access2).accessToken());
         HttpResponse<String> second = h.refresh(clientId, refresh2);
         assertEquals(400, second.statusCode(), second.body());
-        assertEquals("invalid_grant", SignInHarness.json(second.body()).get("error"));
+        assertEquals("invalid_grant", Browser.json(second).get("error"));
         assertTrue(!second.body().contains("Bad credentials"), "GitHub's text never reaches the client");
         assertEquals(401, h.initializeStatus(access2), "the grant's access token stops with it");
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
+import dev.fastmcp.testing.Browser;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,20 +128,20 @@ class OAuthProxyAuthorizeAbuseTest {
         for (String[] failure : new String[][] {{"scope", "admin", "invalid_scope"},
                 {"response_type", "token", "unsupported_response_type"},
                 {"resource", "https://other.example/mcp", "invalid_target"}}) {
-            String location = ProxyHarness.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
+            String location = Browser.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
                     PKCEUtils.generatePair().challenge(), "st-loop", failure[0], failure[1])));
             assertTrue(location.startsWith(CLIENT_REDIRECT + "?"), location);
-            Map<String, String> q = ProxyHarness.query(location);
+            Map<String, String> q = Browser.query(location);
             assertEquals(failure[2], q.get("error"), q.toString());
             assertEquals("st-loop", q.get("state"));
             assertEquals(h.base(), q.get("iss"));
         }
         for (String loopback : new String[] {"http://localhost:5173/cb", "http://[::1]:8080/cb"}) {
             String other = (String) h.register("none", loopback).get("client_id");
-            String location = ProxyHarness.location(h.get(h.authorizeUrl(other, loopback,
+            String location = Browser.location(h.get(h.authorizeUrl(other, loopback,
                     PKCEUtils.generatePair().challenge(), "st-2", "scope", "admin")));
             assertTrue(location.startsWith(loopback + "?"), location);
-            assertEquals("invalid_scope", ProxyHarness.query(location).get("error"));
+            assertEquals("invalid_scope", Browser.query(location).get("error"));
         }
     }
 
@@ -149,10 +150,10 @@ class OAuthProxyAuthorizeAbuseTest {
         start(b -> b.limits(l -> l.allowedRedirectUriPatterns("https://*.example.com/*")));
         String allowed = "https://app.example.com/cb";
         String clientId = (String) h.register("none", allowed).get("client_id");
-        String location = ProxyHarness.location(h.get(h.authorizeUrl(clientId, allowed,
+        String location = Browser.location(h.get(h.authorizeUrl(clientId, allowed,
                 PKCEUtils.generatePair().challenge(), "st-op", "scope", "admin")));
         assertTrue(location.startsWith(allowed + "?"), location);
-        Map<String, String> q = ProxyHarness.query(location);
+        Map<String, String> q = Browser.query(location);
         assertEquals("invalid_scope", q.get("error"));
         assertEquals("st-op", q.get("state"));
         assertEquals(h.base(), q.get("iss"));
@@ -164,9 +165,9 @@ class OAuthProxyAuthorizeAbuseTest {
         String clientId = phishingClient();
         HttpResponse<String> page = authorize(clientId);
         assertTrue(page.body().contains(PHISH), "the page names the redirect URI the user vouches for");
-        String location = ProxyHarness.location(h.consent(ProxyHarness.consentFields(page), "deny"));
+        String location = Browser.location(h.consent(ProxyHarness.consentFields(page), "deny"));
         assertTrue(location.startsWith(PHISH + "?"), location);
-        Map<String, String> q = ProxyHarness.query(location);
+        Map<String, String> q = Browser.query(location);
         assertEquals("access_denied", q.get("error"));
         assertEquals("st", q.get("state"));
         assertEquals(h.base(), q.get("iss"));
@@ -179,7 +180,7 @@ class OAuthProxyAuthorizeAbuseTest {
                 + "\"token_endpoint_auth_method\":\"none\",\"grant_types\":" + grantTypes + ",\"response_types\":"
                 + responseTypes + "}");
         assertEquals(201, r.statusCode(), r.body());
-        return (String) ProxyHarness.json(r).get("client_id");
+        return (String) Browser.json(r).get("client_id");
     }
 
     @Test
@@ -193,7 +194,7 @@ class OAuthProxyAuthorizeAbuseTest {
 
         // a loopback client gets the same error at its redirect URI, as RFC 6749 §4.1.2.1 has it
         String loopback = registerWith(CLIENT_REDIRECT, "[\"refresh_token\"]", "[\"code\"]");
-        Map<String, String> q = ProxyHarness.query(ProxyHarness.location(h.get(h.authorizeUrl(loopback,
+        Map<String, String> q = Browser.query(Browser.location(h.get(h.authorizeUrl(loopback,
                 CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "st-g"))));
         assertEquals("unauthorized_client", q.get("error"), q.toString());
         assertEquals("st-g", q.get("state"));

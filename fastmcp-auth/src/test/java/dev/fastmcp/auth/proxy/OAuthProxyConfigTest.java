@@ -1,7 +1,7 @@
 package dev.fastmcp.auth.proxy;
 
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
-import static dev.fastmcp.auth.proxy.ProxyHarness.json;
+import static dev.fastmcp.testing.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +13,7 @@ import dev.fastmcp.auth.storage.DiskStore;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import dev.fastmcp.auth.storage.TokenStorage;
 import dev.fastmcp.auth.testing.McpHttp;
+import dev.fastmcp.testing.Browser;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -83,8 +84,8 @@ class OAuthProxyConfigTest {
             h.enqueueUser("eve");
             HttpResponse<String> toUpstream = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT, pkce.challenge(), "s"));
             String callback = h.throughUpstream(toUpstream);
-            String clientUrl = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(toUpstream)));
-            String code = ProxyHarness.query(clientUrl).get("code");
+            String clientUrl = Browser.location(h.get(callback, "Cookie", ProxyHarness.cookie(toUpstream)));
+            String code = Browser.query(clientUrl).get("code");
             assertEquals(200, h.exchange(clientId, code, pkce.verifier(), CLIENT_REDIRECT).statusCode());
         }
     }
@@ -99,8 +100,8 @@ class OAuthProxyConfigTest {
                     CLIENT_REDIRECT, pkce.challenge(), "s"))), "approve");
             String callback = h.throughUpstream(approve);
             assertTrue(callback.startsWith(h.base() + "/auth/idp-return?"), callback);
-            String clientUrl = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
-            assertEquals(200, h.exchange(clientId, ProxyHarness.query(clientUrl).get("code"), pkce.verifier(),
+            String clientUrl = Browser.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
+            assertEquals(200, h.exchange(clientId, Browser.query(clientUrl).get("code"), pkce.verifier(),
                     CLIENT_REDIRECT).statusCode());
             assertEquals(404, h.get(h.base() + "/oauth/callback?state=x&code=y").statusCode());
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.PKCEUtils;
+import dev.fastmcp.testing.Browser;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ class OAuthProxyConsentCsrfTest {
         String clientId = h.registerPublic();
         HttpResponse<String> page = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
                 PKCEUtils.generatePair().challenge(), "s"));
-        String set = ProxyHarness.setCookie(page, AuthorizeEndpoint.CSRF_COOKIE_PREFIX);
+        String set = Browser.setCookie(page, AuthorizeEndpoint.CSRF_COOKIE_PREFIX);
         assertNotNull(set, page.headers().allValues("Set-Cookie").toString());
         assertTrue(set.contains("HttpOnly"), set);
         assertTrue(set.contains("SameSite=Strict"), set);
@@ -107,7 +108,7 @@ class OAuthProxyConsentCsrfTest {
     @Test
     void aDecisionClearsTheCsrfCookie() throws Exception {
         HttpResponse<String> approved = h.consent(attackerPage(), "approve");
-        String cleared = ProxyHarness.setCookie(approved, AuthorizeEndpoint.CSRF_COOKIE_PREFIX);
+        String cleared = Browser.setCookie(approved, AuthorizeEndpoint.CSRF_COOKIE_PREFIX);
         assertNotNull(cleared);
         assertTrue(cleared.contains("Max-Age=0"), cleared);
     }
@@ -121,7 +122,7 @@ class OAuthProxyConsentCsrfTest {
         }
         HttpResponse<String> limited = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
                 PKCEUtils.generatePair().challenge(), "s-over"));
-        Map<String, String> q = ProxyHarness.query(ProxyHarness.location(limited));
+        Map<String, String> q = Browser.query(Browser.location(limited));
         assertEquals("temporarily_unavailable", q.get("error"));
         assertEquals("s-over", q.get("state"));
         // requests that store nothing are not counted, and still get their own errors
@@ -135,7 +136,7 @@ class OAuthProxyConsentCsrfTest {
         String clientId = h.registerPublic();
         HttpResponse<String> r = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
                 PKCEUtils.generatePair().challenge(), "x".repeat(AuthorizeEndpoint.MAX_STATE_LENGTH + 1)));
-        assertEquals("invalid_request", ProxyHarness.query(ProxyHarness.location(r)).get("error"));
+        assertEquals("invalid_request", Browser.query(Browser.location(r)).get("error"));
     }
 
     @Test
@@ -146,7 +147,7 @@ class OAuthProxyConsentCsrfTest {
             String challenge = PKCEUtils.generatePair().challenge();
             HttpResponse<String> r = open.get(open.authorizeUrl(clientId, CLIENT_REDIRECT, challenge, "s",
                     "scope", "s".repeat(ClientMetadata.MAX_SCOPE_CHARS + 1)));
-            assertEquals("invalid_scope", ProxyHarness.query(ProxyHarness.location(r)).get("error"));
+            assertEquals("invalid_scope", Browser.query(Browser.location(r)).get("error"));
             HttpResponse<String> within = open.get(open.authorizeUrl(clientId, CLIENT_REDIRECT, challenge, "s",
                     "scope", "s".repeat(ClientMetadata.MAX_SCOPE_CHARS)));
             assertEquals(200, within.statusCode(), "a scope within the cap gets the consent page");

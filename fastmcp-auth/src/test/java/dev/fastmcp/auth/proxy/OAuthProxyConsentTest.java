@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.PKCEUtils;
+import dev.fastmcp.testing.Browser;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -42,10 +43,10 @@ class OAuthProxyConsentTest {
         HttpResponse<String> page = h.get(h.authorizeUrl(clientId, redirectUri, PKCEUtils.generatePair().challenge(),
                 "s1", extra));
         HttpResponse<String> approved = h.consent(ProxyHarness.consentFields(page), "approve");
-        assertTrue(ProxyHarness.location(approved).startsWith(upstreamPrefix));
-        String set = ProxyHarness.setCookie(approved, AuthorizeEndpoint.CONSENT_COOKIE_PREFIX);
+        assertTrue(Browser.location(approved).startsWith(upstreamPrefix));
+        String set = Browser.setCookie(approved, AuthorizeEndpoint.CONSENT_COOKIE_PREFIX);
         assertNotNull(set, () -> "no consent cookie: " + approved.headers().allValues("Set-Cookie"));
-        assertNotNull(ProxyHarness.setCookie(approved, AuthorizeEndpoint.BINDING_COOKIE_PREFIX),
+        assertNotNull(Browser.setCookie(approved, AuthorizeEndpoint.BINDING_COOKIE_PREFIX),
                 "the binding cookie is still set beside it");
         return set.substring(0, set.indexOf(';'));
     }
@@ -58,8 +59,8 @@ class OAuthProxyConsentTest {
 
     private void assertSkipped(HttpResponse<String> r) {
         assertEquals(302, r.statusCode(), () -> "expected the page to be skipped, got " + r.statusCode());
-        assertTrue(ProxyHarness.location(r).startsWith(upstreamPrefix), ProxyHarness.location(r));
-        assertNotNull(ProxyHarness.setCookie(r, AuthorizeEndpoint.BINDING_COOKIE_PREFIX), "binding cookie");
+        assertTrue(Browser.location(r).startsWith(upstreamPrefix), Browser.location(r));
+        assertNotNull(Browser.setCookie(r, AuthorizeEndpoint.BINDING_COOKIE_PREFIX), "binding cookie");
     }
 
     private static void assertConsentPage(HttpResponse<String> r) {
@@ -74,7 +75,7 @@ class OAuthProxyConsentTest {
         HttpResponse<String> page = h.get(h.authorizeUrl(clientId, ProxyHarness.CLIENT_REDIRECT,
                 PKCEUtils.generatePair().challenge(), "s"));
         HttpResponse<String> approved = h.consent(ProxyHarness.consentFields(page), "approve");
-        String set = ProxyHarness.setCookie(approved, AuthorizeEndpoint.CONSENT_COOKIE_PREFIX);
+        String set = Browser.setCookie(approved, AuthorizeEndpoint.CONSENT_COOKIE_PREFIX);
         assertNotNull(set);
         assertTrue(set.contains("; Path=/") && set.contains("; HttpOnly") && set.contains("; SameSite=Lax")
                 && set.contains("; Max-Age=3600"), set);
@@ -87,7 +88,7 @@ class OAuthProxyConsentTest {
         String cookie = approve(clientId, ProxyHarness.CLIENT_REDIRECT);
         HttpResponse<String> r = authorizeAgain(clientId, ProxyHarness.CLIENT_REDIRECT, cookie, "none");
         assertSkipped(r);
-        assertNull(ProxyHarness.setCookie(r, AuthorizeEndpoint.CONSENT_COOKIE_PREFIX),
+        assertNull(Browser.setCookie(r, AuthorizeEndpoint.CONSENT_COOKIE_PREFIX),
                 "a skipped page does not extend the remembered approval");
         assertSkipped(authorizeAgain(clientId, ProxyHarness.CLIENT_REDIRECT, cookie, "same-origin"));
     }
@@ -129,7 +130,7 @@ class OAuthProxyConsentTest {
         String second = h.registerPublic();
         String cookie = approve(first, ProxyHarness.CLIENT_REDIRECT);
         String value = cookie.substring(cookie.indexOf('=') + 1);
-        String secondName = ProxyHarness.setCookie(h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(second,
+        String secondName = Browser.setCookie(h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(second,
                 ProxyHarness.CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "s"))), "deny"),
                 AuthorizeEndpoint.CONSENT_COOKIE_PREFIX);
         String forged = secondName.substring(0, secondName.indexOf('=')) + "=" + value;
@@ -158,7 +159,7 @@ class OAuthProxyConsentTest {
         approve(clientId, ProxyHarness.CLIENT_REDIRECT);
         HttpResponse<String> denied = h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
                 ProxyHarness.CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "s"))), "deny");
-        String cleared = ProxyHarness.setCookie(denied, AuthorizeEndpoint.CONSENT_COOKIE_PREFIX);
+        String cleared = Browser.setCookie(denied, AuthorizeEndpoint.CONSENT_COOKIE_PREFIX);
         assertNotNull(cleared);
         assertTrue(cleared.contains("=; ") && cleared.contains("Max-Age=0"), cleared);
     }
@@ -173,12 +174,12 @@ class OAuthProxyConsentTest {
                 "again"), "Cookie", cookie, "Sec-Fetch-Site", "none");
         assertSkipped(skipped);
         String callback = h.throughUpstream(skipped);
-        String clientUrl = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(skipped)));
+        String clientUrl = Browser.location(h.get(callback, "Cookie", ProxyHarness.cookie(skipped)));
         assertTrue(clientUrl.startsWith(ProxyHarness.CLIENT_REDIRECT + "?"), clientUrl);
-        Map<String, String> q = ProxyHarness.query(clientUrl);
+        Map<String, String> q = Browser.query(clientUrl);
         assertEquals("again", q.get("state"));
         HttpResponse<String> tokens = h.exchange(clientId, q.get("code"), pkce.verifier(), ProxyHarness.CLIENT_REDIRECT);
         assertEquals(200, tokens.statusCode(), tokens.body());
-        assertNotNull(ProxyHarness.json(tokens).get("access_token"));
+        assertNotNull(Browser.json(tokens).get("access_token"));
     }
 }

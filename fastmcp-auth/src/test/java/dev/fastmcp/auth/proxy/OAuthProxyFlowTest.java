@@ -1,7 +1,7 @@
 package dev.fastmcp.auth.proxy;
 
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
-import static dev.fastmcp.auth.proxy.ProxyHarness.json;
+import static dev.fastmcp.testing.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.testing.McpHttp;
+import dev.fastmcp.testing.Browser;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -86,8 +87,8 @@ class OAuthProxyFlowTest {
 
         // approve -> upstream, with our own PKCE challenge and state (not the client's)
         HttpResponse<String> approve = h.consent(fields, "approve");
-        String upstream = ProxyHarness.location(approve);
-        Map<String, String> up = ProxyHarness.query(upstream);
+        String upstream = Browser.location(approve);
+        Map<String, String> up = Browser.query(upstream);
         assertEquals("proxy-client", up.get("client_id"));
         assertEquals(h.base() + "/oauth/callback", up.get("redirect_uri"));
         assertEquals("S256", up.get("code_challenge_method"));
@@ -97,11 +98,11 @@ class OAuthProxyFlowTest {
         assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"), setCookie);
 
         // upstream auto-approves and comes back to our callback; we redirect to the client
-        String callback = ProxyHarness.location(h.get(upstream));
+        String callback = Browser.location(h.get(upstream));
         assertTrue(callback.startsWith(h.base() + "/oauth/callback?"), callback);
-        String clientUrl = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
+        String clientUrl = Browser.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
         assertTrue(clientUrl.startsWith(CLIENT_REDIRECT + "?"), clientUrl);
-        Map<String, String> back = ProxyHarness.query(clientUrl);
+        Map<String, String> back = Browser.query(clientUrl);
         assertEquals("st-1", back.get("state"));
         assertEquals(h.base(), back.get("iss"));
         String code = back.get("code");
@@ -249,7 +250,7 @@ class OAuthProxyFlowTest {
         String clientId = h.registerPublic();
         HttpResponse<String> page = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
                 PKCEUtils.generatePair().challenge(), "st-deny"));
-        Map<String, String> q = ProxyHarness.query(ProxyHarness.location(h.consent(ProxyHarness.consentFields(page),
+        Map<String, String> q = Browser.query(Browser.location(h.consent(ProxyHarness.consentFields(page),
                 "deny")));
         assertEquals("access_denied", q.get("error"));
         assertEquals("st-deny", q.get("state"));

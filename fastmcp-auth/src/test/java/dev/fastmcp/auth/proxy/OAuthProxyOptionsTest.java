@@ -3,7 +3,7 @@ package dev.fastmcp.auth.proxy;
 import static dev.fastmcp.Auth.requireRole;
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
 import static dev.fastmcp.auth.proxy.ProxyHarness.ISSUER_ID;
-import static dev.fastmcp.auth.proxy.ProxyHarness.json;
+import static dev.fastmcp.testing.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.PKCEUtils;
+import dev.fastmcp.testing.Browser;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -91,8 +92,8 @@ class OAuthProxyOptionsTest {
         HttpResponse<String> page = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT, pkce.challenge(), "s"));
         HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(page), "approve");
         String callback = h.throughUpstream(approve);
-        String clientUrl = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
-        String code = ProxyHarness.query(clientUrl).get("code");
+        String clientUrl = Browser.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
+        String code = Browser.query(clientUrl).get("code");
         HttpResponse<String> r = h.exchange(clientId, code, pkce.verifier(), CLIENT_REDIRECT);
         assertEquals(200, r.statusCode(), r.body());
         Map<String, Object> tokens = json(r);
@@ -215,7 +216,8 @@ class OAuthProxyOptionsTest {
         String inspector = "http://localhost:6274";
         try (ProxyHarness h = new ProxyHarness()) {
             for (String path : List.of("/oauth/register", "/oauth/token", "/oauth/revoke")) {
-                HttpResponse<String> preflight = h.http.send(HttpRequest.newBuilder(URI.create(h.base() + path))
+                HttpResponse<String> preflight = h.browser.http().send(
+                        HttpRequest.newBuilder(URI.create(h.base() + path))
                         .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                         .header("Origin", inspector)
                         .header("Access-Control-Request-Method", "POST")
@@ -227,7 +229,8 @@ class OAuthProxyOptionsTest {
                 assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("")
                         .toLowerCase().contains("content-type"));
             }
-            HttpResponse<String> register = h.http.send(HttpRequest.newBuilder(URI.create(h.base() + "/oauth/register"))
+            HttpResponse<String> register = h.browser.http().send(
+                    HttpRequest.newBuilder(URI.create(h.base() + "/oauth/register"))
                     .header("Origin", inspector).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(registrationJson(CLIENT_REDIRECT))).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -247,12 +250,13 @@ class OAuthProxyOptionsTest {
     void publicOAuthEndpointsAnswerAnyOriginButBrowserNavigationsAndMcpDoNot() throws Exception {
         String inspector = "https://inspector.example.com";
         try (ProxyHarness h = new ProxyHarness()) {
-            HttpResponse<String> mcp = h.http.send(HttpRequest.newBuilder(URI.create(h.mcpUrl()))
+            HttpResponse<String> mcp = h.browser.http().send(HttpRequest.newBuilder(URI.create(h.mcpUrl()))
                     .header("Origin", inspector).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(403, mcp.statusCode(), "the MCP endpoint keeps its origin policy");
 
-            HttpResponse<String> preflight = h.http.send(HttpRequest.newBuilder(URI.create(h.base() + "/oauth/token"))
+            HttpResponse<String> preflight = h.browser.http().send(
+                    HttpRequest.newBuilder(URI.create(h.base() + "/oauth/token"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                     .header("Origin", inspector)
                     .header("Access-Control-Request-Method", "POST")

@@ -1,7 +1,7 @@
 package dev.fastmcp.auth.proxy;
 
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
-import static dev.fastmcp.auth.proxy.ProxyHarness.json;
+import static dev.fastmcp.testing.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import dev.fastmcp.auth.testing.McpHttp;
+import dev.fastmcp.testing.Browser;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -215,7 +216,7 @@ class OAuthProxyRefreshTest {
         HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
                 CLIENT_REDIRECT, pkce.challenge(), "s"))), "approve");
         String callback = h.throughUpstream(approve);
-        String code = ProxyHarness.query(ProxyHarness.location(h.get(callback, "Cookie",
+        String code = Browser.query(Browser.location(h.get(callback, "Cookie",
                 ProxyHarness.cookie(approve)))).get("code");
         HttpResponse<String> r = h.exchange(clientId, code, pkce.verifier(), CLIENT_REDIRECT);
         assertEquals(200, r.statusCode(), r.body());
@@ -335,7 +336,7 @@ class OAuthProxyRefreshTest {
             HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
                     CLIENT_REDIRECT, pkce.challenge(), "s"))), "approve");
             String callback = h.throughUpstream(approve);
-            String code = ProxyHarness.query(ProxyHarness.location(h.get(callback, "Cookie",
+            String code = Browser.query(Browser.location(h.get(callback, "Cookie",
                     ProxyHarness.cookie(approve)))).get("code");
             Map<String, Object> tokens = json(h.exchange(clientId, code, pkce.verifier(), CLIENT_REDIRECT));
             String before = (String) TokenService.jwtPayload(h.proxy.loadUpstreamTokens(

@@ -1,7 +1,7 @@
 package dev.fastmcp.auth.proxy;
 
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
-import static dev.fastmcp.auth.proxy.ProxyHarness.json;
+import static dev.fastmcp.testing.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import dev.fastmcp.RawHttp;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import dev.fastmcp.auth.testing.StorageTestClock;
+import dev.fastmcp.testing.Browser;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
@@ -143,10 +144,10 @@ class OAuthProxyRegistrationAbuseTest {
                 if (type != null) {
                     b.header("Content-Type", type);
                 }
-                HttpResponse<String> r = h.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = h.browser.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
                 assertOAuthError(r, 400, "invalid_client_metadata", "application/json");
             }
-            HttpResponse<String> withCharset = h.http.send(HttpRequest.newBuilder(URI.create(h.base()
+            HttpResponse<String> withCharset = h.browser.http().send(HttpRequest.newBuilder(URI.create(h.base()
                             + "/oauth/register")).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "Application/JSON; charset=utf-8")
                     .header("Origin", "http://localhost:6274")
@@ -257,7 +258,7 @@ class OAuthProxyRegistrationAbuseTest {
             // the sign-in under way completes
             HttpResponse<String> approve = h.consent(fields, "approve");
             String callback = h.throughUpstream(approve);
-            String code = ProxyHarness.query(ProxyHarness.location(h.get(callback, "Cookie",
+            String code = Browser.query(Browser.location(h.get(callback, "Cookie",
                     ProxyHarness.cookie(approve)))).get("code");
             assertEquals(200, h.exchange(signingIn, code, pkce.verifier(), CLIENT_REDIRECT).statusCode());
             // many more registrations: the two clients that obtained tokens stay
@@ -317,7 +318,7 @@ class OAuthProxyRegistrationAbuseTest {
             HttpResponse<String> approve = h.consent(fields, "approve");
             String callback = h.throughUpstream(approve);
             clock.advance(Duration.ofMinutes(8)); // and takes long at the provider
-            String code = ProxyHarness.query(ProxyHarness.location(h.get(callback, "Cookie",
+            String code = Browser.query(Browser.location(h.get(callback, "Cookie",
                     ProxyHarness.cookie(approve)))).get("code");
             clock.advance(Duration.ofMinutes(4));
             HttpResponse<String> token = h.exchange(late, code, pkce.verifier(), CLIENT_REDIRECT);

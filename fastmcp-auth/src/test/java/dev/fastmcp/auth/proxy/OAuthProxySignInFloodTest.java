@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
+import dev.fastmcp.testing.Browser;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +104,7 @@ class OAuthProxySignInFloodTest {
             // the newest pages still work, and an approval (an upstream transaction now) stays within the bound
             for (int i = pages.size() - 5; i < pages.size(); i++) {
                 HttpResponse<String> approve = h.consent(pages.get(i), "approve");
-                assertTrue(ProxyHarness.location(approve).startsWith(
+                assertTrue(Browser.location(approve).startsWith(
                         h.idp.authorizationEndpointUrl(ProxyHarness.ISSUER_ID).toString()));
                 assertTrue(storage.size() - baseline <= bound, String.valueOf(storage.size() - baseline));
             }

@@ -1,7 +1,7 @@
 package dev.fastmcp.auth.proxy;
 
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
-import static dev.fastmcp.auth.proxy.ProxyHarness.json;
+import static dev.fastmcp.testing.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.testing.McpHttp;
+import dev.fastmcp.testing.Browser;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -129,15 +130,15 @@ class OAuthProxyThreatTest {
     @Test
     void pkceMissingAtAuthorize() throws Exception {
         String clientId = h.registerPublic();
-        String location = ProxyHarness.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT, null, "s-pkce")));
-        Map<String, String> q = ProxyHarness.query(location);
+        String location = Browser.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT, null, "s-pkce")));
+        Map<String, String> q = Browser.query(location);
         assertTrue(location.startsWith(CLIENT_REDIRECT + "?"));
         assertEquals("invalid_request", q.get("error"));
         assertEquals("s-pkce", q.get("state"));
         assertEquals(h.base(), q.get("iss"));
-        String plain = ProxyHarness.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT, null, "s",
+        String plain = Browser.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT, null, "s",
                 "code_challenge", "a".repeat(43), "code_challenge_method", "plain")));
-        assertEquals("invalid_request", ProxyHarness.query(plain).get("error"));
+        assertEquals("invalid_request", Browser.query(plain).get("error"));
     }
 
     @Test
@@ -248,9 +249,9 @@ class OAuthProxyThreatTest {
     @Test
     void resourceOfAnotherServer() throws Exception {
         String clientId = h.registerPublic();
-        String location = ProxyHarness.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
+        String location = Browser.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
                 PKCEUtils.generatePair().challenge(), "s-res", "resource", "https://other.example/mcp")));
-        assertEquals("invalid_target", ProxyHarness.query(location).get("error"));
+        assertEquals("invalid_target", Browser.query(location).get("error"));
         // the same resource spelled differently is ours
         String ok = h.authorizeUrl(clientId, CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "s",
                 "resource", h.mcpUrl().replace("http://", "HTTP://") + "/");
@@ -260,9 +261,9 @@ class OAuthProxyThreatTest {
     @Test
     void scopeNotOffered() throws Exception {
         String clientId = h.registerPublic();
-        String location = ProxyHarness.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
+        String location = Browser.location(h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
                 PKCEUtils.generatePair().challenge(), "s", "scope", "admin")));
-        assertEquals("invalid_scope", ProxyHarness.query(location).get("error"));
+        assertEquals("invalid_scope", Browser.query(location).get("error"));
     }
 
     // ---- a misbehaving upstream token endpoint ---------------------------------------------------------------
@@ -297,10 +298,10 @@ class OAuthProxyThreatTest {
                     clientId, CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "s-up"))), "approve");
             String callback = other.throughUpstream(approve);
             HttpResponse<String> back = other.get(callback, "Cookie", ProxyHarness.cookie(approve));
-            String location = ProxyHarness.location(back);
+            String location = Browser.location(back);
             assertTrue(location.startsWith(CLIENT_REDIRECT + "?"), location);
             assertFalse(back.body().contains("<html"), back.body());
-            return ProxyHarness.query(location);
+            return Browser.query(location);
         }
     }
 

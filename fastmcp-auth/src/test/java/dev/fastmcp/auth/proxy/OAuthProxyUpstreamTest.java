@@ -2,7 +2,7 @@ package dev.fastmcp.auth.proxy;
 
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
 import static dev.fastmcp.auth.proxy.ProxyHarness.ISSUER_ID;
-import static dev.fastmcp.auth.proxy.ProxyHarness.json;
+import static dev.fastmcp.testing.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,6 +19,7 @@ import dev.fastmcp.auth.jwt.JWKSVerifier;
 import dev.fastmcp.auth.jwt.RSAKeyPair;
 import dev.fastmcp.auth.testing.McpHttp;
 import dev.fastmcp.auth.testing.TricklingAnswer;
+import dev.fastmcp.testing.Browser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -95,9 +96,9 @@ class OAuthProxyUpstreamTest {
     /** Finishes a sign-in from the consent approval; returns what the client's redirect URI receives. */
     private static Map<String, String> finish(ProxyHarness h, HttpResponse<String> approve) throws Exception {
         String callback = h.throughUpstream(approve);
-        String location = ProxyHarness.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
+        String location = Browser.location(h.get(callback, "Cookie", ProxyHarness.cookie(approve)));
         assertTrue(location.startsWith(CLIENT_REDIRECT + "?"), location);
-        return ProxyHarness.query(location);
+        return Browser.query(location);
     }
 
     // ---- OpenID Connect upstreams ---------------------------------------------------------------------------
@@ -109,7 +110,7 @@ class OAuthProxyUpstreamTest {
             PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
             h.enqueueUser("oidc-user-7");
             HttpResponse<String> approve = approved(h, clientId, pkce);
-            String nonce = ProxyHarness.query(ProxyHarness.location(approve)).get("nonce");
+            String nonce = Browser.query(Browser.location(approve)).get("nonce");
             assertNotNull(nonce, "a nonce is sent upstream in OIDC mode");
             assertTrue(nonce.length() >= 32, nonce);
             Map<String, String> q = finish(h, approve);
@@ -132,7 +133,7 @@ class OAuthProxyUpstreamTest {
                 HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
                         ProxyHarness.CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "s",
                         "resource", h.mcpUrl()))), "approve");
-                Map<String, String> upstream = ProxyHarness.query(ProxyHarness.location(approve));
+                Map<String, String> upstream = Browser.query(Browser.location(approve));
                 assertEquals(forward ? h.mcpUrl() : null, upstream.get("resource"), upstream.toString());
             }
         }
@@ -142,9 +143,9 @@ class OAuthProxyUpstreamTest {
     void withoutOpenidScopeNoNonceIsSent() throws Exception {
         try (ProxyHarness h = new ProxyHarness((idp, b) -> oidc().apply(idp, b).scopes("profile"))) {
             String clientId = h.registerPublic();
-            String upstream = ProxyHarness.location(h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
+            String upstream = Browser.location(h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
                     CLIENT_REDIRECT, PKCEUtils.generatePair().challenge(), "st", "scope", "profile"))), "approve"));
-            assertNull(ProxyHarness.query(upstream).get("nonce"), upstream);
+            assertNull(Browser.query(upstream).get("nonce"), upstream);
         }
     }
 
@@ -159,7 +160,7 @@ class OAuthProxyUpstreamTest {
 
             // control: the provider's own key and the right nonce pass through the stub
             HttpResponse<String> approve = approved(h, clientId, PKCEUtils.generatePair());
-            String nonce = ProxyHarness.query(ProxyHarness.location(approve)).get("nonce");
+            String nonce = Browser.query(Browser.location(approve)).get("nonce");
             String genuine = h.idp.issueToken(ISSUER_ID, "real-user", "proxy-client", Map.of("nonce", nonce))
                     .serialize();
             stub.answer("application/json", "{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"id_token\":\""
@@ -170,7 +171,7 @@ class OAuthProxyUpstreamTest {
             try (LogCapture logs = new LogCapture("dev.fastmcp.auth")) {
                 // signed by another key, claims otherwise perfect
                 approve = approved(h, clientId, PKCEUtils.generatePair());
-                nonce = ProxyHarness.query(ProxyHarness.location(approve)).get("nonce");
+                nonce = Browser.query(Browser.location(approve)).get("nonce");
                 String forged = attacker.createToken("victim", issuer, "proxy-client", List.of(),
                         java.time.Duration.ofMinutes(5), Map.of("nonce", nonce), h.idp.issueToken(ISSUER_ID)
                                 .getHeader().getKeyID());
@@ -192,7 +193,7 @@ class OAuthProxyUpstreamTest {
 
                 // tampered: the genuine token with its payload swapped
                 approve = approved(h, clientId, PKCEUtils.generatePair());
-                nonce = ProxyHarness.query(ProxyHarness.location(approve)).get("nonce");
+                nonce = Browser.query(Browser.location(approve)).get("nonce");
                 String[] parts = h.idp.issueToken(ISSUER_ID, "real-user", "proxy-client", Map.of("nonce", nonce))
                         .serialize().split("\\.");
                 String[] evil = attacker.createToken("victim", issuer, "proxy-client", List.of(),
@@ -243,7 +244,7 @@ class OAuthProxyUpstreamTest {
                 PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
                 h.enqueueUser(user);
                 HttpResponse<String> approve = approved(h, clientId, pkce);
-                assertNotNull(ProxyHarness.query(ProxyHarness.location(approve)).get("nonce"));
+                assertNotNull(Browser.query(Browser.location(approve)).get("nonce"));
                 Map<String, String> q = finish(h, approve);
                 assertNull(q.get("error"), q.toString());
                 HttpResponse<String> r = h.exchange(clientId, q.get("code"), pkce.verifier(), CLIENT_REDIRECT);

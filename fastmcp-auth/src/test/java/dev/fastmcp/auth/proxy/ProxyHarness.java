@@ -1,6 +1,12 @@
 package dev.fastmcp.auth.proxy;
 
 import static dev.fastmcp.Auth.requireAuth;
+import static dev.fastmcp.testing.Browser.encodeForm;
+import static dev.fastmcp.testing.Browser.hiddenFields;
+import static dev.fastmcp.testing.Browser.json;
+import static dev.fastmcp.testing.Browser.location;
+import static dev.fastmcp.testing.Browser.query;
+import static dev.fastmcp.testing.Browser.setCookie;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,25 +15,16 @@ import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.PKCEUtils;
+import dev.fastmcp.testing.Browser;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A FastMCP server protected by an {@link OAuthProxy} in front of mock-oauth2-server, and a browser-like HTTP
@@ -40,14 +37,11 @@ final class ProxyHarness implements AutoCloseable {
     static final String CLIENT_REDIRECT = "http://127.0.0.1:47123/callback";
     /** The proxy's secret: random key material, as {@code openssl rand -base64 32} gives. */
     static final String SECRET = "lZg33LfqKDOMpayyNfLdvk8A0SRH5xga1mktaHBfttA=";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern HIDDEN = Pattern.compile("name=\"([a-z_]+)\" value=\"([^\"]*)\"");
 
     final MockOAuth2Server idp = new MockOAuth2Server();
     final OAuthProxy proxy;
     final FastMCP server;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    final Browser browser = new Browser();
 
     ProxyHarness(UnaryOperator<OAuthProxy.Builder> customize) {
         this(null, (idp, b) -> customize.apply(b));
@@ -130,72 +124,23 @@ final class ProxyHarness implements AutoCloseable {
     // ---- raw HTTP -------------------------------------------------------------------------------------------
 
     HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return browser.get(url, headers);
     }
 
     HttpResponse<String> postForm(String path, Map<String, String> form, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(encode(form)));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return browser.postForm(base() + path, form, headers);
     }
 
     HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    static String encode(Map<String, String> form) {
-        StringBuilder s = new StringBuilder();
-        form.forEach((k, v) -> s.append(s.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return s.toString();
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> json(HttpResponse<String> r) {
-        return JSON.readValue(r.body(), Map.class);
-    }
-
-    static String location(HttpResponse<String> r) {
-        assertEquals(302, r.statusCode(), () -> "expected a redirect, got " + r.statusCode() + ": " + r.body());
-        return r.headers().firstValue("Location").orElseThrow();
-    }
-
-    static Map<String, String> query(String url) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String q = URI.create(url).getRawQuery();
-        if (q != null) {
-            for (String p : q.split("&")) {
-                int eq = p.indexOf('=');
-                out.put(URLDecoder.decode(p.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
+        return browser.postJson(base() + path, json);
     }
 
     /** The binding cookie pair ("name=value") set by a response, else its first cookie. */
     static String cookie(HttpResponse<String> r) {
-        List<String> all = r.headers().allValues("Set-Cookie");
-        String set = all.stream().filter(c -> c.contains(AuthorizeEndpoint.BINDING_COOKIE_PREFIX)).findFirst()
-                .orElseGet(() -> all.stream().findFirst().orElseThrow(() -> new AssertionError("no Set-Cookie")));
-        return set.substring(0, set.indexOf(';'));
-    }
-
-    /** The whole {@code Set-Cookie} value of the cookie whose name contains {@code part}, or null. */
-    static String setCookie(HttpResponse<String> r, String part) {
         return r.headers().allValues("Set-Cookie").stream()
-                .filter(c -> c.substring(0, c.indexOf('=')).contains(part)).findFirst().orElse(null);
+                .filter(c -> c.contains(AuthorizeEndpoint.BINDING_COOKIE_PREFIX)).findFirst()
+                .map(Browser::pair).orElseGet(() -> Browser.cookie(r));
     }
 
     // ---- flow steps -----------------------------------------------------------------------------------------
@@ -228,7 +173,7 @@ final class ProxyHarness implements AutoCloseable {
         for (int i = 0; i < extra.length; i += 2) {
             p.put(extra[i], extra[i + 1]);
         }
-        return base() + "/oauth/authorize?" + encode(p);
+        return base() + "/oauth/authorize?" + encodeForm(p);
     }
 
     /**
@@ -239,16 +184,11 @@ final class ProxyHarness implements AutoCloseable {
 
     /** The hidden fields (transaction_id, csrf_token) of a consent page, and its CSRF cookie. */
     static Map<String, String> consentFields(HttpResponse<String> page) {
-        assertEquals(200, page.statusCode(), page.body());
-        Map<String, String> fields = new LinkedHashMap<>();
-        Matcher m = HIDDEN.matcher(page.body());
-        while (m.find()) {
-            fields.put(m.group(1), m.group(2).replace("&amp;", "&"));
-        }
+        Map<String, String> fields = hiddenFields(page);
         assertNotNull(fields.get("transaction_id"), page.body());
         String csrf = setCookie(page, AuthorizeEndpoint.CSRF_COOKIE_PREFIX);
         assertNotNull(csrf, "the consent page sets its CSRF cookie");
-        fields.put(CSRF_COOKIE, csrf.substring(0, csrf.indexOf(';')));
+        fields.put(CSRF_COOKIE, Browser.pair(csrf));
         return fields;
     }
 
