@@ -1,8 +1,8 @@
 package dev.fastmcp.auth;
 
+import dev.fastmcp.auth.internal.Hmac;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The user-consent step of the OAuth proxy: the consent page, its CSRF tokens, and a signed cookie that
@@ -95,8 +93,8 @@ public final class ConsentManager {
     }
 
     private ConsentManager(Builder builder) {
-        this.csrfKey = hmac(builder.signingKey, "fastmcp consent csrf v1".getBytes(StandardCharsets.US_ASCII));
-        this.cookieKey = hmac(builder.signingKey, "fastmcp consent cookie v1".getBytes(StandardCharsets.US_ASCII));
+        this.csrfKey = Hmac.sha256(builder.signingKey).doFinal("fastmcp consent csrf v1".getBytes(StandardCharsets.US_ASCII));
+        this.cookieKey = Hmac.sha256(builder.signingKey).doFinal("fastmcp consent cookie v1".getBytes(StandardCharsets.US_ASCII));
         this.cookieMaxAge = builder.cookieMaxAge;
         this.csrfTokenTtl = builder.csrfTokenTtl;
         this.clock = builder.clock;
@@ -263,7 +261,8 @@ public final class ConsentManager {
     public String signConsentCookie(ConsentData data) {
         Objects.requireNonNull(data, "data == null");
         String payload = B64.encodeToString(ConsentCookies.toJson(data));
-        return payload + "." + B64.encodeToString(hmac(cookieKey, payload.getBytes(StandardCharsets.US_ASCII)));
+        byte[] mac = Hmac.sha256(cookieKey).doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+        return payload + "." + B64.encodeToString(mac);
     }
 
     /**
@@ -285,7 +284,7 @@ public final class ConsentManager {
             if (!isBase64Url(payload) || !isBase64Url(signature)) {
                 return null;
             }
-            byte[] expected = hmac(cookieKey, payload.getBytes(StandardCharsets.US_ASCII));
+            byte[] expected = Hmac.sha256(cookieKey).doFinal(payload.getBytes(StandardCharsets.US_ASCII));
             if (!MessageDigest.isEqual(expected, B64_DECODE.decode(signature))) {
                 return null;
             }
@@ -321,18 +320,8 @@ public final class ConsentManager {
 
     private byte[] csrfMac(byte[] nonce, long issued, String transactionId) {
         byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
-        return hmac(csrfKey, ByteBuffer.allocate(NONCE_BYTES + Long.BYTES + id.length)
+        return Hmac.sha256(csrfKey).doFinal(ByteBuffer.allocate(NONCE_BYTES + Long.BYTES + id.length)
                 .put(nonce).putLong(issued).put(id).array());
-    }
-
-    private static byte[] hmac(byte[] key, byte[] message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JRE", e);
-        }
     }
 
     private static boolean isBase64Url(String s) {

@@ -1,14 +1,11 @@
 package dev.fastmcp.auth.internal;
 
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /** HKDF with HMAC-SHA256 (RFC 5869): derives independent keys from one piece of key material. */
 public final class Hkdf {
 
-    private static final String HMAC = "HmacSHA256";
     private static final int HASH_LENGTH = 32;
 
     private Hkdf() {
@@ -27,7 +24,7 @@ public final class Hkdf {
     /** The pseudorandom key {@code HMAC(salt, ikm)}; a null or empty salt means 32 zero bytes. */
     static byte[] extract(byte[] salt, byte[] inputKeyMaterial) {
         byte[] effectiveSalt = salt == null || salt.length == 0 ? new byte[HASH_LENGTH] : salt;
-        return mac(effectiveSalt).doFinal(inputKeyMaterial);
+        return Hmac.sha256(effectiveSalt).doFinal(inputKeyMaterial);
     }
 
     /** {@code T(1) | T(2) | ...} truncated to {@code length}, where {@code T(i) = HMAC(prk, T(i-1) | info | i)}. */
@@ -36,7 +33,7 @@ public final class Hkdf {
             throw new IllegalArgumentException("HKDF-SHA256 output length must be 1 to " + 255 * HASH_LENGTH
                     + " bytes; got " + length);
         }
-        Mac mac = mac(prk);
+        Mac mac = Hmac.sha256(prk);
         byte[] out = new byte[length];
         byte[] block = new byte[0];
         for (int i = 1, written = 0; written < length; i++) {
@@ -49,16 +46,5 @@ public final class Hkdf {
             written += n;
         }
         return out;
-    }
-
-    private static Mac mac(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(key, HMAC));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("This JVM cannot compute " + HMAC
-                    + ", which every Java platform must provide", e);
-        }
     }
 }

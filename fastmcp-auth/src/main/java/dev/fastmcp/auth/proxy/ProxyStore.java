@@ -1,15 +1,14 @@
 package dev.fastmcp.auth.proxy;
 
+import dev.fastmcp.auth.internal.Hmac;
 import dev.fastmcp.auth.internal.ImmutableValue;
 import dev.fastmcp.auth.storage.TokenStorage;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The OAuth proxy's state in a {@link TokenStorage}: registered clients, pending authorizations, codes, token
@@ -51,13 +50,7 @@ final class ProxyStore {
     }
 
     private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(keyHashKey, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
+        return Hmac.sha256(keyHashKey);
     }
 
     String key(String kind, String secretValue) {

@@ -1,0 +1,24 @@
+package dev.fastmcp.auth.internal;
+
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** HMAC-SHA256, the one MAC of the auth module: keyed hashes, HKDF, consent tokens and cookies. */
+public final class Hmac {
+
+    private Hmac() {
+    }
+
+    /** A new HMAC-SHA256 under {@code key}; after each {@code doFinal} it is ready for the next message. */
+    public static Mac sha256(byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JVM cannot compute HmacSHA256, which every Java platform must "
+                    + "provide", e);
+        }
+    }
+}
