@@ -16,6 +16,7 @@ LABELS = {
     "plain": "plain Undertow handler, fixed JSON (the HTTP ceiling)",
     "java-none": "fastmcp-java, no auth (sessions)",
     "java-hs256": "fastmcp-java, HS256 bearer (OAuth proxy token)",
+    "java-hs256-2026": "fastmcp-java, HS256 bearer, MCP 2026-07-28 (no session)",
     "java-none-bearer": "fastmcp-java, no auth, the same `Authorization` header sent (and ignored)",
     "java-rs256": "fastmcp-java, RS256 bearer via JWKS",
     "java-stateless": "fastmcp-java, stateless, no auth",
@@ -25,7 +26,7 @@ LABELS = {
     "java-init": "fastmcp-java new sessions (`initialize`)",
     "ts-init": "FastMCP TS new sessions (`initialize`)",
 }
-PEER = {"java-none": "ts-none", "java-hs256": "ts-hs256", "java-rs256": "ts-hs256", "java-stateless": "ts-none",
+PEER = {"java-none": "ts-none", "java-hs256": "ts-hs256", "java-hs256-2026": "ts-hs256", "java-rs256": "ts-hs256", "java-stateless": "ts-none",
         "java-init": "ts-init"}
 
 
@@ -239,6 +240,12 @@ if st and none_:
     w(f"- stateless at least as fast as sessions: {verdict(r >= 0.97)} — {fmt(st['rps'])} vs "
       f"{fmt(none_['rps'])} req/s ({r:.2f}×; CPU {st['cpu']:.0f} vs {none_['cpu']:.0f} µs/req; see run-to-run variance "
       "below).")
+modern = summary("java-hs256-2026")
+if hs and modern:
+    r = modern["rps"] / hs["rps"]
+    w(f"- HS256 `tools/call` on MCP 2026-07-28 (no session) at least as fast as on the session path of 2025-06-18: "
+      f"{verdict(r >= 0.97)} — {fmt(modern['rps'])} vs {fmt(hs['rps'])} req/s ({r:.2f}×; CPU {modern['cpu']:.0f} vs "
+      f"{hs['cpu']:.0f} µs/req).")
 if cold:
     ts_cold = (f" (FastMCP TS: {statistics.median(m for m, _ in cold['ts']):.0f} ms)" if "ts" in cold else "")
     recipe = [label for label in ("java-cds-flags", "java-cds") if label in cold]
@@ -251,8 +258,8 @@ if cold:
         w(f"- cold start with default flags (reported, not a target): {med:.0f} ms{ts_cold}.")
 if ts_none:
     peer_rss = max((summary(n) or {}).get("loaded", 0) for n in ("ts-none", "ts-hs256"))
-    ours = max((summary(n) or {}).get("loaded", 0) for n in ("java-none", "java-hs256", "java-rs256",
-                                                              "java-stateless"))
+    ours = max((summary(n) or {}).get("loaded", 0) for n in ("java-none", "java-hs256", "java-hs256-2026",
+                                                              "java-rs256", "java-stateless"))
     w(f"- RSS under load ≤ FastMCP TS's with the recommended flags: {verdict(ours <= peer_rss)} — at most "
       f"{ours:.0f} MiB across the `tools/call` cases vs {peer_rss:.0f} MiB for FastMCP TS.")
 w("")

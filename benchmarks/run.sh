@@ -29,7 +29,7 @@ CONNS="${BENCH_CONNECTIONS:-16}"
 THREADS="${BENCH_THREADS:-2}"
 COLD_RUNS="${BENCH_COLD_RUNS:-5}"
 JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx128m -XX:+UseSerialGC}"
-CASES="${BENCH_CASES:-plain java-none java-hs256 java-none-bearer java-rs256 java-stateless ts-none ts-hs256 java-token java-init ts-init}"
+CASES="${BENCH_CASES:-plain java-none java-hs256 java-hs256-2026 java-none-bearer java-rs256 java-stateless ts-none ts-hs256 java-token java-init ts-init}"
 RUN_JMH="${BENCH_JMH:-1}"
 TOOLS="$BENCH_DIR/.tools"
 WORK="$BENCH_DIR/.results/$(date +%Y%m%d-%H%M%S)"
@@ -228,6 +228,13 @@ if wants java-none-bearer && [[ -f "$WORK/java-hs256/token" ]]; then
   token="$(cat "$WORK/java-hs256/token")"
   session="$(initialize "http://127.0.0.1:$PORT/mcp" "$token")"
   BENCH_SESSION="$session" BENCH_TOKEN="$token" measure java-none-bearer "http://127.0.0.1:$PORT/mcp" mcp.lua
+  stop_server
+fi
+if wants java-hs256-2026; then
+  # The 2026-07-28 revision on the same HS256 server: no initialize and no session, every request stands alone.
+  java_server hs256 "$WORK/java-hs256-2026"
+  BENCH_REVISION=2026-07-28 BENCH_TOKEN="$(cat "$WORK/java-hs256-2026/token")" \
+    measure java-hs256-2026 "http://127.0.0.1:$PORT/mcp" mcp.lua
   stop_server
 fi
 if wants java-rs256; then run_tools_call java-rs256 java rs256; fi
