@@ -21,6 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
  * they check. Run it with {@code java -jar fastmcp-examples.jar conformance}; {@code .ci/conformance.sh}
  * does, then runs the suite against it.
  *
+ * <p>Not here yet: the tools and the prompt of the 2026-07-28 scenarios that need per-request client
+ * capabilities, input-required results, subscriptions or the tasks extension ({@code test_missing_capability},
+ * {@code test_input_required_result_*}, {@code test_trigger_*}, {@code test_logging_tool},
+ * {@code test_streaming_elicitation}, and the tasks scenarios' tools).
+ *
  * <p>No authentication: the suite connects anonymously.
  */
 public final class ConformanceServer {
