@@ -258,6 +258,28 @@ public final class FastMCP implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The secret the {@code requestState} of multi-round-trip requests (MCP 2026-07-28) is sealed with: give
+         * every instance behind a load balancer the same one, so that a client's retry may reach any of them.
+         * Without it each process seals with a random key of its own (and says so in a warning when the server is
+         * built). The secret must be random key material, at least 32 characters and an estimated 128 bits, such as
+         * the output of {@code openssl rand -base64 32}; a passphrase is refused.
+         *
+         * @param secret   seals new state and opens it
+         * @param previous secrets used before a rotation: they still open the state they sealed, until it expires
+         * @throws IllegalArgumentException when a secret is too weak, saying what was measured and how to make one
+         */
+        public Builder requestStateSecret(String secret, String... previous) {
+            blueprint.requestStateSecret(secret, previous);
+            return this;
+        }
+
+        /** How long a sealed {@code requestState} is accepted (default 5 minutes). */
+        public Builder requestStateTtl(Duration ttl) {
+            blueprint.requestStateTtl(ttl);
+            return this;
+        }
+
         /** Serves a custom route, public, such as {@code addRoute("GET", "/users/{id}", handler)}. */
         public Builder addRoute(String method, String path, RouteHandler handler) {
             blueprint.route(method, path, handler, false);

@@ -8,6 +8,7 @@ import dev.fastmcp.Resource;
 import dev.fastmcp.ResourceTemplate;
 import dev.fastmcp.RouteHandler;
 import dev.fastmcp.Tool;
+import dev.fastmcp.internal.SecretStrength;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -51,6 +52,9 @@ public final class Blueprint {
     private boolean allowInsecureHttpBaseUrl;
     private boolean trustForwardedHeaders;
     private final List<String> requiredScopes = new ArrayList<>();
+    private String requestStateSecret;
+    private List<String> previousRequestStateSecrets = List.of();
+    private Duration requestStateTtl = RequestStateCodec.DEFAULT_TTL;
 
     public Blueprint(String name, String version) {
         this.name = Objects.requireNonNull(name, "name == null");
@@ -99,6 +103,19 @@ public final class Blueprint {
 
     public void requiredScopes(String... scopes) {
         requiredScopes.addAll(List.of(scopes));
+    }
+
+    public void requestStateSecret(String secret, String... previous) {
+        SecretStrength.require("requestStateSecret", secret);
+        for (String p : previous) {
+            SecretStrength.require("A previous requestStateSecret", p);
+        }
+        this.requestStateSecret = secret;
+        this.previousRequestStateSecrets = List.of(previous);
+    }
+
+    public void requestStateTtl(Duration ttl) {
+        this.requestStateTtl = positive(ttl, "requestStateTtl");
     }
 
     /** A custom route; {@code authenticated} when it needs the same authentication as the MCP endpoint. */
@@ -187,7 +204,10 @@ public final class Blueprint {
         requireShare(maxSessionsPerClient, "maxSessionsPerClient");
     }
 
-    /** The settings: the shares of sessions not set derived from {@code maxSessions}, the base URL normalized. */
+    /**
+     * The settings: the shares of sessions not set derived from {@code maxSessions}, the base URL normalized, the
+     * request state codec made.
+     */
     public Settings settings() {
         return new Settings(name, version, instructions, authenticator, List.copyOf(routes), clientRequestTimeout,
                 toolExecutor, toolThreads, maxSessions,
@@ -196,7 +216,8 @@ public final class Blueprint {
                 keepAliveInterval, Set.copyOf(allowedOrigins), Set.copyOf(allowedHosts), dnsRebindingProtection,
                 cors, provider, baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl,
                         allowInsecureHttpBaseUrl), allowInsecureHttpBaseUrl, trustForwardedHeaders,
-                List.copyOf(requiredScopes));
+                List.copyOf(requiredScopes), RequestStateCodec.create(requestStateSecret, previousRequestStateSecrets,
+                requestStateTtl));
     }
 
     /** The components to start with, their code run on {@code executor}. */
