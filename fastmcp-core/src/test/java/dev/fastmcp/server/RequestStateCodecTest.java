@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +199,15 @@ class RequestStateCodecTest {
         accepted(server(OTHER_SECRET).open(afterRotation, ALICE, CALL, "book", DIGEST));
         refused(server(SECRET).open(afterRotation, ALICE, CALL, "book", DIGEST), afterRotation);
         refused(server(OTHER_SECRET).open(beforeRotation, ALICE, CALL, "book", DIGEST), beforeRotation);
+    }
+
+    @Test
+    void theKeyIsHkdfSha256OfTheSecret() {
+        // RFC 5869, test case 1: the first 32 bytes of its OKM are T(1).
+        HexFormat hex = HexFormat.of();
+        byte[] okm = RequestStateKeys.hkdf(hex.parseHex("000102030405060708090a0b0c"),
+                hex.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), hex.parseHex("f0f1f2f3f4f5f6f7f8f9"));
+        assertEquals("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf", hex.formatHex(okm));
     }
 
     @Test
