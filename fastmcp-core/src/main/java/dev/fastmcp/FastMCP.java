@@ -6,6 +6,8 @@ import dev.fastmcp.server.Settings;
 import dev.fastmcp.server.ToolExecutors;
 import dev.fastmcp.transport.Running;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -255,6 +257,28 @@ public final class FastMCP implements AutoCloseable {
         /** Scopes every request's token must carry; a token without them gets 403 {@code insufficient_scope}. */
         public Builder requiredScopes(String... scopes) {
             blueprint.requiredScopes(scopes);
+            return this;
+        }
+
+        /**
+         * The server's scope hierarchy: a broader scope implies narrower ones, as MCP 2026-07-28 requires servers to
+         * account for. Each key implies the scopes of its value, and what those imply in turn; an implied scope
+         * ending in {@code *} stands for every scope starting with what precedes it. Calling it again adds to it.
+         *
+         * <pre>{@code
+         * .scopeHierarchy(Map.of(
+         *     "notes:write", Set.of("notes:read"),     // a writer may read
+         *     "admin", Set.of("admin:*", "notes:write")))
+         * }</pre>
+         *
+         * <p>{@link Auth#requireScopes} (also inside {@link Auth#requireAll} and {@link Auth#requireAny}) and
+         * {@link #requiredScopes} honour it. A {@code canAccess} lambda reading {@link AuthSession#scopes()} or
+         * {@link AuthSession#hasScope} sees the scopes granted only, as do tools.
+         *
+         * @throws IllegalArgumentException for a blank scope, or a {@code *} anywhere but at the end of an implied one
+         */
+        public Builder scopeHierarchy(Map<String, ? extends Collection<String>> implies) {
+            blueprint.scopeHierarchy(implies);
             return this;
         }
 

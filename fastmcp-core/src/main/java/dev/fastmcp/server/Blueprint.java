@@ -11,9 +11,12 @@ import dev.fastmcp.Tool;
 import dev.fastmcp.internal.SecretStrength;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +55,7 @@ public final class Blueprint {
     private boolean allowInsecureHttpBaseUrl;
     private boolean trustForwardedHeaders;
     private final List<String> requiredScopes = new ArrayList<>();
+    private final Map<String, List<String>> scopeHierarchy = new LinkedHashMap<>();
     private String requestStateSecret;
     private List<String> previousRequestStateSecrets = List.of();
     private Duration requestStateTtl = RequestStateCodec.DEFAULT_TTL;
@@ -103,6 +107,12 @@ public final class Blueprint {
 
     public void requiredScopes(String... scopes) {
         requiredScopes.addAll(List.of(scopes));
+    }
+
+    public void scopeHierarchy(Map<String, ? extends Collection<String>> implies) {
+        Scopes.hierarchy(implies);
+        implies.forEach((broader, narrower) -> scopeHierarchy.computeIfAbsent(broader, k -> new ArrayList<>())
+                .addAll(narrower));
     }
 
     public void requestStateSecret(String secret, String... previous) {
@@ -216,8 +226,8 @@ public final class Blueprint {
                 keepAliveInterval, Set.copyOf(allowedOrigins), Set.copyOf(allowedHosts), dnsRebindingProtection,
                 cors, provider, baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl,
                         allowInsecureHttpBaseUrl), allowInsecureHttpBaseUrl, trustForwardedHeaders,
-                List.copyOf(requiredScopes), RequestStateCodec.create(requestStateSecret, previousRequestStateSecrets,
-                requestStateTtl));
+                List.copyOf(requiredScopes), Scopes.hierarchy(scopeHierarchy),
+                RequestStateCodec.create(requestStateSecret, previousRequestStateSecrets, requestStateTtl));
     }
 
     /** The components to start with, their code run on {@code executor}. */
