@@ -1,7 +1,9 @@
 package dev.fastmcp.auth;
 
 import static dev.fastmcp.auth.testing.McpHttp.challenge;
+import static dev.fastmcp.auth.testing.McpHttp.challengeHeader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The scope rules of MCP 2026-07-28 on a resource server trusting an external authorization server, over real
- * HTTP with RS256 tokens: a broader scope implies narrower ones.
+ * HTTP with RS256 tokens: a broader scope implies narrower ones, and {@code offline_access} is named neither in the
+ * challenges nor in the protected resource metadata.
  */
 @Timeout(60)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,9 +46,12 @@ class ScopeRulesTest {
     }
 
     private FastMCP notesServer(UnaryOperator<FastMCP.Builder> configure) {
+        return notesServer(ResourceServerTest.provider(jwks, ResourceServerTest.RESOURCE), configure);
+    }
+
+    private static FastMCP notesServer(RemoteAuthProvider provider, UnaryOperator<FastMCP.Builder> configure) {
         return configure.apply(ResourceServerTest.notesTools(FastMCP.builder("notes", "1.0.0")
-                .baseUrl(ResourceServerTest.BASE_URL)
-                .auth(ResourceServerTest.provider(jwks, ResourceServerTest.RESOURCE))))
+                .baseUrl(ResourceServerTest.BASE_URL).auth(provider)))
                 .build().start(StartOptions.http().port(0));
     }
 
@@ -83,6 +89,39 @@ class ScopeRulesTest {
             String writer = token("notes:write");
             assertEquals(200, mcp.initialize(writer).statusCode());
             assertEquals(403, mcp.callTool(writer, 2, "list_notes").statusCode());
+        }
+    }
+
+    @Test
+    void offlineAccessIsNamedNeitherInTheChallengesNorInTheMetadata() throws Exception {
+        RemoteAuthProvider provider = RemoteAuthProvider.builder(ResourceServerTest.verifier(jwks,
+                ResourceServerTest.RESOURCE))
+                .authorizationServers(ResourceServerTest.ISSUER)
+                .scopesSupported("notes:read", "offline_access", "notes:write")
+                .build();
+        try (FastMCP server = notesServer(provider, b -> b)) {
+            McpHttp mcp = McpHttp.to(server);
+            Map<String, Object> prm = McpHttp.json(mcp.get(McpHttp.local(server,
+                    "/.well-known/oauth-protected-resource/mcp")).body());
+            assertEquals(List.of("notes:read", "notes:write"), prm.get("scopes_supported"));
+
+            HttpResponse<String> unauthorized = mcp.post(null, McpHttp.initializeJson(0));
+            assertEquals(401, unauthorized.statusCode());
+            assertEquals("notes:read notes:write", challenge(unauthorized).get("scope"));
+
+            String reader = token("notes:read", "offline_access");
+            assertEquals(200, mcp.initialize(reader).statusCode());
+            HttpResponse<String> stepUp = mcp.callTool(reader, 2, "add_note");
+            assertEquals(403, stepUp.statusCode(), stepUp.body());
+            assertEquals(Set.of("notes:read", "notes:write"), Set.of(challenge(stepUp).get("scope").split(" ")),
+                    "the scopes granted are asked for again, but not offline_access");
+            assertFalse(challengeHeader(stepUp).contains("offline_access"), challengeHeader(stepUp));
+            assertFalse(stepUp.body().contains("offline_access"), stepUp.body());
+        }
+        try (FastMCP server = notesServer(b -> b.requiredScopes("notes:read", "offline_access"))) {
+            HttpResponse<String> unauthorized = McpHttp.to(server).post(null, McpHttp.initializeJson(0));
+            assertEquals("notes:read", challenge(unauthorized).get("scope"),
+                    "even when the server requires it, the challenge leaves it to the client");
         }
     }
 }

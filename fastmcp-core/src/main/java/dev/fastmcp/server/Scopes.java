@@ -5,18 +5,22 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The scope rules of MCP 2026-07-28 that a resource server keeps: its scope hierarchy, in which a broader scope
  * implies narrower ones ({@code notes:write} implies {@code notes:read}, {@code admin} implies every
- * {@code admin:} scope).
+ * {@code admin:} scope), and which scopes it names to clients ({@code offline_access} never: a client asks for it
+ * itself when it wants refresh tokens).
  */
 public final class Scopes {
 
     /** No scope implies another. */
     public static final Scopes FLAT = new Scopes(Map.of());
+
+    private static final String OFFLINE_ACCESS = "offline_access";
 
     /** Each scope with every scope or prefix pattern it implies, directly or through others. */
     private final Map<String, Set<String>> closure;
@@ -71,6 +75,14 @@ public final class Scopes {
             }
         }
         return missing;
+    }
+
+    /**
+     * The scopes a server may name to clients, in a challenge's {@code scope} or in the protected resource
+     * metadata's {@code scopes_supported}: all but {@code offline_access}, in their order.
+     */
+    public static List<String> advertised(Collection<String> scopes) {
+        return scopes.stream().filter(s -> !OFFLINE_ACCESS.equals(s)).toList();
     }
 
     /** Every scope and pattern {@code scope} implies, following scopes and the keys a pattern matches. */

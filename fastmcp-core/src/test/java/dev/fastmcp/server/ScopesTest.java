@@ -87,6 +87,15 @@ class ScopesTest {
     }
 
     @Test
+    void offlineAccessIsNeverAdvertised() {
+        assertEquals(List.of("openid", "notes:read"), Scopes.advertised(List.of("openid", "offline_access",
+                "notes:read")));
+        assertEquals(List.of(), Scopes.advertised(Set.of("offline_access")));
+        assertEquals(List.of("offline_access:x", "Offline_Access"), Scopes.advertised(List.of("offline_access:x",
+                "Offline_Access")), "scope tokens are case-sensitive: only offline_access itself is left out");
+    }
+
+    @Test
     void theBuilderAddsToTheHierarchyAcrossCalls() {
         Blueprint blueprint = new Blueprint("s", "1");
         blueprint.scopeHierarchy(Map.of("notes:write", List.of("notes:read")));
