@@ -1,6 +1,7 @@
 package dev.fastmcp;
 
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Decides whether a caller may see and use a tool, resource, resource template or prompt.
@@ -28,6 +29,16 @@ public interface AccessCheck {
      */
     default Decision evaluate(AuthSession auth) {
         return test(auth) ? Decision.ALLOWED : Decision.DENIED;
+    }
+
+    /**
+     * The full decision under the server's scope hierarchy ({@link FastMCP.Builder#scopeHierarchy}), which is how
+     * the server asks: {@code holds} tells whether the caller holds a scope, granted or implied by a broader one
+     * granted. The default ignores it and is {@link #evaluate(AuthSession)}; {@link Auth#requireScopes} and the
+     * helpers combining checks honour it.
+     */
+    default Decision evaluate(AuthSession auth, Predicate<String> holds) {
+        return evaluate(auth);
     }
 
     /**

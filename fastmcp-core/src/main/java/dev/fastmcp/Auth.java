@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The {@code canAccess} helpers and {@link #getAuthSession}, named as in FastMCP.
@@ -27,18 +28,25 @@ public final class Auth {
         return auth -> auth != null;
     }
 
-    /** Allows authenticated callers holding every one of {@code scopes}. */
+    /**
+     * Allows authenticated callers holding every one of {@code scopes}: granted, or implied by a broader scope
+     * granted under the server's {@link FastMCP.Builder#scopeHierarchy scope hierarchy}.
+     */
     public static AccessCheck requireScopes(String... scopes) {
         Set<String> required = Set.copyOf(Arrays.asList(scopes));
         if (required.isEmpty()) {
             throw new IllegalArgumentException("requireScopes() needs at least one scope");
         }
-        return (Evaluating) auth -> {
+        return (Evaluating) (auth, holds) -> {
             if (auth == null) {
                 return AccessCheck.Decision.DENIED;
             }
-            Set<String> missing = new LinkedHashSet<>(required);
-            missing.removeAll(auth.scopes());
+            Set<String> missing = new LinkedHashSet<>();
+            for (String scope : required) {
+                if (!holds.test(scope)) {
+                    missing.add(scope);
+                }
+            }
             return missing.isEmpty() ? AccessCheck.Decision.ALLOWED : AccessCheck.Decision.missingScopes(missing);
         };
     }
@@ -55,10 +63,10 @@ public final class Auth {
     /** Allows the caller only if every check allows; a scope-only refusal reports the union of missing scopes. */
     public static AccessCheck requireAll(AccessCheck... checks) {
         List<AccessCheck> all = List.of(checks);
-        return (Evaluating) auth -> {
+        return (Evaluating) (auth, holds) -> {
             Set<String> missing = new LinkedHashSet<>();
             for (AccessCheck check : all) {
-                AccessCheck.Decision d = check.evaluate(auth);
+                AccessCheck.Decision d = check.evaluate(auth, holds);
                 if (!d.allowed()) {
                     if (!d.scopeOnly()) {
                         return AccessCheck.Decision.DENIED;
@@ -76,10 +84,10 @@ public final class Auth {
      */
     public static AccessCheck requireAny(AccessCheck... checks) {
         List<AccessCheck> any = List.of(checks);
-        return (Evaluating) auth -> {
+        return (Evaluating) (auth, holds) -> {
             Set<String> best = null;
             for (AccessCheck check : any) {
-                AccessCheck.Decision d = check.evaluate(auth);
+                AccessCheck.Decision d = check.evaluate(auth, holds);
                 if (d.allowed()) {
                     return AccessCheck.Decision.ALLOWED;
                 }
@@ -91,12 +99,20 @@ public final class Auth {
         };
     }
 
-    /** A check written as its full decision (which knows the missing scopes); its yes or no follows from it. */
+    /**
+     * A check written as its full decision (which knows the missing scopes) under a scope hierarchy; without one,
+     * the caller holds the scopes granted, and its yes or no follows from the decision.
+     */
     @FunctionalInterface
     private interface Evaluating extends AccessCheck {
 
         @Override
-        AccessCheck.Decision evaluate(AuthSession auth);
+        AccessCheck.Decision evaluate(AuthSession auth, Predicate<String> holds);
+
+        @Override
+        default AccessCheck.Decision evaluate(AuthSession auth) {
+            return evaluate(auth, auth == null ? scope -> false : auth.scopes()::contains);
+        }
 
         @Override
         default boolean test(AuthSession auth) {

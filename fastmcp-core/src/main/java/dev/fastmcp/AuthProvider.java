@@ -24,7 +24,10 @@ public interface AuthProvider {
     /** The issuer URLs of the authorization servers clients should use (RFC 9728 {@code authorization_servers}). */
     List<String> authorizationServers();
 
-    /** The scopes clients may ask for, listed in the metadata and in the 401 challenge; may be empty. */
+    /**
+     * The scopes clients may ask for, listed in the metadata and in the 401 challenge (except {@code offline_access},
+     * which clients ask the authorization server for themselves); may be empty.
+     */
     default List<String> scopesSupported() {
         return List.of();
     }

@@ -6,6 +6,8 @@ import dev.fastmcp.server.Settings;
 import dev.fastmcp.server.ToolExecutors;
 import dev.fastmcp.transport.Running;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -255,6 +257,50 @@ public final class FastMCP implements AutoCloseable {
         /** Scopes every request's token must carry; a token without them gets 403 {@code insufficient_scope}. */
         public Builder requiredScopes(String... scopes) {
             blueprint.requiredScopes(scopes);
+            return this;
+        }
+
+        /**
+         * The server's scope hierarchy: a broader scope implies narrower ones, as MCP 2026-07-28 requires servers to
+         * account for. Each key implies the scopes of its value, and what those imply in turn; an implied scope
+         * ending in {@code *} stands for every scope starting with what precedes it. Calling it again adds to it.
+         *
+         * <pre>{@code
+         * .scopeHierarchy(Map.of(
+         *     "notes:write", Set.of("notes:read"),     // a writer may read
+         *     "admin", Set.of("admin:*", "notes:write")))
+         * }</pre>
+         *
+         * <p>{@link Auth#requireScopes} (also inside {@link Auth#requireAll} and {@link Auth#requireAny}) and
+         * {@link #requiredScopes} honour it. A {@code canAccess} lambda reading {@link AuthSession#scopes()} or
+         * {@link AuthSession#hasScope} sees the scopes granted only, as do tools.
+         *
+         * @throws IllegalArgumentException for a blank scope, or a {@code *} anywhere but at the end of an implied one
+         */
+        public Builder scopeHierarchy(Map<String, ? extends Collection<String>> implies) {
+            blueprint.scopeHierarchy(implies);
+            return this;
+        }
+
+        /**
+         * The secret the {@code requestState} of multi-round-trip requests (MCP 2026-07-28) is sealed with: give
+         * every instance behind a load balancer the same one, so that a client's retry may reach any of them.
+         * Without it each process seals with a random key of its own (and says so in a warning when the server is
+         * built). The secret must be random key material, at least 32 characters and an estimated 128 bits, such as
+         * the output of {@code openssl rand -base64 32}; a passphrase is refused.
+         *
+         * @param secret   seals new state and opens it
+         * @param previous secrets used before a rotation: they still open the state they sealed, until it expires
+         * @throws IllegalArgumentException when a secret is too weak, saying what was measured and how to make one
+         */
+        public Builder requestStateSecret(String secret, String... previous) {
+            blueprint.requestStateSecret(secret, previous);
+            return this;
+        }
+
+        /** How long a sealed {@code requestState} is accepted (default 5 minutes). */
+        public Builder requestStateTtl(Duration ttl) {
+            blueprint.requestStateTtl(ttl);
             return this;
         }
 

@@ -132,7 +132,8 @@ public final class RemoteAuthProvider implements AuthProvider {
         /**
          * The scopes clients may request, listed in the metadata ({@code scopes_supported}) and in the 401
          * challenge ({@code scope}) unless the server sets {@code requiredScopes}; replaces earlier ones. Keep it
-         * to what the server's tools need.
+         * to what the server's tools need. Neither names {@code offline_access}: clients ask the authorization
+         * server for it themselves.
          */
         public Builder scopesSupported(String... scopes) {
             this.scopes = Arrays.asList(Objects.requireNonNull(scopes, "scopes == null").clone());

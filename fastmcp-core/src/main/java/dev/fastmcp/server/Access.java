@@ -33,8 +33,9 @@ public final class Access {
      * @param session   the verified session; null when unauthenticated or no authentication is configured
      * @param canStepUp whether the session comes from an OAuth bearer token, so a client lacking scopes can be
      *                  asked to authorize again with more
+     * @param scopes    the server's scope hierarchy, by which the session holds the scopes its granted ones imply
      */
-    public record Caller(AuthSession session, boolean canStepUp) {
+    public record Caller(AuthSession session, boolean canStepUp, Scopes scopes) {
 
         /** No authenticated caller (stdio, or a server without authentication). */
         public static final Caller ANONYMOUS = new Caller(null, false);
@@ -42,10 +43,25 @@ public final class Access {
         /** Step-up needs a session whose scopes it can extend. */
         public Caller {
             canStepUp = canStepUp && session != null;
+            scopes = scopes == null ? Scopes.FLAT : scopes;
+        }
+
+        /** A caller of a server without a scope hierarchy. */
+        public Caller(AuthSession session, boolean canStepUp) {
+            this(session, canStepUp, Scopes.FLAT);
         }
 
         public static Caller of(AuthSession session, boolean bearerTokens) {
-            return session == null ? ANONYMOUS : new Caller(session, bearerTokens);
+            return of(session, bearerTokens, Scopes.FLAT);
+        }
+
+        public static Caller of(AuthSession session, boolean bearerTokens, Scopes scopes) {
+            return session == null ? ANONYMOUS : new Caller(session, bearerTokens, scopes);
+        }
+
+        /** Whether the caller holds {@code scope}: granted, or implied by a granted one. */
+        public boolean holds(String scope) {
+            return session != null && scopes.holds(session.scopes(), scope);
         }
     }
 
@@ -113,10 +129,10 @@ public final class Access {
     }
 
     /**
-     * The decision table. No check: allowed. A check that allows: allowed. A check refusing a tool that offers
-     * step-up (not {@code hideWhenScopesMissing}) only for missing scopes, to a caller who can step up: missing
-     * scopes. Any other refusal, and a check that throws: hidden (checks fail closed), in lists and calls alike.
-     * The check runs exactly once.
+     * The decision table, with the scopes the caller holds by the server's hierarchy. No check: allowed. A check
+     * that allows: allowed. A check refusing a tool that offers step-up (not {@code hideWhenScopesMissing}) only for
+     * missing scopes, to a caller who can step up: missing scopes. Any other refusal, and a check that throws:
+     * hidden (checks fail closed), in lists and calls alike. The check runs exactly once.
      */
     private static Decision decide(Object component, boolean stepUp, AccessCheck check, Caller caller) {
         if (check == null) {
@@ -124,7 +140,7 @@ public final class Access {
         }
         AccessCheck.Decision verdict;
         try {
-            verdict = check.evaluate(caller.session());
+            verdict = check.evaluate(caller.session(), caller::holds);
         } catch (RuntimeException e) {
             LOG.warn("A canAccess check threw; access refused", e);
             return HIDDEN;

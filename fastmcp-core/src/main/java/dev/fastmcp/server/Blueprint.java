@@ -8,11 +8,15 @@ import dev.fastmcp.Resource;
 import dev.fastmcp.ResourceTemplate;
 import dev.fastmcp.RouteHandler;
 import dev.fastmcp.Tool;
+import dev.fastmcp.internal.SecretStrength;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +55,10 @@ public final class Blueprint {
     private boolean allowInsecureHttpBaseUrl;
     private boolean trustForwardedHeaders;
     private final List<String> requiredScopes = new ArrayList<>();
+    private final Map<String, List<String>> scopeHierarchy = new LinkedHashMap<>();
+    private String requestStateSecret;
+    private List<String> previousRequestStateSecrets = List.of();
+    private Duration requestStateTtl = RequestStateCodec.DEFAULT_TTL;
 
     public Blueprint(String name, String version) {
         this.name = Objects.requireNonNull(name, "name == null");
@@ -99,6 +107,25 @@ public final class Blueprint {
 
     public void requiredScopes(String... scopes) {
         requiredScopes.addAll(List.of(scopes));
+    }
+
+    public void scopeHierarchy(Map<String, ? extends Collection<String>> implies) {
+        Scopes.hierarchy(implies);
+        implies.forEach((broader, narrower) -> scopeHierarchy.computeIfAbsent(broader, k -> new ArrayList<>())
+                .addAll(narrower));
+    }
+
+    public void requestStateSecret(String secret, String... previous) {
+        SecretStrength.require("requestStateSecret", secret);
+        for (String p : previous) {
+            SecretStrength.require("A previous requestStateSecret", p);
+        }
+        this.requestStateSecret = secret;
+        this.previousRequestStateSecrets = List.of(previous);
+    }
+
+    public void requestStateTtl(Duration ttl) {
+        this.requestStateTtl = positive(ttl, "requestStateTtl");
     }
 
     /** A custom route; {@code authenticated} when it needs the same authentication as the MCP endpoint. */
@@ -187,7 +214,10 @@ public final class Blueprint {
         requireShare(maxSessionsPerClient, "maxSessionsPerClient");
     }
 
-    /** The settings: the shares of sessions not set derived from {@code maxSessions}, the base URL normalized. */
+    /**
+     * The settings: the shares of sessions not set derived from {@code maxSessions}, the base URL normalized, the
+     * request state codec made.
+     */
     public Settings settings() {
         return new Settings(name, version, instructions, authenticator, List.copyOf(routes), clientRequestTimeout,
                 toolExecutor, toolThreads, maxSessions,
@@ -196,7 +226,8 @@ public final class Blueprint {
                 keepAliveInterval, Set.copyOf(allowedOrigins), Set.copyOf(allowedHosts), dnsRebindingProtection,
                 cors, provider, baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl,
                         allowInsecureHttpBaseUrl), allowInsecureHttpBaseUrl, trustForwardedHeaders,
-                List.copyOf(requiredScopes));
+                List.copyOf(requiredScopes), Scopes.hierarchy(scopeHierarchy),
+                RequestStateCodec.create(requestStateSecret, previousRequestStateSecrets, requestStateTtl));
     }
 
     /** The components to start with, their code run on {@code executor}. */

@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * The discovery documents of a protected server: RFC 9728 protected resource metadata, and RFC 8414 authorization
  * server metadata (with its OpenID Connect alias) when the auth provider is an authorization server. All are public
- * documents: any browser origin may read them.
+ * documents: any browser origin may read them. The protected resource metadata's {@code scopes_supported} never
+ * names {@code offline_access} ({@link Scopes#advertised}); the authorization server's metadata is the auth
+ * provider's own.
  */
 public final class Metadata {
 
@@ -25,8 +27,9 @@ public final class Metadata {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("resource", urlsFor.apply(req).resource());
             doc.put("authorization_servers", List.copyOf(provider.authorizationServers()));
-            if (!provider.scopesSupported().isEmpty()) {
-                doc.put("scopes_supported", List.copyOf(provider.scopesSupported()));
+            List<String> scopes = Scopes.advertised(provider.scopesSupported());
+            if (!scopes.isEmpty()) {
+                doc.put("scopes_supported", scopes);
             }
             doc.put("bearer_methods_supported", List.of("header"));
             doc.put("resource_name", serverName);

@@ -2,6 +2,7 @@ package dev.fastmcp.transport;
 
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.Scopes;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.function.Function;
 /**
  * The answers of a server taking bearer tokens to a refused request, with their RFC 6750 / RFC 9728
  * {@code WWW-Authenticate} challenge: the 401s of a missing or invalid token, and the one 403
- * {@code insufficient_scope}, whether server-wide scopes or a tool's scopes are missing.
+ * {@code insufficient_scope}, whether server-wide scopes or a tool's scopes are missing. A challenge names scopes as
+ * {@link Scopes#advertised} says: never {@code offline_access}.
  */
 final class BearerChallenge {
 
@@ -23,7 +25,7 @@ final class BearerChallenge {
      */
     BearerChallenge(Function<ServerRequest, String> resourceMetadataUrl, List<String> challengeScopes) {
         this.resourceMetadataUrl = resourceMetadataUrl;
-        this.challengeScopes = List.copyOf(challengeScopes);
+        this.challengeScopes = Scopes.advertised(challengeScopes);
     }
 
     /** The 401 for a request without a usable token; {@code error} and {@code description} may be null. */
@@ -35,11 +37,11 @@ final class BearerChallenge {
 
     /** The 403 for a request that needs more scopes; {@code scopes} are all the client should ask for. */
     JsonRpcException insufficientScope(ServerRequest request, Object requestId, Set<String> scopes) {
-        String needed = String.join(" ", scopes);
+        List<String> named = Scopes.advertised(scopes);
         return new JsonRpcException(403, requestId, -32001, "Forbidden (insufficient_scope): the access token "
-                + "lacks required scopes; authorize again with scope \"" + quote(needed) + "\"",
+                + "lacks required scopes; authorize again with scope \"" + quote(String.join(" ", named)) + "\"",
                 Map.of("WWW-Authenticate", header(request, "insufficient_scope",
-                        "the access token lacks required scopes", List.copyOf(scopes))));
+                        "the access token lacks required scopes", named)));
     }
 
     private String header(ServerRequest request, String error, String description, List<String> scopes) {

@@ -94,7 +94,7 @@ final class HttpServer {
             java.util.function.Function<ServerRequest, AuthProvider.ServerUrls> urlsFor = configuredBase != null
                     ? req -> urls : req -> loopbackUrls(req, urls, o.endpoint());
             RequestAuthenticator auth = new RequestAuthenticator(s.authenticator(), s.provider(),
-                    req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes());
+                    req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes(), s.scopeHierarchy());
             McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming,
                     s.trustForwardedHeaders(), userCode, runsInline);
             List<Settings.Route> all = new ArrayList<>(s.routes());

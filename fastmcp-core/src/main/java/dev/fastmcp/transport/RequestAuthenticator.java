@@ -9,6 +9,7 @@ import dev.fastmcp.TokenVerification;
 import dev.fastmcp.server.Access;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.LogValues;
+import dev.fastmcp.server.Scopes;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,12 +30,15 @@ final class RequestAuthenticator {
     private final AuthProvider provider;
     private final BearerChallenge challenge;
     private final Set<String> requiredScopes;
+    private final Scopes scopeHierarchy;
 
     RequestAuthenticator(Authenticator authenticator, AuthProvider provider,
-            java.util.function.Function<ServerRequest, String> resourceMetadataUrl, List<String> requiredScopes) {
+            java.util.function.Function<ServerRequest, String> resourceMetadataUrl, List<String> requiredScopes,
+            Scopes scopeHierarchy) {
         this.authenticator = authenticator;
         this.provider = provider;
         this.requiredScopes = Set.copyOf(requiredScopes);
+        this.scopeHierarchy = scopeHierarchy;
         this.challenge = new BearerChallenge(resourceMetadataUrl, !requiredScopes.isEmpty() ? requiredScopes
                 : provider == null ? List.of() : provider.scopesSupported());
     }
@@ -49,7 +53,7 @@ final class RequestAuthenticator {
      * bearer token (and so may step up to more scopes).
      */
     Access.Caller caller(ServerRequest request, Object requestId) {
-        return Access.Caller.of(authenticate(request, requestId), bearerTokens());
+        return Access.Caller.of(authenticate(request, requestId), bearerTokens(), scopeHierarchy);
     }
 
     /** Whether sessions come from OAuth bearer tokens (so a scope refusal can be answered with a step-up). */
@@ -99,7 +103,7 @@ final class RequestAuthenticator {
                     "Unauthorized: the access token is invalid or expired");
         }
         AuthSession session = verification.session();
-        if (!session.scopes().containsAll(requiredScopes)) {
+        if (!scopeHierarchy.missing(session.scopes(), requiredScopes).isEmpty()) {
             Set<String> wanted = new LinkedHashSet<>(session.scopes());
             wanted.addAll(requiredScopes);
             throw challenge.insufficientScope(request, requestId, wanted);

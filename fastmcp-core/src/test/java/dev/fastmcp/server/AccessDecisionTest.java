@@ -1,6 +1,7 @@
 package dev.fastmcp.server;
 
 import static dev.fastmcp.Auth.requireAll;
+import static dev.fastmcp.Auth.requireAny;
 import static dev.fastmcp.Auth.requireRole;
 import static dev.fastmcp.Auth.requireScopes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,6 +62,35 @@ class AccessDecisionTest {
         assertEquals(java.util.Set.of("notes:read", "notes:write", "notes:admin"), refusal.scopes(),
                 "the scopes to ask for: those granted and those missing");
         assertEquals("notes:read", refusal.scopes().iterator().next(), "those granted come first");
+    }
+
+    @Test
+    void requireScopesHonoursTheServersScopeHierarchy() {
+        Scopes notes = Scopes.hierarchy(Map.of("notes:write", java.util.Set.of("notes:read"), "admin",
+                java.util.Set.of("admin:*")));
+        Access.Caller writer = Access.Caller.of(AuthSession.of("writer", "cli", List.of("notes:write"), Map.of(),
+                null), true, notes);
+        Access.Caller reader = Access.Caller.of(READER, true, notes);
+        Tool read = tool("read", requireScopes("notes:read"));
+        Tool write = tool("write", requireScopes("notes:write"));
+
+        assertInstanceOf(Access.Allowed.class, Access.decide(read, writer), "notes:write implies notes:read");
+        assertInstanceOf(Access.Allowed.class, Access.decide(tool("both", requireAll(requireScopes("notes:read"),
+                requireScopes("notes:write"))), writer), "requireAll passes the hierarchy on");
+        assertInstanceOf(Access.Allowed.class, Access.decide(tool("any", requireAny(requireRole("admin"),
+                requireScopes("notes:read"))), writer), "requireAny passes the hierarchy on");
+        assertEquals(java.util.Set.of("notes:read", "notes:write"), assertInstanceOf(Access.MissingScopes.class,
+                Access.decide(write, reader)).scopes(), "a narrower scope never implies a broader one");
+        assertInstanceOf(Access.MissingScopes.class, Access.decide(read, Access.Caller.of(AuthSession.of("w", "cli",
+                List.of("notes:write"), Map.of(), null), true)), "without a hierarchy a scope implies nothing");
+        assertInstanceOf(Access.Allowed.class, Access.decide(tool("users", requireScopes("admin:users")),
+                Access.Caller.of(AuthSession.of("root", "cli", List.of("admin"), Map.of(), null), true, notes)));
+
+        assertInstanceOf(Access.Hidden.class, Access.decide(tool("lambda", auth -> auth.hasScope("notes:read")),
+                writer), "a plain lambda sees the scopes granted only");
+        assertFalse(requireScopes("notes:read").test(writer.session()), "so does a check asked without the server");
+        assertTrue(writer.holds("notes:read"));
+        assertFalse(Access.Caller.ANONYMOUS.holds("notes:read"));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.fastmcp.auth.jwt;
 
-import dev.fastmcp.auth.internal.SecretStrength;
+import dev.fastmcp.internal.SecretStrength;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Key;

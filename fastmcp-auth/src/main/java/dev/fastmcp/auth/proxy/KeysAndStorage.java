@@ -1,9 +1,9 @@
 package dev.fastmcp.auth.proxy;
 
-import dev.fastmcp.auth.internal.SecretStrength;
 import dev.fastmcp.auth.storage.DiskStore;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import dev.fastmcp.auth.storage.TokenStorage;
+import dev.fastmcp.internal.SecretStrength;
 
 /**
  * The OAuth proxy's keys and where it keeps its state: one group of the proxy's options, immutable, each value

@@ -10,6 +10,7 @@ import dev.fastmcp.LogCapture;
 import dev.fastmcp.auth.jwt.JWTIssuer;
 import dev.fastmcp.auth.proxy.OAuthProxy;
 import dev.fastmcp.auth.proxy.Upstream;
+import dev.fastmcp.internal.SecretStrength;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
