@@ -1,6 +1,6 @@
 package dev.fastmcp.auth;
 
-import dev.fastmcp.auth.internal.Hmac;
+import dev.fastmcp.internal.Hmac;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,11 +1,10 @@
 package dev.fastmcp.server;
 
+import dev.fastmcp.internal.Hkdf;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -36,30 +35,7 @@ final class RequestStateKeys {
     }
 
     private static SecretKey derive(String secret) {
-        return new SecretKeySpec(hkdf(SALT, secret.getBytes(StandardCharsets.UTF_8), INFO), "AES");
-    }
-
-    /**
-     * HKDF-SHA256 for one 32-byte output block: {@code T(1) = HMAC(HMAC(salt, ikm), info | 0x01)}. The auth module
-     * has a general one, which core cannot reach.
-     */
-    static byte[] hkdf(byte[] salt, byte[] inputKeyMaterial, byte[] info) {
-        byte[] prk = hmac(salt).doFinal(inputKeyMaterial);
-        Mac expand = hmac(prk);
-        expand.update(info);
-        expand.update((byte) 1);
-        return expand.doFinal();
-    }
-
-    private static Mac hmac(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("This JVM cannot compute HmacSHA256, which every Java platform must "
-                    + "provide", e);
-        }
+        return new SecretKeySpec(Hkdf.derive(SALT, secret.getBytes(StandardCharsets.UTF_8), INFO, KEY_BYTES), "AES");
     }
 
     /** Made on first use, so that servers given a secret never generate it. */

@@ -75,7 +75,7 @@ class ModuleLayeringTest {
         write(root, "fastmcp-core/src/main/java/dev/fastmcp/Leak.java", "package dev.fastmcp;\n\nimport java.util.List;\n"
                 + "import static dev.fastmcp.auth.proxy.OAuthProxy.builder;\n\nclass Leak {\n}\n");
         write(root, "fastmcp-auth/src/main/java/dev/fastmcp/auth/jwt/Up.java", "package dev.fastmcp.auth.jwt;\n\n"
-                + "import dev.fastmcp.auth.proxy.OAuthProxy;\nimport dev.fastmcp.auth.internal.Hkdf;\n\nclass Up {\n}\n");
+                + "import dev.fastmcp.auth.proxy.OAuthProxy;\nimport dev.fastmcp.auth.internal.Html;\n\nclass Up {\n}\n");
         write(root, "fastmcp-auth/src/main/java/dev/fastmcp/auth/Front.java", "package dev.fastmcp.auth;\n\n"
                 + "import dev.fastmcp.auth.jwt.JWTIssuer;\n\nclass Front {\n}\n");
         List<String> wrong = new ArrayList<>();

@@ -1,9 +1,9 @@
 package dev.fastmcp.auth.proxy;
 
-import dev.fastmcp.auth.internal.Hkdf;
 import dev.fastmcp.auth.storage.EncryptedTokenStorage;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import dev.fastmcp.auth.storage.TokenStorage;
+import dev.fastmcp.internal.Hkdf;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.fastmcp.auth.proxy;
 
-import dev.fastmcp.auth.internal.Hmac;
 import dev.fastmcp.auth.internal.ImmutableValue;
 import dev.fastmcp.auth.storage.TokenStorage;
+import dev.fastmcp.internal.Hmac;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;

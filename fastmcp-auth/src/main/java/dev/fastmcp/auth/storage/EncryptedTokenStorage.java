@@ -1,7 +1,7 @@
 package dev.fastmcp.auth.storage;
 
-import dev.fastmcp.auth.internal.Hkdf;
 import dev.fastmcp.auth.internal.ImmutableValue;
+import dev.fastmcp.internal.Hkdf;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;

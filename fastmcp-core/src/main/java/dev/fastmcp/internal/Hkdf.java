@@ -1,4 +1,4 @@
-package dev.fastmcp.auth.internal;
+package dev.fastmcp.internal;
 
 import java.util.Arrays;
 import javax.crypto.Mac;

@@ -1,10 +1,10 @@
-package dev.fastmcp.auth.internal;
+package dev.fastmcp.internal;
 
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256, the one MAC of the auth module: keyed hashes, HKDF, consent tokens and cookies. */
+/** HMAC-SHA256, the one MAC of core and auth: HKDF, the proxy's keyed hashes, consent tokens and cookies. */
 public final class Hmac {
 
     private Hmac() {

@@ -1,4 +1,4 @@
-package dev.fastmcp.auth.internal;
+package dev.fastmcp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
