@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -57,6 +58,8 @@ public final class RequestStateCodec {
     private final List<SecretKey> keys;
     private final Duration ttl;
     private final Clock clock;
+    /** Set while the keys are this process's own: the first seal warns that other instances refuse them. */
+    private final AtomicBoolean warnOnSeal = new AtomicBoolean();
 
     RequestStateCodec(List<SecretKey> keys, Duration ttl, Clock clock) {
         if (keys.isEmpty()) {
@@ -69,17 +72,16 @@ public final class RequestStateCodec {
 
     /**
      * The codec of a server: keys derived from {@code secret} and the {@code previous} ones, or, without a secret,
-     * the random key of this process, with a warning that other instances will refuse its states.
+     * the random key of this process. Without a secret the first state it seals logs a warning that other instances
+     * will refuse its states: only servers that use multi-round-trip requests hear of the option.
      */
     static RequestStateCodec create(String secret, List<String> previous, Duration ttl) {
         if (secret != null) {
             return new RequestStateCodec(RequestStateKeys.derived(secret, previous), ttl, Clock.systemUTC());
         }
-        LOG.warn("No requestStateSecret is set, so the state of multi-round-trip requests is sealed with a random key "
-                + "of this process: another instance behind a load balancer, or this one after a restart, refuses "
-                + "it and the client has to start the request over. Multi-instance deployments need "
-                + "FastMCP.Builder.requestStateSecret(...) with the same secret on every instance");
-        return new RequestStateCodec(RequestStateKeys.ofProcess(), ttl, Clock.systemUTC());
+        RequestStateCodec codec = new RequestStateCodec(RequestStateKeys.ofProcess(), ttl, Clock.systemUTC());
+        codec.warnOnSeal.set(true);
+        return codec;
     }
 
     /** How long a sealed state is accepted. */
@@ -141,6 +143,12 @@ public final class RequestStateCodec {
      * @return the opaque state, base64url without padding
      */
     public String seal(Principal principal, String method, String name, byte[] paramsDigest, byte[] payload) {
+        if (warnOnSeal.compareAndSet(true, false)) {
+            LOG.warn("No requestStateSecret is set, so the state of multi-round-trip requests is sealed with a random "
+                    + "key of this process: another instance behind a load balancer, or this one after a restart, "
+                    + "refuses it and the client has to start the request over. Multi-instance deployments need "
+                    + "FastMCP.Builder.requestStateSecret(...) with the same secret on every instance");
+        }
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         long expiresAt = clock.millis() + ttl.toMillis();

@@ -232,13 +232,20 @@ class RequestStateCodecTest {
     @Test
     void withoutASecretEachProcessSealsWithItsOwnKeyAndTheServerWarnsThatMultipleInstancesNeedOne() {
         RequestStateCodec first;
+        String state;
         try (LogCapture logs = new LogCapture("dev.fastmcp.server")) {
             first = new Blueprint("no secret", "1").settings().requestState();
+            assertFalse(logs.text().contains("requestStateSecret"), "no warning before a state is sealed: "
+                    + logs.text());
+            state = sealForAlice(first);
+            sealForAlice(first);
             assertTrue(logs.text().contains("WARN") && logs.text().contains("Multi-instance deployments need "
                     + "FastMCP.Builder.requestStateSecret"), logs.text());
+            assertEquals(logs.text().indexOf("No requestStateSecret"), logs.text().lastIndexOf("No requestStateSecret"),
+                    "warned once: " + logs.text());
         }
         RequestStateCodec second = new Blueprint("no secret either", "1").settings().requestState();
-        accepted(second.open(sealForAlice(first), ALICE, CALL, "book", DIGEST));
+        accepted(second.open(state, ALICE, CALL, "book", DIGEST));
 
         try (LogCapture logs = new LogCapture("dev.fastmcp.server")) {
             server(SECRET);
