@@ -42,6 +42,7 @@ public final class Blueprint {
     private long maxRequestBytes = 4L * 1024 * 1024;
     private int eventLogSize = 256;
     private Duration keepAliveInterval = Duration.ofSeconds(25);
+    private Duration cacheTtl = ModernDispatcher.DEFAULT_CACHE_TTL;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private boolean dnsRebindingProtection = true;
@@ -158,6 +159,14 @@ public final class Blueprint {
         this.keepAliveInterval = positive(interval, "keepAliveInterval");
     }
 
+    public void cacheTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "cacheTtl == null");
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("cacheTtl must not be negative, was " + ttl);
+        }
+        this.cacheTtl = ttl;
+    }
+
     public void allowedOrigins(String... origins) {
         allowedOrigins.addAll(List.of(origins));
     }
@@ -196,7 +205,7 @@ public final class Blueprint {
                 keepAliveInterval, Set.copyOf(allowedOrigins), Set.copyOf(allowedHosts), dnsRebindingProtection,
                 cors, provider, baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl,
                         allowInsecureHttpBaseUrl), allowInsecureHttpBaseUrl, trustForwardedHeaders,
-                List.copyOf(requiredScopes));
+                List.copyOf(requiredScopes), cacheTtl);
     }
 
     /** The components to start with, their code run on {@code executor}. */

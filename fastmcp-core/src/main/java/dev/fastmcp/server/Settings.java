@@ -16,7 +16,8 @@ public record Settings(String name, String version, String instructions, Authent
         int maxSessions, int maxSessionsPerSubject, int maxSessionsPerClient, Duration sessionIdleTimeout,
         long maxRequestBytes, int eventLogSize, Duration keepAliveInterval, Set<String> allowedOrigins,
         Set<String> allowedHosts, boolean dnsRebindingProtection, boolean cors, AuthProvider provider, String baseUrl,
-        boolean allowInsecureHttpBaseUrl, boolean trustForwardedHeaders, List<String> requiredScopes) {
+        boolean allowInsecureHttpBaseUrl, boolean trustForwardedHeaders, List<String> requiredScopes,
+        Duration cacheTtl) {
 
     /** A custom route; {@code maxBodyBytes} is {@link HttpRoute#SERVER_LIMIT} for the server's limit. */
     public record Route(String method, String path, RouteHandler handler, boolean authenticated, long maxBodyBytes) {

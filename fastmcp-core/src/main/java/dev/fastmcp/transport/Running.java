@@ -3,6 +3,7 @@ package dev.fastmcp.transport;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.server.Components;
+import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.SdkServer;
 import dev.fastmcp.server.Settings;
 import dev.fastmcp.server.Warmup;
@@ -55,8 +56,8 @@ public final class Running {
         }
         HttpServer http;
         try {
-            http = HttpServer.start(settings, o, backend, !o.stateless(), components.userCodeExecutor(),
-                    components::runsInline);
+            http = HttpServer.start(settings, o, backend, new ModernDispatcher(settings, components), !o.stateless(),
+                    components.userCodeExecutor(), components::runsInline);
         } catch (RuntimeException e) {
             if (sessions != null) {
                 sessions.closeAll();
