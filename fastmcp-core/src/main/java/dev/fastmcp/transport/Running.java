@@ -32,7 +32,8 @@ public final class Running {
             // corrupt it, so System.out is pointed at stderr for the life of the process.
             java.io.OutputStream protocol = new java.io.FileOutputStream(java.io.FileDescriptor.out);
             System.setOut(System.err);
-            StdioTransport stdio = new StdioTransport(components, System.in, protocol);
+            StdioTransport stdio = new StdioTransport(components, new ModernDispatcher(settings, components),
+                    System.in, protocol);
             SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
             stdio.start();
             LOG.info("MCP server '{}' serving on stdio", settings.name());
