@@ -56,7 +56,7 @@ public record ModernRequest(Object id, String method, Map<String, Object> params
         }
         Map<String, Object> capabilities = new LinkedHashMap<>();
         caps.forEach((k, v) -> capabilities.put(String.valueOf(k), v));
-        return new ModernRequest(id, request.method(), params, Map.copyOf(capabilities),
+        return new ModernRequest(id, request.method(), params, java.util.Collections.unmodifiableMap(capabilities),
                 clientInfo(id, meta.get(ModernProtocol.CLIENT_INFO)), logLevel(id, meta.get(ModernProtocol.LOG_LEVEL)));
     }
 
