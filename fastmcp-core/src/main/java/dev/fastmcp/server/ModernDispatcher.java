@@ -33,7 +33,7 @@ public final class ModernDispatcher {
     private static final Map<String, String> REMOVED = Map.of(
             McpSchema.METHOD_INITIALIZE, "use server/discover; there is no handshake",
             McpSchema.METHOD_PING, "there are no sessions to keep alive",
-            McpSchema.METHOD_LOGGING_SET_LEVEL, "send the level in _meta \"" + ModernProtocol.LOG_LEVEL + "\"",
+            McpSchema.METHOD_LOGGING_SET_LEVEL, "send the log level in each request's _meta",
             McpSchema.METHOD_RESOURCES_SUBSCRIBE, "use " + ModernProtocol.LISTEN,
             McpSchema.METHOD_RESOURCES_UNSUBSCRIBE, "close the " + ModernProtocol.LISTEN + " stream");
 

@@ -32,15 +32,15 @@ public record ModernRequest(Object id, String method, Map<String, Object> params
             p.forEach((k, v) -> params.put(String.valueOf(k), v));
         }
         if (!(params.get("_meta") instanceof Map<?, ?> meta)) {
-            throw invalid(id, "\"params._meta\" is required, with \"" + ModernProtocol.PROTOCOL_VERSION + "\" and \""
-                    + ModernProtocol.CLIENT_CAPABILITIES + "\"" + headerNote(versionHeader));
+            throw invalid(id, "\"params._meta\" is required, with the protocol version (protocolVersion) and the "
+                    + "client's capabilities (clientCapabilities)" + headerNote(versionHeader));
         }
         if (!(meta.get(ModernProtocol.PROTOCOL_VERSION) instanceof String version)) {
-            throw invalid(id, "\"_meta\" must carry \"" + ModernProtocol.PROTOCOL_VERSION + "\", a string"
+            throw invalid(id, "\"_meta\" must carry the protocol version (protocolVersion), a string"
                     + headerNote(versionHeader));
         }
         if (!(meta.get(ModernProtocol.CLIENT_CAPABILITIES) instanceof Map<?, ?> caps)) {
-            throw invalid(id, "\"_meta\" must carry \"" + ModernProtocol.CLIENT_CAPABILITIES + "\", an object");
+            throw invalid(id, "\"_meta\" must carry the client's capabilities (clientCapabilities), an object");
         }
         if (versionHeader != null && !versionHeader.strip().equals(version)) {
             throw ModernProtocol.headerMismatch(id, "Header mismatch: the MCP-Protocol-Version header '"
@@ -98,7 +98,7 @@ public record ModernRequest(Object id, String method, Map<String, Object> params
         } catch (RuntimeException e) {
             // answered below
         }
-        throw invalid(id, "\"_meta\" \"" + ModernProtocol.CLIENT_INFO + "\" must be an object with name and version");
+        throw invalid(id, "the client's name in \"_meta\" (clientInfo) must be an object with name and version");
     }
 
     private static McpSchema.LoggingLevel logLevel(Object id, Object value) {
@@ -108,7 +108,7 @@ public record ModernRequest(Object id, String method, Map<String, Object> params
         if (value instanceof String level && RequestParams.LOGGING_LEVELS.contains(level)) {
             return McpSchema.LoggingLevel.fromValue(level);
         }
-        throw invalid(id, "\"_meta\" \"" + ModernProtocol.LOG_LEVEL + "\" must be one of "
+        throw invalid(id, "the log level in \"_meta\" (logLevel) must be one of "
                 + String.join(", ", RequestParams.LOGGING_LEVELS));
     }
 
