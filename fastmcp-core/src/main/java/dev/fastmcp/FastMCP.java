@@ -202,7 +202,10 @@ public final class FastMCP implements AutoCloseable {
             return this;
         }
 
-        /** Authenticates every HTTP request to the MCP endpoint and to authenticated routes (API keys, custom schemes). */
+        /**
+         * Authenticates every HTTP request to the MCP endpoint and to authenticated routes (API keys, custom schemes),
+         * {@code server/discover} of MCP 2026-07-28 included.
+         */
         public Builder authenticate(Authenticator authenticator) {
             blueprint.authenticate(authenticator);
             return this;
@@ -212,6 +215,10 @@ public final class FastMCP implements AutoCloseable {
          * Protects the server with OAuth: every request to the MCP endpoint needs a bearer token the auth provider
          * verifies, and the server serves the protected resource metadata (RFC 9728) pointing clients to its
          * authorization servers. With {@link #authenticate} also set, the hook decides instead.
+         *
+         * <p>That includes {@code server/discover} of MCP 2026-07-28: a server that requires a token for anything
+         * requires one for discover too, and answers a request without one with the 401 challenge that starts the
+         * client's authorization. Its answers to authenticated callers are marked {@code cacheScope: private}.
          */
         public Builder auth(AuthProvider provider) {
             blueprint.auth(provider);
@@ -388,6 +395,16 @@ public final class FastMCP implements AutoCloseable {
         /** How often idle SSE streams get a keep-alive comment (default 25 seconds). */
         public Builder keepAliveInterval(Duration interval) {
             blueprint.keepAliveInterval(interval);
+            return this;
+        }
+
+        /**
+         * How long clients of MCP 2026-07-28 may reuse a list of tools, resources, templates or prompts, a resource
+         * read and {@code server/discover} ({@code ttlMs} in those results); default one minute, zero for not at
+         * all. Clients that keep a {@code subscriptions/listen} stream open learn of changes at once anyway.
+         */
+        public Builder cacheTtl(Duration ttl) {
+            blueprint.cacheTtl(ttl);
             return this;
         }
 

@@ -1,11 +1,15 @@
 package dev.fastmcp;
 
 import dev.fastmcp.server.Json;
+import dev.fastmcp.server.ParamHeaders;
 import dev.fastmcp.server.RecordSchemas;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -32,9 +36,10 @@ public final class Tool {
     private final Class<?> argumentType;
     private final ToolHandler<?> handler;
     private final boolean hiddenWhenScopesMissing;
+    private final Set<String> requiredClientCapabilities;
 
-    private Tool(Builder<?> b) {
-        this.definition = McpSchema.Tool.builder(b.name, b.inputSchema)
+    private Tool(Builder<?> b, Map<String, Object> inputSchema) {
+        this.definition = McpSchema.Tool.builder(b.name, inputSchema)
                 .title(b.title())
                 .description(b.description())
                 .outputSchema(b.outputSchema)
@@ -46,6 +51,7 @@ public final class Tool {
         this.argumentType = b.argumentType;
         this.handler = b.handler;
         this.hiddenWhenScopesMissing = b.hiddenWhenScopesMissing;
+        this.requiredClientCapabilities = Set.copyOf(b.requiredClientCapabilities);
     }
 
     /** Starts a tool named {@code name}: letters, digits, {@code _ - .}, at most 128 characters. */
@@ -78,6 +84,11 @@ public final class Tool {
         return hiddenWhenScopesMissing;
     }
 
+    /** The client capabilities the tool cannot run without (see {@link Builder#requireClientCapabilities}). */
+    public Set<String> requiredClientCapabilities() {
+        return requiredClientCapabilities;
+    }
+
     /** The parameter record the arguments are bound to; {@code null} when the code receives a {@code Map}. */
     public Class<?> argumentType() {
         return argumentType;
@@ -103,6 +114,8 @@ public final class Tool {
         private Duration timeout;
         private ToolHandler<?> handler;
         private boolean hiddenWhenScopesMissing;
+        private final Map<String, String> paramHeaders = new LinkedHashMap<>();
+        private final Set<String> requiredClientCapabilities = new LinkedHashSet<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name == null");
@@ -169,6 +182,37 @@ public final class Tool {
         }
 
         /**
+         * Asks clients of MCP 2026-07-28 to send the top-level {@code parameter} also in the HTTP header
+         * {@code Mcp-Param-{header}}, so that gateways and load balancers can route on it without reading the
+         * body; the input schema marks the parameter with {@code x-mcp-header}. The server refuses a request whose
+         * header is missing or differs from the argument. Only for string, integer and boolean parameters, with
+         * header names unique ignoring case; leave sensitive values out of headers. Applies to the parameters as
+         * set when the tool is built, whether given as a record or as a schema.
+         */
+        public Builder<A> paramHeader(String parameter, String header) {
+            paramHeaders.put(Objects.requireNonNull(parameter, "parameter == null"),
+                    Objects.requireNonNull(header, "header == null"));
+            return this;
+        }
+
+        /**
+         * Client capabilities the tool cannot run without, such as {@code "sampling"} or {@code "elicitation"}. A
+         * request of MCP 2026-07-28 that does not declare them is refused before the tool runs (HTTP 400, error
+         * -32021 naming them). Clients of earlier revisions declare their capabilities once per session; there the
+         * tool runs and can check {@link Context#clientCapabilities()}.
+         */
+        public Builder<A> requireClientCapabilities(String... capabilities) {
+            for (String c : capabilities) {
+                if (c == null || c.isBlank()) {
+                    throw new IllegalArgumentException("Tool '" + name + "': a required client capability must be "
+                            + "a name such as \"sampling\", was " + (c == null ? "null" : "blank"));
+                }
+                requiredClientCapabilities.add(c);
+            }
+            return this;
+        }
+
+        /**
          * Fails the call with a clear message when the tool runs longer than {@code timeout}, and interrupts it.
          * By default a tool may run as long as it likes.
          */
@@ -218,7 +262,9 @@ public final class Tool {
             if (outputSchema != null) {
                 Json.SCHEMAS.assertConforms("Tool '" + name + "' output schema", outputSchema);
             }
-            return new Tool(this);
+            Map<String, Object> schema = ParamHeaders.annotate(name, inputSchema, paramHeaders);
+            ParamHeaders.validate(name, schema);
+            return new Tool(this, schema);
         }
     }
 }

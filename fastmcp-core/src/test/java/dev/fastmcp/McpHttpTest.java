@@ -176,6 +176,20 @@ class McpHttpTest {
     }
 
     @Test
+    void corsPreflightNamesTheHeadersOfTheNewRevision() throws Exception {
+        HttpResponse<String> r = mcp.http.send(mcp.request("Origin", "http://localhost:6274",
+                        "Access-Control-Request-Method", "POST",
+                        "Access-Control-Request-Headers", "mcp-method, mcp-name, mcp-param-region, x-other")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, r.statusCode());
+        String allowed = r.headers().firstValue("Access-Control-Allow-Headers").orElse("");
+        for (String h : List.of("Mcp-Method", "Mcp-Name", "mcp-param-region")) {
+            assertTrue(allowed.contains(h), h + " in " + allowed);
+        }
+        assertFalse(allowed.contains("x-other"), allowed);
+    }
+
+    @Test
     void healthAndReadyAnswer() throws Exception {
         HttpResponse<String> health = mcp.http.send(HttpRequest.newBuilder(mcp.uri.resolve("/health")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -46,6 +46,7 @@ public final class Blueprint {
     private long maxRequestBytes = 4L * 1024 * 1024;
     private int eventLogSize = 256;
     private Duration keepAliveInterval = Duration.ofSeconds(25);
+    private Duration cacheTtl = ModernDispatcher.DEFAULT_CACHE_TTL;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private boolean dnsRebindingProtection = true;
@@ -185,6 +186,14 @@ public final class Blueprint {
         this.keepAliveInterval = positive(interval, "keepAliveInterval");
     }
 
+    public void cacheTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "cacheTtl == null");
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("cacheTtl must not be negative, was " + ttl);
+        }
+        this.cacheTtl = ttl;
+    }
+
     public void allowedOrigins(String... origins) {
         allowedOrigins.addAll(List.of(origins));
     }
@@ -227,7 +236,7 @@ public final class Blueprint {
                 cors, provider, baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl,
                         allowInsecureHttpBaseUrl), allowInsecureHttpBaseUrl, trustForwardedHeaders,
                 List.copyOf(requiredScopes), Scopes.hierarchy(scopeHierarchy),
-                RequestStateCodec.create(requestStateSecret, previousRequestStateSecrets, requestStateTtl));
+                RequestStateCodec.create(requestStateSecret, previousRequestStateSecrets, requestStateTtl), cacheTtl);
     }
 
     /** The components to start with, their code run on {@code executor}. */

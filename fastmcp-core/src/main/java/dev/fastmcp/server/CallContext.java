@@ -3,8 +3,6 @@ package dev.fastmcp.server;
 import dev.fastmcp.AuthSession;
 import dev.fastmcp.Context;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
-import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,21 +10,21 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@link Context} of one call; {@code exchange} is null in stateless mode. */
+/** The {@link Context} of one call, on whichever revision it came: {@code channel} reaches its client. */
 final class CallContext implements Context, Context.Log {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallContext.class);
 
     private final RequestScope scope;
-    private final McpAsyncServerExchange exchange;
+    private final ClientChannel channel;
     private final Object progressToken;
     private final String loggerName;
     private volatile boolean timedOut;
 
-    CallContext(McpTransportContext transportContext, McpAsyncServerExchange exchange, Map<String, Object> meta,
+    CallContext(McpTransportContext transportContext, ClientChannel channel, Map<String, Object> meta,
             String loggerName) {
         this.scope = RequestScope.of(transportContext);
-        this.exchange = exchange;
+        this.channel = channel;
         this.progressToken = meta == null ? null : meta.get("progressToken");
         this.loggerName = loggerName;
     }
@@ -42,7 +40,7 @@ final class CallContext implements Context, Context.Log {
 
     @Override
     public String sessionId() {
-        return exchange == null ? null : exchange.sessionId();
+        return channel.sessionId();
     }
 
     @Override
@@ -57,12 +55,12 @@ final class CallContext implements Context, Context.Log {
 
     @Override
     public McpSchema.Implementation clientInfo() {
-        return exchange == null ? null : exchange.getClientInfo();
+        return channel.clientInfo();
     }
 
     @Override
     public McpSchema.ClientCapabilities clientCapabilities() {
-        return exchange == null ? null : exchange.getClientCapabilities();
+        return channel.clientCapabilities();
     }
 
     @Override
@@ -73,13 +71,12 @@ final class CallContext implements Context, Context.Log {
     @Override
     public void log(McpSchema.LoggingLevel level, String message, Object data) {
         Objects.requireNonNull(level, "level == null");
-        if (exchange == null || isCancelled()) {
+        if (!channel.logs(level) || isCancelled()) {
             return;
         }
         String text = data == null ? message : Json.string(withData(message, data));
         try {
-            exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder(level, text)
-                    .logger(loggerName).build()).block();
+            channel.log(McpSchema.LoggingMessageNotification.builder(level, text).logger(loggerName).build());
         } catch (RuntimeException e) {
             LOG.debug("Could not send a log message to the client: {}", e.toString());
         }
@@ -87,12 +84,11 @@ final class CallContext implements Context, Context.Log {
 
     @Override
     public void reportProgress(double progress, Double total, String message) {
-        if (exchange == null || progressToken == null || isCancelled()) {
+        if (progressToken == null || isCancelled()) {
             return;
         }
         try {
-            exchange.progressNotification(new McpSchema.ProgressNotification(progressToken, progress, total, message,
-                    null)).block();
+            channel.progress(new McpSchema.ProgressNotification(progressToken, progress, total, message, null));
         } catch (RuntimeException e) {
             LOG.debug("Could not send progress to the client: {}", e.toString());
         }
@@ -102,26 +98,13 @@ final class CallContext implements Context, Context.Log {
     public McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema) {
         Objects.requireNonNull(message, "message == null");
         Objects.requireNonNull(requestedSchema, "requestedSchema == null");
-        requireExchange("elicit");
-        McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
-        if (caps == null || caps.elicitation() == null) {
-            throw new IllegalStateException("The client did not declare the elicitation capability; "
-                    + "check ctx.clientCapabilities() before calling elicit()");
-        }
-        return awaitClient(exchange.createElicitation(
-                McpSchema.ElicitFormRequest.builder(message, requestedSchema).build()).block(), "elicitation");
+        return channel.elicit(message, requestedSchema);
     }
 
     @Override
     public McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest request) {
         Objects.requireNonNull(request, "request == null");
-        requireExchange("sample");
-        McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
-        if (caps == null || caps.sampling() == null) {
-            throw new IllegalStateException("The client did not declare the sampling capability; "
-                    + "check ctx.clientCapabilities() before calling sample()");
-        }
-        return awaitClient(exchange.createMessage(request).block(), "sampling");
+        return channel.sample(request);
     }
 
     @Override
@@ -132,21 +115,6 @@ final class CallContext implements Context, Context.Log {
     @Override
     public boolean isCancelled() {
         return timedOut || scope.cancelled();
-    }
-
-    private void requireExchange(String what) {
-        if (exchange == null) {
-            throw new IllegalStateException(what + "() needs a session to reach the client, and this server runs "
-                    + "in stateless mode; run it with sessions to use " + what + "()");
-        }
-    }
-
-    private static <T> T awaitClient(T result, String what) {
-        if (result == null) {
-            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
-                    "The client sent no " + what + " result", null));
-        }
-        return result;
     }
 
     private static Map<String, Object> withData(String message, Object data) {

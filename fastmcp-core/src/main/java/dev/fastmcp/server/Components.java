@@ -27,8 +27,10 @@ public final class Components {
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     private final Map<String, ResourceTemplate> templates = new LinkedHashMap<>();
     private final Map<String, Prompt> prompts = new LinkedHashMap<>();
+    private final Map<Tool, InputSchema> schemas = new java.util.IdentityHashMap<>();
     private final Invocations invocations;
     private final Access access = new Access(this);
+    private final ChangeFeed changes = new ChangeFeed();
 
     Components(Invocations invocations) {
         this.invocations = invocations;
@@ -53,13 +55,27 @@ public final class Components {
         return tool == null || tool.timeout() == null;
     }
 
+    /** The changes to the components, for the listeners of MCP 2026-07-28. */
+    public ChangeFeed changes() {
+        return changes;
+    }
+
+    /** What runs the components' user code. */
+    Invocations invocations() {
+        return invocations;
+    }
+
     /** The executor that runs user code. */
     public java.util.concurrent.Executor userCodeExecutor() {
         return invocations.executor();
     }
 
     public synchronized void put(Tool tool) {
-        tools.put(tool.name(), tool);
+        Tool replaced = tools.put(tool.name(), tool);
+        if (replaced != null) {
+            schemas.remove(replaced);
+        }
+        schemas.put(tool, InputSchema.of(tool));
     }
 
     public synchronized void put(Resource resource) {
@@ -75,7 +91,25 @@ public final class Components {
     }
 
     public synchronized boolean removeTool(String name) {
-        return tools.remove(name) != null;
+        Tool removed = tools.remove(name);
+        if (removed != null) {
+            schemas.remove(removed);
+        }
+        return removed != null;
+    }
+
+    /** The input schema of {@code tool}, compiled once per registration and shared by both revisions. */
+    synchronized InputSchema schema(Tool tool) {
+        InputSchema schema = schemas.get(tool);
+        return schema != null ? schema : InputSchema.of(tool);
+    }
+
+    /** Whether any component decides who may use it, so that what a caller sees depends on who calls. */
+    synchronized boolean anyAccessChecks() {
+        return tools.values().stream().anyMatch(t -> t.canAccess() != null)
+                || resources.values().stream().anyMatch(r -> r.canAccess() != null)
+                || templates.values().stream().anyMatch(t -> t.canAccess() != null)
+                || prompts.values().stream().anyMatch(p -> p.canAccess() != null);
     }
 
     public synchronized boolean removeResource(String uri) {
@@ -174,7 +208,7 @@ public final class Components {
                 return new Answer(Mono.error(invalidParams("Invalid params: \"name\" is required")));
             }
             RequestScope scope = RequestScope.of(ctx);
-            Access.Decision decision = access.decide(kind, name, scope.caller());
+            Access.Decision decision = decide(kind, name, scope);
             if (decision instanceof Access.MissingScopes refusal) {
                 return new StepUp(name, refusal);
             }
@@ -198,6 +232,12 @@ public final class Components {
         }
         Object listed = list(method, ctx);
         return listed == null ? null : new Answer(Mono.just(listed));
+    }
+
+    /** The access decision of this request for a component: made here, unless the HTTP edge made it already. */
+    Access.Decision decide(Access.Kind kind, String name, RequestScope scope) {
+        Access.Decision early = scope.edgeDecision(kind, name);
+        return early != null ? early : access.decide(kind, name, scope.caller());
     }
 
     private Mono<McpSchema.CompleteResult> complete(Object params, McpTransportContext ctx) {
@@ -292,47 +332,47 @@ public final class Components {
     // Specifications for the session-based server (Streamable HTTP and stdio).
 
     McpServerFeatures.AsyncToolSpecification toolSpec(Tool tool) {
-        InputSchema schema = InputSchema.of(tool);
+        InputSchema schema = schema(tool);
         return McpServerFeatures.AsyncToolSpecification.builder().tool(tool.definition())
-                .callHandler((ex, req) -> invocations.callTool(tool, schema, ex.transportContext(), ex, req)).build();
+                .callHandler((ex, req) -> invocations.callTool(tool, schema, ex.transportContext(), ClientChannel.of(ex), req)).build();
     }
 
     McpServerFeatures.AsyncResourceSpecification resourceSpec(Resource resource) {
         return new McpServerFeatures.AsyncResourceSpecification(resource.definition(),
-                (ex, req) -> invocations.readResource(resource, ex.transportContext(), ex, req));
+                (ex, req) -> invocations.readResource(resource, ex.transportContext(), ClientChannel.of(ex), req));
     }
 
     McpServerFeatures.AsyncResourceTemplateSpecification templateSpec(ResourceTemplate template) {
         return new McpServerFeatures.AsyncResourceTemplateSpecification(template.definition(),
-                (ex, req) -> invocations.readTemplate(template, ex.transportContext(), ex, req));
+                (ex, req) -> invocations.readTemplate(template, ex.transportContext(), ClientChannel.of(ex), req));
     }
 
     McpServerFeatures.AsyncPromptSpecification promptSpec(Prompt prompt) {
         return new McpServerFeatures.AsyncPromptSpecification(prompt.definition(),
-                (ex, req) -> invocations.getPrompt(prompt, ex.transportContext(), ex, req));
+                (ex, req) -> invocations.getPrompt(prompt, ex.transportContext(), ClientChannel.of(ex), req));
     }
 
     // Specifications for the stateless server: no exchange, so no way back to the client.
 
     McpStatelessServerFeatures.AsyncToolSpecification statelessToolSpec(Tool tool) {
-        InputSchema schema = InputSchema.of(tool);
+        InputSchema schema = schema(tool);
         return McpStatelessServerFeatures.AsyncToolSpecification.builder().tool(tool.definition())
-                .callHandler((ctx, req) -> invocations.callTool(tool, schema, ctx, null, req)).build();
+                .callHandler((ctx, req) -> invocations.callTool(tool, schema, ctx, ClientChannel.of(null), req)).build();
     }
 
     McpStatelessServerFeatures.AsyncResourceSpecification statelessResourceSpec(Resource resource) {
         return new McpStatelessServerFeatures.AsyncResourceSpecification(resource.definition(),
-                (ctx, req) -> invocations.readResource(resource, ctx, null, req));
+                (ctx, req) -> invocations.readResource(resource, ctx, ClientChannel.of(null), req));
     }
 
     McpStatelessServerFeatures.AsyncResourceTemplateSpecification statelessTemplateSpec(ResourceTemplate template) {
         return new McpStatelessServerFeatures.AsyncResourceTemplateSpecification(template.definition(),
-                (ctx, req) -> invocations.readTemplate(template, ctx, null, req));
+                (ctx, req) -> invocations.readTemplate(template, ctx, ClientChannel.of(null), req));
     }
 
     McpStatelessServerFeatures.AsyncPromptSpecification statelessPromptSpec(Prompt prompt) {
         return new McpStatelessServerFeatures.AsyncPromptSpecification(prompt.definition(),
-                (ctx, req) -> invocations.getPrompt(prompt, ctx, null, req));
+                (ctx, req) -> invocations.getPrompt(prompt, ctx, ClientChannel.of(null), req));
     }
 
 }

@@ -2,7 +2,9 @@ package dev.fastmcp.server;
 
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import dev.fastmcp.Tool;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.util.Map;
@@ -17,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class InputSchema {
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
+    // x-mcp-header is an annotation for clients (see ParamHeaders), known here so that it is not warned about.
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            Dialect.builder(Dialects.getDraft202012()).keyword(new AnnotationKeyword(ParamHeaders.KEYWORD)).build());
 
     private final Map<String, Object> schema;
     private volatile Schema compiled;

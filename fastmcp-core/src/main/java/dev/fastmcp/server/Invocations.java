@@ -8,7 +8,6 @@ import dev.fastmcp.Tool;
 import dev.fastmcp.ToolHandler;
 import dev.fastmcp.UserError;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.util.DefaultMcpUriTemplateManager;
@@ -80,7 +79,7 @@ public final class Invocations {
     }
 
     Mono<McpSchema.CallToolResult> callTool(Tool tool, InputSchema schema, McpTransportContext tctx,
-            McpAsyncServerExchange exchange, McpSchema.CallToolRequest request) {
+            ClientChannel channel, McpSchema.CallToolRequest request) {
         return Mono.defer(() -> {
             if (!allowed(tool, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.TOOL, tool.name()));
@@ -90,7 +89,7 @@ public final class Invocations {
             if (invalid != null) {
                 return Mono.just(Results.toolError("Invalid arguments for tool '" + tool.name() + "': " + invalid));
             }
-            CallContext ctx = new CallContext(tctx, exchange, request.meta(), tool.name());
+            CallContext ctx = new CallContext(tctx, channel, request.meta(), tool.name());
             Duration timeout = tool.timeout();
             if (timeout == null) {
                 return onExecutor(tctx, () -> runTool(tool, arguments, ctx));
@@ -120,6 +119,8 @@ public final class Invocations {
             return Results.toToolResult(tool, handler.execute(args, ctx));
         } catch (UserError e) {
             return Results.userError(e);
+        } catch (ClientRequestError e) {
+            throw e;
         } catch (Exception e) {
             if (ctx.isCancelled()) {
                 LOG.debug("Tool '{}' stopped after cancellation: {}", tool.name(), e.toString());
@@ -132,12 +133,12 @@ public final class Invocations {
     }
 
     Mono<McpSchema.ReadResourceResult> readResource(Resource resource, McpTransportContext tctx,
-            McpAsyncServerExchange exchange, McpSchema.ReadResourceRequest request) {
+            ClientChannel channel, McpSchema.ReadResourceRequest request) {
         return Mono.defer(() -> {
             if (!allowed(resource, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.RESOURCE, request.uri()));
             }
-            CallContext ctx = new CallContext(tctx, exchange, request.meta(), resource.uri());
+            CallContext ctx = new CallContext(tctx, channel, request.meta(), resource.uri());
             String mimeType = resource.definition().mimeType();
             return onExecutor(tctx, () -> Results.toReadResult(request.uri(), mimeType,
                     guarded("Resource '" + request.uri() + "'", () -> resource.reader().read(ctx))));
@@ -145,14 +146,14 @@ public final class Invocations {
     }
 
     Mono<McpSchema.ReadResourceResult> readTemplate(ResourceTemplate template, McpTransportContext tctx,
-            McpAsyncServerExchange exchange, McpSchema.ReadResourceRequest request) {
+            ClientChannel channel, McpSchema.ReadResourceRequest request) {
         return Mono.defer(() -> {
             if (!allowed(template, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.RESOURCE, request.uri()));
             }
             Map<String, String> variables = new DefaultMcpUriTemplateManager(template.uriTemplate())
                     .extractVariableValues(request.uri());
-            CallContext ctx = new CallContext(tctx, exchange, request.meta(), template.uriTemplate());
+            CallContext ctx = new CallContext(tctx, channel, request.meta(), template.uriTemplate());
             String mimeType = template.definition().mimeType();
             return onExecutor(tctx, () -> Results.toReadResult(request.uri(), mimeType,
                     guarded("Resource '" + request.uri() + "'",
@@ -161,7 +162,7 @@ public final class Invocations {
     }
 
     Mono<McpSchema.GetPromptResult> getPrompt(Prompt prompt, McpTransportContext tctx,
-            McpAsyncServerExchange exchange, McpSchema.GetPromptRequest request) {
+            ClientChannel channel, McpSchema.GetPromptRequest request) {
         return Mono.defer(() -> {
             if (!allowed(prompt, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.PROMPT, prompt.name()));
@@ -177,7 +178,7 @@ public final class Invocations {
                             .build());
                 }
             }
-            CallContext ctx = new CallContext(tctx, exchange, request.meta(), prompt.name());
+            CallContext ctx = new CallContext(tctx, channel, request.meta(), prompt.name());
             return onExecutor(tctx, () -> Results.toPromptResult(prompt.definition().description(),
                     guarded("Prompt '" + prompt.name() + "'", () -> prompt.renderer().render(arguments, ctx))));
         });
@@ -189,7 +190,7 @@ public final class Invocations {
             return Mono.just(completion(List.of()));
         }
         String value = request.argument().value() == null ? "" : request.argument().value();
-        CallContext ctx = new CallContext(tctx, null, request.meta(), "completion");
+        CallContext ctx = new CallContext(tctx, ClientChannel.of(null), request.meta(), "completion");
         return onExecutor(tctx, () -> {
             List<String> values = guarded("Completion of '" + request.argument().name() + "'",
                     () -> completer.complete(value, ctx));

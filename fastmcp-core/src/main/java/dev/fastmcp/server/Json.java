@@ -114,9 +114,17 @@ public final class Json {
 
     /** A JSON-RPC error envelope; {@code id} may be null when the request's id is unknown. */
     public static Map<String, Object> errorEnvelope(Object id, int code, String message) {
+        return errorEnvelope(id, code, message, null);
+    }
+
+    /** A JSON-RPC error envelope whose error carries {@code data}, left out when null. */
+    public static Map<String, Object> errorEnvelope(Object id, int code, String message, Object data) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
+        if (data != null) {
+            error.put("data", data);
+        }
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("jsonrpc", "2.0");
         envelope.put("id", id);

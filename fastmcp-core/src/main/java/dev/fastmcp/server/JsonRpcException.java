@@ -9,16 +9,24 @@ public final class JsonRpcException extends RuntimeException {
     private final Object id;
     private final int code;
     private final Map<String, String> headers;
+    private final Object data;
 
     public JsonRpcException(int httpStatus, Object id, int code, String message) {
         this(httpStatus, id, code, message, Map.of());
     }
 
     public JsonRpcException(int httpStatus, Object id, int code, String message, Map<String, String> headers) {
+        this(httpStatus, id, code, message, null, headers);
+    }
+
+    /** A refusal whose JSON-RPC error carries {@code data} (may be null). */
+    public JsonRpcException(int httpStatus, Object id, int code, String message, Object data,
+            Map<String, String> headers) {
         super(message, null, false, false);
         this.httpStatus = httpStatus;
         this.id = id;
         this.code = code;
+        this.data = data;
         this.headers = Map.copyOf(headers);
     }
 
@@ -42,8 +50,13 @@ public final class JsonRpcException extends RuntimeException {
         return headers;
     }
 
+    /** The JSON-RPC error's {@code data}, or null. */
+    public Object data() {
+        return data;
+    }
+
     /** The JSON-RPC error envelope, as JSON. */
     public byte[] body() {
-        return Json.bytes(Json.errorEnvelope(id, code, getMessage()));
+        return Json.bytes(Json.errorEnvelope(id, code, getMessage(), data));
     }
 }

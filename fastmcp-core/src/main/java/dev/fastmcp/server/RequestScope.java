@@ -17,6 +17,7 @@ public final class RequestScope {
     private final Object requestId;
     private final Access.Caller caller;
     private volatile Object granted;
+    private volatile EdgeDecision edge;
     private volatile boolean cancelled;
     private volatile Disposable subscription;
     private volatile Runnable onCancel;
@@ -52,6 +53,24 @@ public final class RequestScope {
         if (this != NONE) {
             granted = component;
         }
+    }
+
+    /** Takes over the access decision made at the HTTP edge, before the request's body was read. */
+    public void adopt(EdgeDecision decision) {
+        if (this != NONE) {
+            edge = decision;
+        }
+    }
+
+    /** The access decision made at the edge for this component, or null when none was made for it. */
+    Access.Decision edgeDecision(Access.Kind kind, String name) {
+        EdgeDecision e = edge;
+        return e != null && e.kind() == kind && e.name().equals(name) ? e.decision() : null;
+    }
+
+    /** The component the access decision allowed this request, or null. */
+    Object grantedComponent() {
+        return granted;
     }
 
     /**

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 
 /** Turns what user code returned into MCP results, and says clearly when it returned something unusable. */
 final class Results {
@@ -50,6 +52,33 @@ final class Results {
                     .structuredContent(Json.MAPPER.convertValue(value, Object.class)).isError(false).build();
         }
         return McpSchema.CallToolResult.builder().addTextContent(Json.string(value)).isError(false).build();
+    }
+
+    /**
+     * A tool's result checked against its output schema, as the SDK checks it on the older revisions (the SDK does
+     * not serve 2026-07-28): an error result when the structured content is missing or does not conform, and the
+     * content gets the structured content's JSON text when it has none.
+     */
+    static McpSchema.CallToolResult checkedStructure(Tool tool, McpSchema.CallToolResult result) {
+        Map<String, Object> schema = tool.definition().outputSchema();
+        if (Boolean.TRUE.equals(result.isError()) || schema == null) {
+            return result;
+        }
+        if (result.structuredContent() == null) {
+            return toolError("Response missing structured content which is expected when calling tool with "
+                    + "non-empty outputSchema");
+        }
+        JsonSchemaValidator.ValidationResponse validation = Json.SCHEMAS.validate(schema, result.structuredContent());
+        if (!validation.valid()) {
+            return toolError("Tool (" + tool.name() + ") output validation failed: " + validation.errorMessage());
+        }
+        if (result.content() == null || result.content().isEmpty()) {
+            return McpSchema.CallToolResult.builder()
+                    .content(List.of(new McpSchema.TextContent(validation.jsonStructuredOutput())))
+                    .isError(result.isError()).structuredContent(result.structuredContent()).meta(result.meta())
+                    .build();
+        }
+        return result;
     }
 
     private static List<McpSchema.Content> contentList(Object value) {

@@ -5,6 +5,7 @@ import dev.fastmcp.HttpRoute;
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.internal.Loopback;
 import dev.fastmcp.server.Metadata;
+import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.PublicUrls;
 import dev.fastmcp.server.Settings;
 import io.undertow.Undertow;
@@ -28,19 +29,23 @@ final class HttpServer {
 
     private final Undertow undertow;
     private final Routes routes;
+    private final ModernHttp modern;
     private final int port;
     private final AuthProvider.ServerUrls urls;
     private final boolean loopback;
 
-    private HttpServer(Undertow undertow, Routes routes, int port, AuthProvider.ServerUrls urls, boolean loopback) {
+    private HttpServer(Undertow undertow, Routes routes, ModernHttp modern, int port, AuthProvider.ServerUrls urls,
+            boolean loopback) {
         this.undertow = undertow;
         this.routes = routes;
+        this.modern = modern;
         this.port = port;
         this.urls = urls;
         this.loopback = loopback;
     }
 
-    static HttpServer start(Settings s, ResolvedOptions o, McpBackend backend, boolean streaming,
+    static HttpServer start(Settings s, ResolvedOptions o, McpBackend backend, ModernDispatcher dispatcher,
+            boolean streaming,
             java.util.concurrent.Executor userCode,
             java.util.function.Predicate<io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest> runsInline) {
         boolean secured = s.provider() != null || s.authenticator() != null;
@@ -95,7 +100,8 @@ final class HttpServer {
                     ? req -> urls : req -> loopbackUrls(req, urls, o.endpoint());
             RequestAuthenticator auth = new RequestAuthenticator(s.authenticator(), s.provider(),
                     req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes(), s.scopeHierarchy());
-            McpEndpoint endpoint = new McpEndpoint(backend, auth, s.maxRequestBytes(), streaming,
+            ModernHttp modern = new ModernHttp(dispatcher, s.keepAliveInterval().toSeconds());
+            McpEndpoint endpoint = new McpEndpoint(backend, modern, auth, s.maxRequestBytes(), streaming,
                     s.trustForwardedHeaders(), userCode, runsInline);
             List<Settings.Route> all = new ArrayList<>(s.routes());
             java.util.Set<String> publicCors = new java.util.LinkedHashSet<>();
@@ -118,7 +124,7 @@ final class HttpServer {
                     s.trustForwardedHeaders());
             late.next = new OriginGuard(routes, mcpPath, s.dnsRebindingProtection(), loopback, s.allowedHosts(),
                     s.allowedOrigins(), s.cors(), s.trustForwardedHeaders(), publicCors);
-            return new HttpServer(undertow, routes, port, urls, loopback);
+            return new HttpServer(undertow, routes, modern, port, urls, loopback);
         } catch (RuntimeException e) {
             undertow.stop();
             throw e;
@@ -140,6 +146,7 @@ final class HttpServer {
 
     void stopping() {
         routes.stopping();
+        modern.stopping();
     }
 
     void stop() {

@@ -3,10 +3,13 @@ package dev.fastmcp.transport;
 import dev.fastmcp.HttpResponseException;
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.server.Access;
+import dev.fastmcp.server.EdgeDecision;
 import dev.fastmcp.server.Invocations;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
+import dev.fastmcp.server.ModernProtocol;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -32,10 +35,12 @@ final class McpEndpoint implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
     private static final String JSON = "application/json";
     private static final String SSE = "text/event-stream";
+    private static final String VERSION = "MCP-Protocol-Version";
     /** Bodies up to this size are parsed on the I/O thread: well under a tenth of a millisecond of JSON. */
     private static final int PARSE_ON_IO_THREAD_BYTES = 16 * 1024;
 
     private final McpBackend backend;
+    private final ModernHttp modern;
     private final RequestAuthenticator authenticator;
     private final long maxBodyBytes;
     private final boolean streaming;
@@ -43,8 +48,10 @@ final class McpEndpoint implements HttpHandler {
     private final Executor userCode;
     private final Predicate<McpSchema.JSONRPCRequest> runsInline;
 
-    McpEndpoint(McpBackend backend, RequestAuthenticator authenticator, long maxBodyBytes, boolean streaming,
-            boolean trustForwarded, Executor userCode, Predicate<McpSchema.JSONRPCRequest> runsInline) {
+    McpEndpoint(McpBackend backend, ModernHttp modern, RequestAuthenticator authenticator, long maxBodyBytes,
+            boolean streaming, boolean trustForwarded, Executor userCode,
+            Predicate<McpSchema.JSONRPCRequest> runsInline) {
+        this.modern = modern;
         this.trustForwarded = trustForwarded;
         this.userCode = userCode;
         this.runsInline = runsInline;
@@ -99,8 +106,57 @@ final class McpEndpoint implements HttpHandler {
             refuse(ex, 413, tooLarge());
             return;
         }
+        if (authenticator.enabled() && ModernProtocol.modernHeader(ex.getRequestHeaders().getFirst(VERSION))) {
+            ex.dispatch(() -> atEdge(ex));
+            return;
+        }
+        receive(ex, null);
+    }
+
+    /**
+     * Authenticates a request of MCP 2026-07-28 and decides access to the call its headers name, on a worker, before
+     * its body is read: a caller refused either way never makes the server read or parse the body. The body is then
+     * received on the I/O thread as any other.
+     */
+    private void atEdge(HttpServerExchange ex) {
+        ServerRequest http = Exchanges.request(ex, Map.of(), null, trustForwarded);
+        Edge edge;
+        try {
+            Access.Caller caller = authenticator.caller(http, null);
+            EdgeDecision decision = modern.decideAtEdge(http, caller);
+            if (decision != null && decision.stepUp() != null) {
+                JsonRpcException e = authenticator.challenge().insufficientScope(http, null,
+                        decision.stepUp().scopes());
+                answerEarly(ex, e.httpStatus(), JSON, e.body(), e.headers());
+                return;
+            }
+            edge = new Edge(caller, decision);
+        } catch (JsonRpcException e) {
+            answerEarly(ex, e.httpStatus(), JSON, e.body(), e.headers());
+            return;
+        } catch (HttpResponseException e) {
+            answerEarly(ex, e.status(), null, e.body(), e.headers());
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure authenticating {} {}", ex.getRequestMethod(), ex.getRequestPath(), e);
+            answerEarly(ex, 500, JSON, Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INTERNAL_ERROR,
+                    "Internal error")), Map.of());
+            return;
+        }
+        ex.getIoThread().execute(() -> Connectors.executeRootHandler(exchange -> receive(exchange, edge), ex));
+    }
+
+    /** Answers from a worker, before the body is read, as the I/O thread would. */
+    private static void answerEarly(HttpServerExchange ex, int status, String contentType, byte[] body,
+            Map<String, String> headers) {
+        ex.getIoThread().execute(() -> Connectors.executeRootHandler(
+                exchange -> EarlyAnswer.send(exchange, status, contentType, body, headers), ex));
+    }
+
+    /** Receives the body, no further than the limit. */
+    private void receive(HttpServerExchange ex, Edge edge) {
         ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes));
-        ex.getRequestReceiver().receiveFullBytes(this::received,
+        ex.getRequestReceiver().receiveFullBytes((exchange, body) -> received(exchange, body, edge),
                 (exchange, error) -> {
                     if (EarlyAnswer.tooBig(error)) {
                         refuse(exchange, 413, tooLarge());
@@ -120,9 +176,9 @@ final class McpEndpoint implements HttpHandler {
      * code goes straight to the tool executor and runs there whole (one thread hand-off, not two); anything else
      * goes to Undertow's workers, where a large body is parsed too.
      */
-    private void received(HttpServerExchange ex, byte[] body) {
+    private void received(HttpServerExchange ex, byte[] body, Edge edge) {
         if (body.length > PARSE_ON_IO_THREAD_BYTES) {
-            ex.dispatch(() -> run(ex, call -> postMessage(call, Json.parseMessage(body))));
+            ex.dispatch(() -> run(ex, call -> postMessage(call, Json.parseMessage(body), edge)));
             return;
         }
         McpSchema.JSONRPCMessage message;
@@ -134,7 +190,7 @@ final class McpEndpoint implements HttpHandler {
             }));
             return;
         }
-        Runnable handle = () -> run(ex, call -> postMessage(call, message));
+        Runnable handle = () -> run(ex, call -> postMessage(call, message, edge));
         if (message instanceof McpSchema.JSONRPCRequest request && runsInline.test(request)) {
             ex.dispatch(task -> toUserCode(ex, task, handle), () -> {
                 if (Thread.currentThread() instanceof XnioIoThread) {
@@ -163,7 +219,13 @@ final class McpEndpoint implements HttpHandler {
         }
     }
 
-    private void postMessage(McpCall call, McpSchema.JSONRPCMessage message) {
+    private void postMessage(McpCall call, McpSchema.JSONRPCMessage message, Edge edge) {
+        if (edge != null || modern(call.http(), message)) {
+            Access.Caller caller = edge != null ? edge.caller()
+                    : authenticator.caller(call.http(), message instanceof McpSchema.JSONRPCRequest r ? r.id() : null);
+            modern.post(call.withCaller(caller), message, edge == null ? null : edge.decision());
+            return;
+        }
         boolean initialize = message instanceof McpSchema.JSONRPCRequest r
                 && McpSchema.METHOD_INITIALIZE.equals(r.method());
         Object id = message instanceof McpSchema.JSONRPCRequest r ? r.id() : null;
@@ -171,6 +233,26 @@ final class McpEndpoint implements HttpHandler {
             checkProtocolVersion(call.http(), id);
         }
         backend.post(call.withCaller(authenticator.caller(call.http(), id)), message);
+    }
+
+    /** Whether a message belongs to MCP 2026-07-28 (see {@link ModernProtocol#isModern}). */
+    private static boolean modern(ServerRequest http, McpSchema.JSONRPCMessage message) {
+        String version = http.header(VERSION);
+        if (message instanceof McpSchema.JSONRPCRequest r) {
+            return ModernProtocol.isModern(version, r.method(), r.params());
+        }
+        if (message instanceof McpSchema.JSONRPCNotification n) {
+            return ModernProtocol.isModern(version, n.method(), n.params());
+        }
+        return ModernProtocol.modernHeader(version);
+    }
+
+    /**
+     * What the edge found out about a request of MCP 2026-07-28 before its body was read.
+     *
+     * @param decision the access decision for the call its headers name, or null
+     */
+    private record Edge(Access.Caller caller, EdgeDecision decision) {
     }
 
     private void onWorker(HttpServerExchange ex, Consumer<McpCall> action) {

@@ -33,6 +33,7 @@ final class OriginGuard implements HttpHandler {
     private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
     private static final HttpString EXPOSE_HEADERS = new HttpString("Access-Control-Expose-Headers");
     private static final HttpString MAX_AGE = new HttpString("Access-Control-Max-Age");
+    private static final HttpString REQUEST_HEADERS = new HttpString("Access-Control-Request-Headers");
 
     private final HttpHandler next;
     private final boolean protect;
@@ -83,11 +84,31 @@ final class OriginGuard implements HttpHandler {
             ex.getResponseHeaders().put(EXPOSE_HEADERS, "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate");
         }
         if (ex.getRequestMethod().equals(Methods.OPTIONS)) {
-            preflight(ex, cors && originOk, "GET, POST, DELETE, OPTIONS",
-                    "Content-Type, Authorization, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID");
+            preflight(ex, cors && originOk, "GET, POST, DELETE, OPTIONS", "Content-Type, Authorization, Accept, "
+                    + "Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, Mcp-Method, Mcp-Name" + paramHeaders(ex));
             return;
         }
         next.handleRequest(ex);
+    }
+
+    /**
+     * The {@code Mcp-Param-*} headers a preflight asks for (MCP 2026-07-28 clients send one per parameter a tool marks
+     * {@code x-mcp-header}), each a header token, as a suffix of the allowed headers; none when it asks for none.
+     */
+    private static String paramHeaders(HttpServerExchange ex) {
+        String requested = ex.getRequestHeaders().getFirst(REQUEST_HEADERS);
+        if (requested == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String header : requested.split(",")) {
+            String h = header.strip();
+            if (h.regionMatches(true, 0, "mcp-param-", 0, 10) && h.length() <= 100
+                    && h.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                out.append(", ").append(h);
+            }
+        }
+        return out.toString();
     }
 
     /** A public route: any origin, no credentials; a preflight is answered here. */

@@ -3,6 +3,7 @@ package dev.fastmcp.transport;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.server.Components;
+import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.SdkServer;
 import dev.fastmcp.server.Settings;
 import dev.fastmcp.server.Warmup;
@@ -31,7 +32,8 @@ public final class Running {
             // corrupt it, so System.out is pointed at stderr for the life of the process.
             java.io.OutputStream protocol = new java.io.FileOutputStream(java.io.FileDescriptor.out);
             System.setOut(System.err);
-            StdioTransport stdio = new StdioTransport(components, System.in, protocol);
+            StdioTransport stdio = new StdioTransport(components, new ModernDispatcher(settings, components),
+                    System.in, protocol);
             SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
             stdio.start();
             LOG.info("MCP server '{}' serving on stdio", settings.name());
@@ -55,8 +57,8 @@ public final class Running {
         }
         HttpServer http;
         try {
-            http = HttpServer.start(settings, o, backend, !o.stateless(), components.userCodeExecutor(),
-                    components::runsInline);
+            http = HttpServer.start(settings, o, backend, new ModernDispatcher(settings, components), !o.stateless(),
+                    components.userCodeExecutor(), components::runsInline);
         } catch (RuntimeException e) {
             if (sessions != null) {
                 sessions.closeAll();

@@ -6,6 +6,8 @@ import dev.fastmcp.server.Components;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.LogValues;
+import dev.fastmcp.server.ModernDispatcher;
+import dev.fastmcp.server.ModernProtocol;
 import dev.fastmcp.server.RequestParams;
 import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -29,13 +31,15 @@ import reactor.core.publisher.Mono;
 
 /**
  * stdio: newline-delimited JSON-RPC on standard input and output, one session. It drives the same SDK
- * session as HTTP, so request ids, cancellation and the {@code canAccess} lists work alike.
+ * session as HTTP, so request ids, cancellation and the {@code canAccess} lists work alike. Requests of MCP
+ * 2026-07-28 need no session: {@link ModernStdio} serves them.
  */
 final class StdioTransport implements McpStreamableServerTransportProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
 
     private final Components components;
+    private final ModernStdio modern;
     private final InputStream in;
     private final OutputStream out;
     private final Map<Object, RequestScope> inflight = new ConcurrentHashMap<>();
@@ -46,8 +50,9 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     // non-daemon thread) is what keeps the JVM alive until stdin closes or stop() is called.
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
-    StdioTransport(Components components, InputStream in, OutputStream out) {
+    StdioTransport(Components components, ModernDispatcher dispatcher, InputStream in, OutputStream out) {
         this.components = components;
+        this.modern = new ModernStdio(dispatcher, this::write, inflight);
         this.in = in;
         this.out = out;
     }
@@ -142,6 +147,10 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     }
 
     private void request(McpSchema.JSONRPCRequest request) {
+        if (ModernProtocol.isModern(null, request.method(), request.params())) {
+            modern.request(request);
+            return;
+        }
         RequestScope scope = new RequestScope(request.id(), Access.Caller.ANONYMOUS);
         McpTransportContext ctx = scope.transportContext();
         if (McpSchema.METHOD_INITIALIZE.equals(request.method())) {

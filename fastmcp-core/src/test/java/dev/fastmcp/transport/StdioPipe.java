@@ -3,6 +3,7 @@ package dev.fastmcp.transport;
 import dev.fastmcp.server.Blueprint;
 import dev.fastmcp.server.Components;
 import dev.fastmcp.server.Json;
+import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.SdkServer;
 import dev.fastmcp.server.ToolExecutors;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class StdioPipe implements AutoCloseable {
             }
         };
         Components components = blueprint.components(executor);
-        transport = new StdioTransport(components, in, out);
+        transport = new StdioTransport(components, new ModernDispatcher(blueprint.settings(), components), in, out);
         sdk = SdkServer.withSessions(blueprint.settings(), components, transport);
         transport.start();
     }

@@ -1,0 +1,41 @@
+package dev.fastmcp.server;
+
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+
+/**
+ * How the {@link dev.fastmcp.Context} of one call reaches its client: through the SDK session of the older
+ * revisions ({@link SessionChannel}), or on the response of one 2026-07-28 request ({@link ModernChannel}).
+ */
+interface ClientChannel {
+
+    /** The channel of a call served by the SDK: its session's exchange, or none in stateless mode (null). */
+    static ClientChannel of(McpAsyncServerExchange exchange) {
+        return new SessionChannel(exchange);
+    }
+
+    /** The session id, or null. */
+    String sessionId();
+
+    /** The client's name and version, or null when unknown. */
+    McpSchema.Implementation clientInfo();
+
+    /** The client's capabilities, or null when unknown. */
+    McpSchema.ClientCapabilities clientCapabilities();
+
+    /** Whether a log message at {@code level} can reach the client at all (so it is worth building). */
+    boolean logs(McpSchema.LoggingLevel level);
+
+    /** Sends a log message, if it can reach the client. */
+    void log(McpSchema.LoggingMessageNotification message);
+
+    /** Sends progress, if the client asked for it and it can reach the client. */
+    void progress(McpSchema.ProgressNotification progress);
+
+    /** Asks the user for input through the client and waits for the answer. */
+    McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema);
+
+    /** Asks the client's model for a completion and waits for it. */
+    McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest request);
+}

@@ -1,0 +1,88 @@
+package dev.fastmcp.server;
+
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+
+/** The client of an SDK session (Streamable HTTP, stdio); without an exchange (stateless mode) nothing reaches it. */
+final class SessionChannel implements ClientChannel {
+
+    private final McpAsyncServerExchange exchange;
+
+    SessionChannel(McpAsyncServerExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    @Override
+    public String sessionId() {
+        return exchange == null ? null : exchange.sessionId();
+    }
+
+    @Override
+    public McpSchema.Implementation clientInfo() {
+        return exchange == null ? null : exchange.getClientInfo();
+    }
+
+    @Override
+    public McpSchema.ClientCapabilities clientCapabilities() {
+        return exchange == null ? null : exchange.getClientCapabilities();
+    }
+
+    @Override
+    public boolean logs(McpSchema.LoggingLevel level) {
+        return exchange != null; // the SDK drops what is below the session's logging/setLevel
+    }
+
+    @Override
+    public void log(McpSchema.LoggingMessageNotification message) {
+        if (exchange != null) {
+            exchange.loggingNotification(message).block();
+        }
+    }
+
+    @Override
+    public void progress(McpSchema.ProgressNotification progress) {
+        if (exchange != null) {
+            exchange.progressNotification(progress).block();
+        }
+    }
+
+    @Override
+    public McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema) {
+        requireExchange("elicit");
+        McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
+        if (caps == null || caps.elicitation() == null) {
+            throw new IllegalStateException("The client did not declare the elicitation capability; "
+                    + "check ctx.clientCapabilities() before calling elicit()");
+        }
+        return awaitClient(exchange.createElicitation(
+                McpSchema.ElicitFormRequest.builder(message, requestedSchema).build()).block(), "elicitation");
+    }
+
+    @Override
+    public McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest request) {
+        requireExchange("sample");
+        McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
+        if (caps == null || caps.sampling() == null) {
+            throw new IllegalStateException("The client did not declare the sampling capability; "
+                    + "check ctx.clientCapabilities() before calling sample()");
+        }
+        return awaitClient(exchange.createMessage(request).block(), "sampling");
+    }
+
+    private void requireExchange(String what) {
+        if (exchange == null) {
+            throw new IllegalStateException(what + "() needs a session to reach the client, and this server runs "
+                    + "in stateless mode; run it with sessions to use " + what + "()");
+        }
+    }
+
+    private static <T> T awaitClient(T result, String what) {
+        if (result == null) {
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
+                    "The client sent no " + what + " result", null));
+        }
+        return result;
+    }
+}

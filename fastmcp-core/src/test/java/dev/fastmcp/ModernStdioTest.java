@@ -1,0 +1,58 @@
+package dev.fastmcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fastmcp.transport.StdioPipe;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** MCP 2026-07-28 on stdio: lines with modern {@code _meta} need no {@code initialize}, beside a legacy session. */
+@Timeout(30)
+class ModernStdioTest {
+
+    private static FastMCP.Builder server() {
+        return FastMCP.builder("stdio", "1.0.0")
+                .addTool(Tool.builder("progress").description("Reports").execute((args, ctx) -> {
+                    ctx.reportProgress(1, 2.0, null);
+                    ctx.log().info("half way");
+                    return "done";
+                }).build());
+    }
+
+    @Test
+    void modernLinesAreServedWithoutInitialize() throws Exception {
+        try (StdioPipe stdio = new StdioPipe(server().blueprint())) {
+            Map<String, Object> discover = stdio.call(1, "server/discover", "{" + RawModern.META + "}");
+            Map<?, ?> result = (Map<?, ?>) discover.get("result");
+            assertEquals("complete", result.get("resultType"), discover.toString());
+            assertEquals(List.of("2026-07-28"), result.get("supportedVersions"));
+
+            stdio.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"progress\","
+                    + "\"_meta\":{\"progressToken\":7,\"io.modelcontextprotocol/logLevel\":\"info\","
+                    + RawModern.META.substring("\"_meta\":{".length()) + "}}");
+            Map<String, Object> progress = stdio.next(10);
+            assertEquals("notifications/progress", progress.get("method"), progress.toString());
+            assertEquals(7, ((Map<?, ?>) progress.get("params")).get("progressToken"));
+            Map<String, Object> log = stdio.next(10);
+            assertEquals("notifications/message", log.get("method"), log.toString());
+            Map<String, Object> answer = stdio.next(10);
+            assertEquals(2, answer.get("id"));
+            assertTrue(answer.toString().contains("done"), answer.toString());
+
+            Map<String, Object> refused = stdio.call(3, "tools/list",
+                    "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}");
+            assertEquals(-32602, ((Map<?, ?>) refused.get("error")).get("code"), refused.toString());
+            Map<String, Object> unknown = stdio.call(4, "ping", "{" + RawModern.META + "}");
+            assertEquals(-32601, ((Map<?, ?>) unknown.get("error")).get("code"), unknown.toString());
+
+            Map<String, Object> init = stdio.initialize();
+            assertTrue(init.toString().contains("protocolVersion=2025-06-18"), "a legacy session still starts: " + init);
+            Map<String, Object> listed = stdio.call(5, "tools/list", "{}");
+            assertTrue(listed.toString().contains("progress") && !listed.toString().contains("resultType"),
+                    listed.toString());
+        }
+    }
+}
