@@ -9,13 +9,18 @@ import java.util.Map;
  *
  * <p>In stateless mode there is no channel back to the client: logging and progress do nothing, and
  * {@link #elicit} and {@link #sample} throw {@link IllegalStateException}.
+ *
+ * <p>A request of MCP 2026-07-28 has no session either: what the client is and declares comes with the request,
+ * progress goes on the request's own response, log messages only when the request asks for a level, and
+ * {@link #elicit} and {@link #sample} end the call with a JSON-RPC error (that revision asks the client through a
+ * retried request, which is not supported yet).
  */
 public interface Context {
 
     /** The caller's verified identity, or {@code null} when unauthenticated or no auth is configured. */
     AuthSession auth();
 
-    /** The MCP session id, or {@code null} in stateless mode. */
+    /** The MCP session id, or {@code null} in stateless mode and on MCP 2026-07-28. */
     String sessionId();
 
     /** The JSON-RPC id of the request being served (a String or a Number). */
@@ -24,7 +29,10 @@ public interface Context {
     /** The progress token the client sent in the request's {@code _meta}, or {@code null} when it wants none. */
     Object progressToken();
 
-    /** The client's name and version as sent in {@code initialize}, or {@code null} when unknown. */
+    /**
+     * The client's name and version as sent in {@code initialize} (or with the request, on MCP 2026-07-28), or
+     * {@code null} when unknown.
+     */
     McpSchema.Implementation clientInfo();
 
     /** The client's declared capabilities, or {@code null} when unknown. */

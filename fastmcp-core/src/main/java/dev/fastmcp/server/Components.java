@@ -334,7 +334,8 @@ public final class Components {
     McpServerFeatures.AsyncToolSpecification toolSpec(Tool tool) {
         InputSchema schema = schema(tool);
         return McpServerFeatures.AsyncToolSpecification.builder().tool(tool.definition())
-                .callHandler((ex, req) -> invocations.callTool(tool, schema, ex.transportContext(), ClientChannel.of(ex), req)).build();
+                .callHandler((ex, req) -> invocations.callTool(tool, schema, ex.transportContext(), ClientChannel.of(ex),
+                        req)).build();
     }
 
     McpServerFeatures.AsyncResourceSpecification resourceSpec(Resource resource) {
@@ -357,7 +358,8 @@ public final class Components {
     McpStatelessServerFeatures.AsyncToolSpecification statelessToolSpec(Tool tool) {
         InputSchema schema = schema(tool);
         return McpStatelessServerFeatures.AsyncToolSpecification.builder().tool(tool.definition())
-                .callHandler((ctx, req) -> invocations.callTool(tool, schema, ctx, ClientChannel.of(null), req)).build();
+                .callHandler((ctx, req) -> invocations.callTool(tool, schema, ctx, ClientChannel.of(null), req))
+                .build();
     }
 
     McpStatelessServerFeatures.AsyncResourceSpecification statelessResourceSpec(Resource resource) {

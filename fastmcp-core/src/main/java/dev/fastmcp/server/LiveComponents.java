@@ -72,7 +72,7 @@ public final class LiveComponents {
         return removed(components.removePrompt(name), s -> s.removePrompt(name), ChangeFeed.PROMPTS);
     }
 
-    /** Tells the sessions and listeners subscribed to {@code uri} that the resource changed; nothing while not running. */
+    /** Tells the sessions and listeners subscribed to {@code uri} that the resource changed; nothing when stopped. */
     public void notifyResourceUpdated(String uri) {
         SdkServer s = sdk;
         if (s != null) {
