@@ -11,9 +11,13 @@ import java.util.Map;
  * {@link #elicit} and {@link #sample} throw {@link IllegalStateException}.
  *
  * <p>A request of MCP 2026-07-28 has no session either: what the client is and declares comes with the request,
- * progress goes on the request's own response, log messages only when the request asks for a level, and
- * {@link #elicit} and {@link #sample} end the call with a JSON-RPC error (that revision asks the client through a
- * retried request, which is not supported yet).
+ * progress goes on the request's own response, and log messages only when the request asks for a level. Input
+ * from the client ({@link #elicit}, {@link #sample}, {@link #listRoots}, {@link #inputs}) is the same code on both
+ * revisions: on 2026-07-28 a question the request does not answer yet ends the call with an "input required"
+ * result; the client asks the user or its model and sends the request again with the answers, and the handler runs
+ * again from the start, this time receiving them. A handler that asks for input should therefore do nothing it
+ * must not repeat before its questions (or ask first), and must let the exception that ends the call pass (do not
+ * catch {@code RuntimeException} around the questions).
  */
 public interface Context {
 
@@ -78,6 +82,34 @@ public interface Context {
     }
 
     /**
+     * Asks the client for its roots ({@code roots/list}) and waits for them.
+     *
+     * @throws IllegalStateException if the client does not support roots, or in stateless mode
+     */
+    McpSchema.ListRootsResult listRoots();
+
+    /**
+     * Several questions to the client, each under a key of the caller's choosing, answered together. On MCP
+     * 2026-07-28 they go to the client in one "input required" result (and the keys are those the client sees);
+     * on the older revisions they are asked one after the other over the session. The questions the client did not
+     * declare the capability for end the call with an error (-32021 on 2026-07-28): check
+     * {@link #clientCapabilities()} to ask only what it can answer.
+     *
+     * <pre>{@code
+     * Context.Answers answers = ctx.inputs()
+     *         .elicit("user_name", "Your name?", schema)
+     *         .sample("greeting", request)
+     *         .await();
+     * String name = (String) answers.elicitation("user_name").content().get("name");
+     * }</pre>
+     *
+     * <p>{@link #elicit}, {@link #sample} and {@link #listRoots} are one question each, keyed by their order in
+     * the call ({@code input_1}, {@code input_2}, ...), so their keys are the same at every retry as long as the
+     * handler asks the same questions in the same order.
+     */
+    Inputs inputs();
+
+    /**
      * Ends the HTTP connection that carries this request's SSE stream while the call goes on (SSE polling):
      * the client reconnects with {@code Last-Event-ID} and receives the rest, including the result. Useful to
      * release connections during long waits. Does nothing over stdio or in stateless mode.
@@ -89,6 +121,38 @@ public interface Context {
      * not sent; long-running code should check this and stop early. The thread is also interrupted.
      */
     boolean isCancelled();
+
+    /**
+     * Questions to the client, asked together by {@link #await()}. Keys are unique within the call: a key asked
+     * twice in one call (the unkeyed questions included) is refused with {@link IllegalArgumentException}.
+     */
+    interface Inputs {
+
+        /** Asks the user to fill in a form ({@code elicitation/create}, form mode). */
+        Inputs elicit(String key, String message, Map<String, Object> requestedSchema);
+
+        /** Asks the client's model for a completion ({@code sampling/createMessage}). */
+        Inputs sample(String key, McpSchema.CreateMessageRequest request);
+
+        /** Asks the client for its roots ({@code roots/list}). */
+        Inputs listRoots(String key);
+
+        /** Asks every question added and returns the answers; the questions are spent. */
+        Answers await();
+    }
+
+    /** The answers to {@link Inputs}, by key. */
+    interface Answers {
+
+        /** The answer to the form asked under {@code key}. */
+        McpSchema.ElicitResult elicitation(String key);
+
+        /** The model's answer asked under {@code key}. */
+        McpSchema.CreateMessageResult sampling(String key);
+
+        /** The roots asked under {@code key}. */
+        McpSchema.ListRootsResult roots(String key);
+    }
 
     /** Log levels as MCP defines them, sent to the client as {@code notifications/message}. */
     interface Log {

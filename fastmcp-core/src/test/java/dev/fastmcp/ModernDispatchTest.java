@@ -231,15 +231,17 @@ class ModernDispatchTest {
     }
 
     @Test
-    void elicitationFailsClearlyOnThisRevision() throws Exception {
+    void elicitationIsAnInputRequiredResultOnThisRevision() throws Exception {
         HttpResponse<String> undeclared = mcp.call(1, "tools/call", "{\"name\":\"asks\"}");
         Map<String, Object> missing = assertRefused(undeclared, 200, -32021, 1);
         assertEquals(Map.of("requiredCapabilities", Map.of("elicitation", Map.of())), missing.get("data"));
 
         HttpResponse<String> declared = mcp.post(RawModern.body(2, "tools/call", "{\"name\":\"asks\"}")
                 .replace("clientCapabilities\":{}", "clientCapabilities\":{\"elicitation\":{}}"));
-        Map<String, Object> unsupported = assertRefused(declared, 200, McpSchema.ErrorCodes.INTERNAL_ERROR, 2);
-        assertTrue(String.valueOf(unsupported.get("message")).contains("not yet supported on MCP 2026-07-28"),
-                unsupported.toString());
+        assertEquals(200, declared.statusCode(), declared.body());
+        Map<String, Object> asked = RawModern.result(declared);
+        assertEquals("input_required", asked.get("resultType"), asked.toString());
+        assertEquals("elicitation/create", ((Map<?, ?>) ((Map<?, ?>) asked.get("inputRequests")).get("input_1"))
+                .get("method"));
     }
 }

@@ -5,8 +5,12 @@ import dev.fastmcp.Context;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,8 @@ final class CallContext implements Context, Context.Log {
     private final Object progressToken;
     private final String loggerName;
     private volatile boolean timedOut;
+    private final AtomicInteger unkeyed = new AtomicInteger();
+    private final Set<String> keys = ConcurrentHashMap.newKeySet();
 
     CallContext(McpTransportContext transportContext, ClientChannel channel, Map<String, Object> meta,
             String loggerName) {
@@ -96,15 +102,40 @@ final class CallContext implements Context, Context.Log {
 
     @Override
     public McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema) {
-        Objects.requireNonNull(message, "message == null");
-        Objects.requireNonNull(requestedSchema, "requestedSchema == null");
-        return channel.elicit(message, requestedSchema);
+        String key = nextKey();
+        return inputs().elicit(key, message, requestedSchema).await().elicitation(key);
     }
 
     @Override
     public McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest request) {
-        Objects.requireNonNull(request, "request == null");
-        return channel.sample(request);
+        String key = nextKey();
+        return inputs().sample(key, request).await().sampling(key);
+    }
+
+    @Override
+    public McpSchema.ListRootsResult listRoots() {
+        String key = nextKey();
+        return inputs().listRoots(key).await().roots(key);
+    }
+
+    @Override
+    public Inputs inputs() {
+        return new CallInputs(this::ask);
+    }
+
+    /** The key of the next unkeyed question: its place among them, the same at every retry of the request. */
+    private String nextKey() {
+        return "input_" + unkeyed.incrementAndGet();
+    }
+
+    private Map<String, Object> ask(List<InputRequest> questions) {
+        for (InputRequest question : questions) {
+            if (!keys.add(question.key())) {
+                throw new IllegalArgumentException("The input key '" + question.key() + "' is already asked in "
+                        + "this call; give each question its own key");
+            }
+        }
+        return channel.ask(questions);
     }
 
     @Override

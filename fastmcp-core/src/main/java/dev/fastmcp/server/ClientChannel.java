@@ -2,6 +2,7 @@ package dev.fastmcp.server;
 
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,9 +34,9 @@ interface ClientChannel {
     /** Sends progress, if the client asked for it and it can reach the client. */
     void progress(McpSchema.ProgressNotification progress);
 
-    /** Asks the user for input through the client and waits for the answer. */
-    McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema);
-
-    /** Asks the client's model for a completion and waits for it. */
-    McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest request);
+    /**
+     * Asks the client {@code questions} and returns the answers by key, each as its type: one after the other over
+     * a session; on 2026-07-28 from the request, or by ending the call with an "input required" result.
+     */
+    Map<String, Object> ask(List<InputRequest> questions);
 }

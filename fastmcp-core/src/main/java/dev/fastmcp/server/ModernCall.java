@@ -117,10 +117,13 @@ public final class ModernCall {
         } else if (ModernProtocol.DISCOVER.equals(request.method())) {
             result = Mono.fromSupplier(dispatcher::discover);
         } else {
-            result = Mono.defer(() -> invoke(new ModernChannel(request, stream, dispatcher.input())));
+            result = Mono.defer(() -> invoke(new ModernChannel(request, stream, InputRound.open(
+                    dispatcher.requestState(), request, RequestStateCodec.Principal.of(scope.caller().session())))));
         }
         return result.map(r -> McpSchema.JSONRPCResponse.result(request.id(), dispatcher.complete(request.method(), r)))
-                .onErrorResume(e -> Mono.just(dispatcher.error(request.id(), e)));
+                .onErrorResume(e -> Mono.just(e instanceof InputRequired input
+                        ? McpSchema.JSONRPCResponse.result(request.id(), dispatcher.inputRequired(input.result()))
+                        : dispatcher.error(request.id(), e)));
     }
 
     private Mono<?> invoke(ModernChannel channel) {

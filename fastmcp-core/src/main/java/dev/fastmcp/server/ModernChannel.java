@@ -2,8 +2,10 @@ package dev.fastmcp.server;
 
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The client of one 2026-07-28 request: what it declared in the request's {@code _meta}, and the request's
@@ -14,12 +16,12 @@ final class ModernChannel implements ClientChannel {
 
     private final ModernRequest request;
     private final ModernStream stream;
-    private final ClientInput input;
+    private final InputRound round;
 
-    ModernChannel(ModernRequest request, ModernStream stream, ClientInput input) {
+    ModernChannel(ModernRequest request, ModernStream stream, InputRound round) {
         this.request = request;
         this.stream = stream;
-        this.input = input;
+        this.round = round;
     }
 
     @Override
@@ -71,22 +73,18 @@ final class ModernChannel implements ClientChannel {
     }
 
     @Override
-    public McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema) {
-        require("elicitation", "elicit");
-        return input.elicit(request, message, requestedSchema);
-    }
-
-    @Override
-    public McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest sampling) {
-        require("sampling", "sample");
-        return input.sample(request, sampling);
-    }
-
-    private void require(String capability, String what) {
-        if (!request.declares(capability)) {
-            throw new ClientRequestError(ModernProtocol.MISSING_CAPABILITY, "Missing required client capability: "
-                    + what + "() needs the client to declare " + capability,
-                    Map.of("requiredCapabilities", ModernProtocol.capabilities(List.of(capability))));
+    public Map<String, Object> ask(List<InputRequest> questions) {
+        Set<String> missing = new LinkedHashSet<>();
+        for (InputRequest question : questions) {
+            if (!request.declares(question.capability())) {
+                missing.add(question.capability());
+            }
         }
+        if (!missing.isEmpty()) {
+            throw new ClientRequestError(ModernProtocol.MISSING_CAPABILITY, "Missing required client capability: "
+                    + "the call asks for input that needs the client to declare " + String.join(", ", missing),
+                    Map.of("requiredCapabilities", ModernProtocol.capabilities(missing)));
+        }
+        return round.answer(questions);
     }
 }

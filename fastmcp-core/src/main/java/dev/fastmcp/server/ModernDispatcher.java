@@ -42,7 +42,7 @@ public final class ModernDispatcher {
     private final String instructions;
     private final long ttlMillis;
     private final boolean authRequired;
-    private final ClientInput input = ClientInput.UNSUPPORTED;
+    private final RequestStateCodec requestState;
 
     /** Serves {@code components} as {@code settings} say; with authentication, every answer is private. */
     public ModernDispatcher(Settings settings, Components components) {
@@ -51,6 +51,7 @@ public final class ModernDispatcher {
         this.instructions = settings.instructions();
         this.ttlMillis = settings.cacheTtl().toMillis();
         this.authRequired = settings.provider() != null || settings.authenticator() != null;
+        this.requestState = settings.requestState();
     }
 
     /** The server's components, shared with the older revisions. */
@@ -92,8 +93,16 @@ public final class ModernDispatcher {
         };
     }
 
-    ClientInput input() {
-        return input;
+    /** The codec of the {@code requestState} of multi-round-trip requests. */
+    RequestStateCodec requestState() {
+        return requestState;
+    }
+
+    /** An "input required" result as this revision sends it: with the server's name, never cacheable. */
+    Map<String, Object> inputRequired(Map<String, Object> result) {
+        Map<String, Object> out = new LinkedHashMap<>(result);
+        out.put("_meta", withServerInfo(null));
+        return out;
     }
 
     /** Whether what a caller sees depends on who calls: authentication, or a component with a check. */

@@ -3,6 +3,8 @@ package dev.fastmcp.server;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The client of an SDK session (Streamable HTTP, stdio); without an exchange (stateless mode) nothing reaches it. */
@@ -49,7 +51,19 @@ final class SessionChannel implements ClientChannel {
     }
 
     @Override
-    public McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema) {
+    public Map<String, Object> ask(List<InputRequest> questions) {
+        Map<String, Object> answers = new LinkedHashMap<>();
+        for (InputRequest question : questions) {
+            answers.put(question.key(), switch (question.method()) {
+                case McpSchema.METHOD_ELICITATION_CREATE -> elicit(question.message(), question.schema());
+                case McpSchema.METHOD_SAMPLING_CREATE_MESSAGE -> sample(question.sampling());
+                default -> listRoots();
+            });
+        }
+        return answers;
+    }
+
+    private McpSchema.ElicitResult elicit(String message, Map<String, Object> requestedSchema) {
         requireExchange("elicit");
         McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
         if (caps == null || caps.elicitation() == null) {
@@ -60,8 +74,7 @@ final class SessionChannel implements ClientChannel {
                 McpSchema.ElicitFormRequest.builder(message, requestedSchema).build()).block(), "elicitation");
     }
 
-    @Override
-    public McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest request) {
+    private McpSchema.CreateMessageResult sample(McpSchema.CreateMessageRequest request) {
         requireExchange("sample");
         McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
         if (caps == null || caps.sampling() == null) {
@@ -69,6 +82,16 @@ final class SessionChannel implements ClientChannel {
                     + "check ctx.clientCapabilities() before calling sample()");
         }
         return awaitClient(exchange.createMessage(request).block(), "sampling");
+    }
+
+    private McpSchema.ListRootsResult listRoots() {
+        requireExchange("listRoots");
+        McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
+        if (caps == null || caps.roots() == null) {
+            throw new IllegalStateException("The client did not declare the roots capability; "
+                    + "check ctx.clientCapabilities() before calling listRoots()");
+        }
+        return awaitClient(exchange.listRoots().block(), "roots");
     }
 
     private void requireExchange(String what) {
