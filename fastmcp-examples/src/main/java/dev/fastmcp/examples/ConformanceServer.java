@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,10 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * they check. Run it with {@code java -jar fastmcp-examples.jar conformance}; {@code .ci/conformance.sh}
  * does, then runs the suite against it.
  *
- * <p>Not here yet: the tools and the prompt of the 2026-07-28 scenarios that need per-request client
- * capabilities, input-required results, subscriptions or the tasks extension ({@code test_missing_capability},
- * {@code test_input_required_result_*}, {@code test_trigger_*}, {@code test_logging_tool},
- * {@code test_streaming_elicitation}, and the tasks scenarios' tools).
+ * <p>The tools and the prompt only the 2026-07-28 scenarios call are in {@link ConformanceInputs}. Not here yet:
+ * the tasks scenarios' tools.
  *
  * <p>No authentication: the suite connects anonymously.
  */
@@ -65,7 +64,9 @@ public final class ConformanceServer {
     /** Describes the fixture server (not started). */
     public static FastMCP create() {
         FastMCP.Builder server = FastMCP.builder(NAME, "1.0.0");
+        AtomicReference<FastMCP> built = new AtomicReference<>();
         tools().forEach(server::addTool);
+        ConformanceInputs.tools(built::get).forEach(server::addTool);
         resources().forEach(server::addResource);
         server.addResourceTemplate(ResourceTemplate.builder("test://template/{id}/data", "template")
                 .description("A resource template: data for any id")
@@ -76,7 +77,9 @@ public final class ConformanceServer {
                         "data", "Data for ID: " + args.get("id"))))
                 .build());
         prompts().forEach(server::addPrompt);
-        return server.build();
+        ConformanceInputs.prompts().forEach(server::addPrompt);
+        built.set(server.build());
+        return built.get();
     }
 
     /** Starts the fixture on {@code FASTMCP_HOST:FASTMCP_PORT} (default {@code 127.0.0.1:8080}) until killed. */
