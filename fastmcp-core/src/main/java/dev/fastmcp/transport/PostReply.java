@@ -63,6 +63,10 @@ final class PostReply implements McpStreamableServerTransport {
             if (closed) {
                 return;
             }
+            if (response) {
+                // The id is free again once the client can see the answer: it may reuse it at once.
+                session.inflight.remove(scope.requestId(), scope);
+            }
             if (sse == null && response) {
                 answered = true;
                 cancelTimer();
