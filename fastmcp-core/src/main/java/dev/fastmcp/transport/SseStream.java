@@ -26,8 +26,18 @@ final class SseStream {
     /** Carries the stream on {@code ch}, starting with a priming event the client can resume from. */
     synchronized void attach(HttpChannel ch) {
         channel = ch;
-        if (session.primesStreams()) {
-            ch.write(format(session.events.append(id, "")));
+        prime();
+    }
+
+    /** Carries the stream on {@code ch} without writing yet: the caller primes it once it is ready for events. */
+    synchronized void connect(HttpChannel ch) {
+        channel = ch;
+    }
+
+    /** Writes the priming event, which also sends the status and headers, when the session's clients expect one. */
+    synchronized void prime() {
+        if (session.primesStreams() && channel != null) {
+            channel.write(format(session.events.append(id, "")));
         }
     }
 

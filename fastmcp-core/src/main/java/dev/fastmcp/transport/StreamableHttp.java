@@ -194,10 +194,13 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
             return;
         } else {
             // No stream to resume (or nothing left of it): open a fresh listening stream rather than an empty
-            // one, which would make the client reconnect in a loop. Attach first so nothing sent is missed.
+            // one, which would make the client reconnect in a loop. Connected first so nothing sent is missed,
+            // and primed (the first byte the client sees) only once the SDK sends on it: a client that sees the
+            // stream open and then changes a list must get the notification.
             SseStream stream = entry.newStream();
-            stream.attach(channel);
+            stream.connect(channel);
             entry.sdk.listeningStream(new ListeningStream(stream));
+            stream.prime();
         }
         // Status and headers go out now, not with the first event (which may be minutes away): proxies with a
         // first-byte timeout would cut the stream, and clients would not know it is open. Only now: a client that
