@@ -36,7 +36,8 @@ class ModernEnvelopeTest {
             assertEquals("d-1", RawModern.json(r).get("id"));
             Map<String, Object> result = RawModern.result(r);
             assertEquals("complete", result.get("resultType"));
-            assertEquals(List.of("2026-07-28"), result.get("supportedVersions"));
+            assertEquals(List.of("2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"),
+                    result.get("supportedVersions"));
             assertEquals("Use the tools.", result.get("instructions"));
             assertEquals(60_000, ((Number) result.get("ttlMs")).intValue());
             assertEquals("public", result.get("cacheScope"));

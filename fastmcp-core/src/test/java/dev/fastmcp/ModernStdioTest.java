@@ -28,7 +28,8 @@ class ModernStdioTest {
             Map<String, Object> discover = stdio.call(1, "server/discover", "{" + RawModern.META + "}");
             Map<?, ?> result = (Map<?, ?>) discover.get("result");
             assertEquals("complete", result.get("resultType"), discover.toString());
-            assertEquals(List.of("2026-07-28"), result.get("supportedVersions"));
+            assertEquals(List.of("2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"),
+                    result.get("supportedVersions"));
 
             stdio.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"progress\","
                     + "\"_meta\":{\"progressToken\":7,\"io.modelcontextprotocol/logLevel\":\"info\","

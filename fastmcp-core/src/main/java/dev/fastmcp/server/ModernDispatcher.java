@@ -120,7 +120,7 @@ public final class ModernDispatcher {
         capabilities.put("logging", Map.of());
         capabilities.put("extensions", Map.of());
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("supportedVersions", ModernProtocol.SUPPORTED);
+        result.put("supportedVersions", ModernProtocol.ADVERTISED);
         result.put("capabilities", capabilities);
         if (instructions != null) {
             result.put("instructions", instructions);

@@ -13,8 +13,13 @@ public final class ModernProtocol {
 
     /** The revision served on the modern path. */
     public static final String VERSION = "2026-07-28";
-    /** The versions a modern request may declare; also {@code supportedVersions} and -32022's {@code supported}. */
+    /** The versions a modern request may declare: -32022's {@code supported}. */
     public static final List<String> SUPPORTED = List.of(VERSION);
+    /**
+     * {@code server/discover}'s {@code supportedVersions}, newest first: the modern revision and the older ones the
+     * same endpoint serves through {@code initialize}, so that a client can choose either era.
+     */
+    public static final List<String> ADVERTISED = List.of(VERSION, "2025-11-25", "2025-06-18", "2025-03-26");
     /** Revisions with {@code initialize} and sessions: a request declaring one of these takes the legacy path. */
     public static final Set<String> LEGACY = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
 
