@@ -214,11 +214,15 @@ final class ProxyHarness implements AutoCloseable {
         return location(get(upstream));
     }
 
-    /** The whole browser part for a client: authorize, consent, upstream, callback. */
-    ClientCallback signIn(String clientId, String redirectUri, PKCEUtils.PKCEPair pkce, String subject)
-            throws IOException, InterruptedException {
+    /**
+     * The whole browser part for a client: authorize, consent, upstream, callback. {@code extra} are more
+     * authorization request parameters, name then value (e.g. "scope" to ask for other scopes).
+     */
+    ClientCallback signIn(String clientId, String redirectUri, PKCEUtils.PKCEPair pkce, String subject,
+            String... extra) throws IOException, InterruptedException {
         enqueueUser(subject);
-        HttpResponse<String> page = get(authorizeUrl(clientId, redirectUri, pkce.challenge(), "client-state"));
+        HttpResponse<String> page = get(authorizeUrl(clientId, redirectUri, pkce.challenge(), "client-state",
+                extra));
         HttpResponse<String> approve = consent(consentFields(page), "approve");
         String callback = throughUpstream(approve);
         HttpResponse<String> back = get(callback, "Cookie", cookie(approve));
@@ -246,10 +250,14 @@ final class ProxyHarness implements AutoCloseable {
                 "client_id", clientId));
     }
 
-    /** Register, sign in and exchange: the token response of a fresh public client. */
-    Map<String, Object> tokensFor(String clientId, String subject) throws IOException, InterruptedException {
+    /**
+     * Sign in and exchange: the token response of a registered public client; {@code extra} as for
+     * {@link #signIn}.
+     */
+    Map<String, Object> tokensFor(String clientId, String subject, String... extra)
+            throws IOException, InterruptedException {
         PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
-        ClientCallback cb = signIn(clientId, CLIENT_REDIRECT, pkce, subject);
+        ClientCallback cb = signIn(clientId, CLIENT_REDIRECT, pkce, subject, extra);
         HttpResponse<String> r = exchange(clientId, cb.code(), pkce.verifier(), CLIENT_REDIRECT);
         assertEquals(200, r.statusCode(), r.body());
         return json(r);
