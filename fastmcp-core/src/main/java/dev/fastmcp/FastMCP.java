@@ -292,8 +292,8 @@ public final class FastMCP implements AutoCloseable {
         /**
          * The secret the {@code requestState} of multi-round-trip requests (MCP 2026-07-28) is sealed with: give
          * every instance behind a load balancer the same one, so that a client's retry may reach any of them.
-         * Without it each process seals with a random key of its own (and says so in a warning when the server is
-         * built). The secret must be random key material, at least 32 characters and an estimated 128 bits, such as
+         * Without it each process seals with a random key of its own (and says so in a warning at the first state
+         * it seals). The secret must be random key material, at least 32 characters and an estimated 128 bits, such as
          * the output of {@code openssl rand -base64 32}; a passphrase is refused.
          *
          * @param secret   seals new state and opens it
