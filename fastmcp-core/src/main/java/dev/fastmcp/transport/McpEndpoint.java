@@ -115,8 +115,7 @@ final class McpEndpoint implements HttpHandler {
 
     /**
      * Authenticates a request of MCP 2026-07-28 and decides access to the call its headers name, on a worker, before
-     * its body is read: a caller refused either way never makes the server read or parse the body. The body is then
-     * received on the I/O thread as any other.
+     * its body is read: a caller refused either way never makes the server read or parse the body.
      */
     private void atEdge(HttpServerExchange ex) {
         ServerRequest http = Exchanges.request(ex, Map.of(), null, trustForwarded);
@@ -143,7 +142,9 @@ final class McpEndpoint implements HttpHandler {
                     "Internal error")), Map.of());
             return;
         }
-        ex.getIoThread().execute(() -> Connectors.executeRootHandler(exchange -> receive(exchange, edge), ex));
+        // Received from here: the body has usually arrived with the headers, so it is read and parsed on this
+        // worker, and a call goes on to the tool executor without a trip back to the I/O thread.
+        receive(ex, edge);
     }
 
     /** Answers from a worker, before the body is read, as the I/O thread would. */
@@ -172,9 +173,9 @@ final class McpEndpoint implements HttpHandler {
     }
 
     /**
-     * Routes a POSTed body (on the I/O thread). A small body is parsed right here, so that a request running user
-     * code goes straight to the tool executor and runs there whole (one thread hand-off, not two); anything else
-     * goes to Undertow's workers, where a large body is parsed too.
+     * Routes a POSTed body (on the I/O thread, or on the worker that authenticated it). A small body is parsed right
+     * here, so that a request running user code goes straight to the tool executor and runs there whole (one thread
+     * hand-off, not two); anything else goes to Undertow's workers, where a large body is parsed too.
      */
     private void received(HttpServerExchange ex, byte[] body, Edge edge) {
         if (body.length > PARSE_ON_IO_THREAD_BYTES) {
