@@ -19,7 +19,13 @@ final class InputRound {
     private final Map<String, Object> responses;
     private final Map<String, Object> given = new LinkedHashMap<>();
 
-    private record Binding(RequestStateCodec.Principal principal, String method, String name, byte[] digest) {
+    /** What a state is bound to; the digest of the params is computed only when a state is opened or sealed. */
+    private record Binding(RequestStateCodec.Principal principal, String method, String name,
+            Map<String, Object> params) {
+
+        byte[] digest() {
+            return RequestStateCodec.paramsDigest(params);
+        }
     }
 
     private InputRound(RequestStateCodec codec, Binding binding, Map<String, Object> earlier,
@@ -41,8 +47,7 @@ final class InputRound {
         Map<String, Object> params = request.params();
         Object name = McpSchema.METHOD_RESOURCES_READ.equals(request.method()) ? params.get("uri")
                 : params.get("name");
-        Binding binding = new Binding(principal, request.method(), name instanceof String s ? s : null,
-                RequestStateCodec.paramsDigest(params));
+        Binding binding = new Binding(principal, request.method(), name instanceof String s ? s : null, params);
         Object responses = params.get("inputResponses");
         if (responses != null && !(responses instanceof Map)) {
             throw invalid("inputResponses must be an object keyed by the input requests' keys");
