@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Interop test for MCP 2026-07-28: the official Java SDK's modern client (io.modelcontextprotocol.sdk:mcp, pinned
+# in .ci/java-modern-client/pom.xml, a standalone project outside our build) against the fastmcp-java "interop"
+# example, an OAuth protected resource with two static bearer tokens. The checks are in
+# .ci/java-modern-client/src/main/java/dev/fastmcp/ci/modern/ModernClientInterop.java: server/discover, tools/list
+# per token, a read call, the 403 step-up challenge and the 401 without a token.
+#
+# Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
+# Needs: java 17+, mvn (to build the client), curl, openssl or /dev/urandom.
+#
+# Optional environment:
+#   JAVA_CLIENT_PORT     fixed port for the server (default: a free port)
+#   JAVA_CLIENT_TIMEOUT  seconds allowed for the client run (default: 120)
+#   JAVA_CLIENT_OUT_DIR  output directory, wiped at start (default: target/java-modern-client); holds server.log,
+#                        test.log
+#   HEALTH_TIMEOUT       seconds to wait for /health (default: 60)
+#   INTEROP_JAR          server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
+#   JAVA                 java executable (default: java)
+set -euo pipefail
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CLIENT_DIR="$ROOT/.ci/java-modern-client"
+CLIENT_JAR="$CLIENT_DIR/target/java-modern-client.jar"
+JAR="${INTEROP_JAR:-$ROOT/fastmcp-examples/target/fastmcp-examples.jar}"
+RUN_TIMEOUT="${JAVA_CLIENT_TIMEOUT:-120}"
+HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"
+OUT_DIR="${JAVA_CLIENT_OUT_DIR:-$ROOT/target/java-modern-client}"
+JAVA="${JAVA:-java}"
+SERVER_LOG="$OUT_DIR/server.log"
+TEST_LOG="$OUT_DIR/test.log"
+
+section() { printf '\n==== %s ====\n' "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------
+section "Java modern client: checking prerequisites"
+command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
+command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to build the client)"
+command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
+[[ -f "$CLIENT_DIR/pom.xml" ]] || die "missing .ci/java-modern-client/pom.xml"
+if [[ ! -f "$JAR" ]]; then
+  die "server jar not found: ${JAR#"$ROOT"/}
+       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
+fi
+echo "server jar: ${JAR#"$ROOT"/}"
+
+# ---------------------------------------------------------------------------
+section "Java modern client: building .ci/java-modern-client (its own pom, not part of the build)"
+mvn -B -q -f "$CLIENT_DIR/pom.xml" package
+[[ -f "$CLIENT_JAR" ]] || die "the client build finished without ${CLIENT_JAR#"$ROOT"/}"
+echo "client: $(cd "$CLIENT_DIR/target/lib" && ls mcp-core-*.jar reactor-core-*.jar | tr '\n' ' ')"
+
+# ---------------------------------------------------------------------------
+section "Java modern client: choosing a port and tokens"
+if [[ -n "${JAVA_CLIENT_PORT:-}" ]]; then
+  PORT="$JAVA_CLIENT_PORT"
+else
+  PORT="$(pick_free_port)" || die "could not find a free TCP port"
+fi
+[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
+if port_in_use "$PORT"; then
+  die "port $PORT on 127.0.0.1 is already in use"
+fi
+MCP_URL="http://127.0.0.1:$PORT/mcp"
+echo "port: $PORT  (MCP endpoint: $MCP_URL)"
+
+random_token() {
+  # 32 random bytes, hex: fresh for every run, never printed.
+  if command -v openssl >/dev/null 2>&1; then
+    openssl rand -hex 32
+  else
+    od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
+  fi
+}
+INTEROP_READ_TOKEN="interop-read-$(random_token)"
+INTEROP_WRITE_TOKEN="interop-write-$(random_token)"
+[[ ${#INTEROP_READ_TOKEN} -gt 40 && ${#INTEROP_WRITE_TOKEN} -gt 40 ]] || die "could not generate random tokens"
+export INTEROP_READ_TOKEN INTEROP_WRITE_TOKEN
+echo "tokens: generated for this run (not printed)"
+
+# ---------------------------------------------------------------------------
+section "Java modern client: starting the interop server"
+case "$OUT_DIR" in
+  ""|/|"$ROOT"|"$ROOT/") die "refusing to wipe output directory '$OUT_DIR'" ;;
+esac
+rm -rf "$OUT_DIR"
+mkdir -p "$OUT_DIR"
+SERVER_PID=""
+TEST_PID=""
+TAIL_PID=""
+# shellcheck disable=SC2317  # invoked via trap
+cleanup() {
+  local rc=$?
+  trap - INT TERM
+  stop_pid "$TEST_PID" "Java modern client"
+  if [[ -n "$TAIL_PID" ]]; then
+    kill "$TAIL_PID" 2>/dev/null || true
+    wait "$TAIL_PID" 2>/dev/null || true
+  fi
+  stop_pid "$SERVER_PID" "interop server"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" "$JAVA" -jar "$JAR" interop >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+echo "interop server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
+
+show_server_log() {
+  echo "---- interop server log (last 100 lines) ----" >&2
+  tail -n 100 "$SERVER_LOG" >&2 || true
+  echo "---- end of server log ----" >&2
+}
+
+deadline=$(( SECONDS + HEALTH_TIMEOUT ))
+until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    show_server_log
+    die "interop server exited before becoming healthy"
+  fi
+  if (( SECONDS >= deadline )); then
+    show_server_log
+    die "interop server not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
+  fi
+  sleep 0.5
+done
+echo "interop server healthy"
+
+# ---------------------------------------------------------------------------
+section "Java modern client: MCP 2026-07-28 against $MCP_URL"
+# The client runs in the background (output to the log, echoed by tail) so that INT/TERM reach the traps at
+# once; timeout bounds it.
+: >"$TEST_LOG"
+INTEROP_MCP_URL="$MCP_URL" timeout "$RUN_TIMEOUT" "$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -jar "$CLIENT_JAR" >"$TEST_LOG" 2>&1 &
+TEST_PID=$!
+tail -n +1 -f --pid="$TEST_PID" "$TEST_LOG" &
+TAIL_PID=$!
+status=0
+wait "$TEST_PID" || status=$?
+TEST_PID=""
+wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
+TAIL_PID=""
+
+section "Java modern client: result"
+echo "logs: ${TEST_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}"
+if grep -qF -e "$INTEROP_READ_TOKEN" -e "$INTEROP_WRITE_TOKEN" "$SERVER_LOG" "$TEST_LOG"; then
+  echo "a bearer token appears in the logs" >&2
+  status=1
+fi
+if [[ $status -eq 124 ]]; then
+  echo "Java modern client TIMED OUT after ${RUN_TIMEOUT}s" >&2
+  show_server_log
+elif [[ $status -ne 0 ]]; then
+  echo "Java modern client test FAILED (exit $status)" >&2
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "note: the interop server is no longer running" >&2
+  fi
+  show_server_log
+elif ! grep -q '^java-modern-client: [1-9][0-9]* passed, 0 failed$' "$TEST_LOG"; then
+  echo "Java modern client test FAILED: no closing count in ${TEST_LOG#"$ROOT"/}" >&2
+  status=1
+else
+  echo "Java modern client test PASSED"
+fi
+exit "$status"
