@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
 
 /**
  * An MCP server: tools, resources and prompts served over Streamable HTTP (on an embedded Undertow server),
@@ -289,28 +290,6 @@ public final class FastMCP implements AutoCloseable {
             return this;
         }
 
-        /**
-         * The secret the {@code requestState} of multi-round-trip requests (MCP 2026-07-28) is sealed with: give
-         * every instance behind a load balancer the same one, so that a client's retry may reach any of them.
-         * Without it each process seals with a random key of its own (and says so in a warning at the first state
-         * it seals). The secret must be random key material, at least 32 characters and an estimated 128 bits, such as
-         * the output of {@code openssl rand -base64 32}; a passphrase is refused.
-         *
-         * @param secret   seals new state and opens it
-         * @param previous secrets used before a rotation: they still open the state they sealed, until it expires
-         * @throws IllegalArgumentException when a secret is too weak, saying what was measured and how to make one
-         */
-        public Builder requestStateSecret(String secret, String... previous) {
-            blueprint.requestStateSecret(secret, previous);
-            return this;
-        }
-
-        /** How long a sealed {@code requestState} is accepted (default 5 minutes). */
-        public Builder requestStateTtl(Duration ttl) {
-            blueprint.requestStateTtl(ttl);
-            return this;
-        }
-
         /** Serves a custom route, public, such as {@code addRoute("GET", "/users/{id}", handler)}. */
         public Builder addRoute(String method, String path, RouteHandler handler) {
             blueprint.route(method, path, handler, false);
@@ -324,77 +303,39 @@ public final class FastMCP implements AutoCloseable {
         }
 
         /**
-         * How long the server waits for the client to answer its requests (elicitation, sampling); default 10
-         * minutes, since a person may be typing the answer.
+         * Changes how many sessions of the session protocol are kept and for how long:
+         * {@code .sessions(s -> s.max(2_000).perSubject(20))}. See {@link SessionOptions}.
          */
-        public Builder clientRequestTimeout(Duration timeout) {
-            blueprint.clientRequestTimeout(timeout);
-            return this;
-        }
-
-        /** The executor tool, resource and prompt code runs on (for example virtual threads on Java 21+). */
-        public Builder toolExecutor(ExecutorService executor) {
-            blueprint.toolExecutor(executor);
-            return this;
-        }
-
-        /** The size of the default tool executor: how many calls run at once (default 64). */
-        public Builder toolThreads(int threads) {
-            blueprint.toolThreads(threads);
-            return this;
-        }
-
-        /** The most sessions kept at once (default 10,000); {@code initialize} beyond it gets 503. */
-        public Builder maxSessions(int max) {
-            blueprint.maxSessions(max);
+        public Builder sessions(UnaryOperator<SessionOptions> change) {
+            blueprint.sessions(change);
             return this;
         }
 
         /**
-         * The most sessions one subject (the authenticated user) holds at once; default a tenth of
-         * {@link #maxSessions}, at most 100. A user at this share who opens one more session loses the least
-         * recently used of its idle sessions (whose client then gets 404 and initializes again, as clients do);
-         * only when all of them are busy (a request in progress or a stream open) is {@code initialize} refused
-         * with 503. So no user can take every session and lock the others out. Must be below {@code maxSessions}.
-         * Sessions without authentication have no subject and count against {@code maxSessions} only.
+         * Changes what the HTTP transport accepts (body size, keep-alives, Host and Origin checks, CORS):
+         * {@code .http(h -> h.maxRequestBytes(1 << 20))}. See {@link HttpOptions}.
          */
-        public Builder maxSessionsPerSubject(int max) {
-            blueprint.maxSessionsPerSubject(max);
+        public Builder http(UnaryOperator<HttpOptions> change) {
+            blueprint.http(change);
             return this;
         }
 
         /**
-         * The most sessions one OAuth client (the {@code client_id} of the tokens) holds at once, across all its
-         * users; default half of {@link #maxSessions}. Past it, the client's least recently used idle session is
-         * closed as for {@link #maxSessionsPerSubject}, and {@code initialize} is refused with 503 when all are
-         * busy. Must be below {@code maxSessions}. Tokens without a client id are not counted here.
+         * Changes where user code runs and how long it waits for the client:
+         * {@code .execution(e -> e.toolThreads(16))}. See {@link ExecutionOptions}.
          */
-        public Builder maxSessionsPerClient(int max) {
-            blueprint.maxSessionsPerClient(max);
+        public Builder execution(UnaryOperator<ExecutionOptions> change) {
+            blueprint.execution(change);
             return this;
         }
 
-        /** How long a session without requests or open streams lives (default 30 minutes). */
-        public Builder sessionIdleTimeout(Duration timeout) {
-            blueprint.sessionIdleTimeout(timeout);
-            return this;
-        }
-
-        /** The largest request body accepted (default 4 MiB); larger ones get 413. */
-        public Builder maxRequestBytes(long bytes) {
-            blueprint.maxRequestBytes(bytes);
-            return this;
-        }
-
-        /** How many SSE events per session are kept for clients resuming with Last-Event-ID (default 256). */
-        public Builder eventStoreSize(int events) {
-            blueprint.eventStoreSize(events);
-            return this;
-        }
-
-        /** How often idle SSE streams get a keep-alive comment (default 25 seconds). */
-        public Builder keepAliveInterval(Duration interval) {
-            blueprint.keepAliveInterval(interval);
+        /**
+         * Changes how the {@code requestState} of multi-round-trip requests (MCP 2026-07-28) is sealed:
+         * {@code .requestState(r -> r.secret(secret))}, the same secret on every instance. See
+         * {@link RequestStateOptions}.
+         */
+        public Builder requestState(UnaryOperator<RequestStateOptions> change) {
+            blueprint.requestState(change);
             return this;
         }
 
@@ -405,30 +346,6 @@ public final class FastMCP implements AutoCloseable {
          */
         public Builder cacheTtl(Duration ttl) {
             blueprint.cacheTtl(ttl);
-            return this;
-        }
-
-        /** Browser origins allowed besides loopback and same-origin ones, e.g. {@code https://app.example.com}; {@code *} allows all. */
-        public Builder allowedOrigins(String... origins) {
-            blueprint.allowedOrigins(origins);
-            return this;
-        }
-
-        /** Host names accepted in the {@code Host} header besides loopback ones (when bound to loopback). */
-        public Builder allowedHosts(String... hosts) {
-            blueprint.allowedHosts(hosts);
-            return this;
-        }
-
-        /** Turns off Host and Origin validation. Only behind a proxy that validates them itself. */
-        public Builder disableDnsRebindingProtection() {
-            blueprint.disableDnsRebindingProtection();
-            return this;
-        }
-
-        /** Turns CORS headers on (default) or off. */
-        public Builder cors(boolean enabled) {
-            blueprint.cors(enabled);
             return this;
         }
 

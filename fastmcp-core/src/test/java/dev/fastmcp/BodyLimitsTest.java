@@ -29,7 +29,7 @@ class BodyLimitsTest {
     @BeforeEach
     void start() {
         log = new LogCapture();
-        open = FastMCP.builder("limits", "1.0.0").maxRequestBytes(LIMIT)
+        open = FastMCP.builder("limits", "1.0.0").http(h -> h.maxRequestBytes(LIMIT))
                 .addRoute("POST", "/echo", req -> ServerResponse.text(200, "got " + req.body().length))
                 .build().start(StartOptions.http().port(0));
         AuthProvider provider = new AuthProvider() {
@@ -49,7 +49,7 @@ class BodyLimitsTest {
                         "got " + req.body().length)).withMaxBodyBytes(1024));
             }
         };
-        secured = FastMCP.builder("secured", "1.0.0").maxRequestBytes(LIMIT).auth(provider)
+        secured = FastMCP.builder("secured", "1.0.0").http(h -> h.maxRequestBytes(LIMIT)).auth(provider)
                 .addAuthenticatedRoute("POST", "/mine", req -> ServerResponse.text(200, "mine"))
                 .build().start(StartOptions.http().port(0));
     }

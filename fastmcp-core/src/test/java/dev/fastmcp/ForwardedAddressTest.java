@@ -17,7 +17,7 @@ class ForwardedAddressTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static FastMCP server(boolean trust) {
-        FastMCP.Builder b = FastMCP.builder("forwarded", "1.0.0").allowedHosts("mcp.example.com")
+        FastMCP.Builder b = FastMCP.builder("forwarded", "1.0.0").http(h -> h.allowedHosts("mcp.example.com"))
                 .addRoute("GET", "/ip", req -> ServerResponse.text(200, req.remoteAddress()));
         if (trust) {
             b.trustForwardedHeaders();

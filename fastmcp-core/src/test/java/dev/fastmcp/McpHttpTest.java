@@ -25,7 +25,7 @@ class McpHttpTest {
     @BeforeEach
     void start() {
         server = FastMCP.builder("http-test", "1.0.0")
-                .maxRequestBytes(64 * 1024)
+                .http(h -> h.maxRequestBytes(64 * 1024))
                 .addTool(Tool.builder("quiet").description("Answers at once").execute((a, ctx) -> "hi").build())
                 .addTool(Tool.builder("thread").description("Names its thread")
                         .execute((a, ctx) -> Thread.currentThread().getName()).build())

@@ -200,7 +200,7 @@ class RequestRobustnessTest {
 
     @Test
     void theListeningStreamSendsItsHeadersAtOnce() throws Exception {
-        try (FastMCP server = base().keepAliveInterval(Duration.ofMinutes(10)).build()
+        try (FastMCP server = base().http(h -> h.keepAliveInterval(Duration.ofMinutes(10))).build()
                 .start(StartOptions.http().port(0))) {
             RawMcp mcp = new RawMcp(server);
             // 2025-06-18: no priming event, so nothing but the headers is due when the stream opens

@@ -30,7 +30,7 @@ class SessionLimitsTest {
 
     @Test
     void anIdleSessionExpires() throws Exception {
-        try (FastMCP server = base().sessionIdleTimeout(Duration.ofSeconds(1)).build()
+        try (FastMCP server = base().sessions(s -> s.idleTimeout(Duration.ofSeconds(1))).build()
                 .start(StartOptions.http().port(0))) {
             RawMcp mcp = new RawMcp(server);
             mcp.initialize();
@@ -43,7 +43,7 @@ class SessionLimitsTest {
 
     @Test
     void initializeBeyondTheCapGets503() throws Exception {
-        try (FastMCP server = base().maxSessions(2).build().start(StartOptions.http().port(0))) {
+        try (FastMCP server = base().sessions(s -> s.max(2)).build().start(StartOptions.http().port(0))) {
             assertEquals(200, new RawMcp(server).initialize().statusCode());
             assertEquals(200, new RawMcp(server).initialize().statusCode());
             HttpResponse<String> third = new RawMcp(server).initialize();
@@ -54,7 +54,7 @@ class SessionLimitsTest {
 
     @Test
     void corsCanBeTurnedOff() throws Exception {
-        try (FastMCP server = base().cors(false).build().start(StartOptions.http().port(0))) {
+        try (FastMCP server = base().http(h -> h.cors(false)).build().start(StartOptions.http().port(0))) {
             HttpResponse<String> r = new RawMcp(server).post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
                     + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\","
                     + "\"version\":\"1\"}}}", "Origin", "http://localhost:1234");

@@ -26,7 +26,7 @@ class SessionSharesTest {
     private static FastMCP.Builder server(int maxSessions) {
         return FastMCP.builder("shares", "1.0.0")
                 .addTool(Tool.builder("whoami").description("who").execute((a, c) -> c.auth().subject()).build())
-                .maxSessions(maxSessions)
+                .sessions(s -> s.max(maxSessions))
                 .authenticate(request -> {
                     String header = request.header("authorization");
                     if (header == null || !header.startsWith("Bearer ")) {
@@ -105,7 +105,7 @@ class SessionSharesTest {
 
     @Test
     void aSubjectAtItsShareLosesItsOldestIdleSessionFirst() throws Exception {
-        try (FastMCP s = server(100).maxSessionsPerSubject(3).build().start(StartOptions.http().port(0))) {
+        try (FastMCP s = server(100).sessions(o -> o.perSubject(3)).build().start(StartOptions.http().port(0))) {
             Client first = new Client(s, "alice", "cli");
             Client second = new Client(s, "alice", "cli");
             Client third = new Client(s, "alice", "cli");
@@ -128,7 +128,7 @@ class SessionSharesTest {
 
     @Test
     void aSubjectWhoseSessionsAreAllBusyIsRefusedAndOthersAreNot() throws Exception {
-        try (FastMCP s = server(100).maxSessionsPerSubject(2).build().start(StartOptions.http().port(0))) {
+        try (FastMCP s = server(100).sessions(o -> o.perSubject(2)).build().start(StartOptions.http().port(0))) {
             Client a = new Client(s, "alice", "cli");
             Client b = new Client(s, "alice", "cli");
             assertEquals(200, a.initialize());
@@ -169,11 +169,11 @@ class SessionSharesTest {
     @Test
     void aShareMustLeaveRoomForOthers() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> server(10).maxSessionsPerSubject(10).build());
-        assertTrue(e.getMessage().contains("maxSessionsPerSubject (10) must be below maxSessions (10)"),
+                () -> server(10).sessions(s -> s.perSubject(10)).build());
+        assertTrue(e.getMessage().contains("sessions: perSubject (10) must be below max (10)"),
                 e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> server(10).maxSessionsPerClient(12).build());
-        assertThrows(IllegalArgumentException.class, () -> server(10).maxSessionsPerSubject(0));
+        assertThrows(IllegalArgumentException.class, () -> server(10).sessions(s -> s.perClient(12)).build());
+        assertThrows(IllegalArgumentException.class, () -> server(10).sessions(s -> s.perSubject(0)));
     }
 
     @SuppressWarnings("unchecked")

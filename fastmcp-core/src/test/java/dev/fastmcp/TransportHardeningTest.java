@@ -35,7 +35,7 @@ class TransportHardeningTest {
 
     private FastMCP build(boolean stateless) {
         server = FastMCP.builder("probe", "1.0.0")
-                .keepAliveInterval(Duration.ofSeconds(1)) // so that stream reads below return within bounds
+                .http(h -> h.keepAliveInterval(Duration.ofSeconds(1))) // so that stream reads below return within bounds
                 .addTool(Tool.builder("secret").canAccess(Auth.requireAuth()).execute((a, c) -> "s").build())
                 .addTool(Tool.builder("open").execute((a, c) -> "o").build())
                 .addResource(Resource.builder("secret://r", "r").canAccess(Auth.requireAuth())
@@ -106,7 +106,7 @@ class TransportHardeningTest {
     @Test
     void refusedResourceCannotBeSubscribed() throws Exception {
         server = FastMCP.builder("probe", "1.0.0")
-                .keepAliveInterval(Duration.ofSeconds(1)) // so that the reads below see the deadline
+                .http(h -> h.keepAliveInterval(Duration.ofSeconds(1))) // so that the reads below see the deadline
                 .addResource(Resource.builder("secret://r", "r").canAccess(Auth.requireAuth())
                         .read(c -> "hidden").build())
                 .addResource(Resource.builder("open://r", "o").read(c -> "shown").build())
@@ -165,7 +165,7 @@ class TransportHardeningTest {
     /** A client that keeps POSTing (and never opens GET) is not idle. */
     @Test
     void activePostOnlySessionDoesNotExpire() throws Exception {
-        server = FastMCP.builder("probe", "1.0.0").sessionIdleTimeout(Duration.ofSeconds(2))
+        server = FastMCP.builder("probe", "1.0.0").sessions(s -> s.idleTimeout(Duration.ofSeconds(2)))
                 .addTool(Tool.builder("open").execute((a, c) -> "o").build()).build()
                 .start(StartOptions.http().port(0));
         RawMcp raw = new RawMcp(server);

@@ -79,7 +79,7 @@ class UserCodeThreadsTest {
     @Test
     void toolsResourcesAndPromptsRunOnTheConfiguredToolExecutor() {
         pool = java.util.concurrent.Executors.newFixedThreadPool(2, r -> new Thread(r, "custom-tools"));
-        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        server = builder().execution(e -> e.toolExecutor(pool)).build().start(StartOptions.http().port(0));
         client = TestClients.connect(server);
         assertEquals("custom-tools", text(client.callTool(new McpSchema.CallToolRequest("where", Map.of()))));
         McpSchema.ReadResourceResult read = client.readResource(new McpSchema.ReadResourceRequest("where://resource"));
@@ -90,7 +90,7 @@ class UserCodeThreadsTest {
 
     @Test
     void pingAndListsAnswerWhileEveryToolThreadIsBusy() throws Exception {
-        server = builder().toolThreads(1).build().start(StartOptions.http().port(0));
+        server = builder().execution(e -> e.toolThreads(1)).build().start(StartOptions.http().port(0));
         client = TestClients.connect(server);
         CompletableFuture<McpSchema.CallToolResult> blocked = CompletableFuture.supplyAsync(
                 () -> client.callTool(new McpSchema.CallToolRequest("block", Map.of())));
@@ -104,7 +104,7 @@ class UserCodeThreadsTest {
     @Test
     void aCallBeyondAFullToolExecutorGetsServerBusyAndLaterCallsWork() throws Exception {
         pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new SynchronousQueue<>());
-        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        server = builder().execution(e -> e.toolExecutor(pool)).build().start(StartOptions.http().port(0));
         RawMcp mcp = new RawMcp(server);
         mcp.initialize();
         CompletableFuture<HttpResponse<String>> blocked = mcp.callAsync(1, "tools/call", "{\"name\":\"block\",\"arguments\":{}}");
@@ -139,7 +139,7 @@ class UserCodeThreadsTest {
                 return java.util.List.of("https://auth.example.com");
             }
         };
-        server = builder().toolExecutor(pool).auth(provider).build().start(StartOptions.http().port(0));
+        server = builder().execution(e -> e.toolExecutor(pool)).auth(provider).build().start(StartOptions.http().port(0));
         RawMcp mcp = new RawMcp(server);
         HttpResponse<String> init = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
                 + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}",
@@ -169,7 +169,7 @@ class UserCodeThreadsTest {
     @Test
     void aToolWithATimeoutRunsOnAPoolWithoutAQueue() {
         pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new SynchronousQueue<>());
-        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        server = builder().execution(e -> e.toolExecutor(pool)).build().start(StartOptions.http().port(0));
         client = TestClients.connect(server);
         // The call and the timer race, so the call needs a thread of its own; the request is not held on one.
         assertEquals("in time", text(client.callTool(new McpSchema.CallToolRequest("timed", Map.of()))));
@@ -179,7 +179,7 @@ class UserCodeThreadsTest {
     void anExecutorThatRunsTasksOnTheCallerNeverRunsToolsOnAnIoThread() throws Exception {
         pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new SynchronousQueue<>(),
                 r -> new Thread(r, "the-tool-thread"), new ThreadPoolExecutor.CallerRunsPolicy());
-        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        server = builder().execution(e -> e.toolExecutor(pool)).build().start(StartOptions.http().port(0));
         client = TestClients.connect(server);
         CompletableFuture<McpSchema.CallToolResult> blocked = CompletableFuture.supplyAsync(
                 () -> client.callTool(new McpSchema.CallToolRequest("block", Map.of())));
@@ -192,7 +192,7 @@ class UserCodeThreadsTest {
 
     @Test
     void elicitationCompletesWhenTheOnlyToolThreadWaitsForTheAnswer() {
-        server = builder().toolThreads(1).build().start(StartOptions.http().port(0));
+        server = builder().execution(e -> e.toolThreads(1)).build().start(StartOptions.http().port(0));
         client = TestClients.connect(server, spec -> spec
                 .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
                 .elicitation(request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
@@ -205,7 +205,7 @@ class UserCodeThreadsTest {
         // ThreadPoolExecutor clears interrupts between tasks by itself; this one-thread executor does not, so a
         // cancellation's interrupt that outlived its call would show in the next one.
         pool = new NonClearingExecutor();
-        server = builder().toolExecutor(pool).build().start(StartOptions.http().port(0));
+        server = builder().execution(e -> e.toolExecutor(pool)).build().start(StartOptions.http().port(0));
         RawMcp mcp = new RawMcp(server);
         mcp.initialize();
         CompletableFuture<HttpResponse<String>> call = mcp.callAsync(7, "tools/call", "{\"name\":\"spin\",\"arguments\":{}}");

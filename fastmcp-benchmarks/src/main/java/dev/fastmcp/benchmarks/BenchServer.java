@@ -81,7 +81,7 @@ public final class BenchServer {
             case "plain" -> plain(port);
             case "none" -> mcp("none").build().start(StartOptions.http().port(port));
             case "stateless" -> mcp("none").build().start(StartOptions.http().port(port).stateless(true));
-            case "sessions" -> mcp("none").maxSessions(5_000_000).sessionIdleTimeout(Duration.ofSeconds(10))
+            case "sessions" -> mcp("none").sessions(s -> s.max(5_000_000).idleTimeout(Duration.ofSeconds(10)))
                     .build().start(StartOptions.http().port(port));
             case "hs256" -> hs256(port, dir, pool);
             case "rs256" -> rs256(port, dir);

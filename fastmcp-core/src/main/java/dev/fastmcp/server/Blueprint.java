@@ -2,13 +2,16 @@ package dev.fastmcp.server;
 
 import dev.fastmcp.AuthProvider;
 import dev.fastmcp.Authenticator;
+import dev.fastmcp.ExecutionOptions;
 import dev.fastmcp.FastMCP;
+import dev.fastmcp.HttpOptions;
 import dev.fastmcp.Prompt;
+import dev.fastmcp.RequestStateOptions;
 import dev.fastmcp.Resource;
 import dev.fastmcp.ResourceTemplate;
 import dev.fastmcp.RouteHandler;
+import dev.fastmcp.SessionOptions;
 import dev.fastmcp.Tool;
-import dev.fastmcp.internal.SecretStrength;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
 
 /**
  * What {@link FastMCP.Builder} collects: the settings and the components a server starts with. Its setters are
@@ -36,30 +40,17 @@ public final class Blueprint {
     private final List<Prompt> prompts = new ArrayList<>();
     private final List<Settings.Route> routes = new ArrayList<>();
     private Authenticator authenticator;
-    private Duration clientRequestTimeout = Duration.ofMinutes(10);
-    private ExecutorService toolExecutor;
-    private int toolThreads = 64;
-    private int maxSessions = 10_000;
-    private int maxSessionsPerSubject; // 0: derived from maxSessions, see settings()
-    private int maxSessionsPerClient;
-    private Duration sessionIdleTimeout = Duration.ofMinutes(30);
-    private long maxRequestBytes = 4L * 1024 * 1024;
-    private int eventLogSize = 256;
-    private Duration keepAliveInterval = Duration.ofSeconds(25);
+    private SessionOptions sessions = SessionOptions.defaults();
+    private HttpOptions http = HttpOptions.defaults();
+    private ExecutionOptions execution = ExecutionOptions.defaults();
+    private RequestStateOptions requestState = RequestStateOptions.defaults();
     private Duration cacheTtl = ModernDispatcher.DEFAULT_CACHE_TTL;
-    private final Set<String> allowedOrigins = new LinkedHashSet<>();
-    private final Set<String> allowedHosts = new LinkedHashSet<>();
-    private boolean dnsRebindingProtection = true;
-    private boolean cors = true;
     private AuthProvider provider;
     private String baseUrl;
     private boolean allowInsecureHttpBaseUrl;
     private boolean trustForwardedHeaders;
     private final List<String> requiredScopes = new ArrayList<>();
     private final Map<String, List<String>> scopeHierarchy = new LinkedHashMap<>();
-    private String requestStateSecret;
-    private List<String> previousRequestStateSecrets = List.of();
-    private Duration requestStateTtl = RequestStateCodec.DEFAULT_TTL;
 
     public Blueprint(String name, String version) {
         this.name = Objects.requireNonNull(name, "name == null");
@@ -116,17 +107,20 @@ public final class Blueprint {
                 .addAll(narrower));
     }
 
-    public void requestStateSecret(String secret, String... previous) {
-        SecretStrength.require("requestStateSecret", secret);
-        for (String p : previous) {
-            SecretStrength.require("A previous requestStateSecret", p);
-        }
-        this.requestStateSecret = secret;
-        this.previousRequestStateSecrets = List.of(previous);
+    public void sessions(UnaryOperator<SessionOptions> change) {
+        sessions = changed(sessions, change, "sessions");
     }
 
-    public void requestStateTtl(Duration ttl) {
-        this.requestStateTtl = positive(ttl, "requestStateTtl");
+    public void http(UnaryOperator<HttpOptions> change) {
+        http = changed(http, change, "http");
+    }
+
+    public void execution(UnaryOperator<ExecutionOptions> change) {
+        execution = changed(execution, change, "execution");
+    }
+
+    public void requestState(UnaryOperator<RequestStateOptions> change) {
+        requestState = changed(requestState, change, "requestState");
     }
 
     /** A custom route; {@code authenticated} when it needs the same authentication as the MCP endpoint. */
@@ -140,74 +134,12 @@ public final class Blueprint {
                 Objects.requireNonNull(handler, "handler == null"), authenticated));
     }
 
-    public void clientRequestTimeout(Duration timeout) {
-        this.clientRequestTimeout = positive(timeout, "clientRequestTimeout");
-    }
-
-    public void toolExecutor(ExecutorService executor) {
-        this.toolExecutor = Objects.requireNonNull(executor, "executor == null");
-    }
-
-    public void toolThreads(int threads) {
-        this.toolThreads = atLeast(1, threads, "toolThreads");
-    }
-
-    public void maxSessions(int max) {
-        this.maxSessions = atLeast(1, max, "maxSessions");
-    }
-
-    public void maxSessionsPerSubject(int max) {
-        this.maxSessionsPerSubject = atLeast(1, max, "maxSessionsPerSubject");
-    }
-
-    public void maxSessionsPerClient(int max) {
-        this.maxSessionsPerClient = atLeast(1, max, "maxSessionsPerClient");
-    }
-
-    public void sessionIdleTimeout(Duration timeout) {
-        this.sessionIdleTimeout = positive(timeout, "sessionIdleTimeout");
-    }
-
-    public void maxRequestBytes(long bytes) {
-        if (bytes < 1024) {
-            throw new IllegalArgumentException("maxRequestBytes must be at least 1024, was " + bytes);
-        }
-        this.maxRequestBytes = bytes;
-    }
-
-    public void eventStoreSize(int events) {
-        if (events < 0) {
-            throw new IllegalArgumentException("eventStoreSize must not be negative, was " + events);
-        }
-        this.eventLogSize = events;
-    }
-
-    public void keepAliveInterval(Duration interval) {
-        this.keepAliveInterval = positive(interval, "keepAliveInterval");
-    }
-
     public void cacheTtl(Duration ttl) {
         Objects.requireNonNull(ttl, "cacheTtl == null");
         if (ttl.isNegative()) {
             throw new IllegalArgumentException("cacheTtl must not be negative, was " + ttl);
         }
         this.cacheTtl = ttl;
-    }
-
-    public void allowedOrigins(String... origins) {
-        allowedOrigins.addAll(List.of(origins));
-    }
-
-    public void allowedHosts(String... hosts) {
-        allowedHosts.addAll(List.of(hosts));
-    }
-
-    public void disableDnsRebindingProtection() {
-        this.dnsRebindingProtection = false;
-    }
-
-    public void cors(boolean enabled) {
-        this.cors = enabled;
     }
 
     /** Checks what only the whole can tell: a name, unique components, and shares of sessions below the cap. */
@@ -219,24 +151,25 @@ public final class Blueprint {
         requireUnique(resources.stream().map(Resource::uri).toList(), "resource");
         requireUnique(templates.stream().map(ResourceTemplate::uriTemplate).toList(), "resource template");
         requireUnique(prompts.stream().map(Prompt::name).toList(), "prompt");
-        requireShare(maxSessionsPerSubject, "maxSessionsPerSubject");
-        requireShare(maxSessionsPerClient, "maxSessionsPerClient");
+        requireShare(sessions.perSubject(), "perSubject");
+        requireShare(sessions.perClient(), "perClient");
     }
 
     /**
-     * The settings: the shares of sessions not set derived from {@code maxSessions}, the base URL normalized, the
+     * The settings: the shares of sessions not set derived from the most sessions, the base URL normalized, the
      * request state codec made.
      */
     public Settings settings() {
-        return new Settings(name, version, instructions, authenticator, List.copyOf(routes), clientRequestTimeout,
-                toolExecutor, toolThreads, maxSessions,
-                share(maxSessionsPerSubject, Math.min(100, maxSessions / 10)),
-                share(maxSessionsPerClient, maxSessions / 2), sessionIdleTimeout, maxRequestBytes, eventLogSize,
-                keepAliveInterval, Set.copyOf(allowedOrigins), Set.copyOf(allowedHosts), dnsRebindingProtection,
-                cors, provider, baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl,
-                        allowInsecureHttpBaseUrl), allowInsecureHttpBaseUrl, trustForwardedHeaders,
-                List.copyOf(requiredScopes), Scopes.hierarchy(scopeHierarchy),
-                RequestStateCodec.create(requestStateSecret, previousRequestStateSecrets, requestStateTtl), cacheTtl);
+        SessionOptions ss = sessions;
+        return new Settings(name, version, instructions, authenticator, List.copyOf(routes),
+                execution.clientRequestTimeout(), execution.toolExecutor(), execution.toolThreads(), ss.max(),
+                share(ss.perSubject(), Math.min(100, ss.max() / 10)), share(ss.perClient(), ss.max() / 2),
+                ss.idleTimeout(), http.maxRequestBytes(), ss.eventStoreSize(), http.keepAliveInterval(),
+                http.allowedOrigins(), http.allowedHosts(), http.dnsRebindingProtection(), http.cors(), provider,
+                baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl, allowInsecureHttpBaseUrl),
+                allowInsecureHttpBaseUrl, trustForwardedHeaders, List.copyOf(requiredScopes),
+                Scopes.hierarchy(scopeHierarchy), RequestStateCodec.create(requestState.secret(),
+                        requestState.previousSecrets(), requestState.ttl()), cacheTtl);
     }
 
     /** The components to start with, their code run on {@code executor}. */
@@ -251,9 +184,10 @@ public final class Blueprint {
 
     /** A share of the sessions must leave room for others: below the cap (unless the cap is a single one). */
     private void requireShare(int share, String what) {
-        if (share != 0 && share >= maxSessions && maxSessions > 1) {
-            throw new IllegalArgumentException(what + " (" + share + ") must be below maxSessions (" + maxSessions
-                    + "), so that one user or client cannot take every session; lower it or raise maxSessions");
+        int max = sessions.max();
+        if (share != 0 && share >= max && max > 1) {
+            throw new IllegalArgumentException("sessions: " + what + " (" + share + ") must be below max (" + max
+                    + "), so that one user or client cannot take every session; lower it or raise max");
         }
     }
 
@@ -271,18 +205,8 @@ public final class Blueprint {
         }
     }
 
-    private static int atLeast(int min, int value, String what) {
-        if (value < min) {
-            throw new IllegalArgumentException(what + " must be at least " + min + ", was " + value);
-        }
-        return value;
-    }
-
-    private static Duration positive(Duration d, String what) {
-        Objects.requireNonNull(d, what + " == null");
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive, was " + d);
-        }
-        return d;
+    private static <T> T changed(T options, UnaryOperator<T> change, String group) {
+        return Objects.requireNonNull(Objects.requireNonNull(change, group + " change == null").apply(options),
+                group + ": the change returned null; return the changed options, e.g. " + group + "(o -> o...)");
     }
 }

@@ -144,10 +144,10 @@ public final class RequestStateCodec {
      */
     public String seal(Principal principal, String method, String name, byte[] paramsDigest, byte[] payload) {
         if (warnOnSeal.compareAndSet(true, false)) {
-            LOG.warn("No requestStateSecret is set, so the state of multi-round-trip requests is sealed with a random "
+            LOG.warn("No requestState secret is set, so the state of multi-round-trip requests is sealed with a random "
                     + "key of this process: another instance behind a load balancer, or this one after a restart, "
                     + "refuses it and the client has to start the request over. Multi-instance deployments need "
-                    + "FastMCP.Builder.requestStateSecret(...) with the same secret on every instance");
+                    + "FastMCP.Builder.requestState(r -> r.secret(...)) with the same secret on every instance");
         }
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);

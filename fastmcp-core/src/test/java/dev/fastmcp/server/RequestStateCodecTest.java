@@ -44,7 +44,7 @@ class RequestStateCodecTest {
 
     private static RequestStateCodec server(String secret, String... previous) {
         Blueprint blueprint = new Blueprint("state", "1");
-        blueprint.requestStateSecret(secret, previous);
+        blueprint.requestState(r -> r.secret(secret, previous));
         return blueprint.settings().requestState();
     }
 
@@ -131,10 +131,10 @@ class RequestStateCodecTest {
         refused(at(sealedAt.plus(Duration.ofDays(400)), ttl).open(state, ALICE, CALL, "book", DIGEST), state);
 
         Blueprint blueprint = new Blueprint("state", "1");
-        blueprint.requestStateSecret(SECRET);
-        blueprint.requestStateTtl(Duration.ofSeconds(30));
+        blueprint.requestState(r -> r.secret(SECRET));
+        blueprint.requestState(r -> r.ttl(Duration.ofSeconds(30)));
         assertEquals(Duration.ofSeconds(30), blueprint.settings().requestState().ttl());
-        assertThrows(IllegalArgumentException.class, () -> blueprint.requestStateTtl(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> blueprint.requestState(r -> r.ttl(Duration.ZERO)));
     }
 
     @Test
@@ -214,18 +214,19 @@ class RequestStateCodecTest {
     void aWeakRequestStateSecretIsRefusedSayingWhatIsWrongAndTheFix() {
         String passphrase = "correct horse battery staple correct horse";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FastMCP.builder("state", "1").requestStateSecret(passphrase));
-        assertTrue(e.getMessage().startsWith("requestStateSecret is too weak to derive keys from"), e.getMessage());
+                () -> FastMCP.builder("state", "1").requestState(r -> r.secret(passphrase)));
+        assertTrue(e.getMessage().startsWith("requestState: secret is too weak to derive keys from"), e.getMessage());
         assertTrue(e.getMessage().contains("42 characters") && e.getMessage().contains("openssl rand -base64 32"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("horse"), e.getMessage());
 
         IllegalArgumentException previous = assertThrows(IllegalArgumentException.class,
-                () -> FastMCP.builder("state", "1").requestStateSecret(SECRET, "a-test-secret-of-at-least-32-chars!"));
-        assertTrue(previous.getMessage().startsWith("A previous requestStateSecret is too weak"),
+                () -> FastMCP.builder("state", "1")
+                        .requestState(r -> r.secret(SECRET, "a-test-secret-of-at-least-32-chars!")));
+        assertTrue(previous.getMessage().startsWith("requestState: a previous secret is too weak"),
                 previous.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                () -> FastMCP.builder("state", "1").requestStateSecret(null));
+                () -> FastMCP.builder("state", "1").requestState(r -> r.secret(null)));
         assertTrue(none.getMessage().contains("openssl rand"), none.getMessage());
     }
 
@@ -235,13 +236,13 @@ class RequestStateCodecTest {
         String state;
         try (LogCapture logs = new LogCapture("dev.fastmcp.server")) {
             first = new Blueprint("no secret", "1").settings().requestState();
-            assertFalse(logs.text().contains("requestStateSecret"), "no warning before a state is sealed: "
+            assertFalse(logs.text().contains("requestState secret"), "no warning before a state is sealed: "
                     + logs.text());
             state = sealForAlice(first);
             sealForAlice(first);
             assertTrue(logs.text().contains("WARN") && logs.text().contains("Multi-instance deployments need "
-                    + "FastMCP.Builder.requestStateSecret"), logs.text());
-            assertEquals(logs.text().indexOf("No requestStateSecret"), logs.text().lastIndexOf("No requestStateSecret"),
+                    + "FastMCP.Builder.requestState(r -> r.secret(...))"), logs.text());
+            assertEquals(logs.text().indexOf("No requestState secret"), logs.text().lastIndexOf("No requestState secret"),
                     "warned once: " + logs.text());
         }
         RequestStateCodec second = new Blueprint("no secret either", "1").settings().requestState();
@@ -249,7 +250,7 @@ class RequestStateCodecTest {
 
         try (LogCapture logs = new LogCapture("dev.fastmcp.server")) {
             server(SECRET);
-            assertFalse(logs.text().contains("requestStateSecret"), logs.text());
+            assertFalse(logs.text().contains("requestState secret"), logs.text());
         }
     }
 }

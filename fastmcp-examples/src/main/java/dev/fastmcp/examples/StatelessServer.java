@@ -6,7 +6,9 @@ import dev.fastmcp.Tool;
 
 /**
  * Stateless Streamable HTTP: no session, every request stands alone, so any instance behind a load balancer can
- * answer it. Server-to-client requests (elicitation, sampling) need a session and are not available here.
+ * answer it. Server-to-client requests (elicitation, sampling) need a session on the session protocol; clients of
+ * MCP 2026-07-28 get them as multi-round-trip requests, whose state every instance opens when they share
+ * {@code FASTMCP_REQUEST_STATE_SECRET}.
  */
 public final class StatelessServer {
 
@@ -17,8 +19,14 @@ public final class StatelessServer {
     }
 
     public static FastMCP create() {
-        return FastMCP.builder("stateless", "1.0.0")
-                .addTool(Tool.builder("add")
+        FastMCP.Builder builder = FastMCP.builder("stateless", "1.0.0")
+                .http(h -> h.maxRequestBytes(1024 * 1024))
+                .execution(e -> e.toolThreads(16));
+        String secret = System.getenv("FASTMCP_REQUEST_STATE_SECRET"); // the same on every instance
+        if (secret != null) {
+            builder.requestState(r -> r.secret(secret));
+        }
+        return builder.addTool(Tool.builder("add")
                         .description("Adds two numbers")
                         .parameters(AddArgs.class)
                         .execute((in, ctx) -> String.valueOf(in.a() + in.b()))
