@@ -120,30 +120,14 @@ echo "client: $(cd "$CLIENT_DIR/target/lib" && ls mcp-core-*.jar reactor-core-*.
 
 # ---------------------------------------------------------------------------
 section "OAuth interop: choosing a port and secrets"
-if [[ -n "${OAUTH_INTEROP_PORT:-}" ]]; then
-  PORT="$OAUTH_INTEROP_PORT"
-else
-  PORT="$(pick_free_port)" || die "could not find a free TCP port"
-fi
-[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
-if port_in_use "$PORT"; then
-  die "port $PORT on 127.0.0.1 is already in use"
-fi
+PORT="$(choose_port "${OAUTH_INTEROP_PORT:-}")" || die "no port for the server (OAUTH_INTEROP_PORT)"
 # The server's default base URL is http://127.0.0.1:PORT; the client uses that origin too.
 MCP_URL="http://127.0.0.1:$PORT/mcp"
 echo "port: $PORT  (MCP endpoint: $MCP_URL; the upstream gets a port from the OS)"
 
-random_hex() {
-  # 32 random bytes, hex: fresh for every run, never printed.
-  if command -v openssl >/dev/null 2>&1; then
-    openssl rand -hex 32
-  else
-    od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
-  fi
-}
 UPSTREAM_CLIENT_ID="fastmcp-oauth-interop"
-UPSTREAM_CLIENT_SECRET="upstream-secret-$(random_hex)"
-OAUTH_PROXY_SECRET="proxy-secret-$(random_hex)"
+UPSTREAM_CLIENT_SECRET="upstream-secret-$(random_token)"
+OAUTH_PROXY_SECRET="proxy-secret-$(random_token)"
 [[ ${#UPSTREAM_CLIENT_SECRET} -gt 40 && ${#OAUTH_PROXY_SECRET} -gt 40 ]] || die "could not generate random secrets"
 echo "upstream client secret and proxy secret: generated for this run (not printed)"
 
@@ -156,18 +140,12 @@ rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR"
 SERVER_PID=""
 UPSTREAM_PID=""
-TEST_PID=""
-TAIL_PID=""
 
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
   local rc=$?
   trap - INT TERM
-  stop_pid "$TEST_PID" "OAuth interop test"
-  if [[ -n "$TAIL_PID" ]]; then
-    kill "$TAIL_PID" 2>/dev/null || true
-    wait "$TAIL_PID" 2>/dev/null || true
-  fi
+  stop_run "OAuth interop test"
   stop_pid "$SERVER_PID" "oauth-interop server"
   stop_pid "$UPSTREAM_PID" "upstream identity provider"
   exit "$rc"
@@ -175,12 +153,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-show_log() {
-  echo "---- $1 (last 100 lines) ----" >&2
-  tail -n 100 "$2" >&2 || true
-  echo "---- end of $1 ----" >&2
-}
 
 (cd "$TOOLS_DIR" && UPSTREAM_ISSUER_FILE="$ISSUER_FILE" UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" \
     UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
@@ -224,54 +196,30 @@ FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" \
 SERVER_PID=$!
 echo "oauth-interop server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
 
-deadline=$(( SECONDS + HEALTH_TIMEOUT ))
-until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    show_log "server log" "$SERVER_LOG"
-    die "the oauth-interop server exited before becoming healthy"
-  fi
-  if (( SECONDS >= deadline )); then
-    show_log "server log" "$SERVER_LOG"
-    die "the oauth-interop server not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
-  fi
-  sleep 0.5
-done
+wait_for_health "http://127.0.0.1:$PORT/health" "$SERVER_PID" "oauth-interop server" "$SERVER_LOG" \
+  "$HEALTH_TIMEOUT" || die "the oauth-interop server is not healthy"
 echo "oauth-interop server healthy"
 
 # ---------------------------------------------------------------------------
 section "OAuth interop: TypeScript SDK client against $MCP_URL"
-# The test runs in the background (output to the log, echoed by tail) so that INT/TERM reach the traps at
-# once; timeout bounds it, and the script's own watchdog ends it a few seconds earlier.
-: >"$TEST_LOG"
-(cd "$TOOLS_DIR" && OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
+# timeout bounds the test, and the test's own watchdog ends it a few seconds earlier.
+typescript_test() {
+  cd "$TOOLS_DIR" && OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
     OAUTH_INTEROP_UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
     OAUTH_INTEROP_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
-    exec timeout "$RUN_TIMEOUT" "$NODE" oauth-flow.mjs) >"$TEST_LOG" 2>&1 &
-TEST_PID=$!
-tail -n +1 -f --pid="$TEST_PID" "$TEST_LOG" &
-TAIL_PID=$!
-status=0
-wait "$TEST_PID" || status=$?
-TEST_PID=""
-wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
-TAIL_PID=""
+    exec timeout "$RUN_TIMEOUT" "$NODE" oauth-flow.mjs
+}
+run_logged "$TEST_LOG" typescript_test
+status=$RUN_STATUS
 
 # ---------------------------------------------------------------------------
 section "OAuth interop: the Java SDK's client of MCP 2026-07-28 against $MCP_URL"
-# Same server and upstream; run like the TypeScript test, bounded by its own timeout.
-: >"$JAVA_CLIENT_LOG"
-OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
+# Same server and upstream, bounded by its own timeout.
+run_logged "$JAVA_CLIENT_LOG" env OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
   OAUTH_INTEROP_UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
   timeout "$JAVA_CLIENT_TIMEOUT" "$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$CLIENT_JAR" dev.fastmcp.ci.modern.ModernClientOAuth >"$JAVA_CLIENT_LOG" 2>&1 &
-TEST_PID=$!
-tail -n +1 -f --pid="$TEST_PID" "$JAVA_CLIENT_LOG" &
-TAIL_PID=$!
-java_status=0
-wait "$TEST_PID" || java_status=$?
-TEST_PID=""
-wait "$TAIL_PID" 2>/dev/null || true
-TAIL_PID=""
+    -cp "$CLIENT_JAR" dev.fastmcp.ci.modern.ModernClientOAuth
+java_status=$RUN_STATUS
 if [[ $java_status -eq 0 ]] && ! grep -q '^java-modern-oauth: [1-9][0-9]* passed, 0 failed$' "$JAVA_CLIENT_LOG"; then
   echo "FAIL  the Java client printed no closing count" >&2
   java_status=1
