@@ -104,13 +104,7 @@ echo "node: $("$NODE" --version)  playwright-core: $PW_VERSION"
 
 # ---------------------------------------------------------------------------
 section "Browser test: starting the quickstart server"
-if [[ -n "${BROWSER_PORT:-}" ]]; then
-  PORT="$BROWSER_PORT"
-else
-  PORT="$(pick_free_port)" || die "could not find a free TCP port"
-fi
-[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
-port_in_use "$PORT" && die "port $PORT on 127.0.0.1 is already in use"
+PORT="$(choose_port "${BROWSER_PORT:-}")" || die "no port for the server (BROWSER_PORT)"
 MCP_URL="http://127.0.0.1:$PORT/mcp"
 
 case "$OUT_DIR" in
@@ -119,13 +113,12 @@ esac
 rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR"
 SERVER_PID=""
-TEST_PID=""
 
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
   local rc=$?
   trap - INT TERM
-  stop_pid "$TEST_PID" "browser test"
+  stop_run "browser test"
   stop_pid "$SERVER_PID" "quickstart server"
   exit "$rc"
 }
@@ -133,39 +126,22 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-show_log() {
-  echo "---- $1 (last 60 lines) ----" >&2
-  tail -n 60 "$2" >&2 || true
-  echo "---- end of $1 ----" >&2
-}
-
 FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" "$JAVA" -jar "$JAR" quickstart >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 echo "quickstart server pid $SERVER_PID on port $PORT, log: ${SERVER_LOG#"$ROOT"/}"
-deadline=$(( SECONDS + HEALTH_TIMEOUT ))
-until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    show_log "server log" "$SERVER_LOG"
-    die "the quickstart server exited before becoming healthy"
-  fi
-  if (( SECONDS >= deadline )); then
-    show_log "server log" "$SERVER_LOG"
-    die "the quickstart server was not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
-  fi
-  sleep 0.5
-done
+wait_for_health "http://127.0.0.1:$PORT/health" "$SERVER_PID" "quickstart server" "$SERVER_LOG" "$HEALTH_TIMEOUT" \
+  || die "the quickstart server is not healthy"
 echo "quickstart server healthy"
 
 # ---------------------------------------------------------------------------
 section "Browser test: headless Chromium against $MCP_URL"
-(cd "$TOOLS_DIR" && BROWSER_MCP_URL="$MCP_URL" BROWSER_CHROMIUM="$CHROMIUM" BROWSER_OUT_DIR="$OUT_DIR" \
+browser_test() {
+  cd "$TOOLS_DIR" && BROWSER_MCP_URL="$MCP_URL" BROWSER_CHROMIUM="$CHROMIUM" BROWSER_OUT_DIR="$OUT_DIR" \
     BROWSER_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
-    exec timeout "$RUN_TIMEOUT" "$NODE" browser-flow.mjs) >"$TEST_LOG" 2>&1 &
-TEST_PID=$!
-status=0
-wait "$TEST_PID" || status=$?
-TEST_PID=""
-cat "$TEST_LOG"
+    exec timeout "$RUN_TIMEOUT" "$NODE" browser-flow.mjs
+}
+run_logged "$TEST_LOG" browser_test
+status=$RUN_STATUS
 
 section "Browser test: result"
 echo "screenshots and logs: ${OUT_DIR#"$ROOT"/}/ ($(cd "$OUT_DIR" && printf '%s ' *.png))"

@@ -140,15 +140,7 @@ echo "node: $("$NODE" --version)  conformance: $CONFORMANCE_VERSION and $REQUIRE
 
 # ---------------------------------------------------------------------------
 section "Conformance: choosing a port"
-if [[ -n "${CONFORMANCE_PORT:-}" ]]; then
-  PORT="$CONFORMANCE_PORT"
-else
-  PORT="$(pick_free_port)" || die "could not find a free TCP port"
-fi
-[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
-if port_in_use "$PORT"; then
-  die "port $PORT on 127.0.0.1 is already in use"
-fi
+PORT="$(choose_port "${CONFORMANCE_PORT:-}")" || die "no port for the fixture (CONFORMANCE_PORT)"
 BASE_URL="http://$HOST:$PORT"
 echo "port: $PORT  (MCP endpoint: $BASE_URL/mcp)"
 
@@ -160,35 +152,12 @@ esac
 rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR"
 SERVER_PID=""
-SUITE_PID=""
-TAIL_PID=""
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
   local rc=$?
   trap - INT TERM
-  if [[ -n "$SUITE_PID" ]] && kill -0 "$SUITE_PID" 2>/dev/null; then
-    echo "stopping conformance suite (pid $SUITE_PID)"
-    kill "$SUITE_PID" 2>/dev/null || true
-    wait "$SUITE_PID" 2>/dev/null || true
-  fi
-  if [[ -n "$TAIL_PID" ]]; then
-    kill "$TAIL_PID" 2>/dev/null || true
-    wait "$TAIL_PID" 2>/dev/null || true
-  fi
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "stopping fixture server (pid $SERVER_PID)"
-    kill "$SERVER_PID" 2>/dev/null || true
-    local _
-    for _ in $(seq 1 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.2
-    done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      echo "fixture server did not stop after 10 s; sending SIGKILL"
-      kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_run "conformance suite"
+  stop_pid "$SERVER_PID" "fixture server"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -199,48 +168,22 @@ FASTMCP_PORT="$PORT" "$JAVA" -jar "$JAR" conformance >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 echo "fixture server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
 
-show_server_log() {
-  echo "---- fixture server log (last 100 lines) ----" >&2
-  tail -n 100 "$SERVER_LOG" >&2 || true
-  echo "---- end of server log ----" >&2
-}
-
-deadline=$(( SECONDS + HEALTH_TIMEOUT ))
-until curl -fsS --max-time 2 -o /dev/null "$BASE_URL/health" 2>/dev/null; do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    show_server_log
-    die "fixture server exited before becoming healthy"
-  fi
-  if (( SECONDS >= deadline )); then
-    show_server_log
-    die "fixture server not healthy at $BASE_URL/health after ${HEALTH_TIMEOUT}s"
-  fi
-  sleep 0.5
-done
+wait_for_health "$BASE_URL/health" "$SERVER_PID" "fixture server" "$SERVER_LOG" "$HEALTH_TIMEOUT" \
+  || die "the fixture server is not healthy"
 echo "fixture server healthy at $BASE_URL/health"
 
 # run_suite LOG ARGS...: runs the suite (node ARGS) with its output in LOG and echoed, and sets SUITE_STATUS.
-# The suite runs in the background (output to the log, echoed by tail) so that
-# INT/TERM reach the traps immediately instead of after the suite finishes.
 run_suite() {
   local log="$1"
   shift
-  : >"$log"
-  timeout "$SUITE_TIMEOUT" "$NODE" "$@" >"$log" 2>&1 &
-  SUITE_PID=$!
-  tail -n +1 -f --pid="$SUITE_PID" "$log" &
-  TAIL_PID=$!
-  SUITE_STATUS=0
-  wait "$SUITE_PID" || SUITE_STATUS=$?
-  SUITE_PID=""
-  wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
-  TAIL_PID=""
+  run_logged "$log" timeout "$SUITE_TIMEOUT" "$NODE" "$@"
+  SUITE_STATUS=$RUN_STATUS
   if [[ $SUITE_STATUS -eq 124 ]]; then
     echo "conformance suite TIMED OUT after ${SUITE_TIMEOUT}s" >&2
-    show_server_log
+    show_log "server log" "$SERVER_LOG"
   elif ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "note: the fixture server is no longer running" >&2
-    show_server_log
+    show_log "server log" "$SERVER_LOG"
   fi
 }
 

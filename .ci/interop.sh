@@ -85,28 +85,12 @@ echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION"
 
 # ---------------------------------------------------------------------------
 section "Interop: choosing a port and tokens"
-if [[ -n "${INTEROP_PORT:-}" ]]; then
-  PORT="$INTEROP_PORT"
-else
-  PORT="$(pick_free_port)" || die "could not find a free TCP port"
-fi
-[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
-if port_in_use "$PORT"; then
-  die "port $PORT on 127.0.0.1 is already in use"
-fi
+PORT="$(choose_port "${INTEROP_PORT:-}")" || die "no port for the server (INTEROP_PORT)"
 # The server's default base URL is http://127.0.0.1:PORT, so the client uses that origin too: the SDK
 # requires the metadata's resource to have the origin of the URL it connects to.
 MCP_URL="http://127.0.0.1:$PORT/mcp"
 echo "port: $PORT  (MCP endpoint: $MCP_URL)"
 
-random_token() {
-  # 32 random bytes, hex: fresh for every run, never printed.
-  if command -v openssl >/dev/null 2>&1; then
-    openssl rand -hex 32
-  else
-    od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
-  fi
-}
 INTEROP_READ_TOKEN="interop-read-$(random_token)"
 INTEROP_WRITE_TOKEN="interop-write-$(random_token)"
 [[ ${#INTEROP_READ_TOKEN} -gt 40 && ${#INTEROP_WRITE_TOKEN} -gt 40 ]] || die "could not generate random tokens"
@@ -121,35 +105,12 @@ esac
 rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR"
 SERVER_PID=""
-TEST_PID=""
-TAIL_PID=""
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
   local rc=$?
   trap - INT TERM
-  if [[ -n "$TEST_PID" ]] && kill -0 "$TEST_PID" 2>/dev/null; then
-    echo "stopping the interop test (pid $TEST_PID)"
-    kill "$TEST_PID" 2>/dev/null || true
-    wait "$TEST_PID" 2>/dev/null || true
-  fi
-  if [[ -n "$TAIL_PID" ]]; then
-    kill "$TAIL_PID" 2>/dev/null || true
-    wait "$TAIL_PID" 2>/dev/null || true
-  fi
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "stopping the interop server (pid $SERVER_PID)"
-    kill "$SERVER_PID" 2>/dev/null || true
-    local _
-    for _ in $(seq 1 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.2
-    done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      echo "interop server did not stop after 10 s; sending SIGKILL"
-      kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_run "interop test"
+  stop_pid "$SERVER_PID" "interop server"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -160,41 +121,19 @@ FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" "$JAVA" -jar "$JAR" interop >"$SER
 SERVER_PID=$!
 echo "interop server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
 
-show_server_log() {
-  echo "---- interop server log (last 100 lines) ----" >&2
-  tail -n 100 "$SERVER_LOG" >&2 || true
-  echo "---- end of server log ----" >&2
-}
-
-deadline=$(( SECONDS + HEALTH_TIMEOUT ))
-until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    show_server_log
-    die "interop server exited before becoming healthy"
-  fi
-  if (( SECONDS >= deadline )); then
-    show_server_log
-    die "interop server not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
-  fi
-  sleep 0.5
-done
+wait_for_health "http://127.0.0.1:$PORT/health" "$SERVER_PID" "interop server" "$SERVER_LOG" "$HEALTH_TIMEOUT" \
+  || die "the interop server is not healthy"
 echo "interop server healthy"
 
 # ---------------------------------------------------------------------------
 section "Interop: TypeScript SDK client against $MCP_URL"
-# The test runs in the background (output to the log, echoed by tail) so that INT/TERM reach the traps at
-# once; timeout bounds it, and the script's own watchdog ends it a few seconds earlier.
-: >"$TEST_LOG"
-(cd "$TOOLS_DIR" && INTEROP_MCP_URL="$MCP_URL" INTEROP_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
-    exec timeout "$RUN_TIMEOUT" "$NODE" interop.mjs) >"$TEST_LOG" 2>&1 &
-TEST_PID=$!
-tail -n +1 -f --pid="$TEST_PID" "$TEST_LOG" &
-TAIL_PID=$!
-status=0
-wait "$TEST_PID" || status=$?
-TEST_PID=""
-wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
-TAIL_PID=""
+# timeout bounds the test, and the test's own watchdog ends it a few seconds earlier.
+interop_test() {
+  cd "$TOOLS_DIR" && INTEROP_MCP_URL="$MCP_URL" INTEROP_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
+    exec timeout "$RUN_TIMEOUT" "$NODE" interop.mjs
+}
+run_logged "$TEST_LOG" interop_test
+status=$RUN_STATUS
 
 section "Interop: result"
 echo "logs: ${TEST_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}"
@@ -204,13 +143,13 @@ if grep -qF -e "$INTEROP_READ_TOKEN" -e "$INTEROP_WRITE_TOKEN" "$SERVER_LOG" "$T
 fi
 if [[ $status -eq 124 ]]; then
   echo "interop test TIMED OUT after ${RUN_TIMEOUT}s" >&2
-  show_server_log
+  show_log "server log" "$SERVER_LOG"
 elif [[ $status -ne 0 ]]; then
   echo "interop test FAILED (exit $status)" >&2
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "note: the interop server is no longer running" >&2
   fi
-  show_server_log
+  show_log "server log" "$SERVER_LOG"
 else
   echo "interop test PASSED"
 fi

@@ -56,26 +56,10 @@ echo "client: $(cd "$CLIENT_DIR/target/lib" && ls mcp-core-*.jar reactor-core-*.
 
 # ---------------------------------------------------------------------------
 section "Java modern client: choosing a port and tokens"
-if [[ -n "${JAVA_CLIENT_PORT:-}" ]]; then
-  PORT="$JAVA_CLIENT_PORT"
-else
-  PORT="$(pick_free_port)" || die "could not find a free TCP port"
-fi
-[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
-if port_in_use "$PORT"; then
-  die "port $PORT on 127.0.0.1 is already in use"
-fi
+PORT="$(choose_port "${JAVA_CLIENT_PORT:-}")" || die "no port for the server (JAVA_CLIENT_PORT)"
 MCP_URL="http://127.0.0.1:$PORT/mcp"
 echo "port: $PORT  (MCP endpoint: $MCP_URL)"
 
-random_token() {
-  # 32 random bytes, hex: fresh for every run, never printed.
-  if command -v openssl >/dev/null 2>&1; then
-    openssl rand -hex 32
-  else
-    od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
-  fi
-}
 INTEROP_READ_TOKEN="interop-read-$(random_token)"
 INTEROP_WRITE_TOKEN="interop-write-$(random_token)"
 [[ ${#INTEROP_READ_TOKEN} -gt 40 && ${#INTEROP_WRITE_TOKEN} -gt 40 ]] || die "could not generate random tokens"
@@ -90,17 +74,11 @@ esac
 rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR"
 SERVER_PID=""
-TEST_PID=""
-TAIL_PID=""
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
   local rc=$?
   trap - INT TERM
-  stop_pid "$TEST_PID" "Java modern client"
-  if [[ -n "$TAIL_PID" ]]; then
-    kill "$TAIL_PID" 2>/dev/null || true
-    wait "$TAIL_PID" 2>/dev/null || true
-  fi
+  stop_run "Java modern client"
   stop_pid "$SERVER_PID" "interop server"
   exit "$rc"
 }
@@ -112,41 +90,15 @@ FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" "$JAVA" -jar "$JAR" interop >"$SER
 SERVER_PID=$!
 echo "interop server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
 
-show_server_log() {
-  echo "---- interop server log (last 100 lines) ----" >&2
-  tail -n 100 "$SERVER_LOG" >&2 || true
-  echo "---- end of server log ----" >&2
-}
-
-deadline=$(( SECONDS + HEALTH_TIMEOUT ))
-until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    show_server_log
-    die "interop server exited before becoming healthy"
-  fi
-  if (( SECONDS >= deadline )); then
-    show_server_log
-    die "interop server not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
-  fi
-  sleep 0.5
-done
+wait_for_health "http://127.0.0.1:$PORT/health" "$SERVER_PID" "interop server" "$SERVER_LOG" "$HEALTH_TIMEOUT" \
+  || die "the interop server is not healthy"
 echo "interop server healthy"
 
 # ---------------------------------------------------------------------------
 section "Java modern client: MCP 2026-07-28 against $MCP_URL"
-# The client runs in the background (output to the log, echoed by tail) so that INT/TERM reach the traps at
-# once; timeout bounds it.
-: >"$TEST_LOG"
-INTEROP_MCP_URL="$MCP_URL" timeout "$RUN_TIMEOUT" "$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -jar "$CLIENT_JAR" >"$TEST_LOG" 2>&1 &
-TEST_PID=$!
-tail -n +1 -f --pid="$TEST_PID" "$TEST_LOG" &
-TAIL_PID=$!
-status=0
-wait "$TEST_PID" || status=$?
-TEST_PID=""
-wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
-TAIL_PID=""
+run_logged "$TEST_LOG" env INTEROP_MCP_URL="$MCP_URL" timeout "$RUN_TIMEOUT" "$JAVA" \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$CLIENT_JAR"
+status=$RUN_STATUS
 
 section "Java modern client: result"
 echo "logs: ${TEST_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}"
@@ -156,13 +108,13 @@ if grep -qF -e "$INTEROP_READ_TOKEN" -e "$INTEROP_WRITE_TOKEN" "$SERVER_LOG" "$T
 fi
 if [[ $status -eq 124 ]]; then
   echo "Java modern client TIMED OUT after ${RUN_TIMEOUT}s" >&2
-  show_server_log
+  show_log "server log" "$SERVER_LOG"
 elif [[ $status -ne 0 ]]; then
   echo "Java modern client test FAILED (exit $status)" >&2
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "note: the interop server is no longer running" >&2
   fi
-  show_server_log
+  show_log "server log" "$SERVER_LOG"
 elif ! grep -q '^java-modern-client: [1-9][0-9]* passed, 0 failed$' "$TEST_LOG"; then
   echo "Java modern client test FAILED: no closing count in ${TEST_LOG#"$ROOT"/}" >&2
   status=1

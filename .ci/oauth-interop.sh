@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# OAuth proxy interop test: the official TypeScript MCP SDK client (@modelcontextprotocol/sdk) runs the whole
-# OAuth flow against the fastmcp-java "oauth-interop" example (an OAuthProxy) in front of a real upstream
-# provider, oauth2-mock-server; both pinned in .ci/oauth-interop/package.json. A headless browser in the test
-# approves on the proxy's consent page. The test is .ci/oauth-interop/oauth-flow.mjs; the upstream is
-# .ci/oauth-interop/upstream.mjs.
+# OAuth proxy interop test, two official SDK clients against one fastmcp-java "oauth-interop" example (an
+# OAuthProxy) in front of a real upstream provider, oauth2-mock-server (.ci/oauth-interop/upstream.mjs):
+#  1. the TypeScript MCP SDK client (@modelcontextprotocol/sdk; both pinned in .ci/oauth-interop/package.json)
+#     runs the whole OAuth flow, refresh and revocation included; a headless browser in the test approves on the
+#     proxy's consent page. The test is .ci/oauth-interop/oauth-flow.mjs.
+#  2. then the Java SDK's client of MCP 2026-07-28 (.ci/java-modern-client, ModernClientOAuth) signs in through
+#     the proxy from its authorization error handler (its own browser approves), calls the tools, steps up to a
+#     scope, completes an input-required round, and sees an altered requestState, another user's (a second
+#     upstream user, chosen by a cookie the upstream reads) and another client's refused.
+# One server and one upstream serve both; each test is bounded in time, and either failing fails the script.
 #
 # Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
-# Needs: java 17+, npm (any Node version; Node 22 is installed locally via npm), curl, openssl or /dev/urandom.
+# Needs: java 17+, mvn (to build the Java client), npm (any Node version; Node 22 is installed locally via npm),
+# curl, openssl or /dev/urandom.
 #
 # Optional environment:
-#   OAUTH_INTEROP_PORT     fixed port for the server (default: a free port)
-#   OAUTH_INTEROP_TIMEOUT  seconds allowed for the test run (default: 300)
-#   OAUTH_INTEROP_OUT_DIR  output directory, wiped at start (default: target/oauth-interop); holds server.log,
-#                          upstream.log, test.log
-#   HEALTH_TIMEOUT         seconds to wait for the upstream and for /health (default: 60)
-#   INTEROP_JAR            server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
-#   JAVA                   java executable (default: java)
+#   OAUTH_INTEROP_PORT          fixed port for the server (default: a free port)
+#   OAUTH_INTEROP_TIMEOUT       seconds allowed for the TypeScript test run (default: 300)
+#   OAUTH_INTEROP_JAVA_TIMEOUT  seconds allowed for the Java client run (default: 120)
+#   OAUTH_INTEROP_OUT_DIR       output directory, wiped at start (default: target/oauth-interop); holds server.log,
+#                               upstream.log, test.log (TypeScript), java-client.log
+#   HEALTH_TIMEOUT              seconds to wait for the upstream and for /health (default: 60)
+#   INTEROP_JAR                 server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
+#   JAVA                        java executable (default: java)
 set -euo pipefail
 # shellcheck source=.ci/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -25,15 +32,19 @@ cd "$ROOT"
 
 NODE_MAJOR="22"
 SRC_DIR="$ROOT/.ci/oauth-interop"
+CLIENT_DIR="$ROOT/.ci/java-modern-client"
+CLIENT_JAR="$CLIENT_DIR/target/java-modern-client.jar"
 TOOLS_DIR="$ROOT/.ci/.tools/oauth-interop"
 JAR="${INTEROP_JAR:-$ROOT/fastmcp-examples/target/fastmcp-examples.jar}"
 RUN_TIMEOUT="${OAUTH_INTEROP_TIMEOUT:-300}"
+JAVA_CLIENT_TIMEOUT="${OAUTH_INTEROP_JAVA_TIMEOUT:-120}"
 HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"
 OUT_DIR="${OAUTH_INTEROP_OUT_DIR:-$ROOT/target/oauth-interop}"
 JAVA="${JAVA:-java}"
 SERVER_LOG="$OUT_DIR/server.log"
 UPSTREAM_LOG="$OUT_DIR/upstream.log"
 TEST_LOG="$OUT_DIR/test.log"
+JAVA_CLIENT_LOG="$OUT_DIR/java-client.log"
 ISSUER_FILE="$OUT_DIR/upstream-issuer"
 UPSTREAM_SUBJECT="oauth-interop-user"
 
@@ -44,10 +55,12 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 section "OAuth interop: checking prerequisites"
 command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
 command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the packages and Node $NODE_MAJOR)"
+command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to build the Java client)"
 command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
 for f in package.json oauth-flow.mjs upstream.mjs; do
   [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/oauth-interop/$f"
 done
+[[ -f "$CLIENT_DIR/pom.xml" ]] || die "missing .ci/java-modern-client/pom.xml"
 if [[ ! -f "$JAR" ]]; then
   die "server jar not found: ${JAR#"$ROOT"/}
        Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
@@ -100,31 +113,21 @@ cp "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/upstream.mjs" "$TOOLS_DIR/"
 echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth2-mock-server: $MOCK_VERSION"
 
 # ---------------------------------------------------------------------------
+section "OAuth interop: building the Java client, .ci/java-modern-client (its own pom, not part of the build)"
+mvn -B -q -f "$CLIENT_DIR/pom.xml" package
+[[ -f "$CLIENT_JAR" ]] || die "the client build finished without ${CLIENT_JAR#"$ROOT"/}"
+echo "client: $(cd "$CLIENT_DIR/target/lib" && ls mcp-core-*.jar reactor-core-*.jar | tr '\n' ' ')"
+
+# ---------------------------------------------------------------------------
 section "OAuth interop: choosing a port and secrets"
-if [[ -n "${OAUTH_INTEROP_PORT:-}" ]]; then
-  PORT="$OAUTH_INTEROP_PORT"
-else
-  PORT="$(pick_free_port)" || die "could not find a free TCP port"
-fi
-[[ "$PORT" =~ ^[0-9]+$ ]] || die "invalid port: $PORT"
-if port_in_use "$PORT"; then
-  die "port $PORT on 127.0.0.1 is already in use"
-fi
+PORT="$(choose_port "${OAUTH_INTEROP_PORT:-}")" || die "no port for the server (OAUTH_INTEROP_PORT)"
 # The server's default base URL is http://127.0.0.1:PORT; the client uses that origin too.
 MCP_URL="http://127.0.0.1:$PORT/mcp"
 echo "port: $PORT  (MCP endpoint: $MCP_URL; the upstream gets a port from the OS)"
 
-random_hex() {
-  # 32 random bytes, hex: fresh for every run, never printed.
-  if command -v openssl >/dev/null 2>&1; then
-    openssl rand -hex 32
-  else
-    od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
-  fi
-}
 UPSTREAM_CLIENT_ID="fastmcp-oauth-interop"
-UPSTREAM_CLIENT_SECRET="upstream-secret-$(random_hex)"
-OAUTH_PROXY_SECRET="proxy-secret-$(random_hex)"
+UPSTREAM_CLIENT_SECRET="upstream-secret-$(random_token)"
+OAUTH_PROXY_SECRET="proxy-secret-$(random_token)"
 [[ ${#UPSTREAM_CLIENT_SECRET} -gt 40 && ${#OAUTH_PROXY_SECRET} -gt 40 ]] || die "could not generate random secrets"
 echo "upstream client secret and proxy secret: generated for this run (not printed)"
 
@@ -137,18 +140,12 @@ rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR"
 SERVER_PID=""
 UPSTREAM_PID=""
-TEST_PID=""
-TAIL_PID=""
 
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
   local rc=$?
   trap - INT TERM
-  stop_pid "$TEST_PID" "OAuth interop test"
-  if [[ -n "$TAIL_PID" ]]; then
-    kill "$TAIL_PID" 2>/dev/null || true
-    wait "$TAIL_PID" 2>/dev/null || true
-  fi
+  stop_run "OAuth interop test"
   stop_pid "$SERVER_PID" "oauth-interop server"
   stop_pid "$UPSTREAM_PID" "upstream identity provider"
   exit "$rc"
@@ -156,12 +153,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-show_log() {
-  echo "---- $1 (last 100 lines) ----" >&2
-  tail -n 100 "$2" >&2 || true
-  echo "---- end of $1 ----" >&2
-}
 
 (cd "$TOOLS_DIR" && UPSTREAM_ISSUER_FILE="$ISSUER_FILE" UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" \
     UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
@@ -205,37 +196,34 @@ FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" \
 SERVER_PID=$!
 echo "oauth-interop server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
 
-deadline=$(( SECONDS + HEALTH_TIMEOUT ))
-until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null; do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    show_log "server log" "$SERVER_LOG"
-    die "the oauth-interop server exited before becoming healthy"
-  fi
-  if (( SECONDS >= deadline )); then
-    show_log "server log" "$SERVER_LOG"
-    die "the oauth-interop server not healthy at http://127.0.0.1:$PORT/health after ${HEALTH_TIMEOUT}s"
-  fi
-  sleep 0.5
-done
+wait_for_health "http://127.0.0.1:$PORT/health" "$SERVER_PID" "oauth-interop server" "$SERVER_LOG" \
+  "$HEALTH_TIMEOUT" || die "the oauth-interop server is not healthy"
 echo "oauth-interop server healthy"
 
 # ---------------------------------------------------------------------------
 section "OAuth interop: TypeScript SDK client against $MCP_URL"
-# The test runs in the background (output to the log, echoed by tail) so that INT/TERM reach the traps at
-# once; timeout bounds it, and the script's own watchdog ends it a few seconds earlier.
-: >"$TEST_LOG"
-(cd "$TOOLS_DIR" && OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
+# timeout bounds the test, and the test's own watchdog ends it a few seconds earlier.
+typescript_test() {
+  cd "$TOOLS_DIR" && OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
     OAUTH_INTEROP_UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
     OAUTH_INTEROP_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
-    exec timeout "$RUN_TIMEOUT" "$NODE" oauth-flow.mjs) >"$TEST_LOG" 2>&1 &
-TEST_PID=$!
-tail -n +1 -f --pid="$TEST_PID" "$TEST_LOG" &
-TAIL_PID=$!
-status=0
-wait "$TEST_PID" || status=$?
-TEST_PID=""
-wait "$TAIL_PID" 2>/dev/null || true   # tail exits after printing the rest
-TAIL_PID=""
+    exec timeout "$RUN_TIMEOUT" "$NODE" oauth-flow.mjs
+}
+run_logged "$TEST_LOG" typescript_test
+status=$RUN_STATUS
+
+# ---------------------------------------------------------------------------
+section "OAuth interop: the Java SDK's client of MCP 2026-07-28 against $MCP_URL"
+# Same server and upstream, bounded by its own timeout.
+run_logged "$JAVA_CLIENT_LOG" env OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
+  OAUTH_INTEROP_UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
+  timeout "$JAVA_CLIENT_TIMEOUT" "$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$CLIENT_JAR" dev.fastmcp.ci.modern.ModernClientOAuth
+java_status=$RUN_STATUS
+if [[ $java_status -eq 0 ]] && ! grep -q '^java-modern-oauth: [1-9][0-9]* passed, 0 failed$' "$JAVA_CLIENT_LOG"; then
+  echo "FAIL  the Java client printed no closing count" >&2
+  java_status=1
+fi
 
 section "OAuth interop: upstream requests"
 cat "$UPSTREAM_LOG"
@@ -249,22 +237,36 @@ if grep -q -e 'invalid_client' -e 'client_id=unexpected' "$UPSTREAM_LOG"; then
   status=1
 fi
 
+# The Java client signed in a second upstream user.
+if [[ $java_status -eq 0 ]] && ! grep -q '^upstream: authorize .* user=oauth-interop-second-user$' "$UPSTREAM_LOG"; then
+  echo "FAIL  the upstream never signed in the Java client's second user" >&2
+  java_status=1
+fi
+
 section "OAuth interop: result"
-echo "logs: ${TEST_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}  ${UPSTREAM_LOG#"$ROOT"/}"
-if grep -qF -e "$UPSTREAM_CLIENT_SECRET" -e "$OAUTH_PROXY_SECRET" "$SERVER_LOG" "$TEST_LOG" "$UPSTREAM_LOG"; then
+echo "logs: ${TEST_LOG#"$ROOT"/}  ${JAVA_CLIENT_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}  ${UPSTREAM_LOG#"$ROOT"/}"
+if grep -qF -e "$UPSTREAM_CLIENT_SECRET" -e "$OAUTH_PROXY_SECRET" "$SERVER_LOG" "$TEST_LOG" "$JAVA_CLIENT_LOG" \
+    "$UPSTREAM_LOG"; then
   echo "a secret appears in the logs" >&2
   status=1
 fi
-if [[ $status -eq 124 ]]; then
-  echo "OAuth interop test TIMED OUT after ${RUN_TIMEOUT}s" >&2
-  show_log "server log" "$SERVER_LOG"
-elif [[ $status -ne 0 ]]; then
-  echo "OAuth interop test FAILED (exit $status)" >&2
+# report <what> <exit status> <timeout>: one line per test, the server log on failure
+report() {
+  if [[ $2 -eq 124 ]]; then
+    echo "$1 TIMED OUT after ${3}s" >&2
+  elif [[ $2 -ne 0 ]]; then
+    echo "$1 FAILED (exit $2)" >&2
+  else
+    echo "$1 PASSED"
+  fi
+}
+report "OAuth interop test (TypeScript SDK)" "$status" "$RUN_TIMEOUT"
+report "OAuth interop test (Java SDK, MCP 2026-07-28)" "$java_status" "$JAVA_CLIENT_TIMEOUT"
+if [[ $status -ne 0 || $java_status -ne 0 ]]; then
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "note: the oauth-interop server is no longer running" >&2
   fi
   show_log "server log" "$SERVER_LOG"
-else
-  echo "OAuth interop test PASSED"
+  exit 1
 fi
-exit "$status"
+exit 0

@@ -60,7 +60,7 @@ const TOTAL_TIMEOUT_MS = Number(process.env.OAUTH_INTEROP_TOTAL_TIMEOUT_MS ?? 24
 
 // Never listened on: the browser stops at the first redirect to it and hands the code to the app.
 const REDIRECT_URL = 'http://127.0.0.1:33418/oauth-interop/callback';
-const TOOLS = ['echo', 'whoami']; // sorted
+const TOOLS = ['echo', 'greet', 'whoami', 'write-note']; // sorted
 const SERVER_NAME = 'fastmcp-oauth-interop';
 
 const watchdog = setTimeout(() => {
@@ -675,7 +675,7 @@ await check('connect() with the tokens: initialize succeeds', async () => {
 });
 
 if (session) {
-  await check('listTools: whoami and echo', async () => {
+  await check('listTools: whoami, echo, greet and write-note', async () => {
     const { tools } = await session.client.listTools(undefined, { timeout: STEP_TIMEOUT_MS });
     const names = tools.map((t) => t.name).sort();
     assert.deepEqual(names, TOOLS);

@@ -1,6 +1,17 @@
 package dev.fastmcp.ci.modern;
 
-/** Runs named checks, prints one PASS or FAIL line for each and a closing count. */
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs named checks, prints one PASS or FAIL line for each and a closing count. Values registered with
+ * {@link #secret} (tokens, codes, cookies) never reach the output: they print as {@code <secret:FINGERPRINT>}.
+ */
 final class Checks {
 
     /** One check: returns a short detail for the PASS line, throws to fail. */
@@ -8,32 +19,68 @@ final class Checks {
         String run() throws Exception;
     }
 
+    private final String name;
+    /** value -> fingerprint; read on every line printed, written from the SDK's threads too. */
+    private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private int passed;
     private int failed;
 
-    void check(String name, Check check) {
+    /** @param name the program's name, which starts the closing lines */
+    Checks(String name) {
+        this.name = name;
+    }
+
+    void check(String check, Check run) {
         try {
-            String detail = check.run();
+            String detail = run.run();
             passed++;
-            System.out.println("PASS  " + name + (detail == null || detail.isEmpty() ? "" : "  [" + detail + "]"));
+            print("PASS  " + check + (detail == null || detail.isEmpty() ? "" : "  [" + detail + "]"));
         } catch (Exception | AssertionError e) {
             failed++;
-            System.out.println("FAIL  " + name + "\n      " + describe(e).replace("\n", "\n      "));
+            print("FAIL  " + check + "\n      " + describe(e).replace("\n", "\n      "));
         }
+    }
+
+    /** Registers a value never to be printed, and returns the stand-in printed for it. */
+    String secret(String value) {
+        if (value == null || value.length() < 6) {
+            return "<secret>";
+        }
+        return "<secret:" + secrets.computeIfAbsent(value, Checks::fingerprint) + ">";
+    }
+
+    /** Prints a line, with every registered secret replaced by its stand-in. */
+    void print(String line) {
+        String out = line;
+        // Longest first, so that a value containing another secret is replaced whole.
+        for (String value : secrets.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed())
+                .toList()) {
+            out = out.replace(value, "<secret:" + secrets.get(value) + ">");
+        }
+        System.out.println(out);
         System.out.flush();
     }
 
     /** Prints the closing lines; true when every check passed. */
     boolean report() {
-        System.out.println();
-        System.out.println("java-modern-client: " + (failed == 0 ? "PASSED" : "FAILED"));
-        System.out.println("java-modern-client: " + passed + " passed, " + failed + " failed");
+        print("");
+        print(name + ": " + (failed == 0 ? "PASSED" : "FAILED"));
+        print(name + ": " + passed + " passed, " + failed + " failed");
         return failed == 0 && passed > 0;
     }
 
     static void require(boolean condition, String message) {
         if (!condition) {
             throw new AssertionError(message);
+        }
+    }
+
+    private static String fingerprint(String value) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 

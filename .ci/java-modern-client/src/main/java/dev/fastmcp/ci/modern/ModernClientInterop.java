@@ -3,19 +3,13 @@ package dev.fastmcp.ci.modern;
 import static dev.fastmcp.ci.modern.Checks.require;
 
 import io.modelcontextprotocol.modern.McpSchema;
-import io.modelcontextprotocol.modern.client.McpClient;
 import io.modelcontextprotocol.modern.client.McpSyncClient;
-import io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport;
-import io.modelcontextprotocol.modern.client.transport.McpHttpRequestCustomizer;
 import io.modelcontextprotocol.modern.client.transport.McpHttpStatusException;
 import java.net.URI;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +25,6 @@ public final class ModernClientInterop {
     static final Set<String> SCOPES = Set.of("notes:read", "notes:write");
     /** What both tokens see: write-note stays listed for the reader (a step-up), admin is listed for neither. */
     static final Set<String> LISTED = Set.of("whoami", "read-note", "write-note");
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
 
     /** Every MCP-Protocol-Version header the clients sent, to show that they spoke only the new revision. */
     private static final Set<String> SENT_VERSIONS = ConcurrentHashMap.newKeySet();
@@ -43,20 +36,22 @@ public final class ModernClientInterop {
         URI endpoint = URI.create(env("INTEROP_MCP_URL"));
         String readToken = env("INTEROP_READ_TOKEN");
         String writeToken = env("INTEROP_WRITE_TOKEN");
-        McpSyncClient anonymous = client(endpoint, null);
-        McpSyncClient reader = client(endpoint, readToken);
-        McpSyncClient writer = client(endpoint, writeToken);
-        Checks checks = new Checks();
+        Checks checks = new Checks("java-modern-client");
+        checks.secret(readToken);
+        checks.secret(writeToken);
+        McpSyncClient anonymous = Sdk.client(endpoint, null, SENT_VERSIONS);
+        McpSyncClient reader = Sdk.client(endpoint, readToken, SENT_VERSIONS);
+        McpSyncClient writer = Sdk.client(endpoint, writeToken, SENT_VERSIONS);
 
         checks.check("no token: server/discover is refused with 401 and a Bearer challenge", () -> {
-            McpHttpStatusException refused = refusal(anonymous::discover);
+            McpHttpStatusException refused = Sdk.refusal(anonymous::discover);
             require(refused.statusCode() == 401, "status " + refused.statusCode() + ", body: " + refused.body());
             Challenge challenge = Challenge.parse(refused.headers().firstValue("WWW-Authenticate").orElse(null));
             require(challenge.get("resource_metadata") != null, "no resource_metadata in: " + challenge.header());
             return "401 resource_metadata=" + challenge.get("resource_metadata");
         });
         checks.check("no token: tools/list is refused with 401", () -> {
-            McpHttpStatusException refused = refusal(() -> anonymous.tools().list());
+            McpHttpStatusException refused = Sdk.refusal(() -> anonymous.tools().list());
             require(refused.statusCode() == 401, "status " + refused.statusCode() + ", body: " + refused.body());
             return "401";
         });
@@ -77,17 +72,17 @@ public final class ModernClientInterop {
             return String.join(" ", names);
         });
         checks.check("read token: tools/call whoami names the reader", () -> {
-            String text = text(reader.tool("whoami").call());
+            String text = Sdk.text(reader.tool("whoami").call());
             require(text.equals("interop-reader"), "text: " + text);
             return text;
         });
         checks.check("read token: tools/call read-note is served", () -> {
-            String text = text(reader.tool("read-note").call());
+            String text = Sdk.text(reader.tool("read-note").call());
             require(text.startsWith("note: "), "text: " + text);
             return text;
         });
         checks.check("read token: tools/call write-note is 403 insufficient_scope naming every scope", () -> {
-            McpHttpStatusException refused = refusal(
+            McpHttpStatusException refused = Sdk.refusal(
                     () -> reader.tool("write-note").arguments(Map.of("text", "from the reader")).call());
             require(refused.statusCode() == 403, "status " + refused.statusCode() + ", body: " + refused.body());
             Challenge challenge = Challenge.parse(refused.headers().firstValue("WWW-Authenticate").orElse(null));
@@ -96,7 +91,7 @@ public final class ModernClientInterop {
             return "403 error=insufficient_scope scope=\"" + challenge.get("scope") + "\"";
         });
         checks.check("write token: tools/call write-note is served", () -> {
-            String text = text(writer.tool("write-note").arguments(Map.of("text", "from the writer")).call());
+            String text = Sdk.text(writer.tool("write-note").arguments(Map.of("text", "from the writer")).call());
             require(text.equals("saved by interop-writer"), "text: " + text);
             return text;
         });
@@ -109,45 +104,8 @@ public final class ModernClientInterop {
         System.exit(checks.report() ? 0 : 1);
     }
 
-    private static McpSyncClient client(URI endpoint, String token) {
-        HttpClientMcpTransport.Builder transport = HttpClientMcpTransport.builder(endpoint)
-                .connectTimeout(Duration.ofSeconds(5));
-        transport.requestCustomizer(McpHttpRequestCustomizer.fromSync((request, headers, context) -> {
-            List<String> versions = headers.get("MCP-Protocol-Version");
-            SENT_VERSIONS.addAll(versions.isEmpty() ? List.of("(none)") : versions);
-            if (token != null) {
-                headers.set("Authorization", "Bearer " + token);
-            }
-        }));
-        return McpClient.sync(transport.build()).callTimeout(CALL_TIMEOUT).build();
-    }
-
-    /** Runs a request that must fail, and returns the HTTP status error the SDK client surfaces for it. */
-    private static McpHttpStatusException refusal(Supplier<?> request) {
-        Object result;
-        try {
-            result = request.get();
-        } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof McpHttpStatusException status) {
-                    return status;
-                }
-            }
-            throw e;
-        }
-        throw new AssertionError("the request succeeded: " + result);
-    }
-
     private static Set<String> toolNames(McpSchema.ListToolsResult result) {
         return result.tools().stream().map(McpSchema.Tool::name).collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private static String text(McpSchema.CallToolResult result) {
-        require(!Boolean.TRUE.equals(result.isError()), "isError: " + result);
-        List<McpSchema.Content> content = result.content();
-        require(content != null && content.size() == 1 && content.get(0) instanceof McpSchema.TextContent,
-                "content: " + content);
-        return ((McpSchema.TextContent) content.get(0)).text();
     }
 
     private static String env(String name) {
