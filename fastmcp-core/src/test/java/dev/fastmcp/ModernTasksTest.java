@@ -252,6 +252,15 @@ class ModernTasksTest {
     }
 
     @Test
+    void taskOptionsWithoutTaskSupportAreRefusedAtBuild() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Tool.builder("x").taskTtl(java.time.Duration.ofMinutes(1)).execute((args, ctx) -> "x").build());
+        assertTrue(e.getMessage().contains("taskSupport(TaskSupport.OPTIONAL)"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Tool.builder("x").startTaskInHandler().execute((args, ctx) -> "x").build());
+    }
+
+    @Test
     void removedMethodsAndWrongRoutingHeadersAreRefused() throws Exception {
         for (String removed : List.of("tasks/result", "tasks/list")) {
             String params = removed.equals("tasks/list") ? "{}" : TaskClient.taskParams("t");

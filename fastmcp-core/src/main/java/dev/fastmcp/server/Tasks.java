@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -197,14 +198,14 @@ public final class Tasks {
     public List<String> visible(List<?> ids, RequestScope scope) {
         Access.Caller caller = scope.caller();
         RequestStateCodec.Principal owner = RequestStateCodec.Principal.of(caller.session());
-        List<String> out = new ArrayList<>();
+        Set<String> out = new LinkedHashSet<>();
         for (Object id : ids) {
             TaskState task = id instanceof String s && !out.contains(s) ? store.get(s, owner) : null;
             if (task != null && visible(task, caller)) {
                 out.add(task.id());
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /**
