@@ -117,10 +117,21 @@ public interface Context {
     void closeSseStream();
 
     /**
-     * Whether the client cancelled this request ({@code notifications/cancelled}). A cancelled call's result is
-     * not sent; long-running code should check this and stop early. The thread is also interrupted.
+     * Whether the client cancelled this request ({@code notifications/cancelled}), or, in a task, the task
+     * ({@code tasks/cancel}). A cancelled call's result is not sent; long-running code should check this and stop
+     * early. The thread is also interrupted.
      */
     boolean isCancelled();
+
+    /**
+     * Continues the call as a task, for a tool built with {@link Tool.Builder#startTaskInHandler()}: the request is
+     * answered with a new task, and the handler runs again from the start as that task, receiving the answers
+     * given so far; there this call returns at once. Does nothing when the call cannot be a task (the tool does not
+     * support tasks, the client does not declare the extension, an older revision) or already is one: the handler
+     * simply goes on. As with questions, let the exception that ends the request pass.
+     */
+    default void runAsTask() {
+    }
 
     /**
      * Questions to the client, asked together by {@link #await()}. Keys are unique within the call: a key asked

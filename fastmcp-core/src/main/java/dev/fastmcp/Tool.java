@@ -30,6 +30,9 @@ public final class Tool {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
     private static final Map<String, Object> NO_PARAMETERS = Map.of("type", "object", "properties", Map.of());
 
+    /** How long a task of a tool is kept, result included, unless the tool says otherwise: an hour. */
+    public static final Duration DEFAULT_TASK_TTL = Duration.ofHours(1);
+
     private final McpSchema.Tool definition;
     private final AccessCheck canAccess;
     private final Duration timeout;
@@ -37,6 +40,9 @@ public final class Tool {
     private final ToolHandler<?> handler;
     private final boolean hiddenWhenScopesMissing;
     private final Set<String> requiredClientCapabilities;
+    private final TaskSupport taskSupport;
+    private final Duration taskTtl;
+    private final boolean taskStartsInHandler;
 
     private Tool(Builder<?> b, Map<String, Object> inputSchema) {
         this.definition = McpSchema.Tool.builder(b.name, inputSchema)
@@ -52,6 +58,9 @@ public final class Tool {
         this.handler = b.handler;
         this.hiddenWhenScopesMissing = b.hiddenWhenScopesMissing;
         this.requiredClientCapabilities = Set.copyOf(b.requiredClientCapabilities);
+        this.taskSupport = b.taskSupport;
+        this.taskTtl = b.taskTtl == null ? DEFAULT_TASK_TTL : b.taskTtl;
+        this.taskStartsInHandler = b.taskStartsInHandler;
     }
 
     /** Starts a tool named {@code name}: letters, digits, {@code _ - .}, at most 128 characters. */
@@ -89,6 +98,21 @@ public final class Tool {
         return requiredClientCapabilities;
     }
 
+    /** Whether a call may run as a task of the tasks extension (see {@link Builder#taskSupport}). */
+    public TaskSupport taskSupport() {
+        return taskSupport;
+    }
+
+    /** How long a task of this tool is kept from its creation, result included (see {@link Builder#taskTtl}). */
+    public Duration taskTtl() {
+        return taskTtl;
+    }
+
+    /** Whether a task starts where the handler says so (see {@link Builder#startTaskInHandler}). */
+    public boolean taskStartsInHandler() {
+        return taskStartsInHandler;
+    }
+
     /** The parameter record the arguments are bound to; {@code null} when the code receives a {@code Map}. */
     public Class<?> argumentType() {
         return argumentType;
@@ -116,6 +140,9 @@ public final class Tool {
         private boolean hiddenWhenScopesMissing;
         private final Map<String, String> paramHeaders = new LinkedHashMap<>();
         private final Set<String> requiredClientCapabilities = new LinkedHashSet<>();
+        private TaskSupport taskSupport = TaskSupport.FORBIDDEN;
+        private Duration taskTtl;
+        private boolean taskStartsInHandler;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name == null");
@@ -213,6 +240,45 @@ public final class Tool {
         }
 
         /**
+         * Lets a call run as a task of the MCP tasks extension: a client of MCP 2026-07-28 that declares
+         * {@code io.modelcontextprotocol/tasks} gets a task handle at once, before the handler runs, and polls for
+         * the result ({@code tasks/get}); the handler then runs on the tool executor as for any call. Questions it
+         * asks ({@link Context#elicit}, {@link Context#sample}, {@link Context#listRoots}, {@link Context#inputs})
+         * reach the client through the task, and the handler runs again from the start once they are answered, as
+         * with input-required results. {@code tasks/cancel} interrupts it. Each task belongs to the caller that
+         * created it; only that caller, still allowed by {@code canAccess}, can see or change it. Log messages and
+         * progress notifications do not go out from a task; a progress message becomes the task's status message.
+         */
+        public Builder<A> taskSupport(TaskSupport support) {
+            this.taskSupport = Objects.requireNonNull(support, "support == null");
+            return this;
+        }
+
+        /**
+         * How long a task of this tool is kept from its creation, its result included ({@link #DEFAULT_TASK_TTL}
+         * by default): afterwards it is gone (a task still running is interrupted), and asking for it answers as
+         * for an unknown task.
+         */
+        public Builder<A> taskTtl(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl == null; leave it unset for the default of an hour");
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("The task TTL of tool '" + name + "' must be positive, was " + ttl);
+            }
+            this.taskTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Starts the task where the handler calls {@link Context#runAsTask()} instead of before it runs: what the
+         * handler asks before is answered on the request itself (with input-required results), so a client can be
+         * asked to confirm before the task exists. A handler that never calls it answers with its result.
+         */
+        public Builder<A> startTaskInHandler() {
+            this.taskStartsInHandler = true;
+            return this;
+        }
+
+        /**
          * Fails the call with a clear message when the tool runs longer than {@code timeout}, and interrupts it.
          * By default a tool may run as long as it likes.
          */
@@ -261,6 +327,11 @@ public final class Tool {
             Json.SCHEMAS.assertConforms("Tool '" + name + "' parameters", inputSchema);
             if (outputSchema != null) {
                 Json.SCHEMAS.assertConforms("Tool '" + name + "' output schema", outputSchema);
+            }
+            if (taskSupport == TaskSupport.FORBIDDEN && (taskTtl != null || taskStartsInHandler)) {
+                throw new IllegalStateException("Tool '" + name + "' sets " + (taskTtl != null ? "taskTtl"
+                        : "startTaskInHandler") + " but cannot run as a task; add taskSupport(TaskSupport.OPTIONAL) "
+                        + "or taskSupport(TaskSupport.REQUIRED)");
             }
             Map<String, Object> schema = ParamHeaders.annotate(name, inputSchema, paramHeaders);
             ParamHeaders.validate(name, schema);

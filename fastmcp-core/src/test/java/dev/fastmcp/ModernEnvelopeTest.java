@@ -46,7 +46,7 @@ class ModernEnvelopeTest {
             assertEquals(Map.of("listChanged", true), caps.get("prompts"));
             assertEquals(Map.of("subscribe", true, "listChanged", true), caps.get("resources"));
             assertEquals(Map.of(), caps.get("completions"));
-            assertEquals(Map.of(), caps.get("extensions"));
+            assertEquals(Map.of("io.modelcontextprotocol/tasks", Map.of()), caps.get("extensions"));
             assertEquals(Map.of("name", "modern", "version", "2.0.0"),
                     ((Map<?, ?>) result.get("_meta")).get("io.modelcontextprotocol/serverInfo"));
             assertNull(r.headers().firstValue("Mcp-Session-Id").orElse(null), "no session on the modern path");

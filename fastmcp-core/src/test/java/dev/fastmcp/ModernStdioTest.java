@@ -19,7 +19,27 @@ class ModernStdioTest {
                     ctx.reportProgress(1, 2.0, null);
                     ctx.log().info("half way");
                     return "done";
-                }).build());
+                }).build())
+                .addTool(Tool.builder("later").taskSupport(TaskSupport.OPTIONAL).execute((args, ctx) -> "later")
+                        .build());
+    }
+
+    @Test
+    void tasksWorkOnStdioToo() throws Exception {
+        try (StdioPipe stdio = new StdioPipe(server().blueprint())) {
+            String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                    + "\"io.modelcontextprotocol/clientCapabilities\":" + TaskClient.ALL + "}";
+            Map<String, Object> created = stdio.call(1, "tools/call", "{\"name\":\"later\"," + meta + "}");
+            Map<?, ?> task = (Map<?, ?>) created.get("result");
+            assertEquals("task", task.get("resultType"), created.toString());
+            String get = "{\"taskId\":\"" + task.get("taskId") + "\"," + meta + "}";
+            Map<?, ?> done = (Map<?, ?>) stdio.call(2, "tasks/get", get).get("result");
+            for (int i = 0; i < 200 && !"completed".equals(done.get("status")); i++) {
+                Thread.sleep(10);
+                done = (Map<?, ?>) stdio.call(3 + i, "tasks/get", get).get("result");
+            }
+            assertEquals("later", TaskClient.text(done.get("result")), done.toString());
+        }
     }
 
     @Test

@@ -90,11 +90,16 @@ final class CallContext implements Context, Context.Log {
 
     @Override
     public void reportProgress(double progress, Double total, String message) {
-        if (progressToken == null || isCancelled()) {
+        if (isCancelled()) {
             return;
         }
         try {
-            channel.progress(new McpSchema.ProgressNotification(progressToken, progress, total, message, null));
+            if (message != null) {
+                channel.status(message);
+            }
+            if (progressToken != null) {
+                channel.progress(new McpSchema.ProgressNotification(progressToken, progress, total, message, null));
+            }
         } catch (RuntimeException e) {
             LOG.debug("Could not send progress to the client: {}", e.toString());
         }
@@ -136,6 +141,11 @@ final class CallContext implements Context, Context.Log {
             }
         }
         return channel.ask(questions);
+    }
+
+    @Override
+    public void runAsTask() {
+        channel.runAsTask();
     }
 
     @Override

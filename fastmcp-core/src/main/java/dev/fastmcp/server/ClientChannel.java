@@ -39,4 +39,12 @@ interface ClientChannel {
      * a session; on 2026-07-28 from the request, or by ending the call with an "input required" result.
      */
     Map<String, Object> ask(List<InputRequest> questions);
+
+    /** Where the handler says it is (a progress message), for a channel that keeps it (a task's status message). */
+    default void status(String message) {
+    }
+
+    /** Continues the call as a task, when it can become one (see {@link dev.fastmcp.Context#runAsTask()}). */
+    default void runAsTask() {
+    }
 }

@@ -93,8 +93,7 @@ final class InputRound {
             given.put(question.key(), raw);
         }
         if (!missing.isEmpty()) {
-            Map<String, Object> all = new LinkedHashMap<>(earlier);
-            all.putAll(given);
+            Map<String, Object> all = answered();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("resultType", "input_required");
             result.put("inputRequests", missing);
@@ -103,6 +102,13 @@ final class InputRound {
             throw new InputRequired(result);
         }
         return out;
+    }
+
+    /** Every answer the call has used so far, earlier rounds' and this one's, by key, as sent. */
+    Map<String, Object> answered() {
+        Map<String, Object> all = new LinkedHashMap<>(earlier);
+        all.putAll(given);
+        return all;
     }
 
     private static Map<String, Object> answers(byte[] payload) {

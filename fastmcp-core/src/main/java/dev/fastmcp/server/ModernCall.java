@@ -3,6 +3,7 @@ package dev.fastmcp.server;
 import dev.fastmcp.Prompt;
 import dev.fastmcp.Resource;
 import dev.fastmcp.ResourceTemplate;
+import dev.fastmcp.TaskSupport;
 import dev.fastmcp.Tool;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
@@ -44,6 +45,16 @@ public final class ModernCall {
                 component = allowed.component();
             } else {
                 answer = Mono.error(Access.unknown(Access.Kind.RESOURCE, uri));
+            }
+        } else if (Tasks.handles(method)) {
+            // A client that does not declare the extension is refused by requireClientCapabilities.
+            Components.Intercepted prepared = request.declaresExtension(Tasks.EXTENSION)
+                    ? dispatcher.tasks().prepare(request, scope)
+                    : new Components.Answer(Mono.error(Tasks.missingExtension(request.id())));
+            if (prepared instanceof Components.StepUp s) {
+                stepUp = s.refusal();
+            } else {
+                answer = ((Components.Answer) prepared).result();
             }
         } else if (!ModernProtocol.DISCOVER.equals(method) && !ModernProtocol.LISTEN.equals(method)) {
             Components.Intercepted intercepted = components().intercept(method, request.params(),
@@ -87,11 +98,15 @@ public final class ModernCall {
     }
 
     /**
-     * Refuses a call of a tool that needs client capabilities the request does not declare.
+     * Refuses a call of a tool that needs client capabilities the request does not declare, and a request that needs
+     * the tasks extension (its methods, a tool that runs only as a task) from a client that does not declare it.
      *
      * @throws JsonRpcException 400 with -32021 naming them
      */
     public void requireClientCapabilities() {
+        if (Tasks.handles(request.method()) && !request.declaresExtension(Tasks.EXTENSION)) {
+            throw Tasks.missingExtension(request.id());
+        }
         if (!(component instanceof Tool tool)) {
             return;
         }
@@ -103,6 +118,9 @@ public final class ModernCall {
         }
         if (!missing.isEmpty()) {
             throw ModernProtocol.missingCapabilities(request.id(), ModernProtocol.capabilities(missing));
+        }
+        if (tool.taskSupport() == TaskSupport.REQUIRED && !request.declaresExtension(Tasks.EXTENSION)) {
+            throw Tasks.missingExtension(request.id());
         }
     }
 
@@ -116,11 +134,18 @@ public final class ModernCall {
             result = answer;
         } else if (ModernProtocol.DISCOVER.equals(request.method())) {
             result = Mono.fromSupplier(dispatcher::discover);
+        } else if (component instanceof Tool tool && Tasks.mayBeTask(tool, request) && !tool.taskStartsInHandler()) {
+            result = Mono.fromCallable(() -> dispatcher.tasks().create(tool, request, scope, Map.of()));
         } else {
+            boolean mayBecomeTask = component instanceof Tool tool && Tasks.mayBeTask(tool, request);
             result = Mono.defer(() -> invoke(new ModernChannel(request, stream, InputRound.open(
-                    dispatcher.requestState(), request, RequestStateCodec.Principal.of(scope.caller().session())))));
+                    dispatcher.requestState(), request, RequestStateCodec.Principal.of(scope.caller().session())),
+                    mayBecomeTask)));
         }
-        return result.map(r -> McpSchema.JSONRPCResponse.result(request.id(), dispatcher.complete(request.method(), r)))
+        return result.cast(Object.class).onErrorResume(Tasks.Escalation.class, e -> Mono.fromCallable(
+                        () -> dispatcher.tasks().create((Tool) component, request, scope, e.answers())))
+                .map(r -> McpSchema.JSONRPCResponse.result(request.id(), r instanceof Tasks.Created created
+                        ? dispatcher.taskCreated(created.task()) : dispatcher.complete(request.method(), r)))
                 .onErrorResume(e -> Mono.just(e instanceof InputRequired input
                         ? McpSchema.JSONRPCResponse.result(request.id(), dispatcher.inputRequired(input.result()))
                         : dispatcher.error(request.id(), e)));

@@ -17,11 +17,14 @@ final class ModernChannel implements ClientChannel {
     private final ModernRequest request;
     private final ModernStream stream;
     private final InputRound round;
+    private final boolean mayBecomeTask;
 
-    ModernChannel(ModernRequest request, ModernStream stream, InputRound round) {
+    /** @param mayBecomeTask whether {@link #runAsTask()} turns the call into a task */
+    ModernChannel(ModernRequest request, ModernStream stream, InputRound round, boolean mayBecomeTask) {
         this.request = request;
         this.stream = stream;
         this.round = round;
+        this.mayBecomeTask = mayBecomeTask;
     }
 
     @Override
@@ -74,6 +77,19 @@ final class ModernChannel implements ClientChannel {
 
     @Override
     public Map<String, Object> ask(List<InputRequest> questions) {
+        requireDeclared(request, questions);
+        return round.answer(questions);
+    }
+
+    @Override
+    public void runAsTask() {
+        if (mayBecomeTask) {
+            throw new Tasks.Escalation(round.answered());
+        }
+    }
+
+    /** Refuses questions needing capabilities {@code request} does not declare, with -32021 naming them. */
+    static void requireDeclared(ModernRequest request, List<InputRequest> questions) {
         Set<String> missing = new LinkedHashSet<>();
         for (InputRequest question : questions) {
             if (!request.declares(question.capability())) {
@@ -85,6 +101,5 @@ final class ModernChannel implements ClientChannel {
                     + "the call asks for input that needs the client to declare " + String.join(", ", missing),
                     Map.of("requiredCapabilities", ModernProtocol.capabilities(missing)));
         }
-        return round.answer(questions);
     }
 }

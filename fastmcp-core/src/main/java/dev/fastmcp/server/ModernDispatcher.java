@@ -43,6 +43,7 @@ public final class ModernDispatcher {
     private final long ttlMillis;
     private final boolean authRequired;
     private final RequestStateCodec requestState;
+    private final Tasks tasks;
 
     /** Serves {@code components} as {@code settings} say; with authentication, every answer is private. */
     public ModernDispatcher(Settings settings, Components components) {
@@ -52,6 +53,12 @@ public final class ModernDispatcher {
         this.ttlMillis = settings.cacheTtl().toMillis();
         this.authRequired = settings.provider() != null || settings.authenticator() != null;
         this.requestState = settings.requestState();
+        this.tasks = new Tasks(components, java.time.Clock.systemUTC());
+    }
+
+    /** The tasks of the tasks extension. */
+    public Tasks tasks() {
+        return tasks;
     }
 
     /** The server's components, shared with the older revisions. */
@@ -65,7 +72,7 @@ public final class ModernDispatcher {
      * @throws JsonRpcException 404 with -32601 for a method this revision does not have
      */
     public ModernCall prepare(ModernRequest request, RequestScope scope) {
-        if (!SERVED.contains(request.method())) {
+        if (!SERVED.contains(request.method()) && !Tasks.handles(request.method())) {
             String why = REMOVED.get(request.method());
             throw new JsonRpcException(404, request.id(), McpSchema.ErrorCodes.METHOD_NOT_FOUND,
                     "Method not found: " + LogValues.safe(request.method()) + (why == null ? ""
@@ -105,6 +112,15 @@ public final class ModernDispatcher {
         return out;
     }
 
+    /** A new task as the result of the call that created it: {@code resultType: task}, with the server's name. */
+    Map<String, Object> taskCreated(Map<String, Object> task) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("resultType", "task");
+        out.putAll(task);
+        out.put("_meta", withServerInfo(null));
+        return out;
+    }
+
     /** Whether what a caller sees depends on who calls: authentication, or a component with a check. */
     public boolean privateAnswers() {
         return authRequired || components.anyAccessChecks();
@@ -118,7 +134,7 @@ public final class ModernDispatcher {
         capabilities.put("prompts", Map.of("listChanged", true));
         capabilities.put("completions", Map.of());
         capabilities.put("logging", Map.of());
-        capabilities.put("extensions", Map.of());
+        capabilities.put("extensions", Map.of(Tasks.EXTENSION, Map.of()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("supportedVersions", ModernProtocol.ADVERTISED);
         result.put("capabilities", capabilities);

@@ -76,6 +76,11 @@ public record ModernRequest(Object id, String method, Map<String, Object> params
         return capabilities.get(capability) instanceof Map;
     }
 
+    /** Whether the client declared the extension {@code id} (a key of its capabilities' {@code extensions}). */
+    public boolean declaresExtension(String id) {
+        return capabilities.get("extensions") instanceof Map<?, ?> extensions && extensions.get(id) instanceof Map;
+    }
+
     /** The capabilities, as the SDK types them; null when they cannot be read so. */
     McpSchema.ClientCapabilities clientCapabilities() {
         try {

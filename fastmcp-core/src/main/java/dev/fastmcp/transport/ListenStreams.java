@@ -7,6 +7,7 @@ import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.ModernProtocol;
 import dev.fastmcp.server.ModernRequest;
 import dev.fastmcp.server.RequestScope;
+import dev.fastmcp.server.Tasks;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -17,13 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code subscriptions/listen} of MCP 2026-07-28: a long-lived SSE stream that starts with the acknowledgment of
- * what it will carry (flushed at once) and then carries the {@code list_changed} notifications and resource
- * updates the client asked for, each tagged with the listen request's id as its subscription id. When the server
- * stops, each stream is cancelled and answered, then ends.
+ * what it will carry (flushed at once) and then carries the {@code list_changed} notifications, resource updates
+ * and changes of its own tasks the client asked for, each tagged with the listen request's id as its subscription
+ * id. When the server stops, each stream is cancelled and answered, then ends.
  */
 final class ListenStreams {
 
-    private static final String TASKS = "io.modelcontextprotocol/tasks";
     private static final Map<String, String> LIST_CHANGES = Map.of(
             "toolsListChanged", "notifications/tools/list_changed",
             "promptsListChanged", "notifications/prompts/list_changed",
@@ -46,9 +46,16 @@ final class ListenStreams {
                             "Invalid params: \"notifications\" is required, an object", null)));
             return;
         }
-        if (filter.get("taskIds") != null) {
+        Object taskIds = filter.get("taskIds");
+        if (taskIds != null && !request.declaresExtension(Tasks.EXTENSION)) {
             throw ModernProtocol.missingCapabilities(request.id(),
-                    Map.of("extensions", Map.of(TASKS, Map.of())));
+                    Map.of("extensions", Map.of(Tasks.EXTENSION, Map.of())));
+        }
+        if (taskIds != null && !(taskIds instanceof List<?>)) {
+            call.respondJson(200, McpSchema.JSONRPCResponse.error(request.id(), new McpSchema.JSONRPCResponse
+                    .JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
+                            "Invalid params: \"taskIds\" must be a list of task ids", null)));
+            return;
         }
         Map<String, Object> honoured = new LinkedHashMap<>();
         LIST_CHANGES.keySet().stream().sorted().filter(key -> Boolean.TRUE.equals(filter.get(key)))
@@ -60,6 +67,11 @@ final class ListenStreams {
         if (!uris.isEmpty()) {
             honoured.put("resourceSubscriptions", uris);
         }
+        List<String> tasks = taskIds == null ? List.of()
+                : dispatcher.tasks().visible((List<?>) taskIds, scope);
+        if (!tasks.isEmpty()) {
+            honoured.put("taskIds", tasks);
+        }
         Listen listen = new Listen(call.channel(), request.id(), honoured, Set.copyOf(uris));
         call.channel().startStream(200, "text/event-stream", McpCall.SSE_HEADERS);
         Map<String, Object> ack = new LinkedHashMap<>();
@@ -69,10 +81,13 @@ final class ListenStreams {
                 "notifications/subscriptions/acknowledged", ack));
         open.add(listen);
         Runnable unsubscribe = dispatcher.components().changes().subscribe(listen::changed);
+        Tasks.Watching watching = dispatcher.tasks().watch(tasks, scope, listen::task);
+        watching.current().forEach(listen::task);
         call.channel().keepAlive(keepAliveSeconds);
         call.channel().onClose(() -> {
             open.remove(listen);
             unsubscribe.run();
+            watching.stop().run();
         });
     }
 
@@ -120,6 +135,13 @@ final class ListenStreams {
                 send(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, change.method(),
                         Map.of("_meta", tag())));
             }
+        }
+
+        /** A followed task changed: {@code notifications/tasks} with the task as {@code tasks/get} answers. */
+        void task(Map<String, Object> task) {
+            Map<String, Object> params = new LinkedHashMap<>(task);
+            params.put("_meta", tag());
+            send(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, "notifications/tasks", params));
         }
 
         void end() {

@@ -4,6 +4,7 @@ import dev.fastmcp.ServerRequest;
 import dev.fastmcp.server.LogValues;
 import dev.fastmcp.server.ModernProtocol;
 import dev.fastmcp.server.ModernRequest;
+import dev.fastmcp.server.Tasks;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -18,7 +19,7 @@ import java.util.Map;
 /**
  * The standard request headers of MCP 2026-07-28 (SEP-2243), which repeat what the body says so that the HTTP
  * edge can route and authorize without reading it: {@code Mcp-Method} on every request, {@code Mcp-Name} for
- * calls, reads and prompts, {@code Mcp-Param-*} for the tool parameters marked {@code x-mcp-header}. A header
+ * calls, reads, prompts and tasks, {@code Mcp-Param-*} for the tool parameters marked {@code x-mcp-header}. A header
  * that is missing, malformed or differs from the body is refused with 400 and -32020. Values are trimmed of
  * surrounding blanks; {@code =?base64?...?=} values are decoded strictly (UTF-8, padded Base64).
  */
@@ -34,12 +35,15 @@ final class McpHeaders {
     private McpHeaders() {
     }
 
-    /** What {@code Mcp-Name} carries for {@code method}: the body field, or null when the method has none. */
+    /**
+     * What {@code Mcp-Name} carries for {@code method}: the body field, or null when the method has none. The methods
+     * of the tasks extension name their task, so that a load balancer can send them where it is kept.
+     */
     static String nameField(String method) {
         return switch (method) {
             case McpSchema.METHOD_TOOLS_CALL, McpSchema.METHOD_PROMPT_GET -> "name";
             case McpSchema.METHOD_RESOURCES_READ -> "uri";
-            default -> null;
+            default -> Tasks.handles(method) ? "taskId" : null;
         };
     }
 

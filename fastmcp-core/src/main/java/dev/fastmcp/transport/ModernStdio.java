@@ -9,8 +9,10 @@ import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.ModernProtocol;
 import dev.fastmcp.server.ModernRequest;
 import dev.fastmcp.server.RequestScope;
+import dev.fastmcp.server.Tasks;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import reactor.core.Disposable;
@@ -68,15 +70,31 @@ final class ModernStdio {
         out.accept(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, params));
     }
 
-    /** Acknowledges the lists the client asked about, then announces their changes until cancelled. */
+    /**
+     * Acknowledges the lists and tasks the client asked about, then announces their changes until cancelled.
+     *
+     * @throws JsonRpcException -32021 for task ids from a client that does not declare the tasks extension
+     */
     private void listen(ModernRequest request, RequestScope scope) {
         Map<String, Object> filter = new LinkedHashMap<>();
+        List<String> tasks = List.of();
         if (request.params().get("notifications") instanceof Map<?, ?> asked) {
-            for (String key : java.util.List.of("toolsListChanged", "promptsListChanged", "resourcesListChanged")) {
+            for (String key : List.of("toolsListChanged", "promptsListChanged", "resourcesListChanged")) {
                 if (Boolean.TRUE.equals(asked.get(key))) {
                     filter.put(key, true);
                 }
             }
+            if (asked.get("taskIds") != null && !request.declaresExtension(Tasks.EXTENSION)) {
+                inflight.remove(request.id(), scope);
+                throw ModernProtocol.missingCapabilities(request.id(),
+                        Map.of("extensions", Map.of(Tasks.EXTENSION, Map.of())));
+            }
+            if (asked.get("taskIds") instanceof List<?> ids) {
+                tasks = dispatcher.tasks().visible(ids, scope);
+            }
+        }
+        if (!tasks.isEmpty()) {
+            filter.put("taskIds", tasks);
         }
         Map<String, Object> tag = Map.of(ModernProtocol.SUBSCRIPTION_ID, request.id());
         Map<String, Object> ack = new LinkedHashMap<>();
@@ -88,8 +106,16 @@ final class ModernStdio {
                 notify(change.method(), Map.of("_meta", tag));
             }
         });
+        Consumer<Map<String, Object>> taskChanged = task -> {
+            Map<String, Object> params = new LinkedHashMap<>(task);
+            params.put("_meta", tag);
+            notify("notifications/tasks", params);
+        };
+        Tasks.Watching watching = dispatcher.tasks().watch(tasks, scope, taskChanged);
+        watching.current().forEach(taskChanged);
         scope.onCancel(() -> {
             unsubscribe.run();
+            watching.stop().run();
             inflight.remove(request.id(), scope);
         });
     }

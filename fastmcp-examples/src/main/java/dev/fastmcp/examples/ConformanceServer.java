@@ -22,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * they check. Run it with {@code java -jar fastmcp-examples.jar conformance}; {@code .ci/conformance.sh}
  * does, then runs the suite against it.
  *
- * <p>The tools and the prompt only the 2026-07-28 scenarios call are in {@link ConformanceInputs}. Not here yet:
- * the tasks scenarios' tools.
+ * <p>The tools and the prompt only the 2026-07-28 scenarios call are in {@link ConformanceInputs}, and those of the
+ * tasks extension's scenarios in {@link ConformanceTasks}.
  *
  * <p>No authentication: the suite connects anonymously.
  */
@@ -67,6 +67,7 @@ public final class ConformanceServer {
         AtomicReference<FastMCP> built = new AtomicReference<>();
         tools().forEach(server::addTool);
         ConformanceInputs.tools(built::get).forEach(server::addTool);
+        ConformanceTasks.tools().forEach(server::addTool);
         resources().forEach(server::addResource);
         server.addResourceTemplate(ResourceTemplate.builder("test://template/{id}/data", "template")
                 .description("A resource template: data for any id")

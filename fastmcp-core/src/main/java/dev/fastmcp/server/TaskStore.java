@@ -1,0 +1,35 @@
+package dev.fastmcp.server;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * Where the tasks of the tasks extension are kept. Every read names the caller, so a store never hands out another
+ * caller's task, nor one past its TTL. {@link MemoryTaskStore} keeps them in this process; a store shared by several
+ * instances (behind a load balancer) can implement the same operations, each atomic, since a task holds only
+ * values ({@link TaskState}). What cannot be shared (the thread running a task) stays with {@link Tasks}.
+ */
+interface TaskStore {
+
+    /** What {@link #add} did. */
+    enum Added { ADDED, OWNER_FULL, STORE_FULL }
+
+    /**
+     * Keeps a new task, once a {@code tasks/get} for it can find it. When its owner holds {@code ownerLimit} tasks
+     * already, or the store is full, the oldest finished task (of the owner, or of anyone) makes room; when there
+     * is none, the task is refused.
+     */
+    Added add(TaskState task, int ownerLimit);
+
+    /** The task with this id if {@code owner} created it and it has not expired; else null, whichever the reason. */
+    TaskState get(String id, RequestStateCodec.Principal owner);
+
+    /**
+     * Replaces the task of {@code owner} with {@code change} applied to it, atomically, and returns the new state;
+     * null (and {@code change} not applied) when {@link #get} would not find it. When {@code change} throws, nothing
+     * changes.
+     */
+    TaskState update(String id, RequestStateCodec.Principal owner, UnaryOperator<TaskState> change);
+
+    /** Forgets the task, if kept. */
+    void remove(String id);
+}

@@ -1,0 +1,137 @@
+package dev.fastmcp;
+
+import dev.fastmcp.server.Json;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A client of the tasks extension over plain HTTP, as MCP 2026-07-28 clients send its requests: the extension
+ * declared in each request's capabilities (unless told otherwise), {@code Mcp-Name} carrying the task id, and a
+ * bearer token when it has one.
+ */
+final class TaskClient {
+
+    static final String EXTENSION = "io.modelcontextprotocol/tasks";
+    /** Every capability, the extension included. */
+    static final String ALL = "{\"elicitation\":{},\"sampling\":{},\"roots\":{},\"extensions\":{\"" + EXTENSION
+            + "\":{}}}";
+    /** The extension and nothing else. */
+    static final String TASKS_ONLY = "{\"extensions\":{\"" + EXTENSION + "\":{}}}";
+    static final String NONE = "{}";
+
+    private final RawModern raw;
+    private final String token;
+    private final AtomicInteger ids = new AtomicInteger();
+
+    /** @param token the bearer token to send, or null for none */
+    TaskClient(FastMCP server, String token) {
+        this.raw = new RawModern(server);
+        this.token = token;
+    }
+
+    /** A request body whose {@code _meta} declares {@code capabilities}. */
+    static String body(Object id, String method, String params, String capabilities) {
+        String inner = params.strip().substring(1, params.strip().length() - 1).strip();
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + Json.string(id) + ",\"method\":\"" + method + "\",\"params\":{"
+                + inner + (inner.isEmpty() ? "" : ",") + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\""
+                + RawModern.VERSION + "\",\"io.modelcontextprotocol/clientCapabilities\":" + capabilities
+                + ",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"tasks\",\"version\":\"1\"}}}}";
+    }
+
+    /** Sends {@code method}; {@code headers} (name, value, ...) come last and may replace or remove (null) one. */
+    HttpResponse<String> send(String method, String params, String capabilities, String... headers)
+            throws Exception {
+        List<String> all = new ArrayList<>();
+        if (token != null) {
+            all.addAll(List.of("Authorization", "Bearer " + token));
+        }
+        Object taskId = Json.parseObject(params, "params").get("taskId");
+        if (taskId instanceof String id && method.startsWith("tasks/")) {
+            all.addAll(List.of("Mcp-Name", id));
+        }
+        all.addAll(Arrays.asList(headers));
+        return raw.post(body(ids.incrementAndGet(), method, params, capabilities), all.toArray(String[]::new));
+    }
+
+    /** The result of {@code method}, sent declaring every capability; fails on anything but a result. */
+    Map<String, Object> result(String method, String params) throws Exception {
+        HttpResponse<String> r = send(method, params, ALL);
+        if (r.statusCode() != 200) {
+            throw new AssertionError(method + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return RawModern.result(r);
+    }
+
+    /** The error of {@code method}, sent declaring every capability. */
+    Map<String, Object> error(String method, String params) throws Exception {
+        return RawModern.error(send(method, params, ALL));
+    }
+
+    /** Calls {@code tool} with {@code arguments} (a JSON object). */
+    Map<String, Object> call(String tool, String arguments) throws Exception {
+        return result("tools/call", "{\"name\":" + Json.string(tool) + ",\"arguments\":" + arguments + "}");
+    }
+
+    /** Calls {@code tool}, which must answer with a task, and returns its id. */
+    String start(String tool, String arguments) throws Exception {
+        Map<String, Object> created = call(tool, arguments);
+        if (!"task".equals(created.get("resultType"))) {
+            throw new AssertionError("no task: " + created);
+        }
+        return (String) created.get("taskId");
+    }
+
+    Map<String, Object> get(String taskId) throws Exception {
+        return result("tasks/get", taskParams(taskId));
+    }
+
+    Map<String, Object> update(String taskId, String inputResponses) throws Exception {
+        return result("tasks/update", "{\"taskId\":" + Json.string(taskId) + ",\"inputResponses\":" + inputResponses
+                + "}");
+    }
+
+    Map<String, Object> cancel(String taskId) throws Exception {
+        return result("tasks/cancel", taskParams(taskId));
+    }
+
+    /** Polls {@code tasks/get} until the task has one of {@code statuses}, for 10 seconds at most. */
+    Map<String, Object> await(String taskId, String... statuses) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Map<String, Object> task = get(taskId);
+        while (!Arrays.asList(statuses).contains(task.get("status"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("task " + taskId + " is still " + task.get("status") + ": " + task);
+            }
+            Thread.sleep(20);
+            task = get(taskId);
+        }
+        return task;
+    }
+
+    /** The JSON-RPC error of a refusal with this HTTP status and code, echoing the request's id. */
+    static Map<String, Object> refused(HttpResponse<String> r, int status, int code) {
+        if (r.statusCode() != status) {
+            throw new AssertionError("expected HTTP " + status + ", got " + r.statusCode() + ": " + r.body());
+        }
+        Map<String, Object> error = RawModern.error(r);
+        if (((Number) error.get("code")).intValue() != code || RawModern.json(r).get("id") == null) {
+            throw new AssertionError("expected error " + code + " with the request's id: " + r.body());
+        }
+        return error;
+    }
+
+    static String taskParams(String taskId) {
+        return "{\"taskId\":" + Json.string(taskId) + "}";
+    }
+
+    /** The text of the first content of a tool result. */
+    @SuppressWarnings("unchecked")
+    static String text(Object result) {
+        List<Map<String, Object>> content = (List<Map<String, Object>>) ((Map<String, Object>) result).get("content");
+        return (String) content.get(0).get("text");
+    }
+}
