@@ -99,7 +99,9 @@ final class AuthorizeEndpoint {
             }
             redirectUri = ProxyHttp.query(request, "redirect_uri");
         } catch (OAuthError e) {
-            return ProxyHttp.errorPage(400, "Invalid request", e.description);
+            // never a redirect: nothing vouches for a redirect URI of a client that could not be had
+            return ProxyHttp.errorPage(400, e.error.equals("invalid_client") ? "Application not accepted"
+                    : "Invalid request", e.description);
         }
         boolean redirectGiven = redirectUri != null;
         if (!redirectGiven && client.redirectUris().size() == 1) {
