@@ -192,7 +192,7 @@ final class ConsentPage {
             return null;
         }
         URI uri = parse(clientId);
-        if (uri == null || uri.getHost() == null) {
+        if (uri == null || uri.getRawAuthority() == null) {
             return null;
         }
         return destination(uri.getScheme() + "://" + uri.getRawAuthority() + "/");

@@ -61,6 +61,7 @@ final class DocumentServer implements AutoCloseable {
         server.start();
         names.put("docs.test", new InetAddress[] {LOOPBACK});
         names.put("keys.test", new InetAddress[] {LOOPBACK});
+        names.put("localhost", new InetAddress[] {LOOPBACK});
     }
 
     int port() {

@@ -180,4 +180,34 @@ class OAuthProxyCimdTest {
         assertEquals(List.of("claude.ai", "*.example.com", "https://*.example.com/mcp/*"), c.allowedMetadataDocuments(
                 "claude.ai", "*.example.com", "https://*.example.com/mcp/*").allowedMetadataDocuments());
     }
+
+    @Test
+    void insecureLoopbackModeAcceptsDocumentsOnTheDevelopersMachine() throws Exception {
+        try (DocumentServer plain = new DocumentServer(false)) {
+            h = new ProxyHarness(b -> b.documentTransport(docs.transport())
+                    .clients(c -> c.insecureLoopbackMetadataDocuments(true)));
+            String overHttp = plain.publicClient("127.0.0.1", "/client.json", CLIENT_REDIRECT);
+            String overHttps = docs.publicClient("localhost", "/client.json", CLIENT_REDIRECT);
+            for (String clientId : List.of(overHttp, overHttps)) {
+                HttpResponse<String> page = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
+                        PKCEUtils.generatePair().challenge(), "s"));
+                assertEquals(200, page.statusCode(), clientId + ": " + page.body());
+            }
+            // the mode is for loopback hosts: a name that merely resolves to loopback is still refused
+            String named = docs.publicClient("/named.json", CLIENT_REDIRECT);
+            HttpResponse<String> refused = h.get(h.authorizeUrl(named, CLIENT_REDIRECT,
+                    PKCEUtils.generatePair().challenge(), "s"));
+            assertEquals(400, refused.statusCode());
+            assertTrue(refused.body().contains("docs.test resolves to 127.0.0.1"), refused.body());
+        }
+    }
+
+    @Test
+    void theInsecureLoopbackModeIsRefusedForAServerOthersCanReach() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ClientIdUrls(
+                Clients.defaults().insecureLoopbackMetadataDocuments(true), "https://mcp.example.com"));
+        assertTrue(e.getMessage().contains("FASTMCP_DEV_INSECURE_CIMD"), e.getMessage());
+        new ClientIdUrls(Clients.defaults().insecureLoopbackMetadataDocuments(true), "http://127.0.0.1:8080");
+        new ClientIdUrls(Clients.defaults(), "https://mcp.example.com");
+    }
 }
