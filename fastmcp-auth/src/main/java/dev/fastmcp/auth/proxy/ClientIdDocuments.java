@@ -76,6 +76,8 @@ final class ClientIdDocuments {
     private final DocumentCache<Document> documents;
     private final DocumentCache<List<JsonWebKey>> keySets;
     private final ClientAssertions assertions;
+    /** Documents fetched per client address, with the registrations' limit; null when it is off. */
+    private final RegistrationLimiter fetchesPerAddress;
 
     ClientIdDocuments(ProxyContext ctx) {
         Clients clients = ctx.settings.clients();
@@ -89,6 +91,9 @@ final class ClientIdDocuments {
         this.keySets = new DocumentCache<>(new GuardedFetch(clients.metadataDocumentTimeout(), MAX_KEY_SET_BYTES,
                 tls, transport.resolver()), "key set (jwks_uri)", MAX_KEPT, clock);
         this.assertions = new ClientAssertions(ctx.store, List.of(ctx.endpoint("/oauth/token"), ctx.baseUrl), clock);
+        int perMinute = ctx.settings.limits().registrationRateLimit();
+        this.fetchesPerAddress = perMinute == 0 ? null : new RegistrationLimiter(perMinute,
+                RegistrationLimiter.DEFAULT_WINDOW, RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, clock);
     }
 
     /**
@@ -97,8 +102,8 @@ final class ClientIdDocuments {
      * @throws OAuthError {@code invalid_client} (400): refused by policy or form before any fetch, or the
      *                    document could not be had or is invalid; the description says which
      */
-    ProxyStore.ClientRecord resolve(String clientId) throws OAuthError {
-        return document(clientId).client();
+    ProxyStore.ClientRecord resolve(String clientId, String remoteAddress) throws OAuthError {
+        return document(clientId, remoteAddress).client();
     }
 
     /**
@@ -106,22 +111,37 @@ final class ClientIdDocuments {
      *
      * @throws OAuthError {@code invalid_client} saying what is wrong
      */
-    ProxyStore.ClientRecord authenticate(String clientId, String assertion) throws OAuthError {
-        Document d = document(clientId);
+    ProxyStore.ClientRecord authenticate(String clientId, String assertion, String remoteAddress)
+            throws OAuthError {
+        Document d = document(clientId, remoteAddress);
         if (!"private_key_jwt".equals(d.client().authMethod())) {
             throw OAuthError.invalidClient("This client's metadata document declares token_endpoint_auth_method "
                     + d.client().authMethod() + ", so it authenticates with PKCE alone: send no client_assertion");
         }
         List<JsonWebKey> keys = d.keys() != null ? d.keys() : keySets.get(d.keysUrl(),
                 urls.addressRule(d.keysUrl()), body -> keySet(new String(body, StandardCharsets.UTF_8),
-                        "key set (jwks_uri) at " + ClientIdUrls.shown(d.keysUrl().toString())));
+                        "key set (jwks_uri) at " + ClientIdUrls.shown(d.keysUrl().toString())), gate(remoteAddress));
         assertions.verify(clientId, assertion, keys);
         return d.client();
     }
 
-    private Document document(String clientId) throws OAuthError {
+    private Document document(String clientId, String remoteAddress) throws OAuthError {
         URI uri = urls.check(clientId);
-        return documents.get(uri, urls.addressRule(uri), body -> parse(clientId, body));
+        return documents.get(uri, urls.addressRule(uri), body -> parse(clientId, body), gate(remoteAddress));
+    }
+
+    /**
+     * Each fetch a client address causes counts against the registrations' limit per address
+     * ({@code registrationRateLimit}): a document fetch is what a registration is to registered clients, and
+     * without a bound one address could make this server fetch a new URL with every request.
+     */
+    private DocumentCache.Gate gate(String remoteAddress) {
+        return () -> {
+            if (fetchesPerAddress != null && !fetchesPerAddress.tryAcquire(remoteAddress)) {
+                throw new OAuthError("temporarily_unavailable", "Too many client metadata documents were fetched "
+                        + "for requests from this address; wait a minute and try again", 429);
+            }
+        };
     }
 
     private Document parse(String clientId, byte[] body) throws OAuthError {

@@ -123,16 +123,18 @@ final class ClientRegistry {
      * The client of {@code clientId}: the one its metadata document describes when it is a URL, else the registered
      * client, or null.
      *
+     * @param remoteAddress the client address the request came from: fetching a document counts against its limit
      * @throws OAuthError {@code invalid_client} (400) for a URL client id refused by policy, or whose document
-     *                    could not be had or is invalid; the description says which, for an error page
+     *                    could not be had or is invalid, the description saying which, for an error page; 429
+     *                    {@code temporarily_unavailable} when the address fetched too many documents
      */
-    ProxyStore.ClientRecord find(String clientId) throws OAuthError {
+    ProxyStore.ClientRecord find(String clientId, String remoteAddress) throws OAuthError {
         if (ClientIdUrls.isUrl(clientId)) {
             if (documents == null) {
                 throw new OAuthError("invalid_client", "This server does not accept client metadata documents (a "
                         + "client_id that is a URL); the application must register first", 400);
             }
-            return documents.resolve(clientId);
+            return documents.resolve(clientId, remoteAddress);
         }
         if (clientId == null || clientId.isEmpty() || clientId.length() > 200) {
             return null;
@@ -183,7 +185,7 @@ final class ClientRegistry {
             secret = basic.secret();
             method = "client_secret_basic";
         }
-        ProxyStore.ClientRecord client = knownClient(id);
+        ProxyStore.ClientRecord client = knownClient(id, request.remoteAddress());
         if (client == null) {
             throw OAuthError.invalidClient("Client authentication failed");
         }
@@ -212,11 +214,11 @@ final class ClientRegistry {
     }
 
     /** {@link #find} for the token endpoint: a client that cannot be had is {@code invalid_client} at 401. */
-    private ProxyStore.ClientRecord knownClient(String clientId) throws OAuthError {
+    private ProxyStore.ClientRecord knownClient(String clientId, String remoteAddress) throws OAuthError {
         try {
-            return find(clientId);
+            return find(clientId, remoteAddress);
         } catch (OAuthError e) {
-            throw OAuthError.invalidClient(e.description);
+            throw e.status == 429 ? e : OAuthError.invalidClient(e.description);
         }
     }
 
@@ -248,9 +250,9 @@ final class ClientRegistry {
                     + "document URL that declares private_key_jwt");
         }
         try {
-            return documents.authenticate(claimed, assertion);
+            return documents.authenticate(claimed, assertion, request.remoteAddress());
         } catch (OAuthError e) {
-            throw e.status == 401 ? e : OAuthError.invalidClient(e.description);
+            throw e.status == 401 || e.status == 429 ? e : OAuthError.invalidClient(e.description);
         }
     }
 

@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 final class DocumentCache<T> {
 
+    /** Decides whether this caller may make a fetch (a miss, or a revalidation), before it is made. */
+    @FunctionalInterface
+    interface Gate {
+        /** @throws OAuthError when the fetch is refused */
+        void check() throws OAuthError;
+    }
+
     /** Turns a fetched body into the document, or says why it is invalid. */
     @FunctionalInterface
     interface Parser<T> {
@@ -76,6 +83,14 @@ final class DocumentCache<T> {
      * @throws OAuthError {@code invalid_client} saying why the document could not be had
      */
     T get(URI uri, GuardedFetch.AddressRule rule, Parser<T> parser) throws OAuthError {
+        return get(uri, rule, parser, () -> { });
+    }
+
+    /**
+     * The same, with {@code gate} asked before this caller fetches (never for a kept document, nor for one whose
+     * fetch by another caller is in flight).
+     */
+    T get(URI uri, GuardedFetch.AddressRule rule, Parser<T> parser, Gate gate) throws OAuthError {
         String url = uri.toString();
         Entry<T> kept;
         synchronized (entries) {
@@ -90,6 +105,7 @@ final class DocumentCache<T> {
             return await(running, url);
         }
         try {
+            gate.check();
             T value = fetch(uri, rule, parser, kept);
             mine.complete(value);
             return value;

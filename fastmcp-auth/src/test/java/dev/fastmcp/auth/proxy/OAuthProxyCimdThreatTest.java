@@ -38,9 +38,13 @@ class OAuthProxyCimdThreatTest {
         docs.close();
     }
 
-    /** A proxy reaching the document server through the test resolver; no internal network allowed. */
+    /**
+     * A proxy reaching the document server through the test resolver; no internal network allowed, and no limit on
+     * fetches per address (these tests make many from one).
+     */
     private ProxyHarness proxy(UnaryOperator<Clients> clients) {
-        h = new ProxyHarness(b -> b.documentTransport(docs.transport()).clients(clients));
+        h = new ProxyHarness(b -> b.documentTransport(docs.transport()).clients(clients)
+                .limits(l -> l.registrationRateLimit(0)));
         return h;
     }
 
@@ -250,6 +254,26 @@ class OAuthProxyCimdThreatTest {
         String inside = docs.publicClient("/mcp/client.json", CLIENT_REDIRECT);
         assertEquals(200, authorize(inside).statusCode());
         assertEquals(1, docs.hits("/mcp/client.json"));
+    }
+
+    @Test
+    void aFloodOfNewDocumentUrlsFromOneAddressIsCutAtTheLimit() throws Exception {
+        h = new ProxyHarness(b -> b.documentTransport(docs.transport())
+                .clients(c -> c.allowedInternalNetworks("127.0.0.1/32")).limits(l -> l.registrationRateLimit(3)));
+        String kept = docs.publicClient("/client.json", CLIENT_REDIRECT);
+        assertEquals(200, authorize(kept).statusCode());
+        for (int i = 0; i < 2; i++) {
+            docs.json("/flood-" + i + ".json", "{}");
+            refusedWithPage(authorize(docs.url("/flood-" + i + ".json")), "is invalid");
+        }
+        HttpResponse<String> cut = authorize(docs.url("/flood-2.json"));
+        assertEquals(429, cut.statusCode(), cut.body());
+        assertTrue(cut.body().contains("Too many client metadata documents were fetched"), cut.body());
+        assertTrue(cut.headers().firstValue("Location").isEmpty());
+        assertEquals(0, docs.hits("/flood-2.json"), "not fetched");
+        // a document already kept costs nothing, so its users are not locked out by the flood
+        assertEquals(200, authorize(kept).statusCode());
+        assertEquals(1, docs.hits("/client.json"));
     }
 
     @Test
