@@ -138,6 +138,9 @@ public final class GuardedFetch {
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         int port = uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort();
+        if (port < 1 || port > 65535) {
+            throw new RefusedException("the URL's port " + port + " is not a TCP port");
+        }
         InetAddress[] addresses = resolve(host, end);
         for (InetAddress address : addresses) {
             String why = rule.refusal(address);

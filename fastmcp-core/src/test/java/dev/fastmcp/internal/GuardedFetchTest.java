@@ -210,7 +210,8 @@ class GuardedFetchTest {
 
     @Test
     void onlyHttpAndHttpsAreFetched() {
-        for (String url : List.of("ftp://docs.test/c.json", "file:///etc/passwd", "https://user@docs.test/c.json")) {
+        for (String url : List.of("ftp://docs.test/c.json", "file:///etc/passwd", "https://user@docs.test/c.json",
+                "https://docs.test:99999/c.json", "https://docs.test:0/c.json")) {
             assertThrows(GuardedFetch.RefusedException.class,
                     () -> get(fetch(Duration.ofSeconds(5), 1024), url, ANY), url);
         }

@@ -173,7 +173,8 @@ final class DocumentCache<T> {
             throw failed(url, "it answered HTTP " + status + " instead of 200");
         }
         T value = parser.parse(response.body());
-        String etag = response.headers().firstValue("etag").filter(e -> e.length() <= 200).orElse(null);
+        String etag = response.headers().firstValue("etag")
+                .filter(e -> e.length() <= 200 && e.chars().allMatch(c -> c >= 0x20 && c < 0x7F)).orElse(null);
         return keep(url, new Entry<>(value, etag, now + ttl(response).toMillis()));
     }
 
