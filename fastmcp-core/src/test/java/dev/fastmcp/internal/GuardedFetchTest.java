@@ -237,7 +237,8 @@ class GuardedFetchTest {
             // the same server under a name its certificate does not hold
             IOException e = assertThrows(IOException.class, () -> get(fetch(Duration.ofSeconds(5), 1024),
                     "https://other.test:" + port + "/c.json", ANY));
-            assertTrue(e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException, e.toString());
+            assertTrue(e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException,
+                    e.toString());
         } finally {
             https.stop(0);
         }
