@@ -117,6 +117,8 @@ final class ProxyStore {
     static final String ROTATION = "rotation";
     /** With token swap off: our opaque refresh token (by keyed hash) to the upstream set it refreshes. */
     static final String PASS_REFRESH = "prt";
+    /** A client assertion's {@code jti} (with its client id), claimed once until the assertion expires. */
+    static final String ASSERTION = "assertion";
 
     /**
      * A registered client; the secret only as its keyed hash. {@code used} once a token was issued to it.
@@ -208,6 +210,10 @@ final class ProxyStore {
         boolean done() {
             return body != null;
         }
+    }
+
+    /** A client assertion seen: its {@code jti} may not be used again by {@code clientId}. */
+    record AssertionUse(String clientId) {
     }
 
     /** What an opaque refresh token handed out with token swap off stands for; single use. */
