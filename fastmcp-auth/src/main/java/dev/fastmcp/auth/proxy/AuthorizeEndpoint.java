@@ -42,7 +42,7 @@ import java.util.Map;
  * <ul>
  *   <li>the operator, for errors of {@code /oauth/authorize} (checked after the redirect URI matched a registered
  *       one): a loopback URI (a native app on the user's own machine, RFC 8252 §7.3) or one matching
- *       {@code allowedRedirectUriPatterns}, see {@link ProxyContext#trustsForErrors}. Any other URI gets an error
+ *       {@code allowedRedirectUriPatterns}, see {@link ClientRedirects#trustsForErrors}. Any other URI gets an error
  *       page naming the error, the rate limit's {@code temporarily_unavailable} and {@code unauthorized_client}
  *       included;</li>
  *   <li>the user, once they interacted with this server: a deny on the consent page, which named the client and
@@ -141,7 +141,7 @@ final class AuthorizeEndpoint {
             signIns.stored(ctx.store.key(ProxyStore.TRANSACTION, transactionId));
             return consentPage(request, transactionId, pending, client);
         } catch (OAuthError e) {
-            return ctx.authorizationError(redirectUri, e, state);
+            return ctx.redirects.authorizationError(redirectUri, e, state);
         }
     }
 
@@ -333,7 +333,7 @@ final class AuthorizeEndpoint {
         }
         if (ConsentManager.ACTION_DENY.equals(action)) {
             // A denial also forgets any earlier approval of this client.
-            return ctx.errorToClient(pending.redirectUri(), "access_denied", "The user denied access", pending.state())
+            return ctx.redirects.error(pending.redirectUri(), "access_denied", "The user denied access", pending.state())
                     .addHeader("Set-Cookie", ctx.consent.clearCookieHeader(consentCookieName(pending.clientId()), "/",
                             ctx.secure))
                     .addHeader("Set-Cookie", clearCsrf);

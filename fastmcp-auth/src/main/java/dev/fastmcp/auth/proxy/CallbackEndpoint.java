@@ -5,7 +5,6 @@ import dev.fastmcp.ServerResponse;
 import dev.fastmcp.TokenVerification;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,11 +67,11 @@ final class CallbackEndpoint {
         ProxyStore.PendingAuthorization pending = txn.request();
         if (error != null) {
             String forwarded = FORWARDED_ERRORS.contains(error) ? error : "server_error";
-            return ctx.errorToClient(pending.redirectUri(), forwarded, "The identity provider did not authorize the "
+            return ctx.redirects.error(pending.redirectUri(), forwarded, "The identity provider did not authorize the "
                     + "request", pending.state()).withHeader("Set-Cookie", clear);
         }
         if (code == null || code.isEmpty()) {
-            return ctx.errorToClient(pending.redirectUri(), "server_error",
+            return ctx.redirects.error(pending.redirectUri(), "server_error",
                     "The identity provider answered without a code", pending.state()).withHeader("Set-Cookie", clear);
         }
         UpstreamTokens upstream;
@@ -81,14 +80,14 @@ final class CallbackEndpoint {
         } catch (UpstreamClient.UpstreamException e) {
             LOG.warn("OAuth callback: {}", e.getMessage());
             String err = e.invalidGrant ? "access_denied" : "temporarily_unavailable";
-            return ctx.errorToClient(pending.redirectUri(), err, "The sign-in with the identity provider failed",
+            return ctx.redirects.error(pending.redirectUri(), err, "The sign-in with the identity provider failed",
                     pending.state()).withHeader("Set-Cookie", clear);
         }
         Map<String, Object> idClaims = null;
         if (txn.nonce() != null) {
             idClaims = verifyIdToken(upstream.idToken(), txn.nonce());
             if (idClaims == null) {
-                return ctx.errorToClient(pending.redirectUri(), "access_denied",
+                return ctx.redirects.error(pending.redirectUri(), "access_denied",
                         "The sign-in with the identity provider could not be verified", pending.state())
                         .withHeader("Set-Cookie", clear);
             }
@@ -102,7 +101,7 @@ final class CallbackEndpoint {
                 LOG.warn("OAuth callback refused: the user's identity could not be read from the identity provider "
                         + "({})", e instanceof UpstreamApiException ? e.getMessage() : e.getClass().getSimpleName());
                 boolean refused = e instanceof UpstreamApiException u && u.tokenRejected();
-                return ctx.errorToClient(pending.redirectUri(), refused ? "access_denied" : "temporarily_unavailable",
+                return ctx.redirects.error(pending.redirectUri(), refused ? "access_denied" : "temporarily_unavailable",
                         "The identity provider did not tell who signed in", pending.state())
                         .withHeader("Set-Cookie", clear);
             }
@@ -115,11 +114,7 @@ final class CallbackEndpoint {
                 pending.redirectUriGiven(), pending.codeChallenge(), granted(pending.scopes(), upstream.scope()), upstreamId,
                 record == null ? null : record.subject(), false, null, null),
                 ProxyContext.seconds(ctx.settings.lifetimes().authorizationCodeTtl()));
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("code", ourCode);
-        params.put("state", pending.state());
-        params.put("iss", ctx.baseUrl);
-        return ProxyHttp.redirect(ProxyHttp.withParams(pending.redirectUri(), params)).withHeader("Set-Cookie", clear);
+        return ctx.redirects.code(pending.redirectUri(), ourCode, pending.state()).withHeader("Set-Cookie", clear);
     }
 
     /**

@@ -1,10 +1,8 @@
 package dev.fastmcp.auth.proxy;
 
 import dev.fastmcp.AuthProvider;
-import dev.fastmcp.ServerResponse;
 import dev.fastmcp.auth.ConsentManager;
 import dev.fastmcp.auth.jwt.JWTIssuer;
-import dev.fastmcp.internal.Loopback;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,6 +28,8 @@ final class ProxyContext {
     final String callbackUrl;
     /** Whether cookies get {@code Secure} (https base URL). */
     final boolean secure;
+    /** Every redirect back to a client, each with our {@code iss}. */
+    final ClientRedirects redirects;
 
     ProxyContext(ProxySettings settings, ProxyStore store, AuthProvider.ServerUrls urls) {
         this.settings = settings;
@@ -39,6 +39,7 @@ final class ProxyContext {
         this.resource = urls.resource();
         this.callbackUrl = baseUrl + settings.options().redirectPath();
         this.secure = baseUrl.startsWith("https:");
+        this.redirects = new ClientRedirects(baseUrl, settings.limits().allowedRedirectUriPatterns());
         Lifetimes lifetimes = settings.lifetimes();
         this.issuer = JWTIssuer.builder(baseUrl, resource, settings.keys().signing())
                 .accessTokenTtl(lifetimes.accessTokenTtl())
@@ -68,55 +69,6 @@ final class ProxyContext {
 
     static long seconds(Duration d) {
         return Math.max(1, d.getSeconds());
-    }
-
-    /**
-     * A redirect to a client's (validated) redirect URI with an RFC 6749 §4.1.2.1 error, its state and iss. Only for
-     * a redirect URI someone vouched for: see {@link #authorizationError} for errors before the user saw anything.
-     */
-    ServerResponse errorToClient(String redirectUri, String error, String description, String state) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("error", error);
-        params.put("error_description", description);
-        params.put("state", state);
-        params.put("iss", baseUrl);
-        return ProxyHttp.redirect(ProxyHttp.withParams(redirectUri, params));
-    }
-
-    /**
-     * An error of an authorization request, answered before the user saw anything of this server: the RFC 6749
-     * §4.1.2.1 redirect when the operator {@linkplain #trustsForErrors trusts} the redirect URI, else an error page
-     * naming the error (RFC 9700 §4.11.2: a redirect there would make this server an open redirector, carrying its
-     * issuer, towards a page anyone may register). The page's status is the error's (400; 429 for a rate limit).
-     */
-    ServerResponse authorizationError(String redirectUri, OAuthError e, String state) {
-        if (trustsForErrors(redirectUri)) {
-            return errorToClient(redirectUri, e.error, e.description, state);
-        }
-        return ProxyHttp.errorPage(e.status, "Sign-in request refused", "The application's sign-in request was "
-                + "refused (" + e.error + ": " + e.description + "). Nothing was sent back to the application: "
-                + "tell its developer, or start again from the application.");
-    }
-
-    /**
-     * Whether an error of an authorization request may go back to {@code redirectUri} before any user
-     * interaction: a loopback URI (a native app on the user's own machine, RFC 8252 §7.3; the browser does not
-     * leave the machine), or one matching the operator's {@code allowedRedirectUriPatterns}. A URI that anyone
-     * could register (dynamic registration needs no authentication) is not trusted.
-     */
-    boolean trustsForErrors(String redirectUri) {
-        URI uri;
-        try {
-            uri = new URI(redirectUri);
-        } catch (Exception ex) {
-            return false;
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if ((scheme.equals("http") || scheme.equals("https")) && Loopback.isLoopbackHost(uri.getHost())) {
-            return true;
-        }
-        var patterns = settings.limits().allowedRedirectUriPatterns();
-        return patterns != null && RedirectUris.matchesPattern(redirectUri, patterns);
     }
 
     /**
