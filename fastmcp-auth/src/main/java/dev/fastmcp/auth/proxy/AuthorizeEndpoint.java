@@ -196,9 +196,7 @@ final class AuthorizeEndpoint {
         if (!challenge.matches("[A-Za-z0-9_-]{43}")) {
             throw OAuthError.invalidRequest("code_challenge must be a base64url SHA-256 hash (43 characters)");
         }
-        if (!ctx.acceptsResource(ProxyHttp.query(request, "resource"))) {
-            throw OAuthError.invalidTarget("This server only issues tokens for its own resource");
-        }
+        ctx.requireOwnResource(ProxyHttp.query(request, "resource"));
         List<String> scopes = scopes(ProxyHttp.query(request, "scope"), client);
         if (state != null && state.length() > MAX_STATE_LENGTH) {
             throw OAuthError.invalidRequest("state is too long (at most " + MAX_STATE_LENGTH + " characters)");

@@ -30,6 +30,7 @@ final class ProxyContext {
     final boolean secure;
     /** Every redirect back to a client, each with our {@code iss}. */
     final ClientRedirects redirects;
+    private final ResourceIndicators resources;
 
     ProxyContext(ProxySettings settings, ProxyStore store, AuthProvider.ServerUrls urls) {
         this.settings = settings;
@@ -39,6 +40,7 @@ final class ProxyContext {
         this.resource = urls.resource();
         this.callbackUrl = baseUrl + settings.options().redirectPath();
         this.secure = baseUrl.startsWith("https:");
+        this.resources = new ResourceIndicators(resource, baseUrl);
         this.redirects = new ClientRedirects(baseUrl, settings.limits().allowedRedirectUriPatterns());
         Lifetimes lifetimes = settings.lifetimes();
         this.issuer = JWTIssuer.builder(baseUrl, resource, settings.keys().signing())
@@ -72,13 +74,17 @@ final class ProxyContext {
     }
 
     /**
-     * Whether {@code requested} (RFC 8707 {@code resource}) names this server: absent, or equal to our resource
-     * after normalization (scheme and host case-insensitive, default port and trailing slash ignored).
+     * Refuses an RFC 8707 {@code resource} that does not name this server (see {@link ResourceIndicators}) with
+     * {@code invalid_target}.
      */
-    boolean acceptsResource(String requested) {
-        return requested == null || normalize(requested).equals(normalize(resource));
+    void requireOwnResource(String requested) throws OAuthError {
+        if (!resources.accepts(requested)) {
+            throw OAuthError.invalidTarget("resource '" + ProxyHttp.safe(requested) + "' is not served here: this "
+                    + "server only issues tokens for " + resource + "; send that as resource, or leave it out");
+        }
     }
 
+    /** A URL as compared with an {@code Origin} or another base URL: case, default port and trailing '/' ignored. */
     static String normalize(String url) {
         try {
             URI u = new URI(url.trim());

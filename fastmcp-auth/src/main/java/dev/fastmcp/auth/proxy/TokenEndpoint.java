@@ -50,9 +50,7 @@ final class TokenEndpoint {
             if (!client.grantTypes().contains(grant)) {
                 throw new OAuthError("unauthorized_client", "The client did not register the " + grant + " grant", 400);
             }
-            if (!ctx.acceptsResource(form.get("resource"))) {
-                throw OAuthError.invalidTarget("This server only issues tokens for its own resource");
-            }
+            ctx.requireOwnResource(form.get("resource"));
             TokenService.Issued issued = grant.equals("authorization_code") ? codeGrant(client, form)
                     : refreshGrant(client, form, request.remoteAddress());
             return ProxyHttp.noStoreJson(200, issued.body());
