@@ -11,8 +11,11 @@ import java.util.Map;
 
 /**
  * The discovery documents of a protected server: RFC 9728 protected resource metadata, and RFC 8414 authorization
- * server metadata (with its OpenID Connect alias) when the auth provider is an authorization server. All are public
- * documents: any browser origin may read them. The protected resource metadata's {@code scopes_supported} never
+ * server metadata when the auth provider is an authorization server. All are public documents: any browser origin
+ * may read them. Nothing is served at {@code /.well-known/openid-configuration}: that name promises an OpenID
+ * provider (ID tokens, a {@code jwks_uri}, {@code subject_types_supported}), which the OAuth proxy is not, and a
+ * client reading an RFC 8414 document there would expect ID tokens it never gets. MCP clients look for the RFC 8414
+ * document first. The protected resource metadata's {@code scopes_supported} never
  * names {@code offline_access} ({@link Scopes#advertised}); the authorization server's metadata is the auth
  * provider's own.
  */
@@ -46,10 +49,6 @@ public final class Metadata {
             String path = PublicUrls.path(base);
             RouteHandler asHandler = req -> asResponse;
             routes.add(HttpRoute.publicCors("GET", "/.well-known/oauth-authorization-server" + path, asHandler));
-            routes.add(HttpRoute.publicCors("GET", "/.well-known/openid-configuration" + path, asHandler));
-            if (!path.isEmpty()) {
-                routes.add(HttpRoute.publicCors("GET", path + "/.well-known/openid-configuration", asHandler));
-            }
         }
         return routes;
     }

@@ -136,7 +136,8 @@ public final class OAuthProxy implements AuthProvider {
     }
 
     /**
-     * The RFC 8414 metadata, also served at the OpenID Connect discovery location. Available before the server
+     * The RFC 8414 metadata (not an OpenID Connect discovery document: the proxy issues no ID tokens, so the server
+     * serves nothing at {@code /.well-known/openid-configuration}). Available before the server
      * starts when {@code baseUrl} was given to the builder.
      *
      * @throws IllegalStateException when neither the server has started nor a {@code baseUrl} was given

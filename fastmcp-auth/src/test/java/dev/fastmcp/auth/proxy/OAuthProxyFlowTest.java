@@ -61,7 +61,8 @@ class OAuthProxyFlowTest {
         assertEquals(List.of("openid", "profile"), as.get("scopes_supported"));
         assertEquals(true, as.get("authorization_response_iss_parameter_supported"));
         assertEquals(true, as.get("client_id_metadata_document_supported"));
-        assertEquals(as, json(h.get(h.base() + "/.well-known/openid-configuration")));
+        // the proxy issues no ID tokens: no OpenID provider document, not even the RFC 8414 one under its name
+        assertEquals(404, h.get(h.base() + "/.well-known/openid-configuration").statusCode());
         Map<String, Object> prm = json(h.get(h.base() + "/.well-known/oauth-protected-resource/mcp"));
         assertEquals(List.of(h.base()), prm.get("authorization_servers"));
     }

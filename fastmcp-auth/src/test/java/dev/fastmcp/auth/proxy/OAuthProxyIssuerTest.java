@@ -4,6 +4,7 @@ import static dev.fastmcp.testing.Browser.json;
 import static dev.fastmcp.testing.Browser.location;
 import static dev.fastmcp.testing.Browser.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.PKCEUtils;
@@ -42,6 +43,33 @@ class OAuthProxyIssuerTest {
         try (ProxyHarness h = new ProxyHarness(PUBLIC_BASE, (idp, b) -> b,
                 app -> app.trustForwardedHeaders().http(o -> o.allowedHosts("mcp.example.com")))) {
             assertIssuerConsistent(h, FORWARDED);
+        }
+    }
+
+    @Test
+    void noOpenIdDiscoveryDocumentSinceNoIdTokensAreIssued() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(PUBLIC_BASE, b -> b)) {
+            // both places an OpenID Connect client looks for an issuer with a path: none may hold an RFC 8414
+            // document, which lacks what OpenID Connect requires and promises ID tokens the proxy never issues
+            for (String path : List.of("/.well-known/openid-configuration/api", "/api/.well-known/openid-configuration",
+                    "/.well-known/openid-configuration")) {
+                assertEquals(404, h.get(h.base() + path).statusCode(), path);
+            }
+            Map<String, String> form = new LinkedHashMap<>();
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            String clientId = register(h);
+            h.enqueueUser("oidc-user");
+            HttpResponse<String> approve = consent(h, h.get(authorizeUrl(h, clientId, pkce.challenge())), "approve");
+            String back = location(h.get(local(h, location(h.get(location(approve)))), "Cookie",
+                    ProxyHarness.cookie(approve)));
+            form.put("grant_type", "authorization_code");
+            form.put("code", query(back).get("code"));
+            form.put("redirect_uri", ProxyHarness.CLIENT_REDIRECT);
+            form.put("code_verifier", pkce.verifier());
+            form.put("client_id", clientId);
+            Map<String, Object> tokens = json(h.postForm("/api/oauth/token", form));
+            assertTrue(tokens.containsKey("access_token"), tokens.toString());
+            assertFalse(tokens.containsKey("id_token"), "the proxy issues no ID token, even for scope openid");
         }
     }
 
