@@ -602,6 +602,35 @@ class ResourceServerTest {
     }
 
     @Test
+    void theAuthenticateHookWithAnAuthProviderStillTellsClientsWhereToSignIn() throws Exception {
+        Map<String, AuthSession> apiKeys = Map.of("reader-key", AuthSession.of("svc", List.of("notes:read")));
+        FastMCP hooked = notesTools(FastMCP.builder("notes-both", "1").auth(provider(jwks, RESOURCE))
+                .baseUrl(BASE_URL).authenticate(request -> {
+                    if ("boom".equals(request.header("x-api-key"))) {
+                        throw new IllegalStateException("the key store is down");
+                    }
+                    return apiKeys.get(String.valueOf(request.header("x-api-key")));
+                }))
+                .build().start(StartOptions.http().port(0));
+        try {
+            McpHttp mcp = McpHttp.to(hooked);
+            for (String key : new String[] {null, "wrong-key", "boom"}) {
+                HttpResponse<String> refused = key == null ? mcp.post(null, McpHttp.initializeJson(0))
+                        : mcp.post(null, McpHttp.initializeJson(0), "x-api-key", key);
+                assertEquals(401, refused.statusCode(), String.valueOf(key));
+                assertEquals("Bearer resource_metadata=\"" + METADATA_URL + "\", scope=\"notes:read notes:write\"",
+                        challengeHeader(refused), String.valueOf(key));
+            }
+            Map<String, Object> metadata = McpHttp.json(mcp.get(McpHttp.local(hooked,
+                    "/.well-known/oauth-protected-resource/mcp")).body());
+            assertEquals(List.of(ISSUER), metadata.get("authorization_servers"));
+            assertEquals(200, mcp.post(null, McpHttp.initializeJson(0), "x-api-key", "reader-key").statusCode());
+        } finally {
+            hooked.close();
+        }
+    }
+
+    @Test
     void aStaticTokenVerifierIsADevelopmentProviderWithoutAnAuthorizationServer() throws Exception {
         FastMCP dev = notesTools(FastMCP.builder("notes-dev", "1").auth(new StaticTokenVerifier(Map.of(
                 "dev-alice-token", Map.of("sub", "alice", "scope", "notes:read")))))

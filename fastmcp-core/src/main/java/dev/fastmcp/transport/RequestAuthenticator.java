@@ -124,12 +124,23 @@ final class RequestAuthenticator {
             // the classes and stack frames are logged.
             LOG.debug("authenticate failure (exception messages withheld: they may quote credentials)",
                     withoutMessages(e, 0));
-            throw new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
+            throw hookRefused(request, requestId);
         }
         if (session == null) {
-            throw new JsonRpcException(401, requestId, -32001, "Unauthorized: authentication required");
+            throw hookRefused(request, requestId);
         }
         return session;
+    }
+
+    /**
+     * The 401 of a request the hook refused. With an auth provider configured too, it carries the provider's
+     * challenge: the hook may accept other credentials, but an OAuth client can still only learn where to sign in
+     * from {@code resource_metadata}. Without one there is no metadata to point to, and no scheme to name.
+     */
+    private JsonRpcException hookRefused(ServerRequest request, Object requestId) {
+        String message = "Unauthorized: authentication required";
+        return provider == null ? new JsonRpcException(401, requestId, -32001, message)
+                : challenge.unauthorized(request, requestId, null, null, message);
     }
 
     /** The token of an {@code Authorization: Bearer} header; null when absent or another scheme. */
