@@ -99,6 +99,52 @@ public final class DiscoveryDocumentCache {
         }
     }
 
+    /**
+     * The metadata of the authorization server {@code issuer}: its OpenID Connect discovery document
+     * ({@code <issuer>/.well-known/openid-configuration}), or, when the issuer answers that URL with a 4xx (it is an
+     * OAuth server without OpenID Connect), its RFC 8414 metadata, at {@code /.well-known/oauth-authorization-server}
+     * followed by the issuer's path ({@code https://idp.example.com/.well-known/oauth-authorization-server/tenant}
+     * for {@code https://idp.example.com/tenant}). Each is read through the cache. A 5xx, a timeout or a malformed
+     * document ends the search: the issuer has a document and could not give it now. The caller checks that the
+     * document's {@code issuer} is {@code issuer} (RFC 8414 §3.3, OpenID Connect Discovery §4.3).
+     *
+     * @throws DiscoveryException when neither document can be read; the message names both URLs
+     */
+    public IssuerMetadata forIssuer(String issuer) {
+        Objects.requireNonNull(issuer, "issuer == null");
+        URI uri = checkedUri(issuer);
+        String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+        String oidc = base + "/.well-known/openid-configuration";
+        try {
+            return new IssuerMetadata(oidc, get(oidc));
+        } catch (DiscoveryException e) {
+            if (e.status < 400 || e.status > 499) {
+                throw e;
+            }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            if (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            String oauth = uri.getScheme() + "://" + uri.getRawAuthority() + "/.well-known/oauth-authorization-server"
+                    + path;
+            try {
+                return new IssuerMetadata(oauth, get(oauth));
+            } catch (DiscoveryException second) {
+                throw new DiscoveryException("Issuer '" + issuer + "' has no metadata: " + oidc + " answered HTTP "
+                        + e.status + ", and " + second.getMessage(), second.status);
+            }
+        }
+    }
+
+    /**
+     * An authorization server's metadata, and where it was read.
+     *
+     * @param url      the URL the document came from
+     * @param document the document
+     */
+    public record IssuerMetadata(String url, Map<String, Object> document) {
+    }
+
     /** Whether a fresh document for {@code url} is cached; an expired one is dropped. */
     public boolean has(String url) {
         return fresh(url) != null;
@@ -166,7 +212,7 @@ public final class DiscoveryDocumentCache {
         }
         if (response.status() != 200) {
             throw new DiscoveryException("Failed to fetch discovery document from " + url + ": HTTP "
-                    + response.status());
+                    + response.status(), response.status());
         }
         byte[] body = response.body();
         Object parsed;

@@ -17,7 +17,8 @@ import java.util.Map;
  *         .build();   // reads https://sso.example.com/realms/main/.well-known/openid-configuration
  * }</pre>
  *
- * <p>{@link Builder#build()} fetches {@code <issuer>/.well-known/openid-configuration} and takes from it the
+ * <p>{@link Builder#build()} fetches {@code <issuer>/.well-known/openid-configuration} (or, for an identity
+ * provider without one, its RFC 8414 metadata: {@link DiscoveryDocumentCache#forIssuer}) and takes from it the
  * authorization, token, revocation and userinfo endpoints and the JWKS; the document's {@code issuer} must be the
  * configured one exactly. It requests {@code openid profile email}; users are identified by the ID token, verified
  * against the JWKS (issuer, audience = the client id, expiry, nonce), or by the userinfo endpoint when no ID
@@ -84,19 +85,21 @@ public final class OIDCProvider extends ProxyPreset {
         }
 
         private Map<String, Object> discover(String iss) {
-            String url = iss + "/.well-known/openid-configuration";
-            Map<String, Object> doc;
+            DiscoveryDocumentCache.IssuerMetadata found;
             try {
-                doc = (discovery != null ? discovery : new DiscoveryDocumentCache()).get(url);
+                found = (discovery != null ? discovery : new DiscoveryDocumentCache()).forIssuer(iss);
             } catch (DiscoveryException e) {
                 throw new IllegalArgumentException("OIDCProvider: OpenID Connect discovery of issuer '" + issuer
-                        + "' failed (" + e.getMessage() + "). Check the issuer URL: " + url + " must answer the "
-                        + "identity provider's configuration, and be reachable from this server", e);
+                        + "' failed (" + e.getMessage() + "). Check the issuer URL: " + iss + "/.well-known/"
+                        + "openid-configuration (or its RFC 8414 metadata) must answer the identity provider's "
+                        + "configuration, and be reachable from this server", e);
             }
+            Map<String, Object> doc = found.document();
             if (!issuer.equals(doc.get("issuer"))) {
-                throw new IllegalArgumentException("OIDCProvider: the discovery document at " + url + " names issuer "
-                        + quoted(String.valueOf(doc.get("issuer"))) + ", not '" + issuer + "'. Configure the issuer "
-                        + "exactly as the identity provider writes it (a trailing slash matters)");
+                throw new IllegalArgumentException("OIDCProvider: the discovery document at " + found.url()
+                        + " names issuer " + quoted(String.valueOf(doc.get("issuer"))) + ", not '" + issuer
+                        + "'. Configure the issuer exactly as the identity provider writes it (a trailing slash "
+                        + "matters)");
             }
             return doc;
         }

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies an OpenID Connect identity provider's ID tokens when only its issuer is configured: at first use it reads
- * {@code <issuer>/.well-known/openid-configuration} (OpenID Connect Discovery 1.0, section 4), checks that
- * the document's {@code issuer} is exactly the configured one, and verifies against its {@code jwks_uri}.
+ * {@code <issuer>/.well-known/openid-configuration} (OpenID Connect Discovery 1.0, section 4), or the issuer's
+ * RFC 8414 metadata when it has no such document ({@link DiscoveryDocumentCache#forIssuer}), checks that the
+ * document's {@code issuer} is exactly the configured one, and verifies against its {@code jwks_uri}.
  * Discovery happens lazily so that building the proxy needs no network; a failure is logged, refuses that
  * sign-in, and is tried again at the next one.
  */
@@ -32,12 +33,6 @@ final class DiscoveredIdTokenVerifier implements TokenVerifier {
         this.audience = audience;
         this.timeout = timeout;
         this.discovery = DiscoveryDocumentCache.builder().timeout(timeout).build();
-    }
-
-    /** Where the identity provider's discovery document is. */
-    String discoveryUrl() {
-        String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
-        return base + "/.well-known/openid-configuration";
     }
 
     @Override
@@ -66,8 +61,9 @@ final class DiscoveredIdTokenVerifier implements TokenVerifier {
     }
 
     private JWKSVerifier discover() {
-        String url = discoveryUrl();
-        Map<String, Object> doc = discovery.get(url);
+        DiscoveryDocumentCache.IssuerMetadata found = discovery.forIssuer(issuer);
+        String url = found.url();
+        Map<String, Object> doc = found.document();
         Object docIssuer = doc.get("issuer");
         if (!issuer.equals(docIssuer)) {
             throw new DiscoveryException("the document at " + url + " names issuer '" + docIssuer
