@@ -331,7 +331,8 @@ final class AuthorizeEndpoint {
         }
         if (ConsentManager.ACTION_DENY.equals(action)) {
             // A denial also forgets any earlier approval of this client.
-            return ctx.redirects.error(pending.redirectUri(), "access_denied", "The user denied access", pending.state())
+            return ctx.redirects.error(pending.redirectUri(), "access_denied", "The user denied access",
+                    pending.state())
                     .addHeader("Set-Cookie", ctx.consent.clearCookieHeader(consentCookieName(pending.clientId()), "/",
                             ctx.secure))
                     .addHeader("Set-Cookie", clearCsrf);

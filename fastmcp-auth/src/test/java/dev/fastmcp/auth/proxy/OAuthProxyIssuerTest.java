@@ -146,8 +146,9 @@ class OAuthProxyIssuerTest {
     }
 
     private static String register(ProxyHarness h, String... headers) throws Exception {
-        HttpResponse<String> r = h.browser.postJson(h.base() + "/api/oauth/register", "{\"client_name\":\"Issuer test\","
-                + "\"redirect_uris\":[\"" + ProxyHarness.CLIENT_REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\"}",
+        HttpResponse<String> r = h.browser.postJson(h.base() + "/api/oauth/register",
+                "{\"client_name\":\"Issuer test\",\"redirect_uris\":[\"" + ProxyHarness.CLIENT_REDIRECT
+                        + "\"],\"token_endpoint_auth_method\":\"none\"}",
                 headers);
         assertEquals(201, r.statusCode(), r.body());
         return (String) json(r).get("client_id");

@@ -102,7 +102,8 @@ class UpstreamDiscoveryTest {
     void theOidcDocumentIsPreferredWhenThereIsOne() {
         answers.put("/.well-known/openid-configuration", new Object[] {200, oauthMetadata(origin)});
         answers.put("/.well-known/oauth-authorization-server", new Object[] {200, "{\"issuer\":\"other\"}"});
-        assertEquals(origin + "/.well-known/openid-configuration", new DiscoveryDocumentCache().forIssuer(origin).url());
+        assertEquals(origin + "/.well-known/openid-configuration",
+                new DiscoveryDocumentCache().forIssuer(origin).url());
         assertEquals(0, hits("/.well-known/oauth-authorization-server"));
     }
 
@@ -110,7 +111,8 @@ class UpstreamDiscoveryTest {
     void anUpstreamOutageDuringDiscoveryIsNotMistakenForAMissingDocument() {
         answers.put("/.well-known/openid-configuration", new Object[] {503, "{}"});
         answers.put("/.well-known/oauth-authorization-server", new Object[] {200, oauthMetadata(origin)});
-        DiscoveryException e = assertThrows(DiscoveryException.class, () -> new DiscoveryDocumentCache().forIssuer(origin));
+        DiscoveryException e = assertThrows(DiscoveryException.class,
+                () -> new DiscoveryDocumentCache().forIssuer(origin));
         assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
         assertEquals(0, hits("/.well-known/oauth-authorization-server"));
     }
