@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * through the whole flow, then sends {@code refreshes} {@code refresh_token} grants over loopback HTTP, round-robin
  * over the grants (each reply's refresh token replacing the one it was given). Prints the heap in use after a full
  * collection before the sign-ins, after them, at every tenth of the refreshes and at the end; what that makes per
- * grant and per refresh; and the number of live storage entries. The last line, starting with {@code RESULT}, holds
+ * grant (after the sign-ins, and after the refreshes) and per refresh; and the number of live storage entries. The last line, starting with {@code RESULT}, holds
  * the same figures as {@code key=value} pairs.
  */
 public final class RefreshHeap {
@@ -91,18 +91,19 @@ public final class RefreshHeap {
         long heapEnd = samples.get(samples.size() - 1);
         int entriesEnd = storage.size();
         double perGrant = (heapGrants - heapStart) / (double) grants;
+        double perGrantEnd = (heapEnd - heapStart) / (double) grants;
         double perRefresh = (heapEnd - heapGrants) / (double) refreshes;
         System.out.printf(Locale.ROOT, "%d refreshes in %.1f s (%.0f/s, %d threads), %d failed%n", refreshes, seconds,
                 refreshes / seconds, threads, failed.get());
         System.out.printf(Locale.ROOT, "heap after a full GC: %.1f MiB at start, %.1f MiB after the sign-ins, "
                 + "%.1f MiB after the refreshes%n", heapStart / MIB, heapGrants / MIB, heapEnd / MIB);
-        System.out.printf(Locale.ROOT, "per grant (sign-in): %.0f bytes; retained per refresh: %.1f bytes%n",
-                perGrant, perRefresh);
+        System.out.printf(Locale.ROOT, "per grant: %.0f bytes after its sign-in, %.0f bytes after the refreshes; "
+                + "retained per refresh: %.1f bytes%n", perGrant, perGrantEnd, perRefresh);
         System.out.printf(Locale.ROOT, "RESULT grants=%d refreshes=%d threads=%d seconds=%.1f failed=%d "
                         + "heap_start_mib=%.1f heap_grants_mib=%.1f heap_end_mib=%.1f bytes_per_grant=%.0f "
-                        + "bytes_per_refresh=%.1f entries_grants=%d entries_end=%d%n", grants, refreshes, threads,
-                seconds, failed.get(), heapStart / MIB, heapGrants / MIB, heapEnd / MIB, perGrant, perRefresh,
-                entriesGrants, entriesEnd);
+                        + "bytes_per_grant_end=%.0f bytes_per_refresh=%.1f entries_grants=%d entries_end=%d%n", grants,
+                refreshes, threads, seconds, failed.get(), heapStart / MIB, heapGrants / MIB, heapEnd / MIB, perGrant,
+                perGrantEnd, perRefresh, entriesGrants, entriesEnd);
         server.close();
         System.exit(failed.get() == 0 ? 0 : 1);
     }
