@@ -7,7 +7,8 @@
 #   2025-11-25  @0.2.0-alpha.12 --requirements 2025-11-25: every scored scenario must pass.
 #   2026-07-28  @0.2.0-alpha.12 --requirements 2026-07-28, a ratchet: the scored scenarios
 #               listed in .ci/conformance/2026-07-28.expected must pass; the others are
-#               reported as not passing yet. Unscored scenarios (tasks-*, pending) never fail it.
+#               reported as not passing yet. Unscored scenarios (tasks-*, pending) are reported, and
+#               required when the file lists them.
 #
 # .ci/conformance/report.mjs judges the two requirement runs from the suite's per-scenario
 # checks.json files and prints every scenario's result and the count.

@@ -9,8 +9,9 @@
 //
 // Without an expected file every scored scenario must pass. With one (a ratchet for a revision the server does
 // not fully serve yet), only the scenarios it lists must pass: the others are reported as not yet passing, and
-// those that pass without being listed are named, to be added. Names in it that are not scored scenarios of the
-// revision are an error, so that a typo cannot quietly drop a requirement.
+// those that pass without being listed are named, to be added. It may also list scenarios the revision runs but
+// does not score (the tasks-* ones): those become required too, so that what passes keeps passing. Names in it
+// that are not server scenarios of the revision are an error, so that a typo cannot quietly drop a requirement.
 //
 // Prints one line per scenario and a count; exits 1 when a required scenario fails, 2 on bad input.
 
@@ -36,9 +37,10 @@ if (scored.length === 0) {
 
 const checksByScenario = readResults(resultsDir);
 const expected = expectedFile ? readExpected(expectedFile) : new Set(scored);
-const unknown = [...expected].filter((name) => !scored.includes(name));
+const notScoredNames = notScored.map((entry) => entry.scenario);
+const unknown = [...expected].filter((name) => !scored.includes(name) && !notScoredNames.includes(name));
 if (unknown.length > 0) {
-  console.error(`${basename(expectedFile)} names scenarios that ${revision} does not score: ${unknown.join(', ')}`);
+  console.error(`${basename(expectedFile)} names scenarios that ${revision} does not run: ${unknown.join(', ')}`);
   process.exit(2);
 }
 
@@ -50,16 +52,21 @@ for (const o of outcomes) {
   console.log(`  ${status}  ${tag}${o.name}${o.detail}`);
 }
 
-if (notScored.length > 0) {
+const unscoredOutcomes = notScored.map((entry) => ({ name: entry.scenario, reason: entry.reason,
+  ...judge(checksByScenario.get(entry.scenario)) }));
+if (unscoredOutcomes.length > 0) {
   console.log(`${revision}: run, not scored`);
-  for (const entry of notScored) {
-    const o = judge(checksByScenario.get(entry.scenario));
-    console.log(`  ${o.passed ? 'pass' : 'fail'}  ${entry.scenario} (${entry.reason})${o.detail}`);
+  for (const o of unscoredOutcomes) {
+    const status = o.passed ? 'pass' : expected.has(o.name) ? 'FAIL' : 'fail';
+    const tag = expectedFile ? (expected.has(o.name) ? 'required ' : 'optional ') : '';
+    console.log(`  ${status}  ${tag}${o.name} (${o.reason})${o.detail}`);
   }
+  const unscoredPassing = unscoredOutcomes.filter((o) => o.passed).length;
+  console.log(`${revision}: ${unscoredPassing} of ${unscoredOutcomes.length} unscored scenarios pass`);
 }
 
 const passing = outcomes.filter((o) => o.passed);
-const regressions = outcomes.filter((o) => !o.passed && expected.has(o.name));
+const regressions = [...outcomes, ...unscoredOutcomes].filter((o) => !o.passed && expected.has(o.name));
 const notYet = scored.length - passing.length;
 console.log(`${revision}: ${passing.length} of ${scored.length} scored scenarios pass; ${notYet} not yet`);
 

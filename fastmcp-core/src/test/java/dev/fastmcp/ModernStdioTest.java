@@ -43,6 +43,36 @@ class ModernStdioTest {
     }
 
     @Test
+    void listenOnStdioCarriesUpdatesOfTheResourcesTheCallerMayRead() throws Exception {
+        FastMCP.Builder builder = server()
+                .addResource(Resource.builder("test://open", "open").read(ctx -> "open").build())
+                .addResource(Resource.builder("test://hidden", "hidden").canAccess(Auth.requireAuth())
+                        .read(ctx -> "hidden").build());
+        try (StdioPipe stdio = new StdioPipe(builder.blueprint())) {
+            stdio.send("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"subscriptions/listen\",\"params\":{"
+                    + "\"notifications\":{\"resourceSubscriptions\":[\"test://open\",\"test://hidden\"]},"
+                    + RawModern.META + "}}");
+            Map<String, Object> ack = stdio.next(10);
+            assertEquals("notifications/subscriptions/acknowledged", ack.get("method"), ack.toString());
+            Map<?, ?> params = (Map<?, ?>) ack.get("params");
+            assertEquals(Map.of("resourceSubscriptions", List.of("test://open")), params.get("notifications"),
+                    "an anonymous caller may not follow a resource it may not read");
+
+            stdio.resourceUpdated("test://hidden");
+            stdio.resourceUpdated("test://open");
+            Map<String, Object> updated = stdio.next(10);
+            assertEquals("notifications/resources/updated", updated.get("method"), updated.toString());
+            Map<?, ?> update = (Map<?, ?>) updated.get("params");
+            assertEquals("test://open", update.get("uri"), "the hidden resource's update was not sent first");
+            assertEquals(9, ((Map<?, ?>) update.get("_meta")).get("io.modelcontextprotocol/subscriptionId"));
+
+            Map<String, Object> bad = stdio.call(10, "subscriptions/listen",
+                    "{\"notifications\":{\"resourceSubscriptions\":\"test://open\"}," + RawModern.META + "}");
+            assertEquals(-32602, ((Map<?, ?>) bad.get("error")).get("code"), bad.toString());
+        }
+    }
+
+    @Test
     void modernLinesAreServedWithoutInitialize() throws Exception {
         try (StdioPipe stdio = new StdioPipe(server().blueprint())) {
             Map<String, Object> discover = stdio.call(1, "server/discover", "{" + RawModern.META + "}");

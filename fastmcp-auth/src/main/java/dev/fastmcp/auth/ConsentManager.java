@@ -119,7 +119,8 @@ public final class ConsentManager {
      * What the consent page shows and posts back.
      *
      * @param transactionId the pending authorization, posted back in {@value #FIELD_TRANSACTION_ID}
-     * @param clientId      the requesting client
+     * @param clientId      the requesting client; when it is an https URL (a client metadata document), its host is
+     *                      shown prominently as the application's domain, above its self-chosen name
      * @param clientName    its registered name, or null (the client id is shown instead)
      * @param redirectUri   where the client receives the code; its host is shown prominently
      * @param scopes        the requested scopes, shown in order

@@ -1,6 +1,7 @@
 package dev.fastmcp.auth;
 
 import dev.fastmcp.auth.internal.Html;
+import dev.fastmcp.internal.Loopback;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,6 +24,7 @@ final class ConsentPage {
             "p{margin:6px 0}code{font:13px ui-monospace,Menlo,Consolas,monospace;color:#374151}",
             ".muted{color:#6b7280;font-size:13px}",
             ".dest{margin:16px 0;padding:12px 14px;border:2px solid #f59e0b;border-radius:8px;background:#fffbeb}",
+            ".from{margin:8px 0 16px;padding:10px 14px;border:2px solid #1d4ed8;border-radius:8px;background:#eff6ff}",
             ".host{font-size:20px;font-weight:700;margin:2px 0}",
             "ul{margin:0;padding-left:20px}li{margin:4px 0}li code{margin-left:6px}",
             ".buttons{display:flex;gap:12px;justify-content:flex-end;margin-top:24px}",
@@ -59,9 +61,15 @@ final class ConsentPage {
     static String render(ConsentManager.ConsentRequest request, String upstreamName) {
         String name = Html.text(truncate(request.displayName()));
         String host = Html.text(destination(request.redirectUri()));
+        String domain = clientDomain(request.clientId());
         StringBuilder html = new StringBuilder(4096);
-        html.append("<h1>Authorize <bdi>").append(name).append("</bdi>?</h1>\n")
-                .append("<p><strong><bdi>").append(name)
+        html.append("<h1>Authorize <bdi>").append(name).append("</bdi>?</h1>\n");
+        if (domain != null) {
+            // The name is the client's own claim; the domain is where its metadata document was fetched from.
+            html.append("<div class=\"from\">\n<p class=\"muted\">Application from</p>\n<p class=\"host\">")
+                    .append(Html.text(domain)).append("</p>\n</div>\n");
+        }
+        html.append("<p><strong><bdi>").append(name)
                 .append("</bdi></strong> is asking to use this MCP server on your behalf.");
         if (upstreamName != null && !upstreamName.isBlank()) {
             html.append(" You will sign in with <strong>").append(Html.text(upstreamName)).append("</strong> next.");
@@ -70,8 +78,12 @@ final class ConsentPage {
                 .append("</code></p>\n")
                 .append("<div class=\"dest\">\n<p class=\"muted\">After you decide, your browser goes to</p>\n")
                 .append("<p class=\"host\">").append(host).append("</p>\n")
-                .append("<p class=\"muted\"><code>").append(Html.text(request.redirectUri())).append("</code></p>\n")
-                .append("</div>\n<h2>Requested access</h2>\n");
+                .append("<p class=\"muted\"><code>").append(Html.text(request.redirectUri())).append("</code></p>\n");
+        if (domain != null && isLoopback(request.redirectUri())) {
+            html.append("<p class=\"muted\">This address is on your own computer: any program running on it could "
+                    + "pose as the application. Approve only if you just started it yourself.</p>\n");
+        }
+        html.append("</div>\n<h2>Requested access</h2>\n");
         appendScopes(html, request.scopes());
         html.append("<form method=\"post\" action=\"").append(Html.escape(request.formAction())).append("\">\n")
                 .append("<input type=\"hidden\" name=\"").append(ConsentManager.FIELD_TRANSACTION_ID)
@@ -86,7 +98,7 @@ final class ConsentPage {
                 .append("\" value=\"").append(ConsentManager.ACTION_APPROVE).append("\">Approve</button>\n")
                 .append("</div>\n</form>\n")
                 .append("<p class=\"muted\">Approve only if you started this sign-in yourself and you recognise <strong>")
-                .append(host).append("</strong>.</p>\n");
+                .append(domain == null ? host : Html.text(domain)).append("</strong>.</p>\n");
         return PAGE.render("Authorize " + name, html.toString());
     }
 
@@ -168,6 +180,27 @@ final class ConsentPage {
                 || (port == 80 && scheme.equals("http"));
         String hostPort = defaultPort ? host : host + ":" + port;
         return scheme.equals("https") ? hostPort : scheme + "://" + hostPort;
+    }
+
+    /**
+     * The domain of a client identified by a metadata document URL (its {@code client_id} is an https URL, or an
+     * http one on a loopback host in development): the URL's host, with a port other than the default; null for
+     * any other client id.
+     */
+    static String clientDomain(String clientId) {
+        if (!clientId.startsWith("https://") && !clientId.startsWith("http://")) {
+            return null;
+        }
+        URI uri = parse(clientId);
+        if (uri == null || uri.getRawAuthority() == null) {
+            return null;
+        }
+        return destination(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
+    }
+
+    private static boolean isLoopback(String redirectUri) {
+        URI uri = parse(redirectUri);
+        return uri != null && Loopback.isLoopbackHost(uri.getHost());
     }
 
     /** Parses the URI, or just its part before any query or fragment (which holds the host) if the rest is invalid. */

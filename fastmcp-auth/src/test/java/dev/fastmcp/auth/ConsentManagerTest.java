@@ -52,6 +52,22 @@ class ConsentManagerTest {
     }
 
     @Test
+    void aClientIdThatIsAUrlShowsItsDomainAboveItsSelfChosenName() {
+        String body = manager.createConsentResponse(new ConsentRequest("txn-1",
+                "https://claude.ai.evil.example/client.json", "Claude", "https://claude.ai.evil.example/cb",
+                List.of(), "/oauth/consent", manager.createCsrfToken("txn-1")), "Google").body();
+        int domain = body.indexOf("<p class=\"host\">claude.ai.evil.example</p>");
+        assertTrue(domain > 0 && domain < body.indexOf("is asking to use this MCP server"), body);
+        assertTrue(body.contains("recognise <strong>claude.ai.evil.example</strong>"), body);
+        // a look-alike letter (Cyrillic a) shows as punycode; a registered client id shows no domain
+        String lookAlike = manager.createConsentResponse(new ConsentRequest("txn-1", "https://cl\u0430ude.ai/c.json",
+                "Claude", "https://cl\u0430ude.ai/cb", List.of(), "/oauth/consent", manager.createCsrfToken("txn-1")),
+                null).body();
+        assertTrue(lookAlike.contains("Application from</p>\n<p class=\"host\">xn--clude-"), lookAlike);
+        assertFalse(page("App", "https://app.example.com/cb", List.of()).body().contains("Application from"));
+    }
+
+    @Test
     void hostileRedirectUriCannotBreakOutOfMarkup() {
         String uri = "https://evil.example/cb?x=\"><img src=x onerror=alert(1)>&y='<script>";
         String body = page("App", uri, List.of()).body();

@@ -86,8 +86,8 @@ public final class Loopback {
         return true;
     }
 
-    /** Four dotted-decimal octets, none with a leading zero; null otherwise. */
-    private static byte[] ipv4(String s) {
+    /** Four dotted-decimal octets, none with a leading zero; null otherwise. Also read by {@link NetworkAddresses}. */
+    static byte[] ipv4(String s) {
         String[] parts = s.split("\\.", -1);
         if (parts.length != 4) {
             return null;
@@ -103,8 +103,11 @@ public final class Loopback {
         return out;
     }
 
-    /** An IPv6 address (RFC 4291 §2.2 text forms, a trailing dotted IPv4 part allowed); null otherwise. */
-    private static byte[] ipv6(String s) {
+    /**
+     * An IPv6 address (RFC 4291 §2.2 text forms, a trailing dotted IPv4 part allowed), lower case; null otherwise.
+     * Also read by {@link NetworkAddresses}.
+     */
+    static byte[] ipv6(String s) {
         if (!s.matches("[0-9a-f:.]{2,45}")) {
             return null;
         }

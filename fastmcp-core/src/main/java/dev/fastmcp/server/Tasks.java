@@ -268,16 +268,16 @@ public final class Tasks {
             resumed.set(remaining.isEmpty());
             return task.answered(all, remaining, clock.instant());
         }));
+        // Told before the run starts: a run that ends at once publishes its end after this, not before.
+        if (after != before) {
+            publish(after);
+        }
         if (resumed.get()) {
             try {
                 runner.start(after, tool, caller);
             } catch (RejectedExecutionException e) {
                 runner.finished(after, null, null, busy());
-                return Map.of();
             }
-        }
-        if (after != before) {
-            publish(after);
         }
         return Map.of();
     }

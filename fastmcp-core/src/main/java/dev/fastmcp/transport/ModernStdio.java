@@ -1,7 +1,6 @@
 package dev.fastmcp.transport;
 
 import dev.fastmcp.server.Access;
-import dev.fastmcp.server.ChangeFeed;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.ModernCall;
@@ -9,10 +8,8 @@ import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.ModernProtocol;
 import dev.fastmcp.server.ModernRequest;
 import dev.fastmcp.server.RequestScope;
-import dev.fastmcp.server.Tasks;
+import dev.fastmcp.server.Subscription;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import reactor.core.Disposable;
@@ -70,59 +67,19 @@ final class ModernStdio {
         out.accept(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, params));
     }
 
-    /**
-     * Acknowledges the lists and tasks the client asked about, then announces their changes until cancelled.
-     *
-     * @throws JsonRpcException -32021 for task ids from a client that does not declare the tasks extension
-     */
+    /** Acknowledges what the client asked to follow, then announces its changes until cancelled. */
     private void listen(ModernRequest request, RequestScope scope) {
-        Map<String, Object> filter = new LinkedHashMap<>();
-        List<String> tasks = List.of();
-        if (request.params().get("notifications") instanceof Map<?, ?> asked) {
-            for (String key : List.of("toolsListChanged", "promptsListChanged", "resourcesListChanged")) {
-                if (Boolean.TRUE.equals(asked.get(key))) {
-                    filter.put(key, true);
-                }
-            }
-            if (asked.get("taskIds") != null && !request.declaresExtension(Tasks.EXTENSION)) {
-                inflight.remove(request.id(), scope);
-                throw ModernProtocol.missingCapabilities(request.id(),
-                        Map.of("extensions", Map.of(Tasks.EXTENSION, Map.of())));
-            }
-            if (asked.get("taskIds") instanceof List<?> ids) {
-                tasks = dispatcher.tasks().visible(ids, scope);
-            }
+        Subscription subscription;
+        try {
+            subscription = Subscription.of(dispatcher, request, scope, out::accept);
+        } catch (JsonRpcException e) {
+            inflight.remove(request.id(), scope);
+            throw e;
         }
-        if (!tasks.isEmpty()) {
-            filter.put("taskIds", tasks);
-        }
-        Map<String, Object> tag = Map.of(ModernProtocol.SUBSCRIPTION_ID, request.id());
-        Map<String, Object> ack = new LinkedHashMap<>();
-        ack.put("_meta", tag);
-        ack.put("notifications", filter);
-        notify("notifications/subscriptions/acknowledged", ack);
-        Runnable unsubscribe = dispatcher.components().changes().subscribe(change -> {
-            if (change.uri() == null && filter.containsKey(key(change))) {
-                notify(change.method(), Map.of("_meta", tag));
-            }
-        });
-        Consumer<Map<String, Object>> taskChanged = task -> {
-            Map<String, Object> params = new LinkedHashMap<>(task);
-            params.put("_meta", tag);
-            notify("notifications/tasks", params);
-        };
-        Tasks.Watching watching = dispatcher.tasks().watch(tasks, scope, taskChanged);
-        watching.current().forEach(taskChanged);
+        subscription.start();
         scope.onCancel(() -> {
-            unsubscribe.run();
-            watching.stop().run();
+            subscription.stop();
             inflight.remove(request.id(), scope);
         });
-    }
-
-    /** The filter key of a list change, such as {@code toolsListChanged}. */
-    private static String key(ChangeFeed.Change change) {
-        String list = change.method().substring("notifications/".length(), change.method().indexOf("/list_changed"));
-        return list + "ListChanged";
     }
 }

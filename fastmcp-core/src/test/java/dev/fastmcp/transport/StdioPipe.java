@@ -2,6 +2,7 @@ package dev.fastmcp.transport;
 
 import dev.fastmcp.server.Blueprint;
 import dev.fastmcp.server.Components;
+import dev.fastmcp.server.LiveComponents;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.SdkServer;
@@ -28,6 +29,7 @@ public final class StdioPipe implements AutoCloseable {
     private final StdioTransport transport;
     private final SdkServer sdk;
     private final ExecutorService executor = ToolExecutors.bounded(4);
+    private final LiveComponents live;
 
     /** A server of what {@code blueprint} holds, checked first as {@code build()} does. */
     public StdioPipe(Blueprint blueprint) throws IOException {
@@ -49,7 +51,14 @@ public final class StdioPipe implements AutoCloseable {
         Components components = blueprint.components(executor);
         transport = new StdioTransport(components, new ModernDispatcher(blueprint.settings(), components), in, out);
         sdk = SdkServer.withSessions(blueprint.settings(), components, transport);
+        live = new LiveComponents(components);
+        live.attach(sdk);
         transport.start();
+    }
+
+    /** Announces that a resource changed, as {@code FastMCP.notifyResourceUpdated} does for a running server. */
+    public void resourceUpdated(String uri) {
+        live.notifyResourceUpdated(uri);
     }
 
     /** Writes one line to the server. */

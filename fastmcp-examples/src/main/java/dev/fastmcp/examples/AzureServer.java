@@ -41,7 +41,7 @@ public final class AzureServer {
         AzureProvider.Builder azure = AzureProvider.builder(
                         Env.require("AZURE_CLIENT_ID"), Env.require("AZURE_CLIENT_SECRET"))
                 .tenant(Env.require("AZURE_TENANT_ID"));
-        azure.proxyOptions(o -> o.keysAndStorage(Env::configure));
+        azure.proxyOptions(o -> o.keysAndStorage(Env::configure).clients(Env::clients));
         FastMCP server = create(azure.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "azure-shutdown"));
         Env.printCallback("azure", server);

@@ -58,7 +58,8 @@ public final class CustomOAuthServer {
                         Env.require("OAUTH_TOKEN_ENDPOINT"), Env.require("OAUTH_CLIENT_ID"),
                         Env.require("OAUTH_CLIENT_SECRET")))
                 .scopes(Env.list("OAUTH_SCOPES"))
-                .keysAndStorage(Env::configure);
+                .keysAndStorage(Env::configure)
+                .clients(Env::clients);
         FastMCP server = create(proxy.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "custom-oauth-shutdown"));
         Env.printCallback("custom-oauth", server);

@@ -1,6 +1,7 @@
 package dev.fastmcp.examples;
 
 import dev.fastmcp.FastMCP;
+import dev.fastmcp.auth.proxy.Clients;
 import dev.fastmcp.auth.proxy.KeysAndStorage;
 import dev.fastmcp.auth.storage.DiskStore;
 import java.nio.file.Path;
@@ -56,6 +57,22 @@ final class Env {
             keys = keys.tokenStorage(new DiskStore(Path.of(storageDir)));
         }
         return keys;
+    }
+
+    /**
+     * How an OAuth proxy's clients identify themselves, from the environment: {@code FASTMCP_DEV_INSECURE_CIMD=1}
+     * accepts client metadata documents served from this machine ({@code localhost}, {@code 127.0.0.1},
+     * {@code [::1]}, over plain http too), for trying a client under development. Insecure, off by default, and
+     * refused by the proxy unless the server itself is on a loopback address.
+     */
+    static Clients clients(Clients clients) {
+        if (!"1".equals(System.getenv("FASTMCP_DEV_INSECURE_CIMD"))) {
+            return clients;
+        }
+        System.err.println("WARNING: FASTMCP_DEV_INSECURE_CIMD=1: client metadata documents are fetched from this "
+                + "machine (localhost, over plain http too). For development only: never set it on a server others "
+                + "can reach");
+        return clients.insecureLoopbackMetadataDocuments(true);
     }
 
     /** Prints where an OAuth-protected example listens and the callback URL to register at the identity provider. */

@@ -34,7 +34,7 @@ public final class GitHubServer {
     public static void main(String[] args) {
         GitHubProvider.Builder github = GitHubProvider.builder(
                 Env.require("GITHUB_CLIENT_ID"), Env.require("GITHUB_CLIENT_SECRET"));
-        github.proxyOptions(o -> o.keysAndStorage(Env::configure));
+        github.proxyOptions(o -> o.keysAndStorage(Env::configure).clients(Env::clients));
         FastMCP server = create(github.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "github-shutdown"));
         Env.printCallback("github", server);

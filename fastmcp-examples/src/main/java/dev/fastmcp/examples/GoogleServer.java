@@ -35,7 +35,7 @@ public final class GoogleServer {
     public static void main(String[] args) {
         GoogleProvider.Builder google = GoogleProvider.builder(
                 Env.require("GOOGLE_CLIENT_ID"), Env.require("GOOGLE_CLIENT_SECRET"));
-        google.proxyOptions(o -> o.keysAndStorage(Env::configure));
+        google.proxyOptions(o -> o.keysAndStorage(Env::configure).clients(Env::clients));
         FastMCP server = create(google.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "google-shutdown"));
         Env.printCallback("google", server);

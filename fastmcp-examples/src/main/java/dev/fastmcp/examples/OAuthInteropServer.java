@@ -64,6 +64,7 @@ public final class OAuthInteropServer {
         OAuthProxy proxy = OAuthProxy.builder(Upstream.of(authorizationEndpoint, tokenEndpoint, clientId, clientSecret))
                 .scopes(scopes)
                 .claimsAndConsent(c -> c.consentRequired(true))
+                .clients(Env::clients)
                 .secret(secret)
                 .build();
 

@@ -90,7 +90,7 @@ final class AuthorizeEndpoint {
         ProxyStore.ClientRecord client;
         String redirectUri;
         try {
-            client = clients.find(ProxyHttp.query(request, "client_id"));
+            client = clients.find(ProxyHttp.query(request, "client_id"), request.remoteAddress());
             if (client == null) {
                 return ProxyHttp.errorPage(400, "Unknown client",
                         "The application asking for access is not registered with this server. Registrations "
@@ -99,7 +99,9 @@ final class AuthorizeEndpoint {
             }
             redirectUri = ProxyHttp.query(request, "redirect_uri");
         } catch (OAuthError e) {
-            return ProxyHttp.errorPage(400, "Invalid request", e.description);
+            // never a redirect: nothing vouches for a redirect URI of a client that could not be had
+            return ProxyHttp.errorPage(e.status, e.error.equals("invalid_client") ? "Application not accepted"
+                    : e.status == 429 ? "Too many requests" : "Invalid request", e.description);
         }
         boolean redirectGiven = redirectUri != null;
         if (!redirectGiven && client.redirectUris().size() == 1) {
@@ -291,7 +293,8 @@ final class AuthorizeEndpoint {
             String id = ProxyHttp.query(request, ConsentManager.FIELD_TRANSACTION_ID);
             ProxyStore.PendingAuthorization pending = id == null ? null
                     : ctx.store.get(ProxyStore.TRANSACTION, id, ProxyStore.PendingAuthorization.class);
-            ProxyStore.ClientRecord client = pending == null ? null : clients.find(pending.clientId());
+            ProxyStore.ClientRecord client = pending == null ? null : clients.find(pending.clientId(),
+                    request.remoteAddress());
             if (client == null) {
                 return expired();
             }

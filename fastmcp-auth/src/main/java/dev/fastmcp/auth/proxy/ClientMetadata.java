@@ -99,7 +99,7 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
                 List.copyOf(responseTypes), scope, name);
     }
 
-    private static void checkRedirectUri(String uri, Limits limits) throws OAuthError {
+    static void checkRedirectUri(String uri, Limits limits) throws OAuthError {
         if (uri.length() > MAX_REDIRECT_URI_CHARS) {
             throw new OAuthError("invalid_redirect_uri", "Redirect URI '" + ProxyHttp.safe(uri) + "...' has "
                     + uri.length() + " characters; at most " + MAX_REDIRECT_URI_CHARS + " are accepted", 400);
@@ -156,7 +156,7 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
         return new OAuthError("invalid_client_metadata", description, 400);
     }
 
-    private static String text(JsonNode node, String field, int maxChars) throws OAuthError {
+    static String text(JsonNode node, String field, int maxChars) throws OAuthError {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -170,7 +170,7 @@ record ClientMetadata(List<String> redirectUris, String authMethod, List<String>
         return value;
     }
 
-    private static List<String> strings(JsonNode node, String field, int maxEntries) throws OAuthError {
+    static List<String> strings(JsonNode node, String field, int maxEntries) throws OAuthError {
         List<String> out = new ArrayList<>();
         if (node == null || node.isNull()) {
             return out;

@@ -12,9 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dynamic client registration (RFC 7591) and client authentication at the token and revocation endpoints.
+ * The clients: dynamic client registration (RFC 7591), clients identified by a metadata document URL
+ * ({@link ClientIdDocuments}), and client authentication at the token and revocation endpoints.
  * Public clients register with {@code none} and prove possession with PKCE; confidential clients get a secret,
- * shown once and stored only as its keyed hash, and verified in constant time.
+ * shown once and stored only as its keyed hash, and verified in constant time; clients of a metadata document
+ * declaring {@code private_key_jwt} sign an assertion with one of their published keys.
  *
  * <p>Registration is open (MCP clients register themselves), so what it can cost is bounded three ways: the
  * metadata of one registration ({@link ClientMetadata}), the registrations per client address
@@ -39,11 +41,14 @@ final class ClientRegistry {
     /** The bound on registrations that never obtained a token, whatever number of addresses they come from. */
     private final UnusedRegistrations unused;
     private final Clock clock;
+    /** Clients of a metadata document; null when they are not accepted. */
+    private final ClientIdDocuments documents;
     private volatile long nextEvictionWarning;
 
     ClientRegistry(ProxyContext ctx) {
         this.ctx = ctx;
         this.clock = Clock.systemUTC();
+        this.documents = ctx.settings.clients().clientIdMetadataDocuments() ? new ClientIdDocuments(ctx) : null;
         this.unused = new UnusedRegistrations(ctx.settings.limits().maxUnusedRegistrations());
         int perMinute = ctx.settings.limits().registrationRateLimit();
         this.limiter = perMinute == 0 ? null : new RegistrationLimiter(perMinute, RegistrationLimiter.DEFAULT_WINDOW,
@@ -114,8 +119,23 @@ final class ClientRegistry {
         }
     }
 
-    /** The registered client, or null. */
-    ProxyStore.ClientRecord find(String clientId) {
+    /**
+     * The client of {@code clientId}: the one its metadata document describes when it is a URL, else the registered
+     * client, or null.
+     *
+     * @param remoteAddress the client address the request came from: fetching a document counts against its limit
+     * @throws OAuthError {@code invalid_client} (400) for a URL client id refused by policy, or whose document
+     *                    could not be had or is invalid, the description saying which, for an error page; 429
+     *                    {@code temporarily_unavailable} when the address fetched too many documents
+     */
+    ProxyStore.ClientRecord find(String clientId, String remoteAddress) throws OAuthError {
+        if (ClientIdUrls.isUrl(clientId)) {
+            if (documents == null) {
+                throw new OAuthError("invalid_client", "This server does not accept client metadata documents (a "
+                        + "client_id that is a URL); the application must register first", 400);
+            }
+            return documents.resolve(clientId, remoteAddress);
+        }
         if (clientId == null || clientId.isEmpty() || clientId.length() > 200) {
             return null;
         }
@@ -149,6 +169,9 @@ final class ClientRegistry {
      * credentials are {@code invalid_client} like wrong ones, and no part of them goes into the answer or a log.
      */
     ProxyStore.ClientRecord authenticate(ServerRequest request, Map<String, String> form) throws OAuthError {
+        if (form.containsKey("client_assertion") || form.containsKey("client_assertion_type")) {
+            return authenticateAssertion(request, form);
+        }
         String id = form.get("client_id");
         String secret = form.get("client_secret");
         String method = secret != null ? "client_secret_post" : "none";
@@ -162,9 +185,13 @@ final class ClientRegistry {
             secret = basic.secret();
             method = "client_secret_basic";
         }
-        ProxyStore.ClientRecord client = find(id);
+        ProxyStore.ClientRecord client = knownClient(id, request.remoteAddress());
         if (client == null) {
             throw OAuthError.invalidClient("Client authentication failed");
+        }
+        if (client.authMethod().equals("private_key_jwt")) {
+            throw OAuthError.invalidClient("This client's metadata document declares private_key_jwt: authenticate "
+                    + "with a client_assertion (RFC 7523) signed by one of the keys it publishes");
         }
         if (client.isPublic()) {
             return client;
@@ -184,6 +211,49 @@ final class ClientRegistry {
             throw OAuthError.invalidClient("Client authentication failed");
         }
         return client;
+    }
+
+    /** {@link #find} for the token endpoint: a client that cannot be had is {@code invalid_client} at 401. */
+    private ProxyStore.ClientRecord knownClient(String clientId, String remoteAddress) throws OAuthError {
+        try {
+            return find(clientId, remoteAddress);
+        } catch (OAuthError e) {
+            throw e.status == 429 ? e : OAuthError.invalidClient(e.description);
+        }
+    }
+
+    /**
+     * {@code private_key_jwt} (RFC 7523 §2.2): the client, named by the assertion's {@code iss} (and by
+     * {@code client_id} when sent, which must agree), is one of a metadata document that publishes its keys.
+     */
+    private ProxyStore.ClientRecord authenticateAssertion(ServerRequest request, Map<String, String> form)
+            throws OAuthError {
+        if (!ClientAssertions.TYPE.equals(form.get("client_assertion_type"))) {
+            throw OAuthError.invalidClient("client_assertion_type must be " + ClientAssertions.TYPE);
+        }
+        String assertion = form.get("client_assertion");
+        if (assertion == null || assertion.isEmpty() || assertion.length() > 8192) {
+            throw OAuthError.invalidClient("client_assertion is required: a JWT of at most 8192 characters");
+        }
+        String authorization = request.header("authorization");
+        if (form.containsKey("client_secret") || authorization != null
+                && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            throw OAuthError.invalidRequest("Use one client authentication method only");
+        }
+        String claimed = ClientAssertions.claimedClient(assertion);
+        String id = form.get("client_id");
+        if (id != null && !id.equals(claimed)) {
+            throw OAuthError.invalidClient("The client_assertion was issued (iss) by another client than client_id");
+        }
+        if (!ClientIdUrls.isUrl(claimed) || documents == null) {
+            throw OAuthError.invalidClient("client_assertion is accepted only from clients identified by a metadata "
+                    + "document URL that declares private_key_jwt");
+        }
+        try {
+            return documents.authenticate(claimed, assertion, request.remoteAddress());
+        } catch (OAuthError e) {
+            throw e.status == 401 || e.status == 429 ? e : OAuthError.invalidClient(e.description);
+        }
     }
 
     /** The client id and secret of an HTTP Basic {@code Authorization} header (RFC 6749 §2.3.1). */

@@ -12,7 +12,8 @@ import java.util.List;
  *         .limits(l -> l.allowedRedirectUriPatterns("https://*.example.com/callback").registrationRateLimit(20))
  * }</pre>
  *
- * @param registrationRateLimit registrations per minute and client address; default 10, 0 off
+ * @param registrationRateLimit registrations (and client metadata documents fetched) per minute and client address;
+ *        default 10, 0 off
  * @param maxUnusedRegistrations registered clients that never obtained a token kept at once; default 10,000
  * @param authorizationRateLimit sign-ins started per minute and client address; default 60, 0 off
  * @param maxPendingAuthorizations unfinished sign-ins kept by this instance; default 10,000
@@ -64,7 +65,9 @@ public record Limits(int registrationRateLimit, int maxUnusedRegistrations, int 
 
     /**
      * How many dynamic client registrations one client address may make per minute (a token bucket refilling
-     * evenly; IPv6 addresses count by /64); more get 429 with {@code Retry-After}. Default 10. {@code 0} turns the
+     * evenly; IPv6 addresses count by /64); more get 429 with {@code Retry-After}. The same limit, counted apart,
+     * bounds the client metadata documents that requests from one address make the server fetch (a document kept in
+     * the cache costs nothing). Default 10. {@code 0} turns the
      * limit off, for deployments that limit registration in front of the server. Behind a reverse proxy, let the
      * server read the client's address from {@code X-Forwarded-For} ({@code FastMCP.Builder.trustForwardedHeaders()});
      * otherwise every client shares the proxy's address, so raise the limit or turn it off there.

@@ -5,6 +5,7 @@ import dev.fastmcp.HttpRoute;
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.TokenVerifier;
 import dev.fastmcp.auth.storage.TokenStorage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,8 +14,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * An OAuth 2.1 authorization server for MCP clients in front of an upstream identity provider (Google, GitHub,
- * Azure, any OAuth 2.0 or OpenID Connect server) that knows nothing about MCP. Clients register dynamically
- * (RFC 7591), sign the user in through the identity provider after a consent page, and receive tokens this proxy
+ * Azure, any OAuth 2.0 or OpenID Connect server) that knows nothing about MCP. Clients identify themselves with a
+ * metadata document at an https URL (their {@code client_id}) or register dynamically (RFC 7591; see
+ * {@link Clients}), sign the user in through the identity provider after a consent page, and receive tokens this proxy
  * issues; the identity provider's tokens stay on the server, where tools reach them through {@link ProxySession}
  * or {@link #loadUpstreamTokens}.
  *
@@ -141,7 +143,7 @@ public final class OAuthProxy implements AuthProvider {
      */
     @Override
     public Map<String, Object> authorizationServerMetadata() {
-        return ProxyMetadata.document(issuerUrl(), settings.options().scopes());
+        return ProxyMetadata.document(issuerUrl(), settings.options().scopes(), settings.clients());
     }
 
     /** The seed's name for {@link #authorizationServerMetadata()}. */
@@ -155,15 +157,19 @@ public final class OAuthProxy implements AuthProvider {
         // Each endpoint declares the most it will ever accept, so that the server refuses anything larger while
         // receiving it rather than buffering up to its own (much larger) request limit first.
         long form = ProxyHttp.MAX_FORM_BYTES;
-        return List.of(
-                HttpRoute.publicCors("POST", "/oauth/register", r.clients()::register)
-                        .withMaxBodyBytes(ClientMetadata.MAX_BODY_BYTES),
+        List<HttpRoute> routes = new ArrayList<>();
+        if (settings.clients().dynamicClientRegistration()) {
+            routes.add(HttpRoute.publicCors("POST", "/oauth/register", r.clients()::register)
+                    .withMaxBodyBytes(ClientMetadata.MAX_BODY_BYTES));
+        }
+        routes.addAll(List.of(
                 new HttpRoute("GET", "/oauth/authorize", r.authorize()::authorize).withMaxBodyBytes(form),
                 new HttpRoute("GET", "/oauth/consent", r.authorize()::showConsent).withMaxBodyBytes(form),
                 new HttpRoute("POST", "/oauth/consent", r.authorize()::decide).withMaxBodyBytes(form),
                 new HttpRoute("GET", settings.options().redirectPath(), r.callback()::callback).withMaxBodyBytes(form),
                 HttpRoute.publicCors("POST", "/oauth/token", r.token()::token).withMaxBodyBytes(form),
-                HttpRoute.publicCors("POST", "/oauth/revoke", r.token()::revoke).withMaxBodyBytes(form));
+                HttpRoute.publicCors("POST", "/oauth/revoke", r.token()::revoke).withMaxBodyBytes(form)));
+        return List.copyOf(routes);
     }
 
     /**
@@ -211,6 +217,7 @@ public final class OAuthProxy implements AuthProvider {
         private Function<ProxySession, ? extends ProxySession> sessionFactory;
         private TokenVerifier idTokenVerifier;
         private UnaryOperator<List<String>> upstreamScopes;
+        private ClientIdDocuments.Transport documentTransport = ClientIdDocuments.Transport.SYSTEM;
 
         Builder(Upstream upstream) {
             this.upstream = Objects.requireNonNull(upstream,
@@ -268,6 +275,20 @@ public final class OAuthProxy implements AuthProvider {
         /** Changes the consent page and the claims: {@code .claimsAndConsent(c -> c.consentRequired(true))}. */
         public Builder claimsAndConsent(UnaryOperator<ClaimsAndConsent> change) {
             return options(options.claimsAndConsent(change));
+        }
+
+        /**
+         * Changes how clients identify themselves (metadata documents and dynamic registration):
+         * {@code .clients(c -> c.allowedMetadataDocuments("claude.ai").dynamicClientRegistration(false))}.
+         */
+        public Builder clients(UnaryOperator<Clients> change) {
+            return options(options.clients(change));
+        }
+
+        /** Tests reach metadata documents on their own servers, under names and certificates of their own. */
+        Builder documentTransport(ClientIdDocuments.Transport transport) {
+            this.documentTransport = Objects.requireNonNull(transport, "transport == null");
+            return this;
         }
 
         /**
@@ -337,7 +358,8 @@ public final class OAuthProxy implements AuthProvider {
         /** Checks how the options combine (each error says what to change), resolves the keys, builds the proxy. */
         public OAuthProxy build() {
             return new OAuthProxy(ProxySettings.resolve(upstream, options, enableTokenSwap, upstreamTokenVerifier,
-                    new PresetHooks(identityResolver, sessionFactory, idTokenVerifier, upstreamScopes)));
+                    new PresetHooks(identityResolver, sessionFactory, idTokenVerifier, upstreamScopes),
+                    documentTransport));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fastmcp.auth.proxy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,23 +12,33 @@ final class ProxyMetadata {
     }
 
     /** The document for the proxy at {@code issuer} (its base URL, without a trailing slash). */
-    static Map<String, Object> document(String issuer, List<String> scopes) {
+    static Map<String, Object> document(String issuer, List<String> scopes, Clients clients) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
         m.put("authorization_endpoint", issuer + "/oauth/authorize");
         m.put("token_endpoint", issuer + "/oauth/token");
-        m.put("registration_endpoint", issuer + "/oauth/register");
+        if (clients.dynamicClientRegistration()) {
+            m.put("registration_endpoint", issuer + "/oauth/register");
+        }
         m.put("revocation_endpoint", issuer + "/oauth/revoke");
         if (!scopes.isEmpty()) {
             m.put("scopes_supported", scopes);
-    }
-    m.put("response_types_supported", List.of("code"));
-    m.put("response_modes_supported", List.of("query"));
-    m.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
-    m.put("code_challenge_methods_supported", List.of("S256"));
-    m.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
-    m.put("revocation_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
-    m.put("authorization_response_iss_parameter_supported", true);
-    return m;
+        }
+        m.put("response_types_supported", List.of("code"));
+        m.put("response_modes_supported", List.of("query"));
+        m.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
+        m.put("code_challenge_methods_supported", List.of("S256"));
+        List<String> methods = new ArrayList<>(List.of("none", "client_secret_basic", "client_secret_post"));
+        if (clients.clientIdMetadataDocuments()) {
+            methods.add("private_key_jwt");
+        }
+        m.put("token_endpoint_auth_methods_supported", methods);
+        if (clients.clientIdMetadataDocuments()) {
+            m.put("token_endpoint_auth_signing_alg_values_supported", ClientAssertions.ALGORITHMS);
+        }
+        m.put("revocation_endpoint_auth_methods_supported", methods);
+        m.put("authorization_response_iss_parameter_supported", true);
+        m.put("client_id_metadata_document_supported", clients.clientIdMetadataDocuments());
+        return m;
     }
 }

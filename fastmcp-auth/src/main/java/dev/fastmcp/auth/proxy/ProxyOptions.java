@@ -7,7 +7,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The options of an {@link OAuthProxy} besides its {@link Upstream}: where it is served, the scopes it offers and
- * the four groups of settings, each with its defaults. Immutable; each value is checked when it is set. A preset
+ * the five groups of settings, each with its defaults. Immutable; each value is checked when it is set. A preset
  * (such as {@code GoogleProvider}) sets its own defaults and lets users change the rest through its
  * {@code proxyOptions(o -> ...)}:
  *
@@ -23,12 +23,14 @@ import java.util.function.UnaryOperator;
  * @param lifetimes how long sign-ins, codes, tokens and registrations live
  * @param limits the limits and hardening against strangers
  * @param claimsAndConsent the consent page and the claims of our tokens
+ * @param clients how clients identify themselves: metadata documents and dynamic registration
  */
 public record ProxyOptions(String baseUrl, String redirectPath, List<String> scopes, KeysAndStorage keysAndStorage,
-        Lifetimes lifetimes, Limits limits, ClaimsAndConsent claimsAndConsent) {
+        Lifetimes lifetimes, Limits limits, ClaimsAndConsent claimsAndConsent, Clients clients) {
 
     private static final ProxyOptions DEFAULTS = new ProxyOptions(null, "/oauth/callback", List.of(),
-            KeysAndStorage.defaults(), Lifetimes.defaults(), Limits.defaults(), ClaimsAndConsent.defaults());
+            KeysAndStorage.defaults(), Lifetimes.defaults(), Limits.defaults(), ClaimsAndConsent.defaults(),
+            Clients.defaults());
 
     /** Checks every value; each error names the option, the value and the fix. */
     public ProxyOptions {
@@ -48,6 +50,7 @@ public record ProxyOptions(String baseUrl, String redirectPath, List<String> sco
         Objects.requireNonNull(lifetimes, "lifetimes == null");
         Objects.requireNonNull(limits, "limits == null");
         Objects.requireNonNull(claimsAndConsent, "claimsAndConsent == null");
+        Objects.requireNonNull(clients, "clients == null");
     }
 
     /** The defaults listed on the record's components. */
@@ -60,12 +63,14 @@ public record ProxyOptions(String baseUrl, String redirectPath, List<String> sco
      * server checks at start), and the proxy's metadata can be read before the server starts.
      */
     public ProxyOptions baseUrl(String url) {
-        return new ProxyOptions(url, redirectPath, scopes, keysAndStorage, lifetimes, limits, claimsAndConsent);
+        return new ProxyOptions(url, redirectPath, scopes, keysAndStorage, lifetimes, limits, claimsAndConsent,
+                clients);
     }
 
     /** The callback path under the base path, default {@code /oauth/callback}; the route moves with it. */
     public ProxyOptions redirectPath(String path) {
-        return new ProxyOptions(baseUrl, path, scopes, keysAndStorage, lifetimes, limits, claimsAndConsent);
+        return new ProxyOptions(baseUrl, path, scopes, keysAndStorage, lifetimes, limits, claimsAndConsent,
+                clients);
     }
 
     /** The scopes offered to clients and requested upstream (when the client asks for none). */
@@ -75,30 +80,37 @@ public record ProxyOptions(String baseUrl, String redirectPath, List<String> sco
 
     /** The scopes offered to clients and requested upstream (when the client asks for none). */
     public ProxyOptions scopes(List<String> scopes) {
-        return new ProxyOptions(baseUrl, redirectPath, scopes, keysAndStorage, lifetimes, limits, claimsAndConsent);
+        return new ProxyOptions(baseUrl, redirectPath, scopes, keysAndStorage, lifetimes, limits, claimsAndConsent,
+                clients);
     }
 
     /** Changes the keys and the storage; see {@link KeysAndStorage}. */
     public ProxyOptions keysAndStorage(UnaryOperator<KeysAndStorage> change) {
         return new ProxyOptions(baseUrl, redirectPath, scopes, change.apply(keysAndStorage), lifetimes, limits,
-                claimsAndConsent);
+                claimsAndConsent, clients);
     }
 
     /** Changes the lifetimes; see {@link Lifetimes}. */
     public ProxyOptions lifetimes(UnaryOperator<Lifetimes> change) {
         return new ProxyOptions(baseUrl, redirectPath, scopes, keysAndStorage, change.apply(lifetimes), limits,
-                claimsAndConsent);
+                claimsAndConsent, clients);
     }
 
     /** Changes the limits and hardening; see {@link Limits}. */
     public ProxyOptions limits(UnaryOperator<Limits> change) {
         return new ProxyOptions(baseUrl, redirectPath, scopes, keysAndStorage, lifetimes, change.apply(limits),
-                claimsAndConsent);
+                claimsAndConsent, clients);
     }
 
     /** Changes the consent page and the claims of our tokens; see {@link ClaimsAndConsent}. */
     public ProxyOptions claimsAndConsent(UnaryOperator<ClaimsAndConsent> change) {
         return new ProxyOptions(baseUrl, redirectPath, scopes, keysAndStorage, lifetimes, limits,
-                change.apply(claimsAndConsent));
+                change.apply(claimsAndConsent), clients);
+    }
+
+    /** Changes how clients identify themselves (metadata documents, dynamic registration); see {@link Clients}. */
+    public ProxyOptions clients(UnaryOperator<Clients> change) {
+        return new ProxyOptions(baseUrl, redirectPath, scopes, keysAndStorage, lifetimes, limits, claimsAndConsent,
+                change.apply(clients));
     }
 }

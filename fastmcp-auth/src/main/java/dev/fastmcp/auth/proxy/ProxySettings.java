@@ -18,9 +18,12 @@ import org.slf4j.LoggerFactory;
  *        issuer; null when ID tokens are not verified
  * @param upstreamTokenVerifier the verifier of the identity provider's access tokens at {@code /mcp}; null with
  *        token swap
+ * @param documentTransport how client metadata documents are reached: the system's resolver and trust store, or a
+ *        test's
  */
 record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks, ProxyKeys keys,
-        TokenVerifier idTokenVerifier, TokenVerifier upstreamTokenVerifier) {
+        TokenVerifier idTokenVerifier, TokenVerifier upstreamTokenVerifier,
+        ClientIdDocuments.Transport documentTransport) {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthProxy.class);
 
@@ -37,6 +40,11 @@ record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks,
     /** The consent page and the claims of our tokens. */
     ClaimsAndConsent claimsAndConsent() {
         return options.claimsAndConsent();
+    }
+
+    /** How clients identify themselves: metadata documents and dynamic registration. */
+    Clients clients() {
+        return options.clients();
     }
 
     /** The {@code scope} of the upstream authorization request for the scopes a client was granted; null for none. */
@@ -65,7 +73,7 @@ record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks,
      * set; this checks only how they combine, and logs a warning for each protection turned off.
      */
     static ProxySettings resolve(Upstream up, ProxyOptions o, boolean tokenSwap, TokenVerifier upstreamTokenVerifier,
-            PresetHooks hooks) {
+            PresetHooks hooks, ClientIdDocuments.Transport documentTransport) {
         if (!tokenSwap && upstreamTokenVerifier == null) {
             throw new IllegalArgumentException("enableTokenSwap(false) would hand the identity provider's tokens to "
                     + "MCP clients and accept them at /mcp. The MCP specification forbids this token passthrough: a "
@@ -102,12 +110,23 @@ record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks,
                     + "specification requires consent per client for such proxies; turn it off only for trusted, "
                     + "single-client setups");
         }
+        Clients clients = o.clients();
+        if (!clients.dynamicClientRegistration() && !clients.clientIdMetadataDocuments()) {
+            throw new IllegalArgumentException("dynamicClientRegistration(false) with clientIdMetadataDocuments(false) "
+                    + "leaves new clients no way to identify themselves; keep one of them on");
+        }
+        if (clients.clientIdMetadataDocuments() && clients.insecureLoopbackMetadataDocuments()) {
+            LOG.warn("OAuthProxy: INSECURE, for development only: client metadata documents are fetched from loopback "
+                    + "hosts (localhost, 127.0.0.1, [::1]), over plain http too (insecureLoopbackMetadataDocuments, "
+                    + "FASTMCP_DEV_INSECURE_CIMD in the examples). Anyone who can start a sign-in can make this "
+                    + "server fetch from its own machine. Never turn it on for a server others can reach");
+        }
         ProxyKeys keys = ProxyKeys.resolve(o.keysAndStorage());
         TokenVerifier idTokenVerifier = hooks.idTokenVerifier() != null ? hooks.idTokenVerifier()
                 : up.upstreamIssuer() == null ? null : up.upstreamJwksUri() == null
                 ? new DiscoveredIdTokenVerifier(up.upstreamIssuer(), up.upstreamClientId(), up.upstreamTimeout())
                 : JWKSVerifier.builder(up.upstreamJwksUri()).issuer(up.upstreamIssuer())
                         .audience(up.upstreamClientId()).timeout(up.upstreamTimeout()).build();
-        return new ProxySettings(up, o, hooks, keys, idTokenVerifier, upstreamTokenVerifier);
+        return new ProxySettings(up, o, hooks, keys, idTokenVerifier, upstreamTokenVerifier, documentTransport);
     }
 }

@@ -125,6 +125,8 @@ final class ProxyStore {
     static final String GRACE = "grace";
     /** With token swap off: our opaque refresh token (by keyed hash) to the upstream set it refreshes. */
     static final String PASS_REFRESH = "prt";
+    /** A client assertion's {@code jti} (with its client id), claimed once until the assertion expires. */
+    static final String ASSERTION = "assertion";
 
     /**
      * A registered client; the secret only as its keyed hash. {@code used} once a token was issued to it.
@@ -256,6 +258,10 @@ final class ProxyStore {
      * for the grace period only, so that no token in clear outlives it.
      */
     record GraceAnswer(long generation, String refreshHash, Map<String, Object> body) {
+    }
+
+    /** A client assertion seen: its {@code jti} may not be used again by {@code clientId}. */
+    record AssertionUse(String clientId) {
     }
 
     /** What an opaque refresh token handed out with token swap off stands for; single use. */

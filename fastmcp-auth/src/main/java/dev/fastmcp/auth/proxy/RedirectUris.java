@@ -336,7 +336,7 @@ final class RedirectUris {
      * Whether a raw path holds a {@code .} or {@code ..} segment once percent-decoded (so {@code %2e%2e} and
      * {@code ..%2f} count, as does a backslash used as a separator), or a percent-encoded control character.
      */
-    private static boolean hasDotSegmentOrEncodedControl(String rawPath) {
+    static boolean hasDotSegmentOrEncodedControl(String rawPath) {
         if (rawPath == null || rawPath.isEmpty()) {
             return false;
         }

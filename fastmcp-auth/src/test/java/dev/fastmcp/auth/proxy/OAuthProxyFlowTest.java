@@ -56,10 +56,11 @@ class OAuthProxyFlowTest {
         assertEquals(List.of("code"), as.get("response_types_supported"));
         assertEquals(List.of("S256"), as.get("code_challenge_methods_supported"));
         assertEquals(List.of("authorization_code", "refresh_token"), as.get("grant_types_supported"));
-        assertEquals(List.of("none", "client_secret_basic", "client_secret_post"),
+        assertEquals(List.of("none", "client_secret_basic", "client_secret_post", "private_key_jwt"),
                 as.get("token_endpoint_auth_methods_supported"));
         assertEquals(List.of("openid", "profile"), as.get("scopes_supported"));
         assertEquals(true, as.get("authorization_response_iss_parameter_supported"));
+        assertEquals(true, as.get("client_id_metadata_document_supported"));
         assertEquals(as, json(h.get(h.base() + "/.well-known/openid-configuration")));
         Map<String, Object> prm = json(h.get(h.base() + "/.well-known/oauth-protected-resource/mcp"));
         assertEquals(List.of(h.base()), prm.get("authorization_servers"));
