@@ -2,9 +2,9 @@ package dev.fastmcp.benchmarks;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
-import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import dev.fastmcp.auth.proxy.OAuthProxy;
 import dev.fastmcp.auth.proxy.Upstream;
+import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * through the whole flow, then sends {@code refreshes} {@code refresh_token} grants over loopback HTTP, round-robin
  * over the grants (each reply's refresh token replacing the one it was given). Prints the heap in use after a full
  * collection before the sign-ins, after them, at every tenth of the refreshes and at the end; what that makes per
- * grant (after the sign-ins, and after the refreshes) and per refresh; and the number of live storage entries. The last line, starting with {@code RESULT}, holds
- * the same figures as {@code key=value} pairs.
+ * grant (after the sign-ins, and after the refreshes) and per refresh; and the number of live storage entries. The
+ * last line, starting with {@code RESULT}, holds the same figures as {@code key=value} pairs.
  */
 public final class RefreshHeap {
 

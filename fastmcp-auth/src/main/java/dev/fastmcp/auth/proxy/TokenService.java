@@ -36,7 +36,7 @@ final class TokenService {
     /** The claim of our refresh tokens giving their generation within the family. */
     static final String GENERATION_CLAIM = "gen";
 
-    /** What a grant issued: the response body, the access token's jti and the refresh family (to revoke on a replay). */
+    /** What a grant issued: the response body, the access token's jti, the refresh family (to revoke on a replay). */
     record Issued(Map<String, Object> body, String accessJti, String family) {
     }
 
