@@ -136,8 +136,8 @@ w("")
 w("× FastMCP TS compares each case with the TypeScript peer doing the same thing (HS256 and RS256 with its HS256 "
   "`authenticate`, stateless with its session mode, new sessions with its new sessions). The token endpoint case "
   "rotates refresh tokens from a pre-minted pool (each reply's new refresh token goes back into the pool) with the "
-  "default memory storage (encrypted), and runs with `-Xmx1g`, since the storage keeps every rotated token until "
-  "it expires to detect reuse. The new-sessions case keeps every session it opens until it idles out (10 s), with `-Xmx512m`.")
+  "default memory storage (encrypted); its state is one record per grant however often it refreshes (see "
+  "\"Refresh tokens under a sustained load\" below). The new-sessions case keeps every session it opens until it idles out (10 s), with `-Xmx512m`.")
 w("")
 
 cold = {}

@@ -91,7 +91,7 @@ public final class BenchServer {
         System.out.flush();
     }
 
-    private static FastMCP.Builder mcp(String name) {
+    static FastMCP.Builder mcp(String name) {
         return FastMCP.builder("bench-" + name, "1.0.0")
                 .addTool(Tool.builder("add")
                         .description("Adds two numbers")
@@ -165,7 +165,7 @@ public final class BenchServer {
     }
 
     /** A stand-in identity provider: approves every sign-in at once and hands out opaque tokens for an hour. */
-    private static void upstream(HttpServerExchange ex) {
+    static void upstream(HttpServerExchange ex) {
         if (ex.getRequestPath().equals("/authorize")) {
             Map<String, String> q = new LinkedHashMap<>();
             ex.getQueryParameters().forEach((k, v) -> q.put(k, v.getFirst()));
@@ -182,7 +182,7 @@ public final class BenchServer {
         });
     }
 
-    private static int loopbackServer(io.undertow.server.HttpHandler handler) {
+    static int loopbackServer(io.undertow.server.HttpHandler handler) {
         Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1).setWorkerThreads(2)
                 .setHandler(handler).build();
         server.start();
@@ -190,7 +190,7 @@ public final class BenchServer {
     }
 
     /** A scripted MCP client signing in through the proxy: register once, then authorize, callback and exchange. */
-    private static final class SignIn {
+    static final class SignIn {
         private static final Pattern CLIENT_ID = Pattern.compile("\"client_id\"\\s*:\\s*\"([^\"]+)\"");
         private static final Pattern FIELD = Pattern.compile("\"(access_token|refresh_token)\"\\s*:\\s*\"([^\"]+)\"");
         private final String base;
@@ -290,7 +290,7 @@ public final class BenchServer {
     }
 
     /** 32 random bytes, base64: what {@code openssl rand -base64 32} prints. */
-    private static String randomSecret() {
+    static String randomSecret() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return Base64.getEncoder().encodeToString(key);

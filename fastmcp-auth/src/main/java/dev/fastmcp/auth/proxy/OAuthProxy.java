@@ -187,6 +187,11 @@ public final class OAuthProxy implements AuthProvider {
         return v.isValid() && v.session() instanceof ProxySession s ? s.upstreamTokens() : null;
     }
 
+    /** What the running proxy works with: its settings, keys, issuer and store. */
+    ProxyContext context() {
+        return runtime().ctx();
+    }
+
     /** The storage holding the proxy's state (the encrypting wrapper when encryption is on). */
     TokenStorage storage() {
         return settings.keys().storage();

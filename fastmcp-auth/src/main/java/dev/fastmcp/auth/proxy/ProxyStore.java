@@ -99,6 +99,11 @@ final class ProxyStore {
         return storage.saveIfAbsent(key(kind, value), record, Math.max(1, ttlSeconds));
     }
 
+    /** {@link TokenStorage#replace}: writes {@code record} only over a live {@code expected}, atomically. */
+    boolean replace(String kind, String value, Object expected, Object record, long ttlSeconds) {
+        return storage.replace(key(kind, value), expected, record, Math.max(1, ttlSeconds));
+    }
+
     void delete(String kind, String value) {
         if (value != null) {
             storage.delete(key(kind, value));
@@ -114,7 +119,10 @@ final class ProxyStore {
     static final String ACCESS = "at";
     static final String REFRESH = "rt";
     static final String UPSTREAM = "upstream";
-    static final String ROTATION = "rotation";
+    /** One grant's refresh tokens, by family id: {@link Family}. */
+    static final String FAMILY = "family";
+    /** The answer a family's last rotation gave, by family id, for the grace period: {@link GraceAnswer}. */
+    static final String GRACE = "grace";
     /** With token swap off: our opaque refresh token (by keyed hash) to the upstream set it refreshes. */
     static final String PASS_REFRESH = "prt";
     /** A client assertion's {@code jti} (with its client id), claimed once until the assertion expires. */
@@ -157,7 +165,10 @@ final class ProxyStore {
     record UpstreamTransaction(PendingAuthorization request, String codeVerifier, String bindingHash, String nonce) {
     }
 
-    /** One of our authorization codes; after use a tombstone remembering what it issued. */
+    /**
+     * One of our authorization codes; after use a tombstone remembering what it issued: the access token's jti, and
+     * in {@code refreshJti} the refresh token family (the refresh token's jti in tombstones stored before families).
+     */
     record CodeRecord(String clientId, String redirectUri, boolean redirectUriGiven, String codeChallenge,
             List<String> scopes, String upstreamId, String subject, boolean used, String accessJti,
             String refreshJti) {
@@ -200,16 +211,53 @@ final class ProxyStore {
     }
 
     /**
-     * The rotation of one refresh token (by its jti): claimed with {@code saveIfAbsent} while in progress
-     * ({@code body} null), then the response it gave, returned again to a duplicate within the grace period that
-     * comes from the same client address ({@code requester}: the keyed hash of its rate-limit key).
+     * One grant's refresh tokens, the same record however often it is refreshed: each refresh token carries the
+     * family id and its generation, and only the current generation ({@code refreshHash}: the keyed hash of that very
+     * token) refreshes. An older one is a duplicate within the grace period ({@code duplicate}), else theft, which ends
+     * the family. Every change is a {@code replace} of the whole record, so instances sharing the storage move it on
+     * exactly once, and never bring back a family ended meanwhile.
+     *
+     * @param scopes the scopes of the current generation (a refresh may narrow them, never widen)
+     * @param accessJti the access token issued with the current generation, revoked by the next refresh
+     * @param rotatedAt when the current generation was issued, epoch milliseconds
+     * @param duplicate who may repeat the refresh that issued the current generation, and until when; null for none
+     * @param claim a refresh of the current generation under way; null when none
      */
-    record Rotation(String clientId, String requestedScope, Map<String, Object> body, String successorRefreshJti,
-            String requester) {
+    record Family(String clientId, String upstreamId, String subject, List<String> scopes, long generation,
+            String refreshHash, String accessJti, long rotatedAt, Duplicate duplicate, Claim claim) {
 
-        boolean done() {
-            return body != null;
+        Family {
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
         }
+
+        Family claimed(Claim c) {
+            return new Family(clientId, upstreamId, subject, scopes, generation, refreshHash, accessJti, rotatedAt,
+                    duplicate, c);
+        }
+
+        /** The next generation, unclaimed. */
+        Family next(List<String> nextScopes, String nextRefreshHash, String nextAccessJti, long now, Duplicate d) {
+            return new Family(clientId, upstreamId, subject, nextScopes, generation + 1, nextRefreshHash,
+                    nextAccessJti, now, d, null);
+        }
+    }
+
+    /**
+     * Who may present the previous generation again within the grace period and get the same answer: the keyed
+     * hash of the client address and the very token presented, and the {@code scope} parameter it was sent with.
+     */
+    record Duplicate(String requester, String requestedScope, long until) {
+    }
+
+    /** A refresh under way (its random id, epoch milliseconds until which others wait for it). */
+    record Claim(String id, long until) {
+    }
+
+    /**
+     * The answer of a family's last refresh, for duplicates within the grace period; stored apart from the family
+     * for the grace period only, so that no token in clear outlives it.
+     */
+    record GraceAnswer(long generation, String refreshHash, Map<String, Object> body) {
     }
 
     /** A client assertion seen: its {@code jti} may not be used again by {@code clientId}. */
@@ -220,8 +268,16 @@ final class ProxyStore {
     record PassRefresh(String clientId, String upstreamId) {
     }
 
-    /** What one of our refresh tokens (by jti) stands for; after rotation a tombstone naming its successors. */
+    /**
+     * What one of our refresh tokens issued before families (by jti) stands for: {@code used} after a rotation
+     * of that time, naming its successors; or, with {@code family}, the family it was moved into at its first
+     * refresh since, as its generation 0.
+     */
     record RefreshMapping(String clientId, String upstreamId, String subject, List<String> scopes, String accessJti,
-            boolean used, String successorAccessJti, String successorRefreshJti) {
+            boolean used, String successorAccessJti, String successorRefreshJti, String family) {
+
+        RefreshMapping movedTo(String familyId) {
+            return new RefreshMapping(clientId, upstreamId, subject, scopes, accessJti, true, null, null, familyId);
+        }
     }
 }

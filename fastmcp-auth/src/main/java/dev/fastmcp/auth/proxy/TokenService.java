@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Token swap: stores upstream token sets, issues our access and refresh JWTs mapped (by {@code jti}) to them,
- * verifies our access tokens for {@code /mcp} (a revoked mapping or a gone upstream set stops the token at
- * once), and hands tools the upstream tokens, refreshed upstream when they expired.
+ * Token swap: stores upstream token sets, issues our access JWTs mapped (by {@code jti}) to them and our refresh
+ * JWTs in families ({@link ProxyStore.Family}, one record per grant), verifies our access tokens for {@code /mcp} (a
+ * revoked mapping or a gone upstream set stops the token at once), and hands tools the upstream tokens, refreshed
+ * upstream when they expired.
  */
 final class TokenService {
 
@@ -30,8 +31,17 @@ final class TokenService {
         this.ctx = ctx;
     }
 
-    /** What a grant issued: the response body and the jtis, to revoke on a code replay. */
-    record Issued(Map<String, Object> body, String accessJti, String refreshJti) {
+    /** The claim of our refresh tokens naming their family ({@link ProxyStore.Family}). */
+    static final String FAMILY_CLAIM = "fam";
+    /** The claim of our refresh tokens giving their generation within the family. */
+    static final String GENERATION_CLAIM = "gen";
+
+    /** What a grant issued: the response body, the access token's jti, the refresh family (to revoke on a replay). */
+    record Issued(Map<String, Object> body, String accessJti, String family) {
+    }
+
+    /** What {@link #mint} made: the response body, the access token's jti, the keyed hash of the refresh token. */
+    record Minted(Map<String, Object> body, String accessJti, String refreshHash) {
     }
 
     // ---- upstream sets --------------------------------------------------------------------------------------
@@ -74,6 +84,15 @@ final class TokenService {
     private long upstreamTtl() {
         Lifetimes l = ctx.settings.lifetimes();
         return Math.max(ProxyContext.seconds(l.refreshTokenTtl()), ProxyContext.seconds(l.accessTokenTtl()));
+    }
+
+    /** Stores the tokens an upstream refresh gave in place of {@code current}'s, keeping who they belong to. */
+    ProxyStore.UpstreamRecord saveRefreshed(String upstreamId, ProxyStore.UpstreamRecord current,
+            UpstreamTokens refreshed) {
+        ProxyStore.UpstreamRecord updated = record(refreshed, current.subject(), current.claims(),
+                current.identityClaims());
+        ctx.store.save(ProxyStore.UPSTREAM, upstreamId, updated, upstreamTtl());
+        return updated;
     }
 
     private static ProxyStore.UpstreamRecord record(UpstreamTokens t, String subject, Map<String, Object> claims,
@@ -129,11 +148,7 @@ final class TokenService {
             return current;
         }
         try {
-            UpstreamTokens refreshed = ctx.upstream.refresh(current.tokens());
-            ProxyStore.UpstreamRecord updated = record(refreshed, current.subject(), current.claims(),
-                    current.identityClaims());
-            ctx.store.save(ProxyStore.UPSTREAM, upstreamId, updated, upstreamTtl());
-            return updated;
+            return saveRefreshed(upstreamId, current, ctx.upstream.refresh(current.tokens()));
         } catch (UpstreamClient.UpstreamException e) {
             if (e.invalidGrant) {
                 ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
@@ -197,7 +212,26 @@ final class TokenService {
 
     // ---- our tokens -----------------------------------------------------------------------------------------
 
+    /** The tokens of a new grant; with a refresh token (when the client registered that grant), a new family. */
     Issued issue(ProxyStore.ClientRecord client, String upstreamId, String subject, List<String> scopes) {
+        if (!client.grantTypes().contains("refresh_token")) {
+            Minted minted = mint(client, upstreamId, subject, scopes, null, 0);
+            return new Issued(minted.body(), minted.accessJti(), null);
+        }
+        String family = ProxyStore.randomValue(16);
+        Minted minted = mint(client, upstreamId, subject, scopes, family, 0);
+        long now = System.currentTimeMillis();
+        ctx.store.save(ProxyStore.FAMILY, family, new ProxyStore.Family(client.clientId(), upstreamId, subject, scopes,
+                0, minted.refreshHash(), minted.accessJti(), now, null, null), familyTtl(now));
+        return new Issued(minted.body(), minted.accessJti(), family);
+    }
+
+    /**
+     * Our access token (its mapping stored) and, with a {@code family}, its refresh token of {@code generation}, as
+     * a token response. The family record is the caller's to store.
+     */
+    Minted mint(ProxyStore.ClientRecord client, String upstreamId, String subject, List<String> scopes, String family,
+            long generation) {
         JWTIssuer.TokenRequest request = JWTIssuer.TokenRequest.of(client.clientId(), scopes).withSubject(subject)
                 .withClaims(passedClaims(upstreamId));
         IssuedToken access = ctx.issuer.issueAccessTokenWithInfo(request);
@@ -212,16 +246,22 @@ final class TokenService {
         if (!scopes.isEmpty()) {
             body.put("scope", String.join(" ", scopes));
         }
-        String refreshJti = null;
-        if (client.grantTypes().contains("refresh_token")) {
-            IssuedToken refresh = ctx.issuer.issueRefreshTokenWithInfo(request);
-            refreshJti = refresh.jti();
-            ctx.store.save(ProxyStore.REFRESH, refreshJti, new ProxyStore.RefreshMapping(client.clientId(), upstreamId,
-                    subject, scopes, access.jti(), false, null, null),
-                    ProxyContext.seconds(ctx.settings.lifetimes().refreshTokenTtl()) + 60);
+        String refreshHash = null;
+        if (family != null) {
+            Map<String, Object> claims = new LinkedHashMap<>(request.additionalClaims());
+            claims.put(FAMILY_CLAIM, family); // after the passed-through claims, so that none can replace them
+            claims.put(GENERATION_CLAIM, generation);
+            IssuedToken refresh = ctx.issuer.issueRefreshTokenWithInfo(request.withClaims(claims));
+            refreshHash = ctx.store.hash(refresh.token());
             body.put("refresh_token", refresh.token());
         }
-        return new Issued(body, access.jti(), refreshJti);
+        return new Minted(body, access.jti(), refreshHash);
+    }
+
+    /** How long a family whose current generation was issued at {@code issuedAtMillis} is kept: past its expiry. */
+    long familyTtl(long issuedAtMillis) {
+        long end = issuedAtMillis / 1000 + ProxyContext.seconds(ctx.settings.lifetimes().refreshTokenTtl()) + 60;
+        return Math.max(1, end - Instant.now().getEpochSecond());
     }
 
     /**
@@ -233,86 +273,6 @@ final class TokenService {
         ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
         ClaimsPassthrough passthrough = ctx.settings.claimsAndConsent().customClaimsPassthrough();
         return u == null ? Map.of() : passthrough.extract(u.accessToken(), u.idToken(), u.identityClaims());
-    }
-
-    /**
-     * Token swap off: the client gets the identity provider's access token itself. Its refresh token stays
-     * here (it needs this server's upstream client credentials anyway); the client gets an opaque, single-use
-     * refresh token of ours, bound to it, that {@link #passRefresh} trades for a fresh upstream access token.
-     */
-    Issued passUpstream(String upstreamId, String clientId) {
-        ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, upstreamId, ProxyStore.UpstreamRecord.class);
-        if (u == null) {
-            return null;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", u.accessToken());
-        body.put("token_type", "Bearer");
-        if (u.expiresAt() != null) {
-            body.put("expires_in", Math.max(1, u.expiresAt() - Instant.now().getEpochSecond()));
-        }
-        if (u.scope() != null) {
-            body.put("scope", u.scope());
-        }
-        if (u.refreshToken() != null) {
-            String refresh = ProxyStore.randomValue(32);
-            ctx.store.save(ProxyStore.PASS_REFRESH, refresh, new ProxyStore.PassRefresh(clientId, upstreamId),
-                    ProxyContext.seconds(ctx.settings.lifetimes().refreshTokenTtl()));
-            body.put("refresh_token", refresh);
-        } else {
-            ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
-        }
-        return new Issued(body, null, null);
-    }
-
-    /** Token swap off: the refresh grant. The token is taken (single use) and must belong to {@code client}. */
-    Issued passRefresh(ProxyStore.ClientRecord client, String token) throws OAuthError {
-        ProxyStore.PassRefresh p = ctx.store.take(ProxyStore.PASS_REFRESH, token, ProxyStore.PassRefresh.class);
-        if (p == null) {
-            throw OAuthError.invalidGrant("The refresh token is invalid, expired or already used");
-        }
-        if (!p.clientId().equals(client.clientId())) {
-            ctx.store.delete(ProxyStore.UPSTREAM, p.upstreamId()); // presented by another client: compromised
-            throw OAuthError.invalidGrant("The refresh token was issued to another client");
-        }
-        ProxyStore.UpstreamRecord current = ctx.store.get(ProxyStore.UPSTREAM, p.upstreamId(),
-                ProxyStore.UpstreamRecord.class);
-        if (current == null || current.refreshToken() == null) {
-            throw OAuthError.invalidGrant("The sign-in with the identity provider has ended; sign in again");
-        }
-        try {
-            UpstreamTokens refreshed = ctx.upstream.refresh(current.tokens());
-            ctx.store.save(ProxyStore.UPSTREAM, p.upstreamId(), record(refreshed, current.subject(), current.claims(),
-                    current.identityClaims()), upstreamTtl());
-        } catch (UpstreamClient.UpstreamException e) {
-            LOG.warn("Refresh: {}", e.getMessage());
-            if (e.invalidGrant) {
-                ctx.store.delete(ProxyStore.UPSTREAM, p.upstreamId());
-                throw OAuthError.invalidGrant("The sign-in with the identity provider has ended; sign in again");
-            }
-            ctx.store.save(ProxyStore.PASS_REFRESH, token, p,
-                    ProxyContext.seconds(ctx.settings.lifetimes().refreshTokenTtl()));
-            throw OAuthError.temporarilyUnavailable();
-        }
-        Issued issued = passUpstream(p.upstreamId(), client.clientId());
-        if (issued == null) {
-            throw OAuthError.invalidGrant("The sign-in with the identity provider has ended; sign in again");
-        }
-        return issued;
-    }
-
-    /** Token swap off: revokes an opaque refresh token of {@code client} and the upstream grant behind it. */
-    void passRevoke(ProxyStore.ClientRecord client, String token) {
-        ProxyStore.PassRefresh p = ctx.store.get(ProxyStore.PASS_REFRESH, token, ProxyStore.PassRefresh.class);
-        if (p == null || !p.clientId().equals(client.clientId())) {
-            return;
-        }
-        ctx.store.delete(ProxyStore.PASS_REFRESH, token);
-        ProxyStore.UpstreamRecord u = ctx.store.take(ProxyStore.UPSTREAM, p.upstreamId(),
-                ProxyStore.UpstreamRecord.class);
-        if (u != null) {
-            ctx.upstream.revoke(u.refreshToken(), "refresh_token");
-        }
     }
 
     /**
@@ -372,10 +332,31 @@ final class TokenService {
             TokenVerification result) {
     }
 
-    /** Ends a grant: its access and refresh mappings and its upstream set (so every token on it stops). */
-    void revokeGrant(String accessJti, String refreshJti, String upstreamId) {
+    /**
+     * Ends a grant: its access token, its refresh family (or, for grants issued before families, the refresh
+     * token's mapping: {@code refresh} is either) and its upstream set, so every token on it stops.
+     */
+    void revokeGrant(String accessJti, String refresh, String upstreamId) {
         ctx.store.delete(ProxyStore.ACCESS, accessJti);
-        ctx.store.delete(ProxyStore.REFRESH, refreshJti);
+        if (refresh != null) {
+            ctx.store.delete(ProxyStore.REFRESH, refresh);
+            endFamily(refresh);
+        }
         ctx.store.delete(ProxyStore.UPSTREAM, upstreamId);
+    }
+
+    /**
+     * Ends a refresh family: the family, its grace answer, its current access token and its upstream set.
+     *
+     * @return the upstream set it ended, for a revocation to pass on upstream; null when there was none
+     */
+    ProxyStore.UpstreamRecord endFamily(String family) {
+        ProxyStore.Family f = ctx.store.take(ProxyStore.FAMILY, family, ProxyStore.Family.class);
+        ctx.store.delete(ProxyStore.GRACE, family);
+        if (f == null) {
+            return null;
+        }
+        ctx.store.delete(ProxyStore.ACCESS, f.accessJti());
+        return ctx.store.take(ProxyStore.UPSTREAM, f.upstreamId(), ProxyStore.UpstreamRecord.class);
     }
 }

@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Every write goes to a temporary file in the directory, is flushed to disk, then atomically renamed over the
  *       entry's file: a reader sees the old or the new entry, never part of one. Writes take a short lock on a
  *       {@code .lock} file of the directory (shared by threads and processes), which makes
- *       {@link #saveIfAbsent} atomic, including its replacement of an expired entry.</li>
- *   <li>{@link #take} and {@link #delete} rename the entry's file to a unique claim name first: of concurrent
- *       callers in any process, only one rename succeeds, so only one caller gets the value.</li>
+ *       {@link #saveIfAbsent} and {@link #replace} atomic, including the former's replacement of an expired
+ *       entry.</li>
+ *   <li>{@link #take} and {@link #delete} rename the entry's file to a unique claim name first, under the same
+ *       lock: of concurrent callers in any process, only one rename succeeds, so only one caller gets the value,
+ *       and no {@link #replace} writes back an entry taken or deleted meanwhile.</li>
  *   <li>An unreadable entry file (damaged, or not in this format) is reported at WARN without its content, read as
  *       absent and left in place for inspection; a write to its key replaces it and {@link #delete} removes it. Temporary and claim files left by
  *       a crashed process are ignored by reads and removed by {@link #cleanup()} once older than 15 minutes.</li>
@@ -130,6 +132,29 @@ public final class DiskStore implements TokenStorage {
     }
 
     @Override
+    public boolean replace(String key, Object expected, Object value, long ttlSeconds) {
+        StorageValues.checkReplace(key, expected, value, ttlSeconds);
+        byte[] data = encode(key, value, ttlSeconds);
+        Path file = fileFor(key);
+        Path temp = files.writeTemp(data);
+        try {
+            // Under the lock no other write, take or delete can land between the comparison and the rename.
+            return files.locked(() -> {
+                Read read = readEntry(file, key);
+                if (read.state() != State.LIVE || !StorageValues.sameJson(read.value(), expected)) {
+                    return false;
+                }
+                Files.move(temp, file, ATOMIC_MOVE);
+                return true;
+            });
+        } catch (IOException e) {
+            throw files.failure("replace an entry", e);
+        } finally {
+            files.deleteQuietly(temp);
+        }
+    }
+
+    @Override
     public <T> T get(String key, Class<T> type) {
         StorageValues.checkKey(key);
         Objects.requireNonNull(type, "type");
@@ -142,7 +167,7 @@ public final class DiskStore implements TokenStorage {
     public boolean delete(String key) {
         StorageValues.checkKey(key);
         checkOpen();
-        Path claim = files.claim(fileFor(key));
+        Path claim = claim(fileFor(key));
         if (claim == null) {
             return false;
         }
@@ -159,7 +184,7 @@ public final class DiskStore implements TokenStorage {
         Objects.requireNonNull(type, "type");
         checkOpen();
         Path file = fileFor(key);
-        Path claim = files.claim(file);
+        Path claim = claim(file);
         if (claim == null) {
             return null;
         }
@@ -256,6 +281,18 @@ public final class DiskStore implements TokenStorage {
             return Read.unreadable("it cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         return DiskEntryFormat.parse(bytes, key, now);
+    }
+
+    /**
+     * Claims an entry file under the write lock: a {@link #replace} compares and renames under the same lock, so a
+     * take or delete can never fall between the two (and have its entry written back).
+     */
+    private Path claim(Path file) {
+        try {
+            return files.locked(() -> files.claim(file));
+        } catch (IOException e) {
+            throw files.failure("claim an entry", e);
+        }
     }
 
     private boolean removeIfExpired(Path file) throws IOException {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A value that does not decrypt (tampered, truncated, encrypted under an unknown key, under another storage key,
  * or not encrypted at all) reads as absent, and is reported at WARN without its content; it is never returned and
- * never throws. TTLs and the atomic operations are the backend's, unchanged.
+ * never throws. TTLs and the atomic operations are the backend's: {@link #replace} decrypts to compare, then has the
+ * backend replace the very ciphertext it compared.
  *
  * <p>To rotate keys, build with the new key and keep the old one as a previous key until the values it encrypted
  * have expired:
@@ -132,6 +133,32 @@ public final class EncryptedTokenStorage implements TokenStorage {
         return backend.saveIfAbsent(key, seal(key, value), ttlSeconds);
     }
 
+    /**
+     * Decrypts the backend's value to compare it with {@code expected}, then replaces it through the backend's own
+     * {@code replace} expecting that very ciphertext: a value changed meanwhile, even to an equal plaintext under a
+     * fresh nonce, makes the backend refuse.
+     */
+    @Override
+    public boolean replace(String key, Object expected, Object value, long ttlSeconds) {
+        StorageValues.checkReplace(key, expected, value, ttlSeconds);
+        if (!(backend.get(key, Object.class) instanceof String envelope)) {
+            return false;
+        }
+        byte[] plaintext = plaintext(key, envelope);
+        if (plaintext == null) {
+            return false;
+        }
+        try {
+            if (!StorageValues.sameJson(plaintext, expected)) {
+                return false;
+            }
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+        opened.remove(key);
+        return backend.replace(key, envelope, seal(key, value), ttlSeconds);
+    }
+
     @Override
     public <T> T get(String key, Class<T> type) {
         Objects.requireNonNull(type, "type");
@@ -220,6 +247,19 @@ public final class EncryptedTokenStorage implements TokenStorage {
         if (!(stored instanceof String envelope)) {
             return absent(key, "it is not an encrypted value (was it saved without encryption?)");
         }
+        byte[] plaintext = plaintext(key, envelope);
+        if (plaintext == null) {
+            return null;
+        }
+        try {
+            return StorageValues.fromJson(plaintext, type);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /** The decrypted JSON of an envelope; null (reported at WARN) when it does not decrypt. */
+    private byte[] plaintext(String key, String envelope) {
         String[] parts = envelope.split("\\.", -1);
         if (parts.length != 4 || !VERSION.equals(parts[0])) {
             return absent(key, "it is not a " + VERSION + " encrypted value (unknown version or malformed)");
@@ -243,22 +283,16 @@ public final class EncryptedTokenStorage implements TokenStorage {
         if (nonce.length != NONCE_BYTES || sealed.length < TAG_BITS / 8) {
             return absent(key, "its nonce or ciphertext has the wrong length (truncated)");
         }
-        byte[] plaintext;
         try {
             Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, aesKey, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData(id, key));
-            plaintext = cipher.doFinal(sealed);
+            return cipher.doFinal(sealed);
         } catch (AEADBadTagException e) {
             return absent(key, "it fails authentication: tampered, truncated, encrypted with another key under "
                     + "the same key id, or copied from another storage key");
         } catch (GeneralSecurityException e) {
             return absent(key, "it cannot be decrypted (" + e.getClass().getSimpleName() + ")");
-        }
-        try {
-            return StorageValues.fromJson(plaintext, type);
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
         }
     }
 

@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link TokenStorage} in the memory of this process: for development, tests and single-instance servers whose
  * OAuth state may be lost at restart (clients then log in again).
  *
- * <p>Values are kept as JSON bytes, so saved and returned objects are never shared. {@link #take} and
- * {@link #saveIfAbsent} are atomic through the map's own atomic operations. Expired entries are never returned and
- * are removed by a sweep on a daemon thread every {@code cleanupIntervalMs} (one minute by default), which
- * {@link #close()} stops.
+ * <p>Values are kept as JSON bytes, so saved and returned objects are never shared. {@link #take},
+ * {@link #saveIfAbsent} and {@link #replace} are atomic through the map's own atomic operations. Expired entries
+ * are never returned and are removed by a sweep on a daemon thread every {@code cleanupIntervalMs} (one minute by
+ * default), which {@link #close()} stops.
  */
 public final class MemoryTokenStorage implements TokenStorage {
 
@@ -105,6 +105,22 @@ public final class MemoryTokenStorage implements TokenStorage {
         boolean[] wrote = {false};
         entries.compute(key, (k, existing) -> {
             if (existing != null && !existing.expiredAt(clock.millis())) {
+                return existing;
+            }
+            wrote[0] = true;
+            return entry;
+        });
+        return wrote[0];
+    }
+
+    @Override
+    public boolean replace(String key, Object expected, Object value, long ttlSeconds) {
+        StorageValues.checkReplace(key, expected, value, ttlSeconds);
+        Entry entry = entry(value, ttlSeconds);
+        checkOpen();
+        boolean[] wrote = {false};
+        entries.computeIfPresent(key, (k, existing) -> {
+            if (existing.expiredAt(clock.millis()) || !StorageValues.sameJson(existing.json, expected)) {
                 return existing;
             }
             wrote[0] = true;

@@ -47,6 +47,12 @@ final class StorageValues {
         checkTtl(ttlSeconds);
     }
 
+    static void checkReplace(String key, Object expected, Object value, long ttlSeconds) {
+        checkWrite(key, value, ttlSeconds);
+        Objects.requireNonNull(expected, "expected must not be null; use saveIfAbsent(key, value, ttl) to write "
+                + "only where there is no entry");
+    }
+
     /** {@code nowMillis + ttlSeconds} in milliseconds, saturating instead of overflowing. */
     static long expiresAt(long nowMillis, long ttlSeconds) {
         long ttlMillis = ttlSeconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : ttlSeconds * 1000;
@@ -74,6 +80,30 @@ final class StorageValues {
             return JSON.readValue(json, type);
         } catch (JacksonException e) {
             throw notType(type, e);
+        }
+    }
+
+    /**
+     * Whether a stored value (as JSON, the tree {@code stored} parsed from what {@link #toJson} wrote) equals
+     * {@code expected}: {@code expected} is written and parsed the same way, so that numbers compare by the same
+     * node types, and the trees compared (object members in any order).
+     */
+    static boolean sameJson(JsonNode stored, Object expected) {
+        return stored != null && stored.equals(parse(toJson(expected)));
+    }
+
+    /** {@link #sameJson(JsonNode, Object)} for stored JSON bytes; equal bytes need no parsing. */
+    static boolean sameJson(byte[] stored, Object expected) {
+        byte[] json = toJson(expected);
+        return java.util.Arrays.equals(stored, json) || parse(stored).equals(parse(json));
+    }
+
+    private static JsonNode parse(byte[] json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("Stored JSON cannot be parsed again (" + e.getClass().getSimpleName()
+                    + "); the storage is damaged", e);
         }
     }
 

@@ -17,9 +17,10 @@ package dev.fastmcp.auth.storage;
  *   <li><b>Every entry expires.</b> {@code ttlSeconds} must be positive; there are no eternal secrets. An
  *       expired entry is absent for every operation from the instant it expires, whether or not
  *       {@link #cleanup()} has removed it yet.</li>
- *   <li><b>Atomicity.</b> {@link #saveIfAbsent} and {@link #take} are atomic with respect to every other
- *       operation on the same storage, including operations of other server instances sharing it. They are what
- *       makes authorization codes single-use and refresh-token rotation detectable across instances.</li>
+ *   <li><b>Atomicity.</b> {@link #saveIfAbsent}, {@link #replace} and {@link #take} are atomic with respect to
+ *       every other operation on the same storage, including operations of other server instances sharing it.
+ *       They are what makes authorization codes single-use, and each refresh of a grant happen exactly once,
+ *       across instances.</li>
  *   <li><b>Thread safety.</b> Implementations are safe for concurrent use. Operations on a closed storage throw
  *       {@link IllegalStateException}.</li>
  * </ul>
@@ -28,9 +29,13 @@ package dev.fastmcp.auth.storage;
  * <p>A shared implementation must provide the two atomic operations natively, not as a read followed by a write.
  * With Redis, for example: {@code save} is {@code SET key value PX ms}; {@code saveIfAbsent} is
  * {@code SET key value NX PX ms} (Redis itself treats an expired key as absent); {@code take} is {@code GETDEL}
- * (Redis 6.2+, or a Lua script doing {@code GET} then {@code DEL}); {@code delete} is {@code DEL};
+ * (Redis 6.2+, or a Lua script doing {@code GET} then {@code DEL}); {@code replace} is a Lua script that
+ * {@code GET}s the key, compares the JSON it holds with the expected value's and, when they are equal, does
+ * {@code SET key value PX ms} (one serializer writes both, so comparing the texts is enough); {@code delete} is
+ * {@code DEL};
  * {@code cleanup} may return 0 because Redis expires keys itself. A SQL table would use
- * {@code INSERT ... ON CONFLICT} with an expiry condition and {@code DELETE ... RETURNING}.
+ * {@code INSERT ... ON CONFLICT} with an expiry condition, {@code UPDATE ... WHERE value = ?} and
+ * {@code DELETE ... RETURNING}.
  *
  * @see MemoryTokenStorage
  * @see DiskStore
@@ -59,6 +64,22 @@ public interface TokenStorage extends AutoCloseable {
      * @throws IllegalArgumentException as for {@link #save}
      */
     boolean saveIfAbsent(String key, Object value, long ttlSeconds);
+
+    /**
+     * Replaces the value under {@code key} with {@code value}, for {@code ttlSeconds} seconds, only if the key holds
+     * a live entry equal to {@code expected}, as one atomic step (compare-and-set): of several concurrent callers
+     * expecting the same value, exactly one gets {@code true}, and a key deleted or taken meanwhile is never written
+     * back. Values are equal when their JSON forms are (the same members with equal values; member order and
+     * whitespace do not matter), so {@code expected} is best the value {@link #get} returned, read with the type it
+     * was saved as. This is how a grant's refresh moves to its next generation exactly once across instances, and
+     * never brings back a grant revoked meanwhile.
+     *
+     * @return {@code true} if this call wrote the value; {@code false} if the key was absent, had expired or held
+     *         another value (it is left unchanged)
+     * @throws IllegalArgumentException as for {@link #save}, or if {@code expected} cannot be written as JSON
+     * @throws NullPointerException     if the key, {@code expected} or the value is {@code null}
+     */
+    boolean replace(String key, Object expected, Object value, long ttlSeconds);
 
     /**
      * Reads the value under {@code key} as {@code type}.

@@ -224,6 +224,12 @@ class OAuthProxyConfigTest {
         }
 
         @Override
+        public boolean replace(String key, Object expected, Object value, long ttlSeconds) {
+            keys.add(key);
+            return delegate.replace(key, expected, value, ttlSeconds);
+        }
+
+        @Override
         public <T> T get(String key, Class<T> type) {
             return delegate.get(key, type);
         }

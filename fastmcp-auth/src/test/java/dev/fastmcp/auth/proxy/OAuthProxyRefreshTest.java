@@ -141,12 +141,12 @@ class OAuthProxyRefreshTest {
         }
     }
 
-    private interface Call {
+    interface Call {
         HttpResponse<String> run(int i) throws Exception;
     }
 
     /** Runs {@code n} calls released at the same instant; their answers in call order. */
-    private static List<HttpResponse<String>> race(int n, Call call) throws Exception {
+    static List<HttpResponse<String>> race(int n, Call call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             CountDownLatch go = new CountDownLatch(1);

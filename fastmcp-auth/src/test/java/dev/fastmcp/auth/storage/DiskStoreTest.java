@@ -253,6 +253,92 @@ class DiskStoreTest {
         }
     }
 
+    record Generation(String holder, long generation) {
+    }
+
+    @Test
+    void replaceWritesOnlyOverAnEqualLiveValue() throws IOException {
+        try (DiskStore store = store()) {
+            Generation g0 = new Generation("f", 0);
+            Generation g1 = new Generation("f", 1);
+            assertFalse(store.replace("family:f", g0, g1, 60), "nothing to replace");
+            assertEquals(List.of(), entryFileNames(), "and nothing written");
+            store.save("family:f", g0, 60);
+            assertFalse(store.replace("family:f", g1, g0, 60), "another value is left as it is");
+            assertTrue(store.replace("family:f", store.get("family:f", Generation.class), g1, 60));
+            assertEquals(g1, store.get("family:f", Generation.class));
+            assertTrue(store.replace("family:f", Map.of("generation", 1, "holder", "f"), g0, 60),
+                    "compared as JSON: member order and number types do not matter");
+            clock.advance(Duration.ofSeconds(60));
+            assertFalse(store.replace("family:f", g0, g1, 60), "an expired entry is absent");
+            assertEquals(List.of(".lock"), fileNames().stream().filter(n -> n.startsWith(".")).toList(),
+                    "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void concurrentReplaceThroughTwoStoresOnOneDirectoryHasExactlyOneWinner() throws Exception {
+        try (DiskStore a = store(); DiskStore b = store()) {
+            for (int r = 0; r < 20; r++) {
+                int round = r;
+                String key = "family:" + round;
+                Generation current = new Generation("f", round);
+                a.save(key, current, 60);
+                List<Boolean> results = StorageRace.run(16, i -> () -> (i % 2 == 0 ? a : b).replace(key, current,
+                        new Generation("thread-" + i, round + 1), 60));
+                assertEquals(1, StorageRace.winners(results), "round " + round);
+                assertEquals("thread-" + results.indexOf(true), b.get(key, Generation.class).holder());
+            }
+        }
+    }
+
+    /**
+     * The expected value of a replace, as a bean whose serialization first runs {@code during}: replace serializes
+     * it to compare, so {@code during} runs between the comparison's read and the write.
+     */
+    static final class Intruding {
+        private final Runnable during;
+
+        Intruding(Runnable during) {
+            this.during = during;
+        }
+
+        public String getHolder() {
+            during.run();
+            return "f";
+        }
+
+        public long getGeneration() {
+            return 0;
+        }
+    }
+
+    @Test
+    void aDeleteDuringAReplaceIsNeverUndoneByIt() throws Exception {
+        try (DiskStore a = store(); DiskStore b = store()) {
+            a.save("family:f", new Generation("f", 0), 60);
+            boolean[] deleted = new boolean[1];
+            Thread[] revoker = new Thread[1];
+            // Another instance revokes the entry while this one is between comparing and writing: the revoke waits
+            // for the write (then removes it) instead of slipping in between and being overwritten.
+            Intruding expected = new Intruding(() -> {
+                if (revoker[0] == null) {
+                    revoker[0] = new Thread(() -> deleted[0] = a.delete("family:f"));
+                    revoker[0].start();
+                    try {
+                        revoker[0].join(500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            assertTrue(b.replace("family:f", expected, new Generation("f", 1), 60));
+            revoker[0].join(10_000);
+            assertTrue(deleted[0], "the revoke found the entry");
+            assertNull(a.get("family:f", Generation.class), "a revoked entry stays revoked");
+        }
+    }
+
     @Test
     void redemptionRacedByAnotherProcessHasExactlyOneWinnerPerCode() throws Exception {
         int codes = 150;

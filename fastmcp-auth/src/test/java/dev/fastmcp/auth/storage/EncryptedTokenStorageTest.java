@@ -184,6 +184,34 @@ class EncryptedTokenStorageTest {
     }
 
     @Test
+    void replaceComparesThePlaintextAndReplacesTheVeryCiphertextItRead() throws Exception {
+        UpstreamTokens next = new UpstreamTokens("access-2", "refresh-2", List.of("openid"));
+        assertFalse(storage.replace("family:1", TOKENS, next, 60), "nothing to replace");
+        storage.save("family:1", TOKENS, 60);
+        String before = stored("family:1");
+        assertFalse(storage.replace("family:1", next, TOKENS, 60), "another value is left as it is");
+        assertEquals(before, stored("family:1"));
+        assertTrue(storage.replace("family:1", storage.get("family:1", UpstreamTokens.class), next, 60));
+        assertEquals(next, storage.get("family:1", UpstreamTokens.class));
+        assertFalse(stored("family:1").contains("access-2"), "the backend holds the new value encrypted");
+
+        backend.save("family:1", stored("family:1").replace('A', 'B').replace('a', 'b'), 60);
+        assertFalse(storage.replace("family:1", next, TOKENS, 60), "a value that does not decrypt is not replaced");
+
+        // two instances with the same key over one backend: of those expecting one value, exactly one replaces it
+        try (EncryptedTokenStorage other = new EncryptedTokenStorage(backend, key)) {
+            for (int round = 0; round < 10; round++) {
+                String storageKey = "family:race-" + round;
+                storage.save(storageKey, TOKENS, 60);
+                List<Boolean> results = StorageRace.run(16, i -> () -> (i % 2 == 0 ? storage : other)
+                        .replace(storageKey, TOKENS, new UpstreamTokens("t" + i, "r", List.of()), 60));
+                assertEquals(1, StorageRace.winners(results), "round " + round);
+                assertEquals("t" + results.indexOf(true), other.get(storageKey, UpstreamTokens.class).accessToken());
+            }
+        }
+    }
+
+    @Test
     void encryptedDiskFilesHoldNoPlaintext(@TempDir Path dir) throws IOException {
         try (EncryptedTokenStorage onDisk = new EncryptedTokenStorage(new DiskStore(dir, 0, ".json"), key)) {
             onDisk.save("upstream:1", TOKENS, 600);

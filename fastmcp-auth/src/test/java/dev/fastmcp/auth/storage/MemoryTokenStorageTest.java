@@ -116,6 +116,42 @@ class MemoryTokenStorageTest {
         }
     }
 
+    /** A value replaced as a whole: what one grant's refresh family record is to the proxy. */
+    record Generation(String holder, long generation, List<String> scopes) {
+    }
+
+    @Test
+    void replaceWritesOnlyOverAnEqualLiveValue() {
+        Generation g0 = new Generation("f", 0, List.of("read"));
+        Generation g1 = new Generation("f", 1, List.of("read"));
+        assertFalse(storage.replace("family:f", g0, g1, 60), "nothing to replace");
+        assertNull(storage.get("family:f", Generation.class), "and nothing written");
+        storage.save("family:f", g0, 60);
+        assertFalse(storage.replace("family:f", g1, g0, 60), "another value is left as it is");
+        assertEquals(g0, storage.get("family:f", Generation.class));
+        assertTrue(storage.replace("family:f", storage.get("family:f", Generation.class), g1, 60));
+        assertEquals(g1, storage.get("family:f", Generation.class));
+        assertTrue(storage.replace("family:f", Map.of("scopes", List.of("read"), "generation", 1, "holder", "f"), g0,
+                60), "compared as JSON: member order and number types do not matter");
+        clock.advance(Duration.ofSeconds(60));
+        assertFalse(storage.replace("family:f", g0, g1, 60), "an expired entry is absent");
+        assertThrows(NullPointerException.class, () -> storage.replace("family:f", null, g1, 60));
+    }
+
+    @Test
+    void concurrentReplaceOfOneValueHasExactlyOneWinner() throws Exception {
+        for (int r = 0; r < 20; r++) {
+            int round = r;
+            String key = "family:" + round;
+            Generation current = new Generation("f", round, List.of());
+            storage.save(key, current, 60);
+            List<Boolean> results = StorageRace.run(32,
+                    i -> () -> storage.replace(key, current, new Generation("thread-" + i, round + 1, List.of()), 60));
+            assertEquals(1, StorageRace.winners(results), "round " + round);
+            assertEquals("thread-" + results.indexOf(true), storage.get(key, Generation.class).holder());
+        }
+    }
+
     @Test
     void saveIfAbsentTreatsAnExpiredEntryAsAbsent() {
         assertTrue(storage.saveIfAbsent("k", "old", 10));
