@@ -37,20 +37,20 @@ public final class Components {
     }
 
     /**
-     * Whether {@code request} runs user code that may run on the very thread handling the request (see
-     * {@link Invocations#handleInline}): not a tool with a timeout, which needs a thread of its own to race.
+     * Whether a request of {@code method} (calling the tool {@code toolName}, for {@code tools/call}) runs user code
+     * that may run on the very thread handling the request (see {@link Invocations#handleInline}): not a tool with a
+     * timeout, which needs a thread of its own to race. An unknown tool name answers true: nothing will run.
      */
-    public boolean runsInline(McpSchema.JSONRPCRequest request) {
-        if (!Invocations.runsUserCode(request.method())) {
+    public boolean runsInline(String method, Object toolName) {
+        if (!Invocations.runsUserCode(method)) {
             return false;
         }
-        if (!McpSchema.METHOD_TOOLS_CALL.equals(request.method())) {
+        if (!McpSchema.METHOD_TOOLS_CALL.equals(method)) {
             return true;
         }
-        Object name = request.params() instanceof Map<?, ?> params ? params.get("name") : null;
         Tool tool;
         synchronized (this) {
-            tool = name instanceof String n ? tools.get(n) : null;
+            tool = toolName instanceof String n ? tools.get(n) : null;
         }
         return tool == null || tool.timeout() == null;
     }

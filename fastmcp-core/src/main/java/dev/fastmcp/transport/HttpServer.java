@@ -47,7 +47,7 @@ final class HttpServer {
     static HttpServer start(Settings s, ResolvedOptions o, McpBackend backend, ModernDispatcher dispatcher,
             boolean streaming,
             java.util.concurrent.Executor userCode,
-            java.util.function.Predicate<io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest> runsInline) {
+            java.util.function.BiPredicate<String, Object> runsInline) {
         boolean secured = s.provider() != null || s.authenticator() != null;
         String configuredBase = s.baseUrl() != null ? s.baseUrl() : o.baseUrl() == null ? null
                 : PublicUrls.normalizeBaseUrl(o.baseUrl(), s.allowInsecureHttpBaseUrl());

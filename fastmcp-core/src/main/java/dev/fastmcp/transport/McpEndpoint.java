@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.xnio.XnioIoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +46,12 @@ final class McpEndpoint implements HttpHandler {
     private final boolean streaming;
     private final boolean trustForwarded;
     private final Executor userCode;
-    private final Predicate<McpSchema.JSONRPCRequest> runsInline;
+    /** Whether a method (with a tool name, for a call) runs user code on the thread handling the request. */
+    private final BiPredicate<String, Object> runsInline;
 
     McpEndpoint(McpBackend backend, ModernHttp modern, RequestAuthenticator authenticator, long maxBodyBytes,
             boolean streaming, boolean trustForwarded, Executor userCode,
-            Predicate<McpSchema.JSONRPCRequest> runsInline) {
+            BiPredicate<String, Object> runsInline) {
         this.modern = modern;
         this.trustForwarded = trustForwarded;
         this.userCode = userCode;
@@ -107,17 +108,36 @@ final class McpEndpoint implements HttpHandler {
             return;
         }
         if (authenticator.enabled() && ModernProtocol.modernHeader(ex.getRequestHeaders().getFirst(VERSION))) {
-            ex.dispatch(() -> atEdge(ex));
+            toEdge(ex);
             return;
         }
         receive(ex, null);
     }
 
     /**
-     * Authenticates a request of MCP 2026-07-28 and decides access to the call its headers name, on a worker, before
-     * its body is read: a caller refused either way never makes the server read or parse the body.
+     * Sends a request of MCP 2026-07-28 off the I/O thread to be authenticated before its body is read. A call whose
+     * {@code Mcp-Method} names user code that may run in place goes to the tool executor, where it is then read,
+     * parsed and run too: one thread hand-off for the whole request, as for the older revisions. Anything else (and
+     * a call the tool executor refuses) goes to a worker. The headers only choose the thread: the body is checked
+     * against them before anything runs.
      */
-    private void atEdge(HttpServerExchange ex) {
+    private void toEdge(HttpServerExchange ex) {
+        String method = ex.getRequestHeaders().getFirst(McpHeaders.METHOD);
+        if (method != null && runsInline.test(method.strip(),
+                McpHeaders.decodedOrNull(ex.getRequestHeaders().getFirst(McpHeaders.NAME)))) {
+            toToolExecutor(ex, () -> atEdge(ex, true), () -> atEdge(ex, false));
+        } else {
+            ex.dispatch(() -> atEdge(ex, false));
+        }
+    }
+
+    /**
+     * Authenticates a request of MCP 2026-07-28 and decides access to the call its headers name, before its body is
+     * read: a caller refused either way never makes the server read or parse the body.
+     *
+     * @param onToolExecutor whether this runs on the tool executor (else on a worker)
+     */
+    private void atEdge(HttpServerExchange ex, boolean onToolExecutor) {
         ServerRequest http = Exchanges.request(ex, Map.of(), null, trustForwarded);
         Edge edge;
         try {
@@ -129,7 +149,7 @@ final class McpEndpoint implements HttpHandler {
                 answerEarly(ex, e.httpStatus(), JSON, e.body(), e.headers());
                 return;
             }
-            edge = new Edge(caller, decision);
+            edge = new Edge(caller, decision, http, onToolExecutor);
         } catch (JsonRpcException e) {
             answerEarly(ex, e.httpStatus(), JSON, e.body(), e.headers());
             return;
@@ -143,11 +163,11 @@ final class McpEndpoint implements HttpHandler {
             return;
         }
         // Received from here: the body has usually arrived with the headers, so it is read and parsed on this
-        // worker, and a call goes on to the tool executor without a trip back to the I/O thread.
+        // thread without a trip back to the I/O thread.
         receive(ex, edge);
     }
 
-    /** Answers from a worker, before the body is read, as the I/O thread would. */
+    /** Answers from a worker or the tool executor, before the body is read, as the I/O thread would. */
     private static void answerEarly(HttpServerExchange ex, int status, String contentType, byte[] body,
             Map<String, String> headers) {
         ex.getIoThread().execute(() -> Connectors.executeRootHandler(
@@ -173,38 +193,78 @@ final class McpEndpoint implements HttpHandler {
     }
 
     /**
-     * Routes a POSTed body (on the I/O thread, or on the worker that authenticated it). A small body is parsed right
-     * here, so that a request running user code goes straight to the tool executor and runs there whole (one thread
-     * hand-off, not two); anything else goes to Undertow's workers, where a large body is parsed too.
+     * Routes a POSTed body. On the I/O thread, a small body is parsed right here, so that a request running user
+     * code goes straight to the tool executor and runs there whole (one thread hand-off, not two); anything else
+     * goes to Undertow's workers, where a large body is parsed too. A body read on the thread that authenticated
+     * the request at the edge is handled on that thread.
      */
     private void received(HttpServerExchange ex, byte[] body, Edge edge) {
+        if (edge != null && !(Thread.currentThread() instanceof XnioIoThread)) {
+            receivedAtEdge(ex, body, edge);
+            return;
+        }
         if (body.length > PARSE_ON_IO_THREAD_BYTES) {
-            ex.dispatch(() -> run(ex, call -> postMessage(call, Json.parseMessage(body), edge)));
+            ex.dispatch(() -> run(ex, edge, call -> postMessage(call, Json.parseMessage(body), edge)));
             return;
         }
         McpSchema.JSONRPCMessage message;
         try {
             message = Json.parseMessage(body);
         } catch (JsonRpcException e) {
-            ex.dispatch(SameThreadExecutor.INSTANCE, () -> run(ex, call -> {
+            ex.dispatch(SameThreadExecutor.INSTANCE, () -> run(ex, edge, call -> {
                 throw e;
             }));
             return;
         }
-        Runnable handle = () -> run(ex, call -> postMessage(call, message, edge));
-        if (message instanceof McpSchema.JSONRPCRequest request && runsInline.test(request)) {
-            ex.dispatch(task -> toUserCode(ex, task, handle), () -> {
-                if (Thread.currentThread() instanceof XnioIoThread) {
-                    // An executor that runs tasks on the caller's thread (direct, or CallerRunsPolicy when full):
-                    // never user code on the I/O thread, so the request goes the way of all others.
-                    ex.getConnection().getWorker().execute(handle);
-                    return;
-                }
-                Invocations.handleInline(handle);
-            });
+        Runnable handle = () -> run(ex, edge, call -> postMessage(call, message, edge));
+        if (message instanceof McpSchema.JSONRPCRequest request && runsInline(request)) {
+            toToolExecutor(ex, () -> Invocations.handleInline(handle), handle);
         } else {
             ex.dispatch(handle);
         }
+    }
+
+    /**
+     * Handles a body read on the worker or tool executor thread that authenticated its request at the edge: parsed
+     * and handled in place. A call of user code found on a worker goes on to the tool executor.
+     */
+    private void receivedAtEdge(HttpServerExchange ex, byte[] body, Edge edge) {
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = Json.parseMessage(body);
+        } catch (JsonRpcException e) {
+            run(ex, edge, call -> {
+                throw e;
+            });
+            return;
+        }
+        Runnable handle = () -> run(ex, edge, call -> postMessage(call, message, edge));
+        if (!(message instanceof McpSchema.JSONRPCRequest request && runsInline(request))) {
+            handle.run();
+        } else if (edge.onToolExecutor()) {
+            Invocations.handleInline(handle);
+        } else {
+            toToolExecutor(ex, () -> Invocations.handleInline(handle), handle);
+        }
+    }
+
+    private boolean runsInline(McpSchema.JSONRPCRequest request) {
+        return runsInline.test(request.method(), request.params() instanceof Map<?, ?> p ? p.get("name") : null);
+    }
+
+    /**
+     * Dispatches {@code inline} to the tool executor; {@code onWorkers} runs on a worker instead when the executor
+     * refuses it or would run it on the I/O thread (a direct executor, or CallerRunsPolicy when full): never user
+     * code on the I/O thread.
+     */
+    private void toToolExecutor(HttpServerExchange ex, Runnable inline, Runnable onWorkers) {
+        ex.dispatch(task -> toUserCode(ex, task, onWorkers), () -> {
+            if (Thread.currentThread() instanceof XnioIoThread) {
+                ex.getConnection().getWorker().execute(onWorkers);
+                return;
+            }
+            inline.run();
+        });
     }
 
     /**
@@ -251,22 +311,26 @@ final class McpEndpoint implements HttpHandler {
     /**
      * What the edge found out about a request of MCP 2026-07-28 before its body was read.
      *
-     * @param decision the access decision for the call its headers name, or null
+     * @param decision       the access decision for the call its headers name, or null
+     * @param http           the request as the edge read it, kept for the handling of its body
+     * @param onToolExecutor whether the edge ran on the tool executor (else on a worker)
      */
-    private record Edge(Access.Caller caller, EdgeDecision decision) {
+    private record Edge(Access.Caller caller, EdgeDecision decision, ServerRequest http, boolean onToolExecutor) {
     }
 
     private void onWorker(HttpServerExchange ex, Consumer<McpCall> action) {
-        ex.dispatch(() -> run(ex, call -> {
+        ex.dispatch(() -> run(ex, null, call -> {
             checkProtocolVersion(call.http(), null);
             action.accept(call.withCaller(authenticator.caller(call.http(), null)));
         }));
     }
 
-    private void run(HttpServerExchange ex, Consumer<McpCall> step) {
+    /** Runs {@code step} of a request, answering its failures; {@code edge} (or null) lends the request it read. */
+    private void run(HttpServerExchange ex, Edge edge, Consumer<McpCall> step) {
         HttpChannel channel = new HttpChannel(ex);
-        McpCall call = new McpCall(channel, Exchanges.request(ex, Map.of(), null, trustForwarded),
-                Access.Caller.ANONYMOUS, authenticator.challenge());
+        McpCall call = new McpCall(channel, edge != null ? edge.http()
+                : Exchanges.request(ex, Map.of(), null, trustForwarded), Access.Caller.ANONYMOUS,
+                authenticator.challenge());
         try {
             step.accept(call);
         } catch (JsonRpcException e) {

@@ -49,7 +49,11 @@ final class McpHeaders {
 
     /** The decoded {@code Mcp-Name} of a request, to decide access before its body is read; null when unusable. */
     static String name(ServerRequest http) {
-        String raw = http.header(NAME);
+        return decodedOrNull(http.header(NAME));
+    }
+
+    /** {@code raw} {@link #decode decoded}; null when absent or not decodable. */
+    static String decodedOrNull(String raw) {
         try {
             return raw == null ? null : decode(raw);
         } catch (IllegalArgumentException e) {
