@@ -37,6 +37,9 @@ class ModernDispatchTest {
                 .addTool(Tool.builder("weather").description("Structured").parameters(Forecast.class)
                         .outputType(Weather.class)
                         .execute((args, ctx) -> new Weather(args.city(), "clear")).build())
+                .addTool(Tool.builder("traced").description("Its own _meta")
+                        .execute((args, ctx) -> McpSchema.CallToolResult.builder().addTextContent("traced")
+                                .isError(false).meta(Map.of("trace", "t1")).build()).build())
                 .addTool(Tool.builder("progress").description("Reports progress").execute((args, ctx) -> {
                     for (int i = 0; i <= 100; i += 50) {
                         ctx.reportProgress(i, 100.0, "step " + i);
@@ -119,6 +122,18 @@ class ModernDispatchTest {
             Map<String, Object> error = assertRefused(unknown, 200, -32602, 5);
             assertEquals("Unknown tool: " + name, error.get("message"), "hidden and unknown answer alike");
         }
+    }
+
+    @Test
+    void aResultsOwnMetaIsKeptBesideTheServersName() throws Exception {
+        HttpResponse<String> r = mcp.call(1, "tools/call", "{\"name\":\"traced\"}");
+        Map<String, Object> result = RawModern.result(r);
+        Map<?, ?> meta = (Map<?, ?>) result.get("_meta");
+        assertEquals("t1", meta.get("trace"), r.body());
+        assertTrue(meta.containsKey("io.modelcontextprotocol/serverInfo"), r.body());
+        assertEquals(r.body().indexOf("\"_meta\""), r.body().lastIndexOf("\"_meta\""), "one _meta: " + r.body());
+        assertTrue(r.body().contains("{\"resultType\":\"complete\","), "resultType comes first: " + r.body());
+        assertEquals(false, result.get("isError"));
     }
 
     @Test

@@ -145,7 +145,13 @@ public final class ModernDispatcher {
     }
 
     /** {@code result} of {@code method} as this revision sends it: complete, with the server's name and caching. */
-    Map<String, Object> complete(String method, Object result) {
+    Object complete(String method, Object result) {
+        if (CompletedResult.fits(result)) {
+            McpSchema.Result typed = (McpSchema.Result) result;
+            boolean cacheable = CACHEABLE.contains(method);
+            return new CompletedResult("complete", typed, cacheable ? ttlMillis : null,
+                    cacheable ? cacheScope() : null, withServerInfo(typed.meta()));
+        }
         Map<String, Object> fields = result instanceof Map<?, ?> m ? stringKeys(m)
                 : Json.MAPPER.convertValue(result, Json.MAP);
         fields.remove("resultType");
@@ -154,10 +160,14 @@ public final class ModernDispatcher {
         out.putAll(fields);
         if (CACHEABLE.contains(method)) {
             out.put("ttlMs", ttlMillis);
-            out.put("cacheScope", privateAnswers() ? "private" : "public");
+            out.put("cacheScope", cacheScope());
         }
         out.put("_meta", withServerInfo(out.get("_meta")));
         return out;
+    }
+
+    private String cacheScope() {
+        return privateAnswers() ? "private" : "public";
     }
 
     /** Whether the caller of {@code scope} may read {@code uri}, for a subscription to its updates. */
