@@ -7,6 +7,8 @@ import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.AnnotationKeyword;
 import dev.fastmcp.Tool;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,6 +28,8 @@ final class InputSchema {
     private final Map<String, Object> schema;
     private volatile Schema compiled;
     private volatile boolean uncompilable;
+    /** The {@code Mcp-Param-*} headers the schema asks for, found on first use: 2026-07-28 checks them per call. */
+    private volatile Map<String, List<String>> paramHeaders;
 
     private InputSchema(Map<String, Object> schema) {
         this.schema = schema;
@@ -34,6 +38,16 @@ final class InputSchema {
     /** The schema of {@code tool}, to be compiled on its first use. */
     static InputSchema of(Tool tool) {
         return new InputSchema(tool.definition().inputSchema());
+    }
+
+    /** {@link ParamHeaders#of} of this schema. */
+    Map<String, List<String>> paramHeaders() {
+        Map<String, List<String>> h = paramHeaders;
+        if (h == null) {
+            h = Collections.unmodifiableMap(ParamHeaders.of(schema));
+            paramHeaders = h;
+        }
+        return h;
     }
 
     /** Null when {@code arguments} are valid, else why not (for the client). */

@@ -88,7 +88,7 @@ public final class ModernCall {
      * path of its argument; empty when no tool the caller may use is called.
      */
     public Map<String, List<String>> paramHeaders() {
-        return component instanceof Tool tool ? ParamHeaders.of(tool.definition().inputSchema()) : Map.of();
+        return component instanceof Tool tool ? components().schema(tool).paramHeaders() : Map.of();
     }
 
     /** The arguments of a {@code tools/call}; empty when none. */
