@@ -6,7 +6,8 @@
 #   BENCH_DURATION=3 BENCH_RUNS=1 benchmarks/run.sh    # a quick check of the harness itself
 #
 # Settings (environment): BENCH_DURATION (s per run, 15), BENCH_RUNS (3), BENCH_WARMUP (s, 30),
-# BENCH_CONNECTIONS (16), BENCH_THREADS (wrk threads at BENCH_CONNECTIONS, 2), BENCH_COLD_RUNS (5),
+# BENCH_CONNECTIONS (16), BENCH_THREADS (wrk threads at BENCH_CONNECTIONS, 2), BENCH_COLD_RUNS (5; 0 skips the
+# cold start, and with it the need for the examples jar),
 # BENCH_JVM_FLAGS (the flags the README recommends), BENCH_CASES (space-separated subset of the case names),
 # BENCH_JMH (1: run the JMH suite), BENCH_OUT (the report: BENCHMARKS.md for a full run with the default settings,
 # else BENCHMARKS.md in the run's folder under benchmarks/.results, so a quick check never replaces the committed
@@ -14,6 +15,7 @@
 # jars as built).
 #
 # Needs: java 17, mvn, node + npm, curl, wrk (installed with apt-get when missing and allowed), python3 or node.
+# The TypeScript peer is installed only when a case or the cold start needs it.
 # Not part of CI: it is long and its numbers depend on the machine.
 set -euo pipefail
 
@@ -35,7 +37,7 @@ TOOLS="$BENCH_DIR/.tools"
 WORK="$BENCH_DIR/.results/$(date +%Y%m%d-%H%M%S)"
 if [[ -n "${BENCH_OUT:-}" ]]; then
   OUT="$BENCH_OUT"
-elif [[ "$DURATION/$RUNS/$WARMUP/$CONNS/$THREADS/${BENCH_CASES:-all}/$RUN_JMH" == "15/3/30/16/2/all/1" ]]; then
+elif [[ "$DURATION/$RUNS/$WARMUP/$CONNS/$THREADS/${BENCH_CASES:-all}/$RUN_JMH/$COLD_RUNS" == "15/3/30/16/2/all/1/5" ]]; then
   OUT="$ROOT/BENCHMARKS.md"
 else
   OUT="$WORK/BENCHMARKS.md"
@@ -58,26 +60,31 @@ die() { log "error: $*"; exit 1; }
 
 # ---- tools ---------------------------------------------------------------------------------------------------
 
+wants() { [[ " $CASES " == *" $1 "* ]]; }
+NEEDS_TS=0
+if wants ts-none || wants ts-hs256 || wants ts-init || [[ "$COLD_RUNS" != 0 ]]; then NEEDS_TS=1; fi
+
 command -v java >/dev/null || die "java not found"
 command -v curl >/dev/null || die "curl not found"
-[[ -n "$NODE" ]] || die "node not found (needed for the FastMCP TypeScript peer)"
+[[ "$NEEDS_TS" == 0 || -n "$NODE" ]] || die "node not found (needed for the FastMCP TypeScript peer)"
 if ! command -v wrk >/dev/null; then
   log "wrk not found; installing it with apt-get"
   apt-get install -y wrk >/dev/null 2>&1 || die "could not install wrk; install it (apt-get install wrk) and rerun"
 fi
-if [[ ! -f "$TOOLS/fastmcp-ts/node_modules/fastmcp/package.json" ]]; then
+if [[ "$NEEDS_TS" == 1 && ! -f "$TOOLS/fastmcp-ts/node_modules/fastmcp/package.json" ]]; then
   log "installing fastmcp@4.20.16 (git-ignored, in benchmarks/.tools)"
   mkdir -p "$TOOLS/fastmcp-ts"
   cp "$BENCH_DIR/ts/package.json" "$TOOLS/fastmcp-ts/package.json"
   (cd "$TOOLS/fastmcp-ts" && npm install --no-audit --no-fund >/dev/null) || die "npm install failed"
 fi
-cp "$BENCH_DIR/ts/server.mjs" "$TOOLS/fastmcp-ts/server.mjs"
+if [[ "$NEEDS_TS" == 1 ]]; then cp "$BENCH_DIR/ts/server.mjs" "$TOOLS/fastmcp-ts/server.mjs"; fi
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   log "building (mvn -P benchmarks package -DskipTests)"
   (cd "$ROOT" && mvn -B -q -P benchmarks package -DskipTests) || die "build failed"
 fi
-[[ -f "$BENCH_JAR" && -f "$EXAMPLES_JAR" ]] || die "jars missing; build with: mvn -B -P benchmarks package -DskipTests"
+[[ -f "$BENCH_JAR" && ( "$COLD_RUNS" == 0 || -f "$EXAMPLES_JAR" ) ]] \
+  || die "jars missing; build with: mvn -B -P benchmarks package -DskipTests"
 
 # ---- processes -----------------------------------------------------------------------------------------------
 
@@ -202,8 +209,6 @@ ts_server() {
   start_server "$dir/server.log" "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "$PORT" "$mode" "$dir"
 }
 
-wants() { [[ " $CASES " == *" $1 "* ]]; }
-
 # ---- throughput cases ----------------------------------------------------------------------------------------
 
 run_tools_call() { # run_tools_call <case> <java|ts> <server kind>
@@ -276,21 +281,23 @@ cold_start() { # cold_start <label> <command...>; "{port}" in the command become
     --timeout 60 -- "$@" || die "cold start failed: $label (see $WORK/cold-$label.log)"
 }
 
-# The archive the build made (mvn package: a training run of the jar). It fits only that jar and the JDK that
-# wrote it: made again here, in the same way, only when it is missing (-Dcds.skip) or this java refuses it.
-if ! java -Xshare:on -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" help >/dev/null 2>&1; then
-  log "cold start: no usable AppCDS archive from the build; training run"
-  rm -f "$CDS_ARCHIVE"
-  FASTMCP_TRANSPORT=http FASTMCP_HOST=127.0.0.1 FASTMCP_PORT=0 timeout 120 java -Xlog:cds*=error \
-    -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -cp "$EXAMPLES_JAR" dev.fastmcp.examples.CdsTraining \
-    >"$WORK/cds-train.log" 2>&1 || { cat "$WORK/cds-train.log" >&2; die "the AppCDS training run failed"; }
-  [[ -f "$CDS_ARCHIVE" ]] || die "the AppCDS training run wrote no archive"
-fi
+if [[ "$COLD_RUNS" != 0 ]]; then
+  # The archive the build made (mvn package: a training run of the jar). It fits only that jar and the JDK that
+  # wrote it: made again here, in the same way, only when it is missing (-Dcds.skip) or this java refuses it.
+  if ! java -Xshare:on -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" help >/dev/null 2>&1; then
+    log "cold start: no usable AppCDS archive from the build; training run"
+    rm -f "$CDS_ARCHIVE"
+    FASTMCP_TRANSPORT=http FASTMCP_HOST=127.0.0.1 FASTMCP_PORT=0 timeout 120 java -Xlog:cds*=error \
+      -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -cp "$EXAMPLES_JAR" dev.fastmcp.examples.CdsTraining \
+      >"$WORK/cds-train.log" 2>&1 || { cat "$WORK/cds-train.log" >&2; die "the AppCDS training run failed"; }
+    [[ -f "$CDS_ARCHIVE" ]] || die "the AppCDS training run wrote no archive"
+  fi
 
-cold_start "java-default" java -jar "$EXAMPLES_JAR" calculator
-cold_start "java-cds" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" calculator
-cold_start "java-cds-flags" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -Xmx128m -XX:+UseSerialGC -jar "$EXAMPLES_JAR" calculator
-cold_start "ts" "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "{port}" none "$WORK"
+  cold_start "java-default" java -jar "$EXAMPLES_JAR" calculator
+  cold_start "java-cds" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" calculator
+  cold_start "java-cds-flags" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -Xmx128m -XX:+UseSerialGC -jar "$EXAMPLES_JAR" calculator
+  cold_start "ts" "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "{port}" none "$WORK"
+fi
 
 # ---- JMH -----------------------------------------------------------------------------------------------------
 
