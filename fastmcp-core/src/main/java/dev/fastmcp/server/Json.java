@@ -96,8 +96,11 @@ public final class Json {
                     throw new JsonRpcException(400, id, McpSchema.ErrorCodes.INVALID_REQUEST,
                             "Invalid Request: \"params\" must be an object");
                 }
-                return id != null ? MAPPER.convertValue(map, McpSchema.JSONRPCRequest.class)
-                        : MAPPER.convertValue(map, McpSchema.JSONRPCNotification.class);
+                // Built from the parsed tree as it is, checked above: converting it again copied the params whole.
+                String method = (String) map.get("method");
+                Object params = map.get("params");
+                return id != null ? new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, params)
+                        : new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, params);
             }
             if (map.containsKey("result") || map.containsKey("error")) {
                 return MAPPER.convertValue(map, McpSchema.JSONRPCResponse.class);
