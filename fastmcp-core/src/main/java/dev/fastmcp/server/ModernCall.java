@@ -155,7 +155,7 @@ public final class ModernCall {
         Invocations invocations = components().invocations();
         McpTransportContext tctx = scope.transportContext();
         if (component instanceof Tool tool) {
-            McpSchema.CallToolRequest call = params(McpSchema.CallToolRequest.class);
+            McpSchema.CallToolRequest call = toolCall();
             return invocations.callTool(tool, components().schema(tool), tctx, channel, call)
                     .map(r -> Results.checkedStructure(tool, r));
         }
@@ -167,6 +167,12 @@ public final class ModernCall {
             return invocations.readResource(resource, tctx, channel, read);
         }
         return invocations.readTemplate((ResourceTemplate) component, tctx, channel, read);
+    }
+
+    /** The params of a {@code tools/call}, whose shape {@link RequestParams} checked: taken as they are. */
+    private McpSchema.CallToolRequest toolCall() {
+        return new McpSchema.CallToolRequest((String) request.params().get("name"),
+                request.params().get("arguments") instanceof Map<?, ?> ? arguments() : null, request.meta());
     }
 
     private <T> T params(Class<T> type) {
