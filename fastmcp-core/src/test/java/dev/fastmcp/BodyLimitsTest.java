@@ -250,6 +250,32 @@ class BodyLimitsTest {
     }
 
     @Test
+    void anMcpBodyArrivingInPiecesIsReceivedWhole() throws Exception {
+        String body = RawModern.body(7, "server/discover", "{}");
+        String head = MCP_HEADERS + "\r\nMCP-Protocol-Version: 2026-07-28\r\nMcp-Method: server/discover";
+        try (RawHttp http = new RawHttp(open.port())) {
+            http.send(RawHttp.head("POST /mcp HTTP/1.1", open.port(), head, "Content-Length: " + body.length())
+                    + body.substring(0, 10));
+            Thread.sleep(100);
+            http.send(body.substring(10, 40));
+            Thread.sleep(100);
+            http.send(body.substring(40));
+            RawHttp.Response r = http.response();
+            assertEquals(200, r.status(), r.body());
+            assertTrue(r.body().contains("\"id\":7") && r.body().contains("supportedVersions"), r.body());
+
+            http.send(RawHttp.head("POST /mcp HTTP/1.1", open.port(), head, "Transfer-Encoding: chunked")
+                    + Integer.toHexString(20) + "\r\n" + body.substring(0, 20) + "\r\n");
+            Thread.sleep(100);
+            String rest = body.substring(20);
+            http.send(Integer.toHexString(rest.length()) + "\r\n" + rest + "\r\n0\r\n\r\n");
+            RawHttp.Response chunked = http.response();
+            assertEquals(200, chunked.status(), chunked.body());
+            assertTrue(chunked.body().contains("\"id\":7"), chunked.body());
+        }
+    }
+
+    @Test
     void bodiesWithinTheLimitStillPass() throws Exception {
         try (RawHttp http = new RawHttp(open.port())) {
             String body = "a".repeat(LIMIT);

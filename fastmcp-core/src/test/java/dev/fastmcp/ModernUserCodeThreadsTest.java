@@ -85,6 +85,29 @@ class ModernUserCodeThreadsTest {
     }
 
     @Test
+    void aCallWhoseBodyComesAfterItsHeadersIsStillAuthenticatedFirstAndRunOnTheToolExecutor() throws Exception {
+        FastMCP server = start(java.util.concurrent.Executors.newFixedThreadPool(2,
+                r -> new Thread(r, "custom-tools")));
+        String body = RawModern.body(5, "tools/call", "{\"name\":\"where\",\"arguments\":{}}");
+        try (RawHttp raw = new RawHttp(server.port())) {
+            raw.send(RawHttp.head("POST /mcp HTTP/1.1", server.port(), "Content-Type: application/json",
+                    "Accept: application/json, text/event-stream", "MCP-Protocol-Version: 2026-07-28",
+                    "Mcp-Method: tools/call", "Mcp-Name: where", "Authorization: Bearer good",
+                    "Content-Length: " + body.length()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (hookThread.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals("custom-tools", hookThread.get(), "authenticated before the body came");
+            Thread.sleep(50); // the body now arrives after the edge has looked for it
+            raw.send(body);
+            RawHttp.Response r = raw.response();
+            assertEquals(200, r.status(), r.body());
+            assertTrue(r.body().contains("\"id\":5") && r.body().contains("custom-tools"), r.body());
+        }
+    }
+
+    @Test
     void aFullToolExecutorStillAuthenticatesFirstAndListsStillAnswer() throws Exception {
         RawModern mcp = new RawModern(start(new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES,
                 new SynchronousQueue<>())));

@@ -176,9 +176,8 @@ final class McpEndpoint implements HttpHandler {
 
     /** Receives the body, no further than the limit. */
     private void receive(HttpServerExchange ex, Edge edge) {
-        ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes));
-        ex.getRequestReceiver().receiveFullBytes((exchange, body) -> received(exchange, body, edge),
-                (exchange, error) -> {
+        BodyReceiver.receive(ex, Math.min(Integer.MAX_VALUE, maxBodyBytes),
+                (exchange, body) -> received(exchange, body, edge), (exchange, error) -> {
                     if (EarlyAnswer.tooBig(error)) {
                         refuse(exchange, 413, tooLarge());
                     } else {
