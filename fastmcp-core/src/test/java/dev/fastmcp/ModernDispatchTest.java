@@ -133,6 +133,7 @@ class ModernDispatchTest {
         assertTrue(meta.containsKey("io.modelcontextprotocol/serverInfo"), r.body());
         assertEquals(r.body().indexOf("\"_meta\""), r.body().lastIndexOf("\"_meta\""), "one _meta: " + r.body());
         assertTrue(r.body().contains("{\"resultType\":\"complete\","), "resultType comes first: " + r.body());
+        assertTrue(r.body().indexOf("\"_meta\"") > r.body().indexOf("\"isError\""), "_meta comes last: " + r.body());
         assertEquals(false, result.get("isError"));
     }
 

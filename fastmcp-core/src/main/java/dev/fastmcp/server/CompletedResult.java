@@ -10,15 +10,16 @@ import java.util.Map;
 
 /**
  * A typed result of MCP 2026-07-28 as it is sent: {@code resultType}, the fields of the SDK's result record written
- * straight from it (its own {@code _meta} replaced by {@code meta}), then the caching fields when set. Converting the
- * record to a map first, to add these, took about twice as long as writing the whole reply out.
+ * straight from it (its own {@code _meta} replaced by {@code meta}), then the caching fields when set, {@code _meta}
+ * last. Converting the record to a map first, to add these, made a {@code tools/call} reply take about 1.6 times as
+ * long to produce.
  *
  * @param ttlMs      how long the result may be cached, or null when it may not
  * @param cacheScope who may reuse it ({@code private} or {@code public}), or null when it may not be cached
  * @param meta       the result's {@code _meta} with the server's name added
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"resultType", "ttlMs", "cacheScope", "_meta"})
+@JsonPropertyOrder({"resultType", "result", "ttlMs", "cacheScope", "_meta"})
 record CompletedResult(@JsonProperty("resultType") String resultType,
         @JsonUnwrapped @JsonIgnoreProperties({"resultType", "_meta"}) McpSchema.Result result, Long ttlMs,
         String cacheScope, @JsonProperty("_meta") Map<String, Object> meta) {
