@@ -10,6 +10,7 @@ import dev.fastmcp.server.PublicUrls;
 import dev.fastmcp.server.Settings;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -19,6 +20,9 @@ import org.xnio.Options;
 
 /** The embedded Undertow server: the only class that builds one. */
 final class HttpServer {
+
+    /** Buffers freed on a thread that did not take them, kept for the next taker (at most 1 MiB of 16 KiB ones). */
+    private static final int SHARED_BUFFERS = 64;
 
     static {
         // Undertow and XNIO log through JBoss Logging; send it to SLF4J like the rest, unless told otherwise.
@@ -44,6 +48,21 @@ final class HttpServer {
         this.loopback = loopback;
     }
 
+    /**
+     * Undertow's own buffers for this heap (heap buffers of 512 bytes under 64 MiB, else direct ones of 1 KiB under
+     * 128 MiB and of about 16 KiB above), with a shared queue of up to {@link #SHARED_BUFFERS}. Undertow's default
+     * pool has none, so a buffer freed on another thread than the one that took it was dropped: the request bytes an
+     * I/O thread read ahead, freed where the body is read (a worker or the tool executor, for MCP 2026-07-28 with
+     * authentication), and the I/O thread then allocated and zeroed a new direct buffer for the next request, which
+     * the garbage collector had to find and free.
+     */
+    private static DefaultByteBufferPool bufferPool() {
+        long heap = Runtime.getRuntime().maxMemory();
+        boolean direct = heap >= 64L * 1024 * 1024;
+        int size = !direct ? 512 : heap < 128L * 1024 * 1024 ? 1024 : 16 * 1024 - 20;
+        return new DefaultByteBufferPool(direct, size, SHARED_BUFFERS, 4);
+    }
+
     static HttpServer start(Settings s, ResolvedOptions o, McpBackend backend, ModernDispatcher dispatcher,
             boolean streaming,
             java.util.concurrent.Executor userCode,
@@ -60,6 +79,7 @@ final class HttpServer {
                 .setHandler(late)
                 .setIoThreads(Math.max(2, cores))
                 .setWorkerThreads(Math.max(16, cores * 8))
+                .setByteBufferPool(bufferPool())
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMillis)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
