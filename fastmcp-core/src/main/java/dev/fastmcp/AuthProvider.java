@@ -37,6 +37,15 @@ public interface AuthProvider {
         return null;
     }
 
+    /**
+     * The MCP extensions of authorization this auth provider offers, by extension id (for example
+     * {@code io.modelcontextprotocol/oauth-client-credentials}), each with its settings; listed under
+     * {@code capabilities.extensions} of {@code server/discover}. Default none.
+     */
+    default Map<String, Object> extensions() {
+        return Map.of();
+    }
+
     /** HTTP routes the auth provider serves (authorize, token, ...), with paths under the base URL's path. */
     default List<HttpRoute> routes() {
         return List.of();

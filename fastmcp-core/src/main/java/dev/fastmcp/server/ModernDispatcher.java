@@ -42,6 +42,8 @@ public final class ModernDispatcher {
     private final String instructions;
     private final long ttlMillis;
     private final boolean authRequired;
+    /** The extensions of authorization the auth provider offers, listed by {@code server/discover}. */
+    private final Map<String, Object> authExtensions;
     private final RequestStateCodec requestState;
     private final Tasks tasks;
 
@@ -52,6 +54,7 @@ public final class ModernDispatcher {
         this.instructions = settings.instructions();
         this.ttlMillis = settings.cacheTtl().toMillis();
         this.authRequired = settings.provider() != null || settings.authenticator() != null;
+        this.authExtensions = settings.provider() == null ? Map.of() : Map.copyOf(settings.provider().extensions());
         this.requestState = settings.requestState();
         this.tasks = new Tasks(components, java.time.Clock.systemUTC());
     }
@@ -134,7 +137,9 @@ public final class ModernDispatcher {
         capabilities.put("prompts", Map.of("listChanged", true));
         capabilities.put("completions", Map.of());
         capabilities.put("logging", Map.of());
-        capabilities.put("extensions", Map.of(Tasks.EXTENSION, Map.of()));
+        Map<String, Object> extensions = new LinkedHashMap<>(authExtensions);
+        extensions.put(Tasks.EXTENSION, Map.of());
+        capabilities.put("extensions", extensions);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("supportedVersions", ModernProtocol.ADVERTISED);
         result.put("capabilities", capabilities);

@@ -43,6 +43,11 @@ public abstract class ProxyPreset implements AuthProvider {
     }
 
     @Override
+    public Map<String, Object> extensions() {
+        return proxy.extensions();
+    }
+
+    @Override
     public List<HttpRoute> routes() {
         return proxy.routes();
     }

@@ -149,7 +149,7 @@ final class ClientAssertions {
 
     private String reason(InvalidJwtException e) {
         if (e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID) || noKey(e)) {
-            return "its signature does not verify with the keys of the client's metadata document";
+            return "its signature does not verify with the client's public keys";
         }
         if (e.hasExpired()) {
             return "it has expired";

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * ({@link ClientIdDocuments}), and client authentication at the token and revocation endpoints.
  * Public clients register with {@code none} and prove possession with PKCE; confidential clients get a secret,
  * shown once and stored only as its keyed hash, and verified in constant time; clients of a metadata document
- * declaring {@code private_key_jwt} sign an assertion with one of their published keys.
+ * declaring {@code private_key_jwt} sign an assertion with one of their published keys. The operator's
+ * {@link MachineClient}s authenticate with their secret or an assertion, at the token and revocation endpoints only.
  *
  * <p>Registration is open (MCP clients register themselves), so what it can cost is bounded three ways: the
  * metadata of one registration ({@link ClientMetadata}), the registrations per client address
@@ -43,6 +45,8 @@ final class ClientRegistry {
     private final Clock clock;
     /** Clients of a metadata document; null when they are not accepted. */
     private final ClientIdDocuments documents;
+    /** The machine clients of the client-credentials grant, by client id; empty when the grant is off. */
+    private final Map<String, Machine> machines;
     private volatile long nextEvictionWarning;
 
     ClientRegistry(ProxyContext ctx) {
@@ -50,6 +54,7 @@ final class ClientRegistry {
         this.clock = Clock.systemUTC();
         this.documents = ctx.settings.clients().clientIdMetadataDocuments() ? new ClientIdDocuments(ctx) : null;
         this.unused = new UnusedRegistrations(ctx.settings.limits().maxUnusedRegistrations());
+        this.machines = Machine.index(ctx);
         int perMinute = ctx.settings.limits().registrationRateLimit();
         this.limiter = perMinute == 0 ? null : new RegistrationLimiter(perMinute, RegistrationLimiter.DEFAULT_WINDOW,
                 RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, clock);
@@ -129,6 +134,11 @@ final class ClientRegistry {
      *                    {@code temporarily_unavailable} when the address fetched too many documents
      */
     ProxyStore.ClientRecord find(String clientId, String remoteAddress) throws OAuthError {
+        if (clientId != null && machines.containsKey(clientId)) {
+            throw new OAuthError("unauthorized_client", "This application is a machine client of the "
+                    + "client-credentials grant: it gets its tokens at the token endpoint, and cannot sign users in",
+                    400);
+        }
         if (ClientIdUrls.isUrl(clientId)) {
             if (documents == null) {
                 throw new OAuthError("invalid_client", "This server does not accept client metadata documents (a "
@@ -184,6 +194,10 @@ final class ClientRegistry {
             id = basic.clientId();
             secret = basic.secret();
             method = "client_secret_basic";
+        }
+        Machine machine = id == null ? null : machines.get(id);
+        if (machine != null) {
+            return machine.authenticate(method, secret);
         }
         ProxyStore.ClientRecord client = knownClient(id, request.remoteAddress());
         if (client == null) {
@@ -245,6 +259,10 @@ final class ClientRegistry {
         if (id != null && !id.equals(claimed)) {
             throw OAuthError.invalidClient("The client_assertion was issued (iss) by another client than client_id");
         }
+        Machine machine = machines.get(claimed);
+        if (machine != null) {
+            return machine.authenticate(assertion);
+        }
         if (!ClientIdUrls.isUrl(claimed) || documents == null) {
             throw OAuthError.invalidClient("client_assertion is accepted only from clients identified by a metadata "
                     + "document URL that declares private_key_jwt");
@@ -253,6 +271,59 @@ final class ClientRegistry {
             return documents.authenticate(claimed, assertion, request.remoteAddress());
         } catch (OAuthError e) {
             throw e.status == 401 || e.status == 429 ? e : OAuthError.invalidClient(e.description);
+        }
+    }
+
+    /** Whether {@code clientId} is a machine client of the client-credentials grant. */
+    boolean isMachine(String clientId) {
+        return machines.containsKey(clientId);
+    }
+
+    /** The machine client {@code client} authenticated as; null when it is another kind of client. */
+    MachineClient machine(ProxyStore.ClientRecord client) {
+        Machine m = machines.get(client.clientId());
+        return m == null || m.record() != client ? null : m.client();
+    }
+
+    /**
+     * A machine client as the token endpoint sees it: the operator's definition, the client record it
+     * authenticates as (the {@code client_credentials} grant only, no redirect URI), and its assertions' checker.
+     */
+    private record Machine(MachineClient client, ProxyStore.ClientRecord record, ClientAssertions assertions) {
+
+        static Map<String, Machine> index(ProxyContext ctx) {
+            Map<String, Machine> out = new java.util.HashMap<>();
+            ClientAssertions assertions = new ClientAssertions(ctx.store, List.of(ctx.endpoint("/oauth/token"),
+                    ctx.baseUrl, ctx.baseUrl + "/"), Clock.systemUTC());
+            for (MachineClient c : ctx.settings.clients().machineClients()) {
+                ProxyStore.ClientRecord record = new ProxyStore.ClientRecord(c.clientId(), null,
+                        c.usesKeys() ? "private_key_jwt" : "client_secret_basic", List.of(),
+                        List.of("client_credentials"), String.join(" ", c.scopes()), c.clientId(), 0, true, List.of());
+                out.put(c.clientId(), new Machine(c, record, assertions));
+            }
+            return Map.copyOf(out);
+        }
+
+        /** With a secret, in the header ({@code client_secret_basic}) or the form ({@code client_secret_post}). */
+        ProxyStore.ClientRecord authenticate(String method, String secret) throws OAuthError {
+            if (client.usesKeys()) {
+                throw OAuthError.invalidClient("This machine client authenticates with private_key_jwt: send a "
+                        + "client_assertion (RFC 7523) signed with its private key");
+            }
+            if (method.equals("none") || !client.secretMatches(secret)) {
+                throw OAuthError.invalidClient("Client authentication failed");
+            }
+            return record;
+        }
+
+        /** With a signed assertion ({@code private_key_jwt}), its {@code jti} claimed once. */
+        ProxyStore.ClientRecord authenticate(String assertion) throws OAuthError {
+            if (!client.usesKeys()) {
+                throw OAuthError.invalidClient("This machine client authenticates with its client secret, not with a "
+                        + "client_assertion");
+            }
+            assertions.verify(client.clientId(), assertion, client.keys());
+            return record;
         }
     }
 

@@ -19,6 +19,8 @@ import java.util.Objects;
  *   <li><b>Dynamic client registration</b> (RFC 7591, deprecated by MCP but still what most clients do):
  *       {@code POST /oauth/register}.</li>
  * </ul>
+ * A third kind, off by default, acts for itself rather than for a user: the {@linkplain MachineClient machine
+ * clients} of the client-credentials grant, which the operator lists with {@link #clientCredentials}.
  *
  * <pre>{@code
  * OAuthProxy.builder(upstream)
@@ -36,12 +38,14 @@ import java.util.Objects;
  * @param metadataDocumentTimeout the deadline of one fetch of a document or its keys; default 5 seconds
  * @param insecureLoopbackMetadataDocuments development only: documents at a loopback host, over plain http too;
  *        default false
+ * @param machineClients the clients of the client-credentials grant; default none, the grant off
  */
 public record Clients(boolean dynamicClientRegistration, boolean clientIdMetadataDocuments,
         List<String> allowedMetadataDocuments, List<String> allowedInternalNetworks, Duration metadataDocumentTimeout,
-        boolean insecureLoopbackMetadataDocuments) {
+        boolean insecureLoopbackMetadataDocuments, List<MachineClient> machineClients) {
 
-    private static final Clients DEFAULTS = new Clients(true, true, null, List.of(), Duration.ofSeconds(5), false);
+    private static final Clients DEFAULTS = new Clients(true, true, null, List.of(), Duration.ofSeconds(5), false,
+            List.of());
 
     /** Checks every value; each error names the option, the value and what is allowed. */
     public Clients {
@@ -64,6 +68,16 @@ public record Clients(boolean dynamicClientRegistration, boolean clientIdMetadat
             throw new IllegalArgumentException("metadataDocumentTimeout must be between 100 ms and 30 s (a stranger "
                     + "chooses the server it waits for), was " + metadataDocumentTimeout);
         }
+        Objects.requireNonNull(machineClients, "machineClients == null; pass no client to turn the grant off");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (MachineClient client : machineClients) {
+            Objects.requireNonNull(client, "a machine client is null");
+            if (!ids.add(client.clientId())) {
+                throw new IllegalArgumentException("clientCredentials: the client id '" + client.clientId()
+                        + "' is given twice; give each machine client its own id");
+            }
+        }
+        machineClients = List.copyOf(machineClients);
     }
 
     /** The defaults listed on the record's components. */
@@ -78,7 +92,7 @@ public record Clients(boolean dynamicClientRegistration, boolean clientIdMetadat
      */
     public Clients dynamicClientRegistration(boolean enabled) {
         return new Clients(enabled, clientIdMetadataDocuments, allowedMetadataDocuments, allowedInternalNetworks,
-                metadataDocumentTimeout, insecureLoopbackMetadataDocuments);
+                metadataDocumentTimeout, insecureLoopbackMetadataDocuments, machineClients);
     }
 
     /**
@@ -88,7 +102,7 @@ public record Clients(boolean dynamicClientRegistration, boolean clientIdMetadat
      */
     public Clients clientIdMetadataDocuments(boolean enabled) {
         return new Clients(dynamicClientRegistration, enabled, allowedMetadataDocuments, allowedInternalNetworks,
-                metadataDocumentTimeout, insecureLoopbackMetadataDocuments);
+                metadataDocumentTimeout, insecureLoopbackMetadataDocuments, machineClients);
     }
 
     /**
@@ -110,7 +124,7 @@ public record Clients(boolean dynamicClientRegistration, boolean clientIdMetadat
     /** See {@link #allowedMetadataDocuments(String...)}; {@code null} accepts any document again. */
     public Clients allowedMetadataDocuments(List<String> entries) {
         return new Clients(dynamicClientRegistration, clientIdMetadataDocuments, entries, allowedInternalNetworks,
-                metadataDocumentTimeout, insecureLoopbackMetadataDocuments);
+                metadataDocumentTimeout, insecureLoopbackMetadataDocuments, machineClients);
     }
 
     /**
@@ -123,7 +137,7 @@ public record Clients(boolean dynamicClientRegistration, boolean clientIdMetadat
      */
     public Clients allowedInternalNetworks(String... cidrs) {
         return new Clients(dynamicClientRegistration, clientIdMetadataDocuments, allowedMetadataDocuments,
-                Arrays.asList(cidrs), metadataDocumentTimeout, insecureLoopbackMetadataDocuments);
+                Arrays.asList(cidrs), metadataDocumentTimeout, insecureLoopbackMetadataDocuments, machineClients);
     }
 
     /**
@@ -132,7 +146,7 @@ public record Clients(boolean dynamicClientRegistration, boolean clientIdMetadat
      */
     public Clients metadataDocumentTimeout(Duration timeout) {
         return new Clients(dynamicClientRegistration, clientIdMetadataDocuments, allowedMetadataDocuments,
-                allowedInternalNetworks, timeout, insecureLoopbackMetadataDocuments);
+                allowedInternalNetworks, timeout, insecureLoopbackMetadataDocuments, machineClients);
     }
 
     /**
@@ -145,7 +159,25 @@ public record Clients(boolean dynamicClientRegistration, boolean clientIdMetadat
      */
     public Clients insecureLoopbackMetadataDocuments(boolean enabled) {
         return new Clients(dynamicClientRegistration, clientIdMetadataDocuments, allowedMetadataDocuments,
-                allowedInternalNetworks, metadataDocumentTimeout, enabled);
+                allowedInternalNetworks, metadataDocumentTimeout, enabled, machineClients);
+    }
+
+    /**
+     * Turns on the client-credentials grant (the MCP extension {@code io.modelcontextprotocol/oauth-client-credentials})
+     * for these machine clients, registered here by the operator: services with no user behind them, authenticating
+     * with a secret or a signed assertion (see {@link MachineClient}). Off by default. With clients given, the
+     * authorization server metadata lists the {@code client_credentials} grant and {@code server/discover} the
+     * extension; no other client (registered, or of a metadata document) may use the grant, and machine clients may
+     * use no other grant. Calling it again replaces the list; no client turns the grant off.
+     */
+    public Clients clientCredentials(MachineClient... clients) {
+        return clientCredentials(Arrays.asList(clients));
+    }
+
+    /** See {@link #clientCredentials(MachineClient...)}. */
+    public Clients clientCredentials(List<MachineClient> clients) {
+        return new Clients(dynamicClientRegistration, clientIdMetadataDocuments, allowedMetadataDocuments,
+                allowedInternalNetworks, metadataDocumentTimeout, insecureLoopbackMetadataDocuments, clients);
     }
 
     private static boolean isValidEntry(String entry) {

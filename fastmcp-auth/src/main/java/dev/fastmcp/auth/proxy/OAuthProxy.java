@@ -147,6 +147,16 @@ public final class OAuthProxy implements AuthProvider {
         return ProxyMetadata.document(issuerUrl(), settings.options().scopes(), settings.clients());
     }
 
+    /** The MCP extension id of the client-credentials grant, advertised when machine clients are configured. */
+    public static final String CLIENT_CREDENTIALS_EXTENSION = "io.modelcontextprotocol/oauth-client-credentials";
+
+    /** {@value #CLIENT_CREDENTIALS_EXTENSION} when machine clients are configured ({@link Clients#clientCredentials}). */
+    @Override
+    public Map<String, Object> extensions() {
+        return settings.clients().machineClients().isEmpty() ? Map.of()
+                : Map.of(CLIENT_CREDENTIALS_EXTENSION, Map.of());
+    }
+
     /** The seed's name for {@link #authorizationServerMetadata()}. */
     public Map<String, Object> getAuthorizationServerMetadata() {
         return authorizationServerMetadata();

@@ -26,14 +26,20 @@ final class ProxyMetadata {
         }
         m.put("response_types_supported", List.of("code"));
         m.put("response_modes_supported", List.of("query"));
-        m.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
+        List<String> grants = new ArrayList<>(List.of("authorization_code", "refresh_token"));
+        if (!clients.machineClients().isEmpty()) {
+            grants.add("client_credentials");
+        }
+        m.put("grant_types_supported", grants);
         m.put("code_challenge_methods_supported", List.of("S256"));
         List<String> methods = new ArrayList<>(List.of("none", "client_secret_basic", "client_secret_post"));
-        if (clients.clientIdMetadataDocuments()) {
+        boolean assertions = clients.clientIdMetadataDocuments()
+                || clients.machineClients().stream().anyMatch(MachineClient::usesKeys);
+        if (assertions) {
             methods.add("private_key_jwt");
         }
         m.put("token_endpoint_auth_methods_supported", methods);
-        if (clients.clientIdMetadataDocuments()) {
+        if (assertions) {
             m.put("token_endpoint_auth_signing_alg_values_supported", ClientAssertions.ALGORITHMS);
         }
         m.put("revocation_endpoint_auth_methods_supported", methods);

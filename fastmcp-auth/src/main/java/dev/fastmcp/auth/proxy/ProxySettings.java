@@ -115,6 +115,11 @@ record ProxySettings(Upstream upstream, ProxyOptions options, PresetHooks hooks,
             throw new IllegalArgumentException("dynamicClientRegistration(false) with clientIdMetadataDocuments(false) "
                     + "leaves new clients no way to identify themselves; keep one of them on");
         }
+        if (!tokenSwap && !clients.machineClients().isEmpty()) {
+            throw new IllegalArgumentException("clientCredentials(...) needs token swap: machine clients get this "
+                    + "proxy's tokens, which /mcp does not accept with enableTokenSwap(false); keep token swap on, or "
+                    + "give machine clients tokens of the identity provider instead");
+        }
         if (clients.clientIdMetadataDocuments() && clients.insecureLoopbackMetadataDocuments()) {
             LOG.warn("OAuthProxy: INSECURE, for development only: client metadata documents are fetched from loopback "
                     + "hosts (localhost, 127.0.0.1, [::1]), over plain http too (insecureLoopbackMetadataDocuments, "

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /oauth/token} (authorization code and refresh token grants) and {@code POST /oauth/revoke}
+ * {@code POST /oauth/token} (authorization code and refresh token grants, and client credentials for the machine
+ * clients when configured) and {@code POST /oauth/revoke}
  * (RFC 7009). Codes are taken atomically and leave a tombstone: a replay fails and revokes what the code
  * issued. Refresh tokens are bound to their client and rotate within their grant's family ({@link RefreshFamilies}):
  * the token just replaced, presented again within the refresh grace period (a duplicate: two tabs, a retry after a
@@ -26,9 +27,12 @@ final class TokenEndpoint {
     private final TokenService tokens;
     private final RefreshFamilies families;
     private final PassThroughTokens passThrough;
+    /** Whether the client-credentials grant is on: machine clients are configured. */
+    private final boolean clientCredentials;
 
     TokenEndpoint(ProxyContext ctx, ClientRegistry clients, TokenService tokens) {
         this.ctx = ctx;
+        this.clientCredentials = !ctx.settings.clients().machineClients().isEmpty();
         this.clients = clients;
         this.tokens = tokens;
         this.families = new RefreshFamilies(ctx, tokens);
@@ -38,20 +42,27 @@ final class TokenEndpoint {
     ServerResponse token(ServerRequest request) {
         try {
             Map<String, String> form = ProxyHttp.form(request);
-            ProxyStore.ClientRecord client = clients.authenticate(request, form);
             String grant = form.get("grant_type");
             if (grant == null) {
                 throw OAuthError.invalidRequest("grant_type is required");
             }
-            if (!grant.equals("authorization_code") && !grant.equals("refresh_token")) {
-                throw new OAuthError("unsupported_grant_type", "Only authorization_code and refresh_token are supported",
-                        400);
+            boolean machineGrant = grant.equals("client_credentials") && clientCredentials;
+            if (!grant.equals("authorization_code") && !grant.equals("refresh_token") && !machineGrant) {
+                throw new OAuthError("unsupported_grant_type", "Only authorization_code"
+                        + (clientCredentials ? ", refresh_token and client_credentials are" : " and refresh_token are")
+                        + " supported", 400);
             }
+            ProxyStore.ClientRecord client = clients.authenticate(request, form);
             if (!client.grantTypes().contains(grant)) {
-                throw new OAuthError("unauthorized_client", "The client did not register the " + grant + " grant", 400);
+                throw new OAuthError("unauthorized_client", machineGrant
+                        ? "Only the machine clients configured on this server may use the client_credentials grant"
+                        : clients.isMachine(client.clientId())
+                        ? "A machine client may use the client_credentials grant only"
+                        : "The client did not register the " + grant + " grant", 400);
             }
             ctx.requireOwnResource(form.get("resource"));
-            TokenService.Issued issued = grant.equals("authorization_code") ? codeGrant(client, form)
+            TokenService.Issued issued = machineGrant ? tokens.issueMachine(clients.machine(client), form.get("scope"))
+                    : grant.equals("authorization_code") ? codeGrant(client, form)
                     : refreshGrant(client, form, request.remoteAddress());
             return ProxyHttp.noStoreJson(200, issued.body());
         } catch (OAuthError e) {

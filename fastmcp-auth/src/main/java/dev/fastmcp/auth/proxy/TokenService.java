@@ -26,9 +26,13 @@ final class TokenService {
     private static final long UPSTREAM_EXPIRY_SKEW_SECONDS = 30;
 
     private final ProxyContext ctx;
+    /** The ids of the configured machine clients, whose tokens have no upstream set. */
+    private final java.util.Set<String> machineClients;
 
     TokenService(ProxyContext ctx) {
         this.ctx = ctx;
+        this.machineClients = ctx.settings.clients().machineClients().stream().map(MachineClient::clientId)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** The claim of our refresh tokens naming their family ({@link ProxyStore.Family}). */
@@ -234,18 +238,8 @@ final class TokenService {
             long generation) {
         JWTIssuer.TokenRequest request = JWTIssuer.TokenRequest.of(client.clientId(), scopes).withSubject(subject)
                 .withClaims(passedClaims(upstreamId));
-        IssuedToken access = ctx.issuer.issueAccessTokenWithInfo(request);
-        ctx.store.save(ProxyStore.ACCESS, access.jti(),
-                new ProxyStore.AccessMapping(client.clientId(), upstreamId, subject, scopes,
-                        ctx.store.hash(access.token())),
-                ProxyContext.seconds(ctx.settings.lifetimes().accessTokenTtl()) + 60);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", access.token());
-        body.put("token_type", "Bearer");
-        body.put("expires_in", access.expiresIn().getSeconds());
-        if (!scopes.isEmpty()) {
-            body.put("scope", String.join(" ", scopes));
-        }
+        IssuedToken access = access(request, upstreamId, body);
         String refreshHash = null;
         if (family != null) {
             Map<String, Object> claims = new LinkedHashMap<>(request.additionalClaims());
@@ -256,6 +250,48 @@ final class TokenService {
             body.put("refresh_token", refresh.token());
         }
         return new Minted(body, access.jti(), refreshHash);
+    }
+
+    /** Issues an access token and stores its mapping; puts the token response's fields into {@code body}. */
+    private IssuedToken access(JWTIssuer.TokenRequest request, String upstreamId, Map<String, Object> body) {
+        IssuedToken access = ctx.issuer.issueAccessTokenWithInfo(request);
+        ctx.store.save(ProxyStore.ACCESS, access.jti(),
+                new ProxyStore.AccessMapping(request.clientId(), upstreamId, request.subject(), request.scopes(),
+                        ctx.store.hash(access.token())),
+                ProxyContext.seconds(ctx.settings.lifetimes().accessTokenTtl()) + 60);
+        body.put("access_token", access.token());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", access.expiresIn().getSeconds());
+        if (!request.scopes().isEmpty()) {
+            body.put("scope", String.join(" ", request.scopes()));
+        }
+        return access;
+    }
+
+    /**
+     * The client-credentials grant: an access token for the machine client itself (its id as subject, no upstream
+     * set behind it), for the scopes it asked of those it may have, or all of them when it asked for none; no
+     * refresh token (OAuth 2.1 §4.2.3), since the client can always ask again.
+     *
+     * @throws OAuthError {@code invalid_scope} naming the scopes it may not have
+     */
+    Issued issueMachine(MachineClient client, String scope) throws OAuthError {
+        List<String> scopes = client.scopes();
+        if (scope != null && !scope.isBlank()) {
+            List<String> asked = List.of(scope.trim().split("\\s+"));
+            List<String> refused = asked.stream().filter(s -> !client.scopes().contains(s)).distinct().toList();
+            if (!refused.isEmpty()) {
+                throw new OAuthError("invalid_scope", "This machine client may not have the scope(s) "
+                        + String.join(" ", refused) + (client.scopes().isEmpty() ? "; it is allowed none"
+                        : "; it is allowed " + String.join(" ", client.scopes())), 400);
+            }
+            scopes = asked.stream().distinct().toList();
+        }
+        JWTIssuer.TokenRequest request = JWTIssuer.TokenRequest.of(client.clientId(), scopes)
+                .withSubject(client.clientId()).withClaims(client.claims());
+        Map<String, Object> body = new LinkedHashMap<>();
+        IssuedToken access = access(request, null, body);
+        return new Issued(body, access.jti(), null);
     }
 
     /** How long a family whose current generation was issued at {@code issuedAtMillis} is kept: past its expiry. */
@@ -300,12 +336,20 @@ final class TokenService {
                     + "the signing key (or the secret it is derived from) may be known outside this server");
             return TokenVerification.invalid(UNKNOWN_ACCESS_TOKEN);
         }
-        ProxyStore.UpstreamRecord u = ctx.store.get(ProxyStore.UPSTREAM, m.upstreamId(), ProxyStore.UpstreamRecord.class);
-        if (u == null) {
-            return TokenVerification.invalid("the upstream sign-in behind the token has ended");
-        }
-        if (u.refreshToken() == null && u.tokens().isExpired(Instant.now(), 0)) {
-            return TokenVerification.invalid("the upstream token behind the token has expired");
+        ProxyStore.UpstreamRecord u = null;
+        if (m.upstreamId() == null) {
+            // A machine client's token: it stops when the client is no longer configured.
+            if (!machineClients.contains(m.clientId())) {
+                return TokenVerification.invalid("the machine client behind the token is no longer configured");
+            }
+        } else {
+            u = ctx.store.get(ProxyStore.UPSTREAM, m.upstreamId(), ProxyStore.UpstreamRecord.class);
+            if (u == null) {
+                return TokenVerification.invalid("the upstream sign-in behind the token has ended");
+            }
+            if (u.refreshToken() == null && u.tokens().isExpired(Instant.now(), 0)) {
+                return TokenVerification.invalid("the upstream token behind the token has expired");
+            }
         }
         // The session object depends only on these three (immutable, decoded once per stored value), so the last
         // one built for this token is reused while none of them changed; the lookups above still run each time.
@@ -314,8 +358,11 @@ final class TokenService {
         }
         var s = v.session();
         String upstreamId = m.upstreamId();
-        TokenVerification result = TokenVerification.valid(ctx.settings.session(new ProxySession(s.subject(),
-                s.clientId(), s.scopes(), s.claims(), s.expiresAt(), u.claims(), () -> upstreamTokens(upstreamId))));
+        // A machine client is no user of the identity provider: a plain session, with no upstream claims or tokens.
+        TokenVerification result = TokenVerification.valid(u == null
+                ? new ProxySession(s.subject(), s.clientId(), s.scopes(), s.claims(), s.expiresAt(), Map.of(), () -> null)
+                : ctx.settings.session(new ProxySession(s.subject(), s.clientId(), s.scopes(), s.claims(),
+                        s.expiresAt(), u.claims(), () -> upstreamTokens(upstreamId))));
         if (sessions.size() >= MAX_SESSIONS) {
             sessions.clear();
         }
