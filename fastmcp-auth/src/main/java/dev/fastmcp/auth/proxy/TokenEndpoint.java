@@ -61,7 +61,8 @@ final class TokenEndpoint {
                         : "The client did not register the " + grant + " grant", 400);
             }
             ctx.requireOwnResource(form.get("resource"));
-            TokenService.Issued issued = machineGrant ? tokens.issueMachine(clients.machine(client), form.get("scope"))
+            TokenService.Issued issued = machineGrant ? MachineGrant.issue(tokens, clients.machine(client),
+                    form.get("scope"))
                     : grant.equals("authorization_code") ? codeGrant(client, form)
                     : refreshGrant(client, form, request.remoteAddress());
             return ProxyHttp.noStoreJson(200, issued.body());

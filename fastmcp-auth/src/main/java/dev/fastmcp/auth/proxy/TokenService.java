@@ -253,7 +253,7 @@ final class TokenService {
     }
 
     /** Issues an access token and stores its mapping; puts the token response's fields into {@code body}. */
-    private IssuedToken access(JWTIssuer.TokenRequest request, String upstreamId, Map<String, Object> body) {
+    IssuedToken access(JWTIssuer.TokenRequest request, String upstreamId, Map<String, Object> body) {
         IssuedToken access = ctx.issuer.issueAccessTokenWithInfo(request);
         ctx.store.save(ProxyStore.ACCESS, access.jti(),
                 new ProxyStore.AccessMapping(request.clientId(), upstreamId, request.subject(), request.scopes(),
@@ -266,32 +266,6 @@ final class TokenService {
             body.put("scope", String.join(" ", request.scopes()));
         }
         return access;
-    }
-
-    /**
-     * The client-credentials grant: an access token for the machine client itself (its id as subject, no upstream
-     * set behind it), for the scopes it asked of those it may have, or all of them when it asked for none; no
-     * refresh token (OAuth 2.1 §4.2.3), since the client can always ask again.
-     *
-     * @throws OAuthError {@code invalid_scope} naming the scopes it may not have
-     */
-    Issued issueMachine(MachineClient client, String scope) throws OAuthError {
-        List<String> scopes = client.scopes();
-        if (scope != null && !scope.isBlank()) {
-            List<String> asked = List.of(scope.trim().split("\\s+"));
-            List<String> refused = asked.stream().filter(s -> !client.scopes().contains(s)).distinct().toList();
-            if (!refused.isEmpty()) {
-                throw new OAuthError("invalid_scope", "This machine client may not have the scope(s) "
-                        + String.join(" ", refused) + (client.scopes().isEmpty() ? "; it is allowed none"
-                        : "; it is allowed " + String.join(" ", client.scopes())), 400);
-            }
-            scopes = asked.stream().distinct().toList();
-        }
-        JWTIssuer.TokenRequest request = JWTIssuer.TokenRequest.of(client.clientId(), scopes)
-                .withSubject(client.clientId()).withClaims(client.claims());
-        Map<String, Object> body = new LinkedHashMap<>();
-        IssuedToken access = access(request, null, body);
-        return new Issued(body, access.jti(), null);
     }
 
     /** How long a family whose current generation was issued at {@code issuedAtMillis} is kept: past its expiry. */
