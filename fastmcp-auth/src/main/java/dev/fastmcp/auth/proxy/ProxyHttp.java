@@ -41,7 +41,7 @@ final class ProxyHttp {
                 throw OAuthError.invalidRequest("The form body is not valid application/x-www-form-urlencoded");
             }
             if (out.put(name, value) != null) {
-                throw OAuthError.invalidRequest("Parameter '" + safe(name) + "' is repeated");
+                throw repeated(name);
             }
         }
         return out;
@@ -67,9 +67,22 @@ final class ProxyHttp {
             return null;
         }
         if (values.size() > 1) {
-            throw OAuthError.invalidRequest("Parameter '" + name + "' is repeated");
+            throw repeated(name);
         }
         return values.get(0);
+    }
+
+    /**
+     * A parameter sent twice (RFC 6749 §3.1): {@code invalid_request}, except {@code resource}, which RFC 8707 allows
+     * to repeat for tokens good at several resources; this server issues tokens for its own alone, so several
+     * resources are {@code invalid_target} (RFC 8707 §2).
+     */
+    private static OAuthError repeated(String name) {
+        if (name.equals("resource")) {
+            return new OAuthError("invalid_target", "Only one resource per request: tokens of this server are good "
+                    + "for its MCP endpoint alone, so send that one resource (or none)", 400);
+        }
+        return OAuthError.invalidRequest("Parameter '" + safe(name) + "' is repeated");
     }
 
     /** A JSON answer that no cache may keep. */

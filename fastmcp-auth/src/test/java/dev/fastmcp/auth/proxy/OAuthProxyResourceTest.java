@@ -116,6 +116,33 @@ class OAuthProxyResourceTest {
     }
 
     @Test
+    void severalResourcesInOneRequestAreInvalidTarget() throws Exception {
+        // RFC 8707 lets a client ask for a token good at several resources; ours are good for our endpoint only
+        for (String second : List.of(h.mcpUrl(), "https://other.example/mcp")) {
+            HttpResponse<String> r = h.get(h.authorizeUrl(clientId, CLIENT_REDIRECT,
+                    PKCEUtils.generatePair().challenge(), "s", "resource", h.mcpUrl()) + "&resource="
+                    + java.net.URLEncoder.encode(second, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(302, r.statusCode(), second);
+            assertEquals("invalid_target", query(location(r)).get("error"), second);
+        }
+        PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+        ProxyHarness.ClientCallback cb = h.signIn(clientId, CLIENT_REDIRECT, pkce, "two-resources");
+        String form = "grant_type=authorization_code&client_id=" + clientId + "&code=" + cb.code() + "&code_verifier="
+                + pkce.verifier() + "&redirect_uri=" + java.net.URLEncoder.encode(CLIENT_REDIRECT,
+                java.nio.charset.StandardCharsets.UTF_8) + "&resource=" + java.net.URLEncoder.encode(h.mcpUrl(),
+                java.nio.charset.StandardCharsets.UTF_8) + "&resource=https%3A%2F%2Fother.example%2Fmcp";
+        HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(h.base() + "/oauth/token")).timeout(java.time.Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("invalid_target", json(refused).get("error"), refused.body());
+        // refused before the code was looked at: it still redeems for our resource
+        assertEquals(200, exchange(cb.code(), pkce.verifier(), h.mcpUrl()).statusCode());
+    }
+
+    @Test
     void eachFormOfOurResourceIsAcceptedAtTheTokenEndpoint() throws Exception {
         for (String resource : ourForms()) {
             PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
