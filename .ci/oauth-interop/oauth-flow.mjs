@@ -6,13 +6,23 @@
 // Run by .ci/oauth-interop.sh, which starts the upstream provider (upstream.mjs) and the server, and sets:
 //   OAUTH_INTEROP_MCP_URL          the MCP endpoint, e.g. http://127.0.0.1:PORT/mcp
 //   OAUTH_INTEROP_UPSTREAM_ISSUER  the upstream provider's issuer, e.g. http://127.0.0.1:PORT
+//   OAUTH_INTEROP_CIMD_PORT        where this test serves client metadata documents over https (documents.mjs);
+//                                  the server accepts documents under https://localhost:PORT/clients/ only
+//                                  (FASTMCP_CIMD_ALLOWED) and trusts the test CA
+//   OAUTH_INTEROP_CIMD_TLS_KEY, OAUTH_INTEROP_CIMD_TLS_CERT  that server's key and certificate (PEM), for
+//                                  localhost and 127.0.0.1
+//   OAUTH_INTEROP_CIMD_CA          the test CA's certificate (PEM), for this test's own checks of the documents
 // Optional: OAUTH_INTEROP_UPSTREAM_SUBJECT (the upstream user's `sub`, default oauth-interop-user),
 //           OAUTH_INTEROP_STEP_TIMEOUT_MS (default 20000), OAUTH_INTEROP_TOTAL_TIMEOUT_MS (default 240000).
 //
 // Flow: discovery -> connect without a token (UnauthorizedError; the browser goes through consent, the
 // upstream and the callback) -> finishAuth(code) -> connect -> listTools -> callTool -> refresh (explicit, and
 // automatic on a 401) -> revoke -> the revoked tokens are refused -> the SDK re-authorizes; then denial,
-// a forged CSRF token and a replayed code.
+// a forged CSRF token and a replayed code. Then a client identified by a Client ID Metadata Document (CIMD):
+// the SDK, given a clientMetadataUrl, signs in with that URL as its client_id and registers nothing; the server
+// fetches the document from this test's https server; consent (showing the document's domain), the upstream,
+// tokens, tools and a refresh. Last, clients the server must refuse with an error page, never a redirect: a
+// document outside the operator's allow-list (not even fetched) and one whose client_id is not its own URL.
 //
 // Prints one PASS or FAIL line per check and a closing summary; exits 1 on any failure. Tokens, codes, cookies
 // and CSRF tokens are never printed: they show as <secret:FINGERPRINT>. A guard on the global fetch refuses
@@ -21,6 +31,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -32,6 +43,7 @@ import {
   startAuthorization,
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { SELF_CHECK_HEADER, startDocumentServer } from './documents.mjs';
 
 // ------------------------------------------------------------------------------------------- configuration
 
@@ -57,6 +69,10 @@ const UPSTREAM = new URL(requireEnv('OAUTH_INTEROP_UPSTREAM_ISSUER'));
 const UPSTREAM_SUBJECT = process.env.OAUTH_INTEROP_UPSTREAM_SUBJECT || 'oauth-interop-user';
 const STEP_TIMEOUT_MS = Number(process.env.OAUTH_INTEROP_STEP_TIMEOUT_MS ?? 20000);
 const TOTAL_TIMEOUT_MS = Number(process.env.OAUTH_INTEROP_TOTAL_TIMEOUT_MS ?? 240000);
+const CIMD_PORT = Number(requireEnv('OAUTH_INTEROP_CIMD_PORT'));
+const CIMD_TLS_KEY = requireEnv('OAUTH_INTEROP_CIMD_TLS_KEY');
+const CIMD_TLS_CERT = requireEnv('OAUTH_INTEROP_CIMD_TLS_CERT');
+const CIMD_CA = readFileSync(requireEnv('OAUTH_INTEROP_CIMD_CA'));
 
 // Never listened on: the browser stops at the first redirect to it and hands the code to the app.
 const REDIRECT_URL = 'http://127.0.0.1:33418/oauth-interop/callback';
@@ -881,6 +897,283 @@ await check('approve with a forged csrf_token: refused, no code, not sent upstre
   assert.equal(result.kind === 'redirect' ? result.url.searchParams.get('code') : null, null, 'a code with a forged CSRF token');
   return result.kind === 'redirect' ? `redirect with error=${result.url.searchParams.get('error')}` : `page ${result.url.pathname}`;
 });
+
+// ------------------------------------------------------------- client ID metadata documents (CIMD)
+
+section('(g) a client identified by its metadata document (CIMD): the SDK signs in with a URL as its client_id');
+
+// The server accepts documents at https://localhost:CIMD_PORT/clients/* only (FASTMCP_CIMD_ALLOWED), from this
+// machine only because the script turns on the examples' development mode (FASTMCP_DEV_INSECURE_CIMD=1).
+const CIMD_ORIGIN = `https://localhost:${CIMD_PORT}`;
+const CIMD_PATH = '/clients/oauth-interop-cimd.json';
+const CIMD_URL = `${CIMD_ORIGIN}${CIMD_PATH}`;
+const CIMD_NAME = 'OAuth interop CIMD client';
+
+/** A client metadata document: a public client (PKCE, no secret) with the test's redirect URI. */
+function clientDocument(clientId, name) {
+  return {
+    client_id: clientId,
+    client_name: name,
+    redirect_uris: [REDIRECT_URL],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+  };
+}
+
+/** A GET of a document by this test itself, over https trusting only the test CA; not counted as the server's. */
+function selfFetch(url) {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca: CIMD_CA, headers: { [SELF_CHECK_HEADER]: '1' }, timeout: STEP_TIMEOUT_MS }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'] ?? '', body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${STEP_TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The POSTs to the registration endpoint among the requests this process made from trace index `from` on. */
+function registrationPosts(from = 0) {
+  const endpoint = new URL(asMetadata?.registration_endpoint ?? `${MCP_URL.origin}/oauth/register`);
+  const prefix = `POST ${endpoint.origin}${endpoint.pathname} `;
+  return trace.slice(from).filter((line) => line.startsWith(prefix)).length;
+}
+
+/** The HeadlessProvider of a client whose client_id is the URL of its metadata document. */
+class CimdProvider extends HeadlessProvider {
+  constructor(browser, documentUrl) {
+    super(browser);
+    this.documentUrl = documentUrl;
+  }
+  get clientMetadataUrl() { return this.documentUrl; }
+}
+
+/**
+ * A CimdProvider whose browser opens the authorization URL and stops at the first answer, whatever it is: a
+ * refused client must get an error page there, and a redirect (to its redirect URI or anywhere) is a failure.
+ */
+class RefusedCimdProvider extends CimdProvider {
+  async redirectToAuthorization(url) {
+    const flow = { authorizationUrl: new URL(url.href) };
+    this.flows.push(flow);
+    try {
+      const response = await globalThis.fetch(url, {
+        redirect: 'manual',
+        headers: {
+          accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
+          'sec-fetch-mode': 'navigate',
+          'sec-fetch-dest': 'document',
+          'sec-fetch-site': 'none',
+          'sec-fetch-user': '?1',
+          'user-agent': 'fastmcp-oauth-interop-headless-browser',
+        },
+      });
+      flow.status = response.status;
+      flow.type = response.headers.get('content-type') ?? '';
+      flow.location = response.headers.get('location');
+      flow.html = await response.text();
+    } catch (error) {
+      flow.failure = error;
+    }
+  }
+}
+
+let documents;
+const traceBeforeCimd = trace.length;
+await check('the test serves the client\'s metadata document over https (a certificate of the test CA for localhost and 127.0.0.1)', async () => {
+  documents = await startDocumentServer({ port: CIMD_PORT, keyFile: CIMD_TLS_KEY, certFile: CIMD_TLS_CERT });
+  documents.serve(CIMD_PATH, clientDocument(CIMD_URL, CIMD_NAME));
+  const viaName = await selfFetch(CIMD_URL);
+  assert.equal(viaName.status, 200, `GET ${CIMD_URL}: HTTP ${viaName.status}`);
+  assert.match(viaName.type, /^application\/json/, 'content type');
+  assert.equal(JSON.parse(viaName.body).client_id, CIMD_URL, 'the document\'s client_id is its URL');
+  // The certificate also holds 127.0.0.1: a document there is refused by the policy below, not by TLS.
+  const viaAddress = await selfFetch(`https://127.0.0.1:${CIMD_PORT}/no-such-document.json`);
+  assert.equal(viaAddress.status, 404, 'https://127.0.0.1 with the test CA');
+  return `${CIMD_URL} (${viaName.body.length} bytes)`;
+});
+
+await check('authorization server metadata: client_id_metadata_document_supported is true', async () => {
+  assert.ok(asMetadata, 'no authorization server metadata');
+  assert.equal(asMetadata.client_id_metadata_document_supported, true,
+    `client_id_metadata_document_supported=${asMetadata.client_id_metadata_document_supported}`);
+});
+
+const cimdBrowser = new Browser('browser-cimd');
+const cimdProvider = new CimdProvider(cimdBrowser, CIMD_URL);
+let cimdFlow;
+await check('connect() without tokens: no registration, client_id = the document URL, the browser sent to authorize', async () => {
+  const client = newClient();
+  const error = await rejection(client.connect(newTransport(cimdProvider), { timeout: STEP_TIMEOUT_MS }), 'connect without tokens');
+  await client.close().catch(() => {});
+  cimdFlow = cimdProvider.lastFlow();
+  assert.ok(error instanceof UnauthorizedError, `expected UnauthorizedError, got ${describe(error)}`);
+  const info = cimdProvider.clientInformation();
+  assert.equal(info?.client_id, CIMD_URL, 'the client information the SDK saved');
+  assert.equal(info.client_secret, undefined, 'a client secret');
+  assert.ok(cimdFlow, 'the SDK never called redirectToAuthorization');
+  assert.equal(cimdFlow.authorizationUrl.searchParams.get('client_id'), CIMD_URL, 'client_id of the authorization request');
+  assert.equal(registrationPosts(traceBeforeCimd), 0, 'POST to the registration endpoint');
+  return `client_id=${info.client_id}`;
+});
+
+await check('the server fetched the document from the test\'s https server (SNI localhost)', async () => {
+  const fetched = documents?.fetches(CIMD_PATH) ?? 0;
+  assert.ok(fetched >= 1, `the document was never fetched; document server requests: ${documents?.requests.join(' | ')}`);
+  assert.ok(documents.requests.some((r) => r.startsWith(`GET ${CIMD_PATH} (sni localhost)`)),
+    `no fetch with SNI localhost: ${documents.requests.join(' | ')}`);
+  return `${fetched} fetch(es): ${documents.requests.filter((r) => !r.includes('the test')).join(' | ')}`;
+});
+
+await check('the consent page names the client by its document and shows its domain (the host of its client_id)', async () => {
+  assert.ok(cimdFlow, 'no authorization flow');
+  if (cimdFlow.failure && !cimdFlow.consentPage) throw cimdFlow.failure;
+  assert.ok(cimdFlow.consentShown, `no consent page (hops: ${cimdFlow.hops.join(' | ')})`);
+  const html = cimdFlow.consentPage.html;
+  const domain = /<div class="from">[\s\S]*?<p class="host">([^<]*)<\/p>/.exec(html)?.[1];
+  assert.equal(domain === undefined ? undefined : decodeHtml(domain), `localhost:${CIMD_PORT}`, 'the "Application from" domain');
+  assert.ok(decodeHtml(html).includes(CIMD_NAME), `the page does not name "${CIMD_NAME}"`);
+  assert.ok(decodeHtml(html).includes(CIMD_URL), 'the page does not show the client ID');
+  assert.ok(consentForm(cimdFlow.consentPage), 'no consent form');
+  return `Application from ${decodeHtml(domain)}`;
+});
+
+await check('browser: approve -> upstream authorize -> proxy callback -> the app\'s redirect URI with code and state', async () => {
+  assert.ok(cimdFlow, 'no authorization flow');
+  if (cimdFlow.failure) throw cimdFlow.failure;
+  assert.equal(cimdFlow.error, undefined, `the redirect carries error=${cimdFlow.error}`);
+  assert.ok(cimdFlow.code, 'no code in the redirect to the app');
+  assert.equal(cimdFlow.callback.searchParams.get('state'), cimdFlow.state, 'state not echoed');
+  assert.ok(cimdFlow.hops.some((h) => h.includes(`${UPSTREAM.origin}/authorize`)),
+    `the browser never went to the upstream's /authorize; hops: ${cimdFlow.hops.join(' | ')}`);
+  assert.ok(cimdFlow.iss && sameUrl(cimdFlow.iss, asMetadata?.issuer ?? ''), `iss=${cimdFlow.iss}`);
+  return cimdFlow.hops.join(' | ');
+});
+
+let cimdTokens;
+await check('finishAuth(code): tokens for the document\'s client (the access token\'s client_id is the URL)', async () => {
+  assert.ok(cimdFlow?.code, 'no authorization code');
+  await newTransport(cimdProvider).finishAuth(cimdFlow.code);
+  cimdTokens = cimdProvider.tokens();
+  assert.ok(cimdTokens?.access_token, 'no access_token');
+  assert.ok(cimdTokens.refresh_token, 'no refresh_token');
+  const claims = decodeJwtPayload(cimdTokens.access_token);
+  assert.ok(claims, 'the access token is not a JWT');
+  assert.equal(claims.client_id, CIMD_URL, 'client_id claim');
+  assert.equal(registrationPosts(traceBeforeCimd), 0, 'POST to the registration endpoint');
+  return `access=${secret(cimdTokens.access_token)} refresh=${secret(cimdTokens.refresh_token)} client_id=${claims.client_id}`;
+});
+
+await check('connect with the tokens: listTools, callTool whoami and echo', async () => {
+  assert.ok(cimdTokens, 'no tokens');
+  const client = newClient();
+  try {
+    await client.connect(newTransport(cimdProvider), { timeout: STEP_TIMEOUT_MS });
+    const { tools } = await client.listTools(undefined, { timeout: STEP_TIMEOUT_MS });
+    assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
+    assert.equal(text(await callTool(client, 'whoami')), UPSTREAM_SUBJECT);
+    assert.equal(text(await callTool(client, 'echo', { text: 'hello from a CIMD client' })), 'hello from a CIMD client');
+  } finally {
+    await client.close().catch(() => {});
+  }
+});
+
+let cimdRefreshed;
+await check('auth() with the refresh token (client_id = the URL, no secret): new tokens, the refresh token rotated', async () => {
+  assert.ok(cimdTokens?.refresh_token, 'no refresh token');
+  const flowsBefore = cimdProvider.flows.length;
+  const result = await auth(cimdProvider, { serverUrl: MCP_URL, resourceMetadataUrl: prmUrl });
+  assert.equal(result, 'AUTHORIZED');
+  assert.equal(cimdProvider.flows.length, flowsBefore, 'auth() started a new authorization instead of refreshing');
+  cimdRefreshed = cimdProvider.tokens();
+  assert.ok(cimdRefreshed.access_token !== cimdTokens.access_token, 'the access token did not change');
+  assert.ok(cimdRefreshed.refresh_token && cimdRefreshed.refresh_token !== cimdTokens.refresh_token, 'the refresh token was not rotated');
+  assert.equal(decodeJwtPayload(cimdRefreshed.access_token)?.client_id, CIMD_URL, 'client_id claim of the new access token');
+  return `access -> ${secret(cimdRefreshed.access_token)}, refresh -> ${secret(cimdRefreshed.refresh_token)}`;
+});
+
+await check('the refreshed access token works: connect and whoami', async () => {
+  assert.ok(cimdRefreshed, 'no refreshed tokens');
+  const client = newClient();
+  try {
+    await client.connect(newTransport(cimdProvider), { timeout: STEP_TIMEOUT_MS });
+    assert.equal(text(await callTool(client, 'whoami')), UPSTREAM_SUBJECT);
+  } finally {
+    await client.close().catch(() => {});
+  }
+});
+
+section('(h) documents the server must refuse: an error page at /oauth/authorize, never a redirect to the client');
+
+// Each document is otherwise valid, with a loopback redirect URI: a client the server had accepted would get
+// errors of /oauth/authorize redirected there, so a page here shows the refusal came before any redirect.
+const refusals = [
+  {
+    what: 'a document outside FASTMCP_CIMD_ALLOWED (another host, 127.0.0.1): refused by policy, never fetched',
+    url: `https://127.0.0.1:${CIMD_PORT}/clients/outside-host.json`,
+    fetched: false,
+    reason: `does not accept applications from 127.0.0.1: its operator allows only some client metadata documents`,
+  },
+  {
+    what: 'a document outside FASTMCP_CIMD_ALLOWED (another path): refused by policy, never fetched',
+    url: `${CIMD_ORIGIN}/elsewhere/outside-path.json`,
+    fetched: false,
+    reason: `does not accept applications from localhost: its operator allows only some client metadata documents`,
+  },
+  {
+    what: 'a document whose client_id is not its own URL (it claims the accepted client\'s): refused once fetched',
+    url: `${CIMD_ORIGIN}/clients/impostor.json`,
+    claims: CIMD_URL,
+    fetched: true,
+    reason: `its client_id must be exactly the URL it is served at, not ${CIMD_URL}`,
+  },
+];
+
+for (const refusal of refusals) {
+  await check(refusal.what, async () => {
+    assert.ok(documents, 'no document server');
+    const path = new URL(refusal.url).pathname;
+    documents.serve(path, clientDocument(refusal.claims ?? refusal.url, 'OAuth interop refused client'));
+    const own = await selfFetch(refusal.url);
+    assert.equal(own.status, 200, `the test cannot read ${refusal.url} itself: HTTP ${own.status}`);
+    const refused = new RefusedCimdProvider(new Browser('browser-refused'), refusal.url);
+    const client = newClient();
+    const error = await rejection(client.connect(newTransport(refused), { timeout: STEP_TIMEOUT_MS }), 'connect');
+    await client.close().catch(() => {});
+    assert.ok(error instanceof UnauthorizedError, `expected UnauthorizedError, got ${describe(error)}`);
+    assert.equal(refused.clientInformation()?.client_id, refusal.url, 'the SDK did not use the document URL as client_id');
+    const flow = refused.lastFlow();
+    assert.ok(flow, 'the SDK never sent the browser to authorize');
+    if (flow.failure) throw flow.failure;
+    assert.equal(flow.authorizationUrl.pathname, new URL(asMetadata.authorization_endpoint).pathname, 'not /oauth/authorize');
+    assert.equal(flow.location, null, `a redirect (Location: ${flow.location})`);
+    assert.equal(flow.status, 400, `HTTP ${flow.status} ${flow.type} ${redact(flow.html.slice(0, 300))}`);
+    assert.match(flow.type, /^text\/html/i, 'content type');
+    const page = decodeHtml(flow.html);
+    assert.ok(page.includes('Application not accepted'), `the page has no "Application not accepted" title: ${page.slice(0, 300)}`);
+    assert.ok(page.includes(refusal.reason), `the page does not say "${refusal.reason}": ${page.slice(0, 500)}`);
+    assert.ok(!page.includes(REDIRECT_URL) && !/http-equiv\s*=\s*["']?refresh/i.test(page),
+      'the page links or refreshes to the client\'s redirect URI');
+    const fetched = documents.fetches(path);
+    if (refusal.fetched) assert.ok(fetched >= 1, 'the server never fetched the document');
+    else assert.equal(fetched, 0, 'the server fetched a document its policy refuses');
+    return `HTTP ${flow.status} ${flow.type}, fetched ${fetched}x: ${decodeHtml(/<p>([\s\S]*?)<\/p>/.exec(flow.html)?.[1] ?? '')}`;
+  });
+}
+
+await check('no POST to the registration endpoint in (g) and (h); the same count saw the registration of (b)', async () => {
+  const during = registrationPosts(traceBeforeCimd);
+  const before = registrationPosts() - during;
+  assert.ok(before >= 1, 'the count saw no registration in (b) either: it cannot tell');
+  assert.equal(during, 0, 'registrations while signing in with metadata documents');
+  return `${before} registration(s) before, ${during} during`;
+});
+
+await documents?.close();
 
 console.log(`\noauth-interop: ${results.failed === 0 ? 'PASSED' : 'FAILED'}`);
 console.log(`oauth-interop: ${results.passed} passed, ${results.failed} failed`);

@@ -7,6 +7,7 @@ import dev.fastmcp.auth.storage.DiskStore;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Reading the configuration of examples from the environment, with a clear message when it is missing. */
 final class Env {
@@ -26,7 +27,10 @@ final class Env {
 
     /** The space- or comma-separated values of {@code name}, empty when unset. */
     static List<String> list(String name) {
-        String value = System.getenv(name);
+        return split(System.getenv(name));
+    }
+
+    private static List<String> split(String value) {
         return value == null || value.isBlank() ? List.of()
                 : Arrays.stream(value.trim().split("[\\s,]+")).toList();
     }
@@ -60,13 +64,47 @@ final class Env {
     }
 
     /**
-     * How an OAuth proxy's clients identify themselves, from the environment: {@code FASTMCP_DEV_INSECURE_CIMD=1}
-     * accepts client metadata documents served from this machine ({@code localhost}, {@code 127.0.0.1},
-     * {@code [::1]}, over plain http too), for trying a client under development. Insecure, off by default, and
-     * refused by the proxy unless the server itself is on a loopback address.
+     * How an OAuth proxy's clients identify themselves, from the environment:
+     * <ul>
+     *   <li>{@code FASTMCP_CIMD_ALLOWED}: accept client metadata documents only from these hosts or https URL
+     *       patterns, comma- or space-separated ({@code claude.ai,*.example.com,https://tools.example.org/mcp/*}),
+     *       see {@link Clients#allowedMetadataDocuments(String...)}; unset, any document is accepted. A client id
+     *       outside the list gets an error page, and nothing is fetched for it;</li>
+     *   <li>{@code FASTMCP_DEV_INSECURE_CIMD=1} accepts client metadata documents served from this machine
+     *       ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}, over plain http too), for trying a client under
+     *       development. Insecure, off by default, and refused by the proxy unless the server itself is on a
+     *       loopback address.</li>
+     * </ul>
+     * An entry of {@code FASTMCP_CIMD_ALLOWED} that is neither a host nor an https URL pattern stops the example
+     * with a message naming it.
      */
     static Clients clients(Clients clients) {
-        if (!"1".equals(System.getenv("FASTMCP_DEV_INSECURE_CIMD"))) {
+        try {
+            return clients(clients, System::getenv);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return clients;
+        }
+    }
+
+    /**
+     * {@link #clients(Clients)} with the environment read through {@code env}.
+     *
+     * @throws IllegalArgumentException naming {@code FASTMCP_CIMD_ALLOWED} when one of its entries is invalid
+     */
+    static Clients clients(Clients clients, UnaryOperator<String> env) {
+        List<String> allowed = split(env.apply("FASTMCP_CIMD_ALLOWED"));
+        if (!allowed.isEmpty()) {
+            try {
+                clients = clients.allowedMetadataDocuments(allowed);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("FASTMCP_CIMD_ALLOWED: " + e.getMessage(), e);
+            }
+            System.err.println("FASTMCP_CIMD_ALLOWED: client metadata documents are accepted only from "
+                    + String.join(", ", allowed));
+        }
+        if (!"1".equals(env.apply("FASTMCP_DEV_INSECURE_CIMD"))) {
             return clients;
         }
         System.err.println("WARNING: FASTMCP_DEV_INSECURE_CIMD=1: client metadata documents are fetched from this "

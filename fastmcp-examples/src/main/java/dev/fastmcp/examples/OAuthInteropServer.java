@@ -24,7 +24,10 @@ import java.util.Map;
  *   <li>{@code OAUTH_PROXY_SECRET}: the secret the proxy's signing, storage and consent keys are derived from,
  *       random key material ({@code openssl rand -hex 32});
  *   <li>{@code UPSTREAM_SCOPES} (optional): the scopes offered to clients and asked of the upstream,
- *       space-separated (default {@value #DEFAULT_SCOPES}).
+ *       space-separated (default {@value #DEFAULT_SCOPES});
+ *   <li>{@code FASTMCP_CIMD_ALLOWED}, {@code FASTMCP_DEV_INSECURE_CIMD} (optional): which client metadata documents
+ *       are accepted, as every example with an OAuth proxy reads them ({@link Env#clients}); CI accepts documents
+ *       it serves on this machine, from one URL prefix only.
  * </ul>
  *
  * <p>Tools: for any authenticated caller, {@code whoami} (the subject of the caller's session), {@code echo}
