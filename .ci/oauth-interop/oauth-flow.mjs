@@ -1116,13 +1116,13 @@ const refusals = [
     what: 'a document outside FASTMCP_CIMD_ALLOWED (another host, 127.0.0.1): refused by policy, never fetched',
     url: `https://127.0.0.1:${CIMD_PORT}/clients/outside-host.json`,
     fetched: false,
-    reason: `does not accept applications from 127.0.0.1: its operator allows only some client metadata documents`,
+    reason: `does not accept the application https://127.0.0.1:${CIMD_PORT}/clients/outside-host.json: its operator allows only some client metadata documents`,
   },
   {
     what: 'a document outside FASTMCP_CIMD_ALLOWED (another path): refused by policy, never fetched',
     url: `${CIMD_ORIGIN}/elsewhere/outside-path.json`,
     fetched: false,
-    reason: `does not accept applications from localhost: its operator allows only some client metadata documents`,
+    reason: `does not accept the application ${CIMD_ORIGIN}/elsewhere/outside-path.json: its operator allows only some client metadata documents`,
   },
   {
     what: 'a document whose client_id is not its own URL (it claims the accepted client\'s): refused once fetched',

@@ -61,8 +61,8 @@ final class ClientIdUrls {
         }
         URI uri = form(clientId, "client_id");
         if (!allowedByPolicy(uri, clientId)) {
-            throw refused("This server does not accept applications from " + uri.getHost() + ": its operator "
-                    + "allows only some client metadata documents, and " + shown(clientId) + " is not one of them");
+            throw refused("This server does not accept the application " + shown(clientId) + ": its operator "
+                    + "allows only some client metadata documents (by host or URL), and this is not one of them");
         }
         return uri;
     }

@@ -236,7 +236,7 @@ class OAuthProxyCimdThreatTest {
         proxy(c -> c.allowedInternalNetworks("127.0.0.1/32").allowedMetadataDocuments("claude.ai", "*.example.com"));
         String clientId = docs.publicClient("/client.json", CLIENT_REDIRECT);
         // the loopback redirect URI would get other errors redirected; a refused client gets the page
-        refusedWithPage(authorize(clientId), "does not accept applications from docs.test");
+        refusedWithPage(authorize(clientId), "does not accept the application https://docs.test");
     }
 
     @Test
