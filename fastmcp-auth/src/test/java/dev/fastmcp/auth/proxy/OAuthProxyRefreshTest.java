@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import dev.fastmcp.auth.testing.McpHttp;
 import dev.fastmcp.testing.Browser;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -171,66 +166,14 @@ class OAuthProxyRefreshTest {
 
     // ---- the upstream token behind ours ------------------------------------------------------------------------
 
-    /** An upstream token endpoint: the code exchange answers {@code codeAnswer}, refreshes {@code refreshAnswer}. */
-    private static final class StubUpstream implements AutoCloseable {
-        final HttpServer server;
-        final AtomicReference<String[]> refreshAnswer = new AtomicReference<>();
-        final List<String> refreshes = new CopyOnWriteArrayList<>();
-
-        StubUpstream(String codeAnswer) throws Exception {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/token", exchange -> {
-                String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                String[] answer = {"200", "application/json", codeAnswer};
-                if (form.contains("grant_type=refresh_token")) {
-                    refreshes.add(form);
-                    answer = refreshAnswer.get();
-                }
-                byte[] bytes = answer[2].getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", answer[1]);
-                exchange.sendResponseHeaders(Integer.parseInt(answer[0]), bytes.length);
-                exchange.getResponseBody().write(bytes);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        UnaryOperator<OAuthProxy.Builder> endpoint() {
-            return b -> b
-                    .upstream(u -> u.upstreamTokenEndpoint(
-                            "http://127.0.0.1:" + server.getAddress().getPort() + "/token"));
-        }
-
-        void answerRefresh(int status, String contentType, String body) {
-            refreshAnswer.set(new String[] {String.valueOf(status), contentType, body});
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
-    private static Map<String, Object> signIn(ProxyHarness h, String clientId) throws Exception {
-        PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
-        HttpResponse<String> approve = h.consent(ProxyHarness.consentFields(h.get(h.authorizeUrl(clientId,
-                CLIENT_REDIRECT, pkce.challenge(), "s"))), "approve");
-        String callback = h.throughUpstream(approve);
-        String code = Browser.query(Browser.location(h.get(callback, "Cookie",
-                ProxyHarness.cookie(approve)))).get("code");
-        HttpResponse<String> r = h.exchange(clientId, code, pkce.verifier(), CLIENT_REDIRECT);
-        assertEquals(200, r.statusCode(), r.body());
-        return json(r);
-    }
-
     @Test
     void expiredUpstreamTokenIsRefreshedUpstreamWhenOursIsRefreshed() throws Exception {
         try (StubUpstream up = new StubUpstream(
                 "{\"access_token\":\"up-1\",\"refresh_token\":\"up-r1\",\"expires_in\":1}")) {
-            try (ProxyHarness h = new ProxyHarness(up.endpoint())) {
+            try (ProxyHarness h = new ProxyHarness(up.endpoints())) {
                 up.answerRefresh(200, "application/json", "{\"access_token\":\"up-2\",\"expires_in\":3600}");
                 String clientId = h.registerPublic();
-                Map<String, Object> tokens = signIn(h, clientId);
+                Map<String, Object> tokens = h.tokensFor(clientId, "stub-user");
                 HttpResponse<String> r = h.refresh(clientId, (String) tokens.get("refresh_token"));
                 assertEquals(200, r.statusCode(), r.body());
                 assertEquals(1, up.refreshes.size(), "our refresh refreshed the expired upstream token");
@@ -250,10 +193,10 @@ class OAuthProxyRefreshTest {
     void upstreamHtmlErrorOnRefreshIsTemporarilyUnavailableWithoutUpstreamText() throws Exception {
         try (StubUpstream up = new StubUpstream(
                 "{\"access_token\":\"up-1\",\"refresh_token\":\"up-r1\",\"expires_in\":1}")) {
-            try (ProxyHarness h = new ProxyHarness(up.endpoint())) {
+            try (ProxyHarness h = new ProxyHarness(up.endpoints())) {
                 up.answerRefresh(500, "text/html", "<html><body>upstream detail: db-password=hunter2</body></html>");
                 String clientId = h.registerPublic();
-                String refresh = (String) signIn(h, clientId).get("refresh_token");
+                String refresh = (String) h.tokensFor(clientId, "stub-user").get("refresh_token");
                 HttpResponse<String> r = h.refresh(clientId, refresh);
                 assertEquals(503, r.statusCode(), r.body());
                 assertEquals("temporarily_unavailable", json(r).get("error"));
@@ -272,11 +215,11 @@ class OAuthProxyRefreshTest {
     void upstreamInvalidGrantOnRefreshIsInvalidGrantAndEndsTheGrant() throws Exception {
         try (StubUpstream up = new StubUpstream(
                 "{\"access_token\":\"up-1\",\"refresh_token\":\"up-r1\",\"expires_in\":1}")) {
-            try (ProxyHarness h = new ProxyHarness(up.endpoint())) {
+            try (ProxyHarness h = new ProxyHarness(up.endpoints())) {
                 up.answerRefresh(400, "application/json",
                         "{\"error\":\"invalid_grant\",\"error_description\":\"secret upstream words\"}");
                 String clientId = h.registerPublic();
-                Map<String, Object> tokens = signIn(h, clientId);
+                Map<String, Object> tokens = h.tokensFor(clientId, "stub-user");
                 HttpResponse<String> r = h.refresh(clientId, (String) tokens.get("refresh_token"));
                 assertEquals(400, r.statusCode(), r.body());
                 assertEquals("invalid_grant", json(r).get("error"));
@@ -290,9 +233,9 @@ class OAuthProxyRefreshTest {
     @Test
     void upstreamTokenWithoutExpiryIsRecheckedOnRefresh() throws Exception {
         try (StubUpstream up = new StubUpstream("{\"access_token\":\"gh-1\",\"refresh_token\":\"gh-r1\"}")) {
-            try (ProxyHarness h = new ProxyHarness(up.endpoint())) {
+            try (ProxyHarness h = new ProxyHarness(up.endpoints())) {
                 String clientId = h.registerPublic();
-                Map<String, Object> tokens = signIn(h, clientId);
+                Map<String, Object> tokens = h.tokensFor(clientId, "stub-user");
                 assertNull(h.proxy.loadUpstreamTokens((String) tokens.get("access_token")).expiresAt(),
                         "unknown expiry");
                 assertEquals(0, up.refreshes.size(), "not refreshed on use");
@@ -315,9 +258,9 @@ class OAuthProxyRefreshTest {
     @Test
     void upstreamTokenWithoutExpiryOrRefreshTokenIsKept() throws Exception {
         try (StubUpstream up = new StubUpstream("{\"access_token\":\"gh-only\"}")) {
-            try (ProxyHarness h = new ProxyHarness(up.endpoint())) {
+            try (ProxyHarness h = new ProxyHarness(up.endpoints())) {
                 String clientId = h.registerPublic();
-                HttpResponse<String> r = h.refresh(clientId, (String) signIn(h, clientId).get("refresh_token"));
+                HttpResponse<String> r = h.refresh(clientId, (String) h.tokensFor(clientId, "stub-user").get("refresh_token"));
                 assertEquals(200, r.statusCode(), r.body());
                 assertEquals(0, up.refreshes.size());
                 assertEquals("gh-only", h.proxy.loadUpstreamTokens((String) json(r).get("access_token"))
