@@ -11,6 +11,12 @@
 #     directory, its CA key deleted once used), gives the server's JVM a trust store holding only that CA, and
 #     starts the server with FASTMCP_DEV_INSECURE_CIMD=1 (documents on this machine) and FASTMCP_CIMD_ALLOWED
 #     (documents under https://localhost:PORT/clients/ only).
+#     Last, it acts as two machine clients of the client-credentials grant (the MCP extension
+#     io.modelcontextprotocol/oauth-client-credentials; .ci/oauth-interop/machine-clients.mjs), with the SDK's
+#     ClientCredentialsProvider and PrivateKeyJwtProvider: no browser, no registration. For that, this script makes
+#     a random secret and an EC P-256 key pair for the run (in the output directory), and gives the server the
+#     secret and the public JWK set (MACHINE_CLIENT_SECRET, MACHINE_CLIENT_JWKS), the test the secret and the
+#     private key.
 #  2. then the Java SDK's client of MCP 2026-07-28 (.ci/java-modern-client, ModernClientOAuth) signs in through
 #     the proxy from its authorization error handler (its own browser approves), calls the tools, steps up to a
 #     scope, completes an input-required round, and sees an altered requestState, another user's (a second
@@ -29,6 +35,7 @@
 #   OAUTH_INTEROP_OUT_DIR       output directory, wiped at start (default: target/oauth-interop); holds server.log,
 #                               upstream.log, test.log (TypeScript), java-client.log, and tls/ (the test CA's
 #                               certificate, the documents server's key and certificate, the JVM's trust store)
+#                               and machine/ (the machine client's private key and public JWK set)
 #   HEALTH_TIMEOUT              seconds to wait for the upstream and for /health (default: 60)
 #   INTEROP_JAR                 server jar (default: fastmcp-examples/target/fastmcp-examples.jar)
 #   JAVA                        java executable (default: java)
@@ -72,7 +79,7 @@ KEYTOOL="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/keytool"
 if [[ ! -x "$KEYTOOL" ]]; then
   KEYTOOL="$(command -v keytool 2>/dev/null)" || die "keytool not found next to $JAVA nor on PATH (it comes with the JDK)"
 fi
-for f in package.json oauth-flow.mjs documents.mjs upstream.mjs; do
+for f in package.json oauth-flow.mjs documents.mjs upstream.mjs machine-clients.mjs; do
   [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/oauth-interop/$f"
 done
 [[ -f "$CLIENT_DIR/pom.xml" ]] || die "missing .ci/java-modern-client/pom.xml"
@@ -124,7 +131,8 @@ else
   tools_ok || die "installation finished but Node $NODE_MAJOR / the pinned packages are not usable in .ci/.tools/oauth-interop"
 fi
 # The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
-cp "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/documents.mjs" "$SRC_DIR/upstream.mjs" "$TOOLS_DIR/"
+cp "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/documents.mjs" "$SRC_DIR/upstream.mjs" "$SRC_DIR/machine-clients.mjs" \
+  "$TOOLS_DIR/"
 echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth2-mock-server: $MOCK_VERSION"
 
 # ---------------------------------------------------------------------------
@@ -148,8 +156,12 @@ echo "documents port: $CIMD_PORT  (the server accepts client metadata documents 
 UPSTREAM_CLIENT_ID="fastmcp-oauth-interop"
 UPSTREAM_CLIENT_SECRET="upstream-secret-$(random_token)"
 OAUTH_PROXY_SECRET="proxy-secret-$(random_token)"
-[[ ${#UPSTREAM_CLIENT_SECRET} -gt 40 && ${#OAUTH_PROXY_SECRET} -gt 40 ]] || die "could not generate random secrets"
-echo "upstream client secret and proxy secret: generated for this run (not printed)"
+# The machine client interop-report's secret: hex, which HTTP Basic carries the same with or without the
+# form-urlencoding of RFC 6749 section 2.3.1 (the TypeScript SDK does not apply it).
+MACHINE_CLIENT_SECRET="$(random_token)"
+[[ ${#UPSTREAM_CLIENT_SECRET} -gt 40 && ${#OAUTH_PROXY_SECRET} -gt 40 && ${#MACHINE_CLIENT_SECRET} -ge 64 ]] \
+  || die "could not generate random secrets"
+echo "upstream client secret, proxy secret and machine client secret: generated for this run (not printed)"
 
 # ---------------------------------------------------------------------------
 section "OAuth interop: the output directory"
@@ -206,6 +218,32 @@ openssl verify -CAfile "$CIMD_CA" "$CIMD_TLS_CERT" >/dev/null || die "the docume
 echo "test CA, certificate (localhost, 127.0.0.1) and trust store: ${TLS_DIR#"$ROOT"/}/"
 
 # ---------------------------------------------------------------------------
+section "OAuth interop: the machine client's key pair (private_key_jwt)"
+MACHINE_DIR="$OUT_DIR/machine"
+MACHINE_KEY="$MACHINE_DIR/interop-deploy.key"
+MACHINE_JWKS="$MACHINE_DIR/interop-deploy.jwks.json"
+mkdir -p "$MACHINE_DIR"
+# An EC P-256 private key (PKCS#8 PEM, readable by this user only), fresh for every run; the test signs with it.
+(umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$MACHINE_KEY" 2>/dev/null) \
+  || die "openssl could not make the machine client's key"
+# Its longest base64 line stands for the whole key when the logs are searched for secrets.
+MACHINE_KEY_LINE="$(grep -v -e '^-----' "$MACHINE_KEY" | awk '{ if (length($0) > length(l)) l = $0 } END { print l }')"
+[[ ${#MACHINE_KEY_LINE} -ge 40 ]] || die "unexpected format of the machine client's key"
+# Its public JWK set for the server ({"keys": [...]}, no private member), the key named by its RFC 7638 thumbprint.
+"$NODE" -e '
+const { createHash, createPublicKey } = require("node:crypto");
+const { readFileSync, writeFileSync } = require("node:fs");
+const [keyFile, jwksFile] = process.argv.slice(1);
+const jwk = createPublicKey(readFileSync(keyFile)).export({ format: "jwk" });
+if (jwk.kty !== "EC" || jwk.crv !== "P-256" || "d" in jwk) throw new Error("not a public EC P-256 key");
+const thumbprint = createHash("sha256").update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+  .digest("base64url");
+writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...jwk, kid: thumbprint, use: "sig", alg: "ES256" }] }, null, 2) + "\n");
+' "$MACHINE_KEY" "$MACHINE_JWKS" || die "could not write the machine client's public JWK set"
+grep -q '"d"' "$MACHINE_JWKS" && die "the public JWK set holds a private member"
+echo "machine client key pair: ${MACHINE_DIR#"$ROOT"/}/ (the server gets the public JWK set only)"
+
+# ---------------------------------------------------------------------------
 section "OAuth interop: starting the upstream identity provider (oauth2-mock-server)"
 (cd "$TOOLS_DIR" && UPSTREAM_ISSUER_FILE="$ISSUER_FILE" UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" \
     UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
@@ -247,6 +285,7 @@ FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$PORT" \
   UPSTREAM_AUTHORIZATION_ENDPOINT="$UPSTREAM_AUTHORIZATION_ENDPOINT" UPSTREAM_TOKEN_ENDPOINT="$UPSTREAM_TOKEN_ENDPOINT" \
   UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" \
   OAUTH_PROXY_SECRET="$OAUTH_PROXY_SECRET" \
+  MACHINE_CLIENT_SECRET="$MACHINE_CLIENT_SECRET" MACHINE_CLIENT_JWKS="$MACHINE_JWKS" \
   "$JAVA" -Djavax.net.ssl.trustStore="$TRUST_STORE" -Djavax.net.ssl.trustStoreType=PKCS12 \
     -Djavax.net.ssl.trustStorePassword="$TRUST_STORE_PASSWORD" -jar "$JAR" oauth-interop >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
@@ -256,6 +295,9 @@ wait_for_health "http://127.0.0.1:$PORT/health" "$SERVER_PID" "oauth-interop ser
   "$HEALTH_TIMEOUT" || die "the oauth-interop server is not healthy"
 grep -qF "FASTMCP_CIMD_ALLOWED: client metadata documents are accepted only from $CIMD_ALLOWED" "$SERVER_LOG" \
   || { show_log "server log" "$SERVER_LOG"; die "the server did not report the allow-list FASTMCP_CIMD_ALLOWED=$CIMD_ALLOWED"; }
+grep -q '^oauth-interop: the client-credentials grant is on for .*interop-report, client secret.*interop-deploy, private_key_jwt' \
+    "$SERVER_LOG" \
+  || { show_log "server log" "$SERVER_LOG"; die "the server did not report its machine clients interop-report and interop-deploy"; }
 echo "oauth-interop server healthy"
 
 # ---------------------------------------------------------------------------
@@ -266,6 +308,7 @@ typescript_test() {
     OAUTH_INTEROP_UPSTREAM_SUBJECT="$UPSTREAM_SUBJECT" \
     OAUTH_INTEROP_CIMD_PORT="$CIMD_PORT" OAUTH_INTEROP_CIMD_TLS_KEY="$CIMD_TLS_KEY" \
     OAUTH_INTEROP_CIMD_TLS_CERT="$CIMD_TLS_CERT" OAUTH_INTEROP_CIMD_CA="$CIMD_CA" \
+    OAUTH_INTEROP_MACHINE_SECRET="$MACHINE_CLIENT_SECRET" OAUTH_INTEROP_MACHINE_KEY="$MACHINE_KEY" \
     OAUTH_INTEROP_TOTAL_TIMEOUT_MS="$(( RUN_TIMEOUT * 1000 - 5000 ))" \
     exec timeout "$RUN_TIMEOUT" "$NODE" oauth-flow.mjs
 }
@@ -305,8 +348,8 @@ fi
 
 section "OAuth interop: result"
 echo "logs: ${TEST_LOG#"$ROOT"/}  ${JAVA_CLIENT_LOG#"$ROOT"/}  ${SERVER_LOG#"$ROOT"/}  ${UPSTREAM_LOG#"$ROOT"/}"
-if grep -qF -e "$UPSTREAM_CLIENT_SECRET" -e "$OAUTH_PROXY_SECRET" "$SERVER_LOG" "$TEST_LOG" "$JAVA_CLIENT_LOG" \
-    "$UPSTREAM_LOG"; then
+if grep -qF -e "$UPSTREAM_CLIENT_SECRET" -e "$OAUTH_PROXY_SECRET" -e "$MACHINE_CLIENT_SECRET" -e "$MACHINE_KEY_LINE" \
+    "$SERVER_LOG" "$TEST_LOG" "$JAVA_CLIENT_LOG" "$UPSTREAM_LOG"; then
   echo "a secret appears in the logs" >&2
   status=1
 fi

@@ -12,6 +12,9 @@
 //   OAUTH_INTEROP_CIMD_TLS_KEY, OAUTH_INTEROP_CIMD_TLS_CERT  that server's key and certificate (PEM), for
 //                                  localhost and 127.0.0.1
 //   OAUTH_INTEROP_CIMD_CA          the test CA's certificate (PEM), for this test's own checks of the documents
+//   OAUTH_INTEROP_MACHINE_SECRET   the secret of the server's machine client interop-report
+//   OAUTH_INTEROP_MACHINE_KEY      the private key (PKCS#8 PEM, EC P-256) of its machine client interop-deploy,
+//                                  whose public JWK set the server was given
 // Optional: OAUTH_INTEROP_UPSTREAM_SUBJECT (the upstream user's `sub`, default oauth-interop-user),
 //           OAUTH_INTEROP_STEP_TIMEOUT_MS (default 20000), OAUTH_INTEROP_TOTAL_TIMEOUT_MS (default 240000).
 //
@@ -23,6 +26,10 @@
 // fetches the document from this test's https server; consent (showing the document's domain), the upstream,
 // tokens, tools and a refresh. Last, clients the server must refuse with an error page, never a redirect: a
 // document outside the operator's allow-list (not even fetched) and one whose client_id is not its own URL.
+// Then machine clients (machine-clients.mjs): the SDK's ClientCredentialsProvider (a secret, HTTP Basic) and
+// PrivateKeyJwtProvider (an RFC 7523 assertion signed with an ES256 key) get tokens with the client-credentials
+// grant, without browser or registration, and call the tools; a wrong secret, replayed or foreign assertions and
+// scopes beyond the allowed are refused.
 //
 // Prints one PASS or FAIL line per check and a closing summary; exits 1 on any failure. Tokens, codes, cookies
 // and CSRF tokens are never printed: they show as <secret:FINGERPRINT>. A guard on the global fetch refuses
@@ -44,6 +51,7 @@ import {
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { SELF_CHECK_HEADER, startDocumentServer } from './documents.mjs';
+import { machineClientChecks } from './machine-clients.mjs';
 
 // ------------------------------------------------------------------------------------------- configuration
 
@@ -73,6 +81,8 @@ const CIMD_PORT = Number(requireEnv('OAUTH_INTEROP_CIMD_PORT'));
 const CIMD_TLS_KEY = requireEnv('OAUTH_INTEROP_CIMD_TLS_KEY');
 const CIMD_TLS_CERT = requireEnv('OAUTH_INTEROP_CIMD_TLS_CERT');
 const CIMD_CA = readFileSync(requireEnv('OAUTH_INTEROP_CIMD_CA'));
+const MACHINE_SECRET = requireEnv('OAUTH_INTEROP_MACHINE_SECRET');
+const MACHINE_KEY = readFileSync(requireEnv('OAUTH_INTEROP_MACHINE_KEY'), 'utf8');
 
 // Never listened on: the browser stops at the first redirect to it and hands the code to the app.
 const REDIRECT_URL = 'http://127.0.0.1:33418/oauth-interop/callback';
@@ -1174,6 +1184,13 @@ await check('no POST to the registration endpoint in (g) and (h); the same count
 });
 
 await documents?.close();
+
+// -------------------------------------------------------------------- machine clients (client credentials)
+
+await machineClientChecks({
+  check, skip, section, secret, redact, describe, rejection, trace, registrationPosts, newClient, callTool, text,
+  jsonBody, sameUrl, MCP_URL, STEP_TIMEOUT_MS, TOOLS, machineSecret: MACHINE_SECRET, machineKey: MACHINE_KEY,
+});
 
 console.log(`\noauth-interop: ${results.failed === 0 ? 'PASSED' : 'FAILED'}`);
 console.log(`oauth-interop: ${results.passed} passed, ${results.failed} failed`);

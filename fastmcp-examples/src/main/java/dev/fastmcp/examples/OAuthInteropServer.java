@@ -4,9 +4,14 @@ import static dev.fastmcp.Auth.*;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.Tool;
+import dev.fastmcp.auth.proxy.MachineClient;
 import dev.fastmcp.auth.proxy.OAuthProxy;
 import dev.fastmcp.auth.proxy.Upstream;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +20,8 @@ import java.util.Map;
  * The fixture for the OAuth proxy interop tests with the official TypeScript SDK client and the Java SDK's client
  * of MCP 2026-07-28 ({@code .ci/oauth-interop.sh}): an MCP server behind an {@link OAuthProxy} in front of an
  * OAuth 2.0 / OIDC identity provider (in CI, oauth2-mock-server). Consent is on, so the client's browser sees the
- * consent page.
+ * consent page. With the variables {@code MACHINE_CLIENT_*} set, it also serves machine clients through the
+ * client-credentials grant (the MCP extension {@code io.modelcontextprotocol/oauth-client-credentials}).
  *
  * <p>Environment:
  * <ul>
@@ -27,8 +33,15 @@ import java.util.Map;
  *       space-separated (default {@value #DEFAULT_SCOPES});
  *   <li>{@code FASTMCP_CIMD_ALLOWED}, {@code FASTMCP_DEV_INSECURE_CIMD} (optional): which client metadata documents
  *       are accepted, as every example with an OAuth proxy reads them ({@link Env#clients}); CI accepts documents
- *       it serves on this machine, from one URL prefix only.
+ *       it serves on this machine, from one URL prefix only;
+ *   <li>{@code MACHINE_CLIENT_SECRET} (optional): the secret of the machine client {@code interop-report}, at least
+ *       32 characters ({@code openssl rand -hex 32}); it authenticates with it ({@code client_secret_basic}, or
+ *       {@code client_secret_post}) and is allowed no scope: the tools that need none;
+ *   <li>{@code MACHINE_CLIENT_JWKS} (optional): the path of a file holding the public JWK set
+ *       ({@code {"keys": [...]}}) of the machine client {@code interop-deploy}, which signs RFC 7523 assertions with
+ *       the matching private key ({@code private_key_jwt}) and is allowed {@value #WRITE_SCOPE}.
  * </ul>
+ * Without either, the client-credentials grant is off. An invalid secret or key set stops the fixture with a message.
  *
  * <p>Tools: for any authenticated caller, {@code whoami} (the subject of the caller's session), {@code echo}
  * (returns its {@code text} argument) and {@code greet} (asks the user's name through the client, form-mode
@@ -61,13 +74,17 @@ public final class OAuthInteropServer {
     record Note(String text) {
     }
 
-    /** Describes the fixture (not started) in front of the given identity provider. */
+    /**
+     * Describes the fixture (not started) in front of the given identity provider, with these machine clients (none:
+     * the client-credentials grant off).
+     */
     public static FastMCP create(String authorizationEndpoint, String tokenEndpoint, String clientId,
-            String clientSecret, String secret, String... scopes) {
+            String clientSecret, String secret, List<MachineClient> machines, String... scopes) {
         OAuthProxy proxy = OAuthProxy.builder(Upstream.of(authorizationEndpoint, tokenEndpoint, clientId, clientSecret))
                 .scopes(scopes)
                 .claimsAndConsent(c -> c.consentRequired(true))
                 .clients(Env::clients)
+                .clients(c -> c.clientCredentials(machines))
                 .secret(secret)
                 .build();
 
@@ -104,18 +121,55 @@ public final class OAuthInteropServer {
                 .build();
     }
 
+    /**
+     * The machine clients from {@code MACHINE_CLIENT_SECRET} and {@code MACHINE_CLIENT_JWKS}, each only when its
+     * variable is set.
+     *
+     * @throws IOException when the file named by {@code MACHINE_CLIENT_JWKS} cannot be read
+     * @throws IllegalArgumentException for a secret shorter than 32 characters, or a file that is not a public JWK set
+     */
+    static List<MachineClient> machineClients() throws IOException {
+        List<MachineClient> machines = new ArrayList<>();
+        String secret = System.getenv("MACHINE_CLIENT_SECRET");
+        if (secret != null && !secret.isBlank()) {
+            // A scheduled job with a shared secret: the tools that need no scope.
+            machines.add(MachineClient.withSecret("interop-report", secret));
+        }
+        String jwksFile = System.getenv("MACHINE_CLIENT_JWKS");
+        if (jwksFile != null && !jwksFile.isBlank()) {
+            // A service that signs each token request with its private key; the server holds its public keys only.
+            machines.add(MachineClient.withPublicKeys("interop-deploy", Files.readString(Path.of(jwksFile)))
+                    .scopes(WRITE_SCOPE));
+        }
+        return machines;
+    }
+
     /** Starts the fixture configured from the environment. */
     public static void main(String[] args) {
         String scopes = System.getenv("UPSTREAM_SCOPES");
         String[] scopeList = Arrays.stream((scopes == null || scopes.isBlank() ? DEFAULT_SCOPES : scopes).trim()
                 .split("\\s+")).toArray(String[]::new);
+        List<MachineClient> machines;
+        try {
+            machines = machineClients();
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("MACHINE_CLIENT_SECRET, MACHINE_CLIENT_JWKS: " + (e instanceof IOException
+                    ? "cannot read the JWK set file: " + e : e.getMessage()));
+            System.exit(2);
+            return;
+        }
         FastMCP server = create(
                 Env.require("UPSTREAM_AUTHORIZATION_ENDPOINT"),
                 Env.require("UPSTREAM_TOKEN_ENDPOINT"),
                 Env.require("UPSTREAM_CLIENT_ID"),
                 Env.require("UPSTREAM_CLIENT_SECRET"),
                 Env.require("OAUTH_PROXY_SECRET"),
+                machines,
                 scopeList);
+        if (!machines.isEmpty()) {
+            System.err.println("oauth-interop: the client-credentials grant is on for "
+                    + machines.stream().map(MachineClient::toString).toList());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "oauth-interop-shutdown"));
         server.start();
         System.err.println("oauth-interop: MCP server at " + server.url());
