@@ -33,7 +33,7 @@ import org.jose4j.jwk.JsonWebKey;
  */
 public final class MachineClient {
 
-    /** The shortest secret accepted: 32 characters, about 192 bits as base64 of random bytes. */
+    /** The shortest secret accepted: 32 characters, 128 bits as hex of random bytes. */
     public static final int MIN_SECRET_LENGTH = 32;
 
     private final String clientId;
@@ -54,14 +54,15 @@ public final class MachineClient {
     /**
      * A client authenticating with a shared secret, sent in the {@code Authorization} header (HTTP Basic) or in the
      * form. The secret must have at least {@value #MIN_SECRET_LENGTH} characters; generate one with
-     * {@code openssl rand -base64 32}, keep it out of source code, and give each client its own.
+     * {@code openssl rand -hex 32} (hex: clients must form-urlencode a secret before HTTP Basic, and some send a
+     * base64 {@code +} raw, which then arrives as a space), keep it out of source code, and give each client its own.
      */
     public static MachineClient withSecret(String clientId, String secret) {
         checkId(clientId);
         if (secret == null || secret.length() < MIN_SECRET_LENGTH || secret.isBlank()) {
             throw new IllegalArgumentException("The secret of machine client '" + clientId + "' is "
                     + (secret == null ? "missing" : secret.length() + " characters long") + "; it must have at least "
-                    + MIN_SECRET_LENGTH + " characters of random data (generate one with `openssl rand -base64 32`)");
+                    + MIN_SECRET_LENGTH + " characters of random data (generate one with `openssl rand -hex 32`)");
         }
         return new MachineClient(clientId, digest(secret), null, List.of(), Map.of());
     }
