@@ -5,6 +5,7 @@ import dev.fastmcp.AuthSession;
 import dev.fastmcp.Authenticator;
 import dev.fastmcp.HttpResponseException;
 import dev.fastmcp.ServerRequest;
+import dev.fastmcp.ServiceUnavailableException;
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.server.Access;
 import dev.fastmcp.server.JsonRpcException;
@@ -12,6 +13,7 @@ import dev.fastmcp.server.LogValues;
 import dev.fastmcp.server.Scopes;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +95,9 @@ final class RequestAuthenticator {
         TokenVerification verification;
         try {
             verification = provider.tokenVerifier().verify(token);
+        } catch (ServiceUnavailableException e) {
+            // Whether the token was revoked cannot be known now: not accepted, and not the caller's fault either.
+            throw unavailable(requestId, e);
         } catch (RuntimeException e) {
             LOG.warn("Token verification failed unexpectedly; answering 401: {}", e.getClass().getName());
             verification = TokenVerification.invalid("the token could not be verified");
@@ -111,12 +116,21 @@ final class RequestAuthenticator {
         return session;
     }
 
+    /** The 503 of a request whose credentials cannot be checked now (a storage down): retry later. */
+    private static JsonRpcException unavailable(Object requestId, ServiceUnavailableException e) {
+        LOG.debug("Credentials could not be checked: {}", e.getMessage());
+        return new JsonRpcException(503, requestId, -32603, "Service unavailable: the server cannot check "
+                + "credentials at the moment; retry later", Map.of("Retry-After", e.retryAfterHeader()));
+    }
+
     private AuthSession hook(ServerRequest request, Object requestId) {
         AuthSession session;
         try {
             session = authenticator.authenticate(request);
         } catch (HttpResponseException e) {
             throw e;
+        } catch (ServiceUnavailableException e) {
+            throw unavailable(requestId, e);
         } catch (Exception e) {
             LOG.warn("authenticate failed for {} {}; answering 401 ({})", request.method(),
                     LogValues.safe(request.path()), e.getClass().getName());

@@ -5,6 +5,7 @@ import dev.fastmcp.HttpResponseException;
 import dev.fastmcp.HttpRoute;
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.ServerResponse;
+import dev.fastmcp.ServiceUnavailableException;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.Settings.Route;
@@ -148,6 +149,12 @@ final class Routes implements HttpHandler {
             response = refusal(e);
         } catch (HttpResponseException e) {
             response = new ServerResponse(e.status(), e.headers(), e.body());
+        } catch (ServiceUnavailableException e) {
+            // Logged once per outage by whatever is down, not once per request here.
+            LOG.debug("Route {} {} answered 503: {}", route.method(), route.path(), e.getMessage());
+            response = ServerResponse.json(503, Map.of("error", "temporarily_unavailable",
+                    "error_description", "The server cannot answer this request at the moment; retry later"))
+                    .withHeader("Retry-After", e.retryAfterHeader()).withHeader("Cache-Control", "no-store");
         } catch (Exception e) {
             LOG.error("Route {} {} failed", route.method(), route.path(), e);
             response = ServerResponse.json(500, Map.of("error", "server_error",
