@@ -1,0 +1,184 @@
+package dev.fastmcp.redis;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The instance's read cache of a {@link RedisTokenStorage}, kept right by a subscription: every change of a key, on
+ * any instance, is published on one channel, and every instance drops the key when the message arrives.
+ *
+ * <p>The cache answers only while the subscription is known to be alive: subscribed, and answering a ping sent
+ * every {@value #PING_EVERY_MILLIS} ms within {@value #ALIVE_WITHIN_MILLIS} ms. Losing it empties the cache and sends
+ * every read to Redis until the subscription is back. A read that raced a change (the message arrived while the
+ * value was read) is not cached: each message advances a generation that the read compares before and after.
+ * Entries are kept no longer than the key lives in Redis, nor than {@value #MAX_AGE_MILLIS} ms.
+ */
+final class Invalidations implements AutoCloseable {
+
+    static final long PING_EVERY_MILLIS = 2_000;
+    static final long ALIVE_WITHIN_MILLIS = 6_000;
+    static final long MAX_AGE_MILLIS = 60_000;
+
+    /** A value read from Redis with its remaining lifetime in milliseconds (negative when absent). */
+    record Read(String json, long ttlMillis) {
+    }
+
+    private record Entry(String json, long expiresAtNanos) {
+    }
+
+    private final RedisClient redis;
+    private final String channel;
+    private final int capacity;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private final Listener listener = new Listener();
+    private final Thread subscriber;
+    private final ScheduledExecutorService pinger;
+    private volatile boolean subscribed;
+    private volatile long lastPongNanos;
+    private volatile boolean closed;
+
+    Invalidations(RedisClient redis, String channel, int capacity) {
+        this.redis = redis;
+        this.channel = channel;
+        this.capacity = capacity;
+        this.subscriber = new Thread(this::subscribe, "fastmcp-redis-invalidations");
+        this.subscriber.setDaemon(true);
+        this.subscriber.start();
+        this.pinger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fastmcp-redis-ping");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pinger.scheduleWithFixedDelay(this::ping, PING_EVERY_MILLIS, PING_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The channel changes are published on. */
+    String channel() {
+        return channel;
+    }
+
+    /** Whether the cache answers reads: the subscription is alive. */
+    boolean live() {
+        return subscribed && System.nanoTime() - lastPongNanos < TimeUnit.MILLISECONDS.toNanos(ALIVE_WITHIN_MILLIS);
+    }
+
+    /** The value of {@code key}: from the cache while it is live and holds it, else loaded (and kept if it may be). */
+    String read(String key, Supplier<Read> load) {
+        long now = System.nanoTime();
+        boolean live = live();
+        if (live) {
+            Entry e = entries.get(key);
+            if (e != null && e.expiresAtNanos - now > 0) {
+                return e.json;
+            }
+        }
+        long before = generation.get();
+        Read read = load.get();
+        if (read.json() != null && read.ttlMillis() > 0 && live && live() && generation.get() == before) {
+            if (entries.size() >= capacity) {
+                entries.clear();
+            }
+            long keep = Math.min(read.ttlMillis(), MAX_AGE_MILLIS);
+            entries.put(key, new Entry(read.json(), now + TimeUnit.MILLISECONDS.toNanos(keep)));
+        }
+        return read.json();
+    }
+
+    /** {@code key} changed here: dropped from this cache at once, and {@code publish} tells the other instances. */
+    void changed(String key, Runnable publish) {
+        entries.remove(key);
+        generation.incrementAndGet();
+        publish.run();
+    }
+
+    private void forgetAll() {
+        generation.incrementAndGet();
+        entries.clear();
+    }
+
+    private void subscribe() {
+        long backoff = 50;
+        while (!closed) {
+            try {
+                redis.subscribe(listener, channel); // returns when unsubscribed; throws when the connection fails
+            } catch (RuntimeException e) {
+                // the connection is gone: reads go to Redis (and fail there, visibly) until it is back
+            }
+            subscribed = false;
+            forgetAll();
+            if (closed) {
+                return;
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = listener.everSubscribed ? 50 : Math.min(backoff * 2, 2_000);
+            listener.everSubscribed = false;
+        }
+    }
+
+    private void ping() {
+        if (subscribed) {
+            try {
+                listener.ping();
+            } catch (RuntimeException e) {
+                subscribed = false;
+                forgetAll();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        pinger.shutdownNow();
+        try {
+            if (listener.isSubscribed()) {
+                listener.unsubscribe();
+            }
+        } catch (RuntimeException e) {
+            // the connection is already gone
+        }
+        subscriber.interrupt();
+        try {
+            subscriber.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        forgetAll();
+    }
+
+    private final class Listener extends JedisPubSub {
+
+        volatile boolean everSubscribed;
+
+        @Override
+        public void onSubscribe(String name, int count) {
+            // Whatever changed while unsubscribed was not heard: start from an empty cache.
+            forgetAll();
+            lastPongNanos = System.nanoTime();
+            subscribed = true;
+            everSubscribed = true;
+        }
+
+        @Override
+        public void onMessage(String name, String key) {
+            generation.incrementAndGet();
+            entries.remove(key);
+        }
+
+        @Override
+        public void onPong(String pattern) {
+            lastPongNanos = System.nanoTime();
+        }
+    }
+}

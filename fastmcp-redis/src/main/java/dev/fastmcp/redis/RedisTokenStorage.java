@@ -1,0 +1,335 @@
+package dev.fastmcp.redis;
+
+import dev.fastmcp.auth.storage.StorageJson;
+import dev.fastmcp.auth.storage.StorageUnavailableException;
+import dev.fastmcp.auth.storage.TokenStorage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * A {@link TokenStorage} on Redis, for several server instances sharing the OAuth proxy's state: sign-ins, codes,
+ * tokens, refresh families, clients and replay caches, whichever instance a request lands on.
+ *
+ * <pre>{@code
+ * TokenStorage storage = RedisTokenStorage.builder(System.getenv("REDIS_URL"))   // rediss://user:pw@host:6380/0
+ *         .keyPrefix("notes-mcp:")
+ *         .build();
+ * OAuthProxy.builder(upstream).keysAndStorage(k -> k.tokenStorage(storage))...
+ * }</pre>
+ *
+ * <p>The contract's atomic steps are atomic in Redis: {@code saveIfAbsent} is {@code SET NX PX}, {@code take} is
+ * {@code GETDEL} (Redis 6.2 or later), {@code replace} is a script comparing the canonical JSON it holds
+ * ({@link StorageJson#canonical}) before it writes, and entries expire by Redis's own TTLs. Values are stored as
+ * given: the proxy encrypts its state before it gets here ({@code EncryptedTokenStorage}, on by default).
+ *
+ * <p>Reads are answered from a cache on the instance while Redis confirms, through a subscription, that nothing
+ * changed: every write, delete or take on any instance publishes the key, and every instance drops it from its
+ * cache at once, so a revoked token stops everywhere. The cache is used only while the subscription is known to be
+ * alive (a ping at least every 5 seconds); without it, every read goes to Redis.
+ *
+ * <p>When Redis cannot be reached, operations throw {@link StorageUnavailableException}: requests are answered 503
+ * with {@code Retry-After}, no token is accepted, and one line is logged per outage. The storage reconnects by
+ * itself.
+ */
+public final class RedisTokenStorage implements TokenStorage {
+
+    /** Longer lifetimes are stored as this one (100 years), which Redis accepts. */
+    private static final long MAX_TTL_MILLIS = 100L * 365 * 24 * 3600 * 1000;
+
+    private static final String REPLACE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+            + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
+    private static final String GET_WITH_TTL = "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}";
+
+    private final RedisClient redis;
+    private final RedisSettings settings;
+    private final Outage outage;
+    private final Invalidations invalidations;
+    private final String replaceSha;
+    private final String getWithTtlSha;
+    private volatile boolean closed;
+
+    private RedisTokenStorage(RedisSettings settings) {
+        this.settings = settings;
+        this.redis = settings.client();
+        this.outage = new Outage(settings.endpoint(), settings.retryAfter());
+        this.replaceSha = sha1(REPLACE);
+        this.getWithTtlSha = sha1(GET_WITH_TTL);
+        this.invalidations = settings.localCacheSize() > 0
+                ? new Invalidations(redis, settings.keyPrefix() + "invalidate", settings.localCacheSize()) : null;
+    }
+
+    /**
+     * Starts a configuration for the Redis server at {@code url}: {@code redis://host:port/db}, or
+     * {@code rediss://} for TLS, with ACL credentials as {@code user:password@} (or {@code :password@} for the
+     * default user), percent-encoded.
+     */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    @Override
+    public void save(String key, Object value, long ttlSeconds) {
+        StorageJson.checkWrite(key, value, ttlSeconds);
+        String json = StorageJson.canonical(value);
+        call(() -> redis.set(k(key), json, SetParams.setParams().px(ttlMillis(ttlSeconds))));
+        changed(key);
+    }
+
+    @Override
+    public boolean saveIfAbsent(String key, Object value, long ttlSeconds) {
+        StorageJson.checkWrite(key, value, ttlSeconds);
+        String json = StorageJson.canonical(value);
+        boolean written = call(() -> "OK".equals(redis.set(k(key), json,
+                SetParams.setParams().nx().px(ttlMillis(ttlSeconds)))));
+        if (written) {
+            changed(key);
+        }
+        return written;
+    }
+
+    @Override
+    public boolean replace(String key, Object expected, Object value, long ttlSeconds) {
+        StorageJson.checkReplace(key, expected, value, ttlSeconds);
+        String was = StorageJson.canonical(expected);
+        String json = StorageJson.canonical(value);
+        Object written = call(() -> script(replaceSha, REPLACE, k(key), was, json,
+                Long.toString(ttlMillis(ttlSeconds))));
+        boolean replaced = written instanceof Long n && n == 1;
+        if (replaced) {
+            changed(key);
+        }
+        return replaced;
+    }
+
+    @Override
+    public <T> T get(String key, Class<T> type) {
+        StorageJson.checkKey(key);
+        Objects.requireNonNull(type, "type");
+        String json = invalidations == null ? call(() -> redis.get(k(key)))
+                : invalidations.read(key, () -> call(() -> getWithTtl(key)));
+        return json == null ? null : StorageJson.read(json, type);
+    }
+
+    @Override
+    public boolean delete(String key) {
+        StorageJson.checkKey(key);
+        long removed = call(() -> redis.del(k(key)));
+        changed(key);
+        return removed > 0;
+    }
+
+    @Override
+    public <T> T take(String key, Class<T> type) {
+        StorageJson.checkKey(key);
+        Objects.requireNonNull(type, "type");
+        String json = call(() -> redis.getDel(k(key)));
+        if (json == null) {
+            return null;
+        }
+        changed(key);
+        return StorageJson.read(json, type);
+    }
+
+    /** Redis expires entries itself: nothing to remove. */
+    @Override
+    public int cleanup() {
+        checkOpen();
+        return 0;
+    }
+
+    /** The live entries under this storage's key prefix, counted with {@code SCAN}: for monitoring only. */
+    @Override
+    public int size() {
+        return call(() -> {
+            ScanParams params = new ScanParams().match(glob(settings.keyPrefix()) + "*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            long count = 0;
+            do {
+                ScanResult<String> page = redis.scan(cursor, params);
+                count += page.getResult().size();
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            return (int) Math.min(Integer.MAX_VALUE, count);
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (invalidations != null) {
+            invalidations.close();
+        }
+        redis.close();
+    }
+
+    /** Whether reads are being answered from this instance's cache (the invalidation subscription is alive). */
+    boolean localCacheLive() {
+        return invalidations != null && invalidations.live();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisTokenStorage[" + settings.endpoint() + ", prefix=" + settings.keyPrefix() + "]";
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private String k(String key) {
+        return settings.keyPrefix() + key;
+    }
+
+    /** The value and remaining lifetime of a key, read in one step, for the local cache. */
+    private Invalidations.Read getWithTtl(String key) {
+        Object reply = script(getWithTtlSha, GET_WITH_TTL, k(key));
+        List<?> parts = (List<?>) reply;
+        Object value = parts.get(0);
+        long ttl = parts.size() > 1 && parts.get(1) instanceof Long n ? n : -2;
+        return new Invalidations.Read(value instanceof String s ? s : null, ttl);
+    }
+
+    /** Tells every instance (this one first) that {@code key} changed. */
+    private void changed(String key) {
+        if (invalidations != null) {
+            invalidations.changed(key, () -> call(() -> redis.publish(invalidations.channel(), key)));
+        }
+    }
+
+    private Object script(String sha, String script, String key, String... args) {
+        try {
+            return redis.evalsha(sha, List.of(key), List.of(args));
+        } catch (JedisNoScriptException e) {
+            return redis.eval(script, List.of(key), List.of(args));
+        }
+    }
+
+    /** Runs a Redis operation: an unreachable Redis is a {@link StorageUnavailableException}, logged once. */
+    private <T> T call(Supplier<T> operation) {
+        checkOpen();
+        try {
+            T result = operation.get();
+            outage.reached();
+            return result;
+        } catch (JedisConnectionException e) {
+            throw outage.unreachable(e);
+        } catch (JedisException e) {
+            if (closed) {
+                throw new IllegalStateException("RedisTokenStorage is closed");
+            }
+            // A pool that cannot lend a connection within the timeout is the same outage, seen from here.
+            if (e.getCause() instanceof JedisConnectionException || String.valueOf(e.getMessage())
+                    .startsWith("Could not get a resource")) {
+                throw outage.unreachable(e);
+            }
+            throw new IllegalStateException("Redis refused an operation of the token storage: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("RedisTokenStorage is closed");
+        }
+    }
+
+    private static long ttlMillis(long ttlSeconds) {
+        return ttlSeconds >= MAX_TTL_MILLIS / 1000 ? MAX_TTL_MILLIS : ttlSeconds * 1000;
+    }
+
+    /** {@code text} with Redis glob characters escaped, to match it literally in {@code SCAN MATCH}. */
+    static String glob(String text) {
+        return text.replaceAll("([\\\\*?\\[\\]^-])", "\\\\$1");
+    }
+
+    private static String sha1(String script) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Configures a {@link RedisTokenStorage}: the server's URL given to {@link #builder(String)}, the rest with
+     * defaults.
+     */
+    public static final class Builder {
+
+        private final String url;
+        private String keyPrefix = "fastmcp:";
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private Duration timeout = Duration.ofSeconds(2);
+        private int maxConnections = 32;
+        private int localCacheSize = 10_000;
+        private Duration retryAfter = Duration.ofSeconds(5);
+
+        private Builder(String url) {
+            this.url = Objects.requireNonNull(url, "url == null; pass redis://host:6379 (or rediss:// for TLS), "
+                    + "for example from REDIS_URL");
+        }
+
+        /**
+         * The prefix of every key (and of the invalidation channel), so that several deployments can share one
+         * Redis; default {@code fastmcp:}. Instances of one deployment must use the same prefix.
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix == null");
+            return this;
+        }
+
+        /** How long connecting may take; default 2 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout == null");
+            return this;
+        }
+
+        /** How long one command may wait for its answer, or for a free connection; default 2 seconds. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout == null");
+            return this;
+        }
+
+        /** The most connections open at once (one more holds the invalidation subscription); default 32. */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * The most entries this instance keeps in its read cache; default 10,000. 0 turns the cache off: every
+         * read then goes to Redis.
+         */
+        public Builder localCacheSize(int localCacheSize) {
+            this.localCacheSize = localCacheSize;
+            return this;
+        }
+
+        /** The {@code Retry-After} of requests answered 503 while Redis is unreachable; default 5 seconds. */
+        public Builder retryAfter(Duration retryAfter) {
+            this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter == null");
+            return this;
+        }
+
+        /**
+         * Checks the settings and connects the pool (lazily: a Redis that is down at start is reported by the first
+         * request, and the server still starts).
+         */
+        public RedisTokenStorage build() {
+            return new RedisTokenStorage(RedisSettings.of(url, keyPrefix, connectTimeout, timeout, maxConnections,
+                    localCacheSize, retryAfter));
+        }
+    }
+}
