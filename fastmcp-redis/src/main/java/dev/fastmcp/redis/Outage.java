@@ -16,12 +16,15 @@ final class Outage {
 
     private final String endpoint;
     private final Duration retryAfter;
+    private final Runnable onOutage;
     /** When the current outage began (milliseconds since the epoch); 0 while Redis is reachable. */
     private final AtomicLong since = new AtomicLong();
 
-    Outage(String endpoint, Duration retryAfter) {
+    /** @param onOutage run at each failure to reach Redis (dropping the pooled connections it broke) */
+    Outage(String endpoint, Duration retryAfter, Runnable onOutage) {
         this.endpoint = endpoint;
         this.retryAfter = retryAfter;
+        this.onOutage = onOutage;
     }
 
     /** An operation reached Redis. */
@@ -41,6 +44,11 @@ final class Outage {
         if (since.compareAndSet(0, System.currentTimeMillis())) {
             LOG.error("Redis at {} is unreachable ({}): OAuth requests are answered 503 and no token is accepted "
                     + "until it is back; retrying on every request", endpoint, describe(cause));
+        }
+        try {
+            onOutage.run();
+        } catch (RuntimeException e) {
+            // dropping connections is best effort; the pool replaces broken ones anyway
         }
         return new StorageUnavailableException("Redis at " + endpoint + " is unreachable", retryAfter, cause);
     }

@@ -55,12 +55,14 @@ public final class RedisTokenStorage implements TokenStorage {
     private final Invalidations invalidations;
     private final String replaceSha;
     private final String getWithTtlSha;
+    private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     private RedisTokenStorage(RedisSettings settings) {
         this.settings = settings;
         this.redis = settings.client();
-        this.outage = new Outage(settings.endpoint(), settings.retryAfter());
+        // Connections pooled before an outage are all broken: dropped at once, so that none fails a request after it.
+        this.outage = new Outage(settings.endpoint(), settings.retryAfter(), () -> redis.getPool().clear());
         this.replaceSha = sha1(REPLACE);
         this.getWithTtlSha = sha1(GET_WITH_TTL);
         this.invalidations = settings.localCacheSize() > 0
@@ -114,9 +116,19 @@ public final class RedisTokenStorage implements TokenStorage {
     public <T> T get(String key, Class<T> type) {
         StorageJson.checkKey(key);
         Objects.requireNonNull(type, "type");
-        String json = invalidations == null ? call(() -> redis.get(k(key)))
+        String json = invalidations == null ? call(() -> redisGet(key))
                 : invalidations.read(key, () -> call(() -> getWithTtl(key)));
         return json == null ? null : StorageJson.read(json, type);
+    }
+
+    private String redisGet(String key) {
+        reads.increment();
+        return redis.get(k(key));
+    }
+
+    /** How many reads went to Redis (not answered by the cache): for tests. */
+    long redisReads() {
+        return reads.sum();
     }
 
     @Override
@@ -192,6 +204,7 @@ public final class RedisTokenStorage implements TokenStorage {
 
     /** The value and remaining lifetime of a key, read in one step, for the local cache. */
     private Invalidations.Read getWithTtl(String key) {
+        reads.increment();
         Object reply = script(getWithTtlSha, GET_WITH_TTL, k(key));
         List<?> parts = (List<?>) reply;
         Object value = parts.get(0);

@@ -15,10 +15,13 @@ import redis.embedded.core.ExecutableProvider;
 final class TestRedis implements AutoCloseable {
 
     private final int port;
+    private final String[] settings;
     private RedisServer server;
 
-    TestRedis() {
+    /** @param settings more redis.conf lines, such as {@code requirepass ...} */
+    TestRedis(String... settings) {
         this.port = freePort();
+        this.settings = settings;
         start();
     }
 
@@ -37,6 +40,9 @@ final class TestRedis implements AutoCloseable {
             String binary = System.getenv("FASTMCP_TEST_REDIS_SERVER");
             var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
                     .setting("save \"\"").setting("appendonly no").setting("protected-mode yes");
+            for (String setting : settings) {
+                builder.setting(setting);
+            }
             if (binary != null && !binary.isBlank()) {
                 File file = new File(binary);
                 builder.executableProvider(() -> file);
