@@ -4,6 +4,7 @@ import dev.fastmcp.FastMCP;
 import dev.fastmcp.auth.proxy.Clients;
 import dev.fastmcp.auth.proxy.KeysAndStorage;
 import dev.fastmcp.auth.storage.DiskStore;
+import dev.fastmcp.redis.RedisTokenStorage;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -47,20 +48,42 @@ final class Env {
     /**
      * The production settings of an OAuth proxy or preset from the environment: {@code OAUTH_PROXY_SECRET} (keys
      * that survive a restart and agree across instances; random key material from {@code openssl rand -base64 32},
-     * a passphrase is refused) and {@code OAUTH_STORAGE_DIR} (state on disk).
+     * a passphrase is refused), and where the state lives: {@code REDIS_URL} (one Redis shared by every instance,
+     * {@code redis://host:6379} or {@code rediss://user:password@host:6380} for TLS, keys under
+     * {@code REDIS_KEY_PREFIX}, default {@code fastmcp:}) or {@code OAUTH_STORAGE_DIR} (a directory). Without either,
+     * in memory. {@code REDIS_URL} needs {@code OAUTH_PROXY_SECRET}: instances must agree on their keys.
      */
     static KeysAndStorage configure(KeysAndStorage keys) {
         String secret = System.getenv("OAUTH_PROXY_SECRET");
         String storageDir = System.getenv("OAUTH_STORAGE_DIR");
-        if (secret != null && !secret.isBlank()) {
+        String redisUrl = System.getenv("REDIS_URL");
+        boolean hasSecret = secret != null && !secret.isBlank();
+        if (hasSecret) {
             // One secret for the signing, storage and consent keys: restarts and other instances agree.
             keys = keys.secret(secret);
         }
-        if (storageDir != null && !storageDir.isBlank()) {
+        if (redisUrl != null && !redisUrl.isBlank()) {
+            if (!hasSecret || storageDir != null && !storageDir.isBlank()) {
+                System.err.println(hasSecret ? "Set REDIS_URL or OAUTH_STORAGE_DIR, not both."
+                        : "REDIS_URL needs OAUTH_PROXY_SECRET (openssl rand -base64 32), the same on every "
+                                + "instance: they sign, encrypt and check each other's state with keys derived "
+                                + "from it.");
+                System.exit(2);
+            }
+            keys = keys.tokenStorage(redisStorage(redisUrl));
+        } else if (storageDir != null && !storageDir.isBlank()) {
             // Clients, codes and token mappings on disk, encrypted with the key derived from the secret.
             keys = keys.tokenStorage(new DiskStore(Path.of(storageDir)));
         }
         return keys;
+    }
+
+    /** The state of every instance in one Redis, encrypted by the proxy before it is stored. */
+    private static RedisTokenStorage redisStorage(String url) {
+        String prefix = System.getenv("REDIS_KEY_PREFIX");
+        return RedisTokenStorage.builder(url)
+                .keyPrefix(prefix == null || prefix.isBlank() ? "fastmcp:" : prefix)
+                .build();
     }
 
     /**
