@@ -151,6 +151,12 @@ public final class RedisTokenStorage implements TokenStorage {
         return StorageJson.read(json, type);
     }
 
+    /** True: every instance of a deployment uses the same Redis. */
+    @Override
+    public boolean sharedAcrossInstances() {
+        return true;
+    }
+
     /** Redis expires entries itself: nothing to remove. */
     @Override
     public int cleanup() {

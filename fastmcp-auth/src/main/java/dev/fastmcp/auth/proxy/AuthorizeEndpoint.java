@@ -6,7 +6,6 @@ import dev.fastmcp.auth.ConsentManager;
 import dev.fastmcp.auth.PKCEUtils;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +67,7 @@ final class AuthorizeEndpoint {
 
     private final ProxyContext ctx;
     private final ClientRegistry clients;
-    private final RegistrationLimiter perAddress;
+    private final AddressLimit perAddress;
     private final PendingSignIns signIns;
     /** This server's origin, normalized as request {@code Origin}s are before comparing. */
     private final String ownOrigin;
@@ -80,8 +79,7 @@ final class AuthorizeEndpoint {
         this.ownOrigin = ProxyContext.normalize(base.getScheme() + "://" + base.getRawAuthority());
         Limits limits = ctx.settings.limits();
         int perMinute = limits.authorizationRateLimit();
-        this.perAddress = perMinute == 0 ? null : new RegistrationLimiter(perMinute, Duration.ofMinutes(1),
-                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, Clock.systemUTC());
+        this.perAddress = AddressLimit.perMinute(ctx, "authorize", perMinute, Clock.systemUTC());
         this.signIns = new PendingSignIns(limits.maxPendingAuthorizations(),
                 ctx.settings.lifetimes().transactionTtl(), ctx.store.storage(), Clock.systemUTC());
     }

@@ -77,7 +77,7 @@ final class ClientIdDocuments {
     private final DocumentCache<List<JsonWebKey>> keySets;
     private final ClientAssertions assertions;
     /** Documents fetched per client address, with the registrations' limit; null when it is off. */
-    private final RegistrationLimiter fetchesPerAddress;
+    private final AddressLimit fetchesPerAddress;
 
     ClientIdDocuments(ProxyContext ctx) {
         Clients clients = ctx.settings.clients();
@@ -92,8 +92,7 @@ final class ClientIdDocuments {
                 tls, transport.resolver()), "key set (jwks_uri)", MAX_KEPT, clock);
         this.assertions = new ClientAssertions(ctx.store, List.of(ctx.endpoint("/oauth/token"), ctx.baseUrl), clock);
         int perMinute = ctx.settings.limits().registrationRateLimit();
-        this.fetchesPerAddress = perMinute == 0 ? null : new RegistrationLimiter(perMinute,
-                RegistrationLimiter.DEFAULT_WINDOW, RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, clock);
+        this.fetchesPerAddress = AddressLimit.perMinute(ctx, "document-fetch", perMinute, clock);
     }
 
     /**

@@ -39,7 +39,7 @@ final class ClientRegistry {
 
     private final ProxyContext ctx;
     /** Registrations per client address; null when the limit is off. */
-    private final RegistrationLimiter limiter;
+    private final AddressLimit limiter;
     /** The bound on registrations that never obtained a token, whatever number of addresses they come from. */
     private final UnusedRegistrations unused;
     private final Clock clock;
@@ -56,8 +56,7 @@ final class ClientRegistry {
         this.unused = new UnusedRegistrations(ctx.settings.limits().maxUnusedRegistrations());
         this.machines = Machine.index(ctx);
         int perMinute = ctx.settings.limits().registrationRateLimit();
-        this.limiter = perMinute == 0 ? null : new RegistrationLimiter(perMinute, RegistrationLimiter.DEFAULT_WINDOW,
-                RegistrationLimiter.DEFAULT_MAX_TRACKED_ADDRESSES, clock);
+        this.limiter = AddressLimit.perMinute(ctx, "register", perMinute, clock);
     }
 
     ServerResponse register(ServerRequest request) {

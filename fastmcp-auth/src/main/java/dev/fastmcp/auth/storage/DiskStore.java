@@ -199,6 +199,12 @@ public final class DiskStore implements TokenStorage {
         }
     }
 
+    /** True: instances may share the directory (its atomic steps hold across processes). */
+    @Override
+    public boolean sharedAcrossInstances() {
+        return true;
+    }
+
     @Override
     public int cleanup() {
         checkOpen();

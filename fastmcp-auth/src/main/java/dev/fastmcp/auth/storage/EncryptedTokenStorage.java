@@ -196,6 +196,12 @@ public final class EncryptedTokenStorage implements TokenStorage {
         return open(key, backend.take(key, Object.class), type);
     }
 
+    /** As the storage it encrypts for. */
+    @Override
+    public boolean sharedAcrossInstances() {
+        return backend.sharedAcrossInstances();
+    }
+
     @Override
     public int cleanup() {
         return backend.cleanup();

@@ -117,6 +117,15 @@ public interface TokenStorage extends AutoCloseable {
     /** The number of live (not expired) entries. It may be costly for persistent storage; use it for monitoring. */
     int size();
 
+    /**
+     * Whether other server instances may use this storage at the same time (a directory they share, a Redis). The
+     * OAuth proxy then also keeps in it what must agree across instances beyond its state: its rate limits. Default
+     * false; a storage only this process can reach keeps it so.
+     */
+    default boolean sharedAcrossInstances() {
+        return false;
+    }
+
     /** Stops background work and releases resources. Persistent storage keeps its entries. Idempotent. */
     @Override
     void close();
