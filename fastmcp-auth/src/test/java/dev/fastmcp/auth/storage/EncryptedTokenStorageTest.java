@@ -212,6 +212,16 @@ class EncryptedTokenStorageTest {
     }
 
     @Test
+    void replaceRefusesANonJsonValueWhateverTheKeyHolds() {
+        Object notJson = new Object();
+        assertThrows(IllegalArgumentException.class, () -> storage.replace("family:absent", TOKENS, notJson, 60));
+        storage.save("family:1", TOKENS, 60);
+        assertThrows(IllegalArgumentException.class, () -> storage.replace("family:1", "other", notJson, 60));
+        assertThrows(IllegalArgumentException.class, () -> storage.replace("family:1", TOKENS, notJson, 60));
+        assertEquals(TOKENS, storage.get("family:1", UpstreamTokens.class));
+    }
+
+    @Test
     void encryptedDiskFilesHoldNoPlaintext(@TempDir Path dir) throws IOException {
         try (EncryptedTokenStorage onDisk = new EncryptedTokenStorage(new DiskStore(dir, 0, ".json"), key)) {
             onDisk.save("upstream:1", TOKENS, 600);
