@@ -141,6 +141,8 @@ public final class EncryptedTokenStorage implements TokenStorage {
     @Override
     public boolean replace(String key, Object expected, Object value, long ttlSeconds) {
         StorageValues.checkReplace(key, expected, value, ttlSeconds);
+        // Sealed first: a value that is not JSON is refused whatever the key holds, as save refuses it.
+        String sealed = seal(key, value);
         if (!(backend.get(key, Object.class) instanceof String envelope)) {
             return false;
         }
@@ -156,7 +158,7 @@ public final class EncryptedTokenStorage implements TokenStorage {
             Arrays.fill(plaintext, (byte) 0);
         }
         opened.remove(key);
-        return backend.replace(key, envelope, seal(key, value), ttlSeconds);
+        return backend.replace(key, envelope, sealed, ttlSeconds);
     }
 
     @Override
