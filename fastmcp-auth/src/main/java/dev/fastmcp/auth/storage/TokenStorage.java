@@ -31,11 +31,12 @@ package dev.fastmcp.auth.storage;
  * {@code SET key value NX PX ms} (Redis itself treats an expired key as absent); {@code take} is {@code GETDEL}
  * (Redis 6.2+, or a Lua script doing {@code GET} then {@code DEL}); {@code replace} is a Lua script that
  * {@code GET}s the key, compares the JSON it holds with the expected value's and, when they are equal, does
- * {@code SET key value PX ms} (one serializer writes both, so comparing the texts is enough); {@code delete} is
+ * {@code SET key value PX ms} (values written in the canonical form of {@link StorageJson#canonical}, members
+ * sorted, so that equal values have equal texts and comparing the texts is enough); {@code delete} is
  * {@code DEL};
  * {@code cleanup} may return 0 because Redis expires keys itself. A SQL table would use
  * {@code INSERT ... ON CONFLICT} with an expiry condition, {@code UPDATE ... WHERE value = ?} and
- * {@code DELETE ... RETURNING}.
+ * {@code DELETE ... RETURNING}. {@code RedisTokenStorage} (module fastmcp-redis) is such a storage.
  *
  * @see MemoryTokenStorage
  * @see DiskStore
