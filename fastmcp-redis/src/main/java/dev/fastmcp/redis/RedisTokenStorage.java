@@ -31,10 +31,11 @@ import redis.clients.jedis.resps.ScanResult;
  * ({@link StorageJson#canonical}) before it writes, and entries expire by Redis's own TTLs. Values are stored as
  * given: the proxy encrypts its state before it gets here ({@code EncryptedTokenStorage}, on by default).
  *
- * <p>Reads are answered from a cache on the instance while Redis confirms, through a subscription, that nothing
- * changed: every write, delete or take on any instance publishes the key, and every instance drops it from its
- * cache at once, so a revoked token stops everywhere. The cache is used only while the subscription is known to be
- * alive (a ping at least every 5 seconds); without it, every read goes to Redis.
+ * <p>The reads repeated on every request ({@link #getCached}: the check of an access token) are answered from a
+ * cache on the instance while Redis confirms, through a subscription, that nothing changed: every write, delete or
+ * take on any instance publishes the key, and every instance drops it from its cache at once, so a revoked token
+ * stops everywhere. The cache is used only while the subscription is known to be alive (pinged every 2 seconds);
+ * without it, those reads go to Redis too. {@link #get} always reads Redis.
  *
  * <p>When Redis cannot be reached, operations throw {@link StorageUnavailableException}: requests are answered 503
  * with {@code Retry-After}, no token is accepted, and one line is logged per outage. The storage reconnects by
@@ -112,12 +113,28 @@ public final class RedisTokenStorage implements TokenStorage {
         return replaced;
     }
 
+    /** Always from Redis: what an atomic step or a decision on it may depend on. */
     @Override
     public <T> T get(String key, Class<T> type) {
         StorageJson.checkKey(key);
         Objects.requireNonNull(type, "type");
-        String json = invalidations == null ? call(() -> redisGet(key))
-                : invalidations.read(key, () -> call(() -> getWithTtl(key)));
+        String json = call(() -> redisGet(key));
+        return json == null ? null : StorageJson.read(json, type);
+    }
+
+    /**
+     * From this instance's cache while its invalidation subscription is alive, else from Redis (and then kept):
+     * the check of an access token on every request costs no round trip, and a change made at any instance drops
+     * the copy within milliseconds.
+     */
+    @Override
+    public <T> T getCached(String key, Class<T> type) {
+        if (invalidations == null) {
+            return get(key, type);
+        }
+        StorageJson.checkKey(key);
+        Objects.requireNonNull(type, "type");
+        String json = invalidations.read(key, () -> call(() -> getWithTtl(key)));
         return json == null ? null : StorageJson.read(json, type);
     }
 

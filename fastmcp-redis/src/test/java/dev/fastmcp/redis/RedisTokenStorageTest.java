@@ -52,19 +52,19 @@ class RedisTokenStorageTest {
         RedisTokenStorage b = storage("app:");
         await(() -> a.localCacheLive() && b.localCacheLive(), "both caches are live");
         a.save("access:jti-1", Map.of("sub", "alice"), 60);
-        assertEquals(Map.of("sub", "alice"), b.get("access:jti-1", Map.class));
+        assertEquals(Map.of("sub", "alice"), b.getCached("access:jti-1", Map.class));
         long reads = b.redisReads();
         for (int i = 0; i < 100; i++) {
-            assertEquals(Map.of("sub", "alice"), b.get("access:jti-1", Map.class));
+            assertEquals(Map.of("sub", "alice"), b.getCached("access:jti-1", Map.class));
         }
         assertEquals(reads, b.redisReads(), "answered from b's cache");
 
         a.delete("access:jti-1"); // a revocation on instance a
-        await(() -> b.get("access:jti-1", Map.class) == null, "b no longer sees the revoked entry");
+        await(() -> b.getCached("access:jti-1", Map.class) == null, "b no longer sees the revoked entry");
         a.save("access:jti-1", Map.of("sub", "mallory"), 60);
-        await(() -> Map.of("sub", "mallory").equals(b.get("access:jti-1", Map.class)), "b sees the new value");
+        await(() -> Map.of("sub", "mallory").equals(b.getCached("access:jti-1", Map.class)), "b sees the new value");
         assertEquals(Map.of("sub", "mallory"), a.take("access:jti-1", Map.class));
-        await(() -> b.get("access:jti-1", Map.class) == null, "b sees the take");
+        await(() -> b.getCached("access:jti-1", Map.class) == null, "b sees the take");
     }
 
     @Test
@@ -76,11 +76,11 @@ class RedisTokenStorageTest {
         for (int i = 0; i < 20; i++) {
             String key = "access:" + i;
             a.save(key, Map.of("n", i), 60);
-            b.get(key, Map.class);
-            b.get(key, Map.class); // cached
+            b.getCached(key, Map.class);
+            b.getCached(key, Map.class); // cached
             a.delete(key);
             long start = System.nanoTime();
-            await(() -> b.get(key, Map.class) == null, "b sees the delete of " + key);
+            await(() -> b.getCached(key, Map.class) == null, "b sees the delete of " + key);
             worst = Math.max(worst, System.nanoTime() - start);
         }
         assertTrue(worst < Duration.ofSeconds(1).toNanos(), "a delete reached the other cache in " + worst + " ns");
@@ -118,13 +118,13 @@ class RedisTokenStorageTest {
         RedisTokenStorage b = storage("app:");
         await(() -> a.localCacheLive() && b.localCacheLive(), "both caches are live");
         a.save("access:k", Map.of("v", 1), 60);
-        assertEquals(Map.of("v", 1), b.get("access:k", Map.class));
+        assertEquals(Map.of("v", 1), b.getCached("access:k", Map.class));
         // b's subscription is cut (Redis restarts): whatever it cached is forgotten, not served
         redis.stop();
         redis.start();
         await(() -> {
             try {
-                return b.get("access:k", Map.class) == null;
+                return b.getCached("access:k", Map.class) == null;
             } catch (StorageUnavailableException e) {
                 return false;
             }

@@ -87,6 +87,11 @@ final class ProxyStore {
         return storage.get(readKey(kind, value), type);
     }
 
+    /** {@link TokenStorage#getCached}: for the checks of every request, never for a decision on an atomic step. */
+    <T> T getCached(String kind, String value, Class<T> type) {
+        return storage.getCached(readKey(kind, value), type);
+    }
+
     <T> T take(String kind, String value, Class<T> type) {
         return storage.take(key(kind, value), type);
     }

@@ -82,7 +82,13 @@ final class TokenEndpoint {
             throw OAuthError.invalidGrant("The authorization code is invalid or expired");
         }
         if (rec.used()) {
-            ctx.store.save(ProxyStore.CODE, code, rec, ttl);
+            // Put back unless the first redemption has meanwhile written its final tombstone (what it issued).
+            ctx.store.saveIfAbsent(ProxyStore.CODE, code, rec, ttl);
+            if (rec.accessJti() == null && rec.refreshJti() == null) {
+                // Redeemed at this very moment (a duplicate request, perhaps at another instance): nothing has been
+                // issued yet to revoke, and the first redemption completes as the only one.
+                throw OAuthError.invalidGrant("The authorization code was already used");
+            }
             tokens.revokeGrant(rec.accessJti(), rec.refreshJti(), rec.upstreamId());
             LOG.warn("Authorization code replayed; the tokens it issued are revoked");
             throw OAuthError.invalidGrant("The authorization code was already used");

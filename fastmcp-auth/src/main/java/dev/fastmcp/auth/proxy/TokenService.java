@@ -296,7 +296,7 @@ final class TokenService {
         }
         Object jti = v.session().claims().get("jti");
         ProxyStore.AccessMapping m = jti instanceof String s
-                ? ctx.store.get(ProxyStore.ACCESS, s, ProxyStore.AccessMapping.class) : null;
+                ? ctx.store.getCached(ProxyStore.ACCESS, s, ProxyStore.AccessMapping.class) : null;
         if (m == null) {
             return TokenVerification.invalid(UNKNOWN_ACCESS_TOKEN);
         }
@@ -317,7 +317,7 @@ final class TokenService {
                 return TokenVerification.invalid("the machine client behind the token is no longer configured");
             }
         } else {
-            u = ctx.store.get(ProxyStore.UPSTREAM, m.upstreamId(), ProxyStore.UpstreamRecord.class);
+            u = ctx.store.getCached(ProxyStore.UPSTREAM, m.upstreamId(), ProxyStore.UpstreamRecord.class);
             if (u == null) {
                 return TokenVerification.invalid("the upstream sign-in behind the token has ended");
             }

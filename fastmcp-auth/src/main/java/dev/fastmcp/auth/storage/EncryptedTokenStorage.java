@@ -163,8 +163,18 @@ public final class EncryptedTokenStorage implements TokenStorage {
 
     @Override
     public <T> T get(String key, Class<T> type) {
+        return read(key, type, false);
+    }
+
+    /** As the storage it encrypts for: its cached copy, opened as {@link #get} opens. */
+    @Override
+    public <T> T getCached(String key, Class<T> type) {
+        return read(key, type, true);
+    }
+
+    private <T> T read(String key, Class<T> type, boolean cached) {
         Objects.requireNonNull(type, "type");
-        Object stored = backend.get(key, Object.class);
+        Object stored = cached ? backend.getCached(key, Object.class) : backend.get(key, Object.class);
         if (!(stored instanceof String envelope) || !ImmutableValue.class.isAssignableFrom(type)) {
             return open(key, stored, type);
         }

@@ -91,6 +91,17 @@ public interface TokenStorage extends AutoCloseable {
     <T> T get(String key, Class<T> type);
 
     /**
+     * {@link #get}, for reads repeated on every request (the check of an access token), which a storage shared by
+     * several instances may answer from a copy kept on this instance, dropped as soon as any instance changes the
+     * key: a change made elsewhere may be seen a few milliseconds late. Never use it for a read that an atomic step
+     * ({@link #saveIfAbsent}, {@link #replace}, {@link #take}) or a security decision on its outcome depends on.
+     * The default reads as {@link #get} does.
+     */
+    default <T> T getCached(String key, Class<T> type) {
+        return get(key, type);
+    }
+
+    /**
      * Removes the entry under {@code key}.
      *
      * @return {@code true} if a live entry was removed, {@code false} if there was none (or it had expired)

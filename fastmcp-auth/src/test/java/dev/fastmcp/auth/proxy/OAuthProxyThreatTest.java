@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +117,39 @@ class OAuthProxyThreatTest {
         assertOAuthError(h.exchange(clientId, cb.code(), pkce.verifier(), CLIENT_REDIRECT), 400, "invalid_grant");
         assertEquals(401, mcp.listTools(access).statusCode(), "tokens from a replayed code are revoked");
         assertOAuthError(h.refresh(clientId, refresh), 400, "invalid_grant");
+    }
+
+    @Test
+    void aCodeRedeemedSeveralTimesAtOnceHasExactlyOneWinner() throws Exception {
+        // a duplicate in flight (a retry, a double submit) is refused without undoing the redemption under way
+        // (nothing had been issued yet for it to revoke); one arriving after that redemption completed is a replay,
+        // and revokes what it issued (codeReplayFailsAndRevokesTheFirstTokens)
+        for (int round = 0; round < 5; round++) {
+            String clientId = h.registerPublic();
+            PKCEUtils.PKCEPair pkce = PKCEUtils.generatePair();
+            ProxyHarness.ClientCallback cb = h.signIn(clientId, CLIENT_REDIRECT, pkce, "racer-" + round);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    calls.add(pool.submit(() -> {
+                        go.await();
+                        return h.exchange(clientId, cb.code(), pkce.verifier(), CLIENT_REDIRECT);
+                    }));
+                }
+                go.countDown();
+                List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+                for (var c : calls) {
+                    answers.add(c.get());
+                }
+                List<Integer> statuses = answers.stream().map(HttpResponse::statusCode).toList();
+                assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+                assertEquals(3, statuses.stream().filter(s -> s == 400).count(), statuses.toString());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test
