@@ -46,6 +46,15 @@ public interface AuthProvider {
         return Map.of();
     }
 
+    /**
+     * Whether the auth provider keeps its state where other server instances share it (a Redis), so that several
+     * instances serve one deployment. Default false. A stateful server then warns at start that its MCP sessions of
+     * the 2025 revisions stay on the instance that created them.
+     */
+    default boolean sharedAcrossInstances() {
+        return false;
+    }
+
     /** HTTP routes the auth provider serves (authorize, token, ...), with paths under the base URL's path. */
     default List<HttpRoute> routes() {
         return List.of();

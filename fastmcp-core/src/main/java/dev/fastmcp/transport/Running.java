@@ -65,6 +65,12 @@ public final class Running {
             }
             throw e;
         }
+        if (!o.stateless() && settings.provider() != null && settings.provider().sharedAcrossInstances()) {
+            LOG.warn("MCP server '{}' shares its OAuth state with other instances, but its MCP sessions (protocol "
+                    + "revisions of 2025, with Mcp-Session-Id) live on the instance that created them: route them "
+                    + "by Mcp-Session-Id to one instance (sticky sessions), or start it stateless. MCP 2026-07-28 "
+                    + "has no sessions and needs neither", settings.name());
+        }
         if (!http.loopback()) {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
                     settings.name(), o.host());

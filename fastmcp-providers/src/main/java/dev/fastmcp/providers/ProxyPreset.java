@@ -48,6 +48,11 @@ public abstract class ProxyPreset implements AuthProvider {
     }
 
     @Override
+    public boolean sharedAcrossInstances() {
+        return proxy.sharedAcrossInstances();
+    }
+
+    @Override
     public List<HttpRoute> routes() {
         return proxy.routes();
     }

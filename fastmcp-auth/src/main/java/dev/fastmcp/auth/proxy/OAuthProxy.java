@@ -157,6 +157,12 @@ public final class OAuthProxy implements AuthProvider {
                 : Map.of(CLIENT_CREDENTIALS_EXTENSION, Map.of());
     }
 
+    /** Whether its storage is shared by several instances ({@code TokenStorage.sharedAcrossInstances}). */
+    @Override
+    public boolean sharedAcrossInstances() {
+        return settings.keys().storage().sharedAcrossInstances();
+    }
+
     /** The seed's name for {@link #authorizationServerMetadata()}. */
     public Map<String, Object> getAuthorizationServerMetadata() {
         return authorizationServerMetadata();
