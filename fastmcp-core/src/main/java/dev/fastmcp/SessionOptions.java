@@ -19,12 +19,16 @@ import java.util.Objects;
  * @param perClient the most sessions one OAuth client holds at once, across all its users; 0 (the default) for half
  *        of {@code max}
  * @param idleTimeout how long a session without requests or open streams lives; default 30 minutes
+ * @param store where the sessions are known to every instance of a deployment; null (the default) for this
+ *        instance alone
  * @param eventStoreSize how many stream events per session are kept for clients resuming with
  *        {@code Last-Event-ID}; default 256, 0 for none
  */
-public record SessionOptions(int max, int perSubject, int perClient, Duration idleTimeout, int eventStoreSize) {
+public record SessionOptions(int max, int perSubject, int perClient, Duration idleTimeout, int eventStoreSize,
+        SessionStore store) {
 
-    private static final SessionOptions DEFAULTS = new SessionOptions(10_000, 0, 0, Duration.ofMinutes(30), 256);
+    private static final SessionOptions DEFAULTS = new SessionOptions(10_000, 0, 0, Duration.ofMinutes(30), 256,
+            null);
 
     /** Checks every value; each error names the option, the value and what is allowed. */
     public SessionOptions {
@@ -45,7 +49,7 @@ public record SessionOptions(int max, int perSubject, int perClient, Duration id
 
     /** The most sessions kept at once (default 10,000); {@code initialize} beyond it gets 503. */
     public SessionOptions max(int max) {
-        return new SessionOptions(max, perSubject, perClient, idleTimeout, eventStoreSize);
+        return new SessionOptions(max, perSubject, perClient, idleTimeout, eventStoreSize, store);
     }
 
     /**
@@ -58,7 +62,7 @@ public record SessionOptions(int max, int perSubject, int perClient, Duration id
      */
     public SessionOptions perSubject(int max) {
         return new SessionOptions(this.max, atLeast(1, max, "sessions: perSubject"), perClient, idleTimeout,
-                eventStoreSize);
+                eventStoreSize, store);
     }
 
     /**
@@ -69,17 +73,27 @@ public record SessionOptions(int max, int perSubject, int perClient, Duration id
      */
     public SessionOptions perClient(int max) {
         return new SessionOptions(this.max, perSubject, atLeast(1, max, "sessions: perClient"), idleTimeout,
-                eventStoreSize);
+                eventStoreSize, store);
     }
 
     /** How long a session without requests or open streams lives (default 30 minutes). */
     public SessionOptions idleTimeout(Duration timeout) {
-        return new SessionOptions(max, perSubject, perClient, timeout, eventStoreSize);
+        return new SessionOptions(max, perSubject, perClient, timeout, eventStoreSize, store);
     }
 
     /** How many stream events per session are kept for clients resuming with {@code Last-Event-ID} (default 256). */
     public SessionOptions eventStoreSize(int events) {
-        return new SessionOptions(max, perSubject, perClient, idleTimeout, events);
+        return new SessionOptions(max, perSubject, perClient, idleTimeout, events, store);
+    }
+
+    /**
+     * Makes the sessions known to every instance sharing {@code store}: a request whose session another instance
+     * created is served here, not answered 404, so no sticky routing is needed (see {@link SessionStore}). Default
+     * none: a session lives on the instance that created it.
+     */
+    public SessionOptions store(SessionStore store) {
+        return new SessionOptions(max, perSubject, perClient, idleTimeout, eventStoreSize,
+                Objects.requireNonNull(store, "store == null"));
     }
 
     private static int atLeast(int min, int value, String what) {

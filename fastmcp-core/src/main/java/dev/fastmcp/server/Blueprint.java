@@ -169,7 +169,7 @@ public final class Blueprint {
                 baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl, allowInsecureHttpBaseUrl),
                 allowInsecureHttpBaseUrl, trustForwardedHeaders, List.copyOf(requiredScopes),
                 Scopes.hierarchy(scopeHierarchy), RequestStateCodec.create(requestState.secret(),
-                        requestState.previousSecrets(), requestState.ttl()), cacheTtl);
+                        requestState.previousSecrets(), requestState.ttl()), cacheTtl, ss.store());
     }
 
     /** The components to start with, their code run on {@code executor}. */

@@ -39,6 +39,19 @@ public final class RequestScope {
         return caller;
     }
 
+    /** The session id the client knows, when the SDK session serving it has another (made from a shared one). */
+    private volatile String sessionId;
+
+    /** Names the session as the client knows it: the SDK's own id may differ (a session shared by instances). */
+    public void sessionId(String id) {
+        this.sessionId = id;
+    }
+
+    /** The session id set by {@link #sessionId(String)}; null when it is the SDK session's own. */
+    String sessionId() {
+        return sessionId;
+    }
+
     public McpTransportContext transportContext() {
         return McpTransportContext.create(Map.of(KEY, this));
     }

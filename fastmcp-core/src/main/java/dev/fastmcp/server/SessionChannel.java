@@ -18,7 +18,11 @@ final class SessionChannel implements ClientChannel {
 
     @Override
     public String sessionId() {
-        return exchange == null ? null : exchange.sessionId();
+        if (exchange == null) {
+            return null;
+        }
+        String shared = RequestScope.of(exchange.transportContext()).sessionId();
+        return shared != null ? shared : exchange.sessionId();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.fastmcp.Authenticator;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.HttpRoute;
 import dev.fastmcp.RouteHandler;
+import dev.fastmcp.SessionStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,7 @@ public record Settings(String name, String version, String instructions, Authent
         long maxRequestBytes, int eventLogSize, Duration keepAliveInterval, Set<String> allowedOrigins,
         Set<String> allowedHosts, boolean dnsRebindingProtection, boolean cors, AuthProvider provider, String baseUrl,
         boolean allowInsecureHttpBaseUrl, boolean trustForwardedHeaders, List<String> requiredScopes,
-        Scopes scopeHierarchy, RequestStateCodec requestState, Duration cacheTtl) {
+        Scopes scopeHierarchy, RequestStateCodec requestState, Duration cacheTtl, SessionStore sessionStore) {
 
     /** A custom route; {@code maxBodyBytes} is {@link HttpRoute#SERVER_LIMIT} for the server's limit. */
     public record Route(String method, String path, RouteHandler handler, boolean authenticated, long maxBodyBytes) {

@@ -51,7 +51,8 @@ public final class Running {
             sessions = new Sessions(settings.maxSessions(), settings.maxSessionsPerSubject(),
                     settings.maxSessionsPerClient(), settings.sessionIdleTimeout());
             StreamableHttp transport = new StreamableHttp(sessions, components, settings.eventLogSize(),
-                    settings.keepAliveInterval().toSeconds());
+                    settings.keepAliveInterval().toSeconds(), settings.sessionStore() == null ? null
+                            : new SharedSessions(settings.sessionStore(), settings.sessionIdleTimeout()));
             sdk = SdkServer.withSessions(settings, components, transport);
             backend = transport;
         }
@@ -65,11 +66,13 @@ public final class Running {
             }
             throw e;
         }
-        if (!o.stateless() && settings.provider() != null && settings.provider().sharedAcrossInstances()) {
+        if (!o.stateless() && settings.sessionStore() == null && settings.provider() != null
+                && settings.provider().sharedAcrossInstances()) {
             LOG.warn("MCP server '{}' shares its OAuth state with other instances, but its MCP sessions (protocol "
                     + "revisions of 2025, with Mcp-Session-Id) live on the instance that created them: route them "
-                    + "by Mcp-Session-Id to one instance (sticky sessions), or start it stateless. MCP 2026-07-28 "
-                    + "has no sessions and needs neither", settings.name());
+                    + "by Mcp-Session-Id to one instance (sticky sessions), share them (sessions(s -> s.store(...))), "
+                    + "or start it stateless. MCP 2026-07-28 has no sessions and needs none of this",
+                    settings.name());
         }
         if (!http.loopback()) {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",

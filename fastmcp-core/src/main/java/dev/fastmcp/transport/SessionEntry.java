@@ -1,5 +1,6 @@
 package dev.fastmcp.transport;
 
+import dev.fastmcp.SessionStore;
 import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import java.util.Map;
@@ -12,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SessionEntry {
 
+    /** The {@code Mcp-Session-Id}: the SDK session's id, or the one of the instance that created it. */
+    private final String id;
     final McpStreamableServerSession sdk;
     final String subject;
     final String clientId;
@@ -22,7 +25,13 @@ final class SessionEntry {
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile String protocolVersion = "2025-03-26";
 
-    SessionEntry(McpStreamableServerSession sdk, String subject, String clientId, int eventLogSize) {
+    /** What every instance knows of it, when sessions are shared; null otherwise. */
+    volatile SessionStore.SharedSession shared;
+    /** When {@link #shared} was last stored, to store it again before it expires. */
+    volatile long sharedAtNanos;
+
+    SessionEntry(String id, McpStreamableServerSession sdk, String subject, String clientId, int eventLogSize) {
+        this.id = id;
         this.sdk = sdk;
         this.subject = subject;
         this.clientId = clientId;
@@ -30,7 +39,7 @@ final class SessionEntry {
     }
 
     String id() {
-        return sdk.getId();
+        return id;
     }
 
     void negotiated(String version) {

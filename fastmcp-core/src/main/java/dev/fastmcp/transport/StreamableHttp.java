@@ -1,6 +1,7 @@
 package dev.fastmcp.transport;
 
 import dev.fastmcp.AuthSession;
+import dev.fastmcp.SessionStore;
 import dev.fastmcp.server.ClientMessages;
 import dev.fastmcp.server.Components;
 import dev.fastmcp.server.Json;
@@ -34,13 +35,17 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
     private final Components components;
     private final int eventLogSize;
     private final long keepAliveSeconds;
+    /** Where every instance knows the sessions; null when they live on this instance alone. */
+    private final SharedSessions shared;
     private volatile McpStreamableServerSession.Factory factory;
 
-    StreamableHttp(Sessions sessions, Components components, int eventLogSize, long keepAliveSeconds) {
+    StreamableHttp(Sessions sessions, Components components, int eventLogSize, long keepAliveSeconds,
+            SharedSessions shared) {
         this.sessions = sessions;
         this.components = components;
         this.eventLogSize = eventLogSize;
         this.keepAliveSeconds = keepAliveSeconds;
+        this.shared = shared;
     }
 
     @Override
@@ -85,7 +90,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         }
         SessionEntry entry = session(call, message instanceof McpSchema.JSONRPCRequest r ? r.id() : null);
         if (message instanceof McpSchema.JSONRPCResponse response) {
-            if (ClientMessages.answersServerRequest(response.id(), entry.id())) {
+            if (ClientMessages.answersServerRequest(response.id(), entry.sdk.getId())) {
                 entry.sdk.accept(response).subscribe(null, e -> unmatched(entry, response));
             } else {
                 unmatched(entry, response);
@@ -112,8 +117,8 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         McpSchema.InitializeRequest init = RequestParams.initialize(request.id(), request.params());
         McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
         AuthSession auth = call.auth();
-        SessionEntry entry = new SessionEntry(started.session(), auth == null ? null : auth.subject(),
-                auth == null ? null : auth.clientId(), eventLogSize);
+        SessionEntry entry = new SessionEntry(started.session().getId(), started.session(),
+                auth == null ? null : auth.subject(), auth == null ? null : auth.clientId(), eventLogSize);
         Sessions.Refusal refusal = sessions.add(entry);
         if (refusal != null) {
             Sessions.close(entry);
@@ -124,6 +129,9 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
                 .contextWrite(c -> c.put(McpTransportContext.KEY, scope.transportContext()))
                 .subscribe(result -> {
                     entry.negotiated(result.protocolVersion());
+                    if (shared != null) {
+                        shared.created(entry, result.protocolVersion(), request.params());
+                    }
                     call.respondJson(200, McpSchema.JSONRPCResponse.result(request.id(), result),
                             Map.of(McpCall.SESSION_HEADER, entry.id()));
                 }, e -> {
@@ -148,6 +156,12 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         RequestScope scope = call.scopeForSdk(request, components);
         if (scope == null) {
             return;
+        }
+        if (shared != null && McpSchema.METHOD_LOGGING_SET_LEVEL.equals(request.method())) {
+            shared.levelSet(entry, request.params());
+        }
+        if (!entry.id().equals(entry.sdk.getId())) {
+            scope.sessionId(entry.id());
         }
         if (entry.inflight.putIfAbsent(request.id(), scope) != null) {
             throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_REQUEST,
@@ -213,6 +227,9 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
     @Override
     public void delete(McpCall call) {
         SessionEntry entry = session(call, null);
+        if (shared != null) {
+            shared.deleted(entry.id());
+        }
         sessions.remove(entry.id());
         Sessions.close(entry);
         call.channel().respond(200, null, new byte[0], Map.of());
@@ -225,12 +242,53 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
             throw new JsonRpcException(400, requestId, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Bad Request: Mcp-Session-Id header is required; send initialize first");
         }
-        SessionEntry entry = sessions.get(id);
+        SessionEntry entry = shared == null ? sessions.get(id) : sharedSession(id);
         String subject = call.auth() == null ? null : call.auth().subject();
         if (entry == null || !Objects.equals(entry.subject, subject)) {
             throw new JsonRpcException(404, requestId, -32001, "Session not found; initialize a new session");
         }
         entry.touch();
+        if (shared != null) {
+            shared.touched(entry);
+        }
         return entry;
+    }
+
+    /**
+     * The session of {@code id} when sessions are shared: ended here when no instance knows it any more (deleted
+     * elsewhere, or expired), and made here from what every instance knows when another instance created it.
+     */
+    private SessionEntry sharedSession(String id) {
+        SessionStore.SharedSession known = shared.find(id);
+        SessionEntry local = sessions.get(id);
+        if (known == null) {
+            if (local != null) {
+                sessions.remove(id);
+                Sessions.close(local);
+            }
+            return null;
+        }
+        if (local != null) {
+            return local;
+        }
+        synchronized (this) {
+            local = sessions.get(id);
+            if (local != null) {
+                return local;
+            }
+            McpSchema.InitializeRequest init = RequestParams.initialize(null, known.initialize());
+            McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
+            SessionEntry entry = new SessionEntry(id, started.session(), known.subject(), known.clientId(),
+                    eventLogSize);
+            entry.negotiated(known.protocolVersion());
+            SharedSessions.apply(known, entry);
+            Sessions.Refusal refusal = sessions.add(entry);
+            if (refusal != null) {
+                Sessions.close(entry);
+                throw tooManySessions(null, refusal);
+            }
+            LOG.debug("Session created at another instance now served here");
+            return entry;
+        }
     }
 }

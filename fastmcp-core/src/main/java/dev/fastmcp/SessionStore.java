@@ -1,0 +1,45 @@
+package dev.fastmcp;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Where the MCP sessions of the 2025 protocol revisions (those with an {@code Mcp-Session-Id}) are known to every
+ * instance of a deployment, so that a request reaching another instance than the one that created its session is
+ * served there, not answered 404. What is kept is what a session is beyond its streams: who it belongs to, the
+ * protocol version and capabilities it was initialized with, and its log level. Streams stay where they are: a
+ * stream opened at one instance is read there, and resuming it ({@code Last-Event-ID}) at another opens a new one.
+ *
+ * <pre>{@code
+ * FastMCP.builder("notes", "1.0.0").sessions(s -> s.store(RedisSessionStore.on(redisTokenStorage)))
+ * }</pre>
+ *
+ * <p>Implementations are thread-safe; {@link #find} is called on every request of a session that an instance did not
+ * create, and may be answered from a copy on the instance that is dropped when any instance changes or deletes the
+ * session.
+ */
+public interface SessionStore {
+
+    /**
+     * A session as every instance knows it.
+     *
+     * @param id              the {@code Mcp-Session-Id}
+     * @param subject         who it belongs to (the authenticated subject); null without authentication
+     * @param clientId        the OAuth client it came through; null when unknown
+     * @param protocolVersion the negotiated protocol version
+     * @param initialize      the params of its {@code initialize} request (capabilities, client info), as JSON values
+     * @param logLevel        the level set by {@code logging/setLevel}; null when never set
+     */
+    record SharedSession(String id, String subject, String clientId, String protocolVersion,
+            Map<String, Object> initialize, String logLevel) {
+    }
+
+    /** Stores or replaces {@code session}, forgotten after {@code ttl} unless stored again. */
+    void save(SharedSession session, Duration ttl);
+
+    /** The session of {@code id}; null when unknown or expired. */
+    SharedSession find(String id);
+
+    /** Forgets the session of {@code id} (the client deleted it): no instance serves it any more. */
+    void delete(String id);
+}

@@ -1,0 +1,85 @@
+package dev.fastmcp.transport;
+
+import dev.fastmcp.SessionStore;
+import dev.fastmcp.server.Json;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions of this instance as every instance of the deployment knows them, through a {@link SessionStore}: a
+ * session is stored when it is created, stored again when its log level changes and, while it is used, before it
+ * would expire there; a request for a session that another instance created makes it here from what was stored.
+ */
+final class SharedSessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedSessions.class);
+
+    private final SessionStore store;
+    private final Duration ttl;
+    private final long refreshNanos;
+
+    /** @param idleTimeout how long an unused session lives: its lifetime in the store */
+    SharedSessions(SessionStore store, Duration idleTimeout) {
+        this.store = store;
+        this.ttl = idleTimeout;
+        this.refreshNanos = idleTimeout.toNanos() / 4;
+    }
+
+    /** A session was initialized here. */
+    void created(SessionEntry entry, String protocolVersion, Object initializeParams) {
+        Map<String, Object> init = Json.MAPPER.convertValue(initializeParams,
+                new io.modelcontextprotocol.json.TypeRef<Map<String, Object>>() { });
+        save(entry, new SessionStore.SharedSession(entry.id(), entry.subject, entry.clientId, protocolVersion, init,
+                null));
+    }
+
+    /** {@code logging/setLevel} arrived for the session: every instance filters its log messages the same way. */
+    void levelSet(SessionEntry entry, Object params) {
+        SessionStore.SharedSession known = entry.shared;
+        Object level = params instanceof Map<?, ?> m ? m.get("level") : null;
+        if (known != null && level instanceof String l) {
+            save(entry, new SessionStore.SharedSession(known.id(), known.subject(), known.clientId(),
+                    known.protocolVersion(), known.initialize(), l));
+        }
+    }
+
+    /** A request of the session: stored again when a quarter of its lifetime in the store has passed. */
+    void touched(SessionEntry entry) {
+        SessionStore.SharedSession known = entry.shared;
+        if (known != null && System.nanoTime() - entry.sharedAtNanos > refreshNanos) {
+            save(entry, known);
+        }
+    }
+
+    /** The client deleted the session. */
+    void deleted(String id) {
+        store.delete(id);
+    }
+
+    SessionStore.SharedSession find(String id) {
+        return store.find(id);
+    }
+
+    /** Gives a session made here from {@code known} its log level, and remembers what is stored. */
+    static void apply(SessionStore.SharedSession known, SessionEntry entry) {
+        entry.shared = known;
+        entry.sharedAtNanos = System.nanoTime();
+        if (known.logLevel() != null) {
+            try {
+                entry.sdk.setMinLoggingLevel(Json.MAPPER.convertValue(known.logLevel(), McpSchema.LoggingLevel.class));
+            } catch (RuntimeException e) {
+                LOG.debug("Stored log level {} of a session not understood; left at the default",
+                        dev.fastmcp.server.LogValues.safe(known.logLevel()));
+            }
+        }
+    }
+
+    private void save(SessionEntry entry, SessionStore.SharedSession session) {
+        entry.shared = session;
+        entry.sharedAtNanos = System.nanoTime();
+        store.save(session, ttl);
+    }
+}

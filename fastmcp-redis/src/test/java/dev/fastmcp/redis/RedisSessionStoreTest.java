@@ -1,0 +1,87 @@
+package dev.fastmcp.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.StartOptions;
+import dev.fastmcp.Tool;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two server instances on one Redis serve each other's MCP sessions (2025-11-25, with {@code Mcp-Session-Id}):
+ * round robin needs no sticky routing, and a session deleted at one instance ends at the other at once.
+ */
+@Timeout(60)
+class RedisSessionStoreTest {
+
+    private final TestRedis redis = new TestRedis();
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        redis.close();
+    }
+
+    private FastMCP instance() {
+        RedisTokenStorage storage = RedisTokenStorage.builder(redis.url()).keyPrefix("sessions:").build();
+        open.add(storage);
+        FastMCP server = FastMCP.builder("shared", "1.0.0")
+                .sessions(s -> s.store(RedisSessionStore.on(storage)))
+                .addTool(Tool.builder("hello").execute((args, ctx) -> "hi from " + ctx.sessionId()).build())
+                .build().start(StartOptions.http().port(0));
+        open.add(server);
+        return server;
+    }
+
+    private HttpResponse<String> post(FastMCP server, String session, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/mcp"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2025-11-25");
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void sessionsAreServedRoundRobinAndEndEverywhereWhenDeleted() throws Exception {
+        FastMCP a = instance();
+        FastMCP b = instance();
+        HttpResponse<String> init = post(a, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                + "\"version\":\"1\"}}}");
+        assertEquals(200, init.statusCode(), init.body());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        List<FastMCP> roundRobin = List.of(b, a, b, a, b);
+        for (int i = 0; i < roundRobin.size(); i++) {
+            HttpResponse<String> r = post(roundRobin.get(i), session, "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 1)
+                    + ",\"method\":\"tools/call\",\"params\":{\"name\":\"hello\",\"arguments\":{}}}");
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("hi from " + session), "the same session at every instance: " + r.body());
+        }
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.port()
+                + "/mcp")).header("Mcp-Session-Id", session).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, deleted.statusCode());
+        for (FastMCP server : List.of(a, b)) {
+            HttpResponse<String> r = post(server, session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\","
+                    + "\"params\":{}}");
+            assertEquals(404, r.statusCode(), "deleted: " + r.body());
+        }
+    }
+}
