@@ -27,6 +27,7 @@ public final class CustomOAuthServer {
     /** The tools of the custom-oauth example, behind {@code auth}. */
     public static FastMCP create(OAuthProxy auth) {
         return FastMCP.builder("custom-oauth", "1.0.0")
+                .sessions(Env::sessions)
                 .auth(auth)
                 .addTool(Tool.builder("whoami")
                         .description("The subject, scopes and claims this server sees for the caller")

@@ -1,9 +1,11 @@
 package dev.fastmcp.examples;
 
 import dev.fastmcp.FastMCP;
+import dev.fastmcp.SessionOptions;
 import dev.fastmcp.auth.proxy.Clients;
 import dev.fastmcp.auth.proxy.KeysAndStorage;
 import dev.fastmcp.auth.storage.DiskStore;
+import dev.fastmcp.redis.RedisSessionStore;
 import dev.fastmcp.redis.RedisTokenStorage;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -70,7 +72,7 @@ final class Env {
                                 + "from it.");
                 System.exit(2);
             }
-            keys = keys.tokenStorage(redisStorage(redisUrl));
+            keys = keys.tokenStorage(redis(redisUrl));
         } else if (storageDir != null && !storageDir.isBlank()) {
             // Clients, codes and token mappings on disk, encrypted with the key derived from the secret.
             keys = keys.tokenStorage(new DiskStore(Path.of(storageDir)));
@@ -84,6 +86,25 @@ final class Env {
         return RedisTokenStorage.builder(url)
                 .keyPrefix(prefix == null || prefix.isBlank() ? "fastmcp:" : prefix)
                 .build();
+    }
+
+    private static RedisTokenStorage redis;
+
+    /** One storage (one connection pool) per process, for the proxy's state and the sessions alike. */
+    private static synchronized RedisTokenStorage redis(String url) {
+        if (redis == null) {
+            redis = redisStorage(url);
+        }
+        return redis;
+    }
+
+    /**
+     * The sessions' settings from the environment: with {@code REDIS_URL} set, MCP sessions of the 2025 revisions
+     * are known to every instance (a request may reach any of them, no sticky routing).
+     */
+    static SessionOptions sessions(SessionOptions sessions) {
+        String url = System.getenv("REDIS_URL");
+        return url == null || url.isBlank() ? sessions : sessions.store(RedisSessionStore.on(redis(url)));
     }
 
     /**
