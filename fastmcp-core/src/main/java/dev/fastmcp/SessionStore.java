@@ -42,4 +42,22 @@ public interface SessionStore {
 
     /** Forgets the session of {@code id} (the client deleted it): no instance serves it any more. */
     void delete(String id);
+
+    /**
+     * Sends a message of the client to the other instances: its answer to a request that another instance sent it
+     * (an elicitation, a sampling request) and that is waiting there. Default: sent nowhere, so such answers must
+     * reach the instance that asked (routing by {@code Mcp-Session-Id}).
+     *
+     * @param sessionId the session the message belongs to
+     * @param message   the JSON-RPC response, as JSON text
+     */
+    default void forward(String sessionId, String message) {
+    }
+
+    /**
+     * Receives what the other instances {@link #forward}: {@code receiver} is called with the session id and the
+     * message, on a thread of the store. Called once, when the server starts. Default: nothing is received.
+     */
+    default void onForwarded(java.util.function.BiConsumer<String, String> receiver) {
+    }
 }

@@ -39,6 +39,19 @@ class SharedSessionsTest {
         public void delete(String id) {
             map.remove(id);
         }
+
+        final List<java.util.function.BiConsumer<String, String>> receivers =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void forward(String sessionId, String message) {
+            receivers.forEach(r -> r.accept(sessionId, message));
+        }
+
+        @Override
+        public void onForwarded(java.util.function.BiConsumer<String, String> receiver) {
+            receivers.add(receiver);
+        }
     }
 
     private static final AuthProvider BEARER = new AuthProvider() {
@@ -59,7 +72,12 @@ class SharedSessionsTest {
 
     private static FastMCP instance(SessionStore store, boolean auth) {
         FastMCP.Builder b = FastMCP.builder("shared", "1.0.0")
-                .addTool(Tool.builder("hello").execute((args, ctx) -> "hi").build());
+                .addTool(Tool.builder("hello").execute((args, ctx) -> "hi").build())
+                .addTool(Tool.builder("ask").execute((args, ctx) -> {
+                    var answer = ctx.elicit("Your name?", Map.of("type", "object", "properties",
+                            Map.of("name", Map.of("type", "string"))));
+                    return "hello " + answer.content().get("name");
+                }).build());
         if (store != null) {
             b.sessions(s -> s.store(store));
         }
@@ -140,6 +158,49 @@ class SharedSessionsTest {
             assertNull(store.find(atA.sessionId));
             assertEquals(404, atB.call(2, "tools/list", "{}").statusCode(), "ended at the other instance too");
             assertEquals(404, atA.call(3, "tools/list", "{}").statusCode());
+        }
+    }
+
+    @Test
+    void anAnswerToAnElicitationReachingAnotherInstanceReachesTheToolThatAsked() throws Exception {
+        MapStore store = new MapStore();
+        try (FastMCP a = instance(store, false); FastMCP b = instance(store, false)) {
+            RawMcp atA = new RawMcp(a);
+            HttpResponse<String> init = atA.post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
+                    + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},"
+                    + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+            atA.sessionId = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            atA.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            // the call at A: its answer streams back on this response, the elicitation first
+            var call = atA.http.sendAsync(atA.request("Content-Type", "application/json", "Accept",
+                    RawMcp.ACCEPT_BOTH, "MCP-Protocol-Version", "2025-11-25").POST(java.net.http.HttpRequest
+                    .BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\","
+                            + "\"params\":{\"name\":\"ask\",\"arguments\":{}}}")).build(),
+                    HttpResponse.BodyHandlers.ofLines()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            var lines = call.body().iterator();
+            Map<String, Object> elicitation = null;
+            while (elicitation == null && lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("data:") && line.contains("elicitation/create")) {
+                    elicitation = dev.fastmcp.server.Json.parseObject(line.substring(5).trim(), "event");
+                }
+            }
+            assertNotNull(elicitation, "A asked");
+            // the client answers through the load balancer, which picks B
+            RawMcp atB = at(b, atA);
+            HttpResponse<String> answered = atB.post("{\"jsonrpc\":\"2.0\",\"id\":"
+                    + dev.fastmcp.server.Json.string(String.valueOf(elicitation.get("id")))
+                    + ",\"result\":{\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}");
+            assertEquals(202, answered.statusCode(), answered.body());
+            String result = null;
+            while (result == null && lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("data:") && line.contains("\"id\":7")) {
+                    result = line;
+                }
+            }
+            assertNotNull(result, "the call at A completed");
+            assertTrue(result.contains("hello Ada"), result);
         }
     }
 

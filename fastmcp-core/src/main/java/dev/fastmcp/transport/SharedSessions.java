@@ -63,6 +63,26 @@ final class SharedSessions {
         return store.find(id);
     }
 
+    /** The client's answer to a request another instance sent it: to that instance. */
+    void forward(String sessionId, McpSchema.JSONRPCResponse response) {
+        try {
+            store.forward(sessionId, Json.MAPPER.writeValueAsString(response));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("A client's answer could not be forwarded to the other instances: {}", e.toString());
+        }
+    }
+
+    /** Answers forwarded by other instances go to {@code receiver}, as responses of their sessions. */
+    void onForwarded(java.util.function.BiConsumer<String, McpSchema.JSONRPCResponse> receiver) {
+        store.onForwarded((sessionId, message) -> {
+            try {
+                receiver.accept(sessionId, Json.MAPPER.readValue(message, McpSchema.JSONRPCResponse.class));
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.debug("A forwarded message was not a JSON-RPC response: {}", e.getClass().getSimpleName());
+            }
+        });
+    }
+
     /** Gives a session made here from {@code known} its log level, and remembers what is stored. */
     static void apply(SessionStore.SharedSession known, SessionEntry entry) {
         entry.shared = known;

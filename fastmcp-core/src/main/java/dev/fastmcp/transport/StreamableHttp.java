@@ -46,6 +46,17 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         this.eventLogSize = eventLogSize;
         this.keepAliveSeconds = keepAliveSeconds;
         this.shared = shared;
+        if (shared != null) {
+            shared.onForwarded(this::forwarded);
+        }
+    }
+
+    /** A client's answer received at another instance, for a request one of our sessions sent. */
+    private void forwarded(String sessionId, McpSchema.JSONRPCResponse response) {
+        SessionEntry entry = sessions.get(sessionId);
+        if (entry != null && ClientMessages.answersServerRequest(response.id(), entry.sdk.getId())) {
+            entry.sdk.accept(response).subscribe(null, e -> unmatched(entry, response));
+        }
     }
 
     @Override
@@ -92,6 +103,8 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         if (message instanceof McpSchema.JSONRPCResponse response) {
             if (ClientMessages.answersServerRequest(response.id(), entry.sdk.getId())) {
                 entry.sdk.accept(response).subscribe(null, e -> unmatched(entry, response));
+            } else if (shared != null) {
+                shared.forward(entry.id(), response); // asked by the instance that made the session's other copy
             } else {
                 unmatched(entry, response);
             }

@@ -34,6 +34,9 @@ final class Invalidations implements AutoCloseable {
 
     private final RedisClient redis;
     private final String channel;
+    /** The channel of messages between instances that are not about keys (a client's answer to forward). */
+    private final String messages;
+    private volatile java.util.function.Consumer<String> onMessage = m -> { };
     private final int capacity;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
@@ -44,9 +47,10 @@ final class Invalidations implements AutoCloseable {
     private volatile long lastPongNanos;
     private volatile boolean closed;
 
-    Invalidations(RedisClient redis, String channel, int capacity) {
+    Invalidations(RedisClient redis, String channel, String messages, int capacity) {
         this.redis = redis;
         this.channel = channel;
+        this.messages = messages;
         this.capacity = capacity;
         this.subscriber = new Thread(this::subscribe, "fastmcp-redis-invalidations");
         this.subscriber.setDaemon(true);
@@ -64,9 +68,20 @@ final class Invalidations implements AutoCloseable {
         return channel;
     }
 
-    /** Whether the cache answers reads: the subscription is alive. */
+    /** The channel of the other messages between instances. */
+    String messages() {
+        return messages;
+    }
+
+    /** Where the other messages go, on the subscription's thread. */
+    void onMessage(java.util.function.Consumer<String> receiver) {
+        this.onMessage = receiver;
+    }
+
+    /** Whether the cache answers reads: it has room, and the subscription is alive. */
     boolean live() {
-        return subscribed && System.nanoTime() - lastPongNanos < TimeUnit.MILLISECONDS.toNanos(ALIVE_WITHIN_MILLIS);
+        return capacity > 0 && subscribed
+                && System.nanoTime() - lastPongNanos < TimeUnit.MILLISECONDS.toNanos(ALIVE_WITHIN_MILLIS);
     }
 
     /** The value of {@code key}: from the cache while it is live and holds it, else loaded (and kept if it may be). */
@@ -107,7 +122,7 @@ final class Invalidations implements AutoCloseable {
         long backoff = 50;
         while (!closed) {
             try {
-                redis.subscribe(listener, channel); // returns when unsubscribed; throws when the connection fails
+                redis.subscribe(listener, channel, messages); // returns when unsubscribed; throws when it fails
             } catch (RuntimeException e) {
                 // the connection is gone: reads go to Redis (and fail there, visibly) until it is back
             }
@@ -163,6 +178,9 @@ final class Invalidations implements AutoCloseable {
 
         @Override
         public void onSubscribe(String name, int count) {
+            if (count < 2) {
+                return; // the subscription is complete with its second channel
+            }
             // Whatever changed while unsubscribed was not heard: start from an empty cache.
             forgetAll();
             lastPongNanos = System.nanoTime();
@@ -171,9 +189,17 @@ final class Invalidations implements AutoCloseable {
         }
 
         @Override
-        public void onMessage(String name, String key) {
+        public void onMessage(String name, String message) {
+            if (name.equals(messages)) {
+                try {
+                    onMessage.accept(message);
+                } catch (RuntimeException e) {
+                    // one receiver's failure must not end the subscription
+                }
+                return;
+            }
             generation.incrementAndGet();
-            entries.remove(key);
+            entries.remove(message);
         }
 
         @Override

@@ -46,6 +46,22 @@ public final class RedisSessionStore implements SessionStore {
         storage.delete(key(id));
     }
 
+    /** To every instance through Redis: the one whose session sent the request takes it. */
+    @Override
+    public void forward(String sessionId, String message) {
+        storage.broadcast(sessionId + "\n" + message);
+    }
+
+    @Override
+    public void onForwarded(java.util.function.BiConsumer<String, String> receiver) {
+        storage.onBroadcast(message -> {
+            int newline = message.indexOf('\n');
+            if (newline > 0) {
+                receiver.accept(message.substring(0, newline), message.substring(newline + 1));
+            }
+        });
+    }
+
     private static String key(String id) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")

@@ -66,8 +66,8 @@ public final class RedisTokenStorage implements TokenStorage {
         this.outage = new Outage(settings.endpoint(), settings.retryAfter(), () -> redis.getPool().clear());
         this.replaceSha = sha1(REPLACE);
         this.getWithTtlSha = sha1(GET_WITH_TTL);
-        this.invalidations = settings.localCacheSize() > 0
-                ? new Invalidations(redis, settings.keyPrefix() + "invalidate", settings.localCacheSize()) : null;
+        this.invalidations = new Invalidations(redis, settings.keyPrefix() + "invalidate",
+                settings.keyPrefix() + "messages", settings.localCacheSize());
     }
 
     /**
@@ -129,7 +129,7 @@ public final class RedisTokenStorage implements TokenStorage {
      */
     @Override
     public <T> T getCached(String key, Class<T> type) {
-        if (invalidations == null) {
+        if (settings.localCacheSize() == 0) {
             return get(key, type);
         }
         StorageJson.checkKey(key);
@@ -203,15 +203,13 @@ public final class RedisTokenStorage implements TokenStorage {
             return;
         }
         closed = true;
-        if (invalidations != null) {
-            invalidations.close();
-        }
+        invalidations.close();
         redis.close();
     }
 
     /** Whether reads are being answered from this instance's cache (the invalidation subscription is alive). */
     boolean localCacheLive() {
-        return invalidations != null && invalidations.live();
+        return invalidations.live();
     }
 
     @Override
@@ -237,9 +235,17 @@ public final class RedisTokenStorage implements TokenStorage {
 
     /** Tells every instance (this one first) that {@code key} changed. */
     private void changed(String key) {
-        if (invalidations != null) {
-            invalidations.changed(key, () -> call(() -> redis.publish(invalidations.channel(), key)));
-        }
+        invalidations.changed(key, () -> call(() -> redis.publish(invalidations.channel(), key)));
+    }
+
+    /** Sends {@code message} to every instance of the deployment (this one too), through Redis. */
+    void broadcast(String message) {
+        call(() -> redis.publish(invalidations.messages(), message));
+    }
+
+    /** What {@link #broadcast} sends arrives at {@code receiver}, on the subscription's thread. */
+    void onBroadcast(java.util.function.Consumer<String> receiver) {
+        invalidations.onMessage(receiver);
     }
 
     private Object script(String sha, String script, String key, String... args) {

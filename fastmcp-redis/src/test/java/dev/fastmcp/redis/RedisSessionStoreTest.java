@@ -43,6 +43,9 @@ class RedisSessionStoreTest {
         FastMCP server = FastMCP.builder("shared", "1.0.0")
                 .sessions(s -> s.store(RedisSessionStore.on(storage)))
                 .addTool(Tool.builder("hello").execute((args, ctx) -> "hi from " + ctx.sessionId()).build())
+                .addTool(Tool.builder("ask").execute((args, ctx) -> "hello " + ctx.elicit("Your name?",
+                        java.util.Map.of("type", "object", "properties", java.util.Map.of("name",
+                                java.util.Map.of("type", "string")))).content().get("name")).build())
                 .build().start(StartOptions.http().port(0));
         open.add(server);
         return server;
@@ -57,6 +60,45 @@ class RedisSessionStoreTest {
         }
         return http.send(b.POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theAnswerToAnElicitationSentToAnotherInstanceReachesTheToolThatAsked() throws Exception {
+        FastMCP a = instance();
+        FastMCP b = instance();
+        HttpResponse<String> init = post(a, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":"
+                + "{\"name\":\"t\",\"version\":\"1\"}}}");
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<java.util.stream.Stream<String>> call = http.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + a.port() + "/mcp")).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2025-11-25").header("Mcp-Session-Id", session)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+                        + "\"tools/call\",\"params\":{\"name\":\"ask\",\"arguments\":{}}}")).build(),
+                HttpResponse.BodyHandlers.ofLines()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        java.util.Iterator<String> lines = call.body().iterator();
+        String asked = null;
+        while (asked == null && lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("data:") && line.contains("elicitation/create")) {
+                asked = line;
+            }
+        }
+        assertTrue(asked != null, "A asked");
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":\"([^\"]+)\"").matcher(asked);
+        assertTrue(id.find(), asked);
+        HttpResponse<String> answered = post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":\"" + id.group(1)
+                + "\",\"result\":{\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}");
+        assertEquals(202, answered.statusCode(), answered.body());
+        String result = null;
+        while (result == null && lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("data:") && line.contains("\"id\":7")) {
+                result = line;
+            }
+        }
+        assertTrue(result != null && result.contains("hello Ada"), "the call at A completed: " + result);
     }
 
     @Test
