@@ -1,6 +1,7 @@
 package dev.fastmcp.examples;
 
 import dev.fastmcp.FastMCP;
+import dev.fastmcp.RequestStateOptions;
 import dev.fastmcp.SessionOptions;
 import dev.fastmcp.auth.proxy.Clients;
 import dev.fastmcp.auth.proxy.KeysAndStorage;
@@ -96,6 +97,16 @@ final class Env {
             redis = redisStorage(url);
         }
         return redis;
+    }
+
+    /**
+     * How {@code requestState} (MCP 2026-07-28) is sealed, from the environment: with {@code OAUTH_PROXY_SECRET}
+     * set, with a key derived from it (HKDF, apart from the proxy's keys), so that a client's next round may reach any
+     * instance, or this one after a restart. Unset, a random key per process.
+     */
+    static RequestStateOptions requestState(RequestStateOptions options) {
+        String secret = System.getenv("OAUTH_PROXY_SECRET");
+        return secret == null || secret.isBlank() ? options : options.secret(secret);
     }
 
     /**
