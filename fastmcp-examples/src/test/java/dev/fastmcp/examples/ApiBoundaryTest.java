@@ -43,7 +43,7 @@ public class ApiBoundaryTest {
 
     /** Our packages that are scanned; the examples are programs, not API. */
     private static final List<String> MODULES = List.of("fastmcp-core", "fastmcp-auth", "fastmcp-devidp",
-            "fastmcp-providers");
+            "fastmcp-redis", "fastmcp-providers");
 
     @Test
     void noApiSignatureExposesAnInternalType() throws IOException {

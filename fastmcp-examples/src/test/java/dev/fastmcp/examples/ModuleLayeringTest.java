@@ -41,6 +41,9 @@ class ModuleLayeringTest {
                     "dev.fastmcp.server.*", "dev.fastmcp.transport.*")),
             new Rule("fastmcp-providers", null, List.of("dev.fastmcp.devidp.*", "dev.fastmcp.examples.*",
                     "dev.fastmcp.server.*", "dev.fastmcp.transport.*")),
+            new Rule("fastmcp-redis", null, List.of("dev.fastmcp.devidp.*", "dev.fastmcp.providers.*",
+                    "dev.fastmcp.examples.*", "dev.fastmcp.server.*", "dev.fastmcp.transport.*",
+                    "dev.fastmcp.auth.proxy.*")),
             // packages of core
             new Rule("fastmcp-core", "dev.fastmcp.internal", List.of("dev.fastmcp", "dev.fastmcp.server.*",
                     "dev.fastmcp.transport.*")),
