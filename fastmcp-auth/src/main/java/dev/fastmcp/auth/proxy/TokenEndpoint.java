@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class TokenEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
+    /** The access token jti of a completed redemption that issued none of ours (token swap off). */
+    private static final String NO_JTI = "";
 
     private final ProxyContext ctx;
     private final ClientRegistry clients;
@@ -121,7 +123,9 @@ final class TokenEndpoint {
         if (issued == null) {
             throw OAuthError.invalidGrant("The sign-in behind the code has expired");
         }
-        ctx.store.save(ProxyStore.CODE, code, rec.tombstone(issued.accessJti(), issued.family()), ttl);
+        // What a later replay revokes; with token swap off nothing has a jti, but the sign-in behind it does.
+        ctx.store.save(ProxyStore.CODE, code, rec.tombstone(issued.accessJti() == null && issued.family() == null
+                ? NO_JTI : issued.accessJti(), issued.family()), ttl);
         if (!client.used()) {
             clients.markUsed(client);
         }
