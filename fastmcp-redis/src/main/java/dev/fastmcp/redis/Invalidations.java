@@ -13,9 +13,12 @@ import redis.clients.jedis.RedisClient;
  * The instance's read cache of a {@link RedisTokenStorage}, kept right by a subscription: every change of a key, on
  * any instance, is published on one channel, and every instance drops the key when the message arrives.
  *
- * <p>The cache answers only while the subscription is known to be alive: subscribed, and answering a ping sent
- * every {@value #PING_EVERY_MILLIS} ms within {@value #ALIVE_WITHIN_MILLIS} ms. Losing it empties the cache and sends
- * every read to Redis until the subscription is back. A read that raced a change (the message arrived while the
+ * <p>The cache answers only while the subscription is known to be alive: subscribed, and receiving the heartbeat
+ * this instance publishes on a channel of its own every {@value #PING_EVERY_MILLIS} ms within
+ * {@value #ALIVE_WITHIN_MILLIS} ms (a heartbeat, not a PING on the subscribed connection: Jedis reads the answer to
+ * a PING sent from another thread as an unexpected message, and ends the subscription). Losing it empties the cache
+ * and sends every read to Redis until the subscription is back. The subscription has a connection of its own, closed
+ * whenever it ends: a connection still subscribed must never go back to the pool. A read that raced a change (the message arrived while the
  * value was read) is not cached: each message advances a generation that the read compares before and after.
  * Entries are kept no longer than the key lives in Redis, nor than {@value #MAX_AGE_MILLIS} ms.
  */
@@ -33,7 +36,10 @@ final class Invalidations implements AutoCloseable {
     }
 
     private final RedisClient redis;
+    private final java.util.function.Supplier<redis.clients.jedis.Jedis> connect;
     private final String channel;
+    /** This instance's own channel, for its heartbeat. */
+    private final String heartbeat;
     /** The channel of messages between instances that are not about keys (a client's answer to forward). */
     private final String messages;
     private volatile java.util.function.Consumer<String> onMessage = m -> { };
@@ -47,8 +53,11 @@ final class Invalidations implements AutoCloseable {
     private volatile long lastPongNanos;
     private volatile boolean closed;
 
-    Invalidations(RedisClient redis, String channel, String messages, int capacity) {
+    Invalidations(RedisClient redis, java.util.function.Supplier<redis.clients.jedis.Jedis> connect, String channel,
+            String messages, int capacity) {
         this.redis = redis;
+        this.connect = connect;
+        this.heartbeat = channel + ":heartbeat:" + java.util.UUID.randomUUID();
         this.channel = channel;
         this.messages = messages;
         this.capacity = capacity;
@@ -118,13 +127,20 @@ final class Invalidations implements AutoCloseable {
         entries.clear();
     }
 
+    private volatile redis.clients.jedis.Jedis connection;
+
     private void subscribe() {
         long backoff = 50;
         while (!closed) {
-            try {
-                redis.subscribe(listener, channel, messages); // returns when unsubscribed; throws when it fails
+            try (redis.clients.jedis.Jedis jedis = connect.get()) {
+                connection = jedis;
+                if (!closed) {
+                    jedis.subscribe(listener, channel, messages, heartbeat); // returns when unsubscribed
+                }
             } catch (RuntimeException e) {
                 // the connection is gone: reads go to Redis (and fail there, visibly) until it is back
+            } finally {
+                connection = null;
             }
             subscribed = false;
             forgetAll();
@@ -141,13 +157,13 @@ final class Invalidations implements AutoCloseable {
         }
     }
 
+    /** Publishes the heartbeat, through the pool; the subscription's receiving it says it is alive. */
     private void ping() {
         if (subscribed) {
             try {
-                listener.ping();
+                redis.publish(heartbeat, "1");
             } catch (RuntimeException e) {
-                subscribed = false;
-                forgetAll();
+                // Redis unreachable: the heartbeat will be missed, and the cache stop answering
             }
         }
     }
@@ -156,12 +172,13 @@ final class Invalidations implements AutoCloseable {
     public void close() {
         closed = true;
         pinger.shutdownNow();
-        try {
-            if (listener.isSubscribed()) {
-                listener.unsubscribe();
+        redis.clients.jedis.Jedis jedis = connection;
+        if (jedis != null) {
+            try {
+                jedis.disconnect(); // the subscriber's read fails, and its loop ends
+            } catch (RuntimeException e) {
+                // already gone
             }
-        } catch (RuntimeException e) {
-            // the connection is already gone
         }
         subscriber.interrupt();
         try {
@@ -178,8 +195,8 @@ final class Invalidations implements AutoCloseable {
 
         @Override
         public void onSubscribe(String name, int count) {
-            if (count < 2) {
-                return; // the subscription is complete with its second channel
+            if (count < 3) {
+                return; // the subscription is complete with its third channel
             }
             // Whatever changed while unsubscribed was not heard: start from an empty cache.
             forgetAll();
@@ -190,6 +207,10 @@ final class Invalidations implements AutoCloseable {
 
         @Override
         public void onMessage(String name, String message) {
+            if (name.equals(heartbeat)) {
+                lastPongNanos = System.nanoTime();
+                return;
+            }
             if (name.equals(messages)) {
                 try {
                     onMessage.accept(message);
@@ -202,9 +223,5 @@ final class Invalidations implements AutoCloseable {
             entries.remove(message);
         }
 
-        @Override
-        public void onPong(String pattern) {
-            lastPongNanos = System.nanoTime();
-        }
     }
 }

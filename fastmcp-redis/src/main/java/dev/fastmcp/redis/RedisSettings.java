@@ -86,6 +86,26 @@ record RedisSettings(String host, int port, boolean tls, String user, String pas
 
     /** A pooled client; it connects when first used. */
     RedisClient client() {
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMinIdle(0);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(timeout);
+        pool.setTestWhileIdle(true);
+        pool.setJmxEnabled(false);
+        return RedisClient.builder().hostAndPort(host, port).clientConfig(config()).poolConfig(pool).build();
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a subscription: one that was subscribed must never serve a
+     * command again, so it is closed, never returned, when the subscription ends.
+     */
+    redis.clients.jedis.Jedis subscriber() {
+        return new redis.clients.jedis.Jedis(new redis.clients.jedis.HostAndPort(host, port), config());
+    }
+
+    private DefaultJedisClientConfig config() {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis(connectTimeout))
                 .socketTimeoutMillis(millis(timeout))
@@ -98,15 +118,7 @@ record RedisSettings(String host, int port, boolean tls, String user, String pas
         if (password != null) {
             config.password(password);
         }
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(maxConnections + 1);
-        pool.setMaxIdle(maxConnections + 1);
-        pool.setMinIdle(0);
-        pool.setBlockWhenExhausted(true);
-        pool.setMaxWait(timeout);
-        pool.setTestWhileIdle(true);
-        pool.setJmxEnabled(false);
-        return RedisClient.builder().hostAndPort(host, port).clientConfig(config.build()).poolConfig(pool).build();
+        return config.build();
     }
 
     @Override

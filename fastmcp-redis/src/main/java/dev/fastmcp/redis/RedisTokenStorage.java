@@ -34,7 +34,7 @@ import redis.clients.jedis.resps.ScanResult;
  * <p>The reads repeated on every request ({@link #getCached}: the check of an access token) are answered from a
  * cache on the instance while Redis confirms, through a subscription, that nothing changed: every write, delete or
  * take on any instance publishes the key, and every instance drops it from its cache at once, so a revoked token
- * stops everywhere. The cache is used only while the subscription is known to be alive (pinged every 2 seconds);
+ * stops everywhere. The cache is used only while the subscription is known to be alive (a heartbeat every 2 seconds);
  * without it, those reads go to Redis too. {@link #get} always reads Redis.
  *
  * <p>When Redis cannot be reached, operations throw {@link StorageUnavailableException}: requests are answered 503
@@ -66,7 +66,7 @@ public final class RedisTokenStorage implements TokenStorage {
         this.outage = new Outage(settings.endpoint(), settings.retryAfter(), () -> redis.getPool().clear());
         this.replaceSha = sha1(REPLACE);
         this.getWithTtlSha = sha1(GET_WITH_TTL);
-        this.invalidations = new Invalidations(redis, settings.keyPrefix() + "invalidate",
+        this.invalidations = new Invalidations(redis, settings::subscriber, settings.keyPrefix() + "invalidate",
                 settings.keyPrefix() + "messages", settings.localCacheSize());
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.storage.StorageUnavailableException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +54,12 @@ class RedisTokenStorageTest {
         await(() -> a.localCacheLive() && b.localCacheLive(), "both caches are live");
         a.save("access:jti-1", Map.of("sub", "alice"), 60);
         assertEquals(Map.of("sub", "alice"), b.getCached("access:jti-1", Map.class));
+        // a read racing the save's own invalidation message is not kept: read until one is
+        await(() -> {
+            long before = b.redisReads();
+            b.getCached("access:jti-1", Map.class);
+            return b.redisReads() == before;
+        }, "b keeps the entry");
         long reads = b.redisReads();
         for (int i = 0; i < 100; i++) {
             assertEquals(Map.of("sub", "alice"), b.getCached("access:jti-1", Map.class));
@@ -129,6 +136,46 @@ class RedisTokenStorageTest {
                 return false;
             }
         }, "b reads Redis again, which lost the entry");
+    }
+
+    @Test
+    void underLoadEachInstanceKeepsOneSubscriptionAndEveryReplyIsItsOwn() throws Exception {
+        List<RedisTokenStorage> instances = List.of(storage("load:"), storage("load:"), storage("load:"));
+        await(() -> instances.stream().allMatch(RedisTokenStorage::localCacheLive), "all caches are live");
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        long end = System.nanoTime() + Duration.ofMillis(Invalidations.PING_EVERY_MILLIS * 3).toNanos();
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            RedisTokenStorage s = instances.get(t % 3);
+            String key = "access:worker-" + t;
+            int worker = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int i = 0; System.nanoTime() < end; i++) {
+                        s.save(key, Map.of("worker", worker, "i", i), 60);
+                        Map<?, ?> read = s.getCached(key, Map.class);
+                        // a reply shifted by a message read as a reply would show another worker's or round's value
+                        assertEquals(worker, ((Number) read.get("worker")).intValue(), String.valueOf(read));
+                        assertEquals(i, ((Number) read.get("i")).intValue(), String.valueOf(read));
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            thread.start();
+            workers.add(thread);
+        }
+        for (Thread thread : workers) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a worker failed", failure.get());
+        }
+        try (redis.clients.jedis.Jedis raw = new redis.clients.jedis.Jedis("127.0.0.1", redis.port())) {
+            assertEquals(3L, raw.pubsubNumSub("load:invalidate").get("load:invalidate"),
+                    "one subscription per instance, none leaked");
+        }
+        assertTrue(instances.stream().allMatch(RedisTokenStorage::localCacheLive), "heartbeats keep them live");
     }
 
     @Test
