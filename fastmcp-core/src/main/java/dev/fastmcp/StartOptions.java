@@ -82,12 +82,25 @@ public final class StartOptions {
         String h = host != null ? host : env.getOrDefault("FASTMCP_HOST", "127.0.0.1");
         int p = port != null ? port : parsePort(env.get("FASTMCP_PORT"));
         String e = endpoint != null ? endpoint : env.getOrDefault("FASTMCP_ENDPOINT", "/mcp");
-        boolean s = stateless != null ? stateless : Boolean.parseBoolean(env.getOrDefault("FASTMCP_STATELESS", "false"));
+        boolean s = stateless != null ? stateless : parseFlag("FASTMCP_STATELESS", env.get("FASTMCP_STATELESS"));
         if (!e.startsWith("/")) {
             throw new IllegalArgumentException("endpoint must start with '/', was '" + e + "'");
         }
         String base = env.get("FASTMCP_BASE_URL");
         return new ResolvedOptions(t, h, p, e, s, base == null || base.isBlank() ? null : base.trim());
+    }
+
+    /** A yes/no environment variable: true, 1 or yes; false, 0 or no (any case); unset or blank is false. */
+    private static boolean parseFlag(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false (1 or 0), was '"
+                    + value + "'");
+        };
     }
 
     private static Transport parseTransport(String value) {

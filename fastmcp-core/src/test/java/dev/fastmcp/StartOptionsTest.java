@@ -38,6 +38,11 @@ class StartOptionsTest {
                 () -> StartOptions.fromEnvironment().resolve(Map.of("FASTMCP_TRANSPORT", "carrier-pigeon")));
         assertTrue(transport.getMessage().contains("carrier-pigeon"));
         assertThrows(IllegalArgumentException.class, () -> StartOptions.http().port(70000));
+        // a flag never silently means false: 1 is true, and what is neither is refused
+        assertTrue(StartOptions.fromEnvironment().resolve(Map.of("FASTMCP_STATELESS", "1")).stateless());
+        IllegalArgumentException flag = assertThrows(IllegalArgumentException.class,
+                () -> StartOptions.fromEnvironment().resolve(Map.of("FASTMCP_STATELESS", "on")));
+        assertTrue(flag.getMessage().contains("FASTMCP_STATELESS") && flag.getMessage().contains("'on'"));
     }
 
     @Test
