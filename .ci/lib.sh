@@ -170,3 +170,40 @@ find_chromium() {
   [[ -x "$chromium" ]] || { echo "CHROMIUM is not executable: $chromium" >&2; return 1; }
   echo "$chromium"
 }
+
+# Prints the redis-server executable: $REDIS_SERVER when set, else /usr/bin/redis-server, else redis-server on PATH,
+# else Debian's redis-server package, installed with apt-get when running as root (or with password-less sudo); fails,
+# saying what to do, when there is none. The caller starts it itself (the package's service is not used).
+find_redis_server() {
+  local redis="${REDIS_SERVER:-}"
+  if [[ -z "$redis" ]]; then
+    if [[ -x /usr/bin/redis-server ]]; then
+      redis=/usr/bin/redis-server
+    else
+      redis="$(command -v redis-server || true)"
+    fi
+  fi
+  if [[ -z "$redis" ]]; then
+    local sudo=""
+    if [[ "$(id -u)" -ne 0 ]] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo -n"
+    fi
+    if { [[ "$(id -u)" -eq 0 ]] || [[ -n "$sudo" ]]; } && command -v apt-get >/dev/null 2>&1; then
+      echo "redis-server is missing: installing Debian's redis-server package" >&2
+      timeout 900 $sudo apt-get update -qq >&2 || { echo "apt-get update failed" >&2; return 1; }
+      timeout 900 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null \
+        || { echo "apt-get install redis-server failed" >&2; return 1; }
+      if [[ -x /usr/bin/redis-server ]]; then
+        redis=/usr/bin/redis-server
+      else
+        redis="$(command -v redis-server || true)"
+      fi
+    fi
+  fi
+  if [[ -z "$redis" ]]; then
+    echo "redis-server not found. Install Debian's package (apt-get install -y redis-server) or set REDIS_SERVER" >&2
+    return 1
+  fi
+  [[ -x "$redis" ]] || { echo "REDIS_SERVER is not executable: $redis" >&2; return 1; }
+  echo "$redis"
+}

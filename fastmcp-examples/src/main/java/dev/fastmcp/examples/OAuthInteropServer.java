@@ -43,13 +43,20 @@ import java.util.Map;
  * </ul>
  * Without either, the client-credentials grant is off. An invalid secret or key set stops the fixture with a message.
  *
+ * <p>Several instances behind a load balancer ({@code .ci/scale-out.sh}) share their state through the variables
+ * every example with an OAuth proxy reads ({@link Env#configure}): {@code REDIS_URL} (and optionally
+ * {@code REDIS_KEY_PREFIX}) with the same {@code OAUTH_PROXY_SECRET} on each; {@code FASTMCP_BASE_URL} set to the
+ * load balancer's URL on each; and {@code FASTMCP_STATELESS=true}, since this fixture keeps its sessions of MCP
+ * 2025-11-25 and earlier in the instance that created them (stateless, any instance answers any request, but none
+ * asks the client anything through a session: {@code greet} is then for clients of MCP 2026-07-28).
+ *
  * <p>Tools: for any authenticated caller, {@code whoami} (the subject of the caller's session), {@code echo}
  * (returns its {@code text} argument) and {@code greet} (asks the user's name through the client, form-mode
  * elicitation: an input-required round trip in MCP 2026-07-28); {@code write-note} needs the scope
  * {@value #WRITE_SCOPE}, and is listed to every caller, so that a token without that scope gets the 403 step-up.
  *
- * <p>Listens on {@code FASTMCP_HOST:FASTMCP_PORT} (default {@code 127.0.0.1:8080}) with the default loopback
- * base URL, until killed.
+ * <p>Listens on {@code FASTMCP_HOST:FASTMCP_PORT} (default {@code 127.0.0.1:8080}), at the base URL
+ * {@code FASTMCP_BASE_URL} (default: its loopback address), until killed.
  */
 public final class OAuthInteropServer {
 
@@ -85,6 +92,7 @@ public final class OAuthInteropServer {
                 .claimsAndConsent(c -> c.consentRequired(true))
                 .clients(Env::clients)
                 .clients(c -> c.clientCredentials(machines))
+                .keysAndStorage(Env::configure)
                 .secret(secret)
                 .build();
 
