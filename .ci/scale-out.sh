@@ -2,8 +2,9 @@
 # Scale-out test: three instances of the fastmcp-java "oauth-interop" example (an OAuthProxy in front of
 # oauth2-mock-server, .ci/oauth-interop/upstream.mjs) behind a round-robin load balancer (.ci/scale-out/balancer.mjs,
 # Node's http module only), sharing one Redis (Debian's redis-server, started here on a free port, no persistence).
-# Each instance gets the same OAUTH_PROXY_SECRET and REDIS_URL, the balancer's URL as FASTMCP_BASE_URL, and runs
-# stateless (FASTMCP_STATELESS=true: sessions of MCP 2025-11-25 and earlier are not shared between instances).
+# Each instance gets the same OAUTH_PROXY_SECRET and REDIS_URL and the balancer's URL as FASTMCP_BASE_URL; its MCP
+# sessions (MCP 2025-11-25, Mcp-Session-Id) are shared through Redis, so the client's one session is served by every
+# instance in turn.
 #
 # The test (.ci/scale-out/scale-out.mjs; the official TypeScript MCP SDK client, pinned in
 # .ci/scale-out/package.json) signs in through the balancer (registration, consent approved by its fetch-based
@@ -237,11 +238,11 @@ UPSTREAM_ISSUER="$(head -n 1 "$ISSUER_FILE")"
 echo "upstream issuer: $UPSTREAM_ISSUER"
 
 # ---------------------------------------------------------------------------
-section "Scale-out: starting $COUNT instances of the oauth-interop example (stateless, one Redis, one secret)"
+section "Scale-out: starting $COUNT instances of the oauth-interop example (sessions shared, one Redis, one secret)"
 for i in $(seq 1 "$COUNT"); do
   port="${INSTANCE_PORTS[$((i - 1))]}"
   log="$OUT_DIR/server-instance-$i.log"
-  FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$port" FASTMCP_BASE_URL="$BALANCER_URL" FASTMCP_STATELESS=true \
+  FASTMCP_HOST="127.0.0.1" FASTMCP_PORT="$port" FASTMCP_BASE_URL="$BALANCER_URL" \
     REDIS_URL="$REDIS_URL" REDIS_KEY_PREFIX="$REDIS_KEY_PREFIX" OAUTH_PROXY_SECRET="$OAUTH_PROXY_SECRET" \
     UPSTREAM_AUTHORIZATION_ENDPOINT="$UPSTREAM_ISSUER/authorize" UPSTREAM_TOKEN_ENDPOINT="$UPSTREAM_ISSUER/token" \
     UPSTREAM_CLIENT_ID="$UPSTREAM_CLIENT_ID" UPSTREAM_CLIENT_SECRET="$UPSTREAM_CLIENT_SECRET" \
@@ -254,10 +255,13 @@ for i in $(seq 1 "$COUNT"); do
     "instance-$i" "$OUT_DIR/server-instance-$i.log" "$HEALTH_TIMEOUT" || die "instance-$i is not healthy"
   grep -qF "oauth-interop: MCP server at $BALANCER_URL/mcp" "$OUT_DIR/server-instance-$i.log" \
     || { show_log "instance-$i log" "$OUT_DIR/server-instance-$i.log"; die "instance-$i does not serve at $BALANCER_URL/mcp (FASTMCP_BASE_URL)"; }
-  grep -q "listening at .* (stateless)" "$OUT_DIR/server-instance-$i.log" \
-    || { show_log "instance-$i log" "$OUT_DIR/server-instance-$i.log"; die "instance-$i is not stateless (FASTMCP_STATELESS)"; }
+  if grep -q "listening at .* (stateless)\|sessions .* live on the instance that created them" \
+      "$OUT_DIR/server-instance-$i.log"; then
+    show_log "instance-$i log" "$OUT_DIR/server-instance-$i.log"
+    die "instance-$i does not share its sessions (REDIS_URL, Env.sessions)"
+  fi
 done
-echo "$COUNT instances healthy, stateless, each at $BALANCER_URL/mcp"
+echo "$COUNT instances healthy, sessions shared, each at $BALANCER_URL/mcp"
 
 # ---------------------------------------------------------------------------
 section "Scale-out: starting the balancer on $BALANCER_URL"

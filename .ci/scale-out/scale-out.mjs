@@ -1,4 +1,4 @@
-// Scale-out test: several instances of the fastmcp-java "oauth-interop" example, stateless, sharing one Redis,
+// Scale-out test: several instances of the fastmcp-java "oauth-interop" example, sharing one Redis and their MCP sessions,
 // behind a round-robin load balancer (balancer.mjs). The official TypeScript MCP SDK client signs in through the
 // balancer, its requests spread over the instances; then one instance is killed mid-flow, a grant is revoked, and
 // Redis goes away and comes back empty. A fetch-based headless browser in this file approves on the consent page.
@@ -46,7 +46,7 @@ import {
   discoverOAuthProtectedResourceMetadata,
   startAuthorization,
 } from '@modelcontextprotocol/sdk/client/auth.js';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 
 // ------------------------------------------------------------------------------------------- configuration
 
@@ -440,7 +440,9 @@ class HeadlessProvider {
 // ------------------------------------------------------------------------------------------------ helpers
 
 function newClient() {
-  return new Client({ name: 'fastmcp-scale-out', version: '1.0.0' });
+  const client = new Client({ name: 'fastmcp-scale-out', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada' } }));
+  return client;
 }
 
 function newTransport(provider) {
@@ -707,7 +709,10 @@ const session = { client: undefined };
 await check('connect with the tokens, listTools, whoami and echo: answered by every instance in turn', async () => {
   const from = trace.length;
   session.client = newClient();
-  await session.client.connect(newTransport(provider), { timeout: STEP_TIMEOUT_MS });
+  session.transport = newTransport(provider);
+  await session.client.connect(session.transport, { timeout: STEP_TIMEOUT_MS });
+  const sessionId = session.transport.sessionId;
+  assert.ok(sessionId, 'the server gave an Mcp-Session-Id: a stateful session of MCP 2025-11-25');
   const { tools } = await session.client.listTools(undefined, { timeout: STEP_TIMEOUT_MS });
   assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
   for (let i = 0; i < 3; i++) {
@@ -717,6 +722,17 @@ await check('connect with the tokens, listTools, whoami and echo: answered by ev
   const mcp = balanced(from).filter((e) => e.path === '/mcp');
   const seen = new Set(mcp.map((e) => e.servedBy));
   assert.equal(seen.size, INSTANCES.length, `MCP requests only on ${[...seen]}`);
+  assert.equal(session.transport.sessionId, sessionId, 'one session throughout, served by every instance');
+  return `${mcp.length} MCP requests in one session: ${spread(from)}`;
+});
+
+await check('an elicitation of the shared session: asked by one instance, answered through another', async () => {
+  const from = trace.length;
+  const greeting = text(await callTool(session.client, 'greet'));
+  assert.equal(greeting, `Hello, Ada (${UPSTREAM_SUBJECT})`);
+  const mcp = balanced(from).filter((e) => e.path === '/mcp');
+  const seen = new Set(mcp.map((e) => e.servedBy));
+  assert.ok(seen.size >= 2, `the call and the answer on one instance only: ${[...seen]}`);
   return `${mcp.length} MCP requests: ${spread(from)}`;
 });
 

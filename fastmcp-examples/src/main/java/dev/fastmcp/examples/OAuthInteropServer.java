@@ -46,9 +46,9 @@ import java.util.Map;
  * <p>Several instances behind a load balancer ({@code .ci/scale-out.sh}) share their state through the variables
  * every example with an OAuth proxy reads ({@link Env#configure}): {@code REDIS_URL} (and optionally
  * {@code REDIS_KEY_PREFIX}) with the same {@code OAUTH_PROXY_SECRET} on each; {@code FASTMCP_BASE_URL} set to the
- * load balancer's URL on each; and {@code FASTMCP_STATELESS=true}, since this fixture keeps its sessions of MCP
- * 2025-11-25 and earlier in the instance that created them (stateless, any instance answers any request, but none
- * asks the client anything through a session: {@code greet} is then for clients of MCP 2026-07-28).
+ * load balancer's URL on each. With {@code REDIS_URL} its sessions of MCP 2025-11-25 and earlier are shared too
+ * ({@link Env#sessions}): any instance serves any session, and a client's answer to {@code greet}'s question
+ * reaches the instance that asked.
  *
  * <p>Tools: for any authenticated caller, {@code whoami} (the subject of the caller's session), {@code echo}
  * (returns its {@code text} argument) and {@code greet} (asks the user's name through the client, form-mode
@@ -97,6 +97,7 @@ public final class OAuthInteropServer {
                 .build();
 
         return FastMCP.builder("fastmcp-oauth-interop", "1.0.0")
+                .sessions(Env::sessions)
                 .auth(proxy)
                 .addTool(Tool.builder("whoami")
                         .description("The subject of the caller's session")
