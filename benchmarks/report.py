@@ -25,6 +25,10 @@ LABELS = {
     "java-token": "fastmcp-java token endpoint, `refresh_token` grant",
     "java-init": "fastmcp-java new sessions (`initialize`)",
     "ts-init": "FastMCP TS new sessions (`initialize`)",
+    "java-hs256-redis": "fastmcp-java, HS256 bearer, the proxy's storage on Redis",
+    "java-hs256-redis-1x": "fastmcp-java, HS256 bearer, storage and sessions on Redis: one of two instances, direct",
+    "java-hs256-redis-2x": "fastmcp-java, HS256 bearer, storage and sessions on Redis: two instances behind a balancer",
+    "java-token-redis": "fastmcp-java token endpoint, `refresh_token` grant, storage on Redis",
 }
 PEER = {"java-none": "ts-none", "java-hs256": "ts-hs256", "java-hs256-2026": "ts-hs256", "java-rs256": "ts-hs256", "java-stateless": "ts-none",
         "java-init": "ts-init"}
@@ -46,7 +50,10 @@ with open(os.path.join(work, "results.tsv")) as f:
         name, phase = p[0], p[1]
         f_ = lambda x: float(x or 0)
         rec = dict(conns=int(p[2]), rps=f_(p[3]), p50=f_(p[4]), p99=f_(p[5]), cpu=f_(p[6]),
-                   rss=int(p[7]) / 1024, bad=int(p[8]), errors=int(p[9]), server=float(p[10]), machine=float(p[11]))
+                   rss=int(p[7]) / 1024, bad=int(p[8]), errors=int(p[9]), server=float(p[10]), machine=float(p[11]),
+                   # the Redis cases: redis-server's CPU µs/req, its commands per request, the balancer's CPU µs/req
+                   redis=f_(p[12]) if len(p) > 12 else 0, redis_cmds=f_(p[13]) if len(p) > 13 else 0,
+                   balancer=f_(p[14]) if len(p) > 14 else 0)
         rows.setdefault(name, {}).setdefault(phase, rec)
 
 
@@ -58,7 +65,7 @@ def summary(name, single=False):
     med = lambda k: statistics.median(r[k] for r in runs)
     loaded = [r["rss"] for ph, r in phases.items() if ph != "idle" and not ph.startswith("c1")]
     return dict(rps=med("rps"), p50=med("p50"), p99=med("p99"), cpu=med("cpu"), server=med("server"),
-                machine=med("machine"), rps_min=min(r["rps"] for r in runs), rps_max=max(r["rps"] for r in runs),
+                machine=med("machine"), redis=med("redis"), redis_cmds=med("redis_cmds"), balancer=med("balancer"), rps_min=min(r["rps"] for r in runs), rps_max=max(r["rps"] for r in runs),
                 bad=sum(r["bad"] + r["errors"] for r in runs), runs=len(runs),
                 idle=phases.get("idle", {}).get("rss", 0), loaded=max(loaded) if loaded else 0)
 
@@ -139,6 +146,55 @@ w("× FastMCP TS compares each case with the TypeScript peer doing the same thin
   "default memory storage (encrypted); its state is one record per grant however often it refreshes (see "
   "\"Refresh tokens under a sustained load\" below). The new-sessions case keeps every session it opens until it idles out (10 s), with `-Xmx512m`.")
 w("")
+
+REDIS_CASES = ["java-hs256", "java-hs256-redis", "java-hs256-redis-1x", "java-hs256-redis-2x", "java-token",
+               "java-token-redis"]
+if any(summary(n) for n in REDIS_CASES if n.endswith(("-redis", "-1x", "-2x"))):
+    redis_version = ""
+    version_path = os.path.join(work, "redis-version")
+    if os.path.exists(version_path):
+        redis_version = f" {open(version_path).read().strip()}"
+    w("## Several instances on Redis")
+    w("")
+    w(f"The proxy's state in Redis{redis_version} (`RedisTokenStorage`, a redis-server of each case's own on loopback, "
+      "no persistence), next to the same cases on the default memory storage. The two-instance case shares the MCP "
+      "session too (`RedisSessionStore`): both instances have the same secret and the balancer's URL as their base "
+      "URL, and the balancer is Undertow's reverse proxy (`LoadBalancingProxyClient`, round robin) in a JVM of its "
+      "own; it is measured at one of the instances directly, then through the balancer. Server CPU is the "
+      "instances' (both, through the balancer); redis-server's and the balancer's CPU are given apart, per request. "
+      "Everything, wrk included, shares this machine's cores.")
+    w("")
+    w("| case | req/s (min–max) | p50 / p99 ms | server CPU µs/req | redis-server CPU µs/req | Redis commands/req "
+      "| balancer CPU µs/req | machine cores | bad replies |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name in REDIS_CASES:
+        s = summary(name)
+        if not s:
+            continue
+        on_redis = name not in ("java-hs256", "java-token")
+        balancer = f"{s['balancer']:.0f}" if name.endswith("-2x") else ""
+        w(f"| {LABELS[name]} | **{fmt(s['rps'])}** ({fmt(s['rps_min'])}–{fmt(s['rps_max'])}) | {s['p50']:.2f} / "
+          f"{s['p99']:.2f} | {s['cpu']:.0f} | {s['redis']:.1f} | {s['redis_cmds']:.2f} | "
+          f"{balancer} | {s['machine']:.2f} | {s['bad']} |"
+          if on_redis else
+          f"| {LABELS[name]} | **{fmt(s['rps'])}** ({fmt(s['rps_min'])}–{fmt(s['rps_max'])}) | {s['p50']:.2f} / "
+          f"{s['p99']:.2f} | {s['cpu']:.0f} |  |  |  | {s['machine']:.2f} | {s['bad']} |")
+    w("")
+    ratios = []
+    for a, b, text in (("java-hs256-redis", "java-hs256", "HS256 `tools/call`, Redis storage / memory storage"),
+                       ("java-hs256-redis-2x", "java-hs256-redis-1x",
+                        "two instances through the balancer / one of them directly"),
+                       ("java-hs256-redis-2x", "java-hs256", "two instances through the balancer / HS256 on memory"),
+                       ("java-token-redis", "java-token", "token endpoint, Redis storage / memory storage")):
+        sa, sb = summary(a), summary(b)
+        if sa and sb and sb["rps"]:
+            ratios.append(f"- {text}: **{sa['rps'] / sb['rps']:.2f}×** ({fmt(sa['rps'])} vs {fmt(sb['rps'])} req/s; "
+                          f"server CPU {sa['cpu']:.0f} vs {sb['cpu']:.0f} µs/req)")
+    w("Ratios of the medians, 16 connections:")
+    w("")
+    for line in ratios:
+        w(line)
+    w("")
 
 cold = {}
 cold_path = os.path.join(work, "cold.tsv")
@@ -245,6 +301,12 @@ if hs and modern:
     r = modern["rps"] / hs["rps"]
     w(f"- HS256 `tools/call` on MCP 2026-07-28 (no session) at least as fast as on the session path of 2025-06-18: "
       f"{verdict(r >= 0.97)} — {fmt(modern['rps'])} vs {fmt(hs['rps'])} req/s ({r:.2f}×; CPU {modern['cpu']:.0f} vs "
+      f"{hs['cpu']:.0f} µs/req).")
+on_redis = summary("java-hs256-redis")
+if hs and on_redis:
+    r = on_redis["rps"] / hs["rps"]
+    w(f"- HS256 `tools/call` with the proxy's storage on Redis at least 0.8× the same on memory storage: "
+      f"{verdict(r >= 0.8)} — {fmt(on_redis['rps'])} vs {fmt(hs['rps'])} req/s ({r:.2f}×; CPU {on_redis['cpu']:.0f} vs "
       f"{hs['cpu']:.0f} µs/req).")
 if cold:
     ts_cold = (f" (FastMCP TS: {statistics.median(m for m, _ in cold['ts']):.0f} ms)" if "ts" in cold else "")

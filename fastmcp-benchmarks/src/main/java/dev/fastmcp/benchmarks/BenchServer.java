@@ -9,8 +9,13 @@ import dev.fastmcp.auth.jwt.JWKSVerifier;
 import dev.fastmcp.auth.jwt.RSAKeyPair;
 import dev.fastmcp.auth.proxy.OAuthProxy;
 import dev.fastmcp.auth.proxy.Upstream;
+import dev.fastmcp.redis.RedisSessionStore;
+import dev.fastmcp.redis.RedisTokenStorage;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,10 +50,27 @@ import java.util.regex.Pattern;
  *   <li>{@code none}, {@code stateless}: FastMCP with the {@code add} tool, no auth, with sessions or stateless;
  *   <li>{@code hs256}: FastMCP behind an {@link OAuthProxy} (memory storage, encrypted, the default) in front of
  *       an in-process stand-in for the identity provider; signs in through the whole OAuth flow, writes the
- *       access token to {@code dir/token} and a pool of refresh tokens to {@code dir/refresh-tokens};
+ *       access token to {@code dir/token} and a pool of refresh tokens to {@code dir/refresh-tokens}
+ *       ({@code -Dbench.refreshPool}, 256 sign-ins; 0 signs in none). Settings for several instances, each a
+ *       system property or else an environment variable:
+ *       <ul>
+ *         <li>{@code bench.redisUrl} / {@code BENCH_REDIS_URL}: the proxy's storage is a {@link RedisTokenStorage}
+ *             there (encrypted by the proxy, as the memory storage is), keys under {@code bench.redisPrefix} /
+ *             {@code BENCH_REDIS_PREFIX} ({@code bench:});
+ *         <li>{@code bench.sharedSessions} / {@code BENCH_SHARED_SESSIONS} ({@code true}; default
+ *             {@code false}): the MCP sessions in that Redis too ({@link RedisSessionStore}), so that any instance
+ *             serves any session;
+ *         <li>{@code bench.secret} / {@code BENCH_SECRET}: the proxy's secret, the same on every instance
+ *             (random key material; unset, a fresh one per process);
+ *         <li>{@code bench.baseUrl} / {@code BENCH_BASE_URL}: the public base URL, the load balancer's, so that
+ *             a token minted by one instance is for the resource of all;
+ *       </ul>
  *   <li>{@code rs256}: FastMCP with a {@link JWKSVerifier} whose JWKS an in-process server publishes; writes an
  *       RS256 token to {@code dir/token};
- *   <li>{@code sessions}: as {@code none}, with room for the sessions a stream of {@code initialize} opens.
+ *   <li>{@code sessions}: as {@code none}, with room for the sessions a stream of {@code initialize} opens;
+ *   <li>{@code balancer}: Undertow's own reverse proxy, round robin over the backends given after the port
+ *       ({@code BenchServer balancer <port> http://127.0.0.1:<p1> http://127.0.0.1:<p2>}), in front of several
+ *       {@code hs256} instances.
  * </ul>
  *
  * <p>Prints {@code ready} once it serves.
@@ -69,11 +91,18 @@ public final class BenchServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: BenchServer plain|none|stateless|sessions|hs256|rs256 <port> <dir>");
+            System.err.println("usage: BenchServer plain|none|stateless|sessions|hs256|rs256 <port> <dir>\n"
+                    + "       BenchServer balancer <port> <backend URL>...");
             System.exit(2);
         }
         String kind = args[0];
         int port = Integer.parseInt(args[1]);
+        if (kind.equals("balancer")) {
+            balancer(port, List.of(args).subList(2, args.length));
+            System.out.println("ready");
+            System.out.flush();
+            return;
+        }
         Path dir = Path.of(args[2]);
         Files.createDirectories(dir);
         int pool = Integer.getInteger("bench.refreshPool", 256);
@@ -133,11 +162,51 @@ public final class BenchServer {
                 Duration.ofHours(6), Map.of(), keys.keyId()));
     }
 
+    // ---- a load balancer: Undertow's reverse proxy, round robin -------------------------------------------------
+
+    private static void balancer(int port, List<String> backends) throws Exception {
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("balancer: give the backends' URLs after the port");
+        }
+        // No session cookie names: no sticky routing, every request goes to the next backend in turn.
+        LoadBalancingProxyClient backendsClient = new LoadBalancingProxyClient()
+                .removeSessionCookieName("JSESSIONID")
+                .setConnectionsPerThread(32);
+        for (String backend : backends) {
+            backendsClient.addHost(URI.create(backend));
+        }
+        Undertow.builder()
+                .addHttpListener(port, "127.0.0.1")
+                .setHandler(ProxyHandler.builder()
+                        .setProxyClient(backendsClient)
+                        .setMaxRequestTime(30_000)
+                        .setNext(ResponseCodeHandler.HANDLE_404)
+                        .build())
+                .build()
+                .start();
+    }
+
     // ---- HS256: our own tokens, through the OAuth proxy ---------------------------------------------------------
+
+    /** A system property, else the environment variable, else null. */
+    private static String setting(String property, String env) {
+        String value = System.getProperty(property, System.getenv(env));
+        return value == null || value.isBlank() ? null : value.trim();
+    }
 
     private static void hs256(int port, Path dir, int pool) throws Exception {
         int upstreamPort = loopbackServer(BenchServer::upstream);
         String upstream = "http://127.0.0.1:" + upstreamPort;
+        String redisUrl = setting("bench.redisUrl", "BENCH_REDIS_URL");
+        String prefix = setting("bench.redisPrefix", "BENCH_REDIS_PREFIX");
+        RedisTokenStorage redis = redisUrl == null ? null
+                : RedisTokenStorage.builder(redisUrl).keyPrefix(prefix == null ? "bench:" : prefix).build();
+        String secret = setting("bench.secret", "BENCH_SECRET");
+        String baseUrl = setting("bench.baseUrl", "BENCH_BASE_URL");
+        boolean sharedSessions = Boolean.parseBoolean(setting("bench.sharedSessions", "BENCH_SHARED_SESSIONS"));
+        if (sharedSessions && redis == null) {
+            throw new IllegalArgumentException("bench.sharedSessions needs bench.redisUrl");
+        }
         OAuthProxy proxy = OAuthProxy.builder(Upstream.of(upstream + "/authorize", upstream + "/token",
                 "bench-proxy", "bench-proxy-secret"))
                 .scopes("openid")
@@ -145,16 +214,29 @@ public final class BenchServer {
                 .claimsAndConsent(c -> c.consentRequired(false))
                 // The pool of refresh tokens is minted by hundreds of sign-ins from this one address.
                 .limits(l -> l.authorizationRateLimit(0))
-                // Random key material, as `openssl rand -base64 32` gives: a fresh one for every run.
-                .secret(randomSecret())
+                // Random key material, as `openssl rand -base64 32` gives: a fresh one for every run, shared by
+                // the instances of one case.
+                .secret(secret == null ? randomSecret() : secret)
+                .keysAndStorage(k -> redis == null ? k : k.tokenStorage(redis))
                 .lifetimes(l -> l.accessTokenTtl(Duration.ofHours(6)))
                 .build();
-        FastMCP server = mcp("hs256").auth(proxy).build().start(StartOptions.http().port(port));
+        FastMCP.Builder builder = mcp("hs256").auth(proxy);
+        if (baseUrl != null) {
+            builder.baseUrl(baseUrl);
+        }
+        if (sharedSessions) {
+            builder.sessions(s -> s.store(RedisSessionStore.on(redis)));
+        }
+        FastMCP server = builder.build().start(StartOptions.http().port(port));
+        if (pool <= 0) {
+            return;
+        }
+        // Straight to this instance; behind a balancer the callback reaches the instances in turn.
         SignIn signIn = new SignIn("http://127.0.0.1:" + server.port());
         String clientId = signIn.register();
         List<String> refreshTokens = new ArrayList<>();
         String access = null;
-        for (int i = 0; i < Math.max(1, pool); i++) {
+        for (int i = 0; i < pool; i++) {
             Map<String, String> tokens = signIn.tokens(clientId);
             access = access == null ? tokens.get("access_token") : access;
             refreshTokens.add(tokens.get("refresh_token"));
