@@ -86,10 +86,13 @@ final class ClientIdDocuments {
         Clock clock = Clock.systemUTC();
         this.urls = new ClientIdUrls(clients, ctx.baseUrl);
         this.options = ctx.settings.options();
+        boolean shared = ctx.store.storage().sharedAcrossInstances();
         this.documents = new DocumentCache<>(new GuardedFetch(clients.metadataDocumentTimeout(), MAX_DOCUMENT_BYTES,
-                tls, transport.resolver()), "metadata document", MAX_KEPT, clock);
+                tls, transport.resolver()), "metadata document", MAX_KEPT, clock,
+                shared ? new DocumentCache.Shared(ctx.store, "cimd-document") : null);
         this.keySets = new DocumentCache<>(new GuardedFetch(clients.metadataDocumentTimeout(), MAX_KEY_SET_BYTES,
-                tls, transport.resolver()), "key set (jwks_uri)", MAX_KEPT, clock);
+                tls, transport.resolver()), "key set (jwks_uri)", MAX_KEPT, clock,
+                shared ? new DocumentCache.Shared(ctx.store, "cimd-keys") : null);
         this.assertions = new ClientAssertions(ctx.store, List.of(ctx.endpoint("/oauth/token"), ctx.baseUrl), clock);
         int perMinute = ctx.settings.limits().registrationRateLimit();
         this.fetchesPerAddress = AddressLimit.perMinute(ctx, "document-fetch", perMinute, clock);

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * so a burst of sign-ins for one client reaches its server once. Failures and invalid documents are never kept.
  *
  * <p>The lower bound also holds for {@code no-store} and {@code no-cache}: a stranger's document cannot make every
- * request of a flood fetch again. Each instance keeps its own cache.
+ * request of a flood fetch again. Each instance keeps its own cache; on a storage shared by several instances the
+ * fetched bodies are kept there too ({@link Shared}), so that a document is fetched once for all of them, each
+ * instance parsing it again under the same rules.
  *
  * @param <T> the parsed document
  */
@@ -55,17 +57,33 @@ final class DocumentCache<T> {
     private record Entry<T>(T value, String etag, long expiresAt) {
     }
 
+    /** A fetched body as the instances sharing a storage keep it: the text, its {@code ETag}, when it expires. */
+    record SharedBody(String body, String etag, long expiresAt) {
+    }
+
+    /** Where fetched bodies are kept for the other instances: the proxy's store, under its own kind. */
+    record Shared(ProxyStore store, String kind) {
+    }
+
     private final GuardedFetch fetch;
     private final String what;
     private final Clock clock;
     private final Map<String, Entry<T>> entries;
     private final ConcurrentHashMap<String, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
+    /** The bodies other instances fetched; null when this instance's storage is its own. */
+    private final Shared shared;
 
     /**
      * @param what       what the documents are, for errors ("metadata document")
      * @param maxEntries the most documents kept
      */
     DocumentCache(GuardedFetch fetch, String what, int maxEntries, Clock clock) {
+        this(fetch, what, maxEntries, clock, null);
+    }
+
+    /** The same, bodies shared through {@code shared} when it is not null. */
+    DocumentCache(GuardedFetch fetch, String what, int maxEntries, Clock clock, Shared shared) {
+        this.shared = shared;
         this.fetch = fetch;
         this.what = what;
         this.clock = clock;
@@ -105,6 +123,11 @@ final class DocumentCache<T> {
             return await(running, url);
         }
         try {
+            T fromOthers = fromShared(url, parser);
+            if (fromOthers != null) {
+                mine.complete(fromOthers);
+                return fromOthers;
+            }
             gate.check();
             T value = fetch(uri, rule, parser, kept);
             mine.complete(value);
@@ -175,7 +198,27 @@ final class DocumentCache<T> {
         T value = parser.parse(response.body());
         String etag = response.headers().firstValue("etag")
                 .filter(e -> e.length() <= 200 && e.chars().allMatch(c -> c >= 0x20 && c < 0x7F)).orElse(null);
-        return keep(url, new Entry<>(value, etag, now + ttl(response).toMillis()));
+        long expiresAt = now + ttl(response).toMillis();
+        if (shared != null) {
+            // Only a body that parsed: an invalid document is never kept, here or for the others.
+            shared.store().save(shared.kind(), url, new SharedBody(new String(response.body(),
+                    java.nio.charset.StandardCharsets.UTF_8), etag, expiresAt),
+                    Math.max(1, (expiresAt - now) / 1000));
+        }
+        return keep(url, new Entry<>(value, etag, expiresAt));
+    }
+
+    /** The document another instance fetched and kept in the shared storage, parsed here; null when none. */
+    private T fromShared(String url, Parser<T> parser) throws OAuthError {
+        if (shared == null) {
+            return null;
+        }
+        SharedBody body = shared.store().get(shared.kind(), url, SharedBody.class);
+        if (body == null || clock.millis() >= body.expiresAt()) {
+            return null;
+        }
+        T value = parser.parse(body.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return keep(url, new Entry<>(value, body.etag(), body.expiresAt()));
     }
 
     private T keep(String url, Entry<T> entry) {
