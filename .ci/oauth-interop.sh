@@ -82,6 +82,7 @@ fi
 for f in package.json oauth-flow.mjs documents.mjs upstream.mjs machine-clients.mjs; do
   [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/oauth-interop/$f"
 done
+[[ -f "$ROOT/.ci/lib/harness.mjs" ]] || die "missing .ci/lib/harness.mjs"
 [[ -f "$CLIENT_DIR/pom.xml" ]] || die "missing .ci/java-modern-client/pom.xml"
 if [[ ! -f "$JAR" ]]; then
   die "server jar not found: ${JAR#"$ROOT"/}
@@ -133,6 +134,11 @@ fi
 # The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/documents.mjs" "$SRC_DIR/upstream.mjs" "$SRC_DIR/machine-clients.mjs" \
   "$TOOLS_DIR/"
+# The tests import ../lib/harness.mjs: the shared module goes next to the tools' directory, as it is in .ci
+# (renamed into place, so that another script's run never reads it half-copied).
+mkdir -p "$ROOT/.ci/.tools/lib"
+cp "$ROOT/.ci/lib/harness.mjs" "$ROOT/.ci/.tools/lib/harness.mjs.$$"
+mv -f "$ROOT/.ci/.tools/lib/harness.mjs.$$" "$ROOT/.ci/.tools/lib/harness.mjs"
 echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth2-mock-server: $MOCK_VERSION"
 
 # ---------------------------------------------------------------------------

@@ -71,6 +71,7 @@ command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
 for f in package.json balancer.mjs scale-out.mjs; do
   [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/scale-out/$f"
 done
+[[ -f "$ROOT/.ci/lib/harness.mjs" ]] || die "missing .ci/lib/harness.mjs"
 [[ -f "$UPSTREAM_SRC" ]] || die "missing .ci/oauth-interop/upstream.mjs (the upstream provider the test shares)"
 [[ "$COUNT" =~ ^[0-9]+$ ]] && (( COUNT >= 3 && COUNT <= 9 )) || die "SCALE_OUT_INSTANCES must be 3 to 9, was '$COUNT'"
 if [[ ! -f "$JAR" ]]; then
@@ -121,6 +122,11 @@ else
 fi
 # The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/balancer.mjs" "$SRC_DIR/scale-out.mjs" "$UPSTREAM_SRC" "$TOOLS_DIR/"
+# The tests import ../lib/harness.mjs: the shared module goes next to the tools' directory, as it is in .ci
+# (renamed into place, so that another script's run never reads it half-copied).
+mkdir -p "$ROOT/.ci/.tools/lib"
+cp "$ROOT/.ci/lib/harness.mjs" "$ROOT/.ci/.tools/lib/harness.mjs.$$"
+mv -f "$ROOT/.ci/.tools/lib/harness.mjs.$$" "$ROOT/.ci/.tools/lib/harness.mjs"
 echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth2-mock-server: $MOCK_VERSION"
 
 # ---------------------------------------------------------------------------

@@ -36,7 +36,6 @@
 // every non-loopback address.
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -52,25 +51,14 @@ import {
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { SELF_CHECK_HEADER, startDocumentServer } from './documents.mjs';
 import { machineClientChecks } from './machine-clients.mjs';
+import {
+  attributes, bodyExcerpt, checker, decodeHtml, describe, envReader, fingerprint, finish, guardFetch, jsonBody,
+  packageVersion, redact, rejection, results, secret, section, startWatchdog,
+} from '../lib/harness.mjs';
 
 // ------------------------------------------------------------------------------------------- configuration
 
-function requireEnv(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`oauth-interop: set ${name}`);
-    process.exit(2);
-  }
-  return value;
-}
-
-function packageVersion(name) {
-  try {
-    return JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url))).version;
-  } catch {
-    return '(unknown version)';
-  }
-}
+const requireEnv = envReader('oauth-interop');
 
 const MCP_URL = new URL(requireEnv('OAUTH_INTEROP_MCP_URL'));
 const UPSTREAM = new URL(requireEnv('OAUTH_INTEROP_UPSTREAM_ISSUER'));
@@ -89,117 +77,30 @@ const REDIRECT_URL = 'http://127.0.0.1:33418/oauth-interop/callback';
 const TOOLS = ['echo', 'greet', 'whoami', 'write-note']; // sorted
 const SERVER_NAME = 'fastmcp-oauth-interop';
 
-const watchdog = setTimeout(() => {
-  console.log(`FAIL  oauth-interop run did not finish within ${TOTAL_TIMEOUT_MS} ms`);
-  process.exit(1);
-}, TOTAL_TIMEOUT_MS);
-watchdog.unref();
-
-// ----------------------------------------------------------------------------------- secrets and output
-
-const secrets = new Map(); // value -> fingerprint
-
-function fingerprint(value) {
-  return createHash('sha256').update(String(value)).digest('hex').slice(0, 8);
-}
-
-/** Registers a value never to be printed; returns its printable stand-in. */
-function secret(value) {
-  if (typeof value !== 'string' || value.length < 6) return '<secret>';
-  if (!secrets.has(value)) secrets.set(value, fingerprint(value));
-  return `<secret:${secrets.get(value)}>`;
-}
-
-function redact(text) {
-  let out = String(text);
-  // Longest first, so a token containing another secret is replaced whole.
-  for (const value of [...secrets.keys()].sort((a, b) => b.length - a.length)) {
-    out = out.replaceAll(value, `<secret:${secrets.get(value)}>`);
-  }
-  return out;
-}
-
-function describe(error) {
-  if (!(error instanceof Error)) return redact(String(error));
-  const code = error.code === undefined ? '' : ` (code ${error.code})`;
-  const cause = error.cause instanceof Error ? `; cause: ${error.cause.message}` : '';
-  return redact(`${error.constructor.name}${code}: ${error.message}${cause}`);
-}
+startWatchdog(TOTAL_TIMEOUT_MS, 'oauth-interop run');
 
 // --------------------------------------------------------------------------------------- network guard
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-const realFetch = globalThis.fetch.bind(globalThis);
 const trace = []; // "METHOD origin/path -> status", for failure reports (no query strings)
 
-function urlOf(input) {
-  return new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-}
-
-globalThis.fetch = async (input, init) => {
-  const url = urlOf(input);
-  if (!LOOPBACK.has(url.hostname)) {
-    throw new Error(`oauth-interop network guard: refusing to contact ${url.origin}`);
-  }
-  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+guardFetch('oauth-interop', STEP_TIMEOUT_MS, (method, url) => {
   const line = `${method} ${url.origin}${url.pathname}`;
-  try {
-    const response = await realFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(STEP_TIMEOUT_MS) });
-    trace.push(`${line} -> ${response.status}`);
-    return response;
-  } catch (error) {
-    trace.push(`${line} -> ${error.name}`);
-    throw error;
-  }
-};
+  return (response, error) => trace.push(`${line} -> ${response ? response.status : error.name}`);
+});
 
 // ------------------------------------------------------------------------------------------ test harness
 
-const results = { passed: 0, failed: 0 };
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Runs one check, bounded by the step timeout; prints PASS or FAIL (with the recent requests on failure). */
-async function check(name, fn) {
-  const traceStart = trace.length;
-  try {
-    const detail = await withTimeout(Promise.resolve().then(fn), STEP_TIMEOUT_MS, name);
-    results.passed++;
-    console.log(`PASS  ${name}${detail ? `  [${redact(detail)}]` : ''}`);
-    return true;
-  } catch (error) {
-    results.failed++;
-    console.log(`FAIL  ${name}\n      ${describe(error).replaceAll('\n', '\n      ')}`);
-    const requests = trace.slice(Math.max(traceStart, trace.length - 25));
-    if (requests.length) console.log(`      requests:\n        ${requests.join('\n        ')}`);
-    return false;
-  }
-}
+const check = checker({
+  stepTimeoutMs: STEP_TIMEOUT_MS,
+  mark: () => trace.length,
+  requestsSince: (start) => trace.slice(Math.max(start, trace.length - 25)),
+});
 
 /** A check that cannot run because an earlier one failed. */
 function skip(name, reason) {
   results.failed++;
   console.log(`FAIL  ${name}\n      not run: ${reason}`);
-}
-
-function section(title) {
-  console.log(`\n---- ${title}`);
-}
-
-async function rejection(promise, what) {
-  try {
-    const value = await promise;
-    throw new assert.AssertionError({ message: `${what} succeeded but should have failed: ${redact(JSON.stringify(value))}` });
-  } catch (error) {
-    if (error instanceof assert.AssertionError) throw error;
-    return error;
-  }
 }
 
 function sameUrl(a, b) {
@@ -217,33 +118,7 @@ function decodeJwtPayload(token) {
   }
 }
 
-async function bodyExcerpt(response) {
-  const text = await response.text().catch(() => '');
-  return redact(text.length > 300 ? `${text.slice(0, 300)}...` : text);
-}
-
 // -------------------------------------------------------------------------------------- headless browser
-
-const HTML_ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'" };
-
-function decodeHtml(text) {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity) => {
-    const lower = entity.toLowerCase();
-    if (lower.startsWith('#x')) return String.fromCodePoint(parseInt(lower.slice(2), 16));
-    if (lower.startsWith('#')) return String.fromCodePoint(parseInt(lower.slice(1), 10));
-    return HTML_ENTITIES[lower] ?? whole;
-  });
-}
-
-function attributes(tag) {
-  const attrs = {};
-  for (const m of tag.matchAll(/([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g)) {
-    const name = m[1].toLowerCase();
-    if (name in attrs) continue;
-    attrs[name] = decodeHtml(m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return attrs;
-}
 
 /** The forms of an HTML page: method, action, hidden inputs and submit buttons (name/value pairs). */
 function parseForms(html) {
@@ -536,19 +411,10 @@ function oauthPost(endpoint, params, clientInfo) {
   return globalThis.fetch(endpoint, { method: 'POST', headers, body: body.toString() });
 }
 
-async function jsonBody(response) {
-  const raw = await response.text();
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new Error(`HTTP ${response.status}: not JSON: ${redact(raw.slice(0, 300))}`);
-  }
-}
-
 // ------------------------------------------------------------------------------------------------ checks
 
-console.log(`oauth-interop: @modelcontextprotocol/sdk ${packageVersion('@modelcontextprotocol/sdk')}, `
-  + `oauth2-mock-server ${packageVersion('oauth2-mock-server')}, Node ${process.version}`);
+console.log(`oauth-interop: @modelcontextprotocol/sdk ${packageVersion(import.meta.url, '@modelcontextprotocol/sdk')}, `
+  + `oauth2-mock-server ${packageVersion(import.meta.url, 'oauth2-mock-server')}, Node ${process.version}`);
 console.log(`oauth-interop: server ${MCP_URL.href}, upstream ${UPSTREAM.origin}`);
 
 section('(a) discovery: the 401 challenge, protected resource metadata, authorization server metadata');
@@ -1192,6 +1058,4 @@ await machineClientChecks({
   jsonBody, sameUrl, MCP_URL, STEP_TIMEOUT_MS, TOOLS, machineSecret: MACHINE_SECRET, machineKey: MACHINE_KEY,
 });
 
-console.log(`\noauth-interop: ${results.failed === 0 ? 'PASSED' : 'FAILED'}`);
-console.log(`oauth-interop: ${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+finish('oauth-interop');

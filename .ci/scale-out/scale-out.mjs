@@ -34,7 +34,6 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { openSync, readFileSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -47,25 +46,14 @@ import {
   startAuthorization,
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { ElicitRequestSchema, LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import {
+  attributes, bodyExcerpt, checker, describe, envReader, fingerprint, finish, guardFetch, jsonBody, packageVersion,
+  redact, rejection, secret, section, startWatchdog,
+} from '../lib/harness.mjs';
 
 // ------------------------------------------------------------------------------------------- configuration
 
-function requireEnv(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`scale-out: set ${name}`);
-    process.exit(2);
-  }
-  return value;
-}
-
-function packageVersion(name) {
-  try {
-    return JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url))).version;
-  } catch {
-    return '(unknown version)';
-  }
-}
+const requireEnv = envReader('scale-out');
 
 const BALANCER = new URL(requireEnv('SCALE_OUT_URL'));
 const MCP_URL = new URL('/mcp', BALANCER);
@@ -94,76 +82,30 @@ const MODERN_VERSION = '2026-07-28';
 const UNREACHABLE_LINE = /Redis at \S+ is unreachable \(/;
 const REACHABLE_LINE = /Redis at \S+ is reachable again/;
 
-const watchdog = setTimeout(() => {
-  console.log(`FAIL  the scale-out run did not finish within ${TOTAL_TIMEOUT_MS} ms`);
-  process.exit(1);
-}, TOTAL_TIMEOUT_MS);
-watchdog.unref();
-
-// ----------------------------------------------------------------------------------- secrets and output
-
-const secrets = new Map(); // value -> fingerprint
-
-function fingerprint(value) {
-  return createHash('sha256').update(String(value)).digest('hex').slice(0, 8);
-}
-
-/** Registers a value never to be printed; returns its printable stand-in. */
-function secret(value) {
-  if (typeof value !== 'string' || value.length < 6) return '<secret>';
-  if (!secrets.has(value)) secrets.set(value, fingerprint(value));
-  return `<secret:${secrets.get(value)}>`;
-}
-
-function redact(text) {
-  let out = String(text);
-  for (const value of [...secrets.keys()].sort((a, b) => b.length - a.length)) {
-    out = out.replaceAll(value, `<secret:${secrets.get(value)}>`);
-  }
-  return out;
-}
-
-function describe(error) {
-  if (!(error instanceof Error)) return redact(String(error));
-  const code = error.code === undefined ? '' : ` (code ${error.code})`;
-  const cause = error.cause instanceof Error ? `; cause: ${error.cause.message}` : '';
-  return redact(`${error.constructor.name}${code}: ${error.message}${cause}`);
-}
+startWatchdog(TOTAL_TIMEOUT_MS, 'the scale-out run');
 
 // ------------------------------------------------------------------------- network guard and request trace
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-const realFetch = globalThis.fetch.bind(globalThis);
 // Every request of this process: { method, origin, path, status, servedBy, number, skipped }; servedBy, number
 // (the balancer's count) and skipped (instances that refused it first) only for those that went through the
 // balancer.
 const trace = [];
 
-function urlOf(input) {
-  return new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-}
-
-globalThis.fetch = async (input, init) => {
-  const url = urlOf(input);
-  if (!LOOPBACK.has(url.hostname)) {
-    throw new Error(`scale-out network guard: refusing to contact ${url.origin}`);
-  }
-  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+guardFetch('scale-out', STEP_TIMEOUT_MS, (method, url) => {
   const entry = { method, origin: url.origin, path: url.pathname };
   trace.push(entry);
-  try {
-    const response = await realFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(STEP_TIMEOUT_MS) });
+  return (response, error) => {
+    if (!response) {
+      entry.status = error.name;
+      return;
+    }
     entry.status = response.status;
     entry.servedBy = response.headers.get('x-served-by') ?? undefined;
     entry.skipped = response.headers.get('x-balancer-skipped') ?? undefined;
     const number = Number(response.headers.get('x-balancer-request'));
     entry.number = Number.isInteger(number) && number > 0 ? number : undefined;
-    return response;
-  } catch (error) {
-    entry.status = error.name;
-    throw error;
-  }
-};
+  };
+});
 
 function line(entry) {
   return `${entry.method} ${entry.path}${entry.servedBy ? ` @${entry.servedBy}` : ''} -> ${entry.status}`;
@@ -183,89 +125,21 @@ function spread(from = 0) {
 
 // ------------------------------------------------------------------------------------------ test harness
 
-const results = { passed: 0, failed: 0 };
 const timings = [];
 
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Runs one check, bounded by the step timeout (or `ms`); prints PASS or FAIL with the requests it made. */
-async function check(name, fn, ms = STEP_TIMEOUT_MS) {
-  const traceStart = trace.length;
-  const started = performance.now();
-  try {
-    const detail = await withTimeout(Promise.resolve().then(fn), ms, name);
-    results.passed++;
-    console.log(`PASS  ${name}${detail ? `  [${redact(detail)}]` : ''}`);
-    return true;
-  } catch (error) {
-    results.failed++;
-    console.log(`FAIL  ${name}\n      ${describe(error).replaceAll('\n', '\n      ')}`);
-    const requests = trace.slice(traceStart).slice(-30).map(line);
-    if (requests.length) console.log(`      requests:\n        ${requests.join('\n        ')}`);
-    return false;
-  } finally {
-    timings.push({ name, ms: performance.now() - started });
-  }
-}
-
-function section(title) {
-  console.log(`\n---- ${title}`);
-}
-
-async function rejection(promise, what) {
-  try {
-    const value = await promise;
-    throw new assert.AssertionError({ message: `${what} succeeded but should have failed: ${redact(JSON.stringify(value))}` });
-  } catch (error) {
-    if (error instanceof assert.AssertionError) throw error;
-    return error;
-  }
-}
+const check = checker({
+  stepTimeoutMs: STEP_TIMEOUT_MS,
+  mark: () => trace.length,
+  requestsSince: (start) => trace.slice(start).slice(-30).map(line),
+  timed: (name, ms) => timings.push({ name, ms }),
+});
 
 function sleep(ms) {
   return new Promise((resolve) => { setTimeout(resolve, ms); });
 }
 
-async function bodyExcerpt(response) {
-  const text = await response.text().catch(() => '');
-  return redact(text.length > 300 ? `${text.slice(0, 300)}...` : text);
-}
-
-async function jsonBody(response) {
-  const raw = await response.text();
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new Error(`HTTP ${response.status}: not JSON: ${redact(raw.slice(0, 300))}`);
-  }
-}
-
 // -------------------------------------------------------------------------------------- headless browser
-
-function decodeHtml(text) {
-  const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity) => {
-    const lower = entity.toLowerCase();
-    if (lower.startsWith('#x')) return String.fromCodePoint(parseInt(lower.slice(2), 16));
-    if (lower.startsWith('#')) return String.fromCodePoint(parseInt(lower.slice(1), 10));
-    return named[lower] ?? whole;
-  });
-}
-
-function attributes(tag) {
-  const attrs = {};
-  for (const m of tag.matchAll(/([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g)) {
-    const name = m[1].toLowerCase();
-    if (!(name in attrs)) attrs[name] = decodeHtml(m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return attrs;
-}
 
 /** The consent form of a page (the form with a transaction_id field): action, fields, buttons. */
 function consentForm(html) {
@@ -620,7 +494,7 @@ function signInSteps(entries) {
 
 // ------------------------------------------------------------------------------------------------ checks
 
-console.log(`scale-out: @modelcontextprotocol/sdk ${packageVersion('@modelcontextprotocol/sdk')}, Node ${process.version}`);
+console.log(`scale-out: @modelcontextprotocol/sdk ${packageVersion(import.meta.url, '@modelcontextprotocol/sdk')}, Node ${process.version}`);
 console.log(`scale-out: balancer ${BALANCER.origin}, instances ${INSTANCES.map((i) => `${i.name} ${i.origin}`).join(', ')}`);
 const runStarted = performance.now();
 
@@ -1166,6 +1040,4 @@ console.log(`scale-out: requests straight to an instance: ${trace.filter((e) => 
 console.log(`scale-out: slowest checks: ${[...timings].sort((a, b) => b.ms - a.ms).slice(0, 4)
   .map((t) => `${Math.round(t.ms)} ms ${t.name.slice(0, 60)}`).join('; ')}`);
 console.log(`scale-out: total ${Math.round(performance.now() - runStarted)} ms`);
-console.log(`\nscale-out: ${results.failed === 0 ? 'PASSED' : 'FAILED'}`);
-console.log(`scale-out: ${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+finish('scale-out');
