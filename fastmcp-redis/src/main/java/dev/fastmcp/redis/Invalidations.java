@@ -115,11 +115,10 @@ final class Invalidations implements AutoCloseable {
         return read.json();
     }
 
-    /** {@code key} changed here: dropped from this cache at once, and {@code publish} tells the other instances. */
-    void changed(String key, Runnable publish) {
+    /** {@code key} changed here (its write published it to the other instances): dropped from this cache. */
+    void changed(String key) {
         entries.remove(key);
         generation.incrementAndGet();
-        publish.run();
     }
 
     private void forgetAll() {

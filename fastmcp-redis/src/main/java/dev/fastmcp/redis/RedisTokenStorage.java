@@ -12,7 +12,6 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -27,8 +26,9 @@ import redis.clients.jedis.resps.ScanResult;
  * }</pre>
  *
  * <p>The contract's atomic steps are atomic in Redis: {@code saveIfAbsent} is {@code SET NX PX}, {@code take} is
- * {@code GETDEL} (Redis 6.2 or later), {@code replace} is a script comparing the canonical JSON it holds
- * ({@link StorageJson#canonical}) before it writes, and entries expire by Redis's own TTLs. Values are stored as
+ * {@code GETDEL} (Redis 6.2 or later), {@code replace} compares the canonical JSON it holds
+ * ({@link StorageJson#canonical}) before it writes, and entries expire by Redis's own TTLs. Each write runs as one
+ * script with the {@code PUBLISH} of its key: one round trip. Values are stored as
  * given: the proxy encrypts its state before it gets here ({@code EncryptedTokenStorage}, on by default).
  *
  * <p>The reads repeated on every request ({@link #getCached}: the check of an access token) are answered from a
@@ -46,15 +46,29 @@ public final class RedisTokenStorage implements TokenStorage {
     /** Longer lifetimes are stored as this one (100 years), which Redis accepts. */
     private static final long MAX_TTL_MILLIS = 100L * 365 * 24 * 3600 * 1000;
 
+    // Each write publishes its key in the same script: one round trip, and no write without its invalidation.
+    private static final String SAVE = "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) "
+            + "redis.call('PUBLISH', ARGV[3], ARGV[4]) return 1";
+    private static final String SAVE_IF_ABSENT = "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then "
+            + "redis.call('PUBLISH', ARGV[3], ARGV[4]) return 1 end return 0";
     private static final String REPLACE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-            + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
+            + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) redis.call('PUBLISH', ARGV[4], ARGV[5]) "
+            + "return 1 end return 0";
+    private static final String DELETE = "local n = redis.call('DEL', KEYS[1]) "
+            + "redis.call('PUBLISH', ARGV[1], ARGV[2]) return n";
+    private static final String TAKE = "local v = redis.call('GETDEL', KEYS[1]) "
+            + "if v then redis.call('PUBLISH', ARGV[1], ARGV[2]) end return v";
     private static final String GET_WITH_TTL = "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}";
 
     private final RedisClient redis;
     private final RedisSettings settings;
     private final Outage outage;
     private final Invalidations invalidations;
+    private final String saveSha;
+    private final String saveIfAbsentSha;
     private final String replaceSha;
+    private final String deleteSha;
+    private final String takeSha;
     private final String getWithTtlSha;
     private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
@@ -64,7 +78,11 @@ public final class RedisTokenStorage implements TokenStorage {
         this.redis = settings.client();
         // Connections pooled before an outage are all broken: dropped at once, so that none fails a request after it.
         this.outage = new Outage(settings.endpoint(), settings.retryAfter(), () -> redis.getPool().clear());
+        this.saveSha = sha1(SAVE);
+        this.saveIfAbsentSha = sha1(SAVE_IF_ABSENT);
         this.replaceSha = sha1(REPLACE);
+        this.deleteSha = sha1(DELETE);
+        this.takeSha = sha1(TAKE);
         this.getWithTtlSha = sha1(GET_WITH_TTL);
         this.invalidations = new Invalidations(redis, settings::subscriber, settings.keyPrefix() + "invalidate",
                 settings.keyPrefix() + "messages", settings.localCacheSize());
@@ -83,18 +101,20 @@ public final class RedisTokenStorage implements TokenStorage {
     public void save(String key, Object value, long ttlSeconds) {
         StorageJson.checkWrite(key, value, ttlSeconds);
         String json = StorageJson.canonical(value);
-        call(() -> redis.set(k(key), json, SetParams.setParams().px(ttlMillis(ttlSeconds))));
-        changed(key);
+        call(() -> script(saveSha, SAVE, k(key), json, Long.toString(ttlMillis(ttlSeconds)),
+                invalidations.channel(), key));
+        changedHere(key);
     }
 
     @Override
     public boolean saveIfAbsent(String key, Object value, long ttlSeconds) {
         StorageJson.checkWrite(key, value, ttlSeconds);
         String json = StorageJson.canonical(value);
-        boolean written = call(() -> "OK".equals(redis.set(k(key), json,
-                SetParams.setParams().nx().px(ttlMillis(ttlSeconds)))));
+        Object reply = call(() -> script(saveIfAbsentSha, SAVE_IF_ABSENT, k(key), json,
+                Long.toString(ttlMillis(ttlSeconds)), invalidations.channel(), key));
+        boolean written = reply instanceof Long n && n == 1;
         if (written) {
-            changed(key);
+            changedHere(key);
         }
         return written;
     }
@@ -105,10 +125,10 @@ public final class RedisTokenStorage implements TokenStorage {
         String was = StorageJson.canonical(expected);
         String json = StorageJson.canonical(value);
         Object written = call(() -> script(replaceSha, REPLACE, k(key), was, json,
-                Long.toString(ttlMillis(ttlSeconds))));
+                Long.toString(ttlMillis(ttlSeconds)), invalidations.channel(), key));
         boolean replaced = written instanceof Long n && n == 1;
         if (replaced) {
-            changed(key);
+            changedHere(key);
         }
         return replaced;
     }
@@ -151,20 +171,20 @@ public final class RedisTokenStorage implements TokenStorage {
     @Override
     public boolean delete(String key) {
         StorageJson.checkKey(key);
-        long removed = call(() -> redis.del(k(key)));
-        changed(key);
-        return removed > 0;
+        Object removed = call(() -> script(deleteSha, DELETE, k(key), invalidations.channel(), key));
+        changedHere(key);
+        return removed instanceof Long n && n > 0;
     }
 
     @Override
     public <T> T take(String key, Class<T> type) {
         StorageJson.checkKey(key);
         Objects.requireNonNull(type, "type");
-        String json = call(() -> redis.getDel(k(key)));
-        if (json == null) {
+        Object taken = call(() -> script(takeSha, TAKE, k(key), invalidations.channel(), key));
+        if (!(taken instanceof String json)) {
             return null;
         }
-        changed(key);
+        changedHere(key);
         return StorageJson.read(json, type);
     }
 
@@ -233,9 +253,9 @@ public final class RedisTokenStorage implements TokenStorage {
         return new Invalidations.Read(value instanceof String s ? s : null, ttl);
     }
 
-    /** Tells every instance (this one first) that {@code key} changed. */
-    private void changed(String key) {
-        invalidations.changed(key, () -> call(() -> redis.publish(invalidations.channel(), key)));
+    /** {@code key} changed (its script has told the other instances): dropped from this instance's cache. */
+    private void changedHere(String key) {
+        invalidations.changed(key);
     }
 
     /** Sends {@code message} to every instance of the deployment (this one too), through Redis. */
