@@ -14,17 +14,18 @@ import redis.clients.jedis.RedisClient;
  * any instance, is published on one channel, and every instance drops the key when the message arrives.
  *
  * <p>The cache answers only while the subscription is known to be alive: subscribed, and receiving the heartbeat
- * this instance publishes on a channel of its own every {@value #PING_EVERY_MILLIS} ms within
+ * this instance publishes on a channel of its own every {@value #HEARTBEAT_EVERY_MILLIS} ms within
  * {@value #ALIVE_WITHIN_MILLIS} ms (a heartbeat, not a PING on the subscribed connection: Jedis reads the answer to
  * a PING sent from another thread as an unexpected message, and ends the subscription). Losing it empties the cache
  * and sends every read to Redis until the subscription is back. The subscription has a connection of its own, closed
- * whenever it ends: a connection still subscribed must never go back to the pool. A read that raced a change (the message arrived while the
- * value was read) is not cached: each message advances a generation that the read compares before and after.
+ * whenever it ends: a connection still subscribed must never go back to the pool. A read that raced a change (the
+ * message arrived while the value was read) is not cached: each message advances a generation that the read
+ * compares before and after.
  * Entries are kept no longer than the key lives in Redis, nor than {@value #MAX_AGE_MILLIS} ms.
  */
 final class Invalidations implements AutoCloseable {
 
-    static final long PING_EVERY_MILLIS = 2_000;
+    static final long HEARTBEAT_EVERY_MILLIS = 2_000;
     static final long ALIVE_WITHIN_MILLIS = 6_000;
     static final long MAX_AGE_MILLIS = 60_000;
 
@@ -48,9 +49,9 @@ final class Invalidations implements AutoCloseable {
     private final AtomicLong generation = new AtomicLong();
     private final Listener listener = new Listener();
     private final Thread subscriber;
-    private final ScheduledExecutorService pinger;
+    private final ScheduledExecutorService heartbeats;
     private volatile boolean subscribed;
-    private volatile long lastPongNanos;
+    private volatile long lastHeartbeatNanos;
     private volatile boolean closed;
 
     Invalidations(RedisClient redis, java.util.function.Supplier<redis.clients.jedis.Jedis> connect, String channel,
@@ -64,12 +65,13 @@ final class Invalidations implements AutoCloseable {
         this.subscriber = new Thread(this::subscribe, "fastmcp-redis-invalidations");
         this.subscriber.setDaemon(true);
         this.subscriber.start();
-        this.pinger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fastmcp-redis-ping");
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fastmcp-redis-heartbeat");
             t.setDaemon(true);
             return t;
         });
-        this.pinger.scheduleWithFixedDelay(this::ping, PING_EVERY_MILLIS, PING_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        this.heartbeats.scheduleWithFixedDelay(this::sendHeartbeat, HEARTBEAT_EVERY_MILLIS, HEARTBEAT_EVERY_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** The channel changes are published on. */
@@ -90,7 +92,7 @@ final class Invalidations implements AutoCloseable {
     /** Whether the cache answers reads: it has room, and the subscription is alive. */
     boolean live() {
         return capacity > 0 && subscribed
-                && System.nanoTime() - lastPongNanos < TimeUnit.MILLISECONDS.toNanos(ALIVE_WITHIN_MILLIS);
+                && System.nanoTime() - lastHeartbeatNanos < TimeUnit.MILLISECONDS.toNanos(ALIVE_WITHIN_MILLIS);
     }
 
     /** The value of {@code key}: from the cache while it is live and holds it, else loaded (and kept if it may be). */
@@ -157,7 +159,7 @@ final class Invalidations implements AutoCloseable {
     }
 
     /** Publishes the heartbeat, through the pool; the subscription's receiving it says it is alive. */
-    private void ping() {
+    private void sendHeartbeat() {
         if (subscribed) {
             try {
                 redis.publish(heartbeat, "1");
@@ -170,7 +172,7 @@ final class Invalidations implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        pinger.shutdownNow();
+        heartbeats.shutdownNow();
         redis.clients.jedis.Jedis jedis = connection;
         if (jedis != null) {
             try {
@@ -199,7 +201,7 @@ final class Invalidations implements AutoCloseable {
             }
             // Whatever changed while unsubscribed was not heard: start from an empty cache.
             forgetAll();
-            lastPongNanos = System.nanoTime();
+            lastHeartbeatNanos = System.nanoTime();
             subscribed = true;
             everSubscribed = true;
         }
@@ -207,7 +209,7 @@ final class Invalidations implements AutoCloseable {
         @Override
         public void onMessage(String name, String message) {
             if (name.equals(heartbeat)) {
-                lastPongNanos = System.nanoTime();
+                lastHeartbeatNanos = System.nanoTime();
                 return;
             }
             if (name.equals(messages)) {

@@ -143,7 +143,7 @@ class RedisTokenStorageTest {
         List<RedisTokenStorage> instances = List.of(storage("load:"), storage("load:"), storage("load:"));
         await(() -> instances.stream().allMatch(RedisTokenStorage::localCacheLive), "all caches are live");
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        long end = System.nanoTime() + Duration.ofMillis(Invalidations.PING_EVERY_MILLIS * 3).toNanos();
+        long end = System.nanoTime() + Duration.ofMillis(Invalidations.HEARTBEAT_EVERY_MILLIS * 3).toNanos();
         List<Thread> workers = new java.util.ArrayList<>();
         for (int t = 0; t < 6; t++) {
             RedisTokenStorage s = instances.get(t % 3);
