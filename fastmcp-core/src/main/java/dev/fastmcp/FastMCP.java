@@ -312,6 +312,15 @@ public final class FastMCP implements AutoCloseable {
         }
 
         /**
+         * Changes where the tasks of the tasks extension are kept:
+         * {@code .tasks(t -> t.store(RedisTaskStore.on(redis)))} for several instances. See {@link TaskOptions}.
+         */
+        public Builder tasks(UnaryOperator<TaskOptions> change) {
+            blueprint.tasks(change);
+            return this;
+        }
+
+        /**
          * Changes what the HTTP transport accepts (body size, keep-alives, Host and Origin checks, CORS):
          * {@code .http(h -> h.maxRequestBytes(1 << 20))}. See {@link HttpOptions}.
          */

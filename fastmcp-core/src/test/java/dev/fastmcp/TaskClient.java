@@ -13,28 +13,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * declared in each request's capabilities (unless told otherwise), {@code Mcp-Name} carrying the task id, and a
  * bearer token when it has one.
  */
-final class TaskClient {
+public final class TaskClient {
 
-    static final String EXTENSION = "io.modelcontextprotocol/tasks";
+    public static final String EXTENSION = "io.modelcontextprotocol/tasks";
     /** Every capability, the extension included. */
-    static final String ALL = "{\"elicitation\":{},\"sampling\":{},\"roots\":{},\"extensions\":{\"" + EXTENSION
+    public static final String ALL = "{\"elicitation\":{},\"sampling\":{},\"roots\":{},\"extensions\":{\"" + EXTENSION
             + "\":{}}}";
     /** The extension and nothing else. */
-    static final String TASKS_ONLY = "{\"extensions\":{\"" + EXTENSION + "\":{}}}";
-    static final String NONE = "{}";
+    public static final String TASKS_ONLY = "{\"extensions\":{\"" + EXTENSION + "\":{}}}";
+    public static final String NONE = "{}";
 
     private final RawModern raw;
     private final String token;
     private final AtomicInteger ids = new AtomicInteger();
 
     /** @param token the bearer token to send, or null for none */
-    TaskClient(FastMCP server, String token) {
+    public TaskClient(FastMCP server, String token) {
         this.raw = new RawModern(server);
         this.token = token;
     }
 
     /** A request body whose {@code _meta} declares {@code capabilities}. */
-    static String body(Object id, String method, String params, String capabilities) {
+    public static String body(Object id, String method, String params, String capabilities) {
         String inner = params.strip().substring(1, params.strip().length() - 1).strip();
         return "{\"jsonrpc\":\"2.0\",\"id\":" + Json.string(id) + ",\"method\":\"" + method + "\",\"params\":{"
                 + inner + (inner.isEmpty() ? "" : ",") + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\""
@@ -43,7 +43,7 @@ final class TaskClient {
     }
 
     /** Sends {@code method}; {@code headers} (name, value, ...) come last and may replace or remove (null) one. */
-    HttpResponse<String> send(String method, String params, String capabilities, String... headers)
+    public HttpResponse<String> send(String method, String params, String capabilities, String... headers)
             throws Exception {
         List<String> all = new ArrayList<>();
         if (token != null) {
@@ -58,7 +58,7 @@ final class TaskClient {
     }
 
     /** The result of {@code method}, sent declaring every capability; fails on anything but a result. */
-    Map<String, Object> result(String method, String params) throws Exception {
+    public Map<String, Object> result(String method, String params) throws Exception {
         HttpResponse<String> r = send(method, params, ALL);
         if (r.statusCode() != 200) {
             throw new AssertionError(method + " answered " + r.statusCode() + ": " + r.body());
@@ -67,17 +67,17 @@ final class TaskClient {
     }
 
     /** The error of {@code method}, sent declaring every capability. */
-    Map<String, Object> error(String method, String params) throws Exception {
+    public Map<String, Object> error(String method, String params) throws Exception {
         return RawModern.error(send(method, params, ALL));
     }
 
     /** Calls {@code tool} with {@code arguments} (a JSON object). */
-    Map<String, Object> call(String tool, String arguments) throws Exception {
+    public Map<String, Object> call(String tool, String arguments) throws Exception {
         return result("tools/call", "{\"name\":" + Json.string(tool) + ",\"arguments\":" + arguments + "}");
     }
 
     /** Calls {@code tool}, which must answer with a task, and returns its id. */
-    String start(String tool, String arguments) throws Exception {
+    public String start(String tool, String arguments) throws Exception {
         Map<String, Object> created = call(tool, arguments);
         if (!"task".equals(created.get("resultType"))) {
             throw new AssertionError("no task: " + created);
@@ -85,21 +85,21 @@ final class TaskClient {
         return (String) created.get("taskId");
     }
 
-    Map<String, Object> get(String taskId) throws Exception {
+    public Map<String, Object> get(String taskId) throws Exception {
         return result("tasks/get", taskParams(taskId));
     }
 
-    Map<String, Object> update(String taskId, String inputResponses) throws Exception {
+    public Map<String, Object> update(String taskId, String inputResponses) throws Exception {
         return result("tasks/update", "{\"taskId\":" + Json.string(taskId) + ",\"inputResponses\":" + inputResponses
                 + "}");
     }
 
-    Map<String, Object> cancel(String taskId) throws Exception {
+    public Map<String, Object> cancel(String taskId) throws Exception {
         return result("tasks/cancel", taskParams(taskId));
     }
 
     /** Polls {@code tasks/get} until the task has one of {@code statuses}, for 10 seconds at most. */
-    Map<String, Object> await(String taskId, String... statuses) throws Exception {
+    public Map<String, Object> await(String taskId, String... statuses) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         Map<String, Object> task = get(taskId);
         while (!Arrays.asList(statuses).contains(task.get("status"))) {
@@ -130,7 +130,7 @@ final class TaskClient {
 
     /** The text of the first content of a tool result. */
     @SuppressWarnings("unchecked")
-    static String text(Object result) {
+    public static String text(Object result) {
         List<Map<String, Object>> content = (List<Map<String, Object>>) ((Map<String, Object>) result).get("content");
         return (String) content.get(0).get("text");
     }

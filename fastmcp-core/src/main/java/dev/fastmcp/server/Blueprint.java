@@ -11,6 +11,7 @@ import dev.fastmcp.Resource;
 import dev.fastmcp.ResourceTemplate;
 import dev.fastmcp.RouteHandler;
 import dev.fastmcp.SessionOptions;
+import dev.fastmcp.TaskOptions;
 import dev.fastmcp.Tool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public final class Blueprint {
     private final List<Settings.Route> routes = new ArrayList<>();
     private Authenticator authenticator;
     private SessionOptions sessions = SessionOptions.defaults();
+    private TaskOptions tasks = TaskOptions.defaults();
     private HttpOptions http = HttpOptions.defaults();
     private ExecutionOptions execution = ExecutionOptions.defaults();
     private RequestStateOptions requestState = RequestStateOptions.defaults();
@@ -111,6 +113,10 @@ public final class Blueprint {
         sessions = changed(sessions, change, "sessions");
     }
 
+    public void tasks(UnaryOperator<TaskOptions> change) {
+        tasks = changed(tasks, change, "tasks");
+    }
+
     public void http(UnaryOperator<HttpOptions> change) {
         http = changed(http, change, "http");
     }
@@ -169,7 +175,7 @@ public final class Blueprint {
                 baseUrl == null ? null : PublicUrls.normalizeBaseUrl(baseUrl, allowInsecureHttpBaseUrl),
                 allowInsecureHttpBaseUrl, trustForwardedHeaders, List.copyOf(requiredScopes),
                 Scopes.hierarchy(scopeHierarchy), RequestStateCodec.create(requestState.secret(),
-                        requestState.previousSecrets(), requestState.ttl()), cacheTtl, ss.store());
+                        requestState.previousSecrets(), requestState.ttl()), cacheTtl, ss.store(), tasks.store());
     }
 
     /** The components to start with, their code run on {@code executor}. */

@@ -128,6 +128,11 @@ public final class Components {
         return List.copyOf(tools.values());
     }
 
+    /** Whether a tool may run as a task (tasks extension) now. */
+    public synchronized boolean offersTasks() {
+        return tools.values().stream().anyMatch(t -> t.taskSupport() != dev.fastmcp.TaskSupport.FORBIDDEN);
+    }
+
     synchronized List<Resource> resources() {
         return List.copyOf(resources.values());
     }

@@ -30,6 +30,16 @@ public final class JsonRpcException extends RuntimeException {
         this.headers = Map.copyOf(headers);
     }
 
+    /**
+     * The 503 of a request the server cannot answer safely now (a storage shared by the instances is unreachable):
+     * the client retries after {@code cause}'s delay.
+     */
+    public static JsonRpcException unavailable(Object id, dev.fastmcp.ServiceUnavailableException cause) {
+        return new JsonRpcException(503, id, io.modelcontextprotocol.spec.McpSchema.ErrorCodes.INTERNAL_ERROR,
+                "Service unavailable: the server cannot answer this request at the moment; retry later",
+                Map.of("Retry-After", cause.retryAfterHeader()));
+    }
+
     /** The HTTP status to answer with. */
     public int httpStatus() {
         return httpStatus;

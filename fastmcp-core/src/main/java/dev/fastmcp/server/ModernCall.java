@@ -4,6 +4,7 @@ import dev.fastmcp.Prompt;
 import dev.fastmcp.Resource;
 import dev.fastmcp.ResourceTemplate;
 import dev.fastmcp.TaskSupport;
+import dev.fastmcp.ServiceUnavailableException;
 import dev.fastmcp.Tool;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
@@ -126,7 +127,8 @@ public final class ModernCall {
 
     /**
      * Runs the call; notifications about it go to {@code stream}. The response is the result as this revision
-     * sends it, or the JSON-RPC error; it never fails.
+     * sends it, or the JSON-RPC error; it fails only with a {@link ServiceUnavailableException} (a shared storage
+     * down), which the transport answers as such (HTTP 503).
      */
     public Mono<McpSchema.JSONRPCResponse> run(ModernStream stream) {
         Mono<?> result;
@@ -146,7 +148,8 @@ public final class ModernCall {
                         () -> dispatcher.tasks().create((Tool) component, request, scope, e.answers())))
                 .map(r -> McpSchema.JSONRPCResponse.result(request.id(), r instanceof Tasks.Created created
                         ? dispatcher.taskCreated(created.task()) : dispatcher.complete(request.method(), r)))
-                .onErrorResume(e -> Mono.just(e instanceof InputRequired input
+                .onErrorResume(e -> !(e instanceof ServiceUnavailableException), e -> Mono.just(
+                        e instanceof InputRequired input
                         ? McpSchema.JSONRPCResponse.result(request.id(), dispatcher.inputRequired(input.result()))
                         : dispatcher.error(request.id(), e)));
     }

@@ -56,7 +56,7 @@ public final class ModernDispatcher {
         this.authRequired = settings.provider() != null || settings.authenticator() != null;
         this.authExtensions = settings.provider() == null ? Map.of() : Map.copyOf(settings.provider().extensions());
         this.requestState = settings.requestState();
-        this.tasks = new Tasks(components, java.time.Clock.systemUTC());
+        this.tasks = new Tasks(components, java.time.Clock.systemUTC(), settings.taskStore());
     }
 
     /** The tasks of the tasks extension. */

@@ -18,7 +18,8 @@ public record Settings(String name, String version, String instructions, Authent
         long maxRequestBytes, int eventLogSize, Duration keepAliveInterval, Set<String> allowedOrigins,
         Set<String> allowedHosts, boolean dnsRebindingProtection, boolean cors, AuthProvider provider, String baseUrl,
         boolean allowInsecureHttpBaseUrl, boolean trustForwardedHeaders, List<String> requiredScopes,
-        Scopes scopeHierarchy, RequestStateCodec requestState, Duration cacheTtl, SessionStore sessionStore) {
+        Scopes scopeHierarchy, RequestStateCodec requestState, Duration cacheTtl, SessionStore sessionStore,
+        dev.fastmcp.TaskStore taskStore) {
 
     /** A custom route; {@code maxBodyBytes} is {@link HttpRoute#SERVER_LIMIT} for the server's limit. */
     public record Route(String method, String path, RouteHandler handler, boolean authenticated, long maxBodyBytes) {

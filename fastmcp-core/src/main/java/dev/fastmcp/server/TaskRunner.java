@@ -21,14 +21,14 @@ import reactor.core.scheduler.Schedulers;
  * Runs the handlers of tasks in this process: each run on the tool executor (one hand-off, the handler on that
  * thread, so that cancelling interrupts it), until the task's TTL at the latest, and records how it ended. A run that
  * asks what the task holds no answer to ends with the task waiting for input. The threads are this process's own;
- * the tasks themselves are in the {@link TaskStore}.
+ * the tasks themselves are in the {@link TaskStates}.
  */
 final class TaskRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
     private final Components components;
-    private final TaskStore store;
+    private final TaskStates store;
     private final Clock clock;
     private final Consumer<TaskState> publish;
     /** The run of each task running in this process, by task id. */
@@ -39,7 +39,7 @@ final class TaskRunner {
     }
 
     /** @param publish told of every change a run makes to a task */
-    TaskRunner(Components components, TaskStore store, Clock clock, Consumer<TaskState> publish) {
+    TaskRunner(Components components, TaskStates store, Clock clock, Consumer<TaskState> publish) {
         this.components = components;
         this.store = store;
         this.clock = clock;
@@ -141,6 +141,11 @@ final class TaskRunner {
     private void expire(String id) {
         stop(id);
         store.remove(id);
+    }
+
+    /** Whether a run of task {@code id} is in progress in this process. */
+    boolean runs(String id) {
+        return running.containsKey(id);
     }
 
     void stop(String id) {

@@ -52,7 +52,7 @@ public final class Tasks {
 
     private final Components components;
     private final Clock clock;
-    private final TaskStore store;
+    private final TaskStates store;
     private final TaskRunner runner;
     private final Map<String, List<Watcher>> watchers = new ConcurrentHashMap<>();
 
@@ -100,11 +100,13 @@ public final class Tasks {
         }
     }
 
-    Tasks(Components components, Clock clock) {
+    /** @param shared the store every instance of the deployment shares; null for this process's memory */
+    Tasks(Components components, Clock clock, dev.fastmcp.TaskStore shared) {
         this.components = components;
         this.clock = clock;
-        this.store = new MemoryTaskStore(clock, MAX_TASKS);
+        this.store = shared == null ? new MemoryTaskStates(clock, MAX_TASKS) : new SharedTaskStates(shared, clock);
         this.runner = new TaskRunner(components, store, clock, this::publish);
+        store.onChangedElsewhere(this::changedElsewhere);
     }
 
     /** Whether {@code method} is one of the extension's. */
@@ -142,13 +144,13 @@ public final class Tasks {
         RequestStateCodec.Principal owner = RequestStateCodec.Principal.of(scope.caller().session());
         TaskState task = TaskState.created(newId(), owner, tool.name(), call, clock.instant(), tool.taskTtl(),
                 answers);
-        TaskStore.Added added = store.add(task, owner.equals(RequestStateCodec.Principal.ANONYMOUS) ? MAX_TASKS
+        TaskStates.Added added = store.add(task, owner.equals(RequestStateCodec.Principal.ANONYMOUS) ? MAX_TASKS
                 : MAX_PER_CALLER);
-        if (added == TaskStore.Added.OWNER_FULL) {
+        if (added == TaskStates.Added.OWNER_FULL) {
             throw error(McpSchema.ErrorCodes.INTERNAL_ERROR, "Too many tasks: this caller holds " + MAX_PER_CALLER
                     + " unfinished tasks; cancel some (tasks/cancel) or wait for them to finish");
         }
-        if (added == TaskStore.Added.STORE_FULL) {
+        if (added == TaskStates.Added.STORE_FULL) {
             throw error(McpSchema.ErrorCodes.INTERNAL_ERROR, "Server busy: too many tasks in progress; retry later");
         }
         try {
@@ -298,7 +300,40 @@ public final class Tasks {
         return Map.of();
     }
 
+    /** A change of this process: its listeners hear of it, and so do the other instances sharing the store. */
     private void publish(TaskState task) {
+        tell(task);
+        try {
+            store.changed(task);
+        } catch (RuntimeException e) {
+            LOG.warn("The other instances could not be told that a task changed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Another instance changed a task: a run of it here stops once it has ended there (a {@code tasks/cancel} that
+     * reached that instance), and the listeners here hear of the change.
+     */
+    private void changedElsewhere(String id) {
+        if (!watchers.containsKey(id) && !runner.runs(id)) {
+            return;
+        }
+        TaskState task;
+        try {
+            task = store.peek(id);
+        } catch (RuntimeException e) {
+            LOG.debug("A task changed at another instance could not be read: {}", e.toString());
+            return;
+        }
+        if (task == null || task.status().terminal()) {
+            runner.stop(id);
+        }
+        if (task != null) {
+            tell(task);
+        }
+    }
+
+    private void tell(TaskState task) {
         List<Watcher> list = watchers.get(task.id());
         if (list == null) {
             return;

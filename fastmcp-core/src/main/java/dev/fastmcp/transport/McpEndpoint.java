@@ -2,6 +2,7 @@ package dev.fastmcp.transport;
 
 import dev.fastmcp.HttpResponseException;
 import dev.fastmcp.ServerRequest;
+import dev.fastmcp.ServiceUnavailableException;
 import dev.fastmcp.server.Access;
 import dev.fastmcp.server.EdgeDecision;
 import dev.fastmcp.server.Invocations;
@@ -337,6 +338,10 @@ final class McpEndpoint implements HttpHandler {
                     e.httpStatus() == 405 ? Map.of("Allow", backend.allowedMethods()) : e.headers());
         } catch (HttpResponseException e) {
             channel.respond(e.status(), null, e.body(), e.headers());
+        } catch (ServiceUnavailableException e) {
+            LOG.debug("{} {} answered 503: {}", ex.getRequestMethod(), ex.getRequestPath(), e.getMessage());
+            JsonRpcException refusal = JsonRpcException.unavailable(null, e);
+            channel.respond(refusal.httpStatus(), JSON, refusal.body(), refusal.headers());
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure handling {} {}", ex.getRequestMethod(), ex.getRequestPath(), e);
             channel.respond(500, JSON, Json.bytes(Json.errorEnvelope(null, McpSchema.ErrorCodes.INTERNAL_ERROR,

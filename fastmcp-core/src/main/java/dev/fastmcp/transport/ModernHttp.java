@@ -91,7 +91,7 @@ final class ModernHttp {
         McpHeaders.checkParams(http, modern.id(), prepared.paramHeaders(), prepared.arguments());
         prepared.requireClientCapabilities();
         ModernReply reply = new ModernReply(call, scope, sse, keepAliveSeconds);
-        Disposable running = prepared.run(reply).subscribe(reply::answer);
+        Disposable running = prepared.run(reply).subscribe(reply::answer, reply::failed);
         scope.onSubscribe(running);
     }
 

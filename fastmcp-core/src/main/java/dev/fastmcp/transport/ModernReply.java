@@ -1,6 +1,8 @@
 package dev.fastmcp.transport;
 
+import dev.fastmcp.ServiceUnavailableException;
 import dev.fastmcp.server.Json;
+import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.ModernStream;
 import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -68,6 +70,32 @@ final class ModernReply implements ModernStream {
             }
         }
         call.channel().respond(200, "application/json", json, Map.of());
+    }
+
+    /**
+     * The call could not be answered: a storage the server needs is down ({@link ServiceUnavailableException}), a
+     * 503 with {@code Retry-After} while nothing was sent, else the same JSON-RPC error at the end of the stream.
+     */
+    void failed(Throwable failure) {
+        JsonRpcException e = failure instanceof ServiceUnavailableException down
+                ? JsonRpcException.unavailable(scope.requestId(), down)
+                : new JsonRpcException(500, null, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
+        synchronized (this) {
+            if (answered) {
+                return;
+            }
+            if (streaming) {
+                answered = true;
+                call.channel().write(frame(e.body()));
+                call.channel().end();
+                return;
+            }
+            answered = true;
+            if (upgradeTimer != null) {
+                upgradeTimer.remove();
+            }
+        }
+        call.channel().respond(e.httpStatus(), "application/json", e.body(), e.headers());
     }
 
     private synchronized void upgradeIfSilent() {

@@ -74,6 +74,12 @@ public final class Running {
                     + "or start it stateless. MCP 2026-07-28 has no sessions and needs none of this",
                     settings.name());
         }
+        if (settings.taskStore() == null && settings.provider() != null
+                && settings.provider().sharedAcrossInstances() && components.offersTasks()) {
+            LOG.warn("MCP server '{}' shares its OAuth state with other instances, but the tasks of its tools live on "
+                    + "the instance that created them: tasks/get, tasks/update and tasks/cancel reaching another "
+                    + "instance find no task. Share them (tasks(t -> t.store(...)))", settings.name());
+        }
         if (!http.loopback()) {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
                     settings.name(), o.host());

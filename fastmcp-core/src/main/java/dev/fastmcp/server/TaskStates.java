@@ -4,11 +4,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * Where the tasks of the tasks extension are kept. Every read names the caller, so a store never hands out another
- * caller's task, nor one past its TTL. {@link MemoryTaskStore} keeps them in this process; a store shared by several
- * instances (behind a load balancer) can implement the same operations, each atomic, since a task holds only
- * values ({@link TaskState}). What cannot be shared (the thread running a task) stays with {@link Tasks}.
+ * caller's task, nor one past its TTL. {@link MemoryTaskStates} keeps them in this process; {@link SharedTaskStates}
+ * keeps them in a {@link dev.fastmcp.TaskStore} shared by several instances, since a task holds only values
+ * ({@link TaskState}). What cannot be shared (the thread running a task) stays with {@link Tasks}.
  */
-interface TaskStore {
+interface TaskStates {
 
     /** What {@link #add} did. */
     enum Added { ADDED, OWNER_FULL, STORE_FULL }
@@ -32,4 +32,15 @@ interface TaskStore {
 
     /** Forgets the task, if kept. */
     void remove(String id);
+
+    /** The task with this id, whoever its owner, for this process's own bookkeeping; never for an answer. */
+    TaskState peek(String id);
+
+    /** Tells the other instances sharing the store, if any, that {@code task} changed. */
+    default void changed(TaskState task) {
+    }
+
+    /** Receives the ids of the tasks other instances changed; called once. Default: none, nothing shared. */
+    default void onChangedElsewhere(java.util.function.Consumer<String> receiver) {
+    }
 }

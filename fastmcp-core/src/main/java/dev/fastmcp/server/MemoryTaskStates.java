@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
  * used (the earliest expiry first, so that a use costs nothing when none is due). Task operations are rare next to
  * calls, so one lock guards them all.
  */
-final class MemoryTaskStore implements TaskStore {
+final class MemoryTaskStates implements TaskStates {
 
     private record Expiry(String id, Instant at) {
     }
@@ -30,7 +30,7 @@ final class MemoryTaskStore implements TaskStore {
     private final Map<RequestStateCodec.Principal, Set<String>> byOwner = new HashMap<>();
     private final PriorityQueue<Expiry> expiries = new PriorityQueue<>(Comparator.comparing(Expiry::at));
 
-    MemoryTaskStore(Clock clock, int capacity) {
+    MemoryTaskStates(Clock clock, int capacity) {
         this.clock = clock;
         this.capacity = capacity;
     }
@@ -68,6 +68,11 @@ final class MemoryTaskStore implements TaskStore {
         TaskState changed = change.apply(task);
         byId.put(id, changed);
         return changed;
+    }
+
+    @Override
+    public synchronized TaskState peek(String id) {
+        return byId.get(id);
     }
 
     @Override
