@@ -42,8 +42,8 @@ final class Outage {
     /** An operation could not reach Redis: the exception to throw. */
     StorageUnavailableException unreachable(Exception cause) {
         if (since.compareAndSet(0, System.currentTimeMillis())) {
-            LOG.error("Redis at {} is unreachable ({}): OAuth requests are answered 503 and no token is accepted "
-                    + "until it is back; retrying on every request", endpoint, describe(cause));
+            LOG.error("Redis at {} is unreachable ({}): requests that need it are answered 503 and no token is "
+                    + "accepted until it is back; retrying on every request", endpoint, describe(cause));
         }
         try {
             onOutage.run();

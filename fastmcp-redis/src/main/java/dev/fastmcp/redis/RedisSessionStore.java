@@ -20,6 +20,9 @@ import java.util.Objects;
  */
 public final class RedisSessionStore implements SessionStore {
 
+    /** The topic of the client messages forwarded between instances. */
+    private static final String TOPIC = "sessions";
+
     private final RedisTokenStorage storage;
 
     private RedisSessionStore(RedisTokenStorage storage) {
@@ -49,12 +52,12 @@ public final class RedisSessionStore implements SessionStore {
     /** To every instance through Redis: the one whose session sent the request takes it. */
     @Override
     public void forward(String sessionId, String message) {
-        storage.broadcast(sessionId + "\n" + message);
+        storage.broadcast(TOPIC, sessionId + "\n" + message);
     }
 
     @Override
     public void onForwarded(java.util.function.BiConsumer<String, String> receiver) {
-        storage.onBroadcast(message -> {
+        storage.onBroadcast(TOPIC, message -> {
             int newline = message.indexOf('\n');
             if (newline > 0) {
                 receiver.accept(message.substring(0, newline), message.substring(newline + 1));
@@ -63,12 +66,6 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private static String key(String id) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "mcp-session:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Keys.of("mcp-session", id);
     }
 }

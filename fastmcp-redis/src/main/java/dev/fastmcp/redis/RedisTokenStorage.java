@@ -70,6 +70,8 @@ public final class RedisTokenStorage implements TokenStorage {
     private final String deleteSha;
     private final String takeSha;
     private final String getWithTtlSha;
+    private final java.util.Map<String, java.util.function.Consumer<String>> receivers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
@@ -86,6 +88,7 @@ public final class RedisTokenStorage implements TokenStorage {
         this.getWithTtlSha = sha1(GET_WITH_TTL);
         this.invalidations = new Invalidations(redis, settings::subscriber, settings.keyPrefix() + "invalidate",
                 settings.keyPrefix() + "messages", settings.localCacheSize());
+        invalidations.onMessage(this::received);
     }
 
     /**
@@ -258,14 +261,28 @@ public final class RedisTokenStorage implements TokenStorage {
         invalidations.changed(key);
     }
 
-    /** Sends {@code message} to every instance of the deployment (this one too), through Redis. */
-    void broadcast(String message) {
-        call(() -> redis.publish(invalidations.messages(), message));
+    /**
+     * Sends {@code message} on {@code topic} to every instance of the deployment (this one too), through Redis.
+     *
+     * @param topic a name without a newline, such as {@code "sessions"}
+     */
+    void broadcast(String topic, String message) {
+        call(() -> redis.publish(invalidations.messages(), topic + "\n" + message));
     }
 
-    /** What {@link #broadcast} sends arrives at {@code receiver}, on the subscription's thread. */
-    void onBroadcast(java.util.function.Consumer<String> receiver) {
-        invalidations.onMessage(receiver);
+    /** What {@link #broadcast} sends on {@code topic} arrives at {@code receiver}, on the subscription's thread. */
+    void onBroadcast(String topic, java.util.function.Consumer<String> receiver) {
+        receivers.put(topic, receiver);
+    }
+
+    /** A message of {@link #broadcast}: to the receiver of its topic; one of no known topic is dropped. */
+    private void received(String message) {
+        int newline = message.indexOf('\n');
+        java.util.function.Consumer<String> receiver = newline > 0 ? receivers.get(message.substring(0, newline))
+                : null;
+        if (receiver != null) {
+            receiver.accept(message.substring(newline + 1));
+        }
     }
 
     private Object script(String sha, String script, String key, String... args) {
