@@ -74,7 +74,7 @@ const MACHINE_KEY = readFileSync(requireEnv('OAUTH_INTEROP_MACHINE_KEY'), 'utf8'
 
 // Never listened on: the browser stops at the first redirect to it and hands the code to the app.
 const REDIRECT_URL = 'http://127.0.0.1:33418/oauth-interop/callback';
-const TOOLS = ['echo', 'greet', 'whoami', 'write-note']; // sorted
+const TOOLS = ['countdown', 'echo', 'greet', 'whoami', 'write-note']; // sorted
 const SERVER_NAME = 'fastmcp-oauth-interop';
 
 startWatchdog(TOTAL_TIMEOUT_MS, 'oauth-interop run');
@@ -567,7 +567,7 @@ await check('connect() with the tokens: initialize succeeds', async () => {
 });
 
 if (session) {
-  await check('listTools: whoami, echo, greet and write-note', async () => {
+  await check('listTools: whoami, echo, greet, countdown and write-note', async () => {
     const { tools } = await session.client.listTools(undefined, { timeout: STEP_TIMEOUT_MS });
     const names = tools.map((t) => t.name).sort();
     assert.deepEqual(names, TOOLS);

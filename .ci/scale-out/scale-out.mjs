@@ -20,7 +20,9 @@
 // Flow: (a) every instance names the balancer's URL as its own; requests go round robin; one subscription per
 // instance to the storage's invalidation channel. (b) connect without tokens: the SDK registers, the browser
 // approves, code and tokens (those steps not all on one instance); the tools on every instance; a refresh. (c) an
-// SSE stream (subscriptions/listen of MCP 2026-07-28) flows through the balancer. (d) one code redeemed at every
+// SSE stream (subscriptions/listen of MCP 2026-07-28) flows through the balancer; a task (tasks extension) created
+// at one instance is polled at the others until it completes, and one cancelled through the balancer reads cancelled
+// at every instance. (d) one code redeemed at every
 // instance at once, several rounds: one winner each. (e) a sign-in reaches the consent page, the instance that
 // served it is killed (SIGKILL), the sign-in finishes at the others; the SDK client goes on; another refresh.
 // (f) the grant is revoked through the balancer: its access token, accepted by each remaining instance before,
@@ -76,7 +78,7 @@ const TOTAL_TIMEOUT_MS = Number(process.env.SCALE_OUT_TOTAL_TIMEOUT_MS ?? 240000
 
 // Never listened on: the browser stops at the first redirect to it and hands the code to the app.
 const REDIRECT_URL = 'http://127.0.0.1:33419/scale-out/callback';
-const TOOLS = ['echo', 'greet', 'whoami', 'write-note'];
+const TOOLS = ['countdown', 'echo', 'greet', 'whoami', 'write-note'];
 const MODERN_VERSION = '2026-07-28';
 // The server's line when its storage loses Redis, and when Redis is back (RedisTokenStorage's Outage).
 const UNREACHABLE_LINE = /Redis at \S+ is unreachable \(/;
@@ -690,6 +692,98 @@ await check('the acknowledgment arrives while the stream stays open', async () =
   } finally {
     controller.abort();
   }
+});
+
+section('(c2) a task of the tasks extension (MCP 2026-07-28) through the balancer');
+
+const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+let modernIds = 0;
+
+/** One MCP 2026-07-28 request through the balancer, declaring the tasks extension: its result and who served it. */
+async function modern(method, params, name) {
+  const response = await globalThis.fetch(MCP_URL, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${provider.tokens().access_token}`,
+      'mcp-protocol-version': MODERN_VERSION,
+      'mcp-method': method,
+      ...(name ? { 'mcp-name': name } : {}),
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0', id: `task-${++modernIds}`, method,
+      params: {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
+          'io.modelcontextprotocol/clientCapabilities': { extensions: { [TASKS_EXTENSION]: {} } },
+          'io.modelcontextprotocol/clientInfo': { name: 'scale-out-tasks', version: '1' },
+        },
+      },
+    }),
+  });
+  const body = await response.text();
+  assert.equal(response.status, 200, `${method}: HTTP ${response.status}: ${body.slice(0, 300)}`);
+  const message = JSON.parse(body);
+  assert.ok(message.result, `${method}: no result: ${body.slice(0, 300)}`);
+  return { result: message.result, servedBy: response.headers.get('x-served-by') };
+}
+
+/** tasks/get through the balancer until the task has `status`, each poll at the next instance. */
+async function awaitTask(taskId, status, servedBy) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    const { result, servedBy: at } = await modern('tasks/get', { taskId }, taskId);
+    servedBy.add(at);
+    if (result.status === status) return result;
+    assert.ok(Date.now() < deadline, `task still ${result.status} (${result.statusMessage ?? ''}), not ${status}`);
+    await sleep(200);
+  }
+}
+
+await check('a task created at one instance is polled at every instance and completes', async () => {
+  signedIn();
+  const created = await modern('tools/call', { name: 'countdown', arguments: { seconds: 2 } }, 'countdown');
+  assert.equal(created.result.resultType, 'task', JSON.stringify(created.result));
+  const servedBy = new Set();
+  const done = await awaitTask(created.result.taskId, 'completed', servedBy);
+  assert.equal(text(done.result), `liftoff for ${UPSTREAM_SUBJECT}`);
+  assert.ok(servedBy.size >= 2, `polls reached one instance only: ${[...servedBy]}`);
+  return `created @${created.servedBy}, polled @${[...servedBy].sort().join(', ')}: completed`;
+});
+
+await check('a task cancelled through the balancer stops where it runs and reads cancelled at every instance', async () => {
+  signedIn();
+  const created = await modern('tools/call', { name: 'countdown', arguments: { seconds: 60 } }, 'countdown');
+  const taskId = created.result.taskId;
+  const cancel = await modern('tasks/cancel', { taskId }, taskId);
+  const statuses = [];
+  for (const instance of live()) {
+    const response = await globalThis.fetch(new URL('/mcp', instance.origin), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json', accept: 'application/json',
+        authorization: `Bearer ${provider.tokens().access_token}`,
+        'mcp-protocol-version': MODERN_VERSION, 'mcp-method': 'tasks/get', 'mcp-name': taskId,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0', id: `direct-${instance.name}`, method: 'tasks/get',
+        params: {
+          taskId,
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
+            'io.modelcontextprotocol/clientCapabilities': { extensions: { [TASKS_EXTENSION]: {} } },
+            'io.modelcontextprotocol/clientInfo': { name: 'scale-out-tasks', version: '1' },
+          },
+        },
+      }),
+    });
+    const status = (await response.json()).result?.status;
+    assert.equal(status, 'cancelled', `${instance.name} reads the task as ${status}`);
+    statuses.push(`${instance.name}: ${status}`);
+  }
+  return `created @${created.servedBy}, cancelled @${cancel.servedBy}; ${statuses.join(', ')}`;
 });
 
 section('(d) one authorization code redeemed at the three instances at once');

@@ -28,6 +28,7 @@ public final class CustomOAuthServer {
     public static FastMCP create(OAuthProxy auth) {
         return FastMCP.builder("custom-oauth", "1.0.0")
                 .sessions(Env::sessions)
+                .tasks(Env::tasks)
                 .requestState(Env::requestState)
                 .auth(auth)
                 .addTool(Tool.builder("whoami")

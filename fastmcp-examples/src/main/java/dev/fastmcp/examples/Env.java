@@ -3,10 +3,12 @@ package dev.fastmcp.examples;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.RequestStateOptions;
 import dev.fastmcp.SessionOptions;
+import dev.fastmcp.TaskOptions;
 import dev.fastmcp.auth.proxy.Clients;
 import dev.fastmcp.auth.proxy.KeysAndStorage;
 import dev.fastmcp.auth.storage.DiskStore;
 import dev.fastmcp.redis.RedisSessionStore;
+import dev.fastmcp.redis.RedisTaskStore;
 import dev.fastmcp.redis.RedisTokenStorage;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -116,6 +118,15 @@ final class Env {
     static SessionOptions sessions(SessionOptions sessions) {
         String url = System.getenv("REDIS_URL");
         return url == null || url.isBlank() ? sessions : sessions.store(RedisSessionStore.on(redis(url)));
+    }
+
+    /**
+     * Where tasks (MCP 2026-07-28) are kept, from the environment: with {@code REDIS_URL} set, in Redis, so that
+     * any instance answers about any task.
+     */
+    static TaskOptions tasks(TaskOptions tasks) {
+        String url = System.getenv("REDIS_URL");
+        return url == null || url.isBlank() ? tasks : tasks.store(RedisTaskStore.on(redis(url)));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.fastmcp.examples;
 import static dev.fastmcp.Auth.*;
 
 import dev.fastmcp.FastMCP;
+import dev.fastmcp.TaskSupport;
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.proxy.MachineClient;
 import dev.fastmcp.auth.proxy.OAuthProxy;
@@ -52,7 +53,9 @@ import java.util.Map;
  *
  * <p>Tools: for any authenticated caller, {@code whoami} (the subject of the caller's session), {@code echo}
  * (returns its {@code text} argument) and {@code greet} (asks the user's name through the client, form-mode
- * elicitation: an input-required round trip in MCP 2026-07-28); {@code write-note} needs the scope
+ * elicitation: an input-required round trip in MCP 2026-07-28), {@code countdown} (a task of the tasks extension for
+ * a client that declares it, shared by the instances with {@code REDIS_URL}, {@link Env#tasks}); {@code write-note}
+ * needs the scope
  * {@value #WRITE_SCOPE}, and is listed to every caller, so that a token without that scope gets the 403 step-up.
  *
  * <p>Listens on {@code FASTMCP_HOST:FASTMCP_PORT} (default {@code 127.0.0.1:8080}), at the base URL
@@ -77,6 +80,10 @@ public final class OAuthInteropServer {
     record Echo(String text) {
     }
 
+    /** The arguments of {@code countdown}. */
+    record Countdown(int seconds) {
+    }
+
     /** The arguments of {@code write-note}. */
     record Note(String text) {
     }
@@ -98,6 +105,7 @@ public final class OAuthInteropServer {
 
         return FastMCP.builder("fastmcp-oauth-interop", "1.0.0")
                 .sessions(Env::sessions)
+                .tasks(Env::tasks)
                 .auth(proxy)
                 .addTool(Tool.builder("whoami")
                         .description("The subject of the caller's session")
@@ -119,6 +127,21 @@ public final class OAuthInteropServer {
                             return answer.action() == McpSchema.ElicitResult.Action.ACCEPT && name != null
                                     ? "Hello, " + name + " (" + ctx.auth().subject() + ")"
                                     : "No name given (" + answer.action() + ")";
+                        })
+                        .build())
+                .addTool(Tool.builder("countdown")
+                        .description("Counts down from seconds (1 to 60), a status message each second; runs as a "
+                                + "task for a client of the tasks extension")
+                        .parameters(Countdown.class)
+                        .taskSupport(TaskSupport.OPTIONAL)
+                        .canAccess(requireAuth())
+                        .execute((in, ctx) -> {
+                            int seconds = Math.max(1, Math.min(60, in.seconds()));
+                            for (int left = seconds; left > 0; left--) {
+                                ctx.reportProgress(seconds - left, (double) seconds, left + " seconds left");
+                                Thread.sleep(1000);
+                            }
+                            return "liftoff for " + ctx.auth().subject();
                         })
                         .build())
                 .addTool(Tool.builder("write-note")

@@ -66,6 +66,7 @@ public final class QuickstartServer {
             OAuthProxy proxy = idp.proxyBuilder().clients(Env::clients).keysAndStorage(Env::configure).build();
             FastMCP.Builder server = FastMCP.builder("quickstart", "1.0.0")
                     .sessions(Env::sessions)
+                    .tasks(Env::tasks)
                     .requestState(Env::requestState)
                     .instructions("A demo of OAuth-guarded tools: add numbers, see who you are, read and write "
                             + "notes, and an admin-only report.")

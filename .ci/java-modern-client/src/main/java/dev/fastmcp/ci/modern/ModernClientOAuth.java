@@ -43,7 +43,7 @@ public final class ModernClientOAuth {
     /** The first sign-in asks for no more than it needs to list and call the tools: write-note is a step-up. */
     static final String FIRST_SCOPE = "openid profile";
     static final String WRITE_SCOPE = "notes:write";
-    static final Set<String> TOOLS = Set.of("echo", "greet", "whoami", "write-note");
+    static final Set<String> TOOLS = Set.of("countdown", "echo", "greet", "whoami", "write-note");
     static final String SECOND_USER = "oauth-interop-second-user";
     static final String NAME = "Ada Lovelace";
 
