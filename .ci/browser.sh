@@ -2,7 +2,8 @@
 # Browser test: a real headless Chromium, driven by playwright-core, walks the OAuth flow of the "quickstart"
 # example as a person would: the OAuth proxy's consent page, then the development identity provider's sign-in
 # page (text checked, screenshots taken), then the code exchange and an MCP call with the token. The test is
-# .ci/browser/browser-flow.mjs; playwright-core is pinned in .ci/browser/package.json.
+# .ci/browser/browser-flow.mjs, with the check printer of .ci/lib/harness.mjs; playwright-core is pinned in
+# .ci/browser/package.json.
 #
 # Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
 # Needs: java 17+, npm (Node 22 is installed locally via npm), curl, and Chromium: Debian's `chromium` package,
@@ -36,7 +37,7 @@ TEST_LOG="$OUT_DIR/test.log"
 
 # ---------------------------------------------------------------------------
 section "Browser test: checking prerequisites"
-need java npm curl "$SRC_DIR/package.json" "$SRC_DIR/browser-flow.mjs" "$JAR"
+need java npm curl "$SRC_DIR/package.json" "$SRC_DIR/browser-flow.mjs" "$ROOT/.ci/lib/harness.mjs" "$JAR"
 
 # ---------------------------------------------------------------------------
 section "Browser test: Chromium"
@@ -48,6 +49,7 @@ section "Browser test: installing the packages of .ci/browser/package.json and N
 npm_tools "$TOOLS_DIR" "$NODE_MAJOR" "$SRC_DIR/package.json"
 # The test runs next to its node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/browser-flow.mjs" "$TOOLS_DIR/"
+install_harness "$TOOLS_DIR"
 
 # ---------------------------------------------------------------------------
 section "Browser test: starting the quickstart server"

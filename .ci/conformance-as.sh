@@ -13,8 +13,8 @@
 # prints, approves on the proxy's consent page, signs in at the upstream, and so reaches the suite's callback;
 # the suite then exchanges the code. The driver judges the suite's checks.json files: every check must be
 # SUCCESS (a WARNING, such as client_id_metadata_document_supported not true, fails the run), and the
-# authorization response must carry iss. The suite, playwright-core and oauth2-mock-server are pinned in
-# .ci/conformance-as/package.json.
+# authorization response must carry iss; it prints its checks with .ci/lib/harness.mjs. The suite, playwright-core
+# and oauth2-mock-server are pinned in .ci/conformance-as/package.json.
 #
 # Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
 # Needs: java 17+, npm (Node 22 is installed locally via npm), curl, openssl or /dev/urandom, and Chromium:
@@ -51,7 +51,8 @@ UPSTREAM_SUBJECT="conformance-as-user"
 
 # ---------------------------------------------------------------------------
 section "AS conformance: checking prerequisites"
-need java npm curl "$SRC_DIR/package.json" "$SRC_DIR/as-conformance.mjs" "$UPSTREAM_SRC" "$JAR"
+need java npm curl "$SRC_DIR/package.json" "$SRC_DIR/as-conformance.mjs" "$UPSTREAM_SRC" "$ROOT/.ci/lib/harness.mjs" \
+  "$JAR"
 echo "server jar: ${JAR#"$ROOT"/}"
 [[ -n "${RUNS//[[:space:]]/}" ]] || die "AS_CONFORMANCE_RUNS names no run"
 for run in $RUNS; do
@@ -71,6 +72,7 @@ section "AS conformance: installing the packages of .ci/conformance-as/package.j
 npm_tools "$TOOLS_DIR" "$NODE_MAJOR" "$SRC_DIR/package.json"
 # The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/as-conformance.mjs" "$UPSTREAM_SRC" "$TOOLS_DIR/"
+install_harness "$TOOLS_DIR"
 
 # ---------------------------------------------------------------------------
 case "$OUT_DIR" in
