@@ -2,7 +2,8 @@
 # Browser test: a real headless Chromium, driven by playwright-core, walks the OAuth flow of the "quickstart"
 # example as a person would: the OAuth proxy's consent page, then the development identity provider's sign-in
 # page (text checked, screenshots taken), then the code exchange and an MCP call with the token. The test is
-# .ci/browser/browser-flow.mjs; playwright-core is pinned in .ci/browser/package.json.
+# .ci/browser/browser-flow.mjs, with the check printer of .ci/lib/harness.mjs; playwright-core is pinned in
+# .ci/browser/package.json.
 #
 # Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
 # Needs: java 17+, npm (Node 22 is installed locally via npm), curl, and Chromium: Debian's `chromium` package,
@@ -34,20 +35,9 @@ JAVA="${JAVA:-java}"
 SERVER_LOG="$OUT_DIR/server.log"
 TEST_LOG="$OUT_DIR/test.log"
 
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------------------
 section "Browser test: checking prerequisites"
-command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install playwright-core and Node $NODE_MAJOR)"
-command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
-for f in package.json browser-flow.mjs; do
-  [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/browser/$f"
-done
-[[ -f "$JAR" ]] || die "server jar not found: ${JAR#"$ROOT"/}
-       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
-NODE_PKG="$(node_package)" || die "no Node package for this machine"
+need java npm curl "$SRC_DIR/package.json" "$SRC_DIR/browser-flow.mjs" "$ROOT/.ci/lib/harness.mjs" "$JAR"
 
 # ---------------------------------------------------------------------------
 section "Browser test: Chromium"
@@ -55,31 +45,11 @@ CHROMIUM="$(find_chromium)" || die "no Chromium to run the test with"
 echo "chromium: $CHROMIUM ($(timeout 30 "$CHROMIUM" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
 
 # ---------------------------------------------------------------------------
-PW_VERSION="$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$SRC_DIR/package.json")"
-[[ "$PW_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the exact playwright-core version from .ci/browser/package.json"
-section "Browser test: installing playwright-core@$PW_VERSION and Node $NODE_MAJOR (local, git-ignored)"
-NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
-installed_version() {
-  sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$TOOLS_DIR/node_modules/$1/package.json" 2>/dev/null | head -n 1
-}
-tools_ok() {
-  [[ -x "$NODE" ]] || return 1
-  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
-  [[ "$(installed_version playwright-core)" == "$PW_VERSION" ]] || return 1
-  cmp -s "$SRC_DIR/package.json" "$TOOLS_DIR/package.json" || return 1
-}
-if tools_ok; then
-  echo "already installed in .ci/.tools/browser (skipping npm install)"
-else
-  mkdir -p "$TOOLS_DIR"
-  cp "$SRC_DIR/package.json" "$TOOLS_DIR/package.json"
-  # playwright-core downloads no browser; the one above is used.
-  (cd "$TOOLS_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 900 \
-      npm install --no-audit --no-fund --no-save "${NODE_PKG}@${NODE_MAJOR}")
-  tools_ok || die "installation finished but Node $NODE_MAJOR / playwright-core are not usable in .ci/.tools/browser"
-fi
+section "Browser test: installing the packages of .ci/browser/package.json and Node $NODE_MAJOR (local, git-ignored)"
+npm_tools "$TOOLS_DIR" "$NODE_MAJOR" "$SRC_DIR/package.json"
+# The test runs next to its node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/browser-flow.mjs" "$TOOLS_DIR/"
-echo "node: $("$NODE" --version)  playwright-core: $PW_VERSION"
+install_harness "$TOOLS_DIR"
 
 # ---------------------------------------------------------------------------
 section "Browser test: starting the quickstart server"

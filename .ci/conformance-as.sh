@@ -13,8 +13,8 @@
 # prints, approves on the proxy's consent page, signs in at the upstream, and so reaches the suite's callback;
 # the suite then exchanges the code. The driver judges the suite's checks.json files: every check must be
 # SUCCESS (a WARNING, such as client_id_metadata_document_supported not true, fails the run), and the
-# authorization response must carry iss. The suite, playwright-core and oauth2-mock-server are pinned in
-# .ci/conformance-as/package.json.
+# authorization response must carry iss; it prints its checks with .ci/lib/harness.mjs. The suite, playwright-core
+# and oauth2-mock-server are pinned in .ci/conformance-as/package.json.
 #
 # Prerequisite: the examples jar, built by `mvn -B verify` (or `mvn -B -DskipTests package`).
 # Needs: java 17+, npm (Node 22 is installed locally via npm), curl, openssl or /dev/urandom, and Chromium:
@@ -49,20 +49,10 @@ OUT_DIR="${AS_CONFORMANCE_OUT_DIR:-$ROOT/target/conformance-as}"
 JAVA="${JAVA:-java}"
 UPSTREAM_SUBJECT="conformance-as-user"
 
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------------------
 section "AS conformance: checking prerequisites"
-command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the packages and Node $NODE_MAJOR)"
-command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
-for f in package.json as-conformance.mjs; do
-  [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/conformance-as/$f"
-done
-[[ -f "$UPSTREAM_SRC" ]] || die "missing .ci/oauth-interop/upstream.mjs"
-[[ -f "$JAR" ]] || die "server jar not found: ${JAR#"$ROOT"/}
-       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
+need java npm curl "$SRC_DIR/package.json" "$SRC_DIR/as-conformance.mjs" "$UPSTREAM_SRC" "$ROOT/.ci/lib/harness.mjs" \
+  "$JAR"
 echo "server jar: ${JAR#"$ROOT"/}"
 [[ -n "${RUNS//[[:space:]]/}" ]] || die "AS_CONFORMANCE_RUNS names no run"
 for run in $RUNS; do
@@ -71,7 +61,6 @@ for run in $RUNS; do
     *) die "unknown run '$run' in AS_CONFORMANCE_RUNS (known: quickstart custom-oauth)" ;;
   esac
 done
-NODE_PKG="$(node_package)" || die "no Node package for this machine"
 
 # ---------------------------------------------------------------------------
 section "AS conformance: Chromium"
@@ -79,45 +68,11 @@ CHROMIUM="$(find_chromium)" || die "no Chromium to run the test with"
 echo "chromium: $CHROMIUM ($(timeout 30 "$CHROMIUM" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
 
 # ---------------------------------------------------------------------------
-# The exact versions pinned in .ci/conformance-as/package.json.
-pinned() {
-  sed -n "s/.*\"$(printf '%s' "$1" | sed 's/[\/.]/\\&/g')\": *\"\([^\"]*\)\".*/\1/p" "$SRC_DIR/package.json"
-}
-SUITE_VERSION="$(pinned @modelcontextprotocol/conformance)"
-PW_VERSION="$(pinned playwright-core)"
-MOCK_VERSION="$(pinned oauth2-mock-server)"
-for v in "$SUITE_VERSION" "$PW_VERSION" "$MOCK_VERSION"; do
-  [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]] \
-    || die "cannot read exact package versions from .ci/conformance-as/package.json"
-done
-
-section "AS conformance: installing @modelcontextprotocol/conformance@$SUITE_VERSION, playwright-core@$PW_VERSION, oauth2-mock-server@$MOCK_VERSION and Node $NODE_MAJOR (local, git-ignored)"
-NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
-installed_version() {
-  sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$TOOLS_DIR/node_modules/$1/package.json" 2>/dev/null | head -n 1
-}
-tools_ok() {
-  [[ -x "$NODE" ]] || return 1
-  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
-  [[ "$(installed_version @modelcontextprotocol/conformance)" == "$SUITE_VERSION" ]] || return 1
-  [[ "$(installed_version playwright-core)" == "$PW_VERSION" ]] || return 1
-  [[ "$(installed_version oauth2-mock-server)" == "$MOCK_VERSION" ]] || return 1
-  cmp -s "$SRC_DIR/package.json" "$TOOLS_DIR/package.json" || return 1
-}
-if tools_ok; then
-  echo "already installed in .ci/.tools/conformance-as (skipping npm install)"
-else
-  mkdir -p "$TOOLS_DIR"
-  cp "$SRC_DIR/package.json" "$TOOLS_DIR/package.json"
-  # Node comes from npm as well, next to the packages but not saved into the copied package.json; playwright-core
-  # downloads no browser, the one above is used.
-  (cd "$TOOLS_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 900 \
-      npm install --no-audit --no-fund --no-save "${NODE_PKG}@${NODE_MAJOR}")
-  tools_ok || die "installation finished but Node $NODE_MAJOR / the pinned packages are not usable in .ci/.tools/conformance-as"
-fi
+section "AS conformance: installing the packages of .ci/conformance-as/package.json and Node $NODE_MAJOR (local, git-ignored)"
+npm_tools "$TOOLS_DIR" "$NODE_MAJOR" "$SRC_DIR/package.json"
 # The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/as-conformance.mjs" "$UPSTREAM_SRC" "$TOOLS_DIR/"
-echo "node: $("$NODE" --version)  conformance: $SUITE_VERSION  playwright-core: $PW_VERSION  oauth2-mock-server: $MOCK_VERSION"
+install_harness "$TOOLS_DIR"
 
 # ---------------------------------------------------------------------------
 case "$OUT_DIR" in

@@ -58,20 +58,10 @@ RESULTS_DIR="$OUT_DIR/conformance-results"
 SERVER_LOG="$OUT_DIR/server.log"
 SUITE_LOG="$OUT_DIR/suite.log"
 
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------------------
 section "Conformance: checking prerequisites"
-command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the conformance suite and Node $NODE_MAJOR)"
-command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
-if [[ ! -f "$JAR" ]]; then
-  die "fixture jar not found: ${JAR#"$ROOT"/}
-       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
-fi
+need java npm curl "$REPORT" "$EXPECTED_2026" "$JAR"
 echo "fixture jar: ${JAR#"$ROOT"/}"
-[[ -f "$REPORT" && -f "$EXPECTED_2026" ]] || die "missing .ci/conformance/report.mjs or .ci/conformance/2026-07-28.expected"
 [[ -n "${RUNS//[[:space:]]/}" ]] || die "CONFORMANCE_RUNS names no run"
 for run in $RUNS; do
   case "$run" in
@@ -80,57 +70,16 @@ for run in $RUNS; do
   esac
 done
 
-NODE_PKG="$(node_package)" || die "no Node package for this machine"
-
 CONF_PKG="node_modules/@modelcontextprotocol/conformance"
-NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
 CONF="$TOOLS_DIR/$CONF_PKG/dist/index.js"
 REQUIREMENTS_PKG="$REQUIREMENTS_TOOLS_DIR/$CONF_PKG"
 
 # ---------------------------------------------------------------------------
 section "Conformance: installing suites @$CONFORMANCE_VERSION and @$REQUIREMENTS_VERSION and Node $NODE_MAJOR (local, git-ignored)"
-# suite_ok DIR VERSION: whether DIR holds conformance@VERSION.
-suite_ok() {
-  [[ -f "$1/$CONF_PKG/dist/index.js" ]] || return 1
-  grep -q "\"version\": *\"$2\"" "$1/$CONF_PKG/package.json" 2>/dev/null || return 1
-}
-node_ok() {
-  [[ -x "$NODE" ]] || return 1
-  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
-}
-# install DIR PACKAGE...: npm install into DIR, a directory of its own for each version of the suite
-# (npm keeps one version of a package per directory).
-install() {
-  local dir="$1"
-  shift
-  mkdir -p "$dir"
-  if [[ ! -f "$dir/package.json" ]]; then
-    cat >"$dir/package.json" <<'EOF'
-{
-  "name": "fastmcp-conformance-tools",
-  "version": "0.0.0",
-  "private": true,
-  "description": "Local tooling for .ci/conformance.sh (git-ignored)"
-}
-EOF
-  fi
-  (cd "$dir" && npm install --no-audit --no-fund --save-exact "$@")
-}
-if suite_ok "$TOOLS_DIR" "$CONFORMANCE_VERSION" && node_ok; then
-  echo "conformance@$CONFORMANCE_VERSION and Node $NODE_MAJOR already installed in .ci/.tools/conformance (skipping npm install)"
-else
-  install "$TOOLS_DIR" "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}" "${NODE_PKG}@${NODE_MAJOR}"
-  suite_ok "$TOOLS_DIR" "$CONFORMANCE_VERSION" && node_ok \
-    || die "installation finished but $NODE_PKG@$NODE_MAJOR / conformance@$CONFORMANCE_VERSION not usable in .ci/.tools/conformance"
-fi
-if suite_ok "$REQUIREMENTS_TOOLS_DIR" "$REQUIREMENTS_VERSION"; then
-  echo "conformance@$REQUIREMENTS_VERSION already installed in .ci/.tools/conformance-0.2 (skipping npm install)"
-else
-  install "$REQUIREMENTS_TOOLS_DIR" "@modelcontextprotocol/conformance@${REQUIREMENTS_VERSION}"
-  suite_ok "$REQUIREMENTS_TOOLS_DIR" "$REQUIREMENTS_VERSION" \
-    || die "installation finished but conformance@$REQUIREMENTS_VERSION not usable in .ci/.tools/conformance-0.2"
-fi
-echo "node: $("$NODE" --version)  conformance: $CONFORMANCE_VERSION and $REQUIREMENTS_VERSION"
+# A directory of its own for each version of the suite (npm keeps one version of a package per directory); Node is
+# installed with the first, and runs both.
+npm_tools "$TOOLS_DIR" "$NODE_MAJOR" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION"
+npm_tools "$REQUIREMENTS_TOOLS_DIR" "" "@modelcontextprotocol/conformance@$REQUIREMENTS_VERSION"
 
 # ---------------------------------------------------------------------------
 section "Conformance: choosing a port"

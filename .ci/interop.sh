@@ -32,49 +32,16 @@ JAVA="${JAVA:-java}"
 SERVER_LOG="$OUT_DIR/server.log"
 TEST_LOG="$OUT_DIR/test.log"
 
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------------------
 section "Interop: checking prerequisites"
-command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the TypeScript SDK and Node $NODE_MAJOR)"
-command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
-[[ -f "$SRC_DIR/package.json" && -f "$SRC_DIR/interop.mjs" ]] || die "missing .ci/interop/package.json or interop.mjs"
-if [[ ! -f "$JAR" ]]; then
-  die "server jar not found: ${JAR#"$ROOT"/}
-       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
-fi
+need java npm curl "$SRC_DIR/package.json" "$SRC_DIR/interop.mjs" "$JAR"
 echo "server jar: ${JAR#"$ROOT"/}"
 
-NODE_PKG="$(node_package)" || die "no Node package for this machine"
-
-NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
-SDK_PKG_JSON="$TOOLS_DIR/node_modules/@modelcontextprotocol/sdk/package.json"
-# The exact SDK version pinned in .ci/interop/package.json.
-SDK_VERSION="$(sed -n 's/.*"@modelcontextprotocol\/sdk": *"\([^"]*\)".*/\1/p' "$SRC_DIR/package.json")"
-[[ "$SDK_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read an exact @modelcontextprotocol/sdk version from .ci/interop/package.json"
-
 # ---------------------------------------------------------------------------
-section "Interop: installing @modelcontextprotocol/sdk@$SDK_VERSION and Node $NODE_MAJOR (local, git-ignored)"
-tools_ok() {
-  [[ -x "$NODE" && -f "$SDK_PKG_JSON" ]] || return 1
-  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
-  grep -q "\"version\": *\"${SDK_VERSION}\"" "$SDK_PKG_JSON" || return 1
-  cmp -s "$SRC_DIR/package.json" "$TOOLS_DIR/package.json" || return 1
-}
-if tools_ok; then
-  echo "already installed in .ci/.tools/interop (skipping npm install)"
-else
-  mkdir -p "$TOOLS_DIR"
-  cp "$SRC_DIR/package.json" "$TOOLS_DIR/package.json"
-  # Node comes from npm as well, next to the SDK but not saved into the copied package.json.
-  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --no-save "${NODE_PKG}@${NODE_MAJOR}")
-  tools_ok || die "installation finished but $NODE_PKG@$NODE_MAJOR / @modelcontextprotocol/sdk@$SDK_VERSION not usable in .ci/.tools/interop"
-fi
+section "Interop: installing the packages of .ci/interop/package.json and Node $NODE_MAJOR (local, git-ignored)"
+npm_tools "$TOOLS_DIR" "$NODE_MAJOR" "$SRC_DIR/package.json"
 # The test runs next to its node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/interop.mjs" "$TOOLS_DIR/interop.mjs"
-echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION"
 
 # ---------------------------------------------------------------------------
 section "Interop: choosing a port and tokens"

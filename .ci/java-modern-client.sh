@@ -33,19 +33,9 @@ JAVA="${JAVA:-java}"
 SERVER_LOG="$OUT_DIR/server.log"
 TEST_LOG="$OUT_DIR/test.log"
 
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------------------
 section "Java modern client: checking prerequisites"
-command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
-command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to build the client)"
-command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
-[[ -f "$CLIENT_DIR/pom.xml" ]] || die "missing .ci/java-modern-client/pom.xml"
-if [[ ! -f "$JAR" ]]; then
-  die "server jar not found: ${JAR#"$ROOT"/}
-       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
-fi
+need java "mvn (needed to build the client)" curl "$CLIENT_DIR/pom.xml" "$JAR"
 echo "server jar: ${JAR#"$ROOT"/}"
 
 # ---------------------------------------------------------------------------

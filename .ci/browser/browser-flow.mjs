@@ -18,15 +18,9 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { checker, envReader, finish, LOOPBACK, startWatchdog } from '../lib/harness.mjs';
 
-function requireEnv(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`browser-flow: set ${name}`);
-    process.exit(2);
-  }
-  return value;
-}
+const requireEnv = envReader('browser-flow');
 
 const MCP_URL = new URL(requireEnv('BROWSER_MCP_URL'));
 const CHROMIUM = requireEnv('BROWSER_CHROMIUM');
@@ -36,30 +30,14 @@ const TOTAL_TIMEOUT_MS = Number(process.env.BROWSER_TOTAL_TIMEOUT_MS ?? 150000);
 const CLIENT_NAME = 'Browser test client';
 const USER = 'alice';
 const SCOPE = 'openid profile notes:read notes:write';
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const WHO = 'browser test';
 
-const watchdog = setTimeout(() => {
-  console.log(`FAIL  the browser test did not finish within ${TOTAL_TIMEOUT_MS} ms`);
-  process.exit(1);
-}, TOTAL_TIMEOUT_MS);
-watchdog.unref();
+startWatchdog(TOTAL_TIMEOUT_MS, 'the browser test');
 
 // ------------------------------------------------------------------------------------------------ harness
 
-const results = { passed: 0, failed: 0 };
-
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    results.passed++;
-    console.log(`PASS  ${name}${detail ? `  [${detail}]` : ''}`);
-    return true;
-  } catch (error) {
-    results.failed++;
-    console.log(`FAIL  ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return false;
-  }
-}
+// Each step bounds itself (fetch, the browser's timeouts); the watchdog bounds the run.
+const check = checker({ stepTimeoutMs: TOTAL_TIMEOUT_MS });
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -69,11 +47,6 @@ async function loopbackFetch(url, init = {}) {
   const target = new URL(url);
   expect(LOOPBACK.has(target.hostname), `refusing to contact ${target.origin}`);
   return fetch(target, { ...init, redirect: 'manual', signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
-}
-
-function finish() {
-  console.log(`\nbrowser test: ${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed === 0 ? 0 : 1);
 }
 
 // ---------------------------------------------------------------------- the app's loopback redirect URI
@@ -130,7 +103,7 @@ await check('dynamic client registration with a loopback redirect URI', async ()
   clientId = (await r.json()).client_id;
   expect(clientId, 'no client_id');
 });
-if (!clientId) finish();
+if (!clientId) finish(WHO);
 
 // -------------------------------------------------------------------------------------------- the browser
 
@@ -240,7 +213,7 @@ try {
   rmSync(profile, { recursive: true, force: true });
   redirectServer.close();
 }
-finish();
+finish(WHO);
 
 function mcpHeaders(token) {
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };

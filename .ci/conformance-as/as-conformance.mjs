@@ -33,15 +33,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { checker, envReader, finish as printResultsAndExit, LOOPBACK, results, withTimeout } from '../lib/harness.mjs';
 
-function requireEnv(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`as-conformance: set ${name}`);
-    process.exit(2);
-  }
-  return value;
-}
+const requireEnv = envReader('as-conformance');
 
 const MCP_URL = new URL(requireEnv('AS_MCP_URL'));
 const CHROMIUM = requireEnv('AS_CHROMIUM');
@@ -62,7 +56,6 @@ const SUITE_CLI = join(SUITE_PACKAGE, 'dist', 'index.js');
 const RESULTS_DIR = join(OUT_DIR, 'results');
 const CLIENT_NAME = 'MCP conformance suite (authorization server scenarios)';
 const USER = 'conformance-user';
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 // What each scenario of the pinned suite must report; every one SUCCESS.
 const EXPECTED = {
   'authorization-server-metadata-endpoint': ['authorization-server-metadata', 'authorization-server-metadata-cimd'],
@@ -75,8 +68,6 @@ let profile = null;
 
 // ------------------------------------------------------------------------------------------------ harness
 
-const results = { passed: 0, failed: 0 };
-
 const watchdog = setTimeout(() => {
   console.log(`FAIL  the run did not finish within ${TOTAL_TIMEOUT_MS} ms`);
   results.failed++;
@@ -84,18 +75,8 @@ const watchdog = setTimeout(() => {
 }, TOTAL_TIMEOUT_MS);
 watchdog.unref();
 
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    results.passed++;
-    console.log(`PASS  ${name}${detail ? `  [${detail}]` : ''}`);
-    return true;
-  } catch (error) {
-    results.failed++;
-    console.log(`FAIL  ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return false;
-  }
-}
+// Each step bounds itself (fetch, the browser's timeouts, withTimeout); the watchdog bounds the run.
+const check = checker({ stepTimeoutMs: TOTAL_TIMEOUT_MS });
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -107,14 +88,6 @@ async function loopbackFetch(url, init = {}) {
   return fetch(target, { ...init, redirect: 'manual', signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
 }
 
-/** Bounds a promise by STEP_TIMEOUT_MS (or `ms`), failing with `what`. */
-function within(promise, what, ms = STEP_TIMEOUT_MS) {
-  let timer;
-  return Promise.race([promise, new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
-  })]).finally(() => clearTimeout(timer));
-}
-
 async function finish() {
   clearTimeout(watchdog);
   if (suite && suite.exitCode === null && suite.signalCode === null) {
@@ -122,8 +95,7 @@ async function finish() {
   }
   if (context) await context.close().catch(() => {});
   if (profile) rmSync(profile, { recursive: true, force: true });
-  console.log(`\nconformance-as ${LABEL}: ${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed === 0 ? 0 : 1);
+  printResultsAndExit(`conformance-as ${LABEL}`);
 }
 
 /** A TCP port free on 127.0.0.1 just now, for the suite's callback server. */
@@ -215,9 +187,9 @@ createInterface({ input: suite.stderr }).on('line', (line) => console.log(`suite
 
 let authorize;
 await check('the suite prints an authorization URL for this client, with PKCE S256, state and the resource', async () => {
-  authorize = await within(Promise.race([authorizationUrl,
+  authorize = await withTimeout(Promise.race([authorizationUrl,
     suiteExit.then(({ code, signal }) => { throw new Error(`the suite exited (${code ?? signal}) first`); })]),
-  'no authorization URL from the suite');
+  STEP_TIMEOUT_MS, 'no authorization URL from the suite');
   const q = authorize.searchParams;
   expect(q.get('client_id') === clientId, 'another client_id');
   expect(q.get('redirect_uri') === REDIRECT_URI, `redirect_uri ${q.get('redirect_uri')}`);
@@ -317,7 +289,7 @@ profile = null;
 
 let exit;
 await check('the suite exits 0 (no failed check) after exchanging the code', async () => {
-  exit = await within(suiteExit, 'the suite did not exit', callback ? STEP_TIMEOUT_MS : 1);
+  exit = await withTimeout(suiteExit, callback ? STEP_TIMEOUT_MS : 1, 'the suite did not exit');
   expect(exit.code === 0, `exit ${exit.code ?? exit.signal}`);
 });
 

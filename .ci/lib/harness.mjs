@@ -120,9 +120,10 @@ export function withTimeout(promise, ms, what) {
 /**
  * A check(name, fn, ms = stepTimeoutMs): runs fn bounded in time, prints PASS (with what fn returns) or FAIL
  * (with the error and the requests it made). mark() is where the trace stands now; requestsSince(mark) the lines
- * to print for the requests made since; timed(name, ms), when given, hears how long each check took.
+ * to print for the requests made since (both left out by a test that keeps no trace); timed(name, ms), when
+ * given, hears how long each check took.
  */
-export function checker({ stepTimeoutMs, mark, requestsSince, timed }) {
+export function checker({ stepTimeoutMs, mark = () => 0, requestsSince = () => [], timed }) {
   return async function check(name, fn, ms = stepTimeoutMs) {
     const traceStart = mark();
     const started = performance.now();
