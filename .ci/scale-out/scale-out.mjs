@@ -763,7 +763,7 @@ await check('a task cancelled through the balancer stops where it runs and reads
     const response = await globalThis.fetch(new URL('/mcp', instance.origin), {
       method: 'POST',
       headers: {
-        'content-type': 'application/json', accept: 'application/json',
+        'content-type': 'application/json', accept: 'application/json, text/event-stream',
         authorization: `Bearer ${provider.tokens().access_token}`,
         'mcp-protocol-version': MODERN_VERSION, 'mcp-method': 'tasks/get', 'mcp-name': taskId,
       },

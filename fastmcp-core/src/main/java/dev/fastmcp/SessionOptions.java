@@ -58,7 +58,8 @@ public record SessionOptions(int max, int perSubject, int perClient, Duration id
      * (whose client then gets 404 and initializes again, as clients do); only when all of them are busy (a request in
      * progress or a stream open) is {@code initialize} refused with 503. So no user can take every session and lock
      * the others out. Must be below {@code max} (checked when the server is built). Sessions without authentication
-     * have no subject and count against {@code max} only.
+     * have no subject and count against {@code max} only. With a {@link #store(SessionStore) store}, the share holds
+     * at all instances together (see {@link SessionStore#admit}).
      */
     public SessionOptions perSubject(int max) {
         return new SessionOptions(this.max, atLeast(1, max, "sessions: perSubject"), perClient, idleTimeout,

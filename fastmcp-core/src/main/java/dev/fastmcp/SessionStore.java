@@ -40,6 +40,19 @@ public interface SessionStore {
     /** The session of {@code id}; null when unknown or expired. */
     SharedSession find(String id);
 
+    /**
+     * Counts a new session against the shares of its subject and of its client at every instance together, once
+     * it is {@link #save saved}: the oldest sessions of the subject beyond {@code perSubject}, and of the client
+     * beyond {@code perClient}, are deleted, and end at every instance. Which of them is busy at another instance
+     * is not known here, so the oldest go, busy or not. Default: nothing counted; each instance keeps the shares
+     * among the sessions it holds, and the store holds what they hold together.
+     *
+     * @return the ids of the sessions deleted
+     */
+    default java.util.List<String> admit(SharedSession session, int perSubject, int perClient) {
+        return java.util.List.of();
+    }
+
     /** Forgets the session of {@code id} (the client deleted it): no instance serves it any more. */
     void delete(String id);
 

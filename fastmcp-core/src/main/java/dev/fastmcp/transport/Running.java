@@ -52,7 +52,8 @@ public final class Running {
                     settings.maxSessionsPerClient(), settings.sessionIdleTimeout());
             StreamableHttp transport = new StreamableHttp(sessions, components, settings.eventLogSize(),
                     settings.keepAliveInterval().toSeconds(), settings.sessionStore() == null ? null
-                            : new SharedSessions(settings.sessionStore(), settings.sessionIdleTimeout()));
+                            : new SharedSessions(settings.sessionStore(), settings.sessionIdleTimeout(),
+                            settings.maxSessionsPerSubject(), settings.maxSessionsPerClient()));
             sdk = SdkServer.withSessions(settings, components, transport);
             backend = transport;
         }

@@ -4,6 +4,7 @@ import dev.fastmcp.SessionStore;
 import dev.fastmcp.server.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,20 +21,38 @@ final class SharedSessions {
     private final SessionStore store;
     private final Duration ttl;
     private final long refreshNanos;
+    private final int perSubject;
+    private final int perClient;
 
-    /** @param idleTimeout how long an unused session lives: its lifetime in the store */
-    SharedSessions(SessionStore store, Duration idleTimeout) {
+    /**
+     * @param idleTimeout how long an unused session lives: its lifetime in the store
+     * @param perSubject  the sessions one subject may hold at all instances together
+     * @param perClient   the sessions one OAuth client may hold at all instances together
+     */
+    SharedSessions(SessionStore store, Duration idleTimeout, int perSubject, int perClient) {
         this.store = store;
         this.ttl = idleTimeout;
         this.refreshNanos = idleTimeout.toNanos() / 4;
+        this.perSubject = perSubject;
+        this.perClient = perClient;
     }
 
-    /** A session was initialized here. */
-    void created(SessionEntry entry, String protocolVersion, Object initializeParams) {
+    /**
+     * A session was initialized here: stored, and counted against its subject's and client's shares.
+     *
+     * @return the ids of the sessions it ended, beyond those shares, at every instance
+     */
+    List<String> created(SessionEntry entry, String protocolVersion, Object initializeParams) {
         Map<String, Object> init = Json.MAPPER.convertValue(initializeParams,
                 new io.modelcontextprotocol.json.TypeRef<Map<String, Object>>() { });
-        save(entry, new SessionStore.SharedSession(entry.id(), entry.subject, entry.clientId, protocolVersion, init,
-                null));
+        SessionStore.SharedSession session = new SessionStore.SharedSession(entry.id(), entry.subject,
+                entry.clientId, protocolVersion, init, null);
+        save(entry, session);
+        List<String> ended = store.admit(session, perSubject, perClient);
+        if (!ended.isEmpty()) {
+            LOG.debug("{} sessions ended: their owner opened sessions beyond its share", ended.size());
+        }
+        return ended;
     }
 
     /** {@code logging/setLevel} arrived for the session: every instance filters its log messages the same way. */

@@ -143,7 +143,12 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
                 .subscribe(result -> {
                     entry.negotiated(result.protocolVersion());
                     if (shared != null) {
-                        shared.created(entry, result.protocolVersion(), request.params());
+                        for (String ended : shared.created(entry, result.protocolVersion(), request.params())) {
+                            SessionEntry local = sessions.remove(ended);
+                            if (local != null) {
+                                Sessions.close(local);
+                            }
+                        }
                     }
                     call.respondJson(200, McpSchema.JSONRPCResponse.result(request.id(), result),
                             Map.of(McpCall.SESSION_HEADER, entry.id()));

@@ -2,6 +2,8 @@ package dev.fastmcp.redis;
 
 import dev.fastmcp.SessionStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,10 +25,18 @@ public final class RedisSessionStore implements SessionStore {
     /** The topic of the client messages forwarded between instances. */
     private static final String TOPIC = "sessions";
 
+    /**
+     * How long an entry of a subject's or client's index counts, at most: sessions live on while used, so entries
+     * are dropped when their session is found gone, and this only bounds what an abandoned index keeps.
+     */
+    private static final Duration INDEX_LIFETIME = Duration.ofDays(7);
+
     private final RedisTokenStorage storage;
+    private final OwnerIndex owners;
 
     private RedisSessionStore(RedisTokenStorage storage) {
         this.storage = storage;
+        this.owners = new OwnerIndex(storage);
     }
 
     /** Sessions kept in {@code storage}'s Redis, under its key prefix. */
@@ -42,6 +52,33 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public SharedSession find(String id) {
         return storage.getCached(key(id), SharedSession.class);
+    }
+
+    /**
+     * Each subject and each client has an index of its sessions in Redis, oldest first, changed compare-and-set:
+     * instances initializing sessions of one subject at once never leave it more than its share.
+     */
+    @Override
+    public List<String> admit(SharedSession session, int perSubject, int perClient) {
+        List<String> ended = new ArrayList<>();
+        OwnerIndex.Entry entry = new OwnerIndex.Entry(session.id(), System.currentTimeMillis()
+                + INDEX_LIFETIME.toMillis());
+        if (session.subject() != null) {
+            ended.addAll(owners.add(Keys.of("mcp-session-subject", session.subject()), entry, perSubject,
+                    this::state));
+        }
+        if (session.clientId() != null) {
+            owners.add(Keys.of("mcp-session-client", session.clientId()), entry, perClient, this::state).stream()
+                    .filter(id -> !ended.contains(id)).forEach(ended::add);
+        }
+        ended.forEach(this::delete);
+        return ended;
+    }
+
+    /** Whether a session of an index still exists: the oldest existing ones make room for a new one. */
+    private OwnerIndex.State state(String id) {
+        return storage.get(key(id), SharedSession.class) == null ? OwnerIndex.State.GONE
+                : OwnerIndex.State.EVICTABLE;
     }
 
     @Override

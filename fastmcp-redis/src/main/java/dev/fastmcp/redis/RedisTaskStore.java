@@ -2,7 +2,6 @@ package dev.fastmcp.redis;
 
 import dev.fastmcp.TaskStore;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -27,10 +26,8 @@ public final class RedisTaskStore implements TaskStore {
 
     /** The topic of the task change notices between instances. */
     private static final String TOPIC = "tasks";
-    /** Compare-and-set rounds on an owner's index before an add gives up. */
-    private static final int ATTEMPTS = 64;
-
     private final RedisTokenStorage storage;
+    private final OwnerIndex owners;
 
     /** A task as kept in Redis: {@link StoredTask} with its expiry in epoch milliseconds. */
     record Kept(String id, String owner, boolean finished, long expiresAtMillis, String json) {
@@ -44,16 +41,9 @@ public final class RedisTaskStore implements TaskStore {
         }
     }
 
-    /** The tasks of one owner, oldest first. */
-    record Owned(List<Entry> tasks) {
-    }
-
-    /** One task of an owner's index. */
-    record Entry(String id, long expiresAtMillis) {
-    }
-
     private RedisTaskStore(RedisTokenStorage storage) {
         this.storage = storage;
+        this.owners = new OwnerIndex(storage);
     }
 
     /** Tasks kept in {@code storage}'s Redis, under its key prefix. */
@@ -63,49 +53,28 @@ public final class RedisTaskStore implements TaskStore {
 
     @Override
     public boolean add(StoredTask task, int ownerLimit) {
-        String ownerKey = Keys.of("mcp-task-owner", task.owner());
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            long now = System.currentTimeMillis();
-            Owned index = storage.get(ownerKey, Owned.class);
-            List<Entry> kept = new ArrayList<>();
-            if (index != null) {
-                index.tasks().stream().filter(e -> e.expiresAtMillis() > now).forEach(kept::add);
-            }
-            Entry evicted = null;
-            if (kept.size() >= ownerLimit) {
-                // Only at the limit are the owner's tasks read, to find the oldest finished one (or those gone).
-                for (Entry e : List.copyOf(kept)) {
-                    Kept existing = storage.get(key(e.id()), Kept.class);
-                    if (existing == null) {
-                        kept.remove(e);
-                    } else if (existing.finished() && evicted == null) {
-                        evicted = e;
-                    }
-                }
-                if (kept.size() >= ownerLimit && evicted == null) {
-                    return false;
-                }
-                if (kept.size() >= ownerLimit) {
-                    kept.remove(evicted);
-                } else {
-                    evicted = null;
-                }
-            }
-            kept.add(new Entry(task.id(), task.expiresAt().toEpochMilli()));
-            Owned next = new Owned(List.copyOf(kept));
-            long ttl = seconds(kept.stream().mapToLong(Entry::expiresAtMillis).max().orElse(now) - now);
-            boolean indexed = index == null ? storage.saveIfAbsent(ownerKey, next, ttl)
-                    : storage.replace(ownerKey, index, next, ttl);
-            if (indexed) {
-                if (evicted != null) {
-                    storage.delete(key(evicted.id()));
-                }
-                storage.save(key(task.id()), Kept.of(task), seconds(task.expiresAt().toEpochMilli() - now));
-                return true;
-            }
+        // Stored before it is indexed: another instance at the share reading the index finds every task it lists,
+        // and drops only those truly gone.
+        storage.save(key(task.id()), Kept.of(task), seconds(task.expiresAt().toEpochMilli()
+                - System.currentTimeMillis()));
+        List<String> evicted;
+        try {
+            evicted = owners.add(Keys.of("mcp-task-owner", task.owner()),
+                    new OwnerIndex.Entry(task.id(), task.expiresAt().toEpochMilli()), ownerLimit, id -> {
+                        Kept existing = storage.get(key(id), Kept.class);
+                        return existing == null ? OwnerIndex.State.GONE
+                                : existing.finished() ? OwnerIndex.State.EVICTABLE : OwnerIndex.State.KEPT;
+                    });
+        } catch (RuntimeException e) {
+            delete(task.id());
+            throw e;
         }
-        throw new IllegalStateException("The tasks of one owner kept changing at other instances; " + ATTEMPTS
-                + " attempts to add one failed");
+        if (evicted == null) {
+            delete(task.id());
+            return false;
+        }
+        evicted.forEach(this::delete);
+        return true;
     }
 
     @Override

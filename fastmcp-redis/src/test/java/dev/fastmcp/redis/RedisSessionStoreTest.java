@@ -126,4 +126,60 @@ class RedisSessionStoreTest {
             assertEquals(404, r.statusCode(), "deleted: " + r.body());
         }
     }
+
+    @Test
+    void aSubjectsShareOfSessionsHoldsAcrossInstances() throws Exception {
+        java.util.function.Supplier<FastMCP> guarded = () -> {
+            RedisTokenStorage storage = RedisTokenStorage.builder(redis.url()).keyPrefix("shares:").build();
+            open.add(storage);
+            FastMCP server = FastMCP.builder("shares", "1.0.0")
+                    .authenticate(request -> {
+                        String token = String.valueOf(request.header("authorization")).replace("Bearer ", "");
+                        return dev.fastmcp.AuthSession.of(token, "app", List.of(), java.util.Map.of(), null);
+                    })
+                    .sessions(s -> s.max(10).perSubject(2).store(RedisSessionStore.on(storage)))
+                    .addTool(Tool.builder("hello").execute((args, ctx) -> "hi " + ctx.auth().subject()).build())
+                    .build().start(StartOptions.http().port(0));
+            open.add(server);
+            return server;
+        };
+        FastMCP a = guarded.get();
+        FastMCP b = guarded.get();
+        String first = initialize(a, "alice");
+        String second = initialize(b, "alice");
+        String bobs = initialize(a, "bob");
+        for (FastMCP server : List.of(a, b)) {
+            assertEquals(200, call(server, "alice", first).statusCode(), "within alice's share of 2");
+        }
+        String third = initialize(a, "alice");
+        for (FastMCP server : List.of(a, b)) {
+            assertEquals(404, call(server, "alice", first).statusCode(),
+                    "alice's oldest session ended at every instance when she opened a third");
+            assertEquals(200, call(server, "alice", second).statusCode());
+            assertEquals(200, call(server, "alice", third).statusCode());
+            assertEquals(200, call(server, "bob", bobs).statusCode(), "bob's share is his own");
+        }
+    }
+
+    private String initialize(FastMCP server, String token) throws Exception {
+        HttpResponse<String> init = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/mcp")).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":"
+                        + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                        + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, init.statusCode(), init.body());
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private HttpResponse<String> call(FastMCP server, String token, String session) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/mcp"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2025-11-25")
+                .header("Authorization", "Bearer " + token).header("Mcp-Session-Id", session)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                        + "\"tools/call\",\"params\":{\"name\":\"hello\",\"arguments\":{}}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }
