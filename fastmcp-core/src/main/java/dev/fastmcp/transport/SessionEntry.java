@@ -29,6 +29,8 @@ final class SessionEntry {
     volatile SessionStore.SharedSession shared;
     /** When {@link #shared} was last stored, to store it again before it expires. */
     volatile long sharedAtNanos;
+    /** Whether another instance created it, and this one made it from what was stored. */
+    volatile boolean madeElsewhere;
 
     SessionEntry(String id, McpStreamableServerSession sdk, String subject, String clientId, int eventLogSize) {
         this.id = id;

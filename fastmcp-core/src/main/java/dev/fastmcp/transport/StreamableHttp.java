@@ -37,6 +37,9 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
     private final long keepAliveSeconds;
     /** Where every instance knows the sessions; null when they live on this instance alone. */
     private final SharedSessions shared;
+    /** Whether the resumption of a stream opened at another instance has been logged: once per process. */
+    private final java.util.concurrent.atomic.AtomicBoolean resumedElsewhere =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile McpStreamableServerSession.Factory factory;
 
     StreamableHttp(Sessions sessions, Components components, int eventLogSize, long keepAliveSeconds,
@@ -225,6 +228,12 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
             channel.end();
             return;
         } else {
+            if (lastEventId != null && entry.madeElsewhere && resumedElsewhere.compareAndSet(false, true)) {
+                LOG.warn("A client resumed a stream (Last-Event-ID) of a session another instance created, and the "
+                        + "stream is not here: streams stay where they were opened, so what the client missed there "
+                        + "is not replayed and a new stream opens. To resume streams, route by Mcp-Session-Id "
+                        + "(said once)");
+            }
             // No stream to resume (or nothing left of it): open a fresh listening stream rather than an empty
             // one, which would make the client reconnect in a loop. Connected first so nothing sent is missed,
             // and primed (the first byte the client sees) only once the SDK sends on it: a client that sees the
@@ -299,6 +308,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
             SessionEntry entry = new SessionEntry(id, started.session(), known.subject(), known.clientId(),
                     eventLogSize);
             entry.negotiated(known.protocolVersion());
+            entry.madeElsewhere = true;
             SharedSessions.apply(known, entry);
             Sessions.Refusal refusal = sessions.add(entry);
             if (refusal != null) {

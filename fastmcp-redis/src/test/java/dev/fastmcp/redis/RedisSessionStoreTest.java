@@ -182,4 +182,25 @@ class RedisSessionStoreTest {
                         + "\"tools/call\",\"params\":{\"name\":\"hello\",\"arguments\":{}}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void resumingAStreamAtAnotherInstanceIsSaidInTheLog() throws Exception {
+        FastMCP a = instance();
+        FastMCP b = instance();
+        HttpResponse<String> init = post(a, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                + "\"version\":\"1\"}}}");
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        try (dev.fastmcp.LogCapture log = dev.fastmcp.LogCapture.atInfo("dev.fastmcp")) {
+            var stream = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.port() + "/mcp"))
+                    .timeout(Duration.ofSeconds(10)).header("Accept", "text/event-stream")
+                    .header("MCP-Protocol-Version", "2025-11-25").header("Mcp-Session-Id", session)
+                    .header("Last-Event-ID", "s1-17").GET().build(), HttpResponse.BodyHandlers.ofLines())
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, stream.statusCode(), "a new stream opens");
+            stream.body().close();
+            assertTrue(log.text().contains("resumed a stream (Last-Event-ID) of a session another instance created"),
+                    log.text());
+        }
+    }
 }
