@@ -40,6 +40,9 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
     /** Whether the resumption of a stream opened at another instance has been logged: once per process. */
     private final java.util.concurrent.atomic.AtomicBoolean resumedElsewhere =
             new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether a subscription to a resource of a shared session has been logged: once per process. */
+    private final java.util.concurrent.atomic.AtomicBoolean subscribedHere =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile McpStreamableServerSession.Factory factory;
 
     StreamableHttp(Sessions sessions, Components components, int eventLogSize, long keepAliveSeconds,
@@ -180,6 +183,13 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         }
         if (shared != null && McpSchema.METHOD_LOGGING_SET_LEVEL.equals(request.method())) {
             shared.levelSet(entry, request.params());
+        }
+        if (shared != null && McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(request.method())
+                && subscribedHere.compareAndSet(false, true)) {
+            LOG.warn("resources/subscribe of a session shared by the instances: the subscription is kept by this "
+                    + "instance, and its resources/updated notifications reach the client only on a stream open "
+                    + "here. Route by Mcp-Session-Id to keep a session's requests and streams together (said "
+                    + "once)");
         }
         if (!entry.id().equals(entry.sdk.getId())) {
             scope.sessionId(entry.id());

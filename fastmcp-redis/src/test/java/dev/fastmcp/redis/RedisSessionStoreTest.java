@@ -203,4 +203,20 @@ class RedisSessionStoreTest {
                     log.text());
         }
     }
+
+    @Test
+    void aSubscriptionOfASharedSessionIsSaidToStayWithItsInstance() throws Exception {
+        FastMCP a = instance();
+        HttpResponse<String> init = post(a, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                + "\"version\":\"1\"}}}");
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        a.addResource(dev.fastmcp.Resource.builder("notes://today", "today").read(ctx -> "notes").build());
+        try (dev.fastmcp.LogCapture log = dev.fastmcp.LogCapture.atInfo("dev.fastmcp")) {
+            HttpResponse<String> subscribed = post(a, session, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                    + "\"resources/subscribe\",\"params\":{\"uri\":\"notes://today\"}}");
+            assertEquals(200, subscribed.statusCode(), subscribed.body());
+            assertTrue(log.text().contains("the subscription is kept by this instance"), log.text());
+        }
+    }
 }
