@@ -1,5 +1,6 @@
 package dev.fastmcp.redis;
 
+import dev.fastmcp.auth.storage.StorageJson;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +34,20 @@ final class Invalidations implements AutoCloseable {
     record Read(String json, long ttlMillis) {
     }
 
-    private record Entry(String json, long expiresAtNanos) {
+    /**
+     * A cached value: its JSON and, once read as text, that text. A text is immutable, so every read of the entry
+     * shares it instead of decoding the JSON again (the encrypted envelopes the proxy reads on every request).
+     */
+    private static final class Entry {
+        final String json;
+        final long expiresAtNanos;
+        /** Racy by design: two readers may both decode, and either result is the same text. */
+        String text;
+
+        Entry(String json, long expiresAtNanos) {
+            this.json = json;
+            this.expiresAtNanos = expiresAtNanos;
+        }
     }
 
     private final RedisClient redis;
@@ -95,26 +109,50 @@ final class Invalidations implements AutoCloseable {
                 && System.nanoTime() - lastHeartbeatNanos < TimeUnit.MILLISECONDS.toNanos(ALIVE_WITHIN_MILLIS);
     }
 
-    /** The value of {@code key}: from the cache while it is live and holds it, else loaded (and kept if it may be). */
-    String read(String key, Supplier<Read> load) {
+    /**
+     * The value of {@code key} as {@code type}: from the cache while it is live and holds it, else loaded (and kept
+     * if it may be); null when there is none.
+     */
+    <T> T read(String key, Supplier<Read> load, Class<T> type) {
         long now = System.nanoTime();
         boolean live = live();
         if (live) {
             Entry e = entries.get(key);
             if (e != null && e.expiresAtNanos - now > 0) {
-                return e.json;
+                return decoded(e, type);
             }
         }
         long before = generation.get();
         Read read = load.get();
-        if (read.json() != null && read.ttlMillis() > 0 && live && live() && generation.get() == before) {
+        if (read.json() == null) {
+            return null;
+        }
+        if (read.ttlMillis() > 0 && live && live() && generation.get() == before) {
             if (entries.size() >= capacity) {
                 entries.clear();
             }
             long keep = Math.min(read.ttlMillis(), MAX_AGE_MILLIS);
-            entries.put(key, new Entry(read.json(), now + TimeUnit.MILLISECONDS.toNanos(keep)));
+            Entry e = new Entry(read.json(), now + TimeUnit.MILLISECONDS.toNanos(keep));
+            entries.put(key, e);
+            return decoded(e, type);
         }
-        return read.json();
+        return StorageJson.read(read.json(), type);
+    }
+
+    /** The entry's value as {@code type}: its text decoded once, anything else decoded at each read (mutable). */
+    private static <T> T decoded(Entry e, Class<T> type) {
+        if (type != Object.class && type != String.class) {
+            return StorageJson.read(e.json, type);
+        }
+        String text = e.text;
+        if (text != null) {
+            return type.cast(text);
+        }
+        T value = StorageJson.read(e.json, type);
+        if (value instanceof String decodedText) {
+            e.text = decodedText;
+        }
+        return value;
     }
 
     /** {@code key} changed here (its write published it to the other instances): dropped from this cache. */

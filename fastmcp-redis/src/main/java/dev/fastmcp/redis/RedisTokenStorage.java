@@ -157,8 +157,7 @@ public final class RedisTokenStorage implements TokenStorage {
         }
         StorageJson.checkKey(key);
         Objects.requireNonNull(type, "type");
-        String json = invalidations.read(key, () -> call(() -> getWithTtl(key)));
-        return json == null ? null : StorageJson.read(json, type);
+        return invalidations.read(key, () -> call(() -> getWithTtl(key)), type);
     }
 
     private String redisGet(String key) {
