@@ -31,6 +31,8 @@ final class SessionEntry {
     volatile long sharedAtNanos;
     /** Whether another instance created it, and this one made it from what was stored. */
     volatile boolean madeElsewhere;
+    /** The GET stream last opened here, when sessions are shared; null before. */
+    volatile SseStream listening;
 
     SessionEntry(String id, McpStreamableServerSession sdk, String subject, String clientId, int eventLogSize) {
         this.id = id;

@@ -84,20 +84,40 @@ final class SharedSessions {
 
     /** The client's answer to a request another instance sent it: to that instance. */
     void forward(String sessionId, McpSchema.JSONRPCResponse response) {
+        send(sessionId, Json.string(response), "A client's answer");
+    }
+
+    /** What the server sends the session outside any request, for the instance holding its GET stream. */
+    void toStream(String sessionId, String message) {
+        send(sessionId, message, "A message for the session's stream");
+    }
+
+    private void send(String sessionId, String message, String what) {
         try {
-            store.forward(sessionId, Json.MAPPER.writeValueAsString(response));
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.debug("A client's answer could not be forwarded to the other instances: {}", e.toString());
+            store.forward(sessionId, message);
+        } catch (RuntimeException e) {
+            LOG.debug("{} could not be sent to the other instances: {}", what, e.toString());
         }
     }
 
-    /** Answers forwarded by other instances go to {@code receiver}, as responses of their sessions. */
-    void onForwarded(java.util.function.BiConsumer<String, McpSchema.JSONRPCResponse> receiver) {
+    /**
+     * What other instances send: the client's answers go to {@code answers}, as responses of their sessions, and
+     * the messages for a session's GET stream to {@code streams}, as JSON.
+     */
+    void onForwarded(java.util.function.BiConsumer<String, McpSchema.JSONRPCResponse> answers,
+            java.util.function.BiConsumer<String, String> streams) {
         store.onForwarded((sessionId, message) -> {
+            McpSchema.JSONRPCMessage parsed;
             try {
-                receiver.accept(sessionId, Json.MAPPER.readValue(message, McpSchema.JSONRPCResponse.class));
-            } catch (java.io.IOException | RuntimeException e) {
-                LOG.debug("A forwarded message was not a JSON-RPC response: {}", e.getClass().getSimpleName());
+                parsed = Json.parseMessage(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                LOG.debug("A forwarded message was not JSON-RPC: {}", e.getClass().getSimpleName());
+                return;
+            }
+            if (parsed instanceof McpSchema.JSONRPCResponse response) {
+                answers.accept(sessionId, response);
+            } else {
+                streams.accept(sessionId, message);
             }
         });
     }

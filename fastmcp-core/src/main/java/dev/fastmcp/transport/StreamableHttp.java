@@ -53,7 +53,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         this.keepAliveSeconds = keepAliveSeconds;
         this.shared = shared;
         if (shared != null) {
-            shared.onForwarded(this::forwarded);
+            shared.onForwarded(this::forwarded, this::forwardedToStream);
         }
     }
 
@@ -62,6 +62,15 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         SessionEntry entry = sessions.get(sessionId);
         if (entry != null && ClientMessages.answersServerRequest(response.id(), entry.sdk.getId())) {
             entry.sdk.accept(response).subscribe(null, e -> unmatched(entry, response));
+        }
+    }
+
+    /** A message another instance sent one of our sessions outside any request: to its GET stream, if open here. */
+    private void forwardedToStream(String sessionId, String message) {
+        SessionEntry entry = sessions.get(sessionId);
+        SseStream stream = entry == null ? null : entry.listening;
+        if (stream != null && stream.connected()) {
+            stream.send(message);
         }
     }
 
@@ -149,6 +158,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
                 .subscribe(result -> {
                     entry.negotiated(result.protocolVersion());
                     if (shared != null) {
+                        entry.sdk.listeningStream(new SharedListeningStream(entry, shared));
                         for (String ended : shared.created(entry, result.protocolVersion(), request.params())) {
                             SessionEntry local = sessions.remove(ended);
                             if (local != null) {
@@ -187,9 +197,8 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
         if (shared != null && McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(request.method())
                 && subscribedHere.compareAndSet(false, true)) {
             LOG.warn("resources/subscribe of a session shared by the instances: the subscription is kept by this "
-                    + "instance, and its resources/updated notifications reach the client only on a stream open "
-                    + "here. Route by Mcp-Session-Id to keep a session's requests and streams together (said "
-                    + "once)");
+                    + "instance, so a resources/updated is sent for it only when notifyResourceUpdated is called "
+                    + "here; call it at every instance (said once)");
         }
         if (!entry.id().equals(entry.sdk.getId())) {
             scope.sessionId(entry.id());
@@ -250,7 +259,11 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
             // stream open and then changes a list must get the notification.
             SseStream stream = entry.newStream();
             stream.connect(channel);
-            entry.sdk.listeningStream(new ListeningStream(stream));
+            if (shared == null) {
+                entry.sdk.listeningStream(new ListeningStream(stream));
+            } else {
+                entry.listening = stream; // the session's SharedListeningStream sends here from now on
+            }
             stream.prime();
         }
         // Status and headers go out now, not with the first event (which may be minutes away): proxies with a
@@ -320,6 +333,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
             entry.negotiated(known.protocolVersion());
             entry.madeElsewhere = true;
             SharedSessions.apply(known, entry);
+            entry.sdk.listeningStream(new SharedListeningStream(entry, shared));
             Sessions.Refusal refusal = sessions.add(entry);
             if (refusal != null) {
                 Sessions.close(entry);

@@ -219,4 +219,43 @@ class RedisSessionStoreTest {
             assertTrue(log.text().contains("the subscription is kept by this instance"), log.text());
         }
     }
+
+    @Test
+    void whatTheServerSendsOutsideARequestReachesTheStreamAtAnotherInstance() throws Exception {
+        FastMCP a = instance();
+        FastMCP b = instance();
+        a.addResource(dev.fastmcp.Resource.builder("notes://today", "today").read(ctx -> "notes").build());
+        HttpResponse<String> init = post(a, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                + "\"version\":\"1\"}}}");
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<java.util.stream.Stream<String>> stream = http.sendAsync(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + b.port() + "/mcp")).timeout(Duration.ofSeconds(20))
+                .header("Accept", "text/event-stream").header("MCP-Protocol-Version", "2025-11-25")
+                .header("Mcp-Session-Id", session).GET().build(), HttpResponse.BodyHandlers.ofLines())
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, stream.statusCode(), "the session's GET stream opens at B");
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try {
+                stream.body().filter(line -> line.startsWith("data:")).forEach(lines::add);
+            } catch (RuntimeException closed) {
+                // the server stopped
+            }
+        }, "stream-reader");
+        reader.setDaemon(true);
+        reader.start();
+
+        HttpResponse<String> subscribed = post(a, session, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                + "\"resources/subscribe\",\"params\":{\"uri\":\"notes://today\"}}");
+        assertEquals(200, subscribed.statusCode(), subscribed.body());
+        a.notifyResourceUpdated("notes://today");
+        String line = lines.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        while (line != null && !line.contains("notifications/resources/updated")) {
+            line = lines.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertTrue(line != null && line.contains("notes://today"),
+                "the update raised at A reached the stream open at B: " + line);
+        stream.body().close();
+    }
 }
