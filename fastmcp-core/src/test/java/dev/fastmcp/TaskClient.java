@@ -1,12 +1,20 @@
 package dev.fastmcp;
 
 import dev.fastmcp.server.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * A client of the tasks extension over plain HTTP, as MCP 2026-07-28 clients send its requests: the extension
@@ -134,4 +142,46 @@ public final class TaskClient {
         List<Map<String, Object>> content = (List<Map<String, Object>>) ((Map<String, Object>) result).get("content");
         return (String) content.get(0).get("text");
     }
+
+    /**
+     * Opens a {@code subscriptions/listen} stream of {@code token} following {@code taskIds}; its frames arrive in
+     * the returned queue, read by a daemon thread until the stream ends.
+     */
+    public static BlockingQueue<Map<String, Object>> listen(FastMCP server, String token, List<String> taskIds)
+            throws Exception {
+        String body = body("l-1", "subscriptions/listen", "{\"notifications\":{\"taskIds\":" + Json.string(taskIds)
+                + "}}", ALL);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/mcp"))
+                .timeout(Duration.ofSeconds(25)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", RawModern.VERSION)
+                .header("Mcp-Method", "subscriptions/listen").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request,
+                HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("subscriptions/listen answered " + response.statusCode());
+        }
+        BlockingQueue<Map<String, Object>> frames = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try {
+                response.body().filter(line -> line.startsWith("data:"))
+                        .forEach(line -> frames.add(Json.parseObject(line.substring(5).strip(), "frame")));
+            } catch (RuntimeException closed) {
+                // the server stopped
+            }
+        }, "listen-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return frames;
+    }
+
+    /** The next frame of a {@link #listen} stream, waiting 5 seconds at most. */
+    public static Map<String, Object> next(BlockingQueue<Map<String, Object>> frames) throws InterruptedException {
+        Map<String, Object> frame = frames.poll(5, TimeUnit.SECONDS);
+        if (frame == null) {
+            throw new AssertionError("no frame within 5 seconds");
+        }
+        return frame;
+    }
+
 }

@@ -161,10 +161,15 @@ class RedisSessionStoreTest {
         }
     }
 
+    /** A new session at {@code server}: its id. {@code token} is sent as a bearer token unless null. */
     private String initialize(FastMCP server, String token) throws Exception {
-        HttpResponse<String> init = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                 + "/mcp")).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream").header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json, text/event-stream");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> init = http.send(request
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":"
                         + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
                         + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")).build(),
@@ -187,10 +192,7 @@ class RedisSessionStoreTest {
     void resumingAStreamAtAnotherInstanceIsSaidInTheLog() throws Exception {
         FastMCP a = instance();
         FastMCP b = instance();
-        HttpResponse<String> init = post(a, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
-                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
-                + "\"version\":\"1\"}}}");
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = initialize(a, null);
         try (dev.fastmcp.LogCapture log = dev.fastmcp.LogCapture.atInfo("dev.fastmcp")) {
             var stream = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.port() + "/mcp"))
                     .timeout(Duration.ofSeconds(10)).header("Accept", "text/event-stream")
@@ -207,10 +209,7 @@ class RedisSessionStoreTest {
     @Test
     void aSubscriptionOfASharedSessionIsSaidToStayWithItsInstance() throws Exception {
         FastMCP a = instance();
-        HttpResponse<String> init = post(a, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
-                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
-                + "\"version\":\"1\"}}}");
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = initialize(a, null);
         a.addResource(dev.fastmcp.Resource.builder("notes://today", "today").read(ctx -> "notes").build());
         try (dev.fastmcp.LogCapture log = dev.fastmcp.LogCapture.atInfo("dev.fastmcp")) {
             HttpResponse<String> subscribed = post(a, session, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
@@ -225,10 +224,7 @@ class RedisSessionStoreTest {
         FastMCP a = instance();
         FastMCP b = instance();
         a.addResource(dev.fastmcp.Resource.builder("notes://today", "today").read(ctx -> "notes").build());
-        HttpResponse<String> init = post(a, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
-                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
-                + "\"version\":\"1\"}}}");
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = initialize(a, null);
         HttpResponse<java.util.stream.Stream<String>> stream = http.sendAsync(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + b.port() + "/mcp")).timeout(Duration.ofSeconds(20))
                 .header("Accept", "text/event-stream").header("MCP-Protocol-Version", "2025-11-25")

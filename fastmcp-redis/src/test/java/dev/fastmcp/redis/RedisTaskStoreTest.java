@@ -14,11 +14,7 @@ import dev.fastmcp.TaskStore;
 import dev.fastmcp.TaskSupport;
 import dev.fastmcp.Tool;
 import dev.fastmcp.server.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,14 +139,14 @@ class RedisTaskStoreTest {
         Map<String, Object> waiting = atA.await(id, "input_required");
         String key = (String) ((Map<?, ?>) waiting.get("inputRequests")).keySet().iterator().next();
 
-        BlockingQueue<Map<String, Object>> frames = listen(b, "alice", id);
-        assertEquals("notifications/subscriptions/acknowledged", next(frames).get("method"));
-        assertEquals("input_required", ((Map<?, ?>) next(frames).get("params")).get("status"));
+        BlockingQueue<Map<String, Object>> frames = TaskClient.listen(b, "alice", List.of(id));
+        assertEquals("notifications/subscriptions/acknowledged", TaskClient.next(frames).get("method"));
+        assertEquals("input_required", ((Map<?, ?>) TaskClient.next(frames).get("params")).get("status"));
 
         atA.update(id, "{\"" + key + "\":{\"action\":\"accept\",\"content\":{\"confirm\":false}}}");
-        Map<?, ?> params = (Map<?, ?>) next(frames).get("params");
+        Map<?, ?> params = (Map<?, ?>) TaskClient.next(frames).get("params");
         while (!"completed".equals(params.get("status"))) {
-            params = (Map<?, ?>) next(frames).get("params");
+            params = (Map<?, ?>) TaskClient.next(frames).get("params");
         }
         assertEquals("confirmed: false", TaskClient.text(params.get("result")),
                 "the listener at B heard the task finish at A");
@@ -234,37 +228,4 @@ class RedisTaskStoreTest {
         assertNotNull(store.find("first"), "the running one stays");
     }
 
-    private static BlockingQueue<Map<String, Object>> listen(FastMCP server, String token, String taskId)
-            throws Exception {
-        String body = TaskClient.body("l-1", "subscriptions/listen", "{\"notifications\":{\"taskIds\":["
-                + Json.string(taskId) + "]}}", TaskClient.ALL);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/mcp"))
-                .timeout(Duration.ofSeconds(25)).header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2026-07-28")
-                .header("Mcp-Method", "subscriptions/listen").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request,
-                HttpResponse.BodyHandlers.ofLines());
-        assertEquals(200, response.statusCode());
-        BlockingQueue<Map<String, Object>> frames = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try {
-                response.body().filter(line -> line.startsWith("data:"))
-                        .forEach(line -> frames.add(Json.parseObject(line.substring(5).strip(), "frame")));
-            } catch (RuntimeException closed) {
-                // the server stopped
-            }
-        }, "listen-reader");
-        reader.setDaemon(true);
-        reader.start();
-        return frames;
-    }
-
-    private static Map<String, Object> next(BlockingQueue<Map<String, Object>> frames) throws InterruptedException {
-        Map<String, Object> frame = frames.poll(5, TimeUnit.SECONDS);
-        if (frame == null) {
-            throw new AssertionError("no frame within 5 seconds");
-        }
-        return frame;
-    }
 }
