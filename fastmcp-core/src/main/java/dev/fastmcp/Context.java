@@ -56,6 +56,16 @@ public interface Context {
         reportProgress(progress, null, null);
     }
 
+    /** Reports progress out of {@code total}: {@code ctx.reportProgress(i, n)}. */
+    default void reportProgress(double progress, double total) {
+        reportProgress(progress, Double.valueOf(total), null);
+    }
+
+    /** Reports progress out of {@code total}, with a message: {@code ctx.reportProgress(i, n, "step " + i)}. */
+    default void reportProgress(double progress, double total, String message) {
+        reportProgress(progress, Double.valueOf(total), message);
+    }
+
     /**
      * Asks the user for input through the client (form-mode elicitation) and waits for the answer.
      *

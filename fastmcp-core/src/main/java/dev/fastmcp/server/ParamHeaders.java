@@ -112,6 +112,15 @@ public final class ParamHeaders {
         }
     }
 
+    /** A type a header can carry: string, integer or boolean, alone or with null (an optional argument). */
+    private static boolean headerType(Object type) {
+        if (type instanceof String t) {
+            return TYPES.contains(t);
+        }
+        return type instanceof List<?> types && types.size() == 2 && types.contains("null")
+                && types.stream().anyMatch(t -> t instanceof String s && TYPES.contains(s));
+    }
+
     private static void check(String tool, Map<?, ?> schema, List<String> path, boolean reachable,
             Map<String, String> seen) {
         String where = "Tool '" + tool + "': " + KEYWORD + " on " + (path.isEmpty() ? "the schema itself"
@@ -124,9 +133,10 @@ public final class ParamHeaders {
             throw new IllegalArgumentException(where + " must be a non-empty header name (letters, digits and "
                     + "!#$%&'*+.^_`|~-), was " + LogValues.safe(schema.get(KEYWORD)));
         }
-        if (!(schema.get("type") instanceof String type) || !TYPES.contains(type)) {
-            throw new IllegalArgumentException(where + " needs a property of type string, integer or boolean, "
-                    + "was " + LogValues.safe(schema.get("type")));
+        if (!headerType(schema.get("type"))) {
+            throw new IllegalArgumentException(where + " needs a property of type string, integer or boolean (or "
+                    + "one of them or null: a null argument sends no header), was "
+                    + LogValues.safe(schema.get("type")));
         }
         String previous = seen.putIfAbsent(header.toLowerCase(Locale.ROOT), String.join(".", path));
         if (previous != null) {

@@ -7,6 +7,8 @@ import com.github.victools.jsonschema.generator.SchemaGenerator;
 import com.github.victools.jsonschema.generator.SchemaGeneratorConfig;
 import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
 import com.github.victools.jsonschema.generator.SchemaVersion;
+import com.github.victools.jsonschema.module.jackson.JacksonModule;
+import com.github.victools.jsonschema.module.jackson.JacksonOption;
 import dev.fastmcp.Description;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.GenericArrayType;
@@ -36,6 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -53,7 +56,13 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>A component is required unless its type is {@link Optional} or it carries an annotation whose
  * simple name is {@code Nullable} (any package, on the component or its type; the annotation must be
- * retained at run time). {@link Description} on a component or record becomes {@code description}.
+ * retained at run time); both accept an explicit {@code null}, which binds as {@code Optional.empty()} or
+ * {@code null}. {@link Description} on a component or record becomes {@code description}.
+ *
+ * <p>Schema and binding agree on the Jackson annotations they honour ({@link JacksonAnnotations}): a component
+ * renamed with {@code @JsonProperty} has that name in both, as does an enum constant renamed with
+ * {@code @JsonProperty} or {@code @JsonValue}; any other Jackson annotation is refused when the schema is made.
+ * Results written from a record leave out empty optionals and nulls, as its schema allows.
  */
 public final class RecordSchemas {
 
@@ -93,6 +102,24 @@ public final class RecordSchemas {
         static final SchemaGenerator INSTANCE = new SchemaGenerator(config());
     }
 
+    /**
+     * The mapper results are written with: a record's empty optionals and nulls left out, not written null (a map's
+     * entries are written as they are).
+     */
+    private static final class Output {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_ABSENT))
+                .build();
+    }
+
+    /**
+     * A tool's result as JSON values (maps, lists, strings, numbers): a record as its schema describes it, with no
+     * member for an empty optional or a null.
+     */
+    public static Object structured(Object value) {
+        return Output.MAPPER.convertValue(value, Object.class);
+    }
+
     /** Builds the binding mapper now, so that the first tool call does not: the warm-up calls it. */
     static void prepareBinding() {
         Objects.requireNonNull(Binding.MAPPER);
@@ -125,6 +152,7 @@ public final class RecordSchemas {
     }
 
     private static Map<String, Object> generate(Class<?> type) {
+        JacksonAnnotations.check(type);
         ObjectNode schema;
         synchronized (Generator.INSTANCE) { // one generation at a time: the library does not promise more
             schema = Generator.INSTANCE.generateSchema(type);
@@ -143,12 +171,33 @@ public final class RecordSchemas {
                         Option.FLATTENED_ENUMS, Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES, Option.INLINE_NULLABLE_SCHEMAS,
                         Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT)
                 .without(Option.FLATTENED_OPTIONALS); // its module would make every Optional<X> "X or null"
+        // The names Jackson binds with (@JsonProperty on components and enum constants, @JsonValue) are the
+        // schema's too; JacksonAnnotations refuses the annotations on which the two would part.
+        config.with(new JacksonModule(JacksonOption.SKIP_SUBTYPE_LOOKUP, JacksonOption.IGNORE_TYPE_INFO_TRANSFORM));
+        // An enum's values as Jackson writes and reads them, whether or not the enum is public.
+        config.forTypesInGeneral().withCustomDefinitionProvider((javaType, context) -> {
+            Class<?> raw = javaType.getErasedType();
+            if (!raw.isEnum()) {
+                return null;
+            }
+            ObjectNode node = context.getGeneratorConfig().createObjectNode();
+            node.put("type", "string");
+            tools.jackson.databind.node.ArrayNode values = node.putArray("enum");
+            JacksonAnnotations.enumValues(raw).forEach(values::add);
+            return new com.github.victools.jsonschema.generator.CustomDefinition(node,
+                    com.github.victools.jsonschema.generator.CustomDefinition.DefinitionType.INLINE,
+                    com.github.victools.jsonschema.generator.CustomDefinition.AttributeInclusion.YES);
+        });
         config.forFields().withTargetTypeOverridesResolver(field -> field.getType().isInstanceOf(Optional.class)
                 ? List.of(field.getTypeParameterFor(Optional.class, 0)) : null);
-        config.forFields().withNullableCheck(field -> nullable(field.getDeclaringType().getErasedType(), field.getDeclaredName()));
+        // An Optional accepts an explicit null as a @Nullable does (models send null often): "X or null".
+        config.forFields().withNullableCheck(field -> field.getRawMember().getType().equals(Optional.class)
+                || nullable(field.getDeclaringType().getErasedType(), field.getDeclaredName()));
         config.forFields().withRequiredCheck(field -> !field.getRawMember().getType().equals(Optional.class)
                 && !nullable(field.getDeclaringType().getErasedType(), field.getDeclaredName()));
-        config.forFields().withDescriptionResolver(field -> text(field.getAnnotationConsideringFieldAndGetter(Description.class)));
+        // On the member only: a list's description is not its items'.
+        config.forFields().withDescriptionResolver(field -> field.isFakeContainerItemScope() ? null
+                : text(field.getAnnotationConsideringFieldAndGetter(Description.class)));
         config.forTypesInGeneral().withDescriptionResolver(scope -> text(scope.getType().getErasedType().getAnnotation(Description.class)));
         config.forTypesInGeneral().withPropertySorter(Comparator.comparingInt(RecordSchemas::declarationIndex));
         return config.build();
@@ -199,12 +248,16 @@ public final class RecordSchemas {
         Class<?> raw = raw(type);
         if (value instanceof Map<?, ?> map && raw.isRecord()) {
             for (RecordComponent c : raw.getRecordComponents()) {
-                String at = path.isEmpty() ? c.getName() : path + "." + c.getName();
-                Object v = map.get(c.getName());
+                String name = JacksonAnnotations.jsonName(c);
+                if (name == null) {
+                    continue; // @JsonIgnore: not an argument
+                }
+                String at = path.isEmpty() ? name : path + "." + name;
+                Object v = map.get(name);
                 if (v != null) {
                     checkPresent(v, c.getGenericType(), at);
                 } else if (c.getType() != Optional.class && !nullable(raw, c.getName())) {
-                    throw new InvalidArgumentsException(map.containsKey(c.getName())
+                    throw new InvalidArgumentsException(map.containsKey(name)
                             ? "Invalid argument '" + at + "': expected " + expected(c.getType()) + " but got null"
                             : "Missing required argument '" + at + "'");
                 }
@@ -274,7 +327,7 @@ public final class RecordSchemas {
                     : type == char.class || type == Character.class ? "a string" : "a number";
         }
         if (type.isEnum()) {
-            return "one of " + Arrays.toString(type.getEnumConstants());
+            return "one of " + JacksonAnnotations.enumValues(type);
         }
         if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "an array";

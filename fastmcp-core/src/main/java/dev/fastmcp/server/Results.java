@@ -49,9 +49,10 @@ final class Results {
         if (tool.definition().outputSchema() != null) {
             // The SDK validates it against the output schema and adds the JSON text copy.
             return McpSchema.CallToolResult.builder().content(List.of())
-                    .structuredContent(Json.MAPPER.convertValue(value, Object.class)).isError(false).build();
+                    .structuredContent(RecordSchemas.structured(value)).isError(false).build();
         }
-        return McpSchema.CallToolResult.builder().addTextContent(Json.string(value)).isError(false).build();
+        return McpSchema.CallToolResult.builder().addTextContent(Json.string(RecordSchemas.structured(value)))
+                .isError(false).build();
     }
 
     /**

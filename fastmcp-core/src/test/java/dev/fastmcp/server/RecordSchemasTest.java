@@ -128,9 +128,10 @@ class RecordSchemasTest {
     }
 
     @Test
-    void optionalComponentIsDescribedAsItsWrappedType() {
-        assertEquals(Map.of("type", "string"), property(Order.class, "note"));
-        assertEquals(Map.of("$ref", "#/$defs/Address"), property(Order.class, "billTo"));
+    void optionalComponentIsDescribedAsItsWrappedTypeOrNull() {
+        assertEquals(Map.of("type", List.of("string", "null")), property(Order.class, "note"));
+        assertEquals(Map.of("anyOf", List.of(Map.of("type", "null"), Map.of("$ref", "#/$defs/Address"))),
+                property(Order.class, "billTo"));
     }
 
     @Test
@@ -146,7 +147,7 @@ class RecordSchemasTest {
         assertEquals("object", address.get("type"));
         assertEquals(List.of("city"), address.get("required"));
         assertEquals(false, address.get("additionalProperties"));
-        assertEquals(Map.of("type", "string"), map(map(address.get("properties")).get("zip")));
+        assertEquals(Map.of("type", List.of("string", "null")), map(map(address.get("properties")).get("zip")));
     }
 
     @Test
