@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.AnnotatedTools;
 import dev.fastmcp.server.Blueprint;
 import dev.fastmcp.server.LiveComponents;
 import dev.fastmcp.server.Settings;
@@ -8,6 +9,7 @@ import dev.fastmcp.transport.Running;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.function.UnaryOperator;
 
@@ -182,6 +184,18 @@ public final class FastMCP implements AutoCloseable {
         /** Adds a tool. */
         public Builder addTool(Tool tool) {
             blueprint.addTool(tool);
+            return this;
+        }
+
+        /**
+         * Adds a tool for each public method of {@code tools} annotated {@link dev.fastmcp.annotations.McpTool}: its
+         * parameters the arguments, its {@code @RequireAuth}, {@code @RequireScopes} and {@code @RequireRole} the
+         * access rules. Only that object is read, nothing is scanned.
+         *
+         * @throws IllegalArgumentException naming the method, when it has none or one cannot be a tool
+         */
+        public Builder addTools(Object tools) {
+            AnnotatedTools.of(Objects.requireNonNull(tools, "tools == null")).forEach(this::addTool);
             return this;
         }
 

@@ -130,6 +130,100 @@ public final class RecordSchemas {
         return CACHE.computeIfAbsent(requireRecord(type), RecordSchemas::generate);
     }
 
+    /**
+     * One parameter of a tool method, as its schema describes it.
+     *
+     * @param name        its name in the arguments
+     * @param type        its Java type; an {@link Optional} is the type it wraps, not required, and may be null
+     * @param nullable    whether an explicit null is accepted (and the parameter not required)
+     * @param description its description; null for none
+     */
+    record Parameter(String name, Type type, boolean nullable, String description) {
+    }
+
+    /**
+     * The input schema of a tool method's parameters: an object with a property per parameter, in their order, the
+     * records among them defined once under {@code $defs}, as a record's components would be.
+     */
+    static Map<String, Object> schemaFor(List<Parameter> parameters) {
+        ObjectNode root;
+        synchronized (Generator.INSTANCE) {
+            com.github.victools.jsonschema.generator.SchemaBuilder builder =
+                    Generator.INSTANCE.buildMultipleSchemaDefinitions();
+            root = Generator.INSTANCE.getConfig().createObjectNode();
+            root.put("$schema", SchemaVersion.DRAFT_2020_12.getIdentifier());
+            root.put("type", "object");
+            ObjectNode properties = root.putObject("properties");
+            tools.jackson.databind.node.ArrayNode required = Generator.INSTANCE.getConfig().createArrayNode();
+            for (Parameter p : parameters) {
+                JacksonAnnotations.check(raw(p.type()));
+                Type target = raw(p.type()) == Optional.class ? typeArgument(p.type(), 0) : p.type();
+                ObjectNode property = builder.createSchemaReference(target);
+                if (p.nullable()) {
+                    property = orNull(property);
+                } else {
+                    required.add(p.name());
+                }
+                if (p.description() != null) {
+                    property.put("description", p.description());
+                }
+                properties.set(p.name(), property);
+            }
+            if (!required.isEmpty()) {
+                root.set("required", required);
+            }
+            root.put("additionalProperties", false);
+            ObjectNode definitions = builder.collectDefinitions("$defs");
+            if (definitions != null && !definitions.isEmpty()) {
+                root.set("$defs", definitions);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) plain(root);
+        return result;
+    }
+
+    /** {@code schema}, or null: a type list gains "null", anything else becomes one of the two. */
+    private static ObjectNode orNull(ObjectNode schema) {
+        JsonNode type = schema.get("type");
+        if (type != null && type.isString() && !schema.has("$ref")) {
+            ObjectNode out = schema.deepCopy();
+            tools.jackson.databind.node.ArrayNode types = out.putArray("type");
+            types.add(type.asString());
+            types.add("null");
+            return out;
+        }
+        ObjectNode out = Generator.INSTANCE.getConfig().createObjectNode();
+        tools.jackson.databind.node.ArrayNode anyOf = out.putArray("anyOf");
+        anyOf.addObject().put("type", "null");
+        anyOf.add(schema);
+        return out;
+    }
+
+    /**
+     * Binds one argument of a tool method; a missing or null one is empty or null when the parameter allows it.
+     *
+     * @throws InvalidArgumentsException when it is missing though required, or not of its type
+     */
+    static Object bindParameter(Map<String, Object> arguments, Parameter p) {
+        Object value = arguments.get(p.name());
+        boolean optional = raw(p.type()) == Optional.class;
+        if (value == null) {
+            if (!p.nullable()) {
+                throw new InvalidArgumentsException(arguments.containsKey(p.name())
+                        ? "Invalid argument '" + p.name() + "': expected " + expected(raw(p.type())) + " but got null"
+                        : "Missing required argument '" + p.name() + "'");
+            }
+            return optional ? Optional.empty() : null;
+        }
+        checkPresent(value, p.type(), p.name());
+        try {
+            return Binding.MAPPER.convertValue(value, Binding.MAPPER.constructType(p.type()));
+        } catch (JacksonException e) {
+            throw new InvalidArgumentsException(explain(e, value, p.name()), e);
+        }
+    }
+
     /** Binds tool-call arguments ({@code null} means none) to a parameter record. */
     static <T> T bind(Map<String, Object> arguments, Class<T> type) {
         requireRecord(type);
@@ -288,9 +382,14 @@ public final class RecordSchemas {
     }
 
     private static String explain(JacksonException e, Map<String, Object> args) {
-        String path = e.getPath().stream()
+        return explain(e, args, "");
+    }
+
+    /** Why {@code root} could not be bound, naming where in it: under {@code prefix} (a parameter's name), if any. */
+    private static String explain(JacksonException e, Object root, String prefix) {
+        String path = (prefix + e.getPath().stream()
                 .map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : r.getIndex() >= 0 ? "[" + r.getIndex() + "]" : "")
-                .collect(Collectors.joining()).replaceFirst("^\\.", "");
+                .collect(Collectors.joining())).replaceFirst("^\\.", "");
         String where = path.isEmpty() ? "Invalid arguments: " : "Invalid argument '" + path + "': ";
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
@@ -301,7 +400,7 @@ public final class RecordSchemas {
             return where + e.getCause().getMessage();
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            Object got = e instanceof InvalidFormatException f ? f.getValue() : valueAt(args, e.getPath());
+            Object got = e instanceof InvalidFormatException f ? f.getValue() : valueAt(root, e.getPath());
             return where + "expected " + expected(m.getTargetType()) + " but got " + show(got);
         }
         return where + "the value could not be read";

@@ -37,6 +37,8 @@ public final class Main {
                 "A small tour: tools, a resource, a resource template and a prompt", args -> HelloServer.main(args)));
         examples.put("calculator", new Example(
                 "The README's first server: one tool with typed arguments", args -> CalculatorServer.main(args)));
+        examples.put("annotated", new Example(
+                "Tools written as annotated methods of a plain object", args -> AnnotatedServer.main(args)));
         examples.put("apikey", new Example(
                 "API keys through the authenticate hook, and canAccess guards (FASTMCP_API_KEY, FASTMCP_ADMIN_KEY)",
                 args -> ApiKeyServer.main(args)));
