@@ -65,6 +65,11 @@ public final class Components {
         return invocations;
     }
 
+    /** What clients are told when a request fails, and what the log gets. */
+    public Failures failures() {
+        return invocations.failures();
+    }
+
     /** The executor that runs user code. */
     public java.util.concurrent.Executor userCodeExecutor() {
         return invocations.executor();

@@ -36,6 +36,7 @@ public final class Running {
                     System.in, protocol);
             SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
             stdio.start();
+            warnIfExposingExceptions(settings, components);
             LOG.info("MCP server '{}' serving on stdio", settings.name());
             return new Running(sdk, null, stdio);
         }
@@ -81,6 +82,7 @@ public final class Running {
                     + "the instance that created them: tasks/get, tasks/update and tasks/cancel reaching another "
                     + "instance find no task. Share them (tasks(t -> t.store(...)))", settings.name());
         }
+        warnIfExposingExceptions(settings, components);
         if (!http.loopback()) {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
                     settings.name(), o.host());
@@ -88,6 +90,14 @@ public final class Running {
         LOG.info("MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
                 o.stateless() ? " (stateless)" : "");
         return new Running(sdk, http, null);
+    }
+
+    private static void warnIfExposingExceptions(Settings settings, Components components) {
+        if (components.failures().exposesDetails()) {
+            LOG.warn("MCP server '{}' sends the messages of unexpected exceptions to its clients "
+                    + "(exposeExceptionDetailsInsecurely): they can reveal passwords, tokens, paths and other "
+                    + "internals. Turn it off outside development", settings.name());
+        }
     }
 
     /** The SDK server, told of every change to the components while the server runs. */

@@ -140,9 +140,8 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
                         LogValues.safe(((McpSchema.JSONRPCResponse) message).id()));
             }
         } catch (RuntimeException e) {
-            LOG.error("Failed to handle a message", e);
             Object id = message instanceof McpSchema.JSONRPCRequest r ? r.id() : null;
-            write(Json.errorEnvelope(id, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error"));
+            write(McpSchema.JSONRPCResponse.error(id, components.failures().ofRequest(id, e)));
         }
     }
 
@@ -191,7 +190,8 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         }
         if (intercepted instanceof Components.Answer answer) {
             answer.result().subscribe(value -> write(McpSchema.JSONRPCResponse.result(request.id(), value)),
-                    e -> write(McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e))));
+                    e -> write(McpSchema.JSONRPCResponse.error(request.id(),
+                            components.failures().ofRequest(request.id(), e))));
             return;
         }
         if (inflight.putIfAbsent(request.id(), scope) != null) {
@@ -205,7 +205,8 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
                 .subscribe(null, e -> {
                     // An error the SDK did not turn into a response (such as unreadable params) still owes one.
                     if (!line.answered && !scope.cancelled()) {
-                        write(McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e)));
+                        write(McpSchema.JSONRPCResponse.error(request.id(),
+                                components.failures().ofRequest(request.id(), e)));
                     }
                     line.close();
                 }, line::close);
