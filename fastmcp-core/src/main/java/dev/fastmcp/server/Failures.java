@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A {@link UserError} is meant for the client: its message reaches it unchanged, and nothing is logged as a
- *       server failure.</li>
+ *       server failure. So does a {@link CallerFacingException}, the server's own words to the caller.</li>
  *   <li>A protocol error ({@link McpError}, params of the wrong shape) keeps its code and message; it is logged at
  *       debug.</li>
  *   <li>Anything else is unexpected: it is logged at WARN in full (stack trace and causes) with a new correlation
@@ -57,6 +57,9 @@ public final class Failures {
         if (e instanceof UserError user) {
             return Results.userError(user);
         }
+        if (e instanceof CallerFacingException) {
+            return Results.toolError(e.getMessage());
+        }
         return Results.toolError(unexpected(failed(CALLING_TOOL, tool, true), failed(CALLING_TOOL, tool, false), e,
                 cancelled));
     }
@@ -70,8 +73,8 @@ public final class Failures {
         if (e instanceof McpError mcp) {
             return mcp;
         }
-        if (e instanceof UserError user) {
-            return McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message(user.getMessage()).build();
+        if (e instanceof UserError || e instanceof CallerFacingException) {
+            return McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message(e.getMessage()).build();
         }
         return McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
                 .message(unexpected(failed(doing, name, true), failed(doing, name, false), e, cancelled)).build();
