@@ -2,6 +2,7 @@ package dev.fastmcp.transport;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
+import dev.fastmcp.internal.ServerLog;
 import dev.fastmcp.server.Components;
 import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.SdkServer;
@@ -27,6 +28,7 @@ public final class Running {
 
     /** Serves {@code components} as {@code o} says; returns once the server listens (HTTP) or reads stdin. */
     public static Running start(Settings settings, Components components, ResolvedOptions o) {
+        ServerLog.undertowThroughSlf4j(); // before the warm-up or anything else initializes Undertow's classes
         if (o.transport() == StartOptions.Transport.STDIO) {
             // stdout carries the protocol: anything else printed there (by user code or a library) would
             // corrupt it, so System.out is pointed at stderr for the life of the process.
@@ -37,7 +39,7 @@ public final class Running {
             SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
             stdio.start();
             warnIfExposingExceptions(settings, components);
-            LOG.info("MCP server '{}' serving on stdio", settings.name());
+            ServerLog.announce(LOG, "MCP server '{}' serving on stdio", settings.name());
             return new Running(sdk, null, stdio);
         }
         Warmup.start();
@@ -87,7 +89,7 @@ public final class Running {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
                     settings.name(), o.host());
         }
-        LOG.info("MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
+        ServerLog.announce(LOG, "MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
                 o.stateless() ? " (stateless)" : "");
         return new Running(sdk, http, null);
     }
