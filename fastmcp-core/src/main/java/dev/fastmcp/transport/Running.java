@@ -3,6 +3,7 @@ package dev.fastmcp.transport;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.internal.ServerLog;
+import dev.fastmcp.server.Access;
 import dev.fastmcp.server.Components;
 import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.SdkServer;
@@ -30,12 +31,13 @@ public final class Running {
     public static Running start(Settings settings, Components components, ResolvedOptions o) {
         ServerLog.undertowThroughSlf4j(); // before the warm-up or anything else initializes Undertow's classes
         if (o.transport() == StartOptions.Transport.STDIO) {
+            Access.Caller caller = StdioIdentity.of(settings, o, components);
             // stdout carries the protocol: anything else printed there (by user code or a library) would
             // corrupt it, so System.out is pointed at stderr for the life of the process.
             java.io.OutputStream protocol = new java.io.FileOutputStream(java.io.FileDescriptor.out);
             System.setOut(System.err);
             StdioTransport stdio = new StdioTransport(components, new ModernDispatcher(settings, components),
-                    System.in, protocol);
+                    System.in, protocol, caller);
             SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
             stdio.start();
             warnIfExposingExceptions(settings, components);

@@ -43,6 +43,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     private final InputStream in;
     private final OutputStream out;
     private final Map<Object, RequestScope> inflight = new ConcurrentHashMap<>();
+    private final Access.Caller caller;
     private volatile McpStreamableServerSession.Factory factory;
     private volatile McpStreamableServerSession session;
     private volatile boolean stopped;
@@ -51,8 +52,15 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     StdioTransport(Components components, ModernDispatcher dispatcher, InputStream in, OutputStream out) {
+        this(components, dispatcher, in, out, Access.Caller.ANONYMOUS);
+    }
+
+    /** @param caller the caller of every request: the session's identity, see {@link StdioIdentity} */
+    StdioTransport(Components components, ModernDispatcher dispatcher, InputStream in, OutputStream out,
+            Access.Caller caller) {
         this.components = components;
-        this.modern = new ModernStdio(dispatcher, this::write, inflight);
+        this.caller = caller;
+        this.modern = new ModernStdio(dispatcher, this::write, inflight, caller);
         this.in = in;
         this.out = out;
     }
@@ -150,7 +158,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
             modern.request(request);
             return;
         }
-        RequestScope scope = new RequestScope(request.id(), Access.Caller.ANONYMOUS);
+        RequestScope scope = new RequestScope(request.id(), caller);
         McpTransportContext ctx = scope.transportContext();
         if (McpSchema.METHOD_INITIALIZE.equals(request.method())) {
             if (session != null) {
