@@ -41,7 +41,7 @@ record McpCall(HttpChannel channel, ServerRequest http, Access.Caller caller, Be
     }
 
     RequestScope scope(Object requestId) {
-        return new RequestScope(requestId, caller);
+        return new RequestScope(requestId, caller, http.headers());
     }
 
     void respondJson(int status, Object body) {
