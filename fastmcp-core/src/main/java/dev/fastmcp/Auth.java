@@ -1,5 +1,6 @@
 package dev.fastmcp;
 
+import dev.fastmcp.server.CallerFacingException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class Auth {
         Objects.requireNonNull(ctx, "ctx == null");
         AuthSession auth = ctx.auth();
         if (auth == null) {
-            throw new IllegalStateException("Session is not authenticated; guard the tool with canAccess(requireAuth())");
+            throw new CallerFacingException("Session is not authenticated; guard the tool with canAccess(requireAuth())");
         }
         return auth;
     }

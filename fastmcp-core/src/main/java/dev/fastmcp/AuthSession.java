@@ -41,6 +41,16 @@ public interface AuthSession {
         return Set.copyOf(roles);
     }
 
+    /**
+     * The access token with which a tool calls the identity provider's APIs for the caller, or {@code null} when the
+     * server knows none (the default). Under the OAuth proxy with token swap (its default) it is the upstream access
+     * token behind the caller's token, refreshed first when it has expired; it is never the token the client sent,
+     * which is meant for this server alone and must not be passed on.
+     */
+    default String accessToken() {
+        return null;
+    }
+
     /** Whether the session holds {@code scope}. */
     default boolean hasScope(String scope) {
         return scopes().contains(scope);

@@ -42,6 +42,25 @@ public interface Context {
     /** The client's declared capabilities, or {@code null} when unknown. */
     McpSchema.ClientCapabilities clientCapabilities();
 
+    /**
+     * The headers of the HTTP request that carried this call: names in lower case, the values of a header sent
+     * several times joined with {@code ", "}; read-only. Empty over stdio, and when the call runs as a task. The
+     * caller's credentials are left out ({@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}), so that
+     * they cannot be forwarded by mistake: the caller is {@link #auth()}, and the token to call the identity
+     * provider's APIs is {@link AuthSession#accessToken()}.
+     */
+    default Map<String, String> headers() {
+        return Map.of();
+    }
+
+    /**
+     * The header {@code name} (in any case) of the HTTP request that carried this call, as {@link #headers()} has it;
+     * null when absent.
+     */
+    default String header(String name) {
+        return headers().get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** Log messages sent to the client as {@code notifications/message}, honouring its {@code logging/setLevel}. */
     Log log();
 

@@ -9,7 +9,8 @@ import java.util.Map;
  * mode. What is not set here comes from the environment ({@code FASTMCP_TRANSPORT} = {@code http} or
  * {@code stdio}, {@code FASTMCP_HOST}, {@code FASTMCP_PORT}, {@code FASTMCP_ENDPOINT},
  * {@code FASTMCP_STATELESS}, and {@code FASTMCP_BASE_URL} when the builder has no {@code baseUrl}), then from the defaults: HTTP on {@code 127.0.0.1:8080}, endpoint {@code /mcp},
- * with sessions.
+ * with sessions. On stdio, {@code FASTMCP_STDIO_TOKEN} is a credential the server verifies to give the session its
+ * caller (see {@link #identity}).
  */
 public final class StartOptions {
 
@@ -26,6 +27,7 @@ public final class StartOptions {
     private Integer port;
     private String endpoint;
     private Boolean stateless;
+    private AuthSession identity;
 
     private StartOptions() {
     }
@@ -76,6 +78,27 @@ public final class StartOptions {
         return this;
     }
 
+    /**
+     * The caller of the stdio session. A client that starts a server over stdio sends no credentials, so without an
+     * identity its requests are unauthenticated and every component with a {@code canAccess} check that needs a
+     * caller ({@code requireAuth()}, scopes, roles) is hidden from it; the server warns at start when it has such
+     * components.
+     *
+     * <p>This identity is trusted as it is, since it comes from your code: build it from what you control (your
+     * configuration, the operating system's user), never from what the process that starts the server could choose.
+     * For that, the server verifies a credential instead: when no identity is given here, {@code FASTMCP_STDIO_TOKEN}
+     * in the server's environment is checked at start as the bearer token of an HTTP request would be (by the
+     * {@code authenticate} hook, given a request carrying it as {@code Authorization: Bearer}, else by the auth
+     * provider's token verifier, with the server's {@code requiredScopes}), and the server refuses to start when it
+     * is refused or there is no authentication to check it with.
+     *
+     * @throws IllegalArgumentException at start, over HTTP: there every request authenticates itself
+     */
+    public StartOptions identity(AuthSession identity) {
+        this.identity = java.util.Objects.requireNonNull(identity, "identity == null");
+        return this;
+    }
+
     /** These options after applying the environment and the defaults. */
     ResolvedOptions resolve(Map<String, String> env) {
         Transport t = transport != null ? transport : parseTransport(env.get("FASTMCP_TRANSPORT"));
@@ -87,7 +110,16 @@ public final class StartOptions {
             throw new IllegalArgumentException("endpoint must start with '/', was '" + e + "'");
         }
         String base = env.get("FASTMCP_BASE_URL");
-        return new ResolvedOptions(t, h, p, e, s, base == null || base.isBlank() ? null : base.trim());
+        String token = null;
+        if (t == Transport.STDIO) {
+            String v = env.get("FASTMCP_STDIO_TOKEN");
+            token = v == null || v.isBlank() ? null : v.strip();
+        } else if (identity != null) {
+            throw new IllegalArgumentException("identity(...) is the caller of a stdio session; over HTTP each "
+                    + "request authenticates itself (authenticate(...) or auth(...) on the builder)");
+        }
+        return new ResolvedOptions(t, h, p, e, s, base == null || base.isBlank() ? null : base.trim(), identity,
+                token);
     }
 
     /** A yes/no environment variable: true, 1 or yes; false, 0 or no (any case); unset or blank is false. */

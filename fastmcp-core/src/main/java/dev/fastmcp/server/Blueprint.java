@@ -180,7 +180,8 @@ public final class Blueprint {
 
     /** The components to start with, their code run on {@code executor}. */
     public Components components(ExecutorService executor) {
-        Components components = new Components(new Invocations(executor));
+        Components components = new Components(new Invocations(executor,
+                new Failures(execution.exposeExceptionDetailsInsecurely())));
         tools.forEach(components::put);
         resources.forEach(components::put);
         templates.forEach(components::put);

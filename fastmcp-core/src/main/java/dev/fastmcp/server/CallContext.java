@@ -70,6 +70,11 @@ final class CallContext implements Context, Context.Log {
     }
 
     @Override
+    public Map<String, String> headers() {
+        return scope.headers();
+    }
+
+    @Override
     public Log log() {
         return this;
     }

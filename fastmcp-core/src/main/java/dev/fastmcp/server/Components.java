@@ -65,6 +65,11 @@ public final class Components {
         return invocations;
     }
 
+    /** What clients are told when a request fails, and what the log gets. */
+    public Failures failures() {
+        return invocations.failures();
+    }
+
     /** The executor that runs user code. */
     public java.util.concurrent.Executor userCodeExecutor() {
         return invocations.executor();
@@ -126,6 +131,22 @@ public final class Components {
 
     synchronized List<Tool> tools() {
         return List.copyOf(tools.values());
+    }
+
+    /**
+     * The components that decide who may use them ({@code canAccess}), each as its kind and name ("tool 'x'"): those
+     * a caller without an identity may not see.
+     */
+    public synchronized List<String> guarded() {
+        List<String> out = new ArrayList<>();
+        tools.values().stream().filter(t -> t.canAccess() != null).forEach(t -> out.add("tool '" + t.name() + "'"));
+        resources.values().stream().filter(r -> r.canAccess() != null)
+                .forEach(r -> out.add("resource '" + r.uri() + "'"));
+        templates.values().stream().filter(t -> t.canAccess() != null)
+                .forEach(t -> out.add("resource template '" + t.uriTemplate() + "'"));
+        prompts.values().stream().filter(p -> p.canAccess() != null)
+                .forEach(p -> out.add("prompt '" + p.name() + "'"));
+        return out;
     }
 
     /** Whether a tool may run as a task (tasks extension) now. */

@@ -6,7 +6,6 @@ import dev.fastmcp.Resource;
 import dev.fastmcp.ResourceTemplate;
 import dev.fastmcp.Tool;
 import dev.fastmcp.ToolHandler;
-import dev.fastmcp.UserError;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -17,19 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * Runs user code for tools, resources, prompts and completions: the access decision first, then argument
  * validation, then the handler on the tool executor (never an I/O thread), then result mapping. Failures
- * become results or JSON-RPC errors; no stack trace reaches the client.
+ * become results or JSON-RPC errors as {@link Failures} says.
  */
 public final class Invocations {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Invocations.class);
     private static final int MAX_COMPLETIONS = 100;
 
     /** Set while a tool thread handles a request whose user code may run right there, without a hand-off. */
@@ -37,10 +33,21 @@ public final class Invocations {
 
     private final java.util.concurrent.ExecutorService executor;
     private final Scheduler scheduler;
+    private final Failures failures;
 
     Invocations(java.util.concurrent.ExecutorService executor) {
+        this(executor, Failures.MASKED);
+    }
+
+    Invocations(java.util.concurrent.ExecutorService executor, Failures failures) {
         this.executor = executor;
         this.scheduler = reactor.core.scheduler.Schedulers.fromExecutorService(executor, "fastmcp-tools");
+        this.failures = failures;
+    }
+
+    /** What clients are told of failures. */
+    Failures failures() {
+        return failures;
     }
 
     /** The executor of user code (the tool executor). */
@@ -80,7 +87,7 @@ public final class Invocations {
 
     Mono<McpSchema.CallToolResult> callTool(Tool tool, InputSchema schema, McpTransportContext tctx,
             ClientChannel channel, McpSchema.CallToolRequest request) {
-        return Mono.defer(() -> {
+        return guarded(Failures.CALLING_TOOL, tool.name(), tctx, () -> {
             if (!allowed(tool, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.TOOL, tool.name()));
             }
@@ -117,37 +124,28 @@ public final class Invocations {
             @SuppressWarnings("unchecked") // built with execute(ToolHandler<A>) after parameters(...) fixed A
             ToolHandler<Object> handler = (ToolHandler<Object>) tool.handler();
             return Results.toToolResult(tool, handler.execute(args, ctx));
-        } catch (UserError e) {
-            return Results.userError(e);
-        } catch (ClientRequestError e) {
+        } catch (McpError e) {
             throw e;
         } catch (Exception e) {
-            if (ctx.isCancelled()) {
-                LOG.debug("Tool '{}' stopped after cancellation: {}", tool.name(), e.toString());
-            } else {
-                LOG.warn("Tool '{}' failed", tool.name(), e);
-            }
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return Results.toolError("Tool '" + tool.name() + "' execution failed: " + message);
+            return failures.ofTool(tool.name(), e, ctx.isCancelled());
         }
     }
 
     Mono<McpSchema.ReadResourceResult> readResource(Resource resource, McpTransportContext tctx,
             ClientChannel channel, McpSchema.ReadResourceRequest request) {
-        return Mono.defer(() -> {
+        return guarded(Failures.READING_RESOURCE, request.uri(), tctx, () -> {
             if (!allowed(resource, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.RESOURCE, request.uri()));
             }
             CallContext ctx = new CallContext(tctx, channel, request.meta(), resource.uri());
             String mimeType = resource.definition().mimeType();
-            return onExecutor(tctx, () -> Results.toReadResult(request.uri(), mimeType,
-                    guarded("Resource '" + request.uri() + "'", () -> resource.reader().read(ctx))));
+            return onExecutor(tctx, () -> Results.toReadResult(request.uri(), mimeType, resource.reader().read(ctx)));
         });
     }
 
     Mono<McpSchema.ReadResourceResult> readTemplate(ResourceTemplate template, McpTransportContext tctx,
             ClientChannel channel, McpSchema.ReadResourceRequest request) {
-        return Mono.defer(() -> {
+        return guarded(Failures.READING_RESOURCE, request.uri(), tctx, () -> {
             if (!allowed(template, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.RESOURCE, request.uri()));
             }
@@ -156,14 +154,13 @@ public final class Invocations {
             CallContext ctx = new CallContext(tctx, channel, request.meta(), template.uriTemplate());
             String mimeType = template.definition().mimeType();
             return onExecutor(tctx, () -> Results.toReadResult(request.uri(), mimeType,
-                    guarded("Resource '" + request.uri() + "'",
-                            () -> template.reader().read(request.uri(), variables, ctx))));
+                    template.reader().read(request.uri(), variables, ctx)));
         });
     }
 
     Mono<McpSchema.GetPromptResult> getPrompt(Prompt prompt, McpTransportContext tctx,
             ClientChannel channel, McpSchema.GetPromptRequest request) {
-        return Mono.defer(() -> {
+        return guarded(Failures.GETTING_PROMPT, prompt.name(), tctx, () -> {
             if (!allowed(prompt, tctx)) {
                 return Mono.error(Access.unknown(Access.Kind.PROMPT, prompt.name()));
             }
@@ -180,7 +177,7 @@ public final class Invocations {
             }
             CallContext ctx = new CallContext(tctx, channel, request.meta(), prompt.name());
             return onExecutor(tctx, () -> Results.toPromptResult(prompt.definition().description(),
-                    guarded("Prompt '" + prompt.name() + "'", () -> prompt.renderer().render(arguments, ctx))));
+                    prompt.renderer().render(arguments, ctx)));
         });
     }
 
@@ -191,11 +188,10 @@ public final class Invocations {
         }
         String value = request.argument().value() == null ? "" : request.argument().value();
         CallContext ctx = new CallContext(tctx, ClientChannel.of(null), request.meta(), "completion");
-        return onExecutor(tctx, () -> {
-            List<String> values = guarded("Completion of '" + request.argument().name() + "'",
-                    () -> completer.complete(value, ctx));
+        return guarded(Failures.COMPLETING, request.argument().name(), tctx, () -> onExecutor(tctx, () -> {
+            List<String> values = completer.complete(value, ctx);
             return completion(values == null ? List.of() : values);
-        });
+        }));
     }
 
     private static McpSchema.CompleteResult completion(List<String> values) {
@@ -227,19 +223,14 @@ public final class Invocations {
                         .message("Server busy: too many calls in progress; retry later").build());
     }
 
-    /** Runs user code of resources, prompts and completions; errors become JSON-RPC errors without internals. */
-    private static <T> T guarded(String what, Callable<T> work) {
-        try {
-            return work.call();
-        } catch (McpError e) {
-            throw e;
-        } catch (UserError e) {
-            throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message(e.getMessage()).build();
-        } catch (Exception e) {
-            LOG.warn("{} failed", what, e);
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message(what + " failed: " + message)
-                    .build();
-        }
+    /**
+     * The invocation {@code call} makes, its failures what {@link Failures} says: a handler that throws becomes a
+     * JSON-RPC error without its internals (a tool's exceptions became an error result already), whichever
+     * revision or transport asked, so that no exception's message reaches the SDK, which would send it on.
+     */
+    private <T> Mono<T> guarded(String doing, String name, McpTransportContext tctx,
+            java.util.function.Supplier<Mono<T>> call) {
+        return Mono.defer(call).onErrorMap(e -> !(e instanceof McpError),
+                e -> failures.ofUserCode(doing, name, e, RequestScope.of(tctx).cancelled()));
     }
 }

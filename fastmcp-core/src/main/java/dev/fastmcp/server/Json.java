@@ -135,18 +135,7 @@ public final class Json {
         return envelope;
     }
 
-    /** The JSON-RPC error for a failure of request handling: invalid params for unreadable input, else internal. */
-    public static McpSchema.JSONRPCResponse.JSONRPCError errorFor(Throwable error) {
-        if (error instanceof io.modelcontextprotocol.spec.McpError mcp && mcp.getJsonRpcError() != null) {
-            return mcp.getJsonRpcError();
-        }
-        if (isInvalidParams(error)) {
-            return new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
-                    "Invalid params: the request's params do not have the expected shape", null);
-        }
-        return new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);
-    }
-
+    /** Whether a failure of request handling comes from params the server could not read as their type. */
     public static boolean isInvalidParams(Throwable error) {
         return error instanceof IllegalArgumentException || error instanceof ClassCastException
                 || error instanceof tools.jackson.core.JacksonException;

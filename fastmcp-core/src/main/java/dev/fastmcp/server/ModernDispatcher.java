@@ -1,13 +1,10 @@
 package dev.fastmcp.server;
 
-import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the requests of MCP 2026-07-28 from the same components, access decision and invocation of user code as
@@ -19,8 +16,6 @@ public final class ModernDispatcher {
 
     /** The default of {@code cacheTtl}: clients may reuse a list for a minute. */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(1);
-
-    private static final Logger LOG = LoggerFactory.getLogger(ModernDispatcher.class);
 
     private static final Set<String> CACHEABLE = Set.of(ModernProtocol.DISCOVER, McpSchema.METHOD_TOOLS_LIST,
             McpSchema.METHOD_RESOURCES_LIST, McpSchema.METHOD_RESOURCES_TEMPLATES_LIST,
@@ -192,12 +187,7 @@ public final class ModernDispatcher {
      * resource is invalid params, still naming the URI in {@code data}.
      */
     McpSchema.JSONRPCResponse error(Object id, Throwable failure) {
-        if (failure instanceof McpError || Json.isInvalidParams(failure)) {
-            LOG.debug("Request {} failed: {}", LogValues.safe(id), failure.toString());
-        } else {
-            LOG.warn("Request {} failed", LogValues.safe(id), failure);
-        }
-        McpSchema.JSONRPCResponse.JSONRPCError e = Json.errorFor(failure);
+        McpSchema.JSONRPCResponse.JSONRPCError e = components.failures().ofRequest(id, failure);
         if (e.code() == McpSchema.ErrorCodes.RESOURCE_NOT_FOUND) {
             e = new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS, e.message(), e.data());
         }

@@ -14,8 +14,15 @@ public final class RequestScope {
     private static final String KEY = "dev.fastmcp.request";
     private static final RequestScope NONE = new RequestScope(null, Access.Caller.ANONYMOUS);
 
+    /** The request headers user code never sees: the caller's credentials. */
+    private static final java.util.Set<String> CREDENTIALS = java.util.Set.of("authorization", "proxy-authorization",
+            "cookie");
+
     private final Object requestId;
     private final Access.Caller caller;
+    /** The HTTP request's headers as received (names in lower case); empty off HTTP. */
+    private final Map<String, java.util.List<String>> httpHeaders;
+    private volatile Map<String, String> headers;
     private volatile Object granted;
     private volatile EdgeDecision edge;
     private volatile boolean cancelled;
@@ -25,8 +32,34 @@ public final class RequestScope {
     private Thread runner; // guarded by this: the thread running the request's user code in place, if any
 
     public RequestScope(Object requestId, Access.Caller caller) {
+        this(requestId, caller, Map.of());
+    }
+
+    /** @param httpHeaders the headers of the HTTP request carrying it, names in lower case */
+    public RequestScope(Object requestId, Access.Caller caller, Map<String, java.util.List<String>> httpHeaders) {
         this.requestId = requestId;
         this.caller = caller;
+        this.httpHeaders = httpHeaders;
+    }
+
+    /**
+     * The request's headers as user code sees them ({@link dev.fastmcp.Context#headers()}): read-only, names in
+     * lower case, repeated values joined, the credentials left out. Made on first use.
+     */
+    Map<String, String> headers() {
+        Map<String, String> h = headers;
+        if (h == null) {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            httpHeaders.forEach((name, values) -> {
+                String key = name.toLowerCase(java.util.Locale.ROOT);
+                if (!CREDENTIALS.contains(key) && values != null && !values.isEmpty()) {
+                    out.merge(key, String.join(", ", values), (a, b) -> a + ", " + b);
+                }
+            });
+            h = java.util.Collections.unmodifiableMap(out);
+            headers = h;
+        }
+        return h;
     }
 
     /** The JSON-RPC id of the request; null for a notification. */

@@ -71,7 +71,7 @@ final class SessionChannel implements ClientChannel {
         requireExchange("elicit");
         McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
         if (caps == null || caps.elicitation() == null) {
-            throw new IllegalStateException("The client did not declare the elicitation capability; "
+            throw new CallerFacingException("The client did not declare the elicitation capability; "
                     + "check ctx.clientCapabilities() before calling elicit()");
         }
         return awaitClient(exchange.createElicitation(
@@ -82,7 +82,7 @@ final class SessionChannel implements ClientChannel {
         requireExchange("sample");
         McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
         if (caps == null || caps.sampling() == null) {
-            throw new IllegalStateException("The client did not declare the sampling capability; "
+            throw new CallerFacingException("The client did not declare the sampling capability; "
                     + "check ctx.clientCapabilities() before calling sample()");
         }
         return awaitClient(exchange.createMessage(request).block(), "sampling");
@@ -92,7 +92,7 @@ final class SessionChannel implements ClientChannel {
         requireExchange("listRoots");
         McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
         if (caps == null || caps.roots() == null) {
-            throw new IllegalStateException("The client did not declare the roots capability; "
+            throw new CallerFacingException("The client did not declare the roots capability; "
                     + "check ctx.clientCapabilities() before calling listRoots()");
         }
         return awaitClient(exchange.listRoots().block(), "roots");
@@ -100,7 +100,7 @@ final class SessionChannel implements ClientChannel {
 
     private void requireExchange(String what) {
         if (exchange == null) {
-            throw new IllegalStateException(what + "() needs a session to reach the client, and this server runs "
+            throw new CallerFacingException(what + "() needs a session to reach the client, and this server runs "
                     + "in stateless mode; run it with sessions to use " + what + "()");
         }
     }

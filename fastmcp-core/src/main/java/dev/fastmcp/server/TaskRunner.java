@@ -1,7 +1,6 @@
 package dev.fastmcp.server;
 
 import dev.fastmcp.Tool;
-import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 
@@ -24,8 +21,6 @@ import reactor.core.scheduler.Schedulers;
  * the tasks themselves are in the {@link TaskStates}.
  */
 final class TaskRunner {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
     private final Components components;
     private final TaskStates store;
@@ -111,13 +106,8 @@ final class TaskRunner {
     }
 
     private Map<String, Object> jsonRpcError(TaskState task, Throwable failure) {
-        // Without the task id: for a server without authentication, it is all that guards the task.
-        if (failure instanceof McpError || Json.isInvalidParams(failure)) {
-            LOG.debug("A task of tool '{}' failed: {}", task.tool(), failure.toString());
-        } else {
-            LOG.warn("A task of tool '{}' failed", task.tool(), failure);
-        }
-        McpSchema.JSONRPCResponse.JSONRPCError e = Json.errorFor(failure);
+        // Logged without the task id: for a server without authentication, it is all that guards the task.
+        McpSchema.JSONRPCResponse.JSONRPCError e = components.failures().ofTask(task.tool(), failure);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", e.code());
         error.put("message", e.message());

@@ -24,13 +24,6 @@ final class HttpServer {
     /** Buffers freed on a thread that did not take them, kept for the next taker (at most 1 MiB of 16 KiB ones). */
     private static final int SHARED_BUFFERS = 64;
 
-    static {
-        // Undertow and XNIO log through JBoss Logging; send it to SLF4J like the rest, unless told otherwise.
-        if (System.getProperty("org.jboss.logging.provider") == null) {
-            System.setProperty("org.jboss.logging.provider", "slf4j");
-        }
-    }
-
     private final Undertow undertow;
     private final Routes routes;
     private final ModernHttp modern;

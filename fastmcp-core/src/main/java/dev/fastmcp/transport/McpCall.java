@@ -4,6 +4,7 @@ import dev.fastmcp.AuthSession;
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.server.Access;
 import dev.fastmcp.server.Components;
+import dev.fastmcp.server.Failures;
 import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.RequestParams;
@@ -40,7 +41,7 @@ record McpCall(HttpChannel channel, ServerRequest http, Access.Caller caller, Be
     }
 
     RequestScope scope(Object requestId) {
-        return new RequestScope(requestId, caller);
+        return new RequestScope(requestId, caller, http.headers());
     }
 
     void respondJson(int status, Object body) {
@@ -51,15 +52,11 @@ record McpCall(HttpChannel channel, ServerRequest http, Access.Caller caller, Be
         channel.respond(status, "application/json", Json.bytes(body), headers);
     }
 
-    /** Answers a request with the outcome of {@code result}, as JSON. */
-    void respond(Object requestId, Mono<Object> result) {
-        result.subscribe(value -> respondJson(200, McpSchema.JSONRPCResponse.result(requestId, value)), error -> {
-            McpSchema.JSONRPCResponse.JSONRPCError e = error instanceof McpError mcp && mcp.getJsonRpcError() != null
-                    ? mcp.getJsonRpcError()
-                    : new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error",
-                            null);
-            respondJson(200, McpSchema.JSONRPCResponse.error(requestId, e));
-        });
+    /** Answers a request with the outcome of {@code result}, as JSON; a failure as {@code failures} says. */
+    void respond(Object requestId, Mono<Object> result, Failures failures) {
+        result.subscribe(value -> respondJson(200, McpSchema.JSONRPCResponse.result(requestId, value)),
+                error -> respondJson(200, McpSchema.JSONRPCResponse.error(requestId,
+                        failures.ofRequest(requestId, error))));
     }
 
     /**
@@ -69,14 +66,14 @@ record McpCall(HttpChannel channel, ServerRequest http, Access.Caller caller, Be
     RequestScope scopeForSdk(McpSchema.JSONRPCRequest request, Components components) {
         McpError invalid = RequestParams.check(request.method(), request.params());
         if (invalid != null) {
-            respond(request.id(), Mono.error(invalid));
+            respond(request.id(), Mono.error(invalid), components.failures());
             return null;
         }
         RequestScope scope = scope(request.id());
         Components.Intercepted intercepted = components.intercept(request.method(), request.params(),
                 scope.transportContext());
         if (intercepted instanceof Components.Answer answer) {
-            respond(request.id(), answer.result());
+            respond(request.id(), answer.result(), components.failures());
             return null;
         }
         if (intercepted instanceof Components.StepUp stepUp) {

@@ -25,19 +25,23 @@ final class ModernStdio {
     private final ModernDispatcher dispatcher;
     private final Consumer<Object> out;
     private final Map<Object, RequestScope> inflight;
+    private final Access.Caller caller;
 
     /**
      * @param out      writes one message as a line
      * @param inflight the requests in progress, by id, which {@code notifications/cancelled} cancels
+     * @param caller   the caller of every request: the stdio session's identity, see {@link StdioIdentity}
      */
-    ModernStdio(ModernDispatcher dispatcher, Consumer<Object> out, Map<Object, RequestScope> inflight) {
+    ModernStdio(ModernDispatcher dispatcher, Consumer<Object> out, Map<Object, RequestScope> inflight,
+            Access.Caller caller) {
         this.dispatcher = dispatcher;
         this.out = out;
         this.inflight = inflight;
+        this.caller = caller;
     }
 
     void request(McpSchema.JSONRPCRequest request) {
-        RequestScope scope = new RequestScope(request.id(), Access.Caller.ANONYMOUS);
+        RequestScope scope = new RequestScope(request.id(), caller);
         try {
             ModernRequest modern = ModernRequest.of(request, null);
             ModernCall call = dispatcher.prepare(modern, scope);

@@ -1,14 +1,12 @@
 package dev.fastmcp.transport;
 
+import dev.fastmcp.server.Failures;
 import dev.fastmcp.server.Json;
-import dev.fastmcp.server.LogValues;
 import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.xnio.XnioExecutor;
 import reactor.core.publisher.Mono;
 
@@ -22,22 +20,22 @@ import reactor.core.publisher.Mono;
  */
 final class PostReply implements McpStreamableServerTransport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PostReply.class);
-
     private final McpCall call;
     private final SessionEntry session;
     private final RequestScope scope;
     private final long keepAliveSeconds;
+    private final Failures failures;
     private final XnioExecutor.Key upgradeTimer;
     private SseStream sse;
     private boolean answered;
     private boolean closed;
 
-    PostReply(McpCall call, SessionEntry session, RequestScope scope, long keepAliveSeconds) {
+    PostReply(McpCall call, SessionEntry session, RequestScope scope, long keepAliveSeconds, Failures failures) {
         this.call = call;
         this.session = session;
         this.scope = scope;
         this.keepAliveSeconds = keepAliveSeconds;
+        this.failures = failures;
         // A call silent for this long turns into an SSE stream with keep-alives, so that idle timeouts of
         // proxies (and our own) do not cut a long tool call or a wait for the user.
         this.upgradeTimer = call.channel().schedule(keepAliveSeconds, this::upgradeIfSilent);
@@ -108,17 +106,13 @@ final class PostReply implements McpStreamableServerTransport {
 
     /** The handling failed before answering (for example, params the SDK could not read): answer with an error. */
     void fail(Throwable error) {
-        if (Json.isInvalidParams(error)) {
-            LOG.debug("Request {} had invalid params: {}", LogValues.safe(scope.requestId()), error.toString());
-        } else {
-            LOG.warn("Request {} failed in the MCP session", LogValues.safe(scope.requestId()), error);
-        }
+        McpSchema.JSONRPCResponse.JSONRPCError answer = failures.ofRequest(scope.requestId(), error);
         boolean owed;
         synchronized (this) {
             owed = !answered && !closed;
         }
         if (owed) {
-            deliver(McpSchema.JSONRPCResponse.error(scope.requestId(), Json.errorFor(error)));
+            deliver(McpSchema.JSONRPCResponse.error(scope.requestId(), answer));
         }
         close();
     }

@@ -2,6 +2,8 @@ package dev.fastmcp.transport;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
+import dev.fastmcp.internal.ServerLog;
+import dev.fastmcp.server.Access;
 import dev.fastmcp.server.Components;
 import dev.fastmcp.server.ModernDispatcher;
 import dev.fastmcp.server.SdkServer;
@@ -27,16 +29,19 @@ public final class Running {
 
     /** Serves {@code components} as {@code o} says; returns once the server listens (HTTP) or reads stdin. */
     public static Running start(Settings settings, Components components, ResolvedOptions o) {
+        ServerLog.undertowThroughSlf4j(); // before the warm-up or anything else initializes Undertow's classes
         if (o.transport() == StartOptions.Transport.STDIO) {
+            Access.Caller caller = StdioIdentity.of(settings, o, components);
             // stdout carries the protocol: anything else printed there (by user code or a library) would
             // corrupt it, so System.out is pointed at stderr for the life of the process.
             java.io.OutputStream protocol = new java.io.FileOutputStream(java.io.FileDescriptor.out);
             System.setOut(System.err);
             StdioTransport stdio = new StdioTransport(components, new ModernDispatcher(settings, components),
-                    System.in, protocol);
+                    System.in, protocol, caller);
             SdkServer sdk = SdkServer.withSessions(settings, components, stdio);
             stdio.start();
-            LOG.info("MCP server '{}' serving on stdio", settings.name());
+            warnIfExposingExceptions(settings, components);
+            ServerLog.announce(LOG, "MCP server '{}' serving on stdio", settings.name());
             return new Running(sdk, null, stdio);
         }
         Warmup.start();
@@ -81,13 +86,22 @@ public final class Running {
                     + "the instance that created them: tasks/get, tasks/update and tasks/cancel reaching another "
                     + "instance find no task. Share them (tasks(t -> t.store(...)))", settings.name());
         }
+        warnIfExposingExceptions(settings, components);
         if (!http.loopback()) {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
                     settings.name(), o.host());
         }
-        LOG.info("MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
+        ServerLog.announce(LOG, "MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
                 o.stateless() ? " (stateless)" : "");
         return new Running(sdk, http, null);
+    }
+
+    private static void warnIfExposingExceptions(Settings settings, Components components) {
+        if (components.failures().exposesDetails()) {
+            LOG.warn("MCP server '{}' sends the messages of unexpected exceptions to its clients "
+                    + "(exposeExceptionDetailsInsecurely): they can reveal passwords, tokens, paths and other "
+                    + "internals. Turn it off outside development", settings.name());
+        }
     }
 
     /** The SDK server, told of every change to the components while the server runs. */

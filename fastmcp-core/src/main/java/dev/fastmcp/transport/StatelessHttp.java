@@ -2,9 +2,7 @@ package dev.fastmcp.transport;
 
 import dev.fastmcp.server.ClientMessages;
 import dev.fastmcp.server.Components;
-import dev.fastmcp.server.Json;
 import dev.fastmcp.server.JsonRpcException;
-import dev.fastmcp.server.LogValues;
 import dev.fastmcp.server.RequestScope;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;
@@ -61,12 +59,8 @@ final class StatelessHttp implements McpStatelessServerTransport, McpBackend {
                             ? new McpSchema.JSONRPCResponse(response.jsonrpc(), request.id(), response.result(),
                                     response.error())
                             : response),
-                    e -> {
-                        if (!Json.isInvalidParams(e)) {
-                            LOG.warn("Request {} failed", LogValues.safe(request.id()), e);
-                        }
-                        call.respondJson(200, McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e)));
-                    });
+                    e -> call.respondJson(200, McpSchema.JSONRPCResponse.error(request.id(),
+                            components.failures().ofRequest(request.id(), e))));
         } else if (message instanceof McpSchema.JSONRPCNotification notification) {
             // Nothing to cancel or initialize without sessions: every notification is accepted and ignored.
             ClientMessages.ignored(LOG, notification.method());

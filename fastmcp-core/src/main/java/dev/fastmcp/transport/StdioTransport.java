@@ -43,6 +43,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     private final InputStream in;
     private final OutputStream out;
     private final Map<Object, RequestScope> inflight = new ConcurrentHashMap<>();
+    private final Access.Caller caller;
     private volatile McpStreamableServerSession.Factory factory;
     private volatile McpStreamableServerSession session;
     private volatile boolean stopped;
@@ -51,8 +52,15 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     StdioTransport(Components components, ModernDispatcher dispatcher, InputStream in, OutputStream out) {
+        this(components, dispatcher, in, out, Access.Caller.ANONYMOUS);
+    }
+
+    /** @param caller the caller of every request: the session's identity, see {@link StdioIdentity} */
+    StdioTransport(Components components, ModernDispatcher dispatcher, InputStream in, OutputStream out,
+            Access.Caller caller) {
         this.components = components;
-        this.modern = new ModernStdio(dispatcher, this::write, inflight);
+        this.caller = caller;
+        this.modern = new ModernStdio(dispatcher, this::write, inflight, caller);
         this.in = in;
         this.out = out;
     }
@@ -140,9 +148,8 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
                         LogValues.safe(((McpSchema.JSONRPCResponse) message).id()));
             }
         } catch (RuntimeException e) {
-            LOG.error("Failed to handle a message", e);
             Object id = message instanceof McpSchema.JSONRPCRequest r ? r.id() : null;
-            write(Json.errorEnvelope(id, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error"));
+            write(McpSchema.JSONRPCResponse.error(id, components.failures().ofRequest(id, e)));
         }
     }
 
@@ -151,7 +158,7 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
             modern.request(request);
             return;
         }
-        RequestScope scope = new RequestScope(request.id(), Access.Caller.ANONYMOUS);
+        RequestScope scope = new RequestScope(request.id(), caller);
         McpTransportContext ctx = scope.transportContext();
         if (McpSchema.METHOD_INITIALIZE.equals(request.method())) {
             if (session != null) {
@@ -191,7 +198,8 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         }
         if (intercepted instanceof Components.Answer answer) {
             answer.result().subscribe(value -> write(McpSchema.JSONRPCResponse.result(request.id(), value)),
-                    e -> write(McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e))));
+                    e -> write(McpSchema.JSONRPCResponse.error(request.id(),
+                            components.failures().ofRequest(request.id(), e))));
             return;
         }
         if (inflight.putIfAbsent(request.id(), scope) != null) {
@@ -205,7 +213,8 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
                 .subscribe(null, e -> {
                     // An error the SDK did not turn into a response (such as unreadable params) still owes one.
                     if (!line.answered && !scope.cancelled()) {
-                        write(McpSchema.JSONRPCResponse.error(request.id(), Json.errorFor(e)));
+                        write(McpSchema.JSONRPCResponse.error(request.id(),
+                                components.failures().ofRequest(request.id(), e)));
                     }
                     line.close();
                 }, line::close);

@@ -207,7 +207,7 @@ final class StreamableHttp implements McpStreamableServerTransportProvider, McpB
             throw new JsonRpcException(400, request.id(), McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Request id " + request.id() + " is already in use by a request in progress");
         }
-        PostReply reply = new PostReply(call, entry, scope, keepAliveSeconds);
+        PostReply reply = new PostReply(call, entry, scope, keepAliveSeconds, components.failures());
         scope.onCancel(reply::close);
         scope.onCloseStream(reply::detachConnection);
         Disposable subscription = entry.sdk.responseStream(reply).handle(request)

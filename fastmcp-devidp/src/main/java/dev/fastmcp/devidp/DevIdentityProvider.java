@@ -4,6 +4,7 @@ import dev.fastmcp.auth.jwt.RSAKeyPair;
 import dev.fastmcp.auth.proxy.OAuthProxy;
 import dev.fastmcp.auth.proxy.Upstream;
 import dev.fastmcp.internal.Loopback;
+import dev.fastmcp.internal.ServerLog;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
@@ -77,6 +78,8 @@ public final class DevIdentityProvider implements AutoCloseable {
         if (undertow != null) {
             throw new IllegalStateException("DevIdentityProvider is already running at " + issuer);
         }
+        // Often the first Undertow of the process: its log must go where the MCP server's goes.
+        ServerLog.undertowThroughSlf4j();
         Undertow server = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setIoThreads(1)

@@ -14,11 +14,12 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Tool.builder("whoami").canAccess(Auth.requireAuth()).execute((args, ctx) -> {
- *     ProxySession session = (ProxySession) ctx.auth();
- *     String upstreamAccessToken = session.upstreamTokens().accessToken();
+ *     String upstreamAccessToken = Auth.getAuthSession(ctx).accessToken();
  *     ...
  * })
  * }</pre>
+ *
+ * <p>{@link #upstreamTokens()} gives the rest of them (refresh token, ID token, expiry, scopes).
  *
  * <p>Provider presets extend it with typed fields ({@code GoogleSession}, {@code GitHubSession}, ...) read from
  * {@link #upstreamClaims()}; {@code Auth.getAuthSession(ctx, GoogleSession.class)} returns them.
@@ -109,6 +110,16 @@ public class ProxySession implements AuthSession {
      */
     public final UpstreamTokens upstreamTokens() {
         return upstream.get();
+    }
+
+    /**
+     * The upstream access token behind this session ({@link #upstreamTokens()}), for the identity provider's APIs;
+     * null when the upstream tokens are gone, and for a machine client, which has none.
+     */
+    @Override
+    public final String accessToken() {
+        UpstreamTokens tokens = upstreamTokens();
+        return tokens == null ? null : tokens.accessToken();
     }
 
     @Override
