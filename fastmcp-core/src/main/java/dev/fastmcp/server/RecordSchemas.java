@@ -16,14 +16,6 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
-import java.math.BigInteger;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -34,19 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.EnumFeature;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
-import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -67,18 +52,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class RecordSchemas {
 
     private static final Map<Class<?>, Map<String, Object>> CACHE = new ConcurrentHashMap<>();
-    private static final Set<Class<?>> INTEGERS = Set.of(int.class, Integer.class, long.class, Long.class,
-            short.class, Short.class, byte.class, Byte.class, BigInteger.class);
-    private static final Map<Class<?>, String> EXPECTED = Map.of(
-            LocalDate.class, "a date like \"2024-01-31\"",
-            LocalTime.class, "a time like \"12:00:00\"",
-            LocalDateTime.class, "a date-time like \"2024-01-31T12:00:00\"",
-            Instant.class, "a date-time like \"2024-01-31T12:00:00Z\"",
-            OffsetDateTime.class, "a date-time like \"2024-01-31T12:00:00Z\"",
-            ZonedDateTime.class, "a date-time like \"2024-01-31T12:00:00Z\"",
-            Duration.class, "a duration like \"PT15M\"",
-            UUID.class, "a UUID");
-    private static final int MAX_SHOWN = 60;
 
     private RecordSchemas() {}
 
@@ -211,7 +184,7 @@ public final class RecordSchemas {
         if (value == null) {
             if (!p.nullable()) {
                 throw new InvalidArgumentsException(arguments.containsKey(p.name())
-                        ? "Invalid argument '" + p.name() + "': expected " + expected(raw(p.type())) + " but got null"
+                        ? "Invalid argument '" + p.name() + "': expected " + ArgumentErrors.expected(raw(p.type())) + " but got null"
                         : "Missing required argument '" + p.name() + "'");
             }
             return optional ? Optional.empty() : null;
@@ -220,7 +193,7 @@ public final class RecordSchemas {
         try {
             return Binding.MAPPER.convertValue(value, Binding.MAPPER.constructType(p.type()));
         } catch (JacksonException e) {
-            throw new InvalidArgumentsException(explain(e, value, p.name()), e);
+            throw new InvalidArgumentsException(ArgumentErrors.explain(e, value, p.name()), e);
         }
     }
 
@@ -232,7 +205,7 @@ public final class RecordSchemas {
         try {
             return Binding.MAPPER.convertValue(args, type);
         } catch (JacksonException e) {
-            throw new InvalidArgumentsException(explain(e, args), e);
+            throw new InvalidArgumentsException(ArgumentErrors.explain(e, args, ""), e);
         }
     }
 
@@ -352,7 +325,7 @@ public final class RecordSchemas {
                     checkPresent(v, c.getGenericType(), at);
                 } else if (c.getType() != Optional.class && !nullable(raw, c.getName())) {
                     throw new InvalidArgumentsException(map.containsKey(name)
-                            ? "Invalid argument '" + at + "': expected " + expected(c.getType()) + " but got null"
+                            ? "Invalid argument '" + at + "': expected " + ArgumentErrors.expected(c.getType()) + " but got null"
                             : "Missing required argument '" + at + "'");
                 }
             }
@@ -381,67 +354,4 @@ public final class RecordSchemas {
                 : type instanceof GenericArrayType ? Object[].class : Object.class;
     }
 
-    private static String explain(JacksonException e, Map<String, Object> args) {
-        return explain(e, args, "");
-    }
-
-    /** Why {@code root} could not be bound, naming where in it: under {@code prefix} (a parameter's name), if any. */
-    private static String explain(JacksonException e, Object root, String prefix) {
-        String path = (prefix + e.getPath().stream()
-                .map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : r.getIndex() >= 0 ? "[" + r.getIndex() + "]" : "")
-                .collect(Collectors.joining())).replaceFirst("^\\.", "");
-        String where = path.isEmpty() ? "Invalid arguments: " : "Invalid argument '" + path + "': ";
-        if (e instanceof UnrecognizedPropertyException u) {
-            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-            return "Unknown argument '" + path + "'" + (known.isEmpty() ? "" : " (expected one of: " + known + ")");
-        }
-        if (e instanceof ValueInstantiationException && e.getCause() != null && e.getCause().getMessage() != null) {
-            return where + e.getCause().getMessage();
-        }
-        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            Object got = e instanceof InvalidFormatException f ? f.getValue() : valueAt(root, e.getPath());
-            return where + "expected " + expected(m.getTargetType()) + " but got " + show(got);
-        }
-        return where + "the value could not be read";
-    }
-
-    private static Object valueAt(Object root, List<JacksonException.Reference> path) {
-        Object current = root;
-        for (JacksonException.Reference r : path) {
-            if (current instanceof Map<?, ?> map && r.getPropertyName() != null) {
-                current = map.get(r.getPropertyName());
-            } else if (current instanceof List<?> list && r.getIndex() >= 0 && r.getIndex() < list.size()) {
-                current = list.get(r.getIndex());
-            } else {
-                return null;
-            }
-        }
-        return current;
-    }
-
-    private static String expected(Class<?> type) {
-        if (type.isPrimitive() || Number.class.isAssignableFrom(type) || type == Boolean.class || type == Character.class) {
-            return INTEGERS.contains(type) ? "an integer" : type == boolean.class || type == Boolean.class ? "a boolean"
-                    : type == char.class || type == Character.class ? "a string" : "a number";
-        }
-        if (type.isEnum()) {
-            return "one of " + JacksonAnnotations.enumValues(type);
-        }
-        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
-            return "an array";
-        }
-        return CharSequence.class.isAssignableFrom(type) ? "a string" : EXPECTED.getOrDefault(type, "an object");
-    }
-
-    private static String show(Object value) {
-        if (value instanceof Map || value instanceof List) {
-            return value instanceof Map ? "an object" : "an array";
-        }
-        if (value instanceof CharSequence || value instanceof Character) {
-            String text = String.valueOf(value);
-            return Binding.MAPPER.writeValueAsString(text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "…");
-        }
-        return String.valueOf(value);
-    }
 }
