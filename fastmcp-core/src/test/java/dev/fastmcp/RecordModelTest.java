@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,7 @@ class RecordModelTest {
     }
 
     private final List<Ticket> received = new ArrayList<>();
+    private final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
     private FastMCP server;
     private McpSyncClient client;
 
@@ -92,7 +94,7 @@ class RecordModelTest {
                 }).build())
                 .build()
                 .start(StartOptions.http().port(0));
-        client = TestClients.connect(server);
+        client = TestClients.connect(server, spec -> spec.progressConsumer(progress::add));
     }
 
     @AfterEach
@@ -169,10 +171,17 @@ class RecordModelTest {
     }
 
     @Test
-    void progressTakesPlainNumbers() {
+    void progressTakesPlainNumbers() throws InterruptedException {
         McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder().name("count")
                 .arguments(Map.of()).progressToken("p-1").build());
         assertEquals("counted", text(result));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (progress.size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of("1.0/3.0 step 1", "2.0/3.0 step 2", "3.0/3.0 step 3", "4.0/4.0 null"),
+                progress.stream().map(p -> p.progress() + "/" + p.total() + " " + p.message()).toList(),
+                "ints in, the progress, totals and messages out");
     }
 
     @Test

@@ -71,13 +71,17 @@ final class OwnerIndex {
             }
             kept.add(entry);
             Owned next = new Owned(List.copyOf(kept));
-            long ttlMillis = kept.stream().mapToLong(Entry::expiresAtMillis).max().orElse(now) - now;
-            long ttl = Math.max(1, (ttlMillis + 999) / 1000);
+            long ttl = seconds(kept.stream().mapToLong(Entry::expiresAtMillis).max().orElse(now) - now);
             if (index == null ? storage.saveIfAbsent(key, next, ttl) : storage.replace(key, index, next, ttl)) {
                 return evicted;
             }
         }
         throw new IllegalStateException("The index " + key + " kept changing at other instances; " + ATTEMPTS
                 + " attempts to add to it failed");
+    }
+
+    /** A lifetime in whole seconds, at least one: Redis keeps the key a little longer; expiries are checked too. */
+    static long seconds(long millis) {
+        return Math.max(1, (millis + 999) / 1000);
     }
 }

@@ -55,7 +55,7 @@ public final class RedisTaskStore implements TaskStore {
     public boolean add(StoredTask task, int ownerLimit) {
         // Stored before it is indexed: another instance at the share reading the index finds every task it lists,
         // and drops only those truly gone.
-        storage.save(key(task.id()), Kept.of(task), seconds(task.expiresAt().toEpochMilli()
+        storage.save(key(task.id()), Kept.of(task), OwnerIndex.seconds(task.expiresAt().toEpochMilli()
                 - System.currentTimeMillis()));
         List<String> evicted;
         try {
@@ -86,7 +86,7 @@ public final class RedisTaskStore implements TaskStore {
     @Override
     public boolean replace(StoredTask expected, StoredTask next) {
         long left = next.expiresAt().toEpochMilli() - System.currentTimeMillis();
-        return left > 0 && storage.replace(key(next.id()), Kept.of(expected), Kept.of(next), seconds(left));
+        return left > 0 && storage.replace(key(next.id()), Kept.of(expected), Kept.of(next), OwnerIndex.seconds(left));
     }
 
     @Override
@@ -106,10 +106,5 @@ public final class RedisTaskStore implements TaskStore {
 
     private static String key(String id) {
         return Keys.of("mcp-task", id);
-    }
-
-    /** A lifetime in whole seconds, at least one: Redis keeps the key a little longer, the task's own expiry rules. */
-    private static long seconds(long millis) {
-        return Math.max(1, (millis + 999) / 1000);
     }
 }
