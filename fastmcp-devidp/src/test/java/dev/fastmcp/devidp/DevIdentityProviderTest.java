@@ -1,10 +1,10 @@
 package dev.fastmcp.devidp;
 
-import static dev.fastmcp.testing.Browser.cookie;
-import static dev.fastmcp.testing.Browser.hiddenFields;
-import static dev.fastmcp.testing.Browser.json;
-import static dev.fastmcp.testing.Browser.location;
-import static dev.fastmcp.testing.Browser.query;
+import static dev.fastmcp.testsupport.Browser.cookie;
+import static dev.fastmcp.testsupport.Browser.hiddenFields;
+import static dev.fastmcp.testsupport.Browser.json;
+import static dev.fastmcp.testsupport.Browser.location;
+import static dev.fastmcp.testsupport.Browser.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fastmcp.TokenVerification;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.jwt.JWKSVerifier;
-import dev.fastmcp.testing.Browser;
+import dev.fastmcp.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

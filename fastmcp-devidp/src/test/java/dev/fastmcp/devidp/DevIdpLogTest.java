@@ -3,7 +3,7 @@ package dev.fastmcp.devidp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastmcp.testing.ChildJvm;
+import dev.fastmcp.testsupport.ChildJvm;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -9,7 +9,7 @@ import dev.fastmcp.LogCapture;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.devidp.DevIdentityProvider;
-import dev.fastmcp.testing.Browser;
+import dev.fastmcp.testsupport.Browser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;

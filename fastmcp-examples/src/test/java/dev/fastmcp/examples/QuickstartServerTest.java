@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.PKCEUtils;
-import dev.fastmcp.testing.Browser;
+import dev.fastmcp.testsupport.Browser;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

@@ -2,7 +2,7 @@ package dev.fastmcp.providers;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.fastmcp.testing.Browser;
+import dev.fastmcp.testsupport.Browser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

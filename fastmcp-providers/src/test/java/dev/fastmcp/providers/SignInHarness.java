@@ -1,11 +1,11 @@
 package dev.fastmcp.providers;
 
-import static dev.fastmcp.testing.Browser.cookies;
-import static dev.fastmcp.testing.Browser.encodeForm;
-import static dev.fastmcp.testing.Browser.hiddenFields;
-import static dev.fastmcp.testing.Browser.json;
-import static dev.fastmcp.testing.Browser.location;
-import static dev.fastmcp.testing.Browser.query;
+import static dev.fastmcp.testsupport.Browser.cookies;
+import static dev.fastmcp.testsupport.Browser.encodeForm;
+import static dev.fastmcp.testsupport.Browser.hiddenFields;
+import static dev.fastmcp.testsupport.Browser.json;
+import static dev.fastmcp.testsupport.Browser.location;
+import static dev.fastmcp.testsupport.Browser.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +15,7 @@ import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.PKCEUtils;
-import dev.fastmcp.testing.Browser;
+import dev.fastmcp.testsupport.Browser;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

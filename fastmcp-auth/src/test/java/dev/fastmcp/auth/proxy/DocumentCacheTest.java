@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.internal.GuardedFetch;
-import dev.fastmcp.testing.TestTls;
+import dev.fastmcp.testsupport.TestTls;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

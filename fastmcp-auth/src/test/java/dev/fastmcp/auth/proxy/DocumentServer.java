@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.fastmcp.internal.GuardedFetch;
-import dev.fastmcp.testing.TestTls;
+import dev.fastmcp.testsupport.TestTls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet6Address;

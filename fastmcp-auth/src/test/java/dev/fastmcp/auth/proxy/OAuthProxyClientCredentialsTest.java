@@ -3,7 +3,7 @@ package dev.fastmcp.auth.proxy;
 import static dev.fastmcp.Auth.requireRole;
 import static dev.fastmcp.Auth.requireScopes;
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
-import static dev.fastmcp.testing.Browser.json;
+import static dev.fastmcp.testsupport.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

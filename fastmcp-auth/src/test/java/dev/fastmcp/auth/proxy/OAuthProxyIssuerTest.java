@@ -1,8 +1,8 @@
 package dev.fastmcp.auth.proxy;
 
-import static dev.fastmcp.testing.Browser.json;
-import static dev.fastmcp.testing.Browser.location;
-import static dev.fastmcp.testing.Browser.query;
+import static dev.fastmcp.testsupport.Browser.json;
+import static dev.fastmcp.testsupport.Browser.location;
+import static dev.fastmcp.testsupport.Browser.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

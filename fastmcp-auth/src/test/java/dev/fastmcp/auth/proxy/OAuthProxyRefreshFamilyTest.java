@@ -1,6 +1,6 @@
 package dev.fastmcp.auth.proxy;
 
-import static dev.fastmcp.testing.Browser.json;
+import static dev.fastmcp.testsupport.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,12 +1,12 @@
 package dev.fastmcp.auth.proxy;
 
-import static dev.fastmcp.testing.Browser.json;
+import static dev.fastmcp.testsupport.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.jwt.JWTIssuer;
 import dev.fastmcp.auth.testing.McpHttp;
-import dev.fastmcp.testing.Browser;
+import dev.fastmcp.testsupport.Browser;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.fastmcp.auth.proxy;
 
 import static dev.fastmcp.auth.proxy.ProxyHarness.CLIENT_REDIRECT;
 import static dev.fastmcp.auth.proxy.ProxyHarness.ISSUER_ID;
-import static dev.fastmcp.testing.Browser.json;
+import static dev.fastmcp.testsupport.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,7 +19,7 @@ import dev.fastmcp.auth.jwt.JWKSVerifier;
 import dev.fastmcp.auth.jwt.RSAKeyPair;
 import dev.fastmcp.auth.testing.McpHttp;
 import dev.fastmcp.auth.testing.TricklingAnswer;
-import dev.fastmcp.testing.Browser;
+import dev.fastmcp.testsupport.Browser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

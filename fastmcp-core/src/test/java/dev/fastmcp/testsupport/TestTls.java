@@ -1,4 +1,4 @@
-package dev.fastmcp.testing;
+package dev.fastmcp.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;

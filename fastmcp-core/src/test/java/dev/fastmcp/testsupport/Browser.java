@@ -1,4 +1,4 @@
-package dev.fastmcp.testing;
+package dev.fastmcp.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
