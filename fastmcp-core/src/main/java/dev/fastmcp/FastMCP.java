@@ -159,6 +159,29 @@ public final class FastMCP implements AutoCloseable {
         return overHttp().url();
     }
 
+    /**
+     * Opens a connection to this server, started in memory ({@link StartOptions#inMemory()}): a session of its own,
+     * carrying JSON-RPC messages as stdio lines would, for a client in the same process. {@code fastmcp-testing}'s
+     * client is built on it.
+     *
+     * @param bearerToken the connection's credential, checked once by the server's authentication as the bearer
+     *                    token of an HTTP request is (with the test identities of
+     *                    {@link StartOptions#trustTestIdentities}); its caller is the caller of every request of the
+     *                    connection. Null for none
+     * @param receiver    gets each message the server sends, one JSON-RPC message per call, on a server thread: it
+     *                    should hand the message on rather than wait for anything the server does
+     * @throws IllegalStateException when the server is not running in memory, or its authentication refuses the
+     *                               credential (or its absence)
+     */
+    public InMemoryConnection connectInMemory(String bearerToken, java.util.function.Consumer<String> receiver) {
+        Running r = running;
+        if (r == null || !r.inMemory()) {
+            throw new IllegalStateException("Server '" + settings.name() + "' is not running in memory: start it with "
+                    + "start(StartOptions.inMemory()) first");
+        }
+        return r.connect(bearerToken, receiver);
+    }
+
     private Running overHttp() {
         Running r = running;
         if (r == null || !r.overHttp()) {

@@ -19,7 +19,12 @@ public final class StartOptions {
         /** Streamable HTTP (or stateless HTTP), on the embedded Undertow server. */
         HTTP,
         /** Standard input and output, for clients that start the server as a subprocess. */
-        STDIO
+        STDIO,
+        /**
+         * In memory: no port and no standard streams; clients in the same process connect with
+         * {@link FastMCP#connectInMemory}. What test kits use ({@code fastmcp-testing}).
+         */
+        IN_MEMORY
     }
 
     private Transport transport;
@@ -28,6 +33,7 @@ public final class StartOptions {
     private String endpoint;
     private Boolean stateless;
     private AuthSession identity;
+    private TokenVerifier testIdentities;
 
     private StartOptions() {
     }
@@ -43,6 +49,16 @@ public final class StartOptions {
     public static StartOptions stdio() {
         StartOptions o = new StartOptions();
         o.transport = Transport.STDIO;
+        return o;
+    }
+
+    /**
+     * Options for serving in memory: clients of the same process connect with {@link FastMCP#connectInMemory}, each
+     * connection a session of its own, as over stdio. Nothing listens.
+     */
+    public static StartOptions inMemory() {
+        StartOptions o = new StartOptions();
+        o.transport = Transport.IN_MEMORY;
         return o;
     }
 
@@ -99,6 +115,24 @@ public final class StartOptions {
         return this;
     }
 
+    /**
+     * Accepts, besides the credentials the server's own authentication accepts, the bearer tokens that
+     * {@code verifier} recognises: how a test kit gives a request an identity without a sign-in. Such a token is
+     * checked first; one the verifier refuses goes on to the server's own authentication. The session it yields then
+     * goes where a verified one goes: the server's {@code requiredScopes}, {@code canAccess}, the binding of sessions
+     * to their subject, {@link Context#auth()}. A server with no authentication ({@code auth(...)} or
+     * {@code authenticate(...)}) refuses such tokens, since none of its real callers could have an identity.
+     *
+     * <p>For tests only: the server logs a warning at start. {@code fastmcp-testing} passes a verifier of random
+     * tokens known to the test alone.
+     *
+     * @throws IllegalArgumentException at start, on stdio: its one session's caller is {@link #identity}
+     */
+    public StartOptions trustTestIdentities(TokenVerifier verifier) {
+        this.testIdentities = java.util.Objects.requireNonNull(verifier, "verifier == null");
+        return this;
+    }
+
     /** These options after applying the environment and the defaults. */
     ResolvedOptions resolve(Map<String, String> env) {
         Transport t = transport != null ? transport : parseTransport(env.get("FASTMCP_TRANSPORT"));
@@ -114,12 +148,17 @@ public final class StartOptions {
         if (t == Transport.STDIO) {
             String v = env.get("FASTMCP_STDIO_TOKEN");
             token = v == null || v.isBlank() ? null : v.strip();
+            if (testIdentities != null) {
+                throw new IllegalArgumentException("trustTestIdentities(...) is for servers over HTTP or in memory; "
+                        + "the caller of a stdio session is identity(...)");
+            }
         } else if (identity != null) {
             throw new IllegalArgumentException("identity(...) is the caller of a stdio session; over HTTP each "
-                    + "request authenticates itself (authenticate(...) or auth(...) on the builder)");
+                    + "request authenticates itself (authenticate(...) or auth(...) on the builder), and in memory "
+                    + "each connection (FastMCP.connectInMemory)");
         }
         return new ResolvedOptions(t, h, p, e, s, base == null || base.isBlank() ? null : base.trim(), identity,
-                token);
+                token, testIdentities);
     }
 
     /** A yes/no environment variable: true, 1 or yes; false, 0 or no (any case); unset or blank is false. */

@@ -54,4 +54,20 @@ class StartOptionsTest {
             assertTrue(e.getMessage().contains("already in use"), e.getMessage());
         }
     }
+
+    @Test
+    void testIdentitiesAndTheStdioIdentityEachBelongToTheirTransports() {
+        TokenVerifier verifier = token -> TokenVerification.invalid("none");
+        IllegalArgumentException stdio = assertThrows(IllegalArgumentException.class,
+                () -> StartOptions.stdio().trustTestIdentities(verifier).resolve(Map.of()));
+        assertTrue(stdio.getMessage().contains("identity(...)"), stdio.getMessage());
+        assertEquals(verifier, StartOptions.inMemory().trustTestIdentities(verifier).resolve(Map.of())
+                .testIdentities());
+        assertEquals(verifier, StartOptions.http().trustTestIdentities(verifier).resolve(Map.of()).testIdentities());
+        IllegalArgumentException memory = assertThrows(IllegalArgumentException.class, () -> StartOptions.inMemory()
+                .identity(AuthSession.of("ada", java.util.List.of())).resolve(Map.of()));
+        assertTrue(memory.getMessage().contains("FastMCP.connectInMemory"), memory.getMessage());
+        assertTrue(StartOptions.http().trustTestIdentities(verifier).resolve(Map.of()).toString()
+                .contains("testIdentities=true"));
+    }
 }

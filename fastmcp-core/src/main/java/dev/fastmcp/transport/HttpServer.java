@@ -112,7 +112,8 @@ final class HttpServer {
             java.util.function.Function<ServerRequest, AuthProvider.ServerUrls> urlsFor = configuredBase != null
                     ? req -> urls : req -> loopbackUrls(req, urls, o.endpoint());
             RequestAuthenticator auth = new RequestAuthenticator(s.authenticator(), s.provider(),
-                    req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes(), s.scopeHierarchy());
+                    req -> urlsFor.apply(req).protectedResourceMetadata(), s.requiredScopes(), s.scopeHierarchy(),
+                    o.testIdentities());
             ModernHttp modern = new ModernHttp(dispatcher, s.keepAliveInterval().toSeconds());
             McpEndpoint endpoint = new McpEndpoint(backend, modern, auth, s.maxRequestBytes(), streaming,
                     s.trustForwardedHeaders(), userCode, runsInline);

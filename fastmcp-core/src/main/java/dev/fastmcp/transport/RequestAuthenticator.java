@@ -7,6 +7,7 @@ import dev.fastmcp.HttpResponseException;
 import dev.fastmcp.ServerRequest;
 import dev.fastmcp.ServiceUnavailableException;
 import dev.fastmcp.TokenVerification;
+import dev.fastmcp.TokenVerifier;
 import dev.fastmcp.server.Access;
 import dev.fastmcp.server.JsonRpcException;
 import dev.fastmcp.server.LogValues;
@@ -33,10 +34,19 @@ final class RequestAuthenticator {
     private final BearerChallenge challenge;
     private final Set<String> requiredScopes;
     private final Scopes scopeHierarchy;
+    private final TokenVerifier testIdentities;
 
     RequestAuthenticator(Authenticator authenticator, AuthProvider provider,
             java.util.function.Function<ServerRequest, String> resourceMetadataUrl, List<String> requiredScopes,
             Scopes scopeHierarchy) {
+        this(authenticator, provider, resourceMetadataUrl, requiredScopes, scopeHierarchy, null);
+    }
+
+    /** @param testIdentities the verifier of test identities, consulted first; null when none */
+    RequestAuthenticator(Authenticator authenticator, AuthProvider provider,
+            java.util.function.Function<ServerRequest, String> resourceMetadataUrl, List<String> requiredScopes,
+            Scopes scopeHierarchy, TokenVerifier testIdentities) {
+        this.testIdentities = testIdentities;
         this.authenticator = authenticator;
         this.provider = provider;
         this.requiredScopes = Set.copyOf(requiredScopes);
@@ -82,6 +92,10 @@ final class RequestAuthenticator {
      * @throws HttpResponseException when the authenticate hook chose the response itself
      */
     AuthSession authenticate(ServerRequest request, Object requestId) {
+        AuthSession test = testIdentities == null ? null : testIdentity(request, requestId);
+        if (test != null) {
+            return test;
+        }
         if (authenticator != null) {
             return hook(request, requestId);
         }
@@ -107,13 +121,35 @@ final class RequestAuthenticator {
             throw challenge.unauthorized(request, requestId, "invalid_token", verification.error(),
                     "Unauthorized: the access token is invalid or expired");
         }
-        AuthSession session = verification.session();
+        return withRequiredScopes(request, requestId, verification.session());
+    }
+
+    private AuthSession withRequiredScopes(ServerRequest request, Object requestId, AuthSession session) {
         if (!scopeHierarchy.missing(session.scopes(), requiredScopes).isEmpty()) {
             Set<String> wanted = new LinkedHashSet<>(session.scopes());
             wanted.addAll(requiredScopes);
             throw challenge.insufficientScope(request, requestId, wanted);
         }
         return session;
+    }
+
+    /**
+     * The session of a test identity's token (see {@code StartOptions.trustTestIdentities}), held to the server's
+     * required scopes as a verified token is; null when the request carries none, so that the server's own
+     * authentication decides.
+     */
+    private AuthSession testIdentity(ServerRequest request, Object requestId) {
+        String token = bearerToken(request.header("authorization"));
+        TokenVerification verification = token == null ? null : testIdentities.verify(token);
+        if (verification == null || !verification.isValid()) {
+            return null;
+        }
+        if (!enabled()) {
+            throw new JsonRpcException(401, requestId, -32001, "Unauthorized: the request carries a test identity, "
+                    + "but this server has no authentication (auth(...) or authenticate(...) on the builder), so "
+                    + "none of its real callers could have one: test it without an identity");
+        }
+        return withRequiredScopes(request, requestId, verification.session());
     }
 
     /** The 503 of a request whose credentials cannot be checked now (a storage down): retry later. */

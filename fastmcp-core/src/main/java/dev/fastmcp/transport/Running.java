@@ -20,11 +20,13 @@ public final class Running {
     private final SdkServer sdk;
     private final HttpServer http;
     private final StdioTransport stdio;
+    private final MemoryTransport memory;
 
-    private Running(SdkServer sdk, HttpServer http, StdioTransport stdio) {
+    private Running(SdkServer sdk, HttpServer http, StdioTransport stdio, MemoryTransport memory) {
         this.sdk = sdk;
         this.http = http;
         this.stdio = stdio;
+        this.memory = memory;
     }
 
     /** Serves {@code components} as {@code o} says; returns once the server listens (HTTP) or reads stdin. */
@@ -42,7 +44,18 @@ public final class Running {
             stdio.start();
             warnIfExposingExceptions(settings, components);
             ServerLog.announce(LOG, "MCP server '{}' serving on stdio", settings.name());
-            return new Running(sdk, null, stdio);
+            return new Running(sdk, null, stdio, null);
+        }
+        if (o.transport() == StartOptions.Transport.IN_MEMORY) {
+            MemoryTransport memory = new MemoryTransport(settings, components, o);
+            SdkServer sdk = SdkServer.withSessions(settings, components, memory);
+            warnIfExposingExceptions(settings, components);
+            if (o.testIdentities() != null) {
+                LOG.info("MCP server '{}' serving in memory, trusting test identities", settings.name());
+            } else {
+                LOG.info("MCP server '{}' serving in memory", settings.name());
+            }
+            return new Running(sdk, null, null, memory);
         }
         Warmup.start();
         Sessions sessions = null;
@@ -87,13 +100,16 @@ public final class Running {
                     + "instance find no task. Share them (tasks(t -> t.store(...)))", settings.name());
         }
         warnIfExposingExceptions(settings, components);
+        if (o.testIdentities() != null) {
+            LOG.warn("MCP server '{}' trusts test identities (trustTestIdentities): for tests only", settings.name());
+        }
         if (!http.loopback()) {
             LOG.warn("MCP server '{}' listens on {}, beyond loopback: put authentication in front of it",
                     settings.name(), o.host());
         }
         ServerLog.announce(LOG, "MCP server '{}' listening at {}{}", settings.name(), http.urls().resource(),
                 o.stateless() ? " (stateless)" : "");
-        return new Running(sdk, http, null);
+        return new Running(sdk, http, null, null);
     }
 
     private static void warnIfExposingExceptions(Settings settings, Components components) {
@@ -124,6 +140,16 @@ public final class Running {
         return http.urls().resource();
     }
 
+    /** Whether the server runs in memory. */
+    public boolean inMemory() {
+        return memory != null;
+    }
+
+    /** A new in-memory connection; only in memory. */
+    public dev.fastmcp.InMemoryConnection connect(String bearerToken, java.util.function.Consumer<String> receiver) {
+        return memory.connect(bearerToken, receiver);
+    }
+
     /** Ends sessions and streams, then releases the port. */
     public void stop() {
         if (http != null) {
@@ -139,6 +165,9 @@ public final class Running {
         }
         if (stdio != null) {
             stdio.stop();
+        }
+        if (memory != null) {
+            memory.stop();
         }
     }
 }

@@ -70,9 +70,12 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         this.factory = factory;
     }
 
+    static final java.util.List<String> SESSION_REVISIONS =
+            java.util.List.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
+
     @Override
     public java.util.List<String> protocolVersions() {
-        return java.util.List.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
+        return SESSION_REVISIONS;
     }
 
     @Override
@@ -126,7 +129,8 @@ final class StdioTransport implements McpStreamableServerTransportProvider {
         done.countDown();
     }
 
-    private void handle(String line) {
+    /** Handles one line a client sent: a JSON-RPC message. */
+    void handle(String line) {
         McpSchema.JSONRPCMessage message;
         try {
             message = Json.parseMessage(line.getBytes(StandardCharsets.UTF_8));
