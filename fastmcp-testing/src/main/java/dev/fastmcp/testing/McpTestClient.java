@@ -1,0 +1,414 @@
+package dev.fastmcp.testing;
+
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.StartOptions;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real MCP client (the MCP Java SDK's) connected to a {@link FastMCP} server under test: in memory, or over HTTP
+ * on a free loopback port. A server that is not running yet is started by the client, and stopped when it closes.
+ *
+ * <pre>{@code
+ * try (McpTestClient client = McpTestClient.inMemory(server)) {
+ *     client.callTool("add", Map.of("a", 1, "b", 2)).assertText("3");
+ *     McpTestClient alice = client.as(TestIdentity.subject("alice").scopes("notes:write"));
+ *     alice.callTool("save_note", Map.of("text", "hi")).assertSuccess();
+ * }
+ * }</pre>
+ *
+ * <p>In memory, each client is a session of its own over the server's stdio transport, without a port; over HTTP it
+ * is a session of the Streamable HTTP transport, as a remote client's. Both speak the protocol revisions of the
+ * SDK's client (2025-11-25 and before). Identities ({@link #as}, {@link Options#identity}) reach the server as bearer
+ * tokens it checks through its own authentication; they need a server the client started itself, since that is
+ * when it is told to trust them.
+ */
+public final class McpTestClient implements AutoCloseable {
+
+    private final Harness harness;
+    private final McpTestClient root;
+    private final Options options;
+    private final Recorder recorder = new Recorder();
+    private final McpSyncClient client;
+    private final List<McpTestClient> derived = new CopyOnWriteArrayList<>();
+    private final AtomicLong calls = new AtomicLong();
+    private volatile boolean closed;
+
+    private McpTestClient(Harness harness, McpTestClient root, Options options) {
+        this.harness = harness;
+        this.root = root == null ? this : root;
+        this.options = options;
+        this.client = connect(harness, options, recorder);
+    }
+
+    /** A client of {@code server} in memory, with no identity. */
+    public static McpTestClient inMemory(FastMCP server) {
+        return inMemory(server, UnaryOperator.identity());
+    }
+
+    /**
+     * A client of {@code server} in memory, set up by {@code options}. The server is started in memory
+     * ({@code StartOptions.inMemory()}) unless it is running.
+     *
+     * @throws IllegalStateException when the server runs over HTTP, or refuses the client's credentials
+     */
+    public static McpTestClient inMemory(FastMCP server, UnaryOperator<Options> options) {
+        return open(server, false, options);
+    }
+
+    /** A client of {@code server} over HTTP, with no identity. */
+    public static McpTestClient overHttp(FastMCP server) {
+        return overHttp(server, UnaryOperator.identity());
+    }
+
+    /**
+     * A client of {@code server} over HTTP, set up by {@code options}. The server is started on
+     * {@code 127.0.0.1}, on a free port, unless it is running.
+     *
+     * @throws IllegalStateException when the server runs in memory or on stdio, or refuses the client's credentials
+     */
+    public static McpTestClient overHttp(FastMCP server, UnaryOperator<Options> options) {
+        return open(server, true, options);
+    }
+
+    private static McpTestClient open(FastMCP server, boolean http, UnaryOperator<Options> change) {
+        Objects.requireNonNull(server, "server == null");
+        Options options = Objects.requireNonNull(change.apply(new Options()), "the options function returned null");
+        Harness harness = Harness.start(server, http);
+        try {
+            return new McpTestClient(harness, null, options);
+        } catch (RuntimeException | Error e) {
+            harness.stop();
+            throw e;
+        }
+    }
+
+    /**
+     * Another client of the same server, in the same way, as {@code identity}: a session of its own. It is closed
+     * with this client.
+     */
+    public McpTestClient as(TestIdentity identity) {
+        Objects.requireNonNull(identity, "identity == null");
+        McpTestClient other = new McpTestClient(harness, root, options.copy().identity(identity));
+        root.derived.add(other);
+        return other;
+    }
+
+    /** Calls tool {@code name} with no arguments. */
+    public ToolResult callTool(String name) {
+        return callTool(name, Map.of());
+    }
+
+    /**
+     * Calls tool {@code name}. A JSON-RPC error (an unknown tool, arguments that do not match) is returned in the
+     * result, as {@link ToolResult#protocolError()}, for its assertions; so is what the call reported as it ran.
+     */
+    public ToolResult callTool(String name, Map<String, ?> arguments) {
+        Objects.requireNonNull(name, "name == null");
+        Objects.requireNonNull(arguments, "arguments == null");
+        String progressToken = "fastmcp-test-" + calls.incrementAndGet();
+        int logsBefore = recorder.logCount();
+        McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder().name(name)
+                .arguments(new LinkedHashMap<>(arguments)).progressToken(progressToken).build();
+        McpSchema.CallToolResult result = null;
+        ProtocolError error = null;
+        HttpRefusal refusal = null;
+        try {
+            result = client.callTool(request);
+        } catch (McpError e) {
+            error = Checks.protocolError(e);
+        } catch (RuntimeException e) {
+            refusal = HttpRefusal.of(e);
+            if (refusal == null) {
+                throw e;
+            }
+        }
+        return new ToolResult(name, result, error, refusal, recorder.progress(progressToken),
+                recorder.logs(logsBefore));
+    }
+
+    /** The tools the client is offered (all pages). */
+    public List<McpSchema.Tool> tools() {
+        List<McpSchema.Tool> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            McpSchema.ListToolsResult page = client.listTools(cursor);
+            all.addAll(page.tools());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+
+    /** The names of the tools the client is offered. */
+    public List<String> toolNames() {
+        return tools().stream().map(McpSchema.Tool::name).toList();
+    }
+
+    /** The tool {@code name} as listed, with its schemas. */
+    public McpSchema.Tool tool(String name) {
+        return tools().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() ->
+                new AssertionError("Tool '" + name + "' is not listed; the client sees " + toolNames()));
+    }
+
+    /** Reads the resource at {@code uri}. */
+    public ResourceResult readResource(String uri) {
+        Objects.requireNonNull(uri, "uri == null");
+        try {
+            return new ResourceResult(uri, client.readResource(new McpSchema.ReadResourceRequest(uri)), null);
+        } catch (McpError e) {
+            return new ResourceResult(uri, null, Checks.protocolError(e));
+        }
+    }
+
+    /** The URIs of the resources the client is offered (all pages). */
+    public List<String> resourceUris() {
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            McpSchema.ListResourcesResult page = client.listResources(cursor);
+            page.resources().forEach(r -> all.add(r.uri()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+
+    /** The URI templates of the resource templates the client is offered (all pages). */
+    public List<String> resourceTemplates() {
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            McpSchema.ListResourceTemplatesResult page = client.listResourceTemplates(cursor);
+            page.resourceTemplates().forEach(r -> all.add(r.uriTemplate()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+
+    /** Gets prompt {@code name} rendered with {@code arguments}. */
+    public PromptResult getPrompt(String name, Map<String, ?> arguments) {
+        Objects.requireNonNull(name, "name == null");
+        try {
+            return new PromptResult(name, client.getPrompt(new McpSchema.GetPromptRequest(name,
+                    new LinkedHashMap<>(arguments))), null);
+        } catch (McpError e) {
+            return new PromptResult(name, null, Checks.protocolError(e));
+        }
+    }
+
+    /** The names of the prompts the client is offered (all pages). */
+    public List<String> promptNames() {
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            McpSchema.ListPromptsResult page = client.listPrompts(cursor);
+            page.prompts().forEach(p -> all.add(p.name()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+
+    /** Every log message this client received so far, in order. */
+    public List<LogEntry> logs() {
+        return recorder.logs(0);
+    }
+
+    /** The SDK's client underneath, for what this class does not offer. */
+    public McpSyncClient sdk() {
+        return client;
+    }
+
+    /**
+     * Closes this client, the clients made from it with {@link #as}, and the server when this client started it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (McpTestClient other : derived) {
+            other.close();
+        }
+        try {
+            client.closeGracefully();
+        } finally {
+            if (root == this) {
+                harness.stop();
+            }
+        }
+    }
+
+    private static McpSyncClient connect(Harness harness, Options o, Recorder recorder) {
+        String token = harness.token(o.identity);
+        McpClientTransport transport = recorder.recording(harness.transport(token));
+        McpSchema.ClientCapabilities.Builder capabilities = McpSchema.ClientCapabilities.builder();
+        McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(o.requestTimeout)
+                .clientInfo(new McpSchema.Implementation("fastmcp-testing", "1"));
+        if (o.elicitation != null) {
+            capabilities.elicitation();
+            spec.elicitation(o.elicitation);
+        }
+        if (o.sampling != null) {
+            capabilities.sampling();
+            spec.sampling(o.sampling);
+        }
+        if (!o.roots.isEmpty()) {
+            capabilities.roots(false);
+            spec.roots(o.roots);
+        }
+        McpSyncClient client = spec.capabilities(capabilities.build()).build();
+        try {
+            client.initialize();
+        } catch (RuntimeException e) {
+            client.close();
+            HttpRefusal refusal = HttpRefusal.of(e);
+            throw new IllegalStateException("The test client could not connect to MCP server '" + harness.server.name()
+                    + "'" + (o.identity == null ? "" : " as " + o.identity) + ": "
+                    + (refusal != null ? "refused with " + refusal : Checks.causes(e)), e);
+        }
+        if (client.getServerCapabilities().logging() != null) {
+            client.setLoggingLevel(o.logLevel);
+        }
+        return client;
+    }
+
+    /** How a client is set up: who it is, and how it answers what the server asks of it. */
+    public static final class Options {
+        private TestIdentity identity;
+        private java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
+        private java.util.function.Function<McpSchema.CreateMessageRequest, McpSchema.CreateMessageResult> sampling;
+        private List<McpSchema.Root> roots = List.of();
+        private java.time.Duration requestTimeout = java.time.Duration.ofSeconds(30);
+        private McpSchema.LoggingLevel logLevel = McpSchema.LoggingLevel.DEBUG;
+
+        Options() {
+        }
+
+        private Options copy() {
+            Options o = new Options();
+            o.identity = identity;
+            o.elicitation = elicitation;
+            o.sampling = sampling;
+            o.roots = roots;
+            o.requestTimeout = requestTimeout;
+            o.logLevel = logLevel;
+            return o;
+        }
+
+        /** Who the client is; default nobody (no credentials). */
+        public Options identity(TestIdentity identity) {
+            this.identity = Objects.requireNonNull(identity, "identity == null");
+            return this;
+        }
+
+        /** How the client answers {@code ctx.elicit(...)}; without it the client does not offer elicitation. */
+        public Options elicitation(
+                java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> handler) {
+            this.elicitation = Objects.requireNonNull(handler, "handler == null");
+            return this;
+        }
+
+        /** How the client answers {@code ctx.sample(...)}; without it the client does not offer sampling. */
+        public Options sampling(
+                java.util.function.Function<McpSchema.CreateMessageRequest, McpSchema.CreateMessageResult> handler) {
+            this.sampling = Objects.requireNonNull(handler, "handler == null");
+            return this;
+        }
+
+        /** The roots the client offers ({@code roots/list}); default none, and no roots capability. */
+        public Options roots(McpSchema.Root... roots) {
+            this.roots = List.of(roots);
+            return this;
+        }
+
+        /** How long a request may take before the client gives up; default 30 seconds. */
+        public Options requestTimeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout must be positive, was " + timeout);
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /** The lowest level of log messages the client asks for ({@code logging/setLevel}); default DEBUG. */
+        public Options logLevel(McpSchema.LoggingLevel level) {
+            this.logLevel = Objects.requireNonNull(level, "level == null");
+            return this;
+        }
+    }
+
+    /** The server under test, how clients reach it, and whether the test kit started it (and so trusts identities). */
+    private static final class Harness {
+        private final FastMCP server;
+        private final boolean http;
+        private final TestIdentities identities;
+
+        private Harness(FastMCP server, boolean http, TestIdentities identities) {
+            this.server = server;
+            this.http = http;
+            this.identities = identities;
+        }
+
+        static Harness start(FastMCP server, boolean http) {
+            if (server.isRunning()) {
+                return new Harness(server, http, null);
+            }
+            TestIdentities identities = new TestIdentities();
+            StartOptions options = http ? StartOptions.http().host("127.0.0.1").port(0) : StartOptions.inMemory();
+            server.start(options.trustTestIdentities(identities));
+            return new Harness(server, http, identities);
+        }
+
+        String token(TestIdentity identity) {
+            if (identity == null) {
+                return null;
+            }
+            if (identities == null) {
+                throw new IllegalStateException("MCP server '" + server.name() + "' was started before the test "
+                        + "client, so it does not trust test identities: let the client start it (pass it unstarted "
+                        + "to McpTestClient.inMemory or overHttp)");
+            }
+            return identities.tokenFor(identity);
+        }
+
+        McpClientTransport transport(String token) {
+            if (!http) {
+                return new MemoryClientTransport(server, token);
+            }
+            String url;
+            try {
+                url = server.url();
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("MCP server '" + server.name() + "' is running, but not over HTTP: "
+                        + "use McpTestClient.inMemory, or stop it and let McpTestClient.overHttp start it");
+            }
+            return HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + server.port())
+                    .endpoint(URI.create(url).getPath())
+                    .httpRequestCustomizer((request, method, uri, body, context) -> {
+                        if (token != null) {
+                            request.header("Authorization", "Bearer " + token);
+                        }
+                    })
+                    .build();
+        }
+
+        void stop() {
+            if (identities != null) {
+                server.stop();
+            }
+        }
+    }
+}
