@@ -40,7 +40,8 @@ public final class ApiKeyServer {
     }
 
     public static void main(String[] args) {
-        FastMCP server = create(Env.require("FASTMCP_API_KEY"), Env.require("FASTMCP_ADMIN_KEY")).start();
+        Env.requireAll("FASTMCP_API_KEY", "FASTMCP_ADMIN_KEY");
+        FastMCP server = create(System.getenv("FASTMCP_API_KEY"), System.getenv("FASTMCP_ADMIN_KEY")).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }
 }

@@ -38,9 +38,10 @@ public final class AzureServer {
     }
 
     public static void main(String[] args) {
+        Env.requireAll("AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_TENANT_ID");
         AzureProvider.Builder azure = AzureProvider.builder(
-                        Env.require("AZURE_CLIENT_ID"), Env.require("AZURE_CLIENT_SECRET"))
-                .tenant(Env.require("AZURE_TENANT_ID"));
+                        System.getenv("AZURE_CLIENT_ID"), System.getenv("AZURE_CLIENT_SECRET"))
+                .tenant(System.getenv("AZURE_TENANT_ID"));
         azure.proxyOptions(o -> o.keysAndStorage(Env::configure).clients(Env::clients));
         FastMCP server = create(azure.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "azure-shutdown"));

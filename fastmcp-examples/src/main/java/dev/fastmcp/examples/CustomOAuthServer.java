@@ -8,6 +8,7 @@ import dev.fastmcp.Tool;
 import dev.fastmcp.auth.proxy.OAuthProxy;
 import dev.fastmcp.auth.proxy.Upstream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,12 +58,15 @@ public final class CustomOAuthServer {
     }
 
     public static void main(String[] args) {
-        OAuthProxy.Builder proxy = OAuthProxy.builder(Upstream.of(Env.require("OAUTH_AUTHORIZATION_ENDPOINT"),
-                        Env.require("OAUTH_TOKEN_ENDPOINT"), Env.require("OAUTH_CLIENT_ID"),
-                        Env.require("OAUTH_CLIENT_SECRET")))
-                .scopes(Env.list("OAUTH_SCOPES"))
-                .keysAndStorage(Env::configure)
-                .clients(Env::clients);
+        Env.requireAll("OAUTH_AUTHORIZATION_ENDPOINT", "OAUTH_TOKEN_ENDPOINT", "OAUTH_CLIENT_ID",
+                "OAUTH_CLIENT_SECRET");
+        List<String> scopes = Env.list("OAUTH_SCOPES");
+        OAuthProxy.Builder proxy = OAuthProxy.builder(Upstream.of(System.getenv("OAUTH_AUTHORIZATION_ENDPOINT"),
+                        System.getenv("OAUTH_TOKEN_ENDPOINT"), System.getenv("OAUTH_CLIENT_ID"),
+                        System.getenv("OAUTH_CLIENT_SECRET")))
+                .scopes(scopes);
+        // Keys, storage and the clients' policy from the environment, as every example with a proxy reads them.
+        proxy.keysAndStorage(Env::configure).clients(Env::clients);
         FastMCP server = create(proxy.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "custom-oauth-shutdown"));
         Env.printCallback("custom-oauth", server);

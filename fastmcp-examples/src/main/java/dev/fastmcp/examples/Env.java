@@ -21,14 +21,21 @@ final class Env {
     private Env() {
     }
 
-    /** The value of {@code name}; exits with a message naming it when unset. */
-    static String require(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            System.err.println("Set the environment variable " + name + " to run this example.");
+    /**
+     * Checks that every one of {@code names} is set (and not blank); exits with a message naming all those that are
+     * not. The examples call it before reading the variables with {@link System#getenv(String)}, so that the code the
+     * documentation quotes needs nothing of this class.
+     */
+    static void requireAll(String... names) {
+        List<String> missing = Arrays.stream(names).filter(name -> {
+            String value = System.getenv(name);
+            return value == null || value.isBlank();
+        }).toList();
+        if (!missing.isEmpty()) {
+            System.err.println("Set the environment variable" + (missing.size() == 1 ? " " : "s ")
+                    + String.join(", ", missing) + " to run this example.");
             System.exit(2);
         }
-        return value;
     }
 
     /** The space- or comma-separated values of {@code name}, empty when unset. */

@@ -32,8 +32,9 @@ public final class GitHubServer {
     }
 
     public static void main(String[] args) {
+        Env.requireAll("GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET");
         GitHubProvider.Builder github = GitHubProvider.builder(
-                Env.require("GITHUB_CLIENT_ID"), Env.require("GITHUB_CLIENT_SECRET"));
+                System.getenv("GITHUB_CLIENT_ID"), System.getenv("GITHUB_CLIENT_SECRET"));
         github.proxyOptions(o -> o.keysAndStorage(Env::configure).clients(Env::clients));
         FastMCP server = create(github.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "github-shutdown"));

@@ -33,8 +33,9 @@ public final class GoogleServer {
     }
 
     public static void main(String[] args) {
+        Env.requireAll("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET");
         GoogleProvider.Builder google = GoogleProvider.builder(
-                Env.require("GOOGLE_CLIENT_ID"), Env.require("GOOGLE_CLIENT_SECRET"));
+                System.getenv("GOOGLE_CLIENT_ID"), System.getenv("GOOGLE_CLIENT_SECRET"));
         google.proxyOptions(o -> o.keysAndStorage(Env::configure).clients(Env::clients));
         FastMCP server = create(google.build()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "google-shutdown"));

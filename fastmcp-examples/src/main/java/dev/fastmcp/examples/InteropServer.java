@@ -117,7 +117,8 @@ public final class InteropServer {
 
     /** Starts the fixture with the tokens from {@code INTEROP_READ_TOKEN} and {@code INTEROP_WRITE_TOKEN}. */
     public static void main(String[] args) {
-        FastMCP server = create(Env.require("INTEROP_READ_TOKEN"), Env.require("INTEROP_WRITE_TOKEN"));
+        Env.requireAll("INTEROP_READ_TOKEN", "INTEROP_WRITE_TOKEN");
+        FastMCP server = create(System.getenv("INTEROP_READ_TOKEN"), System.getenv("INTEROP_WRITE_TOKEN"));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "interop-shutdown"));
         server.start();
         System.err.println("interop: MCP server at " + server.url());

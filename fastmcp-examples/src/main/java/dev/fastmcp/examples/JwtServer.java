@@ -39,7 +39,8 @@ public final class JwtServer {
 
     public static void main(String[] args) {
         String base = Env.baseUrl() != null ? Env.baseUrl() : "http://127.0.0.1:8080";
-        FastMCP server = create(Env.require("JWT_ISSUER"), Env.require("JWT_JWKS_URI"), base).start();
+        Env.requireAll("JWT_ISSUER", "JWT_JWKS_URI");
+        FastMCP server = create(System.getenv("JWT_ISSUER"), System.getenv("JWT_JWKS_URI"), base).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }
 }

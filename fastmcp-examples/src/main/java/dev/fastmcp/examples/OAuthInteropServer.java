@@ -190,12 +190,14 @@ public final class OAuthInteropServer {
             System.exit(2);
             return;
         }
+        Env.requireAll("UPSTREAM_AUTHORIZATION_ENDPOINT", "UPSTREAM_TOKEN_ENDPOINT", "UPSTREAM_CLIENT_ID",
+                "UPSTREAM_CLIENT_SECRET", "OAUTH_PROXY_SECRET");
         FastMCP server = create(
-                Env.require("UPSTREAM_AUTHORIZATION_ENDPOINT"),
-                Env.require("UPSTREAM_TOKEN_ENDPOINT"),
-                Env.require("UPSTREAM_CLIENT_ID"),
-                Env.require("UPSTREAM_CLIENT_SECRET"),
-                Env.require("OAUTH_PROXY_SECRET"),
+                System.getenv("UPSTREAM_AUTHORIZATION_ENDPOINT"),
+                System.getenv("UPSTREAM_TOKEN_ENDPOINT"),
+                System.getenv("UPSTREAM_CLIENT_ID"),
+                System.getenv("UPSTREAM_CLIENT_SECRET"),
+                System.getenv("OAUTH_PROXY_SECRET"),
                 machines,
                 scopeList);
         if (!machines.isEmpty()) {

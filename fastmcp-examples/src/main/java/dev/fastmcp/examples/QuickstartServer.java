@@ -63,14 +63,16 @@ public final class QuickstartServer {
                 .build()
                 .start();
         try {
-            OAuthProxy proxy = idp.proxyBuilder().clients(Env::clients).keysAndStorage(Env::configure).build();
+            OAuthProxy.Builder proxy = idp.proxyBuilder();
+            // Keys, storage and the clients' policy from the environment, as every example with a proxy reads them.
+            OAuthProxy auth = proxy.clients(Env::clients).keysAndStorage(Env::configure).build();
             FastMCP.Builder server = FastMCP.builder("quickstart", "1.0.0")
                     .sessions(Env::sessions)
                     .tasks(Env::tasks)
                     .requestState(Env::requestState)
                     .instructions("A demo of OAuth-guarded tools: add numbers, see who you are, read and write "
                             + "notes, and an admin-only report.")
-                    .auth(proxy);
+                    .auth(auth);
             if (baseUrl != null) {
                 server.baseUrl(baseUrl);
             }
