@@ -97,12 +97,21 @@ public final class McpTestClient implements AutoCloseable {
     }
 
     /**
-     * Another client of the same server, in the same way, as {@code identity}: a session of its own. It is closed
-     * with this client.
+     * Another client of the same server, in the same way and with the same options, as {@code identity}: a session
+     * of its own. It is closed with this client.
      */
     public McpTestClient as(TestIdentity identity) {
         Objects.requireNonNull(identity, "identity == null");
-        McpTestClient other = new McpTestClient(harness, root, options.copy().identity(identity));
+        return with(o -> o.identity(identity));
+    }
+
+    /**
+     * Another client of the same server, in the same way, with this client's options changed by {@code change}: a
+     * session of its own. It is closed with this client.
+     */
+    public McpTestClient with(UnaryOperator<Options> change) {
+        Options changed = Objects.requireNonNull(change.apply(options.copy()), "the options function returned null");
+        McpTestClient other = new McpTestClient(harness, root, changed);
         root.derived.add(other);
         return other;
     }
@@ -252,7 +261,7 @@ public final class McpTestClient implements AutoCloseable {
     }
 
     private static McpSyncClient connect(Harness harness, Options o, Recorder recorder) {
-        String token = harness.token(o.identity);
+        String token = o.bearerToken != null ? o.bearerToken : harness.token(o.identity);
         McpClientTransport transport = recorder.recording(harness.transport(token));
         McpSchema.ClientCapabilities.Builder capabilities = McpSchema.ClientCapabilities.builder();
         McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(o.requestTimeout)
@@ -288,6 +297,7 @@ public final class McpTestClient implements AutoCloseable {
     /** How a client is set up: who it is, and how it answers what the server asks of it. */
     public static final class Options {
         private TestIdentity identity;
+        private String bearerToken;
         private java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
         private java.util.function.Function<McpSchema.CreateMessageRequest, McpSchema.CreateMessageResult> sampling;
         private List<McpSchema.Root> roots = List.of();
@@ -300,6 +310,7 @@ public final class McpTestClient implements AutoCloseable {
         private Options copy() {
             Options o = new Options();
             o.identity = identity;
+            o.bearerToken = bearerToken;
             o.elicitation = elicitation;
             o.sampling = sampling;
             o.roots = roots;
@@ -308,9 +319,24 @@ public final class McpTestClient implements AutoCloseable {
             return o;
         }
 
-        /** Who the client is; default nobody (no credentials). */
+        /** Who the client is; default nobody (no credentials). Replaces a {@link #bearerToken}. */
         public Options identity(TestIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity == null");
+            this.bearerToken = null;
+            return this;
+        }
+
+        /**
+         * A real credential the client presents as it is ({@code Authorization: Bearer} over HTTP, the connection's
+         * credential in memory), such as a token from a test identity provider; the server verifies it as any
+         * other. Replaces an {@link #identity}.
+         */
+        public Options bearerToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("bearerToken must not be blank");
+            }
+            this.bearerToken = token;
+            this.identity = null;
             return this;
         }
 

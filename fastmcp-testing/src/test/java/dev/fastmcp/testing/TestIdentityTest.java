@@ -137,8 +137,10 @@ class TestIdentityTest {
             // A token of the test kit's form, but not one it issued: the server's own authentication refuses it.
             String forged = "fastmcp-test." + UUID.randomUUID();
             assertEquals(401, initialize(server, forged).statusCode());
-            // Real tokens keep working beside test identities.
+            // Real tokens keep working beside test identities, given as they are.
             assertEquals(200, initialize(server, "token-frank").statusCode());
+            client.with(o -> o.bearerToken("token-frank")).callTool("whoami").assertTextContains("frank");
+
         }
     }
 
