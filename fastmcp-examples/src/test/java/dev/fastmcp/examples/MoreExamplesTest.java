@@ -51,25 +51,6 @@ class MoreExamplesTest {
     }
 
     @Test
-    void theAnnotatedExampleServesItsMethodsAsTools() throws Exception {
-        try (FastMCP server = AnnotatedServer.create().start(StartOptions.http().port(0).stateless(true))) {
-            HttpResponse<String> added = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
-                    + "\"params\":{\"name\":\"addNote\",\"arguments\":{\"text\":\"milk\",\"tags\":[\"shop\"]}}}",
-                    "MCP-Protocol-Version", "2025-06-18");
-            assertEquals(200, added.statusCode(), added.body());
-            assertTrue(added.body().contains("\"structuredContent\":{\"id\":\"n1\""), added.body());
-            HttpResponse<String> found = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
-                    + "\"params\":{\"name\":\"findNotes\",\"arguments\":{\"tag\":\"shop\"}}}",
-                    "MCP-Protocol-Version", "2025-06-18");
-            assertTrue(found.body().contains("milk"), found.body());
-            HttpResponse<String> gone = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
-                    + "\"params\":{\"name\":\"deleteNote\",\"arguments\":{\"id\":\"n9\"}}}",
-                    "MCP-Protocol-Version", "2025-06-18");
-            assertTrue(gone.body().contains("No note n9") && gone.body().contains("\"isError\":true"), gone.body());
-        }
-    }
-
-    @Test
     void theCustomOAuthExampleIsClosedAndAdvertisesItsAuthorizationServer() throws Exception {
         OAuthProxy proxy = OAuthProxy.builder(Upstream.of("https://login.example.com/oauth2/authorize",
                 "https://login.example.com/oauth2/token", "client", "secret"))

@@ -2,20 +2,13 @@ package dev.fastmcp.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.testsupport.Browser;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpError;
-import io.modelcontextprotocol.spec.McpSchema;
+import dev.fastmcp.testing.McpTestClient;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +32,7 @@ class QuickstartServerTest {
 
     private QuickstartServer.Running running;
     private final Browser browser = Browser.withCookieJar();
-    private McpSyncClient client;
+    private McpTestClient client;
 
     @BeforeEach
     void start() {
@@ -49,7 +42,7 @@ class QuickstartServerTest {
     @AfterEach
     void stop() {
         if (client != null) {
-            client.closeGracefully();
+            client.close();
         }
         running.close();
     }
@@ -122,61 +115,45 @@ class QuickstartServerTest {
         return (String) Browser.json(tokens).get("access_token");
     }
 
-    private McpSyncClient connect(String token) {
-        client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base())
-                        .endpoint("/mcp")
-                        .httpRequestCustomizer((request, method, uri, body, context) ->
-                                request.header("Authorization", "Bearer " + token))
-                        .build())
-                .requestTimeout(Duration.ofSeconds(20))
-                .build();
-        client.initialize();
+    /** The test kit's client, presenting the token the sign-in gave, as a real client would. */
+    private McpTestClient connect(String token) {
+        client = McpTestClient.overHttp(running.server(), o -> o.bearerToken(token));
         return client;
     }
 
-    private static String call(McpSyncClient client, String tool, Map<String, Object> args) {
-        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, args));
-        return assertInstanceOf(McpSchema.TextContent.class, result.content().get(0)).text();
-    }
-
-    private static List<String> toolNames(McpSyncClient client) {
-        return client.listTools().tools().stream().map(McpSchema.Tool::name).sorted().toList();
+    private static List<String> toolNames(McpTestClient client) {
+        return client.toolNames().stream().sorted().toList();
     }
 
     @Test
     void anAdminWithEveryScopeUsesEveryTool() throws Exception {
-        McpSyncClient mcp = connect(signIn("alice", List.of("admin"), "openid profile notes:read notes:write"));
+        McpTestClient mcp = connect(signIn("alice", List.of("admin"), "openid profile notes:read notes:write"));
         assertEquals(List.of("add", "add_note", "admin_report", "read_notes", "whoami"), toolNames(mcp));
-        assertEquals("5.0", call(mcp, "add", Map.of("a", 2, "b", 3)));
-        String me = call(mcp, "whoami", Map.of());
-        assertTrue(me.startsWith("alice (roles: [admin]"), me);
-        assertEquals("Saved note 1.", call(mcp, "add_note", Map.of("text", "buy milk")));
-        assertEquals("alice: buy milk", call(mcp, "read_notes", Map.of()));
-        assertEquals("1 notes; by user: {alice=1}", call(mcp, "admin_report", Map.of()));
+        mcp.callTool("add", Map.of("a", 2, "b", 3)).assertText("5.0");
+        mcp.callTool("whoami").assertTextContains("alice (roles: [admin]");
+        mcp.callTool("add_note", Map.of("text", "buy milk")).assertText("Saved note 1.");
+        mcp.callTool("read_notes").assertText("alice: buy milk");
+        mcp.callTool("admin_report").assertText("1 notes; by user: {alice=1}");
     }
 
     @Test
     void aScopeTheUserUntickedAtTheProviderIsNotGrantedHere() throws Exception {
-        McpSyncClient mcp = connect(signIn("carol", List.of("admin"), "openid profile notes:read notes:write",
+        McpTestClient mcp = connect(signIn("carol", List.of("admin"), "openid profile notes:read notes:write",
                 "openid profile notes:read"));
-        assertEquals("No notes yet.", call(mcp, "read_notes", Map.of()));
-        assertThrows(RuntimeException.class, () -> mcp.callTool(new McpSchema.CallToolRequest("add_note",
-                Map.of("text", "not granted"))));
+        mcp.callTool("read_notes").assertText("No notes yet.");
+        mcp.callTool("add_note", Map.of("text", "not granted")).assertRefused(403);
     }
 
     @Test
     void aUserWithoutTheRoleOrTheWriteScopeIsRefusedThoseTools() throws Exception {
         String token = signIn("bob", List.of("user"), "openid notes:read");
-        McpSyncClient mcp = connect(token);
+        McpTestClient mcp = connect(token);
         // Refused only for a scope, add_note stays listed (so clients can step up); the role check hides admin_report.
         assertEquals(List.of("add", "add_note", "read_notes", "whoami"), toolNames(mcp));
-        assertTrue(call(mcp, "whoami", Map.of()).startsWith("bob (roles: [user]"));
-        assertEquals("No notes yet.", call(mcp, "read_notes", Map.of()));
-        assertThrows(RuntimeException.class, () -> mcp.callTool(new McpSchema.CallToolRequest("add_note",
-                Map.of("text", "nope"))));
-        McpError admin = assertThrows(McpError.class,
-                () -> mcp.callTool(new McpSchema.CallToolRequest("admin_report", Map.of())));
-        assertTrue(admin.getMessage().contains("Unknown tool"), admin.getMessage());
+        mcp.callTool("whoami").assertTextContains("bob (roles: [user]");
+        mcp.callTool("read_notes").assertText("No notes yet.");
+        mcp.callTool("add_note", Map.of("text", "nope")).assertRefused(403);
+        mcp.callTool("admin_report").assertProtocolError(-32602, "Unknown tool");
 
         // On the wire: HTTP 403 with the step-up challenge naming the missing scope.
         String session = browser.postMcp(base() + "/mcp", INITIALIZE, token).headers()

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every Java snippet in the README and in {@code docs/} is code that compiles: it appears in the examples'
- * sources, and it needs nothing the examples keep to themselves.
+ * sources (or their tests, for snippets of tests), and it needs nothing the examples keep to themselves.
  */
 class ReadmeSnippetsTest {
 
@@ -41,7 +41,8 @@ class ReadmeSnippetsTest {
 
     @Test
     void everyJavaSnippetOfTheReadmeAndTheDocsIsInAnExample() throws IOException {
-        String sources = normalize(exampleSources());
+        // Snippets of tests come from the examples' tests, which run them.
+        String sources = normalize(exampleSources() + "\n" + sources("fastmcp-examples/src/test/java"));
         List<String> missing = new ArrayList<>();
         for (Snippet snippet : snippets()) {
             if (!sources.contains(normalize(snippet.code()))) {
@@ -103,7 +104,11 @@ class ReadmeSnippetsTest {
     }
 
     private static String exampleSources() throws IOException {
-        try (Stream<Path> files = Files.walk(ROOT.resolve("fastmcp-examples/src/main/java"))) {
+        return sources("fastmcp-examples/src/main/java");
+    }
+
+    private static String sources(String directory) throws IOException {
+        try (Stream<Path> files = Files.walk(ROOT.resolve(directory))) {
             return files.filter(p -> p.toString().endsWith(".java")).sorted().map(ReadmeSnippetsTest::read)
                     .collect(Collectors.joining("\n"));
         }
