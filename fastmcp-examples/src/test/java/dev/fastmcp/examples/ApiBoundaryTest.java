@@ -42,8 +42,8 @@ public class ApiBoundaryTest {
             "dev.fastmcp.transport", "dev.fastmcp.auth.internal");
 
     /** Our packages that are scanned; the examples are programs, not API. */
-    private static final List<String> MODULES = List.of("fastmcp-core", "fastmcp-auth", "fastmcp-devidp",
-            "fastmcp-redis", "fastmcp-providers");
+    private static final List<String> MODULES = List.of("fastmcp-core", "fastmcp-testing", "fastmcp-auth",
+            "fastmcp-devidp", "fastmcp-redis", "fastmcp-providers");
 
     @Test
     void noApiSignatureExposesAnInternalType() throws IOException {
