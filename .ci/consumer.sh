@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Users' projects outside the build: the library as it would be published (the library modules they need, their
-# parent and the BOM, deployed to a file repository under target/), then each project built and tested against it
-# over HTTP on port 0 with the SDK's client. .ci/consumer has annotated tools and records; .ci/consumer-spring
-# imports Spring Boot 3's BOM after ours, and checks that Jackson 3 gets the annotations it needs all the same.
+# parent and the BOM, deployed to a file repository under target/), then each project built and tested against it.
+# .ci/consumer has annotated tools, records and an API key, and tests them with the test kit fastmcp-testing, in
+# memory and over HTTP on port 0; .ci/consumer-spring imports Spring Boot 3's BOM after ours, and checks over HTTP
+# with the SDK's client that Jackson 3 gets the annotations it needs all the same.
 # Neither step writes over the snapshots that `mvn install` put in the local Maven repository.
 #
 # Needs: java 17+, mvn. Optional: CONSUMER_OUT_DIR (default target/consumer, wiped at start).
@@ -25,11 +26,11 @@ annotations="$(sed -n 's:.*<jackson-annotations.version>\(.*\)</jackson-annotati
 grep -A1 '<artifactId>jackson-annotations</artifactId>' fastmcp-bom/pom.xml | grep -q "<version>$annotations</version>" \
   || die "fastmcp-bom/pom.xml must manage jackson-annotations at $annotations, as pom.xml's jackson-annotations.version says"
 
-section "consumer: publishing fastmcp-bom, fastmcp-core and their parent to ${REPOSITORY#"$ROOT"/}"
-mvn -B -q deploy -DskipTests -Dcds.skip -Dmaven.install.skip=true -pl fastmcp-bom,fastmcp-core -am \
+section "consumer: publishing fastmcp-bom, fastmcp-core, fastmcp-testing and their parent to ${REPOSITORY#"$ROOT"/}"
+mvn -B -q deploy -DskipTests -Dcds.skip -Dmaven.install.skip=true -pl fastmcp-bom,fastmcp-core,fastmcp-testing -am \
   -DaltDeploymentRepository="consumer::file://$REPOSITORY" >"$OUT_DIR/publish.log" 2>&1 \
   || { tail -50 "$OUT_DIR/publish.log" >&2; die "publishing the artifacts failed (log: ${OUT_DIR#"$ROOT"/}/publish.log)"; }
-for artifact in fastmcp-parent fastmcp-bom fastmcp-core; do
+for artifact in fastmcp-parent fastmcp-bom fastmcp-core fastmcp-testing; do
   [[ -d "$REPOSITORY/dev/fastmcp/$artifact" ]] || die "$artifact was not published to ${REPOSITORY#"$ROOT"/}"
 done
 echo "published: $(cd "$REPOSITORY/dev/fastmcp" && ls | tr '\n' ' ')"

@@ -1,67 +1,99 @@
 package dev.fastmcp.ci.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastmcp.FastMCP;
-import dev.fastmcp.StartOptions;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import dev.fastmcp.ci.consumer.TodoServer.Imported;
+import dev.fastmcp.ci.consumer.TodoServer.Priority;
+import dev.fastmcp.ci.consumer.TodoServer.Todo;
+import dev.fastmcp.testing.McpTestClient;
+import dev.fastmcp.testing.TestIdentity;
+import dev.fastmcp.testing.ToolResult;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The to-do server on port 0, called over HTTP by the SDK's client. */
+/** The to-do server in memory, called with the test kit by callers its API key stands for. */
 class TodoServerTest {
 
-    private FastMCP server;
-    private McpSyncClient client;
+    static final TestIdentity WRITER = TestIdentity.subject("alice").scopes("todos:write");
+    static final TestIdentity READER = TestIdentity.subject("bob");
+    static final TestIdentity ADMIN = TestIdentity.subject("carol").scopes("todos:write").roles("admin");
+
+    private McpTestClient client;
 
     @BeforeEach
-    void start() {
-        server = TodoServer.create().start(StartOptions.http().port(0));
-        client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + server.port())
-                .endpoint("/mcp").build()).requestTimeout(Duration.ofSeconds(20)).build();
-        client.initialize();
+    void connect() {
+        client = McpTestClient.inMemory(TodoServer.create("test-key"), o -> o.identity(WRITER));
     }
 
     @AfterEach
-    void stop() {
-        try {
-            client.closeGracefully();
-        } finally {
-            server.close();
-        }
+    void close() {
+        client.close();
     }
 
     @Test
     void theAnnotatedMethodsAreToolsWithTheirSchemas() {
-        List<String> names = client.listTools().tools().stream().map(McpSchema.Tool::name).sorted().toList();
-        assertEquals(List.of("addTodo", "done", "listTodos"), names);
-        McpSchema.Tool add = client.listTools().tools().stream().filter(t -> t.name().equals("addTodo"))
-                .findFirst().orElseThrow();
+        assertEquals(List.of("addTodo", "done", "importTodos", "listTodos"),
+                client.toolNames().stream().sorted().toList(), "clearTodos needs the role admin");
+        McpSchema.Tool add = client.tool("addTodo");
         assertEquals(List.of("title", "priority"), add.inputSchema().get("required"));
         assertTrue(add.outputSchema().toString().contains("due_date"), add.outputSchema().toString());
     }
 
     @Test
     void recordsGoInAndComeOutAsTheirSchemasSay() {
-        McpSchema.CallToolResult added = client.callTool(new McpSchema.CallToolRequest("addTodo",
-                Map.of("title", "Water the plants", "priority", "high")));
-        assertFalse(Boolean.TRUE.equals(added.isError()), added.toString());
-        assertEquals(Map.of("id", "t1", "title", "Water the plants", "priority", "high"), added.structuredContent(),
-                "no due_date: an empty Optional is left out");
-        McpSchema.CallToolResult listed = client.callTool(new McpSchema.CallToolRequest("listTodos",
-                Map.of("priority", "high")));
-        assertTrue(((McpSchema.TextContent) listed.content().get(0)).text().contains("Water the plants"));
-        McpSchema.CallToolResult missing = client.callTool(new McpSchema.CallToolRequest("done", Map.of("id", "t9")));
-        assertTrue(Boolean.TRUE.equals(missing.isError()));
-        assertEquals("No to-do item t9", ((McpSchema.TextContent) missing.content().get(0)).text());
+        client.callTool("addTodo", Map.of("title", "Water the plants", "priority", "high"))
+                .assertStructured(Map.of("id", "t1", "title", "Water the plants", "priority", "high"));
+        Todo taxes = client.callTool("addTodo", Map.of("title", "File taxes", "due", "2030-04-15", "priority", "low"))
+                .structured(Todo.class);
+        assertEquals(new Todo("t2", "File taxes", Optional.of("2030-04-15"), Priority.LOW), taxes);
+        client.callTool("listTodos", Map.of("priority", "low")).assertText("File taxes");
+        client.callTool("addTodo", Map.of("title", "Sleep", "priority", "urgent"))
+                .assertToolError("/priority: does not have a value in the enumeration [\"low\", \"high\"]");
+    }
+
+    @Test
+    void aUserErrorIsTheToolsErrorMessage() {
+        client.callTool("addTodo", Map.of("title", "Water the plants", "priority", "high"));
+        client.callTool("done", Map.of("id", "t1")).assertText("done t1");
+        client.callTool("done", Map.of("id", "t1")).assertToolError("No to-do item t1");
+    }
+
+    @Test
+    void anImportReportsItsProgressAndLogs() {
+        ToolResult imported = client.callTool("importTodos",
+                Map.of("titles", List.of("Buy milk", "Call mum", "Pay rent"), "priority", "low"));
+        imported.assertStructured(new Imported(List.of("t1", "t2", "t3")))
+                .assertProgress(1, 2, 3)
+                .assertLogged(McpSchema.LoggingLevel.INFO, "Imported t2: Call mum");
+        assertEquals("Pay rent", imported.progress().get(2).message());
+        client.callTool("addTodo", Map.of("title", "Water the plants", "priority", "high"))
+                .assertLogged(McpSchema.LoggingLevel.INFO, "Added t4");
+    }
+
+    @Test
+    void scopesAndRolesDecideWhatACallerMayDo() {
+        client.callTool("addTodo", Map.of("title", "Water the plants", "priority", "high")).assertSuccess();
+        McpTestClient reader = client.as(READER);
+        assertEquals(List.of("listTodos"), reader.toolNames());
+        reader.callTool("listTodos", Map.of("priority", "high")).assertText("Water the plants");
+        reader.callTool("addTodo", Map.of("title", "Sneak in", "priority", "low"))
+                .assertProtocolError(-32602, "addTodo");
+        client.callTool("clearTodos").assertProtocolError(-32602, "clearTodos");
+        client.as(ADMIN).callTool("clearTodos").assertText("cleared 1");
+        reader.callTool("listTodos", Map.of("priority", "high")).assertText("");
+    }
+
+    @Test
+    void aCallerWithoutTheKeyIsRefused() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> McpTestClient.inMemory(TodoServer.create("test-key")));
+        assertTrue(refused.getMessage().contains("401"), refused.getMessage());
     }
 }
