@@ -262,7 +262,7 @@ public final class McpTestClient implements AutoCloseable {
 
     private static McpSyncClient connect(Harness harness, Options o, Recorder recorder) {
         String token = o.bearerToken != null ? o.bearerToken : harness.token(o.identity);
-        McpClientTransport transport = recorder.recording(harness.transport(token));
+        McpClientTransport transport = recorder.recording(harness.transport(token, o.headers));
         McpSchema.ClientCapabilities.Builder capabilities = McpSchema.ClientCapabilities.builder();
         McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(o.requestTimeout)
                 .clientInfo(new McpSchema.Implementation("fastmcp-testing", "1"));
@@ -298,6 +298,7 @@ public final class McpTestClient implements AutoCloseable {
     public static final class Options {
         private TestIdentity identity;
         private String bearerToken;
+        private Map<String, String> headers = Map.of();
         private java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
         private java.util.function.Function<McpSchema.CreateMessageRequest, McpSchema.CreateMessageResult> sampling;
         private List<McpSchema.Root> roots = List.of();
@@ -311,6 +312,7 @@ public final class McpTestClient implements AutoCloseable {
             Options o = new Options();
             o.identity = identity;
             o.bearerToken = bearerToken;
+            o.headers = headers;
             o.elicitation = elicitation;
             o.sampling = sampling;
             o.roots = roots;
@@ -337,6 +339,24 @@ public final class McpTestClient implements AutoCloseable {
             }
             this.bearerToken = token;
             this.identity = null;
+            return this;
+        }
+
+        /**
+         * A header the client sends with every HTTP request, such as the API key an {@code authenticate} hook reads,
+         * or one a tool reads with {@code ctx.header(...)}. Over HTTP only: a client in memory has no HTTP requests
+         * (its credential is {@link #identity} or {@link #bearerToken}).
+         */
+        public Options header(String name, String value) {
+            if (name == null || name.isBlank() || value == null) {
+                throw new IllegalArgumentException("header needs a name and a value, was " + name + ": " + value);
+            }
+            if (name.equalsIgnoreCase("Authorization")) {
+                throw new IllegalArgumentException("Give the Authorization header as bearerToken(...) or identity(...)");
+            }
+            Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+            more.put(name, value);
+            this.headers = Map.copyOf(more);
             return this;
         }
 
@@ -410,8 +430,12 @@ public final class McpTestClient implements AutoCloseable {
             return identities.tokenFor(identity);
         }
 
-        McpClientTransport transport(String token) {
+        McpClientTransport transport(String token, Map<String, String> headers) {
             if (!http) {
+                if (!headers.isEmpty()) {
+                    throw new IllegalStateException("A client in memory sends no HTTP headers (" + headers.keySet()
+                            + "): give its caller with identity(...) or bearerToken(...), or test over HTTP");
+                }
                 return new MemoryClientTransport(server, token);
             }
             String url;
@@ -427,6 +451,7 @@ public final class McpTestClient implements AutoCloseable {
                         if (token != null) {
                             request.header("Authorization", "Bearer " + token);
                         }
+                        headers.forEach(request::header);
                     })
                     .build();
         }

@@ -55,6 +55,8 @@ class McpTestClientTest {
                             ctx.log().warn("done");
                             return "ok";
                         }).build())
+                .addTool(Tool.builder("header").description("Reads a request header")
+                        .execute((args, ctx) -> String.valueOf(ctx.header("x-tenant"))).build())
                 .addTool(Tool.builder("ask").description("Asks the user")
                         .execute((args, ctx) -> {
                             McpSchema.ElicitResult answer = ctx.elicit("Your name?", Map.of("type", "object",
@@ -83,7 +85,7 @@ class McpTestClientTest {
             assertFalse(crash.text().contains("hunter2"), crash.text());
             client.callTool("nope").assertProtocolError(-32602, "nope");
             client.callTool("add", Map.of("a", "one", "b", 2)).assertToolError("/a: string found, integer expected");
-            assertEquals(List.of("add", "divide", "crash", "steps", "ask"), client.toolNames());
+            assertEquals(List.of("add", "divide", "crash", "steps", "header", "ask"), client.toolNames());
             client.readResource("notes://readme").assertText("Read me");
             client.readResource("notes://missing").assertProtocolError(-32002, "Resource not found");
             assertEquals(List.of("notes://readme"), client.resourceUris());
@@ -138,7 +140,7 @@ class McpTestClientTest {
             assertEquals("Progress of tool 'steps': expected [1.0, 2.0, 3.0] but was [1.0, 2.0]",
                     progress.getMessage());
             AssertionError listed = assertThrows(AssertionError.class, () -> client.tool("nope"));
-            assertTrue(listed.getMessage().contains("[add, divide, crash, steps, ask]"), listed.getMessage());
+            assertTrue(listed.getMessage().contains("[add, divide, crash, steps, header, ask]"), listed.getMessage());
         }
     }
 
@@ -170,5 +172,19 @@ class McpTestClientTest {
         } finally {
             server.close();
         }
+    }
+
+    @Test
+    void headersTravelOverHttpOnly() {
+        FastMCP server = server();
+        try (McpTestClient client = McpTestClient.overHttp(server, o -> o.header("X-Tenant", "acme"))) {
+            client.callTool("header").assertText("acme");
+            client.with(o -> o.header("X-Tenant", "globex")).callTool("header").assertText("globex");
+        }
+        IllegalStateException memory = assertThrows(IllegalStateException.class,
+                () -> McpTestClient.inMemory(server(), o -> o.header("X-Tenant", "acme")));
+        assertTrue(memory.getMessage().contains("sends no HTTP headers"), memory.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> McpTestClient.overHttp(server(), o -> o.header("authorization", "Bearer x")));
     }
 }
