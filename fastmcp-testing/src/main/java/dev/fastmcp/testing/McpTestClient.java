@@ -1,14 +1,9 @@
 package dev.fastmcp.testing;
 
 import dev.fastmcp.FastMCP;
-import dev.fastmcp.StartOptions;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +46,7 @@ public final class McpTestClient implements AutoCloseable {
         this.harness = harness;
         this.root = root == null ? this : root;
         this.options = options;
-        this.client = connect(harness, options, recorder);
+        this.client = harness.connect(options, recorder);
     }
 
     /** A client of {@code server} in memory, with no identity. */
@@ -260,55 +255,21 @@ public final class McpTestClient implements AutoCloseable {
         }
     }
 
-    private static McpSyncClient connect(Harness harness, Options o, Recorder recorder) {
-        String token = o.bearerToken != null ? o.bearerToken : harness.token(o.identity);
-        McpClientTransport transport = recorder.recording(harness.transport(token, o.headers));
-        McpSchema.ClientCapabilities.Builder capabilities = McpSchema.ClientCapabilities.builder();
-        McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(o.requestTimeout)
-                .clientInfo(new McpSchema.Implementation("fastmcp-testing", "1"));
-        if (o.elicitation != null) {
-            capabilities.elicitation();
-            spec.elicitation(o.elicitation);
-        }
-        if (o.sampling != null) {
-            capabilities.sampling();
-            spec.sampling(o.sampling);
-        }
-        if (!o.roots.isEmpty()) {
-            capabilities.roots(false);
-            spec.roots(o.roots);
-        }
-        McpSyncClient client = spec.capabilities(capabilities.build()).build();
-        try {
-            client.initialize();
-        } catch (RuntimeException e) {
-            client.close();
-            HttpRefusal refusal = HttpRefusal.of(e);
-            throw new IllegalStateException("The test client could not connect to MCP server '" + harness.server.name()
-                    + "'" + (o.identity == null ? "" : " as " + o.identity) + ": "
-                    + (refusal != null ? "refused with " + refusal : Checks.causes(e)), e);
-        }
-        if (client.getServerCapabilities().logging() != null) {
-            client.setLoggingLevel(o.logLevel);
-        }
-        return client;
-    }
-
     /** How a client is set up: who it is, and how it answers what the server asks of it. */
     public static final class Options {
-        private TestIdentity identity;
-        private String bearerToken;
-        private Map<String, String> headers = Map.of();
-        private java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
-        private java.util.function.Function<McpSchema.CreateMessageRequest, McpSchema.CreateMessageResult> sampling;
-        private List<McpSchema.Root> roots = List.of();
-        private java.time.Duration requestTimeout = java.time.Duration.ofSeconds(30);
-        private McpSchema.LoggingLevel logLevel = McpSchema.LoggingLevel.DEBUG;
+        TestIdentity identity;
+        String bearerToken;
+        Map<String, String> headers = Map.of();
+        java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
+        java.util.function.Function<McpSchema.CreateMessageRequest, McpSchema.CreateMessageResult> sampling;
+        List<McpSchema.Root> roots = List.of();
+        java.time.Duration requestTimeout = java.time.Duration.ofSeconds(30);
+        McpSchema.LoggingLevel logLevel = McpSchema.LoggingLevel.DEBUG;
 
         Options() {
         }
 
-        private Options copy() {
+        Options copy() {
             Options o = new Options();
             o.identity = identity;
             o.bearerToken = bearerToken;
@@ -393,73 +354,6 @@ public final class McpTestClient implements AutoCloseable {
         public Options logLevel(McpSchema.LoggingLevel level) {
             this.logLevel = Objects.requireNonNull(level, "level == null");
             return this;
-        }
-    }
-
-    /** The server under test, how clients reach it, and whether the test kit started it (and so trusts identities). */
-    private static final class Harness {
-        private final FastMCP server;
-        private final boolean http;
-        private final TestIdentities identities;
-
-        private Harness(FastMCP server, boolean http, TestIdentities identities) {
-            this.server = server;
-            this.http = http;
-            this.identities = identities;
-        }
-
-        static Harness start(FastMCP server, boolean http) {
-            if (server.isRunning()) {
-                return new Harness(server, http, null);
-            }
-            TestIdentities identities = new TestIdentities();
-            StartOptions options = http ? StartOptions.http().host("127.0.0.1").port(0) : StartOptions.inMemory();
-            server.start(options.trustTestIdentities(identities));
-            return new Harness(server, http, identities);
-        }
-
-        String token(TestIdentity identity) {
-            if (identity == null) {
-                return null;
-            }
-            if (identities == null) {
-                throw new IllegalStateException("MCP server '" + server.name() + "' was started before the test "
-                        + "client, so it does not trust test identities: let the client start it (pass it unstarted "
-                        + "to McpTestClient.inMemory or overHttp)");
-            }
-            return identities.tokenFor(identity);
-        }
-
-        McpClientTransport transport(String token, Map<String, String> headers) {
-            if (!http) {
-                if (!headers.isEmpty()) {
-                    throw new IllegalStateException("A client in memory sends no HTTP headers (" + headers.keySet()
-                            + "): give its caller with identity(...) or bearerToken(...), or test over HTTP");
-                }
-                return new MemoryClientTransport(server, token);
-            }
-            String url;
-            try {
-                url = server.url();
-            } catch (IllegalStateException e) {
-                throw new IllegalStateException("MCP server '" + server.name() + "' is running, but not over HTTP: "
-                        + "use McpTestClient.inMemory, or stop it and let McpTestClient.overHttp start it");
-            }
-            return HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + server.port())
-                    .endpoint(URI.create(url).getPath())
-                    .httpRequestCustomizer((request, method, uri, body, context) -> {
-                        if (token != null) {
-                            request.header("Authorization", "Bearer " + token);
-                        }
-                        headers.forEach(request::header);
-                    })
-                    .build();
-        }
-
-        void stop() {
-            if (identities != null) {
-                server.stop();
-            }
         }
     }
 }

@@ -35,9 +35,21 @@ class TodoServerHttpTest {
     }
 
     @Test
+    void theHolderOfTheRealKeyIsTheOwner() {
+        try (McpTestClient client = McpTestClient.overHttp(TodoServer.create("test-key"),
+                o -> o.header("x-api-key", "test-key"))) {
+            client.callTool("addTodo", Map.of("title", "Pay rent", "priority", "high")).assertSuccess();
+            client.callTool("clearTodos").assertText("cleared 1");
+        }
+    }
+
+    @Test
     void aRequestWithoutTheKeyIsAnsweredWith401() {
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> McpTestClient.overHttp(TodoServer.create("test-key")));
         assertTrue(refused.getMessage().contains("refused with HTTP 401"), refused.getMessage());
+        IllegalStateException wrongKey = assertThrows(IllegalStateException.class,
+                () -> McpTestClient.overHttp(TodoServer.create("test-key"), o -> o.header("x-api-key", "guess")));
+        assertTrue(wrongKey.getMessage().contains("refused with HTTP 401"), wrongKey.getMessage());
     }
 }
