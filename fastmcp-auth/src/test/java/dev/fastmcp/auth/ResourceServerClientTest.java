@@ -5,7 +5,6 @@ import static dev.fastmcp.auth.ResourceServerTest.ISSUER;
 import static dev.fastmcp.auth.ResourceServerTest.METADATA_URL;
 import static dev.fastmcp.auth.ResourceServerTest.RESOURCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,19 +13,15 @@ import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.jwt.RSAKeyPair;
 import dev.fastmcp.auth.testing.McpHttp;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import dev.fastmcp.testing.HttpRefusal;
+import dev.fastmcp.testing.McpTestClient;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,7 +38,6 @@ class ResourceServerClientTest {
     private RSAKeyPair keys;
     private JWKSHost jwks;
     private FastMCP server;
-    private final List<McpSyncClient> clients = new ArrayList<>();
 
     @BeforeAll
     void start() {
@@ -56,49 +50,22 @@ class ResourceServerClientTest {
                 .start(StartOptions.http().port(0));
     }
 
-    @AfterEach
-    void closeClients() {
-        clients.forEach(McpSyncClient::closeGracefully);
-        clients.clear();
-    }
-
     @AfterAll
     void stop() {
         server.close();
         jwks.close();
     }
 
-    private McpSyncClient client(String token) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
-                .builder("http://127.0.0.1:" + server.port())
-                .endpoint("/mcp")
-                .connectTimeout(Duration.ofSeconds(5))
-                .httpRequestCustomizer((builder, method, uri, body, ctx) -> {
-                    if (token != null) {
-                        builder.header("Authorization", "Bearer " + token);
-                    }
-                })
-                .build();
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        clients.add(client);
-        return client;
+    private McpTestClient client(String token) {
+        return McpTestClient.overHttp(server, o -> o.bearerToken(token));
     }
 
     private String token(String subject, List<String> scopes, Map<String, ?> claims) {
         return keys.createToken(subject, ISSUER, RESOURCE, scopes, Duration.ofHours(1), claims, null);
     }
 
-    private static List<String> names(McpSyncClient client) {
-        return client.listTools().tools().stream().map(McpSchema.Tool::name).sorted().toList();
-    }
-
-    private static String text(McpSchema.CallToolResult result) {
-        assertFalse(Boolean.TRUE.equals(result.isError()), String.valueOf(result));
-        return ((McpSchema.TextContent) result.content().get(0)).text();
-    }
-
-    private static McpSchema.CallToolRequest call(String tool) {
-        return McpSchema.CallToolRequest.builder().name(tool).arguments(Map.of()).build();
+    private static List<String> names(McpTestClient client) {
+        return client.toolNames().stream().sorted().toList();
     }
 
     /** The SDK's authorization exception somewhere in {@code error}'s causes, or null. */
@@ -114,23 +81,22 @@ class ResourceServerClientTest {
     @Test
     void aReaderListsOnlyTheToolsItMaySeeCallsAScopedToolAndIsChallengedForMore() throws Exception {
         String token = token("alice", List.of("notes:read"), Map.of());
-        McpSyncClient client = client(token);
-        client.initialize();
+        try (McpTestClient client = client(token)) {
+            assertEquals(List.of("add_note", "list_notes", "whoami"), names(client),
+                    "purge_notes (hidden without its scope) and admin_report (role) are not listed");
+            client.callTool("list_notes").assertText("no notes yet");
+            client.callTool("whoami").assertText("alice|null|[notes:read]");
 
-        assertEquals(List.of("add_note", "list_notes", "whoami"), names(client),
-                "purge_notes (hidden without its scope) and admin_report (role) are not listed");
-        assertEquals("no notes yet", text(client.callTool(call("list_notes"))));
-        assertEquals("alice|null|[notes:read]", text(client.callTool(call("whoami"))));
-
-        RuntimeException refused = assertThrows(RuntimeException.class, () -> client.callTool(call("add_note")));
-        McpHttpClientTransportAuthorizationException e = authorizationError(refused);
-        assertNotNull(e, "the 403 surfaces as the SDK's authorization exception: " + refused);
-        assertEquals(403, e.getResponseInfo().statusCode());
-        String header = e.getResponseInfo().headers().firstValue("WWW-Authenticate").orElseThrow();
-        assertTrue(header.startsWith("Bearer "), header);
-        assertTrue(header.contains("error=\"insufficient_scope\""), header);
-        assertTrue(header.contains("resource_metadata=\"" + METADATA_URL + "\""), header);
-        assertEquals("no notes yet", text(client.callTool(call("list_notes"))), "the session outlives the refusal");
+            // the 403 surfaces as the SDK's authorization exception, which the test client reports as a refusal
+            HttpRefusal refused = client.callTool("add_note").assertRefused(403).httpRefusal();
+            String header = refused.wwwAuthenticate();
+            assertNotNull(header, "the 403 carries a challenge");
+            assertTrue(header.startsWith("Bearer "), header);
+            assertTrue(header.contains("error=\"insufficient_scope\""), header);
+            assertTrue(header.contains("resource_metadata=\"" + METADATA_URL + "\""), header);
+            assertEquals("no notes yet", client.callTool("list_notes").assertSuccess().text(),
+                    "the session outlives the refusal");
+        }
 
         // The same call with raw HTTP, to read the whole challenge.
         McpHttp raw = McpHttp.to(server);
@@ -145,28 +111,25 @@ class ResourceServerClientTest {
 
     @Test
     void aWriterCallsTheWriteToolsAndSeesTheHiddenOne() {
-        McpSyncClient client = client(token("bob", List.of("notes:read", "notes:write"), Map.of()));
-        client.initialize();
-
-        assertEquals(List.of("add_note", "list_notes", "purge_notes", "whoami"), names(client));
-        assertEquals("saved", text(client.callTool(call("add_note"))));
-        assertEquals("purged", text(client.callTool(call("purge_notes"))));
+        try (McpTestClient client = client(token("bob", List.of("notes:read", "notes:write"), Map.of()))) {
+            assertEquals(List.of("add_note", "list_notes", "purge_notes", "whoami"), names(client));
+            client.callTool("add_note").assertText("saved");
+            client.callTool("purge_notes").assertText("purged");
+        }
     }
 
     @Test
     void anAdminSeesTheRoleGuardedTool() {
-        McpSyncClient client = client(token("root", List.of(), Map.of("role", "admin")));
-        client.initialize();
-
-        assertTrue(names(client).contains("admin_report"));
-        assertEquals("report", text(client.callTool(call("admin_report"))));
+        try (McpTestClient client = client(token("root", List.of(), Map.of("role", "admin")))) {
+            assertTrue(names(client).contains("admin_report"));
+            client.callTool("admin_report").assertText("report");
+        }
     }
 
     @Test
     void aClientWithoutATokenCannotInitializeAndIsToldWhereToSignIn() {
-        McpSyncClient client = client(null);
-
-        RuntimeException refused = assertThrows(RuntimeException.class, client::initialize);
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> McpTestClient.overHttp(server).close());
         McpHttpClientTransportAuthorizationException e = authorizationError(refused);
         assertNotNull(e, "the 401 surfaces as the SDK's authorization exception: " + refused);
         assertEquals(401, e.getResponseInfo().statusCode());
@@ -178,10 +141,9 @@ class ResourceServerClientTest {
     void aClientWithAnExpiredTokenIsRefusedAsInvalid() {
         String expired = keys.createToken("alice", ISSUER, RESOURCE, List.of("notes:read"), Duration.ofMinutes(-10),
                 Map.of(), null);
-        McpSyncClient client = client(expired);
 
         McpHttpClientTransportAuthorizationException e = authorizationError(
-                assertThrows(RuntimeException.class, client::initialize));
+                assertThrows(IllegalStateException.class, () -> client(expired).close()));
         assertNotNull(e);
         assertEquals(401, e.getResponseInfo().statusCode());
         assertTrue(e.getResponseInfo().headers().firstValue("WWW-Authenticate").orElseThrow()

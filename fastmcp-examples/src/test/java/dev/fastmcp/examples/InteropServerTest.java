@@ -1,22 +1,16 @@
 package dev.fastmcp.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
+import dev.fastmcp.testing.McpTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The fixture of the TypeScript SDK interop test ({@code .ci/interop.sh}), checked with the Java SDK client and
- * raw HTTP so that a broken fixture shows up in {@code mvn verify} already.
+ * The fixture of the TypeScript SDK interop test ({@code .ci/interop.sh}), checked with the test kit's client (the
+ * Java SDK's) and raw HTTP so that a broken fixture shows up in {@code mvn verify} already.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InteropServerTest {
@@ -36,7 +30,6 @@ class InteropServerTest {
     private static final String WRITE = "test-write-token";
 
     private FastMCP server;
-    private final List<McpSyncClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -45,30 +38,15 @@ class InteropServerTest {
 
     @AfterEach
     void stop() {
-        clients.forEach(McpSyncClient::closeGracefully);
         server.close();
     }
 
-    private McpSyncClient connect(String token) {
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport
-                        .builder("http://127.0.0.1:" + server.port())
-                        .endpoint("/mcp")
-                        .httpRequestCustomizer((request, method, uri, body, context) ->
-                                request.header("Authorization", "Bearer " + token))
-                        .build())
-                .requestTimeout(Duration.ofSeconds(10))
-                .build();
-        clients.add(client);
-        client.initialize();
-        return client;
+    private McpTestClient connect(String token) {
+        return McpTestClient.overHttp(server, o -> o.bearerToken(token));
     }
 
-    private static String text(McpSchema.CallToolResult result) {
-        return assertInstanceOf(McpSchema.TextContent.class, result.content().get(0)).text();
-    }
-
-    private static List<String> toolNames(McpSyncClient client) {
-        return client.listTools().tools().stream().map(McpSchema.Tool::name).sorted().toList();
+    private static List<String> toolNames(McpTestClient client) {
+        return client.toolNames().stream().sorted().toList();
     }
 
     @Test
@@ -99,21 +77,21 @@ class InteropServerTest {
 
     @Test
     void readTokenListsThreeToolsAndIsRefusedTheWrite() {
-        McpSyncClient reader = connect(READ);
-        assertEquals(List.of("read-note", "whoami", "write-note"), toolNames(reader));
-        assertEquals(InteropServer.READER, text(reader.callTool(new McpSchema.CallToolRequest("whoami", Map.of()))));
-        assertEquals("note: first note", text(reader.callTool(new McpSchema.CallToolRequest("read-note", Map.of()))));
-        assertThrows(RuntimeException.class,
-                () -> reader.callTool(new McpSchema.CallToolRequest("write-note", Map.of("text", "no"))));
+        try (McpTestClient reader = connect(READ)) {
+            assertEquals(List.of("read-note", "whoami", "write-note"), toolNames(reader));
+            reader.callTool("whoami").assertText(InteropServer.READER);
+            reader.callTool("read-note").assertText("note: first note");
+            reader.callTool("write-note", Map.of("text", "no")).assertRefused(403);
+        }
     }
 
     @Test
     void writeTokenWritesTheNote() {
-        McpSyncClient writer = connect(WRITE);
-        assertEquals(List.of("read-note", "whoami", "write-note"), toolNames(writer));
-        assertEquals("saved by " + InteropServer.WRITER,
-                text(writer.callTool(new McpSchema.CallToolRequest("write-note", Map.of("text", "hello")))));
-        assertEquals("note: hello", text(writer.callTool(new McpSchema.CallToolRequest("read-note", Map.of()))));
+        try (McpTestClient writer = connect(WRITE)) {
+            assertEquals(List.of("read-note", "whoami", "write-note"), toolNames(writer));
+            writer.callTool("write-note", Map.of("text", "hello")).assertText("saved by " + InteropServer.WRITER);
+            writer.callTool("read-note").assertText("note: hello");
+        }
     }
 
     @Test

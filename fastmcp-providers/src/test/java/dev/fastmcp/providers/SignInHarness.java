@@ -15,14 +15,10 @@ import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.PKCEUtils;
+import dev.fastmcp.testing.McpTestClient;
 import dev.fastmcp.testsupport.Browser;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,22 +131,10 @@ final class SignInHarness implements AutoCloseable {
                 refreshToken, "client_id", clientId));
     }
 
-    /** Calls a tool through the MCP SDK's client with {@code accessToken}; returns its text. */
+    /** Calls a tool over MCP with {@code accessToken} as the bearer token; returns its text (it must succeed). */
     String callTool(String accessToken, String tool) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base())
-                .endpoint("/mcp")
-                .connectTimeout(Duration.ofSeconds(5))
-                .httpRequestCustomizer((builder, method, uri, body, ctx) -> builder.header("Authorization",
-                        "Bearer " + accessToken))
-                .build();
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        try {
-            client.initialize();
-            McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder().name(tool)
-                    .arguments(Map.of()).build());
-            return ((McpSchema.TextContent) r.content().get(0)).text();
-        } finally {
-            client.closeGracefully();
+        try (McpTestClient client = McpTestClient.overHttp(server, o -> o.bearerToken(accessToken))) {
+            return client.callTool(tool).assertSuccess().text();
         }
     }
 

@@ -14,10 +14,8 @@ import dev.fastmcp.Tool;
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import dev.fastmcp.auth.storage.TokenStorage;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
+import dev.fastmcp.testing.McpTestClient;
+import dev.fastmcp.testing.ToolResult;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -128,22 +126,8 @@ class OAuthProxyClientCredentialsTest {
         assertEquals(error, json(r).get("error"), r.body());
     }
 
-    private McpSyncClient client(ProxyHarness h, String token) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(h.base())
-                .endpoint("/mcp").connectTimeout(Duration.ofSeconds(5))
-                .httpRequestCustomizer((builder, method, uri, body, ctx) -> builder.header("Authorization",
-                        "Bearer " + token))
-                .build();
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        client.initialize();
-        return client;
-    }
-
-    private static String call(McpSyncClient client, String tool) {
-        McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder().name(tool)
-                .arguments(Map.of()).build());
-        String text = ((McpSchema.TextContent) r.content().get(0)).text();
-        return Boolean.TRUE.equals(r.isError()) ? "error: " + text : text;
+    private static McpTestClient client(ProxyHarness h, String token) {
+        return McpTestClient.overHttp(h.server, o -> o.bearerToken(token));
     }
 
     /** {@code server/discover} of MCP 2026-07-28 with {@code token}. */
@@ -196,14 +180,13 @@ class OAuthProxyClientCredentialsTest {
         assertNull(tokens.get("refresh_token"), "no refresh token for client credentials");
         String token = (String) tokens.get("access_token");
 
-        McpSyncClient client = client(h, token);
-        try {
-            assertEquals("report-bot|report-bot|null", call(client, "whoami"));
-            assertEquals("report for report-bot", call(client, "report"), "the configured roles claim is in the token");
+        try (McpTestClient client = client(h, token)) {
+            client.callTool("whoami").assertText("report-bot|report-bot|null");
+            // the configured roles claim is in the token
+            client.callTool("report").assertText("report for report-bot");
             // no upstream sign-in behind a machine token: the session has no upstream tokens
-            assertTrue(call(client, "upstream_token").startsWith("error: "));
-        } finally {
-            client.closeGracefully();
+            ToolResult upstream = client.callTool("upstream_token");
+            assertTrue(upstream.isError(), upstream.toString());
         }
         assertTrue(extensions(discover(h, token)).containsKey(OAuthProxy.CLIENT_CREDENTIALS_EXTENSION));
     }
@@ -238,11 +221,8 @@ class OAuthProxyClientCredentialsTest {
         assertTrue(r.body().contains("notes:write"), r.body());
         // and with the token it may have, a tool requiring the other scope is refused
         String token = (String) json(reportBotToken(h)).get("access_token");
-        McpSyncClient client = client(h, token);
-        try {
-            assertThrows(RuntimeException.class, () -> call(client, "write_note"));
-        } finally {
-            client.closeGracefully();
+        try (McpTestClient client = client(h, token)) {
+            client.callTool("write_note").assertRefused(403);
         }
     }
 
@@ -284,8 +264,7 @@ class OAuthProxyClientCredentialsTest {
     void revokedMachineTokenIsRefusedAtMcp() throws Exception {
         ProxyHarness h = harness();
         String token = (String) json(reportBotToken(h)).get("access_token");
-        McpSyncClient client = client(h, token);
-        client.closeGracefully();
+        client(h, token).close();
         HttpResponse<String> revoke = h.postForm("/oauth/revoke", Map.of("token", token),
                 "Authorization", basic("report-bot", REPORT_SECRET));
         assertEquals(200, revoke.statusCode(), revoke.body());
@@ -317,11 +296,8 @@ class OAuthProxyClientCredentialsTest {
                 UUID.randomUUID().toString()), "scope", "notes:write");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("notes:write", json(r).get("scope"));
-        McpSyncClient client = client(h, (String) json(r).get("access_token"));
-        try {
-            assertEquals("written by deploy-bot", call(client, "write_note"));
-        } finally {
-            client.closeGracefully();
+        try (McpTestClient client = client(h, (String) json(r).get("access_token"))) {
+            client.callTool("write_note").assertText("written by deploy-bot");
         }
         // the other audiences this server answers to: its token endpoint, and its issuer with a trailing slash
         for (String aud : List.of(h.base() + "/oauth/token", h.base() + "/")) {

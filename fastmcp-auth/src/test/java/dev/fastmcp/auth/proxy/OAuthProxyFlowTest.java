@@ -11,14 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.auth.PKCEUtils;
 import dev.fastmcp.auth.testing.McpHttp;
+import dev.fastmcp.testing.McpTestClient;
 import dev.fastmcp.testsupport.Browser;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -201,22 +197,9 @@ class OAuthProxyFlowTest {
     void sdkClientListsAndCallsToolsWithTheProxyToken() throws Exception {
         String clientId = h.registerPublic();
         String access = (String) h.tokensFor(clientId, "carol").get("access_token");
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(h.base())
-                .endpoint("/mcp")
-                .connectTimeout(Duration.ofSeconds(5))
-                .httpRequestCustomizer((builder, method, uri, body, ctx) -> builder.header("Authorization",
-                        "Bearer " + access))
-                .build();
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        try {
-            client.initialize();
-            assertEquals(List.of("upstream_token", "whoami"),
-                    client.listTools().tools().stream().map(McpSchema.Tool::name).sorted().toList());
-            McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder().name("whoami")
-                    .arguments(Map.of()).build());
-            assertEquals("carol|" + clientId + "|carol@example.com", ((McpSchema.TextContent) r.content().get(0)).text());
-        } finally {
-            client.closeGracefully();
+        try (McpTestClient client = McpTestClient.overHttp(h.server, o -> o.bearerToken(access))) {
+            assertEquals(List.of("upstream_token", "whoami"), client.toolNames().stream().sorted().toList());
+            client.callTool("whoami").assertText("carol|" + clientId + "|carol@example.com");
         }
     }
 

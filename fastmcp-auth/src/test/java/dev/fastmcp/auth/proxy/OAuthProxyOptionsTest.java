@@ -6,21 +6,18 @@ import static dev.fastmcp.auth.proxy.ProxyHarness.ISSUER_ID;
 import static dev.fastmcp.testsupport.Browser.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastmcp.Tool;
 import dev.fastmcp.auth.PKCEUtils;
+import dev.fastmcp.testing.McpTestClient;
+import dev.fastmcp.testing.ToolResult;
 import dev.fastmcp.testsupport.Browser;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
@@ -107,25 +104,16 @@ class OAuthProxyOptionsTest {
                 .build());
     }
 
-    /** Calls a tool with the SDK's client; the text, or null when the call was refused. */
-    private static String callWithSdk(ProxyHarness h, String access, String tool) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(h.base())
-                .endpoint("/mcp")
-                .connectTimeout(Duration.ofSeconds(5))
-                .httpRequestCustomizer((builder, method, uri, body, ctx) -> builder.header("Authorization",
-                        "Bearer " + access))
-                .build();
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        try {
-            client.initialize();
-            McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder().name(tool)
-                    .arguments(Map.of()).build());
-            return Boolean.TRUE.equals(r.isError()) ? null : ((McpSchema.TextContent) r.content().get(0)).text();
-        } catch (RuntimeException e) {
-            return null;
-        } finally {
-            client.closeGracefully();
+    /** Calls a tool over HTTP with {@code access} as the bearer token. */
+    private static ToolResult call(ProxyHarness h, String access, String tool) {
+        try (McpTestClient client = McpTestClient.overHttp(h.server, o -> o.bearerToken(access))) {
+            return client.callTool(tool);
         }
+    }
+
+    /** A caller the tool's {@code canAccess} refuses: the tool is hidden from it, as if it did not exist. */
+    private static void assertHidden(ToolResult result) {
+        result.assertProtocolError(McpSchema.ErrorCodes.INVALID_PARAMS, "Unknown tool");
     }
 
     @Test
@@ -142,19 +130,19 @@ class OAuthProxyOptionsTest {
             assertEquals(List.of("admin"),
                     TokenService.jwtPayload((String) tokens.get("refresh_token")).get("roles"));
 
-            assertEquals("report for root-1 roles=[admin]", callWithSdk(h, access, "admin_report"));
+            call(h, access, "admin_report").assertText("report for root-1 roles=[admin]");
 
             // the refreshed access token carries the claims too
             HttpResponse<String> rr = h.refresh((String) tokens.get("client_id"), (String) tokens.get("refresh_token"));
             assertEquals(200, rr.statusCode(), rr.body());
             String refreshed = (String) json(rr).get("access_token");
             assertEquals(List.of("admin"), TokenService.jwtPayload(refreshed).get("roles"));
-            assertEquals("report for root-1 roles=[admin]", callWithSdk(h, refreshed, "admin_report"));
+            call(h, refreshed, "admin_report").assertText("report for root-1 roles=[admin]");
 
             // a user without the role is refused
             String plain = (String) tokensWithUpstreamClaims(h, "bob-2", Map.of("roles", List.of("reader")))
                     .get("access_token");
-            assertNull(callWithSdk(h, plain, "admin_report"));
+            assertHidden(call(h, plain, "admin_report"));
         }
     }
 
@@ -166,7 +154,7 @@ class OAuthProxyOptionsTest {
             String access = (String) tokensWithUpstreamClaims(h, "root-1", Map.of("roles", List.of("admin")))
                     .get("access_token");
             assertFalse(TokenService.jwtPayload(access).containsKey("roles"));
-            assertNull(callWithSdk(h, access, "admin_report"));
+            assertHidden(call(h, access, "admin_report"));
         }
         assertThrows(NullPointerException.class, () -> minimal()
                 .claimsAndConsent(c -> c.customClaimsPassthrough(null)));
