@@ -13,9 +13,9 @@ import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.jwt.RSAKeyPair;
 import dev.fastmcp.auth.testing.McpHttp;
+import dev.fastmcp.testing.ConnectionRefusedException;
 import dev.fastmcp.testing.HttpRefusal;
 import dev.fastmcp.testing.McpTestClient;
-import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -68,16 +68,6 @@ class ResourceServerClientTest {
         return client.toolNames().stream().sorted().toList();
     }
 
-    /** The SDK's authorization exception somewhere in {@code error}'s causes, or null. */
-    private static McpHttpClientTransportAuthorizationException authorizationError(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof McpHttpClientTransportAuthorizationException e) {
-                return e;
-            }
-        }
-        return null;
-    }
-
     @Test
     void aReaderListsOnlyTheToolsItMaySeeCallsAScopedToolAndIsChallengedForMore() throws Exception {
         String token = token("alice", List.of("notes:read"), Map.of());
@@ -128,13 +118,12 @@ class ResourceServerClientTest {
 
     @Test
     void aClientWithoutATokenCannotInitializeAndIsToldWhereToSignIn() {
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> McpTestClient.overHttp(server).close());
-        McpHttpClientTransportAuthorizationException e = authorizationError(refused);
-        assertNotNull(e, "the 401 surfaces as the SDK's authorization exception: " + refused);
-        assertEquals(401, e.getResponseInfo().statusCode());
+        HttpRefusal refused = assertThrows(ConnectionRefusedException.class,
+                () -> McpTestClient.overHttp(server).close()).refusal();
+        assertNotNull(refused, "the 401 is reported with its challenge");
+        assertEquals(401, refused.status());
         assertEquals("Bearer resource_metadata=\"" + METADATA_URL + "\", scope=\"notes:read notes:write\"",
-                e.getResponseInfo().headers().firstValue("WWW-Authenticate").orElseThrow());
+                refused.wwwAuthenticate());
     }
 
     @Test
@@ -142,11 +131,9 @@ class ResourceServerClientTest {
         String expired = keys.createToken("alice", ISSUER, RESOURCE, List.of("notes:read"), Duration.ofMinutes(-10),
                 Map.of(), null);
 
-        McpHttpClientTransportAuthorizationException e = authorizationError(
-                assertThrows(IllegalStateException.class, () -> client(expired).close()));
-        assertNotNull(e);
-        assertEquals(401, e.getResponseInfo().statusCode());
-        assertTrue(e.getResponseInfo().headers().firstValue("WWW-Authenticate").orElseThrow()
-                .contains("error=\"invalid_token\""));
+        HttpRefusal refused = assertThrows(ConnectionRefusedException.class, () -> client(expired).close())
+                .refusal();
+        assertEquals(401, refused.status());
+        assertTrue(refused.wwwAuthenticate().contains("error=\"invalid_token\""), refused.wwwAuthenticate());
     }
 }

@@ -51,7 +51,11 @@ final class Harness {
                 throw new IllegalStateException("A client in memory sends no HTTP headers (" + headers.keySet()
                         + "): give its caller with identity(...) or bearerToken(...), or test over HTTP");
             }
-            return new MemoryClientTransport(server, token);
+            try {
+                return new MemoryClientTransport(server, token);
+            } catch (IllegalStateException e) {
+                throw new ConnectionRefusedException(e.getMessage(), null, e);
+            }
         }
         String url;
         try {
@@ -102,9 +106,9 @@ final class Harness {
         } catch (RuntimeException e) {
             client.close();
             HttpRefusal refusal = HttpRefusal.of(e);
-            throw new IllegalStateException("The test client could not connect to MCP server '" + server.name()
+            throw new ConnectionRefusedException("The test client could not connect to MCP server '" + server.name()
                     + "'" + (o.identity == null ? "" : " as " + o.identity) + ": "
-                    + (refusal != null ? "refused with " + refusal : Checks.causes(e)), e);
+                    + (refusal != null ? "refused with " + refusal : Checks.causes(e)), refusal, e);
         }
         if (client.getServerCapabilities().logging() != null) {
             client.setLoggingLevel(o.logLevel);

@@ -58,7 +58,8 @@ public final class McpTestClient implements AutoCloseable {
      * A client of {@code server} in memory, set up by {@code options}. The server is started in memory
      * ({@code StartOptions.inMemory()}) unless it is running.
      *
-     * @throws IllegalStateException when the server runs over HTTP, or refuses the client's credentials
+     * @throws IllegalStateException      when the server runs over HTTP
+     * @throws ConnectionRefusedException when the server refuses the client's credentials
      */
     public static McpTestClient inMemory(FastMCP server, UnaryOperator<Options> options) {
         return open(server, false, options);
@@ -73,7 +74,8 @@ public final class McpTestClient implements AutoCloseable {
      * A client of {@code server} over HTTP, set up by {@code options}. The server is started on
      * {@code 127.0.0.1}, on a free port, unless it is running.
      *
-     * @throws IllegalStateException when the server runs in memory or on stdio, or refuses the client's credentials
+     * @throws IllegalStateException      when the server runs in memory or on stdio
+     * @throws ConnectionRefusedException when the server refuses the client's credentials, with the HTTP refusal
      */
     public static McpTestClient overHttp(FastMCP server, UnaryOperator<Options> options) {
         return open(server, true, options);

@@ -100,10 +100,14 @@ class TestIdentityTest {
     @ValueSource(strings = {"memory", "http"})
     void theServersRequiredScopesHoldForTestIdentities(String transport) {
         FastMCP server = guarded().requiredScopes("mcp").build();
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        ConnectionRefusedException refused = assertThrows(ConnectionRefusedException.class,
                 () -> open(transport, server, TestIdentity.subject("dave").scopes("other")));
         assertTrue(refused.getMessage().contains(transport.equals("memory") ? "403" : "refused with HTTP 403"),
                 refused.getMessage());
+        if (transport.equals("http")) {
+            assertEquals(403, refused.refusal().status());
+            assertTrue(refused.refusal().wwwAuthenticate().contains("insufficient_scope"), refused.toString());
+        }
         server.close();
     }
 
@@ -112,7 +116,7 @@ class TestIdentityTest {
     void aServerWithoutAuthenticationRefusesTestIdentities(String transport) {
         FastMCP open = FastMCP.builder("open", "1.0.0")
                 .addTool(Tool.builder("ping").description("Pong").execute((args, ctx) -> "pong").build()).build();
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        ConnectionRefusedException refused = assertThrows(ConnectionRefusedException.class,
                 () -> open(transport, open, TestIdentity.subject("eve")));
         assertTrue(refused.getMessage().contains(transport.equals("memory") ? "no authentication"
                 : "refused with HTTP 401"), refused.getMessage());
@@ -122,7 +126,7 @@ class TestIdentityTest {
     @Test
     void anUnauthenticatedInMemoryClientOfAnAuthenticatedServerIsRefusedWithTheFix() {
         FastMCP server = guarded().build();
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        ConnectionRefusedException refused = assertThrows(ConnectionRefusedException.class,
                 () -> McpTestClient.inMemory(server));
         assertTrue(refused.getMessage().contains("give the connection a token it accepts"), refused.getMessage());
         server.close();
@@ -147,7 +151,7 @@ class TestIdentityTest {
     @Test
     void expiredTestIdentityIsRefused() {
         FastMCP server = guarded().build();
-        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> McpTestClient.inMemory(
+        ConnectionRefusedException refused = assertThrows(ConnectionRefusedException.class, () -> McpTestClient.inMemory(
                 server, o -> o.identity(TestIdentity.subject("gus").expiresAt(Instant.now().minusSeconds(1)))));
         assertTrue(refused.getMessage().contains("401"), refused.getMessage());
         server.close();
