@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -51,6 +52,27 @@ public abstract class PresetBuilder<B extends PresetBuilder<B>> {
      */
     public B secret(String secret) {
         return proxyOptions(o -> o.keysAndStorage(k -> k.secret(secret)));
+    }
+
+    /**
+     * Extra parameters of the authorization request the proxy sends the identity provider, such as
+     * {@code prompt=consent}, {@code login_hint} or Google's {@code hd}: added to the preset's own, a name given here
+     * replacing the preset's value. The parameters the proxy sets itself ({@code client_id}, {@code redirect_uri},
+     * {@code response_type}, {@code state}, {@code scope}, PKCE) are refused at build.
+     */
+    public B extraAuthorizationParams(Map<String, String> params) {
+        Map<String, String> copy = Map.copyOf(params);
+        return upstream(u -> u.extraAuthorizationParams(copy));
+    }
+
+    /**
+     * Extra parameters of every token request the proxy sends the identity provider: the code exchange and each
+     * refresh (an {@code audience} that a provider wants on both, say). The parameters the proxy sets itself
+     * ({@code grant_type}, {@code code}, {@code refresh_token}, the client's credentials...) are refused at build.
+     */
+    public B extraTokenParams(Map<String, String> params) {
+        Map<String, String> copy = Map.copyOf(params);
+        return upstream(u -> u.extraTokenParams(copy));
     }
 
     /**

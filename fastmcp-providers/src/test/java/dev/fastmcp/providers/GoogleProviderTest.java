@@ -92,6 +92,37 @@ class GoogleProviderTest {
     }
 
     @Test
+    void extraParamsReachTheAuthorizationRequestAndTheCodeExchange() throws Exception {
+        GoogleProvider provider = google()
+                .extraAuthorizationParams(Map.of("hd", "example.com", "login_hint", "ada@example.com",
+                        "prompt", "select_account"))
+                .extraTokenParams(Map.of("audience", "calendar"))
+                .build();
+        try (SignInHarness h = harness(provider)) {
+            enqueueUser(Map.of("email", "ada@example.com"));
+            SignInHarness.SignIn s = h.signIn(h.register(), "openid email profile");
+            Map<String, String> up = s.upstreamQuery();
+            assertEquals("example.com", up.get("hd"), s.upstreamUrl());
+            assertEquals("ada@example.com", up.get("login_hint"));
+            assertEquals("select_account", up.get("prompt"), "a parameter given replaces the preset's");
+            assertEquals("offline", up.get("access_type"), "the preset's others stay");
+            String exchange = takeRequestTo("/token").getBody().readUtf8();
+            assertTrue(exchange.contains("audience=calendar"), exchange);
+            assertNotNull(s.accessToken(), "signed in");
+        }
+    }
+
+    @Test
+    void theProxySetsItsOwnParamsAndRefusesThemAsExtras() {
+        IllegalArgumentException auth = assertThrows(IllegalArgumentException.class,
+                () -> google().extraAuthorizationParams(Map.of("redirect_uri", "https://evil.example")).build());
+        assertTrue(auth.getMessage().contains("redirect_uri"), auth.getMessage());
+        IllegalArgumentException token = assertThrows(IllegalArgumentException.class,
+                () -> google().extraTokenParams(Map.of("grant_type", "password")).build());
+        assertTrue(token.getMessage().contains("grant_type"), token.getMessage());
+    }
+
+    @Test
     void withoutIdTokenVerificationTheUserinfoEndpointIdentifiesTheUser() throws Exception {
         try (SignInHarness h = harness(google().upstream(u -> u.upstreamIssuer(null).upstreamJwksUri(null)).build())) {
             enqueueUser(Map.of("email", "grace@example.com", "email_verified", "true", "name", "Grace Hopper"));

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /** A preset's builder shows its own settings only; the proxy's others are behind one {@code proxyOptions}. */
 class PresetBuildersTest {
 
-    private static final Set<String> SHARED = Set.of("scopes", "secret", "proxyOptions", "build");
+    /** What every preset's builder has, from {@code PresetBuilder}. */
+    private static final Set<String> SHARED = Set.of("scopes", "secret", "extraAuthorizationParams",
+            "extraTokenParams", "proxyOptions", "build");
 
     private static Set<String> publicSetters(Class<?> builder) {
         return Arrays.stream(builder.getMethods())

@@ -190,6 +190,22 @@ class OAuthProxyRefreshTest {
     }
 
     @Test
+    void extraTokenParamsGoOnTheUpstreamRefreshToo() throws Exception {
+        try (StubUpstream up = new StubUpstream(StubUpstream.EXPIRING)) {
+            try (ProxyHarness h = new ProxyHarness(b -> up.endpoints().apply(b)
+                    .upstream(u -> u.extraTokenParams(Map.of("audience", "calendar"))))) {
+                up.answerRefresh(200, "application/json", "{\"access_token\":\"up-2\",\"expires_in\":3600}");
+                String clientId = h.registerPublic();
+                Map<String, Object> tokens = h.tokensFor(clientId, "stub-user");
+                assertEquals(200, h.refresh(clientId, (String) tokens.get("refresh_token")).statusCode());
+                assertEquals(1, up.refreshes.size());
+                assertEquals(true, up.refreshes.get(0).contains("audience=calendar"), up.refreshes.get(0));
+                assertEquals(true, up.refreshes.get(0).contains("grant_type=refresh_token"), up.refreshes.get(0));
+            }
+        }
+    }
+
+    @Test
     void upstreamHtmlErrorOnRefreshIsTemporarilyUnavailableWithoutUpstreamText() throws Exception {
         try (StubUpstream up = new StubUpstream(
                 "{\"access_token\":\"up-1\",\"refresh_token\":\"up-r1\",\"expires_in\":1}")) {
