@@ -68,6 +68,13 @@ final class ProxyHarness implements AutoCloseable {
     /** All three: a fixed public URL, proxy options, and server options (e.g. trusting forwarded headers). */
     ProxyHarness(String serverBaseUrl, BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize,
             UnaryOperator<FastMCP.Builder> serverOptions) {
+        this(serverBaseUrl, customize, serverOptions, proxy -> proxy);
+    }
+
+    /** And the server's auth provider made from the proxy (the proxy among other ways in, say). */
+    ProxyHarness(String serverBaseUrl, BiFunction<MockOAuth2Server, OAuthProxy.Builder, OAuthProxy.Builder> customize,
+            UnaryOperator<FastMCP.Builder> serverOptions,
+            java.util.function.Function<OAuthProxy, dev.fastmcp.AuthProvider> auth) {
         idp.start();
         OAuthProxy.Builder b = OAuthProxy.builder(Upstream.of(idp.authorizationEndpointUrl(ISSUER_ID).toString(),
                 idp.tokenEndpointUrl(ISSUER_ID).toString(), "proxy-client", "proxy-client-secret"))
@@ -84,14 +91,14 @@ final class ProxyHarness implements AutoCloseable {
             app.baseUrl(serverBaseUrl);
         }
         server = serverOptions.apply(app)
-                .auth(proxy)
+                .auth(auth.apply(proxy))
                 .addTool(Tool.builder("upstream_token").description("The upstream access token of the caller")
                         .canAccess(requireAuth())
-                        .execute((args, ctx) -> ((ProxySession) ctx.auth()).upstreamTokens().accessToken())
+                        .execute((args, ctx) -> ctx.auth().accessToken())
                         .build())
                 .addTool(Tool.builder("whoami").description("The caller").canAccess(requireAuth())
                         .execute((args, ctx) -> ctx.auth().subject() + "|" + ctx.auth().clientId() + "|"
-                                + ((ProxySession) ctx.auth()).upstreamClaims().get("email"))
+                                + (ctx.auth() instanceof ProxySession p ? p.upstreamClaims().get("email") : null))
                         .build())
                 .build()
                 .start(StartOptions.http().port(0));
