@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each token is POSTed to the introspection endpoint as this server, an OAuth client there ({@code basic}
  * client authentication by default, {@code post} on request). A token is accepted when the answer says
- * {@code active: true}, its {@code exp} and {@code nbf} allow it now and, with {@link Builder#audience}, its
+ * {@code active: true}, its {@code exp} has not passed, its {@code nbf} has (within 30 seconds of clock skew) and, with {@link Builder#audience}, its
  * {@code aud} names this server (set it: without it, a token issued for another API of the same authorization server
  * is accepted here too). The session's subject is {@code sub} (else {@code username}, else {@code client_id}), its
  * scopes {@code scope}, its claims the whole answer.
@@ -51,6 +51,8 @@ public final class IntrospectionTokenVerifier implements TokenVerifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntrospectionTokenVerifier.class);
     private static final String NAME = "IntrospectionTokenVerifier";
+    /** How far the authorization server's clock may run ahead of ours for a token just issued. */
+    private static final Duration NBF_LEEWAY = Duration.ofSeconds(30);
 
     private record Cached(AuthSession session, Instant until) {
     }
@@ -115,7 +117,7 @@ public final class IntrospectionTokenVerifier implements TokenVerifier {
             return TokenVerification.invalid("the token has expired");
         }
         Instant nbf = instant(claims.get("nbf"));
-        if (nbf != null && nbf.isAfter(now)) {
+        if (nbf != null && nbf.isAfter(now.plus(NBF_LEEWAY))) {
             return TokenVerification.invalid("the token is not valid yet");
         }
         if (audience != null && !names(claims.get("aud"), audience)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.LogCapture;
 import dev.fastmcp.TokenVerification;
+import dev.fastmcp.TokenVerifier;
 import dev.fastmcp.Tool;
 import dev.fastmcp.testing.ConnectionRefusedException;
 import dev.fastmcp.testing.McpTestClient;
@@ -116,6 +117,7 @@ class IntrospectionTokenVerifierTest {
         };
         IntrospectionTokenVerifier verifier = verifier().cacheTtl(Duration.ofMinutes(10)).clock(clock).build();
         String token = token("ada", List.of("api"), 120);
+        now.set(Instant.now());
         int before = introspections();
         assertTrue(verifier.verify(token).isValid());
         assertTrue(verifier.verify(token).isValid());
@@ -124,7 +126,8 @@ class IntrospectionTokenVerifierTest {
         TokenVerification later = verifier.verify(token);
         assertEquals(before + 2, introspections(), "the cache entry ended with the token");
         assertEquals("the token has expired", later.error());
-        assertTrue(verifier().cacheTtl(Duration.ZERO).build().verify(token).isValid());
+        TokenVerification uncached = verifier().cacheTtl(Duration.ZERO).build().verify(token);
+        assertTrue(uncached.isValid(), uncached.error());
     }
 
     @Test
@@ -152,18 +155,22 @@ class IntrospectionTokenVerifierTest {
     void aServerBehindTheVerifierAnswers401WhileTheEndpointIsDownAndServesOtherwise() {
         MockOAuth2Server failing = new MockOAuth2Server();
         failing.start();
-        IntrospectionTokenVerifier verifier = IntrospectionTokenVerifier.builder(
-                failing.url(ISSUER + "/introspect").toString(), "mcp-server", "secret").build();
+        String introspectionEndpoint = failing.url(ISSUER + "/introspect").toString();
+        String issuer = failing.issuerUrl(ISSUER).toString();
+        String clientSecret = "introspection-secret";
+        TokenVerifier verifier = IntrospectionTokenVerifier.builder(introspectionEndpoint, "mcp-server", clientSecret)
+                .audience("https://mcp.example.com/mcp")
+                .cacheTtl(Duration.ofSeconds(30))
+                .build();
         FastMCP server = FastMCP.builder("opaque", "1.0.0")
-                .auth(RemoteAuthProvider.builder(verifier).authorizationServers(failing.issuerUrl(ISSUER).toString())
-                        .build())
+                .auth(RemoteAuthProvider.builder(verifier).authorizationServers(issuer).build())
                 .addTool(Tool.builder("whoami").description("Who calls")
                         .execute((args, ctx) -> ctx.auth().subject()).build())
                 .build();
         String grace = failing.issueToken(ISSUER, "client", new DefaultOAuth2TokenCallback(ISSUER, "grace", "JWT",
-                List.of("api"), Map.of(), 3600)).serialize();
+                List.of("https://mcp.example.com/mcp"), Map.of(), 3600)).serialize();
         String hopper = failing.issueToken(ISSUER, "client", new DefaultOAuth2TokenCallback(ISSUER, "hopper", "JWT",
-                List.of("api"), Map.of(), 3600)).serialize();
+                List.of("https://mcp.example.com/mcp"), Map.of(), 3600)).serialize();
         try (McpTestClient client = McpTestClient.overHttp(server, o -> o.bearerToken(grace))) {
             client.callTool("whoami").assertText("grace");
             failing.shutdown();

@@ -60,13 +60,14 @@ class TokenExchangeTest {
 
     @Test
     void aToolGetsATokenForTheDownstreamApiAsItsCaller() {
-        TokenExchange exchange = TokenExchange.builder(idp.tokenEndpointUrl(ISSUER).toString(), "mcp-server",
-                "server-secret").build();
+        String tokenEndpoint = idp.tokenEndpointUrl(ISSUER).toString();
+        String clientSecret = "server-secret";
+        TokenExchange exchange = TokenExchange.builder(tokenEndpoint, "mcp-server", clientSecret).build();
         Tool calendar = Tool.builder("calendar").description("Reads the caller's calendar")
                 .execute((args, ctx) -> {
-                    ExchangedToken t = exchange.exchange(ctx.auth(), "calendar-api", "calendar.read");
+                    ExchangedToken token = exchange.exchange(ctx.auth(), "calendar-api", "calendar.read");
                     ExchangedToken again = exchange.exchange(ctx.auth(), "calendar-api", "calendar.read");
-                    return payload(t.accessToken()) + "|" + (t == again) + "|" + t.issuedTokenType();
+                    return payload(token.accessToken()) + "|" + (token == again) + "|" + token.issuedTokenType();
                 }).build();
         TestIdentity ada = TestIdentity.subject("ada").accessToken(upstreamToken("ada"));
         try (McpTestClient client = McpTestClient.inMemory(server(calendar), o -> o.identity(ada))) {
@@ -79,12 +80,16 @@ class TokenExchangeTest {
 
     @Test
     void entraOnBehalfOfSendsTheJwtBearerGrant() {
-        OnBehalfOf obo = OnBehalfOf.builder("contoso.onmicrosoft.com", "mcp-server", "server-secret")
-                .authorityBaseUrl(idp.baseUrl().toString()).build();
+        String clientSecret = "server-secret";
+        OnBehalfOf obo = OnBehalfOf.builder("contoso.onmicrosoft.com", "mcp-server", clientSecret)
+                .authorityBaseUrl(idp.baseUrl().toString())
+                .build();
         String token = upstreamToken("grace");
         Tool graph = Tool.builder("graph").description("Calls Graph as the caller")
-                .execute((args, ctx) -> payload(obo.exchange(ctx.auth(),
-                        "https://graph.microsoft.com/User.Read").accessToken()))
+                .execute((args, ctx) -> {
+                    ExchangedToken graphToken = obo.exchange(ctx.auth(), "https://graph.microsoft.com/User.Read");
+                    return payload(graphToken.accessToken());
+                })
                 .build();
         try (McpTestClient client = McpTestClient.inMemory(server(graph),
                 o -> o.identity(TestIdentity.subject("grace").accessToken(token)))) {

@@ -8,6 +8,7 @@ import dev.fastmcp.AuthSession;
 import dev.fastmcp.MultiAuth;
 import dev.fastmcp.ServiceUnavailableException;
 import dev.fastmcp.TokenVerification;
+import dev.fastmcp.TokenVerifier;
 import dev.fastmcp.auth.StaticTokenVerifier;
 import dev.fastmcp.auth.testing.McpHttp;
 import dev.fastmcp.testing.McpTestClient;
@@ -26,9 +27,14 @@ import org.junit.jupiter.api.Timeout;
 class MultiAuthTest {
 
     private static ProxyHarness harness() {
-        return new ProxyHarness(null, (idp, b) -> b, s -> s, proxy -> MultiAuth.builder(proxy)
-                .verifier(new StaticTokenVerifier(Map.of("ci-key-7f3a9c", Map.of("sub", "ci-robot", "scope",
-                        "openid"))))
+        return new ProxyHarness(null, (idp, b) -> b, s -> s, proxy -> auth(proxy));
+    }
+
+    private static MultiAuth auth(OAuthProxy proxy) {
+        TokenVerifier apiKeys = new StaticTokenVerifier(Map.of("ci-key-7f3a9c", Map.of("sub", "ci-robot",
+                "scope", "openid")));
+        return MultiAuth.builder(proxy)
+                .verifier(apiKeys)
                 .verifier(token -> {
                     if (token.startsWith("flaky-")) {
                         throw new ServiceUnavailableException("the machines' key store is down", Duration.ofSeconds(3), null);
@@ -37,7 +43,7 @@ class MultiAuthTest {
                             ? TokenVerification.valid(AuthSession.of("partner", List.of("openid")))
                             : TokenVerification.invalid("not a partner token");
                 })
-                .build());
+                .build();
     }
 
     @Test
