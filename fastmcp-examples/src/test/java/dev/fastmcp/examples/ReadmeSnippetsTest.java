@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every Java snippet in the README and in {@code docs/} is code that compiles: it appears in the examples'
- * sources (or their tests, for snippets of tests), and it needs nothing the examples keep to themselves.
+ * sources (or a module's tests, for snippets of tests and of building blocks), and it needs nothing the examples keep
+ * to themselves.
  */
 class ReadmeSnippetsTest {
 
@@ -41,8 +42,15 @@ class ReadmeSnippetsTest {
 
     @Test
     void everyJavaSnippetOfTheReadmeAndTheDocsIsInAnExample() throws IOException {
-        // Snippets of tests come from the examples' tests, which run them.
-        String sources = normalize(exampleSources() + "\n" + sources("fastmcp-examples/src/test/java"));
+        // Snippets of tests, and of building blocks shown as their tests use them, come from tests, which run them.
+        StringBuilder all = new StringBuilder(exampleSources());
+        try (Stream<Path> modules = Files.list(ROOT)) {
+            for (Path tests : modules.map(m -> m.resolve("src/test/java")).filter(Files::isDirectory).sorted()
+                    .toList()) {
+                all.append('\n').append(sources(ROOT.relativize(tests).toString()));
+            }
+        }
+        String sources = normalize(all.toString());
         List<String> missing = new ArrayList<>();
         for (Snippet snippet : snippets()) {
             if (!sources.contains(normalize(snippet.code()))) {
