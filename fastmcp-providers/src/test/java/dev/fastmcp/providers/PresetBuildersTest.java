@@ -32,6 +32,7 @@ class PresetBuildersTest {
         assertEquals(Set.of("additionalAuthorizeScopes", "authorityBaseUrl", "graphBaseUrl", "identifierUri", "tenant"),
                 publicSetters(AzureProvider.Builder.class));
         assertEquals(Set.of("discoveryCache"), publicSetters(OIDCProvider.Builder.class));
+        assertEquals(Set.of("offlineAccess"), publicSetters(KeycloakProvider.Builder.class));
         assertEquals(Set.of("upstream", "userInfoEndpoint", "userInfoSubjectClaim"),
                 publicSetters(OAuthProvider.Builder.class));
     }
