@@ -33,6 +33,7 @@ class PresetBuildersTest {
                 publicSetters(AzureProvider.Builder.class));
         assertEquals(Set.of("discoveryCache"), publicSetters(OIDCProvider.Builder.class));
         assertEquals(Set.of("offlineAccess"), publicSetters(KeycloakProvider.Builder.class));
+        assertEquals(Set.of("authorizationServer", "offlineAccess"), publicSetters(OktaProvider.Builder.class));
         assertEquals(Set.of("upstream", "userInfoEndpoint", "userInfoSubjectClaim"),
                 publicSetters(OAuthProvider.Builder.class));
     }
