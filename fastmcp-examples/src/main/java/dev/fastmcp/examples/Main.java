@@ -52,6 +52,12 @@ public final class Main {
         examples.put("azure", new Example(
                 "Sign-in with Microsoft Entra ID (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_TENANT_ID)",
                 args -> AzureServer.main(args)));
+        examples.put("keycloak", new Example(
+                "Sign-in with a Keycloak realm (KEYCLOAK_REALM_URL, KEYCLOAK_CLIENT_ID, KEYCLOAK_CLIENT_SECRET)",
+                args -> KeycloakServer.main(args)));
+        examples.put("okta", new Example(
+                "Sign-in with Okta (OKTA_DOMAIN, OKTA_CLIENT_ID, OKTA_CLIENT_SECRET, optional "
+                        + "OKTA_AUTHORIZATION_SERVER)", args -> OktaServer.main(args)));
         examples.put("custom-oauth", new Example(
                 "OAuthProxy in front of any OAuth 2.0 server (OAUTH_AUTHORIZATION_ENDPOINT, OAUTH_TOKEN_ENDPOINT, "
                         + "OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_SCOPES)",

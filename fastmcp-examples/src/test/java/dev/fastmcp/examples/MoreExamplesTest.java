@@ -11,6 +11,8 @@ import dev.fastmcp.auth.proxy.Upstream;
 import dev.fastmcp.providers.AzureProvider;
 import dev.fastmcp.providers.GitHubProvider;
 import dev.fastmcp.providers.GoogleProvider;
+import dev.fastmcp.providers.KeycloakProvider;
+import dev.fastmcp.providers.OktaProvider;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +95,11 @@ class MoreExamplesTest {
                 "Google", GoogleServer.create(GoogleProvider.builder("google-id", "google-secret").build()),
                 "GitHub", GitHubServer.create(GitHubProvider.builder("github-id", "github-secret").build()),
                 "Microsoft", AzureServer.create(AzureProvider.builder("azure-id", "azure-secret")
-                        .tenant("organizations").build()));
+                        .tenant("organizations").build()),
+                "Keycloak", KeycloakServer.create(KeycloakProvider.builder("https://sso.example.com/realms/main",
+                        "keycloak-id", "keycloak-secret").build()),
+                "Okta", OktaServer.create(OktaProvider.builder("https://dev-123.okta.com", "okta-id", "okta-secret")
+                        .build()));
         for (Map.Entry<String, FastMCP> example : examples.entrySet()) {
             try (FastMCP server = example.getValue().start(StartOptions.http().port(0))) {
                 HttpResponse<String> r = post(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
@@ -105,5 +111,14 @@ class MoreExamplesTest {
                 assertTrue(page.body().contains("<strong>" + example.getKey() + "</strong>"), page.body());
             }
         }
+    }
+
+    @Test
+    void theKeycloakAndOktaExamplesAreListedWithTheVariablesTheyNeed() {
+        String usage = Main.usage();
+        assertTrue(usage.contains("  keycloak ") && usage.contains("KEYCLOAK_REALM_URL, KEYCLOAK_CLIENT_ID, "
+                + "KEYCLOAK_CLIENT_SECRET"), usage);
+        assertTrue(usage.contains("  okta ") && usage.contains("OKTA_DOMAIN, OKTA_CLIENT_ID, OKTA_CLIENT_SECRET, "
+                + "optional OKTA_AUTHORIZATION_SERVER"), usage);
     }
 }
