@@ -117,7 +117,8 @@ public final class FastMCP implements AutoCloseable {
      */
     public synchronized FastMCP start(StartOptions options) {
         if (running != null) {
-            throw new IllegalStateException("Server '" + settings.name() + "' is already running at " + url());
+            throw new IllegalStateException("Server '" + settings.name() + "' is already running "
+                    + (running.overHttp() ? "at " + url() : running.inMemory() ? "in memory" : "on stdio"));
         }
         Running started = Running.start(settings, components.components(), options.resolve(System.getenv()));
         components.attach(started.sdk());
@@ -170,8 +171,9 @@ public final class FastMCP implements AutoCloseable {
      *                    connection. Null for none
      * @param receiver    gets each message the server sends, one JSON-RPC message per call, on a server thread: it
      *                    should hand the message on rather than wait for anything the server does
-     * @throws IllegalStateException when the server is not running in memory, or its authentication refuses the
-     *                               credential (or its absence)
+     * @throws CredentialsRefusedException when its authentication refuses the credential (or its absence), with the
+     *                                     status and challenge an HTTP request would have got
+     * @throws IllegalStateException       when the server is not running in memory
      */
     public InMemoryConnection connectInMemory(String bearerToken, java.util.function.Consumer<String> receiver) {
         Running r = running;

@@ -123,10 +123,12 @@ public final class StartOptions {
      * to their subject, {@link Context#auth()}. A server with no authentication ({@code auth(...)} or
      * {@code authenticate(...)}) refuses such tokens, since none of its real callers could have an identity.
      *
-     * <p>For tests only: the server logs a warning at start. {@code fastmcp-testing} passes a verifier of random
-     * tokens known to the test alone.
+     * <p>For tests only: over HTTP it is refused unless the server listens on a loopback address, and the server
+     * logs a warning at start. {@code fastmcp-testing} passes a verifier of random tokens known to the test alone. A
+     * verifier that throws counts as not recognising the token.
      *
-     * @throws IllegalArgumentException at start, on stdio: its one session's caller is {@link #identity}
+     * @throws IllegalArgumentException at start, on stdio (its one session's caller is {@link #identity}), and over
+     *                                  HTTP on a host beyond loopback
      */
     public StartOptions trustTestIdentities(TokenVerifier verifier) {
         this.testIdentities = java.util.Objects.requireNonNull(verifier, "verifier == null");
@@ -135,6 +137,20 @@ public final class StartOptions {
 
     /** These options after applying the environment and the defaults. */
     ResolvedOptions resolve(Map<String, String> env) {
+        if (transport == Transport.IN_MEMORY) {
+            // Nothing listens, so nothing of the environment applies; only the endpoint names the requests.
+            if (identity != null) {
+                throw new IllegalArgumentException("identity(...) is the caller of a stdio session; in memory each "
+                        + "connection has its own (FastMCP.connectInMemory)");
+            }
+            if (Boolean.TRUE.equals(stateless)) {
+                throw new IllegalArgumentException("stateless(true) is a mode of HTTP; in memory each connection is "
+                        + "a session");
+            }
+            String e = endpoint != null ? endpoint : "/mcp";
+            return new ResolvedOptions(Transport.IN_MEMORY, "127.0.0.1", 0, e, false, null, null, null,
+                    testIdentities);
+        }
         Transport t = transport != null ? transport : parseTransport(env.get("FASTMCP_TRANSPORT"));
         String h = host != null ? host : env.getOrDefault("FASTMCP_HOST", "127.0.0.1");
         int p = port != null ? port : parsePort(env.get("FASTMCP_PORT"));
@@ -154,8 +170,10 @@ public final class StartOptions {
             }
         } else if (identity != null) {
             throw new IllegalArgumentException("identity(...) is the caller of a stdio session; over HTTP each "
-                    + "request authenticates itself (authenticate(...) or auth(...) on the builder), and in memory "
-                    + "each connection (FastMCP.connectInMemory)");
+                    + "request authenticates itself (authenticate(...) or auth(...) on the builder)");
+        } else if (testIdentities != null && !dev.fastmcp.internal.Loopback.isLoopbackHost(h)) {
+            throw new IllegalArgumentException("trustTestIdentities(...) is for tests, on a loopback address; this "
+                    + "server would listen on '" + h + "'. Listen on 127.0.0.1, or drop trustTestIdentities");
         }
         return new ResolvedOptions(t, h, p, e, s, base == null || base.isBlank() ? null : base.trim(), identity,
                 token, testIdentities);

@@ -49,10 +49,15 @@ class InMemoryConnectionTest {
                 assertTrue(call(a, ada).contains("\"text\":\"ada\""));
                 assertTrue(call(b, bob).contains("\"text\":\"bob\""));
             }
-            IllegalStateException refused = assertThrows(IllegalStateException.class,
+            CredentialsRefusedException refused = assertThrows(CredentialsRefusedException.class,
                     () -> server.connectInMemory("wrong", line -> { }));
             assertTrue(refused.getMessage().contains("refused the in-memory connection's credentials"),
                     refused.getMessage());
+            assertEquals(401, refused.status());
+            server.stop();
+            IllegalStateException stopped = assertThrows(IllegalStateException.class,
+                    () -> server.connectInMemory("key-ada", line -> { }));
+            assertTrue(stopped.getMessage().contains("is not running in memory"), stopped.getMessage());
         }
     }
 

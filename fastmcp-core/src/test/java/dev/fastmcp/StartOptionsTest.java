@@ -70,4 +70,17 @@ class StartOptionsTest {
         assertTrue(StartOptions.http().trustTestIdentities(verifier).resolve(Map.of()).toString()
                 .contains("testIdentities=true"));
     }
+
+    @Test
+    void testIdentitiesStayOnLoopbackAndInMemoryReadsNoEnvironment() {
+        TokenVerifier verifier = token -> TokenVerification.invalid("none");
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
+                () -> StartOptions.http().host("0.0.0.0").trustTestIdentities(verifier).resolve(Map.of()));
+        assertTrue(wide.getMessage().contains("'0.0.0.0'"), wide.getMessage());
+        ResolvedOptions memory = StartOptions.inMemory().resolve(Map.of("FASTMCP_PORT", "not-a-port",
+                "FASTMCP_STATELESS", "true", "FASTMCP_ENDPOINT", "/other"));
+        assertEquals(new ResolvedOptions(StartOptions.Transport.IN_MEMORY, "127.0.0.1", 0, "/mcp", false, null),
+                memory);
+        assertThrows(IllegalArgumentException.class, () -> StartOptions.inMemory().stateless(true).resolve(Map.of()));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.fastmcp.transport;
 
 import dev.fastmcp.AuthSession;
+import dev.fastmcp.CredentialsRefusedException;
 import dev.fastmcp.HttpResponseException;
 import dev.fastmcp.InMemoryConnection;
 import dev.fastmcp.ServerRequest;
@@ -42,6 +43,7 @@ final class MemoryTransport implements McpStreamableServerTransportProvider {
     private final String endpoint;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private volatile McpStreamableServerSession.Factory factory;
+    private boolean stopped; // guarded by open
 
     MemoryTransport(Settings settings, Components components, ResolvedOptions o) {
         this.settings = settings;
@@ -76,13 +78,24 @@ final class MemoryTransport implements McpStreamableServerTransportProvider {
     InMemoryConnection connect(String bearerToken, Consumer<String> receiver) {
         java.util.Objects.requireNonNull(receiver, "receiver == null");
         Connection c = new Connection(caller(bearerToken), receiver);
-        open.add(c);
-        return c;
+        synchronized (open) {
+            if (!stopped) {
+                open.add(c);
+                return c;
+            }
+        }
+        c.close();
+        throw new IllegalStateException("MCP server '" + settings.name() + "' stopped while the connection opened");
     }
 
-    /** Closes every connection. */
+    /** Closes every connection, and refuses new ones. */
     void stop() {
-        open.forEach(Connection::close);
+        List<Connection> all;
+        synchronized (open) {
+            stopped = true;
+            all = List.copyOf(open);
+        }
+        all.forEach(Connection::close);
     }
 
     private Access.Caller caller(String bearerToken) {
@@ -95,12 +108,13 @@ final class MemoryTransport implements McpStreamableServerTransportProvider {
         try {
             session = authenticator.authenticate(request, null);
         } catch (JsonRpcException e) {
-            throw new IllegalStateException("MCP server '" + settings.name() + "' refused the in-memory connection's "
-                    + "credentials (" + e.httpStatus() + " " + e.getMessage() + ")" + (bearerToken == null
-                    ? ": it authenticates its callers, so give the connection a token it accepts" : ""));
+            throw new CredentialsRefusedException("MCP server '" + settings.name() + "' refused the in-memory "
+                    + "connection's credentials (" + e.httpStatus() + " " + e.getMessage() + ")" + (bearerToken == null
+                    ? ": it authenticates its callers, so give the connection a token it accepts" : ""),
+                    e.httpStatus(), e.headers().get("WWW-Authenticate"));
         } catch (HttpResponseException e) {
-            throw new IllegalStateException("MCP server '" + settings.name() + "' refused the in-memory connection: "
-                    + "its authenticate hook answered " + e.status() + " itself");
+            throw new CredentialsRefusedException("MCP server '" + settings.name() + "' refused the in-memory "
+                    + "connection: its authenticate hook answered " + e.status() + " itself", e.status(), null);
         }
         return session == null ? Access.Caller.ANONYMOUS
                 : Access.Caller.of(session, false, settings.scopeHierarchy());
@@ -130,7 +144,11 @@ final class MemoryTransport implements McpStreamableServerTransportProvider {
                 throw new IllegalStateException("The in-memory connection is closed");
             }
             try {
-                reader.execute(() -> session.handle(message));
+                reader.execute(() -> {
+                    if (!closed) {
+                        session.handle(message);
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 throw new IllegalStateException("The in-memory connection is closed");
             }
@@ -145,7 +163,7 @@ final class MemoryTransport implements McpStreamableServerTransportProvider {
             open.remove(this);
             session.closeGracefully().onErrorComplete().block(java.time.Duration.ofSeconds(5));
             session.stop();
-            reader.shutdown();
+            reader.shutdownNow();
         }
     }
 
@@ -163,7 +181,14 @@ final class MemoryTransport implements McpStreamableServerTransportProvider {
             if (b == '\n') {
                 String message = line.toString(StandardCharsets.UTF_8);
                 line.reset();
-                receiver.accept(message);
+                try {
+                    receiver.accept(message);
+                } catch (RuntimeException e) {
+                    // The server's writes (a tool's log or progress among them) must not fail for the client.
+                    org.slf4j.LoggerFactory.getLogger(MemoryTransport.class).warn(
+                            "An in-memory connection's receiver failed ({}); the message is dropped",
+                            e.getClass().getName());
+                }
             } else {
                 line.write(b);
             }

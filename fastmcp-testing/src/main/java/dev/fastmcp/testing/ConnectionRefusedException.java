@@ -2,7 +2,7 @@ package dev.fastmcp.testing;
 
 /**
  * A test client could not connect: the server refused its credentials (or their absence), or did not answer
- * {@code initialize}. Over HTTP, {@link #refusal()} is the HTTP refusal with its challenge.
+ * {@code initialize}. {@link #refusal()} is the refusal with its status and challenge, in memory as over HTTP.
  */
 public final class ConnectionRefusedException extends IllegalStateException {
 
@@ -15,7 +15,10 @@ public final class ConnectionRefusedException extends IllegalStateException {
         this.refusal = refusal;
     }
 
-    /** The server's HTTP refusal (401 or 403, with its {@code WWW-Authenticate}); null in memory, or for another failure. */
+    /**
+     * The server's refusal (401, or 403 for missing server-wide scopes, with its {@code WWW-Authenticate}; in memory
+     * what an HTTP request would have got); null when the connection failed otherwise.
+     */
     public HttpRefusal refusal() {
         return refusal;
     }

@@ -28,7 +28,9 @@ final class Harness {
             return new Harness(server, http, null);
         }
         TestIdentities identities = new TestIdentities();
-        StartOptions options = http ? StartOptions.http().host("127.0.0.1").port(0) : StartOptions.inMemory();
+        // Everything set, so that no FASTMCP_* variable of the developer's shell changes what is tested.
+        StartOptions options = http ? StartOptions.http().host("127.0.0.1").port(0).endpoint("/mcp").stateless(false)
+                : StartOptions.inMemory();
         server.start(options.trustTestIdentities(identities));
         return new Harness(server, http, identities);
     }
@@ -53,8 +55,9 @@ final class Harness {
             }
             try {
                 return new MemoryClientTransport(server, token);
-            } catch (IllegalStateException e) {
-                throw new ConnectionRefusedException(e.getMessage(), null, e);
+            } catch (dev.fastmcp.CredentialsRefusedException e) {
+                throw new ConnectionRefusedException(e.getMessage(),
+                        new HttpRefusal(e.status(), e.wwwAuthenticate()), e);
             }
         }
         String url;
@@ -103,15 +106,15 @@ final class Harness {
         McpSyncClient client = spec.capabilities(capabilities.build()).build();
         try {
             client.initialize();
+            if (client.getServerCapabilities().logging() != null) {
+                client.setLoggingLevel(o.logLevel);
+            }
         } catch (RuntimeException e) {
             client.close();
             HttpRefusal refusal = HttpRefusal.of(e);
             throw new ConnectionRefusedException("The test client could not connect to MCP server '" + server.name()
                     + "'" + (o.identity == null ? "" : " as " + o.identity) + ": "
                     + (refusal != null ? "refused with " + refusal : Checks.causes(e)), refusal, e);
-        }
-        if (client.getServerCapabilities().logging() != null) {
-            client.setLoggingLevel(o.logLevel);
         }
         return client;
     }

@@ -107,6 +107,9 @@ public final class McpTestClient implements AutoCloseable {
      * session of its own. It is closed with this client.
      */
     public McpTestClient with(UnaryOperator<Options> change) {
+        if (closed || root.closed) {
+            throw new IllegalStateException("This test client is closed; open another from an open one");
+        }
         Options changed = Objects.requireNonNull(change.apply(options.copy()), "the options function returned null");
         McpTestClient other = new McpTestClient(harness, root, changed);
         root.derived.add(other);
@@ -120,7 +123,9 @@ public final class McpTestClient implements AutoCloseable {
 
     /**
      * Calls tool {@code name}. A JSON-RPC error (an unknown tool, arguments that do not match) is returned in the
-     * result, as {@link ToolResult#protocolError()}, for its assertions; so is what the call reported as it ran.
+     * result, as {@link ToolResult#protocolError()}, for its assertions; so is what the call reported as it ran: its
+     * progress, and the log messages received while it ran (with one call at a time on this client, exactly its
+     * own; make concurrent calls from clients of their own).
      */
     public ToolResult callTool(String name, Map<String, ?> arguments) {
         Objects.requireNonNull(name, "name == null");
@@ -203,9 +208,15 @@ public final class McpTestClient implements AutoCloseable {
         return all;
     }
 
+    /** Gets prompt {@code name} with no arguments. */
+    public PromptResult getPrompt(String name) {
+        return getPrompt(name, Map.of());
+    }
+
     /** Gets prompt {@code name} rendered with {@code arguments}. */
     public PromptResult getPrompt(String name, Map<String, ?> arguments) {
         Objects.requireNonNull(name, "name == null");
+        Objects.requireNonNull(arguments, "arguments == null");
         try {
             return new PromptResult(name, client.getPrompt(new McpSchema.GetPromptRequest(name,
                     new LinkedHashMap<>(arguments))), null);
@@ -237,7 +248,8 @@ public final class McpTestClient implements AutoCloseable {
     }
 
     /**
-     * Closes this client, the clients made from it with {@link #as}, and the server when this client started it.
+     * Closes this client, the clients made from it with {@link #as} and {@link #with}, and stops the server when
+     * this client started it (the {@code FastMCP} stays usable: {@code close()} it to release its threads).
      */
     @Override
     public void close() {
@@ -245,15 +257,25 @@ public final class McpTestClient implements AutoCloseable {
             return;
         }
         closed = true;
+        RuntimeException failed = null;
         for (McpTestClient other : derived) {
-            other.close();
+            try {
+                other.close();
+            } catch (RuntimeException e) {
+                failed = failed == null ? e : failed;
+            }
         }
         try {
             client.closeGracefully();
+        } catch (RuntimeException e) {
+            failed = failed == null ? e : failed;
         } finally {
             if (root == this) {
                 harness.stop();
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

@@ -40,6 +40,20 @@ public final class PromptResult {
         return this;
     }
 
+    /** Fails unless the text contains {@code part}. */
+    public PromptResult assertTextContains(String part) {
+        if (!Checks.contains(text(), part)) {
+            throw new AssertionError("Text of prompt '" + prompt + "' does not contain '" + part + "': " + text());
+        }
+        return this;
+    }
+
+    /** Fails unless the server answered with this JSON-RPC error code. */
+    public PromptResult assertProtocolError(int code) {
+        Checks.protocolErrorIs("getting prompt '" + prompt + "'", protocolError, code, null);
+        return this;
+    }
+
     /** Fails unless the server answered with this JSON-RPC error code and a message containing {@code part}. */
     public PromptResult assertProtocolError(int code, String part) {
         Checks.protocolErrorIs("getting prompt '" + prompt + "'", protocolError, code, part);

@@ -40,6 +40,20 @@ public final class ResourceResult {
         return this;
     }
 
+    /** Fails unless the text contains {@code part}. */
+    public ResourceResult assertTextContains(String part) {
+        if (!Checks.contains(text(), part)) {
+            throw new AssertionError("Text of resource '" + uri + "' does not contain '" + part + "': " + text());
+        }
+        return this;
+    }
+
+    /** Fails unless the server answered with this JSON-RPC error code. */
+    public ResourceResult assertProtocolError(int code) {
+        Checks.protocolErrorIs("reading '" + uri + "'", protocolError, code, null);
+        return this;
+    }
+
     /** Fails unless the server answered with this JSON-RPC error code and a message containing {@code part}. */
     public ResourceResult assertProtocolError(int code, String part) {
         Checks.protocolErrorIs("reading '" + uri + "'", protocolError, code, part);

@@ -96,7 +96,10 @@ public final class TestIdentity {
                 "accessToken == null"), expiresAt);
     }
 
-    /** When the identity's token expires: from then on the server refuses it, as an expired token. */
+    /**
+     * When the identity's token expires: from then on the server refuses it, as an expired token. Over HTTP every
+     * request is checked; in memory the credential is checked when the client connects.
+     */
     public TestIdentity expiresAt(Instant expiresAt) {
         return new TestIdentity(subject, clientId, scopes, roles, claims, accessToken,
                 Objects.requireNonNull(expiresAt, "expiresAt == null"));
@@ -115,6 +118,38 @@ public final class TestIdentity {
     /** The roles. */
     public Set<String> roles() {
         return roles;
+    }
+
+    /** The OAuth client. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The further claims (those given with {@link #claim}). */
+    public Map<String, Object> claims() {
+        return claims;
+    }
+
+    /** The access token {@code AuthSession.accessToken()} gives; null when none. */
+    public String accessToken() {
+        return accessToken;
+    }
+
+    /** When the token expires; null when never. */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TestIdentity t && subject.equals(t.subject) && clientId.equals(t.clientId)
+                && scopes.equals(t.scopes) && roles.equals(t.roles) && claims.equals(t.claims)
+                && Objects.equals(accessToken, t.accessToken) && Objects.equals(expiresAt, t.expiresAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(subject, clientId, scopes, roles, claims, accessToken, expiresAt);
     }
 
     /** The session the server sees when it checks this identity's token. */

@@ -152,6 +152,8 @@ class McpTestClientTest {
         assertTrue(port > 0);
         client.close();
         assertFalse(server.isRunning());
+        assertThrows(IllegalStateException.class, () -> client.as(TestIdentity.subject("late")),
+                "no client is opened from a closed one");
     }
 
     @Test
