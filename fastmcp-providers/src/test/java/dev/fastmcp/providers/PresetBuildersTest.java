@@ -35,4 +35,9 @@ class PresetBuildersTest {
         assertEquals(Set.of("upstream", "userInfoEndpoint", "userInfoSubjectClaim"),
                 publicSetters(OAuthProvider.Builder.class));
     }
+
+    @Test
+    void theAuth0AndCognitoBuildersShowTheirOwnSettingsOnly() {
+        assertEquals(Set.of("audience", "rolesClaim"), publicSetters(Auth0Provider.Builder.class));
+    }
 }
