@@ -39,5 +39,6 @@ class PresetBuildersTest {
     @Test
     void theAuth0AndCognitoBuildersShowTheirOwnSettingsOnly() {
         assertEquals(Set.of("audience", "rolesClaim"), publicSetters(Auth0Provider.Builder.class));
+        assertEquals(Set.of("userPool"), publicSetters(CognitoProvider.Builder.class));
     }
 }
