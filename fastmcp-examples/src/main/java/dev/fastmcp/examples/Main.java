@@ -58,6 +58,13 @@ public final class Main {
         examples.put("okta", new Example(
                 "Sign-in with Okta (OKTA_DOMAIN, OKTA_CLIENT_ID, OKTA_CLIENT_SECRET, optional "
                         + "OKTA_AUTHORIZATION_SERVER)", args -> OktaServer.main(args)));
+        examples.put("auth0", new Example(
+                "Sign-in with Auth0 (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, optional AUTH0_AUDIENCE)",
+                args -> Auth0Server.main(args)));
+        examples.put("cognito", new Example(
+                "Sign-in with an Amazon Cognito user pool (COGNITO_DOMAIN, COGNITO_REGION, COGNITO_USER_POOL_ID, "
+                        + "COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET)",
+                args -> CognitoServer.main(args)));
         examples.put("custom-oauth", new Example(
                 "OAuthProxy in front of any OAuth 2.0 server (OAUTH_AUTHORIZATION_ENDPOINT, OAUTH_TOKEN_ENDPOINT, "
                         + "OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_SCOPES)",

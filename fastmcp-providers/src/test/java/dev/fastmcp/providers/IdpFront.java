@@ -45,7 +45,14 @@ final class IdpFront implements AutoCloseable {
         server.start();
     }
 
-    /** This front's origin, {@code http://127.0.0.1:<port>}. */
+    /** A front whose paths (keys) forward to the mock's paths (values); any other path is a 404. */
+    IdpFront(no.nav.security.mock.oauth2.MockOAuth2Server idp, Map<String, String> routes) throws IOException {
+        this();
+        String mock = idp.baseUrl().toString().replaceAll("/$", "");
+        routes.forEach((path, target) -> route(path, mock + target));
+    }
+
+    /** This front's origin, {@code http://127.0.0.1:<port>}: the identity provider's "domain" in a test. */
     String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

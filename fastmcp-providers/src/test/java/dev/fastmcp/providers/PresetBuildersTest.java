@@ -37,4 +37,10 @@ class PresetBuildersTest {
         assertEquals(Set.of("upstream", "userInfoEndpoint", "userInfoSubjectClaim"),
                 publicSetters(OAuthProvider.Builder.class));
     }
+
+    @Test
+    void theAuth0AndCognitoBuildersShowTheirOwnSettingsOnly() {
+        assertEquals(Set.of("audience", "rolesClaim"), publicSetters(Auth0Provider.Builder.class));
+        assertEquals(Set.of("userPool"), publicSetters(CognitoProvider.Builder.class));
+    }
 }
