@@ -100,6 +100,26 @@ final class FormPoster {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The poster of one client's requests to {@code endpoint}, its credentials, method and timeout checked; each error
+     * names {@code owner}, what is wrong and where the value comes from.
+     */
+    static FormPoster forClient(String owner, URI endpoint, String clientId, String clientSecret, String authMethod,
+            Duration timeout) {
+        if (clientId == null || clientId.isBlank()) {
+            throw new IllegalArgumentException(owner + ": the client id is missing: pass the id this server has as a "
+                    + "client of the authorization server to " + owner + ".builder");
+        }
+        if (clientSecret == null || clientSecret.isBlank()) {
+            throw new IllegalArgumentException(owner + ": the client secret is missing: pass this server's secret at "
+                    + "the authorization server to " + owner + ".builder");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(owner + ": timeout must be positive, was " + timeout);
+        }
+        return new FormPoster(endpoint, clientId, clientSecret, basic(owner, authMethod), timeout);
+    }
+
     /** Checks an endpoint option: https, or http on a loopback host; its URI. */
     static URI endpoint(String owner, String option, String url) {
         String hint = owner + ": " + option + " must be an https URL (http only on a loopback host), was "

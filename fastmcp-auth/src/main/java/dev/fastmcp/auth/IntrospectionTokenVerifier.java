@@ -66,10 +66,9 @@ public final class IntrospectionTokenVerifier implements TokenVerifier {
     private final Map<String, Cached> cache;
     private final AtomicBoolean down = new AtomicBoolean();
 
-    private IntrospectionTokenVerifier(Builder b, URI endpoint) {
+    private IntrospectionTokenVerifier(Builder b, URI endpoint, FormPoster poster) {
         this.endpoint = endpoint;
-        this.poster = new FormPoster(endpoint, b.clientId, b.clientSecret, FormPoster.basic(NAME, b.clientAuthMethod),
-                b.timeout);
+        this.poster = poster;
         this.audience = b.audience;
         this.cacheTtl = b.cacheTtl;
         this.maxCached = b.maxCached;
@@ -268,15 +267,6 @@ public final class IntrospectionTokenVerifier implements TokenVerifier {
          */
         public IntrospectionTokenVerifier build() {
             URI endpoint = FormPoster.endpoint(NAME, "the introspection endpoint", introspectionEndpoint);
-            if (clientId == null || clientId.isBlank()) {
-                throw new IllegalArgumentException(NAME + ": the client id is missing: pass the id this server has "
-                        + "as a client of the authorization server to builder(endpoint, clientId, clientSecret)");
-            }
-            if (clientSecret == null || clientSecret.isBlank()) {
-                throw new IllegalArgumentException(NAME + ": the client secret is missing: pass this server's "
-                        + "secret at the authorization server to builder(endpoint, clientId, clientSecret)");
-            }
-            FormPoster.basic(NAME, clientAuthMethod);
             if (audience != null && audience.isBlank()) {
                 throw new IllegalArgumentException(NAME + ": audience must not be blank; leave it unset to accept "
                         + "any audience");
@@ -288,10 +278,8 @@ public final class IntrospectionTokenVerifier implements TokenVerifier {
                 throw new IllegalArgumentException(NAME + ": maxCachedTokens must be at least 1, was " + maxCached
                         + " (use cacheTtl(Duration.ZERO) to cache nothing)");
             }
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(NAME + ": timeout must be positive, was " + timeout);
-            }
-            return new IntrospectionTokenVerifier(this, endpoint);
+            FormPoster poster = FormPoster.forClient(NAME, endpoint, clientId, clientSecret, clientAuthMethod, timeout);
+            return new IntrospectionTokenVerifier(this, endpoint, poster);
         }
     }
 }

@@ -124,7 +124,7 @@ public final class OnBehalfOf {
             }
             String base = authorityBaseUrl == null ? null : authorityBaseUrl.replaceAll("/+$", "");
             URI endpoint = FormPoster.endpoint(NAME, "authorityBaseUrl", base + "/" + tenant + "/oauth2/v2.0/token");
-            FormPoster poster = TokenExchange.poster(NAME, endpoint, clientId, clientSecret, "post", timeout);
+            FormPoster poster = FormPoster.forClient(NAME, endpoint, clientId, clientSecret, "post", timeout);
             return new OnBehalfOf(endpoint, new Exchanges(NAME, poster, clock));
         }
     }

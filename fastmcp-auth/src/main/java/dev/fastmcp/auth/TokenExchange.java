@@ -134,25 +134,8 @@ public final class TokenExchange {
          */
         public TokenExchange build() {
             URI endpoint = FormPoster.endpoint(NAME, "the token endpoint", tokenEndpoint);
-            FormPoster poster = poster(NAME, endpoint, clientId, clientSecret, clientAuthMethod, timeout);
+            FormPoster poster = FormPoster.forClient(NAME, endpoint, clientId, clientSecret, clientAuthMethod, timeout);
             return new TokenExchange(endpoint, new Exchanges(NAME, poster, clock));
         }
-    }
-
-    /** The poster of a client's exchanges, its credentials and options checked. */
-    static FormPoster poster(String owner, URI endpoint, String clientId, String clientSecret, String authMethod,
-            Duration timeout) {
-        if (clientId == null || clientId.isBlank()) {
-            throw new IllegalArgumentException(owner + ": the client id is missing: pass the id of this server's "
-                    + "application at the identity provider to " + owner + ".builder");
-        }
-        if (clientSecret == null || clientSecret.isBlank()) {
-            throw new IllegalArgumentException(owner + ": the client secret is missing: pass the secret of this "
-                    + "server's application at the identity provider to " + owner + ".builder");
-        }
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException(owner + ": timeout must be positive, was " + timeout);
-        }
-        return new FormPoster(endpoint, clientId, clientSecret, FormPoster.basic(owner, authMethod), timeout);
     }
 }
