@@ -94,7 +94,7 @@ final class ProxyHarness implements AutoCloseable {
                 .auth(auth.apply(proxy))
                 .addTool(Tool.builder("upstream_token").description("The upstream access token of the caller")
                         .canAccess(requireAuth())
-                        .execute((args, ctx) -> ctx.auth().accessToken())
+                        .execute((args, ctx) -> ctx.auth().accessToken() == null ? "none" : ctx.auth().accessToken())
                         .build())
                 .addTool(Tool.builder("whoami").description("The caller").canAccess(requireAuth())
                         .execute((args, ctx) -> ctx.auth().subject() + "|" + ctx.auth().clientId() + "|"
