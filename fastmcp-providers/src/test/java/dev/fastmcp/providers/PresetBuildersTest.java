@@ -36,6 +36,7 @@ class PresetBuildersTest {
         assertEquals(Set.of("authorizationServer", "offlineAccess"), publicSetters(OktaProvider.Builder.class));
         assertEquals(Set.of("upstream", "userInfoEndpoint", "userInfoSubjectClaim"),
                 publicSetters(OAuthProvider.Builder.class));
+        assertEquals(Set.of(), publicSetters(WorkOSProvider.Builder.class));
     }
 
     @Test
