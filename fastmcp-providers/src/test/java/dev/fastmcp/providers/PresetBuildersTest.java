@@ -37,6 +37,7 @@ class PresetBuildersTest {
         assertEquals(Set.of("upstream", "userInfoEndpoint", "userInfoSubjectClaim"),
                 publicSetters(OAuthProvider.Builder.class));
         assertEquals(Set.of(), publicSetters(WorkOSProvider.Builder.class));
+        assertEquals(Set.of(), publicSetters(DiscordProvider.Builder.class));
     }
 
     @Test
