@@ -65,6 +65,11 @@ public final class Main {
                 "Sign-in with an Amazon Cognito user pool (COGNITO_DOMAIN, COGNITO_REGION, COGNITO_USER_POOL_ID, "
                         + "COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET)",
                 args -> CognitoServer.main(args)));
+        examples.put("workos", new Example(
+                "Sign-in with WorkOS AuthKit (WORKOS_AUTHKIT_DOMAIN, WORKOS_CLIENT_ID, WORKOS_CLIENT_SECRET)",
+                args -> WorkOSServer.main(args)));
+        examples.put("discord", new Example(
+                "Sign-in with Discord (DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET)", args -> DiscordServer.main(args)));
         examples.put("custom-oauth", new Example(
                 "OAuthProxy in front of any OAuth 2.0 server (OAUTH_AUTHORIZATION_ENDPOINT, OAUTH_TOKEN_ENDPOINT, "
                         + "OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_SCOPES)",

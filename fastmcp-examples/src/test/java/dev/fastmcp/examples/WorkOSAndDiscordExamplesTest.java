@@ -1,0 +1,92 @@
+package dev.fastmcp.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fastmcp.FastMCP;
+import dev.fastmcp.StartOptions;
+import dev.fastmcp.providers.DiscordProvider;
+import dev.fastmcp.providers.WorkOSProvider;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The workos and discord examples: listed, closed, naming their provider, and naming what they miss. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WorkOSAndDiscordExamplesTest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postJson(String url, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void theExamplesAreListedByHelp() {
+        assertTrue(Main.usage().contains("  workos "), Main.usage());
+        assertTrue(Main.usage().contains("  discord "), Main.usage());
+    }
+
+    @Test
+    void theExamplesAreClosedAndTheirConsentPagesNameTheProvider() throws Exception {
+        Map<String, FastMCP> examples = Map.of(
+                "WorkOS", WorkOSServer.create(WorkOSProvider.builder("your-app.authkit.app", "client_01", "secret")
+                        .build()),
+                "Discord", DiscordServer.create(DiscordProvider.builder("discord-id", "discord-secret").build()));
+        for (Map.Entry<String, FastMCP> example : examples.entrySet()) {
+            try (FastMCP server = example.getValue().start(StartOptions.http().port(0))) {
+                HttpResponse<String> r = postJson(server.url(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                        + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                        + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+                assertEquals(401, r.statusCode(), example.getKey());
+                String base = server.url().substring(0, server.url().lastIndexOf('/'));
+                HttpResponse<String> registered = postJson(base + "/oauth/register", "{\"client_name\":\"Example "
+                        + "test\",\"redirect_uris\":[\"http://127.0.0.1:9/cb\"],"
+                        + "\"token_endpoint_auth_method\":\"none\"}");
+                assertEquals(201, registered.statusCode(), registered.body());
+                String clientId = registered.body().replaceAll(".*\"client_id\":\"([^\"]+)\".*", "$1");
+                HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(base + "/oauth/authorize?"
+                        + "response_type=code&client_id=" + clientId + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+                        + "&code_challenge=" + "A".repeat(43) + "&code_challenge_method=S256&state=s")));
+                assertEquals(200, page.statusCode(), page.body());
+                assertTrue(page.body().contains("<strong>" + example.getKey() + "</strong>"), page.body());
+            }
+        }
+    }
+
+    @Test
+    void withoutTheirVariablesTheExamplesNameThemAndExit() throws Exception {
+        Map<String, String> expected = Map.of(
+                "workos", "Set the environment variables WORKOS_AUTHKIT_DOMAIN, WORKOS_CLIENT_ID, "
+                        + "WORKOS_CLIENT_SECRET to run this example.",
+                "discord", "Set the environment variables DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET to run this "
+                        + "example.");
+        for (Map.Entry<String, String> example : expected.entrySet()) {
+            ProcessBuilder pb = new ProcessBuilder(List.of(System.getProperty("java.home") + File.separator + "bin"
+                    + File.separator + "java", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    example.getKey()));
+            pb.environment().keySet().removeIf(name -> name.startsWith("WORKOS_") || name.startsWith("DISCORD_"));
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process p = pb.start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), example.getKey());
+            assertEquals(2, p.exitValue(), err);
+            assertTrue(err.contains(example.getValue()), err);
+        }
+    }
+}
