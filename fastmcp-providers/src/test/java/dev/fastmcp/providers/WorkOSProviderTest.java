@@ -174,8 +174,11 @@ class WorkOSProviderTest {
 
     @Test
     void authKitProviderAcceptsAuthKitTokensIssuedForThisServer() throws Exception {
-        AuthKitProvider provider = AuthKitProvider.builder(domain()).scopesSupported("notes:read").build();
-        try (SignInHarness h = new SignInHarness(provider, remoteTools())) {
+        String authkitDomain = domain(); // your-app.authkit.app
+        AuthKitProvider authKit = AuthKitProvider.builder(authkitDomain)
+                .scopesSupported("notes:read")
+                .build();
+        try (SignInHarness h = new SignInHarness(authKit, remoteTools())) {
             String token = authKitToken(domain(), h.base() + "/mcp");
             assertEquals("user_01JQ0E27VT3MH79RY0FVA4QBP9|org_01HRDMC6CM357W30QMHMQ96Q0S|admin|"
                     + "[notes:read, notes:write]|app_consent_01JQ0E27WE4K1RCMH7Q094M1GJ", h.callTool(token, "me"));
