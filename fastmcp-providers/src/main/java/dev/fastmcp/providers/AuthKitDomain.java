@@ -58,4 +58,10 @@ record AuthKitDomain(String issuer) {
     String endpoint(String name) {
         return issuer + "/oauth2/" + name;
     }
+
+    /** AuthKit's OAuth endpoints under this domain, its issuer; it documents no revocation endpoint. */
+    EndpointLayout layout() {
+        return new EndpointLayout(issuer, endpoint("authorize"), endpoint("token"), endpoint("jwks"),
+                endpoint("userinfo"), null);
+    }
 }

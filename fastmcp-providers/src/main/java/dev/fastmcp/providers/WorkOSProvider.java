@@ -2,8 +2,6 @@ package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.proxy.OAuthProxy;
 import dev.fastmcp.auth.proxy.Upstream;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Sign-in with WorkOS AuthKit through the OAuth proxy: this server is the authorization server MCP clients see, and
@@ -54,20 +52,7 @@ public final class WorkOSProvider extends ProxyPreset {
 
     /** AuthKit's endpoints for the OAuth application {@code clientId}, under {@code domain}. */
     static Upstream authKit(AuthKitDomain domain, String clientId, String clientSecret) {
-        return Upstream.of(domain.endpoint("authorize"), domain.endpoint("token"), clientId, clientSecret)
-                .upstreamTokenEndpointAuthMethod("post")
-                .upstreamIssuer(domain.issuer())
-                .upstreamJwksUri(domain.endpoint("jwks"))
-                .upstreamName("WorkOS");
-    }
-
-    /** The scopes requested upstream: those granted, and {@code offline_access} for a refresh token. */
-    static List<String> withOfflineAccess(List<String> granted) {
-        List<String> scopes = new ArrayList<>(granted);
-        if (!scopes.contains("offline_access")) {
-            scopes.add("offline_access");
-        }
-        return scopes;
+        return domain.layout().upstream(clientId, clientSecret, "WorkOS").upstreamTokenEndpointAuthMethod("post");
     }
 
     /** Configures a {@link WorkOSProvider}: AuthKit's settings, and the proxy's through {@code proxyOptions}. */
@@ -86,7 +71,7 @@ public final class WorkOSProvider extends ProxyPreset {
             AuthKitDomain domain = AuthKitDomain.parse("WorkOSProvider", authkitDomain);
             requireCredentials("the WorkOS dashboard (your OAuth application under Connect)");
             return new WorkOSProvider(proxy(authKit(domain, clientId(), clientSecret()))
-                    .upstreamScopes(WorkOSProvider::withOfflineAccess)
+                    .upstreamScopes(EndpointLayout::withOfflineAccess)
                     .upstreamIdentity(new UserInfo(domain.endpoint("userinfo"), "sub", false))
                     .sessionType(WorkOSSession::new)
                     .build());

@@ -240,9 +240,7 @@ class WorkOSProviderTest {
         assertEquals("WorkOS", u.upstreamName());
         assertEquals("https://acme.authkit.app/oauth2/userinfo",
                 AuthKitDomain.parse("WorkOSProvider", "acme.authkit.app").endpoint("userinfo"));
-        assertEquals(List.of("openid", "email", "offline_access"), WorkOSProvider.withOfflineAccess(List.of("openid",
-                "email")));
-        assertEquals(List.of("offline_access"), WorkOSProvider.withOfflineAccess(List.of("offline_access")));
+        assertNull(u.upstreamRevocationEndpoint(), "AuthKit documents none");
 
         AuthKitProvider remote = AuthKitProvider.builder("acme.authkit.app").build();
         assertEquals(List.of("https://acme.authkit.app"), remote.authorizationServers());
