@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +26,8 @@ import java.util.regex.Pattern;
  * ({@code login.example.com}), a host name only. The endpoints are under it: {@code /authorize},
  * {@code /oauth/token}, {@code /userinfo}, {@code /oauth/revoke} and the keys at {@code /.well-known/jwks.json}.
  * Auth0's issuer is {@code https://<domain>/}, with a trailing slash, and ID tokens are checked against exactly that.
+ * For tests and local emulators of Auth0, a loopback origin ({@code http://127.0.0.1:PORT} or
+ * {@code http://localhost:PORT}) is accepted as the domain too: the endpoints and the issuer are then under it.
  *
  * <p><b>Audience.</b> Without {@link Builder#audience}, Auth0 returns an opaque access token that is only good for
  * its {@code /userinfo}. With the identifier of an API registered in Auth0, sent as the {@code audience}
@@ -62,6 +65,10 @@ public final class Auth0Provider extends ProxyPreset {
 
     private static final Pattern HOST = Pattern.compile(
             "(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]");
+
+    /** A loopback origin with its port, accepted in place of a domain for tests and local emulators. */
+    private static final Pattern LOOPBACK_ORIGIN = Pattern.compile(
+            "http://(127\\.0\\.0\\.1|localhost):([1-9][0-9]{0,4})");
 
     private Auth0Provider(OAuthProxy proxy) {
         super(proxy);
@@ -110,6 +117,22 @@ public final class Auth0Provider extends ProxyPreset {
         throw new IllegalArgumentException("Auth0Provider: the domain '" + domain + "' is not a host name. Give the "
                 + "host only, such as 'example.us.auth0.com' or 'login.example.com', without https://, a port or a "
                 + "path: the preset adds https:// and Auth0's paths itself." + fix);
+    }
+
+    /**
+     * The origin of Auth0's endpoints for {@code domain}: {@code https://<domain>} for a host name (checked by
+     * {@link #domain}), or a loopback origin as given ({@code http://127.0.0.1:PORT}, {@code http://localhost:PORT}),
+     * lower-cased, for tests and local emulators.
+     */
+    static String origin(String domain) {
+        if (domain != null) {
+            String d = domain.trim().toLowerCase(Locale.ROOT);
+            Matcher loopback = LOOPBACK_ORIGIN.matcher(d);
+            if (loopback.matches() && Integer.parseInt(loopback.group(2)) <= 65535) {
+                return d;
+            }
+        }
+        return "https://" + domain(domain);
     }
 
     /** The upstream scopes: the granted ones, plus {@code offline_access} for a refresh token. */
@@ -163,7 +186,7 @@ public final class Auth0Provider extends ProxyPreset {
 
         /** Checks the configuration (each error says what to change) and builds the preset. */
         public Auth0Provider build() {
-            String host = domain(domain);
+            String domainOrigin = Auth0Provider.origin(domain);
             requireCredentials("the Auth0 Dashboard (Applications > your application > Settings)");
             if (audience != null && audience.isBlank()) {
                 throw new IllegalArgumentException("Auth0Provider: audience is blank. Give the Identifier of your API "
@@ -174,7 +197,7 @@ public final class Auth0Provider extends ProxyPreset {
                 throw new IllegalArgumentException("Auth0Provider: rolesClaim is blank. Give the name of the claim "
                         + "your Action adds, such as 'https://example.com/roles', or leave it unset");
             }
-            Endpoints at = Endpoints.at(origin != null ? requireUrl("origin", origin) : "https://" + host);
+            Endpoints at = Endpoints.at(origin != null ? requireUrl("origin", origin) : domainOrigin);
             Upstream auth0 = Upstream.of(at.authorization(), at.token(), clientId(), clientSecret())
                     .upstreamTokenEndpointAuthMethod("post")
                     .upstreamRevocationEndpoint(at.revocation())

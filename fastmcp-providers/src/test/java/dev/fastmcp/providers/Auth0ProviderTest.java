@@ -262,6 +262,29 @@ class Auth0ProviderTest {
     }
 
     @Test
+    void aLoopbackHttpOriginIsAcceptedAsTheDomainForTestsAndLocalEmulators() {
+        assertEquals("http://127.0.0.1:8443", Auth0Provider.origin(" http://127.0.0.1:8443 "));
+        assertEquals("http://localhost:3000", Auth0Provider.origin("HTTP://LocalHost:3000"));
+        assertEquals("https://example.us.auth0.com", Auth0Provider.origin("Example.US.Auth0.com"));
+        assertEquals(new Auth0Provider.Endpoints("http://127.0.0.1:8443/authorize", "http://127.0.0.1:8443/oauth/token",
+                "http://127.0.0.1:8443/userinfo", "http://127.0.0.1:8443/oauth/revoke",
+                "http://127.0.0.1:8443/.well-known/jwks.json", "http://127.0.0.1:8443/"),
+                Auth0Provider.Endpoints.at(Auth0Provider.origin("http://127.0.0.1:8443")),
+                "Auth0's layout and slashed issuer under the loopback origin");
+        String built = Auth0Provider.builder("http://localhost:3000", "id", "secret").build().toString();
+        assertTrue(built.contains("upstream=http://localhost:3000/authorize"), built);
+        // Only a loopback origin as such: another host, https, a path, no port or a port out of range fail as before.
+        for (String wrong : List.of("http://example.us.auth0.com:8443", "http://example.us.auth0.com",
+                "https://127.0.0.1:8443", "http://127.0.0.1:8443/", "http://localhost:8443/authorize",
+                "http://127.0.0.1", "http://127.0.0.2:8443", "http://[::1]:8443", "http://127.0.0.1:0",
+                "http://127.0.0.1:65536", "http://user@127.0.0.1:8443", "127.0.0.1:8443")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Auth0Provider.builder(wrong, "id", "secret").build(), wrong);
+            assertTrue(e.getMessage().contains("'" + wrong + "' is not a host name"), e.getMessage());
+        }
+    }
+
+    @Test
     void otherBadConfigurationFailsAtBuildSayingWhatToGive() {
         IllegalArgumentException id = assertThrows(IllegalArgumentException.class,
                 () -> Auth0Provider.builder("example.us.auth0.com", null, "secret").build());
