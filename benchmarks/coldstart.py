@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Cold start: milliseconds from spawning a server to its first answered MCP ``initialize``.
+"""Cold start: milliseconds from spawning a server to its first answered MCP ``initialize`` (or, with
+``--until tools-call``, to its first answered ``tools/call``: ``add`` with a=1, b=2, in the session the initialize
+opened, after ``notifications/initialized``).
 
-    coldstart.py --label java-cds --runs 5 --out cold.tsv [--log server.log] -- java ... {port} ...
+    coldstart.py --label java-cds --runs 5 --out cold.tsv [--until tools-call] [--log server.log] -- java ... {port} ...
 
 Each run picks a free loopback port, puts it in FASTMCP_PORT and in place of every ``{port}`` in the
 command, spawns the command (directly, no shell) and, from this one process, POSTs the initialize to
@@ -36,6 +38,48 @@ def request(port):
     return (f"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
             f"Accept: application/json, text/event-stream\r\nContent-Length: {len(INIT_BODY)}\r\n"
             f"Connection: close\r\n\r\n").encode("ascii") + INIT_BODY
+
+
+def post(port, body, session, deadline):
+    """A POST of ``body`` to /mcp in ``session`` (or none); the reply's head and body, read to its end."""
+    extra = f"Mcp-Session-Id: {session}\r\nMCP-Protocol-Version: 2025-06-18\r\n" if session else ""
+    payload = (f"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+               f"Accept: application/json, text/event-stream\r\n{extra}Content-Length: {len(body)}\r\n"
+               f"Connection: close\r\n\r\n").encode("ascii") + body
+    with socket.create_connection(("127.0.0.1", port), timeout=max(0.1, min(5.0, deadline - time.monotonic()))) as s:
+        s.sendall(payload)
+        reply = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    head, _, rest = reply.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def session_of(head):
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"mcp-session-id":
+            return value.strip().decode("ascii")
+    return None
+
+
+INITIALIZED = b'{"jsonrpc":"2.0","method":"notifications/initialized"}'
+CALL = b'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}'
+
+
+def first_call(port, deadline):
+    """After an answered initialize: opens a session and calls ``add``; raises when the call is not answered."""
+    head, _ = post(port, INIT_BODY, None, deadline)
+    session = session_of(head)
+    if session is None:
+        raise RuntimeError("initialize opened no session (Mcp-Session-Id)")
+    post(port, INITIALIZED, session, deadline)
+    head, body = post(port, CALL, session, deadline)
+    if not head.startswith(b"HTTP/1.1 200") or b'"result"' not in body:
+        raise RuntimeError("tools/call was not answered with a result: " + body[:300].decode(errors="replace"))
 
 
 def try_initialize(port, payload, deadline):
@@ -79,7 +123,7 @@ def stop(proc):
         proc.wait(timeout=10)
 
 
-def one_run(command, log, timeout):
+def one_run(command, log, timeout, until):
     port = free_port()
     argv = [a.replace("{port}", str(port)) for a in command]
     env = dict(os.environ, FASTMCP_PORT=str(port))
@@ -91,6 +135,8 @@ def one_run(command, log, timeout):
             deadline = start + timeout
             while time.monotonic() < deadline:
                 if try_initialize(port, payload, deadline):
+                    if until == "tools-call":
+                        first_call(port, deadline)
                     ms = (time.monotonic() - start) * 1000
                     return round(ms), rss_kib(proc.pid)
                 if proc.poll() is not None:
@@ -108,6 +154,8 @@ def main():
     p.add_argument("--out", required=True, help="the TSV the rows are appended to")
     p.add_argument("--log", default=os.devnull, help="where the server's output goes (the last run's)")
     p.add_argument("--timeout", type=float, default=60, help="seconds to wait for one answer")
+    p.add_argument("--until", choices=["initialize", "tools-call"], default="initialize",
+                   help="the answer that ends the measure: the first initialize, or the first tools/call after it")
     p.add_argument("command", nargs=argparse.REMAINDER)
     a = p.parse_args()
     command = a.command[1:] if a.command[:1] == ["--"] else a.command
@@ -116,7 +164,7 @@ def main():
     times = []
     for _ in range(a.runs):
         try:
-            ms, rss = one_run(command, a.log, a.timeout)
+            ms, rss = one_run(command, a.log, a.timeout, a.until)
         except (RuntimeError, OSError) as e:
             print(f"cold start {a.label} failed: {e}", file=sys.stderr)
             if a.log != os.devnull:

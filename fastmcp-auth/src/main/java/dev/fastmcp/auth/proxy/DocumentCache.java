@@ -88,8 +88,9 @@ final class DocumentCache<T> {
         this.what = what;
         this.clock = clock;
         this.entries = new LinkedHashMap<>(64, 0.75f, true) {
+            // Named in full: inside this subclass of LinkedHashMap, a plain Entry is Map.Entry to newer compilers.
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry<T>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, DocumentCache.Entry<T>> eldest) {
                 return size() > maxEntries;
             }
         };
