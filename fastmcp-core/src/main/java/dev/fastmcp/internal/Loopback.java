@@ -2,6 +2,7 @@ package dev.fastmcp.internal;
 
 import java.net.InetAddress;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The one rule for "loopback": which hosts may be reached over plain {@code http}, which {@code Host} names a
@@ -21,6 +22,12 @@ import java.util.Locale;
  * such as {@code 127.0.0.1.example.com} or {@code localhost.example.com}.
  */
 public final class Loopback {
+
+    // Compiled once: the host of every request is checked here.
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-f:.]{2,45}");
+    private static final Pattern HEXTET = Pattern.compile("[0-9a-f]{1,4}");
 
     private Loopback() {
     }
@@ -79,7 +86,7 @@ public final class Loopback {
             return false;
         }
         for (String label : h.substring(0, h.length() - ".localhost".length()).split("\\.", -1)) {
-            if (!label.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+            if (!LABEL.matcher(label).matches()) {
                 return false;
             }
         }
@@ -95,7 +102,7 @@ public final class Loopback {
         byte[] out = new byte[4];
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
-            if (!p.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(p) > 255) {
+            if (!OCTET.matcher(p).matches() || Integer.parseInt(p) > 255) {
                 return null;
             }
             out[i] = (byte) Integer.parseInt(p);
@@ -108,7 +115,7 @@ public final class Loopback {
      * Also read by {@link NetworkAddresses}.
      */
     static byte[] ipv6(String s) {
-        if (!s.matches("[0-9a-f:.]{2,45}")) {
+        if (!IPV6_CHARS.matcher(s).matches()) {
             return null;
         }
         int gap = s.indexOf("::");
@@ -159,7 +166,7 @@ public final class Loopback {
                 }
                 out[i] = (v4[0] & 0xff) << 8 | v4[1] & 0xff;
                 out[i + 1] = (v4[2] & 0xff) << 8 | v4[3] & 0xff;
-            } else if (p.matches("[0-9a-f]{1,4}")) {
+            } else if (HEXTET.matcher(p).matches()) {
                 out[i] = Integer.parseInt(p, 16);
             } else {
                 return null;

@@ -310,22 +310,42 @@ public final class RecordSchemas {
                 .anyMatch(a -> a.annotationType().getSimpleName().equals("Nullable"));
     }
 
+    /** A record component as binding checks it: its JSON name, its type, and whether it may be absent or null. */
+    private record Slot(String json, Type type, Class<?> raw, boolean optional) {
+    }
+
+    /**
+     * The bound components of each record (those not {@code @JsonIgnore}d), read once per class: binding checks them
+     * on every call, and reading annotations by reflection each time showed in profiles.
+     */
+    private static final ClassValue<List<Slot>> SLOTS = new ClassValue<>() {
+        @Override
+        protected List<Slot> computeValue(Class<?> record) {
+            List<Slot> slots = new ArrayList<>();
+            for (RecordComponent c : record.getRecordComponents()) {
+                String name = JacksonAnnotations.jsonName(c);
+                if (name != null) {
+                    slots.add(new Slot(name, c.getGenericType(), c.getType(),
+                            c.getType() == Optional.class || nullable(record, c.getName())));
+                }
+            }
+            return List.copyOf(slots);
+        }
+    };
+
     /** Reports absent or null required components, which Jackson would silently bind as null. */
     private static void checkPresent(Object value, Type type, String path) {
         Class<?> raw = raw(type);
         if (value instanceof Map<?, ?> map && raw.isRecord()) {
-            for (RecordComponent c : raw.getRecordComponents()) {
-                String name = JacksonAnnotations.jsonName(c);
-                if (name == null) {
-                    continue; // @JsonIgnore: not an argument
-                }
+            for (Slot c : SLOTS.get(raw)) {
+                String name = c.json();
                 String at = path.isEmpty() ? name : path + "." + name;
                 Object v = map.get(name);
                 if (v != null) {
-                    checkPresent(v, c.getGenericType(), at);
-                } else if (c.getType() != Optional.class && !nullable(raw, c.getName())) {
+                    checkPresent(v, c.type(), at);
+                } else if (!c.optional()) {
                     throw new InvalidArgumentsException(map.containsKey(name)
-                            ? "Invalid argument '" + at + "': expected " + ArgumentErrors.expected(c.getType()) + " but got null"
+                            ? "Invalid argument '" + at + "': expected " + ArgumentErrors.expected(c.raw()) + " but got null"
                             : "Missing required argument '" + at + "'");
                 }
             }

@@ -16,10 +16,13 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.xnio.Options;
 
 /** The embedded Undertow server: the only class that builds one. */
 final class HttpServer {
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,100}");
 
     /** Buffers freed on a thread that did not take them, kept for the next taker (at most 1 MiB of 16 KiB ones). */
     private static final int SHARED_BUFFERS = 64;
@@ -175,7 +178,7 @@ final class HttpServer {
     private static AuthProvider.ServerUrls loopbackUrls(ServerRequest req, AuthProvider.ServerUrls defaults,
             String endpoint) {
         String host = req.header("host");
-        if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]{1,100}")
+        if (host == null || !HOST.matcher(host).matches()
                 || !Loopback.isLoopbackHost(OriginGuard.hostName(host))) {
             return defaults;
         }

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * DNS-rebinding protection and CORS, in front of every route. A server bound to loopback accepts only
@@ -27,6 +28,9 @@ import java.util.Set;
  * check still applies to them.
  */
 final class OriginGuard implements HttpHandler {
+
+    /** An HTTP token (RFC 9110 §5.6.2), such as a header name. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
     private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
@@ -104,7 +108,7 @@ final class OriginGuard implements HttpHandler {
         for (String header : requested.split(",")) {
             String h = header.strip();
             if (h.regionMatches(true, 0, "mcp-param-", 0, 10) && h.length() <= 100
-                    && h.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    && TOKEN.matcher(h).matches()) {
                 out.append(", ").append(h);
             }
         }
