@@ -54,6 +54,16 @@ def post(port, body, session, deadline):
             if not chunk:
                 break
             reply += chunk
+            head, sep, rest = reply.partition(b"\r\n\r\n")
+            if not sep:
+                continue
+            length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")[1:]
+                           if line.lower().startswith(b"content-length:")), None)
+            # A JSON reply ends at its length; a stream (SSE) may stay open, so it ends at its JSON-RPC answer.
+            if length is not None and len(rest) >= length:
+                break
+            if length is None and (b'"result"' in rest or b'"error"' in rest):
+                break
     head, _, rest = reply.partition(b"\r\n\r\n")
     return head, rest
 

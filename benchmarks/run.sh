@@ -9,6 +9,7 @@
 # BENCH_CONNECTIONS (16), BENCH_THREADS (wrk threads at BENCH_CONNECTIONS, 2), BENCH_COLD_RUNS (5; 0 skips the
 # cold start, and with it the need for the examples jar),
 # BENCH_JVM_FLAGS (the flags the README recommends), BENCH_CASES (space-separated subset of the case names),
+# BENCH_JAVA25_HOME (a JDK 25 or later: cold start also with its ahead-of-time cache, made here for the jar),
 # BENCH_JMH (1: run the JMH suite), BENCH_OUT (the report: BENCHMARKS.md for a full run with the default settings,
 # else BENCHMARKS.md in the run's folder under benchmarks/.results, so a quick check never replaces the committed
 # report), BENCH_SKIP_BUILD (1: use the
@@ -436,7 +437,8 @@ fi
 
 # ---- cold start ----------------------------------------------------------------------------------------------
 
-# From spawning the server to its first answered initialize, COLD_RUNS times per line: benchmarks/coldstart.py
+# From spawning the server to its first answered tools/call (initialize, initialized, then tools/call add), COLD_RUNS
+# times per line: benchmarks/coldstart.py
 # polls from one process (no curl per attempt eating a core of this machine while the JVM starts), reads VmRSS
 # at that moment and stops the server by PID (TERM, then KILL after 10 s); rows go to cold.tsv.
 COLD="$WORK/cold.tsv"
@@ -444,7 +446,7 @@ COLD="$WORK/cold.tsv"
 cold_start() { # cold_start <label> <command...>; "{port}" in the command becomes the port (also in FASTMCP_PORT)
   local label="$1"; shift
   python3 "$BENCH_DIR/coldstart.py" --label "$label" --runs "$COLD_RUNS" --out "$COLD" --log "$WORK/cold-$label.log" \
-    --timeout 60 -- "$@" || die "cold start failed: $label (see $WORK/cold-$label.log)"
+    --until tools-call --timeout 60 -- "$@" || die "cold start failed: $label (see $WORK/cold-$label.log)"
 }
 
 if [[ "$COLD_RUNS" != 0 ]]; then
@@ -463,6 +465,21 @@ if [[ "$COLD_RUNS" != 0 ]]; then
   cold_start "java-cds" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" calculator
   cold_start "java-cds-flags" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -Xmx128m -XX:+UseSerialGC -jar "$EXAMPLES_JAR" calculator
   cold_start "ts" "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "{port}" none "$WORK"
+
+  if [[ -n "${BENCH_JAVA25_HOME:-}" ]]; then
+    # The ahead-of-time cache (JEP 483/514/515) as a JDK 25 build makes it: the same training run, for this jar.
+    JAVA25="$BENCH_JAVA25_HOME/bin/java"
+    [[ -x "$JAVA25" ]] || die "BENCH_JAVA25_HOME has no bin/java: $BENCH_JAVA25_HOME"
+    AOT_CACHE="$WORK/fastmcp-examples.aot"
+    log "cold start: the JDK 25 ahead-of-time cache, training run"
+    FASTMCP_TRANSPORT=http FASTMCP_HOST=127.0.0.1 FASTMCP_PORT=0 timeout 120 "$JAVA25" \
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -XX:AOTCacheOutput="$AOT_CACHE" -cp "$EXAMPLES_JAR" \
+      dev.fastmcp.examples.CdsTraining >"$WORK/aot-train.log" 2>&1 \
+      || { cat "$WORK/aot-train.log" >&2; die "the ahead-of-time training run failed"; }
+    cold_start "java25-aot" "$JAVA25" -XX:AOTCache="$AOT_CACHE" -jar "$EXAMPLES_JAR" calculator
+    cold_start "java25-aot-flags" "$JAVA25" -XX:AOTCache="$AOT_CACHE" -Xmx128m -XX:+UseSerialGC -jar "$EXAMPLES_JAR" \
+      calculator
+  fi
 fi
 
 # ---- JMH -----------------------------------------------------------------------------------------------------
