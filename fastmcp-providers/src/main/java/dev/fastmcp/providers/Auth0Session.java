@@ -105,8 +105,6 @@ public final class Auth0Session extends ProxySession {
     /** The values of the configured {@code rolesClaim}, together with any {@code roles} of the session's claims. */
     @Override
     public Set<String> roles() {
-        Set<String> all = new LinkedHashSet<>(auth0Roles);
-        all.addAll(super.roles());
-        return Set.copyOf(all);
+        return Claims.roles(auth0Roles, super.roles());
     }
 }

@@ -1,7 +1,6 @@
 package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.proxy.ProxySession;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -60,9 +59,7 @@ public final class AzureSession extends ProxySession {
     /** The app roles assigned to the user, together with any {@code roles} of the session's claims. */
     @Override
     public Set<String> roles() {
-        Set<String> all = new LinkedHashSet<>(azureRoles);
-        all.addAll(super.roles());
-        return Set.copyOf(all);
+        return Claims.roles(azureRoles, super.roles());
     }
 
     /** The ids of the user's groups, when the registration emits a groups claim. */

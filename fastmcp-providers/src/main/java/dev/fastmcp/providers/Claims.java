@@ -52,4 +52,11 @@ final class Claims {
         }
         return List.copyOf(out);
     }
+
+    /** A preset session's roles: its own (groups, realm roles...) first, then those of its claims, each once. */
+    static java.util.Set<String> roles(Collection<String> own, java.util.Set<String> fromClaims) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(own);
+        all.addAll(fromClaims);
+        return java.util.Set.copyOf(all);
+    }
 }

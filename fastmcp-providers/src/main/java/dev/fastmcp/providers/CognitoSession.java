@@ -1,7 +1,6 @@
 package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.proxy.ProxySession;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -62,8 +61,6 @@ public final class CognitoSession extends ProxySession {
     /** The user's groups, together with any {@code roles} of the session's claims: {@code requireRole("admin")}. */
     @Override
     public Set<String> roles() {
-        Set<String> all = new LinkedHashSet<>(groups);
-        all.addAll(super.roles());
-        return Set.copyOf(all);
+        return Claims.roles(groups, super.roles());
     }
 }

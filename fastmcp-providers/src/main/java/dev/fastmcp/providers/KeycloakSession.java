@@ -4,7 +4,6 @@ import dev.fastmcp.auth.proxy.ProxySession;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,10 +120,9 @@ public final class KeycloakSession extends ProxySession {
      */
     @Override
     public Set<String> roles() {
-        Set<String> all = new LinkedHashSet<>(realmRoles);
-        clientRoles.forEach((client, roles) -> roles.forEach(role -> all.add(client + ":" + role)));
-        all.addAll(super.roles());
-        return Set.copyOf(all);
+        List<String> own = new ArrayList<>(realmRoles);
+        clientRoles.forEach((client, roles) -> roles.forEach(role -> own.add(client + ":" + role)));
+        return Claims.roles(own, super.roles());
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.fastmcp.providers;
 
 import dev.fastmcp.auth.proxy.ProxySession;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -67,13 +67,12 @@ public final class WorkOSSession extends ProxySession {
     /** The user's WorkOS roles ({@code role} and {@code roles}), together with any of the session's claims. */
     @Override
     public Set<String> roles() {
-        Set<String> all = new LinkedHashSet<>();
+        List<String> own = new ArrayList<>();
         if (role != null) {
-            all.add(role);
+            own.add(role);
         }
-        all.addAll(workosRoles);
-        all.addAll(super.roles());
-        return Set.copyOf(all);
+        own.addAll(workosRoles);
+        return Claims.roles(own, super.roles());
     }
 
     /** The permissions of the user's role ({@code permissions}), such as {@code posts:read}. */
