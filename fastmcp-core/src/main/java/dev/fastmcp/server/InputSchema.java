@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A tool's input schema, compiled once when the tool is first called (once per registration of the tool), then
@@ -55,7 +58,7 @@ final class InputSchema {
         Schema s = compiled();
         if (s != null) {
             try {
-                JsonNode node = JsonMapper.shared().valueToTree(arguments);
+                JsonNode node = tree(arguments);
                 if (s.validate(node).isEmpty()) {
                     return null;
                 }
@@ -65,6 +68,40 @@ final class InputSchema {
         }
         JsonSchemaValidator.ValidationResponse response = Json.SCHEMAS.validate(schema, arguments);
         return response.valid() ? null : response.errorMessage();
+    }
+
+    /**
+     * {@code value}, a JSON value as the parser makes them (maps, lists, strings, numbers, booleans, null), as a
+     * tree, built directly: Jackson's {@code valueToTree} writes it out to a token buffer and reads it back.
+     */
+    static JsonNode tree(Object value) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (value == null) {
+            return nodes.nullNode();
+        } else if (value instanceof String s) {
+            return nodes.stringNode(s);
+        } else if (value instanceof Integer i) {
+            return nodes.numberNode(i.intValue());
+        } else if (value instanceof Long l) {
+            return nodes.numberNode(l.longValue());
+        } else if (value instanceof Double d) {
+            return nodes.numberNode(d.doubleValue());
+        } else if (value instanceof Boolean b) {
+            return nodes.booleanNode(b);
+        } else if (value instanceof Map<?, ?> map) {
+            ObjectNode object = nodes.objectNode();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                object.set(String.valueOf(e.getKey()), tree(e.getValue()));
+            }
+            return object;
+        } else if (value instanceof List<?> list) {
+            ArrayNode array = nodes.arrayNode(list.size());
+            for (Object item : list) {
+                array.add(tree(item));
+            }
+            return array;
+        }
+        return JsonMapper.shared().valueToTree(value);
     }
 
     /** The compiled schema; null when it does not compile (the SDK's validator then reports it on each call). */

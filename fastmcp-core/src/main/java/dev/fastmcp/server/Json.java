@@ -14,7 +14,7 @@ import java.util.Map;
 /** The one JSON mapper of the server (the SDK's), and JSON-RPC parsing with errors in the protocol's shape. */
 public final class Json {
 
-    public static final McpJsonMapper MAPPER = McpJsonDefaults.getMapper();
+    public static final McpJsonMapper MAPPER = new ParamsMapper(McpJsonDefaults.getMapper());
     public static final JsonSchemaValidator SCHEMAS = McpJsonDefaults.getSchemaValidator();
 
     static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {

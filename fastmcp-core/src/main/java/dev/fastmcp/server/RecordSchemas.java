@@ -201,6 +201,12 @@ public final class RecordSchemas {
     static <T> T bind(Map<String, Object> arguments, Class<T> type) {
         requireRecord(type);
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
+        T direct = ScalarRecords.bind(args, type);
+        return direct != null ? direct : bindWithJackson(args, type);
+    }
+
+    /** {@link #bind} without the direct path of {@link ScalarRecords}: what that path must agree with. */
+    static <T> T bindWithJackson(Map<String, Object> args, Class<T> type) {
         checkPresent(args, type, "");
         try {
             return Binding.MAPPER.convertValue(args, type);

@@ -1,0 +1,116 @@
+package dev.fastmcp.server;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.Map;
+
+/**
+ * Binds tool arguments to a parameter record whose components are all strings, booleans, {@code int}s,
+ * {@code long}s or {@code double}s by calling its constructor, when every argument is present and already of its
+ * component's type. That is what Jackson would do for such arguments, without writing them out to a token buffer
+ * and reading them back, which was the larger part of binding in profiles of a trivial tool call. Everything else
+ * (a missing or null argument, an unknown one, a value of another type, a constructor that throws) is left to
+ * Jackson, which then binds or explains the refusal exactly as before; a constructor that threw is so called twice.
+ */
+final class ScalarRecords {
+
+    private enum Kind { STRING, BOOLEAN, INT, LONG, DOUBLE }
+
+    /** How to bind each record class directly; {@link #NONE} when it cannot be. */
+    private static final ClassValue<ScalarRecords> OF = new ClassValue<>() {
+        @Override
+        protected ScalarRecords computeValue(Class<?> type) {
+            return of(type);
+        }
+    };
+
+    private static final ScalarRecords NONE = new ScalarRecords(null, new String[0], new Kind[0]);
+
+    private final Constructor<?> constructor;
+    private final String[] names;
+    private final Kind[] kinds;
+
+    private ScalarRecords(Constructor<?> constructor, String[] names, Kind[] kinds) {
+        this.constructor = constructor;
+        this.names = names;
+        this.kinds = kinds;
+    }
+
+    /** The record {@code arguments} make, or null when Jackson must bind them. */
+    static <T> T bind(Map<String, Object> arguments, Class<T> type) {
+        ScalarRecords direct = OF.get(type);
+        return direct == NONE ? null : type.cast(direct.bind(arguments));
+    }
+
+    private Object bind(Map<String, Object> arguments) {
+        if (arguments.size() != names.length) {
+            return null;
+        }
+        Object[] values = new Object[names.length];
+        for (int i = 0; i < names.length; i++) {
+            Object value = value(kinds[i], arguments.get(names[i]));
+            if (value == null) {
+                return null;
+            }
+            values[i] = value;
+        }
+        try {
+            return constructor.newInstance(values);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code raw} as the component needs it, or null when only Jackson may convert it (or refuse it). */
+    private static Object value(Kind kind, Object raw) {
+        return switch (kind) {
+            case STRING -> raw instanceof String ? raw : null;
+            case BOOLEAN -> raw instanceof Boolean ? raw : null;
+            case INT -> raw instanceof Integer ? raw : null;
+            case LONG -> raw instanceof Integer || raw instanceof Long ? ((Number) raw).longValue() : null;
+            case DOUBLE -> raw instanceof Double || raw instanceof Integer || raw instanceof Long
+                    ? ((Number) raw).doubleValue() : null;
+        };
+    }
+
+    private static ScalarRecords of(Class<?> type) {
+        if (!type.isRecord()) {
+            return NONE;
+        }
+        RecordComponent[] components = type.getRecordComponents();
+        String[] names = new String[components.length];
+        Kind[] kinds = new Kind[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            names[i] = JacksonAnnotations.jsonName(components[i]);
+            kinds[i] = kind(components[i].getType());
+            types[i] = components[i].getType();
+            if (names[i] == null || kinds[i] == null) {
+                return NONE;
+            }
+        }
+        try {
+            Constructor<?> constructor = type.getDeclaredConstructor(types);
+            constructor.setAccessible(true);
+            return new ScalarRecords(constructor, names, kinds);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return NONE; // not open to reflection: Jackson would fail the same way, and explains it
+        }
+    }
+
+    private static Kind kind(Class<?> type) {
+        if (type == String.class) {
+            return Kind.STRING;
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return Kind.BOOLEAN;
+        }
+        if (type == int.class || type == Integer.class) {
+            return Kind.INT;
+        }
+        if (type == long.class || type == Long.class) {
+            return Kind.LONG;
+        }
+        return type == double.class || type == Double.class ? Kind.DOUBLE : null;
+    }
+}
