@@ -226,6 +226,15 @@ public final class RecordSchemas {
 
     private static Map<String, Object> generate(Class<?> type) {
         JacksonAnnotations.check(type);
+        Map<String, Object> direct = ScalarRecords.schema(type);
+        if (direct != null) {
+            return direct;
+        }
+        return generated(type);
+    }
+
+    /** {@link #schemaFor(Class)} as the schema generator makes it: what {@link ScalarRecords#schema} must agree with. */
+    static Map<String, Object> generated(Class<?> type) {
         ObjectNode schema;
         synchronized (Generator.INSTANCE) { // one generation at a time: the library does not promise more
             schema = Generator.INSTANCE.generateSchema(type);
@@ -306,7 +315,7 @@ public final class RecordSchemas {
     }
 
     /** Whether a member carries any {@code Nullable} on its field, record component, accessor or their types. */
-    private static boolean nullable(Class<?> owner, String name) {
+    static boolean nullable(Class<?> owner, String name) {
         List<AnnotatedElement> elements = new ArrayList<>();
         Arrays.stream(owner.getDeclaredFields()).filter(f -> f.getName().equals(name))
                 .forEach(f -> elements.addAll(List.of(f, f.getAnnotatedType())));

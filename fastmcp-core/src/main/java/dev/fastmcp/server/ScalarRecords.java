@@ -1,13 +1,24 @@
 package dev.fastmcp.server;
 
+import dev.fastmcp.Description;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Binds tool arguments to a parameter record whose components are all strings, booleans, {@code int}s,
- * {@code long}s or {@code double}s by calling its constructor, when every argument is present and already of its
- * component's type. That is what Jackson would do for such arguments, without writing them out to a token buffer
+ * Parameter records whose components are all strings, booleans, {@code int}s, {@code long}s or {@code double}s
+ * (boxed or not): their input schema written directly, and tool arguments bound to them by calling their
+ * constructor.
+ *
+ * <p>The schema is the very one the schema generator makes for such a record (required components in declaration
+ * order, their descriptions, no other properties), without loading and configuring the generator, which took about
+ * half of a small server's start-up on its main thread. A record with a {@code Nullable} component, or with none,
+ * is left to the generator.
+ *
+ * <p>Arguments are bound directly when every argument is present and already of its component's type. That is what Jackson would do for such arguments, without writing them out to a token buffer
  * and reading them back, which was the larger part of binding in profiles of a trivial tool call. Everything else
  * (a missing or null argument, an unknown one, a value of another type, a constructor that throws) is left to
  * Jackson, which then binds or explains the refusal exactly as before; a constructor that threw is so called twice.
@@ -26,6 +37,8 @@ final class ScalarRecords {
 
     private static final ScalarRecords NONE = new ScalarRecords(null, new String[0], new Kind[0]);
 
+    private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
+
     private final Constructor<?> constructor;
     private final String[] names;
     private final Kind[] kinds;
@@ -40,6 +53,54 @@ final class ScalarRecords {
     static <T> T bind(Map<String, Object> arguments, Class<T> type) {
         ScalarRecords direct = OF.get(type);
         return direct == NONE ? null : type.cast(direct.bind(arguments));
+    }
+
+    /** The input schema of {@code type}, or null when the schema generator must make it. */
+    static Map<String, Object> schema(Class<?> type) {
+        ScalarRecords direct = OF.get(type);
+        RecordComponent[] components = type.isRecord() ? type.getRecordComponents() : null;
+        if (direct == NONE || components.length == 0) {
+            return null;
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i < components.length; i++) {
+            if (RecordSchemas.nullable(type, components[i].getName())) {
+                return null;
+            }
+            Map<String, Object> property = new LinkedHashMap<>();
+            property.put("type", switch (direct.kinds[i]) {
+                case STRING -> "string";
+                case BOOLEAN -> "boolean";
+                case INT, LONG -> "integer";
+                case DOUBLE -> "number";
+            });
+            String description = description(type, components[i]);
+            if (description != null) {
+                property.put("description", description);
+            }
+            properties.put(direct.names[i], Collections.unmodifiableMap(property));
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("$schema", DRAFT_2020_12);
+        schema.put("type", "object");
+        schema.put("properties", Collections.unmodifiableMap(properties));
+        schema.put("required", List.of(direct.names));
+        Description described = type.getAnnotation(Description.class);
+        if (described != null) {
+            schema.put("description", described.value());
+        }
+        schema.put("additionalProperties", Boolean.FALSE);
+        return Collections.unmodifiableMap(schema);
+    }
+
+    /** The component's description as the generator finds it: on the field (an accessor's own is not read). */
+    private static String description(Class<?> type, RecordComponent component) {
+        try {
+            Description d = type.getDeclaredField(component.getName()).getAnnotation(Description.class);
+            return d == null ? null : d.value();
+        } catch (NoSuchFieldException e) {
+            return null; // a record always has the field
+        }
     }
 
     private Object bind(Map<String, Object> arguments) {

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.fastmcp.Description;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -22,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The shortcuts of a tool call's hot path ({@link ParamsMapper}, {@link ScalarRecords}, {@link InputSchema#tree})
- * give what Jackson gives, for the values they take, and leave everything else to Jackson.
+ * give what Jackson gives, for the values they take, and leave everything else to Jackson; the schemas
+ * {@link ScalarRecords} writes are the schema generator's.
  */
 class DirectBindingTest {
 
@@ -47,6 +54,35 @@ class DirectBindingTest {
     }
 
     record WithOptional(String a, Optional<String> b) {
+    }
+
+    @Description("Adds two numbers")
+    record Described(@Description("the first") int a, Long b, @JsonProperty("x_y") String xy, boolean t,
+            Boolean u, Integer v, @Description("") Double w) {
+    }
+
+    record OwnAccessor(String name) {
+        @Override
+        @Description("on the accessor")
+        public String name() {
+            return name;
+        }
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.METHOD})
+    @interface Nullable {
+    }
+
+    record WithNullable(String a, @Nullable String b) {
+    }
+
+    record Empty() {
+    }
+
+    enum Size { S, L }
+
+    record WithEnum(Size size) {
     }
 
     private static Map<String, Object> json(String text) throws Exception {
@@ -145,6 +181,24 @@ class DirectBindingTest {
         Checked.CALLS.set(0);
         assertEquals(new Checked(3), RecordSchemas.bind(json("{\"n\":3}"), Checked.class));
         assertEquals(2, Checked.CALLS.get()); // the bound one and the expected one: bound once
+    }
+
+    @Test
+    void scalarRecordSchemasAreTheGeneratorsSchemas() {
+        for (Class<?> type : List.of(Add.class, Described.class, OwnAccessor.class, Renamed.class, Checked.class)) {
+            Map<String, Object> direct = ScalarRecords.schema(type);
+            assertNotNull(direct, type.getSimpleName());
+            assertEquals(RecordSchemas.generated(type), direct, type.getSimpleName());
+            assertEquals(Json.string(RecordSchemas.generated(type)), Json.string(direct), type.getSimpleName());
+            assertSame(RecordSchemas.schemaFor(type), RecordSchemas.schemaFor(type));
+            assertThrows(UnsupportedOperationException.class, () -> direct.put("x", 1));
+        }
+        assertEquals(Map.of("type", "string"), ((Map<?, ?>) ScalarRecords.schema(OwnAccessor.class)
+                .get("properties")).get("name"));
+        for (Class<?> type : List.of(WithOptional.class, WithNullable.class, Empty.class, WithEnum.class)) {
+            assertNull(ScalarRecords.schema(type), type.getSimpleName());
+            assertEquals(RecordSchemas.generated(type), RecordSchemas.schemaFor(type), type.getSimpleName());
+        }
     }
 
     @Test
