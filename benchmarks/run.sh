@@ -8,7 +8,8 @@
 # Settings (environment): BENCH_DURATION (s per run, 15), BENCH_RUNS (3), BENCH_WARMUP (s, 30),
 # BENCH_CONNECTIONS (16), BENCH_THREADS (wrk threads at BENCH_CONNECTIONS, 2), BENCH_COLD_RUNS (5; 0 skips the
 # cold start, and with it the need for the examples jar),
-# BENCH_JVM_FLAGS (the flags the README recommends), BENCH_CASES (space-separated subset of the case names),
+# BENCH_JVM_FLAGS (the flags the README recommends), BENCH_ONE_FLAG (the single flag the README gives for memory,
+# -Xmx128m, measured in the case java-hs256-oneflag), BENCH_CASES (space-separated subset of the case names),
 # BENCH_JAVA25_HOME (a JDK 25 or later: cold start also with its ahead-of-time cache, made here for the jar),
 # BENCH_JMH (1: run the JMH suite), BENCH_OUT (the report: BENCHMARKS.md for a full run with the default settings,
 # else BENCHMARKS.md in the run's folder under benchmarks/.results, so a quick check never replaces the committed
@@ -45,7 +46,8 @@ CONNS="${BENCH_CONNECTIONS:-16}"
 THREADS="${BENCH_THREADS:-2}"
 COLD_RUNS="${BENCH_COLD_RUNS:-5}"
 JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx128m -XX:+UseSerialGC}"
-CASES="${BENCH_CASES:-plain java-none java-hs256 java-hs256-2026 java-none-bearer java-rs256 java-stateless ts-none ts-hs256 java-token java-init ts-init}"
+ONE_FLAG="${BENCH_ONE_FLAG:--Xmx128m}"
+CASES="${BENCH_CASES:-plain java-none java-hs256 java-hs256-2026 java-none-bearer java-rs256 java-stateless java-hs256-defaults java-hs256-oneflag ts-none ts-hs256 java-token java-init ts-init}"
 RUN_JMH="${BENCH_JMH:-1}"
 TOOLS="$BENCH_DIR/.tools"
 WORK="$BENCH_DIR/.results/$(date +%Y%m%d-%H%M%S)"
@@ -66,6 +68,7 @@ MCP_HEADERS=(-H 'Content-Type: application/json' -H 'Accept: application/json, t
 INIT_BODY='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1.0"}}}'
 
 mkdir -p "$WORK"
+printf '%s\n' "$ONE_FLAG" >"$WORK/one-flag"
 cut -d' ' -f1-3 /proc/loadavg >"$WORK/loadavg-start"
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
@@ -293,7 +296,7 @@ java_process() {
   local kind="$1" port="$2" dir="$3"; shift 3
   mkdir -p "$dir"
   # shellcheck disable=SC2086
-  start_process "$dir/server.log" java $JVM_FLAGS "$@" -cp "$BENCH_JAR" dev.fastmcp.benchmarks.BenchServer \
+  start_process "$dir/server.log" java ${CASE_JVM_FLAGS-$JVM_FLAGS} "$@" -cp "$BENCH_JAR" dev.fastmcp.benchmarks.BenchServer \
     "$kind" "$port" "$dir"
 }
 
@@ -323,6 +326,10 @@ if wants plain; then
 fi
 if wants java-none; then run_tools_call java-none java none; fi
 if wants java-hs256; then run_tools_call java-hs256 java hs256; fi
+# The same server with the JVM's default flags (its default heap is a quarter of the machine's memory), then with
+# the one flag the README gives for that case: what memory it takes when nobody tunes it.
+if wants java-hs256-defaults; then CASE_JVM_FLAGS="" run_tools_call java-hs256-defaults java hs256; fi
+if wants java-hs256-oneflag; then CASE_JVM_FLAGS="$ONE_FLAG" run_tools_call java-hs256-oneflag java hs256; fi
 if wants java-none-bearer && [[ -f "$WORK/java-hs256/token" ]]; then
   # The no-auth server, sent the HS256 case's token (which it ignores): what the larger request costs by itself.
   java_server none "$WORK/java-none-bearer"
