@@ -25,7 +25,6 @@ public final class Loopback {
 
     // Compiled once: the host of every request is checked here.
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-f:.]{2,45}");
     private static final Pattern HEXTET = Pattern.compile("[0-9a-f]{1,4}");
 
@@ -95,19 +94,31 @@ public final class Loopback {
 
     /** Four dotted-decimal octets, none with a leading zero; null otherwise. Also read by {@link NetworkAddresses}. */
     static byte[] ipv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
+        // Four decimal octets without leading zeros (0-255), read in one pass: this runs on every request's Host.
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (!OCTET.matcher(p).matches() || Integer.parseInt(p) > 255) {
+        int part = 0;
+        int i = 0;
+        int n = s.length();
+        while (part < 4) {
+            int start = i;
+            int value = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
+                value = value * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || (digits > 1 && s.charAt(start) == '0') || value > 255) {
                 return null;
             }
-            out[i] = (byte) Integer.parseInt(p);
+            out[part++] = (byte) value;
+            if (part < 4) {
+                if (i >= n || s.charAt(i) != '.') {
+                    return null;
+                }
+                i++;
+            }
         }
-        return out;
+        return i == n ? out : null;
     }
 
     /**

@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The one JSON mapper of the server (the SDK's), and JSON-RPC parsing with errors in the protocol's shape. */
 public final class Json {
@@ -19,8 +21,11 @@ public final class Json {
 
     static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {
     };
-    private static final TypeRef<Object> ANY = new TypeRef<>() {
-    };
+    /**
+     * Reads a message as plain JSON values, with the SDK's mapper's settings (its default mapper is Jackson's
+     * shared one); made once, where the SDK's mapper resolves the target type again on every read.
+     */
+    private static final ObjectReader MESSAGE = JsonMapper.shared().readerFor(Object.class);
 
     private Json() {
     }
@@ -58,8 +63,8 @@ public final class Json {
     public static McpSchema.JSONRPCMessage parseMessage(byte[] body) {
         Object tree;
         try {
-            tree = MAPPER.readValue(body, ANY);
-        } catch (IOException | RuntimeException e) {
+            tree = MESSAGE.readValue(body);
+        } catch (RuntimeException e) { // Jackson 3 throws unchecked JacksonException
             throw new JsonRpcException(400, null, McpSchema.ErrorCodes.PARSE_ERROR,
                     "Parse error: the body is not valid JSON");
         }
@@ -71,8 +76,8 @@ public final class Json {
             throw new JsonRpcException(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Invalid Request: expected a JSON-RPC 2.0 message object");
         }
-        Map<String, Object> map = new LinkedHashMap<>();
-        raw.forEach((k, v) -> map.put(String.valueOf(k), v));
+        @SuppressWarnings("unchecked") // a JSON object read as a plain value: its keys are strings
+        Map<String, Object> map = (Map<String, Object>) raw;
         Object id = map.get("id");
         if (!"2.0".equals(map.get("jsonrpc"))) {
             throw new JsonRpcException(400, validId(id), McpSchema.ErrorCodes.INVALID_REQUEST,

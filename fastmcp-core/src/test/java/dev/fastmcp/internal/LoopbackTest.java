@@ -96,4 +96,40 @@ class LoopbackTest {
         assertFalse(Loopback.isLoopbackAddress(InetAddress.getByName("192.168.1.1")));
         assertFalse(Loopback.isLoopbackAddress(InetAddress.getByName("::2")));
     }
+
+    /** The dotted-quad rule as plainly as it can be written: four parts, each 0 or 1-3 digits without a leading 0. */
+    private static byte[] ipv4Reference(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] out = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            if (!parts[i].matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(parts[i]) > 255) {
+                return null;
+            }
+            out[i] = (byte) Integer.parseInt(parts[i]);
+        }
+        return out;
+    }
+
+    @Test
+    void ipv4ReadsExactlyTheDottedQuads() {
+        String[] samples = {"127.0.0.1", "0.0.0.0", "255.255.255.255", "256.0.0.1", "1.2.3", "1.2.3.4.5", "01.2.3.4",
+            "1.2.3.04", "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "1234.1.1.1", "1.2.3.1000", "a.b.c.d",
+            "127.0.0.1:8080", "", "1.2.3.-4", "99.099.9.9", "10.0.0.255", "300.300.300.300", "1.2.3.4.", "0.0.0.00"};
+        for (String s : samples) {
+            assertEquals(java.util.Arrays.toString(ipv4Reference(s)), java.util.Arrays.toString(Loopback.ipv4(s)), s);
+        }
+        java.util.Random random = new java.util.Random(20);
+        String alphabet = "0123456789..x";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = random.nextInt(16); k > 0; k--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String s = b.toString();
+            assertEquals(java.util.Arrays.toString(ipv4Reference(s)), java.util.Arrays.toString(Loopback.ipv4(s)), s);
+        }
+    }
 }
