@@ -48,6 +48,7 @@ public final class FastMCP implements AutoCloseable {
 
     /** Starts a server description: its name and version are sent to clients in {@code initialize}. */
     public static Builder builder(String name, String version) {
+        dev.fastmcp.server.Warmup.json();
         return new Builder(name, version);
     }
 

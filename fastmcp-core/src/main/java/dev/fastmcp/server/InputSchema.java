@@ -25,8 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
 final class InputSchema {
 
     // x-mcp-header is an annotation for clients (see ParamHeaders), known here so that it is not warned about.
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-            Dialect.builder(Dialects.getDraft202012()).keyword(new AnnotationKeyword(ParamHeaders.KEYWORD)).build());
+    private static final class Registry { // loaded on first use: a scalar record's calls may never need it
+        static final SchemaRegistry INSTANCE = SchemaRegistry.withDefaultDialect(Dialect.builder(
+                Dialects.getDraft202012()).keyword(new AnnotationKeyword(ParamHeaders.KEYWORD)).build());
+    }
 
     private final Map<String, Object> schema;
     private volatile Schema compiled;
@@ -34,13 +36,19 @@ final class InputSchema {
     /** The {@code Mcp-Param-*} headers the schema asks for, found on first use: 2026-07-28 checks them per call. */
     private volatile Map<String, List<String>> paramHeaders;
 
-    private InputSchema(Map<String, Object> schema) {
+    /** The parameter record whose schema {@link ScalarRecords} wrote, checked without a validator; else null. */
+    private final Class<?> scalarRecord;
+
+    private InputSchema(Map<String, Object> schema, Class<?> scalarRecord) {
         this.schema = schema;
+        this.scalarRecord = scalarRecord;
     }
 
     /** The schema of {@code tool}, to be compiled on its first use. */
     static InputSchema of(Tool tool) {
-        return new InputSchema(tool.definition().inputSchema());
+        Map<String, Object> schema = tool.definition().inputSchema();
+        return new InputSchema(schema, RecordSchemas.writtenDirectly(tool.argumentType(), schema)
+                ? tool.argumentType() : null);
     }
 
     /** {@link ParamHeaders#of} of this schema. */
@@ -55,6 +63,9 @@ final class InputSchema {
 
     /** Null when {@code arguments} are valid, else why not (for the client). */
     String problems(Map<String, Object> arguments) {
+        if (scalarRecord != null && ScalarRecords.conforms(arguments, scalarRecord)) {
+            return null;
+        }
         Schema s = compiled();
         if (s != null) {
             try {
@@ -109,7 +120,7 @@ final class InputSchema {
         Schema s = compiled;
         if (s == null && !uncompilable) {
             try {
-                s = REGISTRY.getSchema(JsonMapper.shared().valueToTree(schema));
+                s = Registry.INSTANCE.getSchema(JsonMapper.shared().valueToTree(schema));
                 compiled = s;
             } catch (RuntimeException e) {
                 uncompilable = true;

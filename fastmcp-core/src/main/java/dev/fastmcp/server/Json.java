@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Json {
 
     public static final McpJsonMapper MAPPER = new ParamsMapper(McpJsonDefaults.getMapper());
-    public static final JsonSchemaValidator SCHEMAS = McpJsonDefaults.getSchemaValidator();
+    /** The SDK's schema validator, made on first use, checking each schema against the meta-schema once. */
+    public static final JsonSchemaValidator SCHEMAS = new CheckedSchemas();
 
     static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {
     };

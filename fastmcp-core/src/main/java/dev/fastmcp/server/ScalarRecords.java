@@ -55,6 +55,30 @@ final class ScalarRecords {
         return direct == NONE ? null : type.cast(direct.bind(arguments));
     }
 
+    /**
+     * Whether {@code arguments} satisfy the schema {@link #schema} wrote for {@code type}: every component present,
+     * each a JSON value of its type, nothing else. False sends them to the validator, which also explains a refusal.
+     */
+    static boolean conforms(Map<String, Object> arguments, Class<?> type) {
+        ScalarRecords direct = OF.get(type);
+        if (direct == NONE || arguments.size() != direct.names.length) {
+            return false;
+        }
+        for (int i = 0; i < direct.names.length; i++) {
+            Object v = arguments.get(direct.names[i]);
+            boolean ok = switch (direct.kinds[i]) {
+                case STRING -> v instanceof String;
+                case BOOLEAN -> v instanceof Boolean;
+                case INT, LONG -> v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger;
+                case DOUBLE -> v instanceof Number;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The input schema of {@code type}, or null when the schema generator must make it. */
     static Map<String, Object> schema(Class<?> type) {
         ScalarRecords direct = OF.get(type);

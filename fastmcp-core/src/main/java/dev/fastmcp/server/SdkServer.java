@@ -59,6 +59,7 @@ public final class SdkServer {
                 .capabilities(CAPABILITIES)
                 .requestTimeout(s.clientRequestTimeout())
                 .jsonMapper(Json.MAPPER)
+                .jsonSchemaValidator(Json.SCHEMAS)
                 .validateToolInputs(false) // validated after canAccess, see Invocations
                 .tools(c.tools().stream().map(c::toolSpec).toList())
                 .resources(c.resources().stream().map(c::resourceSpec).toList())
@@ -74,6 +75,7 @@ public final class SdkServer {
                 .instructions(s.instructions())
                 .capabilities(STATELESS_CAPABILITIES)
                 .jsonMapper(Json.MAPPER)
+                .jsonSchemaValidator(Json.SCHEMAS)
                 .validateToolInputs(false)
                 .tools(c.tools().stream().map(c::statelessToolSpec).toList())
                 .resources(c.resources().stream().map(c::statelessResourceSpec).toList())

@@ -202,6 +202,35 @@ class DirectBindingTest {
     }
 
     @Test
+    void scalarRecordSchemasConformAndTheirArgumentsAreCheckedAsTheValidatorChecksThem() throws Exception {
+        io.modelcontextprotocol.json.schema.JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
+        for (Class<?> type : List.of(Add.class, Described.class, OwnAccessor.class, Renamed.class, Checked.class)) {
+            Map<String, Object> schema = RecordSchemas.schemaFor(type);
+            assertEquals(true, validator.validateSchema(schema).valid(), type.getSimpleName());
+            assertEquals(true, RecordSchemas.writtenDirectly(type, schema), type.getSimpleName());
+            assertEquals(true, Json.SCHEMAS.validateSchema(schema).valid());
+        }
+        assertEquals(false, RecordSchemas.writtenDirectly(WithOptional.class, RecordSchemas.schemaFor(WithOptional.class)));
+        Map<String, Object> schema = RecordSchemas.schemaFor(Add.class);
+        for (String args : List.of(
+                "{\"a\":1,\"b\":2,\"c\":3.5,\"label\":\"x\",\"loud\":true,\"boxed\":4}",
+                "{\"a\":1,\"b\":99999999999999999999,\"c\":3,\"label\":\"x\",\"loud\":false,\"boxed\":4}",
+                "{\"a\":1,\"b\":2,\"c\":3.5,\"label\":\"x\",\"loud\":true}",
+                "{\"a\":1,\"b\":2,\"c\":3.5,\"label\":\"x\",\"loud\":true,\"boxed\":null}",
+                "{\"a\":1,\"b\":2,\"c\":3.5,\"label\":\"x\",\"loud\":true,\"boxed\":4,\"more\":1}",
+                "{\"a\":\"1\",\"b\":2,\"c\":3.5,\"label\":\"x\",\"loud\":true,\"boxed\":4}",
+                "{\"a\":1,\"b\":2,\"c\":\"3\",\"label\":\"x\",\"loud\":true,\"boxed\":4}",
+                "{\"a\":1,\"b\":2,\"c\":3,\"label\":7,\"loud\":true,\"boxed\":4}",
+                "{\"a\":1,\"b\":2,\"c\":3,\"label\":\"x\",\"loud\":1,\"boxed\":4}",
+                "{\"a\":[1],\"b\":2,\"c\":3,\"label\":\"x\",\"loud\":true,\"boxed\":4}")) {
+            Map<String, Object> map = json(args);
+            assertEquals(validator.validate(schema, map).valid(), ScalarRecords.conforms(map, Add.class), args);
+        }
+        assertEquals(true, ScalarRecords.conforms(json("{\"a\":1,\"b\":2,\"c\":3.5,\"label\":\"x\",\"loud\":true,"
+                + "\"boxed\":4}"), Add.class));
+    }
+
+    @Test
     void argumentTreesAreTheTreesJacksonMakes() throws Exception {
         Map<String, Object> args = json("{\"s\":\"x\",\"i\":1,\"l\":9007199254740993,\"big\":123456789012345678901234,"
                 + "\"d\":1.25,\"t\":true,\"n\":null,\"list\":[1,\"a\",[],{}],\"obj\":{\"k\":{\"deep\":[false]}}}");
