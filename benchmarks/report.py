@@ -115,6 +115,11 @@ w(f"- Load average (1, 5, 15 min) when the run started: {start_load}; when the r
   "The `machine cores` column below is all CPU in use on the machine during each case (server, wrk and anything "
   "else); with 2 cores, 2.00 means saturated.")
 w(f"- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
+commit = sh(f"git -C '{here}' rev-parse --short HEAD")
+changed = [line for line in sh(f"git -C '{here}' status --porcelain --untracked-files=no").splitlines()
+           if not line.endswith("BENCHMARKS.md")]
+if commit:
+    w(f"- Commit measured: `{commit}`" + (" (with uncommitted changes)" if changed else ""))
 notes_shared = os.environ.get("BENCH_MACHINE_NOTE")
 if notes_shared:
     w(f"- Note: {notes_shared}")
