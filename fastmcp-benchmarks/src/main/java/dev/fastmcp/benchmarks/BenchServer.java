@@ -195,8 +195,6 @@ public final class BenchServer {
     }
 
     private static void hs256(int port, Path dir, int pool) throws Exception {
-        int upstreamPort = loopbackServer(BenchServer::upstream);
-        String upstream = "http://127.0.0.1:" + upstreamPort;
         String redisUrl = setting("bench.redisUrl", "BENCH_REDIS_URL");
         String prefix = setting("bench.redisPrefix", "BENCH_REDIS_PREFIX");
         RedisTokenStorage redis = redisUrl == null ? null
@@ -207,13 +205,7 @@ public final class BenchServer {
         if (sharedSessions && redis == null) {
             throw new IllegalArgumentException("bench.sharedSessions needs bench.redisUrl");
         }
-        OAuthProxy proxy = OAuthProxy.builder(Upstream.of(upstream + "/authorize", upstream + "/token",
-                "bench-proxy", "bench-proxy-secret"))
-                .scopes("openid")
-                // The flow is scripted here, so there is no one to click: the consent page is not what is measured.
-                .claimsAndConsent(c -> c.consentRequired(false))
-                // The pool of refresh tokens is minted by hundreds of sign-ins from this one address.
-                .limits(l -> l.authorizationRateLimit(0))
+        OAuthProxy proxy = standInProxy()
                 // Random key material, as `openssl rand -base64 32` gives: a fresh one for every run, shared by
                 // the instances of one case.
                 .secret(secret == null ? randomSecret() : secret)
@@ -262,6 +254,20 @@ public final class BenchServer {
             e.getResponseSender().send("{\"access_token\":\"up-at-" + UUID.randomUUID() + "\",\"token_type\":\"Bearer\","
                     + "\"expires_in\":3600,\"refresh_token\":\"up-rt-" + UUID.randomUUID() + "\",\"scope\":\"openid\"}");
         });
+    }
+
+    /**
+     * An {@link OAuthProxy} builder in front of a stand-in identity provider started here on loopback, for scripted
+     * sign-ins: no consent page (there is no one to click, and it is not what is measured) and no rate limit on
+     * authorization (pools of grants are minted by hundreds of sign-ins from one address).
+     */
+    static OAuthProxy.Builder standInProxy() {
+        String upstream = "http://127.0.0.1:" + loopbackServer(BenchServer::upstream);
+        return OAuthProxy.builder(Upstream.of(upstream + "/authorize", upstream + "/token", "bench-proxy",
+                        "bench-proxy-secret"))
+                .scopes("openid")
+                .claimsAndConsent(c -> c.consentRequired(false))
+                .limits(l -> l.authorizationRateLimit(0));
     }
 
     static int loopbackServer(io.undertow.server.HttpHandler handler) {

@@ -3,7 +3,6 @@ package dev.fastmcp.benchmarks;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.proxy.OAuthProxy;
-import dev.fastmcp.auth.proxy.Upstream;
 import dev.fastmcp.auth.storage.MemoryTokenStorage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -67,13 +66,7 @@ public final class RefreshHeap {
             System.exit(2);
         }
         MemoryTokenStorage storage = new MemoryTokenStorage();
-        int upstreamPort = BenchServer.loopbackServer(BenchServer::upstream);
-        String upstream = "http://127.0.0.1:" + upstreamPort;
-        OAuthProxy proxy = OAuthProxy.builder(Upstream.of(upstream + "/authorize", upstream + "/token",
-                        "bench-proxy", "bench-proxy-secret"))
-                .scopes("openid")
-                .claimsAndConsent(c -> c.consentRequired(false))
-                .limits(l -> l.authorizationRateLimit(0))
+        OAuthProxy proxy = BenchServer.standInProxy()
                 .secret(BenchServer.randomSecret())
                 .keysAndStorage(k -> k.tokenStorage(storage))
                 .build();

@@ -3,7 +3,6 @@ package dev.fastmcp.benchmarks;
 import dev.fastmcp.FastMCP;
 import dev.fastmcp.StartOptions;
 import dev.fastmcp.auth.proxy.OAuthProxy;
-import dev.fastmcp.auth.proxy.Upstream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,12 +69,7 @@ public final class SessionChurn {
                     + "[idle seconds >= 2]");
             System.exit(2);
         }
-        int upstreamPort = BenchServer.loopbackServer(BenchServer::upstream);
-        String upstream = "http://127.0.0.1:" + upstreamPort;
-        OAuthProxy proxy = OAuthProxy.builder(Upstream.of(upstream + "/authorize", upstream + "/token",
-                        "bench-proxy", "bench-proxy-secret"))
-                .scopes("openid")
-                .claimsAndConsent(c -> c.consentRequired(false))
+        OAuthProxy proxy = BenchServer.standInProxy()
                 .secret(BenchServer.randomSecret())
                 .lifetimes(l -> l.accessTokenTtl(Duration.ofHours(6)))
                 .build();

@@ -36,7 +36,10 @@ final class InputSchema {
     /** The {@code Mcp-Param-*} headers the schema asks for, found on first use: 2026-07-28 checks them per call. */
     private volatile Map<String, List<String>> paramHeaders;
 
-    /** The parameter record whose schema {@link ScalarRecords} wrote, checked without a validator; else null. */
+    /**
+     * The parameter record this schema was made for, else null: arguments that {@link ScalarRecords#conforms} to it
+     * are valid under its schema, whether written directly or by the generator, so the validator is skipped.
+     */
     private final Class<?> scalarRecord;
 
     private InputSchema(Map<String, Object> schema, Class<?> scalarRecord) {
@@ -47,7 +50,7 @@ final class InputSchema {
     /** The schema of {@code tool}, to be compiled on its first use. */
     static InputSchema of(Tool tool) {
         Map<String, Object> schema = tool.definition().inputSchema();
-        return new InputSchema(schema, RecordSchemas.writtenDirectly(tool.argumentType(), schema)
+        return new InputSchema(schema, RecordSchemas.isSchemaFor(tool.argumentType(), schema)
                 ? tool.argumentType() : null);
     }
 

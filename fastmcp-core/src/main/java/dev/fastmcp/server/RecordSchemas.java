@@ -52,8 +52,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class RecordSchemas {
 
     private static final Map<Class<?>, Map<String, Object>> CACHE = new ConcurrentHashMap<>();
-    /** The records whose schema {@link ScalarRecords} wrote. */
-    private static final java.util.Set<Class<?>> WRITTEN = ConcurrentHashMap.newKeySet();
 
     private RecordSchemas() {}
 
@@ -230,15 +228,14 @@ public final class RecordSchemas {
         JacksonAnnotations.check(type);
         Map<String, Object> direct = ScalarRecords.schema(type);
         if (direct != null) {
-            WRITTEN.add(type);
             return CheckedSchemas.conforming(direct);
         }
         return generated(type);
     }
 
-    /** Whether {@code schema} is the schema {@link ScalarRecords} wrote for {@code type}. */
-    static boolean writtenDirectly(Class<?> type, Map<String, Object> schema) {
-        return type != null && WRITTEN.contains(type) && CACHE.get(type) == schema;
+    /** Whether {@code schema} is the one {@link #schemaFor(Class)} made for {@code type} (not one given instead). */
+    static boolean isSchemaFor(Class<?> type, Map<String, Object> schema) {
+        return type != null && CACHE.get(type) == schema;
     }
 
     /** {@link #schemaFor(Class)} as the schema generator makes it: what {@link ScalarRecords#schema} must agree with. */

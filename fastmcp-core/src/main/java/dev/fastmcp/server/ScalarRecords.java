@@ -18,10 +18,11 @@ import java.util.Map;
  * half of a small server's start-up on its main thread. A record with a {@code Nullable} component, or with none,
  * is left to the generator.
  *
- * <p>Arguments are bound directly when every argument is present and already of its component's type. That is what Jackson would do for such arguments, without writing them out to a token buffer
- * and reading them back, which was the larger part of binding in profiles of a trivial tool call. Everything else
- * (a missing or null argument, an unknown one, a value of another type, a constructor that throws) is left to
- * Jackson, which then binds or explains the refusal exactly as before; a constructor that threw is so called twice.
+ * <p>Arguments are bound directly when every argument is present and already of its component's type. That is what
+ * Jackson would do for such arguments, without writing them out to a token buffer and reading them back, which was
+ * the larger part of binding in profiles of a trivial tool call. Everything else (a missing or null argument, an
+ * unknown one, a value of another type, a constructor that throws) is left to Jackson, which then binds or explains
+ * the refusal exactly as before; a constructor that threw is so called twice.
  */
 final class ScalarRecords {
 
@@ -56,8 +57,10 @@ final class ScalarRecords {
     }
 
     /**
-     * Whether {@code arguments} satisfy the schema {@link #schema} wrote for {@code type}: every component present,
-     * each a JSON value of its type, nothing else. False sends them to the validator, which also explains a refusal.
+     * Whether {@code arguments} are every component of {@code type}, each a JSON value of its type, and nothing else:
+     * valid under the record's schema, be it the one {@link #schema} writes or the generator's (which may also allow
+     * a {@code Nullable} component to be null or absent). False sends them to the validator, which also explains a
+     * refusal.
      */
     static boolean conforms(Map<String, Object> arguments, Class<?> type) {
         ScalarRecords direct = OF.get(type);

@@ -207,10 +207,18 @@ class DirectBindingTest {
         for (Class<?> type : List.of(Add.class, Described.class, OwnAccessor.class, Renamed.class, Checked.class)) {
             Map<String, Object> schema = RecordSchemas.schemaFor(type);
             assertEquals(true, validator.validateSchema(schema).valid(), type.getSimpleName());
-            assertEquals(true, RecordSchemas.writtenDirectly(type, schema), type.getSimpleName());
+            assertEquals(true, RecordSchemas.isSchemaFor(type, schema), type.getSimpleName());
             assertEquals(true, Json.SCHEMAS.validateSchema(schema).valid());
         }
-        assertEquals(false, RecordSchemas.writtenDirectly(WithOptional.class, RecordSchemas.schemaFor(WithOptional.class)));
+        assertEquals(false, RecordSchemas.isSchemaFor(Add.class, RecordSchemas.schemaFor(Described.class)));
+        assertEquals(false, ScalarRecords.conforms(json("{\"a\":\"x\",\"b\":\"y\"}"), WithOptional.class));
+        Map<String, Object> nullableSchema = RecordSchemas.schemaFor(WithNullable.class);
+        for (String args : List.of("{\"a\":\"x\",\"b\":\"y\"}", "{\"a\":\"x\"}", "{\"a\":\"x\",\"b\":null}")) {
+            Map<String, Object> map = json(args);
+            assertEquals(true, validator.validate(nullableSchema, map).valid(), args);
+            // valid under the generator's schema either way; only the fully present form takes the shortcut
+            assertEquals(args.contains("\"y\""), ScalarRecords.conforms(map, WithNullable.class), args);
+        }
         Map<String, Object> schema = RecordSchemas.schemaFor(Add.class);
         for (String args : List.of(
                 "{\"a\":1,\"b\":2,\"c\":3.5,\"label\":\"x\",\"loud\":true,\"boxed\":4}",
