@@ -71,7 +71,7 @@ mkdir -p "$WORK"
 printf '%s\n' "$ONE_FLAG" >"$WORK/one-flag"
 # The commit measured, as the run starts (a report written later names it, whatever the tree became meanwhile).
 { git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown
-  git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -v 'BENCHMARKS.md$' | head -1; } >"$WORK/commit"
+  git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | { grep -v 'BENCHMARKS.md$' || true; } | head -1; } >"$WORK/commit"
 cut -d' ' -f1-3 /proc/loadavg >"$WORK/loadavg-start"
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
