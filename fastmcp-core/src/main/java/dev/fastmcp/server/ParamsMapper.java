@@ -13,7 +13,8 @@ import java.util.Map;
  * params of every such request with {@link #convertValue}, which in Jackson writes them out to a token buffer and
  * reads them back, and resolves the target type again each time: a tenth of a trivial tool call's CPU in profiles.
  * Anything else (another key, a value of another type, a missing name) goes to Jackson as before, so what clients
- * see is unchanged.
+ * see is unchanged. In the other direction, a {@code tools/call} result of text content is written by
+ * {@link ToolReplies}, byte for byte what Jackson writes.
  */
 final class ParamsMapper implements McpJsonMapper {
 
@@ -63,7 +64,8 @@ final class ParamsMapper implements McpJsonMapper {
 
     @Override
     public byte[] writeValueAsBytes(Object value) throws IOException {
-        return delegate.writeValueAsBytes(value);
+        byte[] direct = ToolReplies.bytes(value);
+        return direct != null ? direct : delegate.writeValueAsBytes(value);
     }
 
     /** The request record {@code params} make without Jackson, or null when Jackson should make it. */
