@@ -35,6 +35,8 @@ LABELS = {
 ONE_FLAG_PATH = os.path.join(work, "one-flag")
 ONE_FLAG = open(ONE_FLAG_PATH).read().strip() if os.path.exists(ONE_FLAG_PATH) else "?"
 LABELS = {name: text.replace("{one_flag}", ONE_FLAG) for name, text in LABELS.items()}
+JVM_FLAGS_PATH = os.path.join(work, "jvm-flags")
+JVM_FLAGS = open(JVM_FLAGS_PATH).read().strip() if os.path.exists(JVM_FLAGS_PATH) else "-Xmx128m -XX:+UseSerialGC"
 PEER = {"java-none": "ts-none", "java-hs256": "ts-hs256", "java-hs256-2026": "ts-hs256", "java-rs256": "ts-hs256", "java-stateless": "ts-none",
         "java-init": "ts-init"}
 
@@ -221,9 +223,9 @@ if os.path.exists(cold_path):
 COLD_LABELS = {
     "java-default": "`java -jar fastmcp-examples.jar calculator`, default flags",
     "java-cds": "same, with the AppCDS archive (`-XX:SharedArchiveFile`)",
-    "java-cds-flags": "same, AppCDS + the recommended `-Xmx128m -XX:+UseSerialGC`",
+    "java-cds-flags": f"same, AppCDS + the recommended `{JVM_FLAGS}`",
     "java25-aot": "JDK 25, with its ahead-of-time cache (`-XX:AOTCache`)",
-    "java25-aot-flags": "JDK 25, ahead-of-time cache + `-Xmx128m -XX:+UseSerialGC`",
+    "java25-aot-flags": f"JDK 25, ahead-of-time cache + `{JVM_FLAGS}`",
     "ts": "FastMCP TS 4.20.16 (`node server.mjs`, session mode)",
 }
 if cold:
@@ -336,16 +338,18 @@ if hs and on_redis:
       f"{hs['cpu']:.0f} µs/req).")
 if cold:
     ts_cold = (f" (FastMCP TS: {statistics.median(m for m, _ in cold['ts']):.0f} ms)" if "ts" in cold else "")
-    recipe = [label for label in ("java-cds-flags", "java-cds") if label in cold]
-    if recipe:
-        med = statistics.median(m for m, _ in cold[recipe[0]])
-        w(f"- cold start to the first `tools/call` under 800 ms on JDK 17 with the class-data-sharing archive "
-          f"({COLD_LABELS[recipe[0]]}): {verdict(med < 800)} — {med:.0f} ms{ts_cold}.")
-    aot = [label for label in ("java25-aot-flags", "java25-aot") if label in cold]
-    if aot:
-        med = statistics.median(m for m, _ in cold[aot[0]])
-        w(f"- cold start to the first `tools/call` under 500 ms on JDK 25 with its ahead-of-time cache "
-          f"({COLD_LABELS[aot[0]]}): {verdict(med < 500)} — {med:.0f} ms.")
+    # The targets name the JDK and its archive or cache, not the JVM flags: judged without them, and the line with
+    # the recommended flags (sized for memory, not for start-up) is given beside.
+    def cold_verdict(label, limit, what):
+        if label not in cold:
+            return
+        med = statistics.median(m for m, _ in cold[label])
+        flags = cold.get(label + "-flags")
+        beside = (f"; with the recommended flags {statistics.median(m for m, _ in flags):.0f} ms" if flags else "")
+        w(f"- cold start to the first `tools/call` under {limit} ms {what}: "
+          f"{verdict(med < limit)} — {med:.0f} ms{beside}{ts_cold if label == 'java-cds' else ''}.")
+    cold_verdict("java-cds", 800, "on JDK 17 with the class-data-sharing archive")
+    cold_verdict("java25-aot", 500, "on JDK 25 with its ahead-of-time cache")
     if "java-default" in cold:
         med = statistics.median(m for m, _ in cold["java-default"])
         w(f"- cold start with default flags (reported, not a target): {med:.0f} ms{ts_cold}.")
@@ -359,11 +363,13 @@ if ts_none or ts_hs:
           f"({ours / peer_rss:.2f}×).")
     defaults, one = summary("java-hs256-defaults"), summary("java-hs256-oneflag")
     if defaults:
-        w(f"- RSS under load with the JVM's default flags ≤ FastMCP TS's: {verdict(defaults['loaded'] <= peer_rss)} "
-          f"— {defaults['loaded']:.0f} MiB vs {peer_rss:.0f} MiB ({defaults['loaded'] / peer_rss:.2f}×).")
-    if one:
-        w(f"- same with the one flag the README gives (`{ONE_FLAG}`): {verdict(one['loaded'] <= peer_rss)} — "
-          f"{one['loaded']:.0f} MiB vs {peer_rss:.0f} MiB ({one['loaded'] / peer_rss:.2f}×).")
+        # The target allows either: defaults the launcher sets, or one documented flag (docs/production.md).
+        met = defaults["loaded"] <= peer_rss or bool(one and one["loaded"] <= peer_rss)
+        with_one = (f", with the one flag the docs give (`{ONE_FLAG}`) {one['loaded']:.0f} MiB "
+                    f"({one['loaded'] / peer_rss:.2f}×)" if one else "")
+        w(f"- RSS under load with the JVM's default flags, or with one documented flag, ≤ FastMCP TS's: "
+          f"{verdict(met)} — with no flag at all {defaults['loaded']:.0f} MiB ({defaults['loaded'] / peer_rss:.2f}×)"
+          f"{with_one}, vs {peer_rss:.0f} MiB for FastMCP TS.")
 w("")
 notes = os.path.join(here, "notes.md")
 if os.path.exists(notes):

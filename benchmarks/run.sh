@@ -45,7 +45,7 @@ WARMUP="${BENCH_WARMUP:-30}"
 CONNS="${BENCH_CONNECTIONS:-16}"
 THREADS="${BENCH_THREADS:-2}"
 COLD_RUNS="${BENCH_COLD_RUNS:-5}"
-JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx128m -XX:+UseSerialGC}"
+JVM_FLAGS="${BENCH_JVM_FLAGS:--Xms16m -Xmn12m -Xmx128m -XX:+UseSerialGC -XX:-TieredCompilation -XX:TrimNativeHeapInterval=1000}"
 ONE_FLAG="${BENCH_ONE_FLAG:--Xmx128m}"
 CASES="${BENCH_CASES:-plain java-none java-hs256 java-hs256-2026 java-none-bearer java-rs256 java-stateless java-hs256-defaults java-hs256-oneflag ts-none ts-hs256 java-token java-init ts-init}"
 RUN_JMH="${BENCH_JMH:-1}"
@@ -69,6 +69,7 @@ INIT_BODY='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVers
 
 mkdir -p "$WORK"
 printf '%s\n' "$ONE_FLAG" >"$WORK/one-flag"
+printf '%s\n' "$JVM_FLAGS" >"$WORK/jvm-flags"
 # The commit measured, as the run starts (a report written later names it, whatever the tree became meanwhile).
 { git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown
   git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | { grep -v 'BENCHMARKS.md$' || true; } | head -1; } >"$WORK/commit"
@@ -473,7 +474,8 @@ if [[ "$COLD_RUNS" != 0 ]]; then
 
   cold_start "java-default" java -jar "$EXAMPLES_JAR" calculator
   cold_start "java-cds" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$EXAMPLES_JAR" calculator
-  cold_start "java-cds-flags" java -XX:SharedArchiveFile="$CDS_ARCHIVE" -Xmx128m -XX:+UseSerialGC -jar "$EXAMPLES_JAR" calculator
+  # shellcheck disable=SC2086
+  cold_start "java-cds-flags" java -XX:SharedArchiveFile="$CDS_ARCHIVE" $JVM_FLAGS -jar "$EXAMPLES_JAR" calculator
   cold_start "ts" "$NODE" "$TOOLS/fastmcp-ts/server.mjs" "{port}" none "$WORK"
 
   if [[ -n "${BENCH_JAVA25_HOME:-}" ]]; then
@@ -487,8 +489,8 @@ if [[ "$COLD_RUNS" != 0 ]]; then
       dev.fastmcp.examples.CdsTraining >"$WORK/aot-train.log" 2>&1 \
       || { cat "$WORK/aot-train.log" >&2; die "the ahead-of-time training run failed"; }
     cold_start "java25-aot" "$JAVA25" -XX:AOTCache="$AOT_CACHE" -jar "$EXAMPLES_JAR" calculator
-    cold_start "java25-aot-flags" "$JAVA25" -XX:AOTCache="$AOT_CACHE" -Xmx128m -XX:+UseSerialGC -jar "$EXAMPLES_JAR" \
-      calculator
+    # shellcheck disable=SC2086
+    cold_start "java25-aot-flags" "$JAVA25" -XX:AOTCache="$AOT_CACHE" $JVM_FLAGS -jar "$EXAMPLES_JAR" calculator
   fi
 fi
 
