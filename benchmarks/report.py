@@ -36,7 +36,7 @@ ONE_FLAG_PATH = os.path.join(work, "one-flag")
 ONE_FLAG = open(ONE_FLAG_PATH).read().strip() if os.path.exists(ONE_FLAG_PATH) else "?"
 LABELS = {name: text.replace("{one_flag}", ONE_FLAG) for name, text in LABELS.items()}
 JVM_FLAGS_PATH = os.path.join(work, "jvm-flags")
-JVM_FLAGS = open(JVM_FLAGS_PATH).read().strip() if os.path.exists(JVM_FLAGS_PATH) else "-Xmx128m -XX:+UseSerialGC"
+JVM_FLAGS = open(JVM_FLAGS_PATH).read().strip() if os.path.exists(JVM_FLAGS_PATH) else "(not recorded)"
 PEER = {"java-none": "ts-none", "java-hs256": "ts-hs256", "java-hs256-2026": "ts-hs256", "java-rs256": "ts-hs256", "java-stateless": "ts-none",
         "java-init": "ts-init"}
 
@@ -249,7 +249,7 @@ if cold:
     w("")
     w("```sh")
     w("mvn -B package -DskipTests   # writes fastmcp-examples/target/fastmcp-examples.jsa")
-    w("java -XX:SharedArchiveFile=fastmcp-examples/target/fastmcp-examples.jsa -Xmx128m -XX:+UseSerialGC \\")
+    w("java -XX:SharedArchiveFile=fastmcp-examples/target/fastmcp-examples.jsa -Xmx128m \\")
     w("  -jar fastmcp-examples/target/fastmcp-examples.jar calculator")
     w("```")
     w("")
