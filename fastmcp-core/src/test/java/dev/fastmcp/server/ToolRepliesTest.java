@@ -1,13 +1,16 @@
 package dev.fastmcp.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,5 +89,18 @@ class ToolRepliesTest {
             assertNull(ToolReplies.bytes(other), "left to Jackson: " + other);
             assertArrayEquals(JACKSON.writeValueAsBytes(other), MAPPER.writeValueAsBytes(other));
         }
+    }
+
+    /** A component the SDK adds to these records would be dropped by the direct writer: this fails first. */
+    @Test
+    void theRecordsHoldOnlyWhatItChecksOrWrites() {
+        assertEquals(List.of("jsonrpc", "id", "result", "error"), components(McpSchema.JSONRPCResponse.class));
+        assertEquals(List.of("content", "isError", "structuredContent", "meta"),
+                components(McpSchema.CallToolResult.class));
+        assertEquals(List.of("annotations", "text", "meta"), components(McpSchema.TextContent.class));
+    }
+
+    private static List<String> components(Class<?> record) {
+        return Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
     }
 }
