@@ -3,9 +3,9 @@ package dev.fastmcp.server;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * The SDK's JSON Schema validator, made on first use, and asked once per schema whether it conforms to the
@@ -16,9 +16,12 @@ import java.util.Set;
  */
 final class CheckedSchemas implements JsonSchemaValidator {
 
-    /** Schemas known to conform, by identity: the same map instance is what the builder and the SDK are given. */
+    /**
+     * Schemas known to conform. Conforming is a property of the content, so an equal schema counts too; held
+     * weakly, so that the schema of a tool removed from a long-running server is not kept for ever.
+     */
     private static final Set<Map<String, Object>> CONFORMING =
-            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     private static final class Validator {
         static final JsonSchemaValidator INSTANCE = McpJsonDefaults.getSchemaValidator();
